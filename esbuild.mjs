@@ -1,0 +1,66 @@
+// Builds the extension (client), the language server, the CLI and the runner's child
+// into dist/ as bundles; with --tests also transpiles sources, tests and benchmarks
+// file-by-file into out/ so node:test can import the pure modules directly.
+import * as esbuild from 'esbuild';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+const production = process.argv.includes('--production');
+const withTests = process.argv.includes('--tests');
+
+/** Entry points of dist/: other tools and tests rely on these paths. */
+const bundles = [
+  { in: 'client/src/extension.ts', out: 'client', external: ['vscode'] },
+  { in: 'server/src/server.ts', out: 'server' },
+  { in: 'server/src/cli/cli.ts', out: 'cli', banner: '#!/usr/bin/env node' },
+  { in: 'server/src/runner/child.ts', out: 'runnerChild' },
+];
+
+function listTs(dir) {
+  const found = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) {
+      if (name !== 'node_modules' && name !== 'fixtures') found.push(...listTs(path));
+    } else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) {
+      found.push(path);
+    }
+  }
+  return found;
+}
+
+function existing(path) {
+  try { statSync(path); return true; } catch { return false; }
+}
+
+await Promise.all(bundles.filter((b) => existing(b.in)).map((b) => esbuild.build({
+  entryPoints: { [b.out]: b.in },
+  outdir: 'dist',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  external: b.external ?? [],
+  minify: production,
+  sourcemap: !production,
+  banner: b.banner ? { js: b.banner } : undefined,
+  define: { VERSION: JSON.stringify(version) },
+  logLevel: 'warning',
+})));
+
+if (withTests) {
+  const roots = ['server/src', 'test', 'bench'].filter(existing);
+  await esbuild.build({
+    entryPoints: roots.flatMap(listTs),
+    outdir: 'out',
+    outbase: '.',
+    bundle: false,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: 'inline',
+    define: { VERSION: JSON.stringify(version) },
+    logLevel: 'warning',
+  });
+}

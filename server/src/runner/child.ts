@@ -1,0 +1,2 @@
+// Placeholder until the runner child is implemented; replaced by its owner.
+export {};
