@@ -1,0 +1,774 @@
+// Parses a Rule or post-login Action and extracts what the other features work on: the file
+// kind, the rule function / Action exports with their parameter names, and every Duo MFA
+// configuration with exact source ranges. Pure: no LSP, no VS Code, no Node I/O.
+//
+// All offsets are UTF-16 offsets into the ORIGINAL text (the string as given), end exclusive.
+import * as acorn from 'acorn';
+import * as acornLoose from 'acorn-loose';
+
+/** A half-open span of UTF-16 offsets into the original text. */
+export interface OffsetRange {
+  start: number;
+  end: number;
+}
+
+/** `rule`: exactly one top-level function. `action`: assigns exports.onExecutePostLogin/onContinuePostLogin. */
+export type FileKind = 'rule' | 'action' | 'other';
+
+/** An auth0-deploy-cli keyword token (`@@KEY@@` JSON-replaced, `##KEY##` raw-replaced). */
+export interface KeywordToken {
+  /** The mapping key between the markers, e.g. `DUO_IKEY`. */
+  name: string;
+  /** Which replacement style the token uses. */
+  style: '@@' | '##';
+  /** Where the whole token (markers included) sits. */
+  range: OffsetRange;
+}
+
+/** The first syntax error of a strict parse. */
+export interface SyntaxErrorInfo {
+  /** Acorn's message without its "(line:col)" suffix. */
+  message: string;
+  /** Offset of the offending character. */
+  offset: number;
+}
+
+export interface ParseResult {
+  /** The AST (acorn ESTree). A bare function-expression rule is wrapped in a synthetic Program/ExpressionStatement. */
+  program: acorn.Program;
+  /** Every comment seen by the parser, in source order. */
+  comments: acorn.Comment[];
+  /** Set when the strict parse failed; `program` then comes from acorn-loose. */
+  syntaxError?: SyntaxErrorInfo;
+  /** deploy-cli tokens found in the text (they were parsed as same-length identifiers). */
+  keywordTokens: KeywordToken[];
+  /** True when `program` came from acorn-loose (it may contain dummy `✖` nodes). */
+  loose: boolean;
+}
+
+/** What kind of expression a value is. `dynamic`: anything not decidable statically; `missing`: half-typed. */
+export type MfaValueKind = 'string' | 'boolean' | 'number' | 'null' | 'object' | 'array' | 'function' | 'dynamic' | 'missing';
+
+/** A reference to a configured secret: `configuration.X` (Rules) or `event.secrets.X` (Actions). */
+export interface SecretRef {
+  /** Which global it reads. */
+  source: 'configuration' | 'event.secrets';
+  /** The key X. */
+  key: string;
+  /** Range of the key X only (identifier or string literal, quotes included). */
+  keyRange: OffsetRange;
+  /** Range of the whole member expression. */
+  range: OffsetRange;
+}
+
+export interface MfaValue {
+  /** Range of the value expression. */
+  range: OffsetRange;
+  /** Kind of the expression; a string containing a keyword token is `dynamic`. */
+  kind: MfaValueKind;
+  /** The literal value for kinds string/boolean/number/null (template literals without `${}` count as strings). */
+  literal?: string | boolean | number | null;
+  /** True when the value is or contains a deploy-cli keyword token. */
+  keywordToken: boolean;
+  /** Set when the value is `configuration.X` / `event.secrets.X`. */
+  secretRef?: SecretRef;
+  /** For kind `object`: the nested object's properties. */
+  object?: MfaObject;
+}
+
+export interface MfaProperty {
+  /** The key name (identifier or literal key). */
+  key: string;
+  /** Range of the key (for `mfa.host = …` writes: the `host` identifier). */
+  keyRange: OffsetRange;
+  /** Range of the whole property `key: value` (or the whole assignment expression for writes). */
+  range: OffsetRange;
+  /** The value. */
+  value: MfaValue;
+  /** Where the key came from: the object literal, a later `x.key = …` write, or `Object.assign(x, {…})`. */
+  origin: 'literal' | 'assignment' | 'object-assign';
+}
+
+export interface MfaObject {
+  /** Range of the object literal `{…}` (braces included); null when there is no literal (absent or opaque). */
+  range: OffsetRange | null;
+  /** Properties in source order (duplicates kept; the last one wins at runtime). */
+  properties: MfaProperty[];
+  /** False when a spread, computed key, opaque assignment or non-literal Object.assign source hides fields. */
+  fieldsKnown: boolean;
+}
+
+export interface MfaConfig {
+  /**
+   * `rule-literal`: `context.multifactor = {…}`; `rule-binding`: `context.multifactor = mfa` with `mfa` bound to a literal;
+   * `rule-opaque`: any other right-hand side; `action-enable`: `api.multifactor.enable(provider, options)`.
+   */
+  form: 'rule-literal' | 'rule-binding' | 'rule-opaque' | 'action-enable';
+  /** `context.multifactor` (rules) or `api.multifactor.enable` (actions): whole-configuration diagnostics start here. */
+  anchorRange: OffsetRange;
+  /** The whole assignment expression (rules) or call expression (actions). */
+  range: OffsetRange;
+  /** The provider value: the `provider` property (rules) or the first argument (actions); null when absent. */
+  provider: MfaValue | null;
+  /** The provider name when it is a string literal. */
+  providerName?: string;
+  /** The `provider` property itself (rules only). */
+  providerProperty?: MfaProperty;
+  /** Rules: the multifactor object. Actions: the options argument (range null and no properties when absent). */
+  options: MfaObject;
+  /** Where ikey/skey/host live: rules: `options`; actions: the `providerOptions` object; null when absent. */
+  duoOptions: MfaObject | null;
+  /** The `admin` object of a Rule's Duo configuration, when it is an object literal. */
+  admin: MfaObject | null;
+  /** For `rule-binding`: the variable bound to the object. */
+  bindingName?: string;
+  /** Actions: offset of the call's closing parenthesis (insert `, {…}` before it when options are absent). */
+  callEnd?: number;
+  /** Actions: the range of each argument. */
+  argumentRanges?: OffsetRange[];
+}
+
+export interface ParamInfo {
+  /** The parameter name, or undefined for a destructuring pattern / dummy node. */
+  name?: string;
+  /** Range of the parameter. */
+  range: OffsetRange;
+}
+
+export interface FunctionInfo {
+  /** The whole function. */
+  range: OffsetRange;
+  /** From the function's start up to its body (`function name(a, b, c) `). */
+  headerRange: OffsetRange;
+  /** The body (a block `{…}`, or an expression for concise arrows). */
+  bodyRange: OffsetRange;
+  /** The function's own name, if any. */
+  name?: string;
+  /** Range of that name. */
+  nameRange?: OffsetRange;
+  /** The parameters in order. */
+  params: ParamInfo[];
+  /** `async function` / `async () =>`. */
+  async: boolean;
+  /** An arrow function. */
+  arrow: boolean;
+}
+
+export interface ActionExport {
+  /** Which handler this is. */
+  name: 'onExecutePostLogin' | 'onContinuePostLogin';
+  /** `exports.onExecutePostLogin` (or the property key inside `module.exports = {…}`). */
+  targetRange: OffsetRange;
+  /** The whole exporting statement. */
+  statementRange: OffsetRange;
+  /** The handler function, when it could be resolved. */
+  function: FunctionInfo | null;
+  /** First parameter name (`event`). */
+  eventName?: string;
+  /** Second parameter name (`api`). */
+  apiName?: string;
+}
+
+export interface StringLiteralInfo {
+  /** The cooked value. */
+  value: string;
+  /** Range including quotes. */
+  range: OffsetRange;
+}
+
+export interface RuleModel {
+  /** The text the model was built from. */
+  text: string;
+  /** Rule, Action or anything else (which gets no diagnostics). */
+  kind: FileKind;
+  /** Parse output (AST, comments, tokens, syntax error). */
+  parse: ParseResult;
+  /** Shortcut for parse.syntaxError. */
+  syntaxError?: SyntaxErrorInfo;
+  /** The rule function (kind `rule`). */
+  ruleFunction?: FunctionInfo;
+  /** Exported handlers (kind `action`). */
+  actionExports: ActionExport[];
+  /** Rule parameter names (first, second, third); undefined when absent or destructured. */
+  userName?: string;
+  contextName?: string;
+  callbackName?: string;
+  /** Action parameter names of the first export (onExecutePostLogin preferred). */
+  eventName?: string;
+  apiName?: string;
+  /** Every MFA configuration, in source order. */
+  configs: MfaConfig[];
+  /** Every `configuration.X` (rules) / `event.secrets.X` (actions) reference inside the rule/handlers. */
+  secretRefs: SecretRef[];
+  /** Every string literal and template chunk inside the rule/handlers (kind rule/action only). */
+  stringLiterals: StringLiteralInfo[];
+  /** Where the rule's callback parameter is referenced inside its body. */
+  callbackReferences: OffsetRange[];
+}
+
+type AnyNode = acorn.AnyNode;
+type NodeRecord = Record<string, unknown>;
+
+const parseOptions = { ecmaVersion: 'latest', sourceType: 'script', allowReturnOutsideFunction: true, allowHashBang: true, allowAwaitOutsideFunction: true } as const;
+
+const keywordTokenPattern = /@@([A-Za-z0-9_$.-]+)@@|##([A-Za-z0-9_$.-]+)##/g;
+const leadingFunctionPattern = /^\uFEFF?(?:\s+|\/\/[^\n\r\u2028\u2029]*|\/\*[\s\S]*?\*\/)*(?:async\s+)?function\b/;
+const trailingTrivia = /^(?:\s+|;|\/\/[^\n\r\u2028\u2029]*|\/\*[\s\S]*?\*\/)*$/;
+
+/** Replaces deploy-cli tokens by same-length identifiers so offsets never move. */
+function neutraliseTokens(text: string): { text: string; tokens: KeywordToken[] } {
+  const tokens: KeywordToken[] = [];
+  if (!text.includes('@@') && !text.includes('##')) return { text, tokens };
+  const neutral = text.replace(keywordTokenPattern, (whole: string, at: string | undefined, hash: string | undefined, offset: number) => {
+    tokens.push({ name: at ?? hash ?? '', style: at !== undefined ? '@@' : '##', range: { start: offset, end: offset + whole.length } });
+    return '_'.repeat(whole.length);
+  });
+  return { text: neutral, tokens };
+}
+
+function describeError(err: unknown): SyntaxErrorInfo {
+  const e = err as { message?: string; pos?: number };
+  return { message: String(e.message ?? err).replace(/ \(\d+:\d+\)$/, ''), offset: typeof e.pos === 'number' ? e.pos : 0 };
+}
+
+/**
+ * Strict parse first (a bare function expression via parseExpressionAt so offsets stay put,
+ * otherwise a script), falling back to acorn-loose, which always yields an AST.
+ */
+export function parseSource(text: string): ParseResult {
+  const { text: neutral, tokens } = neutraliseTokens(text);
+  let comments: acorn.Comment[] = [];
+  let firstError: SyntaxErrorInfo | undefined;
+  if (leadingFunctionPattern.test(neutral)) {
+    try {
+      const expr = acorn.parseExpressionAt(neutral, 0, { ...parseOptions, onComment: comments });
+      if (trailingTrivia.test(neutral.slice(expr.end))) {
+        const statement = { type: 'ExpressionStatement', start: expr.start, end: expr.end, expression: expr };
+        const program = { type: 'Program', start: 0, end: text.length, body: [statement], sourceType: 'script' } as unknown as acorn.Program;
+        return { program, comments, keywordTokens: tokens, loose: false };
+      }
+    } catch (err) {
+      firstError = describeError(err);
+    }
+  }
+  comments = [];
+  try {
+    const program = acorn.parse(neutral, { ...parseOptions, onComment: comments });
+    return { program, comments, keywordTokens: tokens, loose: false };
+  } catch (err) {
+    firstError ??= describeError(err);
+  }
+  comments = [];
+  const program = acornLoose.parse(neutral, { ...parseOptions, onComment: comments });
+  return { program, comments, keywordTokens: tokens, loose: true, syntaxError: firstError };
+}
+
+function isDummy(node: AnyNode | null | undefined): boolean {
+  return !!node && node.type === 'Identifier' && node.name === '✖';
+}
+
+function rangeOf(node: { start: number; end: number }): OffsetRange {
+  return { start: node.start, end: node.end };
+}
+
+/** The name of a non-computed member property or a string-literal computed one. */
+function memberName(node: acorn.MemberExpression): string | undefined {
+  const p = node.property;
+  if (!node.computed && p.type === 'Identifier') return p.name;
+  if (node.computed && p.type === 'Literal' && typeof p.value === 'string') return p.value;
+  return undefined;
+}
+
+function propertyKeyName(prop: acorn.Property): string | undefined {
+  const k = prop.key;
+  if (!prop.computed && k.type === 'Identifier') return isDummy(k) ? undefined : k.name;
+  if (k.type === 'Literal' && (typeof k.value === 'string' || typeof k.value === 'number')) return String(k.value);
+  return undefined;
+}
+
+function isIdentifier(node: acorn.Node | null | undefined, name: string | undefined): boolean {
+  return !!node && !!name && node.type === 'Identifier' && (node as acorn.Identifier).name === name;
+}
+
+/** `<objName>.<prop>` (also with a string-literal computed property). */
+function isMember(node: acorn.Node | null | undefined, objName: string | undefined, prop: string): node is acorn.MemberExpression {
+  if (!node || node.type !== 'MemberExpression') return false;
+  const member = node as acorn.MemberExpression;
+  return isIdentifier(member.object, objName) && memberName(member) === prop;
+}
+
+function describeFunction(node: acorn.Function): FunctionInfo {
+  const id = node.id && !isDummy(node.id) ? node.id : null;
+  return {
+    range: rangeOf(node),
+    headerRange: { start: node.start, end: node.body.start },
+    bodyRange: rangeOf(node.body),
+    name: id?.name,
+    nameRange: id ? rangeOf(id) : undefined,
+    params: node.params.map((p) => ({ name: p.type === 'Identifier' && !isDummy(p) ? p.name : undefined, range: rangeOf(p) })),
+    async: node.async,
+    arrow: node.type === 'ArrowFunctionExpression',
+  };
+}
+
+function isFunctionNode(node: acorn.Node | null | undefined): node is acorn.Function {
+  return !!node && (node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression' || node.type === 'FunctionDeclaration');
+}
+
+function findRuleFunction(parse: ParseResult): acorn.Function | null {
+  const body = parse.program.body.filter((s) => s.type !== 'EmptyStatement');
+  // While typing, acorn-loose may close the function early (it guesses by indentation) and
+  // leave the rest as extra statements: a file that starts with a function is still a rule.
+  if (body.length === 0 || (body.length > 1 && !parse.loose)) return null;
+  const only = body[0];
+  let fn: acorn.Function | null = null;
+  if (only.type === 'FunctionDeclaration') fn = only;
+  else if (only.type === 'ExpressionStatement' && only.expression.type === 'FunctionExpression') fn = only.expression;
+  // Extra statements after a broken function: only a rule-shaped signature makes it a rule.
+  if (fn && body.length > 1 && fn.params.length < 2) return null;
+  return fn;
+}
+
+const actionHandlerNames = new Set(['onExecutePostLogin', 'onContinuePostLogin']);
+
+/** `exports` or `module.exports`. */
+function isExportsObject(node: AnyNode): boolean {
+  return isIdentifier(node, 'exports') || isMember(node, 'module', 'exports');
+}
+
+function findActionExports(program: acorn.Program): Array<{ name: ActionExport['name']; target: AnyNode; statement: AnyNode; value: AnyNode | null }> {
+  const found: Array<{ name: ActionExport['name']; target: AnyNode; statement: AnyNode; value: AnyNode | null }> = [];
+  for (const statement of program.body) {
+    if (statement.type !== 'ExpressionStatement' || statement.expression.type !== 'AssignmentExpression') continue;
+    const { left, right } = statement.expression;
+    if (left.type !== 'MemberExpression') continue;
+    const name = memberName(left);
+    if (name && actionHandlerNames.has(name) && isExportsObject(left.object)) {
+      found.push({ name: name as ActionExport['name'], target: left, statement, value: right });
+    } else if (isMember(left, 'module', 'exports') && right.type === 'ObjectExpression') {
+      for (const prop of right.properties) {
+        if (prop.type !== 'Property') continue;
+        const key = propertyKeyName(prop);
+        if (key && actionHandlerNames.has(key)) found.push({ name: key as ActionExport['name'], target: prop.key, statement, value: prop.value });
+      }
+    }
+  }
+  return found;
+}
+
+/** Resolves a top-level function name for `exports.onExecutePostLogin = handler`. */
+function resolveTopLevelFunction(program: acorn.Program, name: string): acorn.Function | null {
+  for (const statement of program.body) {
+    if (statement.type === 'FunctionDeclaration' && statement.id?.name === name) return statement;
+    if (statement.type === 'VariableDeclaration') {
+      for (const d of statement.declarations) {
+        if (d.id.type === 'Identifier' && d.id.name === name && isFunctionNode(d.init)) return d.init;
+      }
+    }
+  }
+  return null;
+}
+
+interface PendingWrite {
+  /** `ctx`: `context.multifactor.key = …`; otherwise the object literal of the binding written to. */
+  target: 'ctx' | acorn.ObjectExpression;
+  properties: MfaProperty[];
+  /** An Object.assign with a non-literal source. */
+  opaque: boolean;
+  start: number;
+}
+
+type Scope = Map<string, AnyNode | null>;
+
+/** Walks one rule function or Action handler, collecting configs, secret refs, strings and callback refs. */
+class FunctionScanner {
+  readonly configs: MfaConfig[] = [];
+  readonly writes: PendingWrite[] = [];
+  private readonly scopes: Scope[] = [];
+
+  constructor(
+    private readonly kind: 'rule' | 'action',
+    private owner: string | undefined,
+    private readonly tokens: KeywordToken[],
+    private readonly secretRefs: SecretRef[],
+    private readonly strings: StringLiteralInfo[],
+    private callbackName: string | undefined,
+    private readonly callbackRefs: OffsetRange[],
+    private eventName: string | undefined,
+  ) {}
+
+  scan(fn: acorn.Function): void {
+    this.visitFunction(fn, true);
+    this.attachWrites();
+  }
+
+  private hasToken(start: number, end: number): boolean {
+    for (const t of this.tokens) if (t.range.start < end && t.range.end > start) return true;
+    return false;
+  }
+
+  private resolve(name: string): AnyNode | null {
+    for (let i = this.scopes.length - 1; i >= 0; i--) {
+      const scope = this.scopes[i];
+      if (scope.has(name)) return scope.get(name) ?? null;
+    }
+    return null;
+  }
+
+  /** The object literal a binding was initialised with, if any. */
+  private resolveObject(node: AnyNode): acorn.ObjectExpression | null {
+    if (node.type !== 'Identifier') return null;
+    const init = this.resolve(node.name);
+    return init && init.type === 'ObjectExpression' ? init : null;
+  }
+
+  private declareIn(scope: Scope, statements: readonly AnyNode[]): void {
+    for (const s of statements) {
+      if (s.type === 'VariableDeclaration') {
+        for (const d of s.declarations) if (d.id.type === 'Identifier') scope.set(d.id.name, d.init ?? null);
+      } else if (s.type === 'FunctionDeclaration' && s.id) {
+        scope.set(s.id.name, s);
+      }
+    }
+  }
+
+  private visitFunction(fn: acorn.Function, root: boolean): void {
+    const scope: Scope = new Map();
+    // A nested function whose parameter reuses a tracked name shadows it inside.
+    const shadowed = root ? [] : fn.params.filter((p) => p.type === 'Identifier').map((p) => (p as acorn.Identifier).name);
+    const saved = { owner: this.owner, callbackName: this.callbackName, eventName: this.eventName };
+    if (this.owner && shadowed.includes(this.owner)) this.owner = undefined;
+    if (this.callbackName && shadowed.includes(this.callbackName)) this.callbackName = undefined;
+    if (this.eventName && shadowed.includes(this.eventName)) this.eventName = undefined;
+    for (const p of fn.params) {
+      if (p.type === 'Identifier') scope.set(p.name, null);
+      else this.visit(p);
+    }
+    this.scopes.push(scope);
+    if (fn.body.type === 'BlockStatement') {
+      this.declareIn(scope, fn.body.body);
+      for (const s of fn.body.body) this.visit(s);
+    } else {
+      this.visit(fn.body);
+    }
+    this.scopes.pop();
+    ({ owner: this.owner, callbackName: this.callbackName, eventName: this.eventName } = saved);
+  }
+
+  private visit(node: AnyNode | null | undefined): void {
+    if (!node) return;
+    switch (node.type) {
+      case 'FunctionExpression':
+      case 'ArrowFunctionExpression':
+      case 'FunctionDeclaration':
+        this.visitFunction(node, false);
+        return;
+      case 'BlockStatement': {
+        const scope: Scope = new Map();
+        this.declareIn(scope, node.body);
+        this.scopes.push(scope);
+        for (const s of node.body) this.visit(s);
+        this.scopes.pop();
+        return;
+      }
+      case 'Identifier':
+        if (this.callbackName && node.name === this.callbackName) this.callbackRefs.push(rangeOf(node));
+        return;
+      case 'Literal':
+        if (typeof node.value === 'string') this.strings.push({ value: node.value, range: rangeOf(node) });
+        return;
+      case 'TemplateElement':
+        this.strings.push({ value: node.value.cooked ?? node.value.raw, range: rangeOf(node) });
+        return;
+      case 'MemberExpression':
+        this.noteSecretRef(node);
+        this.visit(node.object);
+        if (node.computed) this.visit(node.property);
+        return;
+      case 'Property':
+        if (node.computed) this.visit(node.key);
+        this.visit(node.value);
+        return;
+      case 'AssignmentExpression':
+        if (node.operator === '=') this.noteAssignment(node);
+        break;
+      case 'CallExpression':
+        this.noteCall(node);
+        break;
+      default:
+        break;
+    }
+    this.visitChildren(node);
+  }
+
+  private visitChildren(node: AnyNode): void {
+    const record = node as unknown as NodeRecord;
+    for (const key in record) {
+      if (key === 'type' || key === 'start' || key === 'end' || key === 'loc' || key === 'range') continue;
+      const child = record[key];
+      if (!child || typeof child !== 'object') continue;
+      if (Array.isArray(child)) {
+        for (const c of child) if (c && typeof (c as NodeRecord).type === 'string') this.visit(c as AnyNode);
+      } else if (typeof (child as NodeRecord).type === 'string') {
+        this.visit(child as AnyNode);
+      }
+    }
+  }
+
+  private secretRefOf(node: AnyNode): SecretRef | undefined {
+    if (node.type !== 'MemberExpression') return undefined;
+    const key = memberName(node);
+    if (key === undefined || isDummy(node.property)) return undefined;
+    if (this.kind === 'rule' && isIdentifier(node.object, 'configuration')) {
+      return { source: 'configuration', key, keyRange: rangeOf(node.property), range: rangeOf(node) };
+    }
+    if (this.kind === 'action' && this.eventName && isMember(node.object, this.eventName, 'secrets')) {
+      return { source: 'event.secrets', key, keyRange: rangeOf(node.property), range: rangeOf(node) };
+    }
+    return undefined;
+  }
+
+  private noteSecretRef(node: acorn.MemberExpression): void {
+    const ref = this.secretRefOf(node);
+    if (ref) this.secretRefs.push(ref);
+  }
+
+  private valueOf(node: AnyNode): MfaValue {
+    const range = rangeOf(node);
+    const keywordToken = this.hasToken(node.start, node.end);
+    const base = { range, keywordToken };
+    if (isDummy(node)) return { ...base, kind: 'missing' };
+    if (keywordToken) return { ...base, kind: 'dynamic' };
+    switch (node.type) {
+      case 'Literal':
+        if (typeof node.value === 'string') return { ...base, kind: 'string', literal: node.value };
+        if (typeof node.value === 'boolean') return { ...base, kind: 'boolean', literal: node.value };
+        if (typeof node.value === 'number') return { ...base, kind: 'number', literal: node.value };
+        if (node.value === null && node.raw === 'null') return { ...base, kind: 'null', literal: null };
+        return { ...base, kind: 'dynamic' };
+      case 'TemplateLiteral':
+        if (node.expressions.length === 0) return { ...base, kind: 'string', literal: node.quasis[0]?.value.cooked ?? '' };
+        return { ...base, kind: 'dynamic' };
+      case 'ObjectExpression':
+        return { ...base, kind: 'object', object: this.objectOf(node) };
+      case 'ArrayExpression':
+        return { ...base, kind: 'array' };
+      case 'FunctionExpression':
+      case 'ArrowFunctionExpression':
+        return { ...base, kind: 'function' };
+      case 'Identifier': {
+        const bound = this.resolveObject(node);
+        if (bound) return { ...base, kind: 'object', object: this.objectOf(bound) };
+        return { ...base, kind: 'dynamic' };
+      }
+      default:
+        return { ...base, kind: 'dynamic', secretRef: this.secretRefOf(node) };
+    }
+  }
+
+  private objectOf(node: acorn.ObjectExpression): MfaObject {
+    const properties: MfaProperty[] = [];
+    let fieldsKnown = true;
+    for (const prop of node.properties) {
+      if (prop.type !== 'Property') { fieldsKnown = false; continue; }
+      const key = propertyKeyName(prop);
+      if (key === undefined) {
+        if (prop.computed) fieldsKnown = false;
+        continue;
+      }
+      properties.push({ key, keyRange: rangeOf(prop.key), range: rangeOf(prop), value: this.valueOf(prop.value), origin: 'literal' });
+    }
+    return { range: rangeOf(node), properties, fieldsKnown };
+  }
+
+  private noteAssignment(node: acorn.AssignmentExpression): void {
+    const left = node.left;
+    if (left.type !== 'MemberExpression') return;
+    if (this.kind === 'rule' && isMember(left, this.owner, 'multifactor')) {
+      this.noteRuleConfig(node, left);
+      return;
+    }
+    // context.multifactor.key = … / mfa.key = …
+    const key = memberName(left);
+    if (key === undefined) return;
+    const property: MfaProperty = { key, keyRange: rangeOf(left.property), range: rangeOf(node), value: this.valueOf(node.right), origin: 'assignment' };
+    if (this.kind === 'rule' && isMember(left.object, this.owner, 'multifactor')) {
+      this.writes.push({ target: 'ctx', properties: [property], opaque: false, start: node.start });
+      return;
+    }
+    const bound = this.resolveObject(left.object);
+    if (bound) this.writes.push({ target: bound, properties: [property], opaque: false, start: node.start });
+  }
+
+  private noteRuleConfig(node: acorn.AssignmentExpression, left: acorn.MemberExpression): void {
+    const right = node.right;
+    if ((right.type === 'Literal' && right.value === null) || isIdentifier(right, 'undefined') || isDummy(right)) return;
+    let form: MfaConfig['form'] = 'rule-opaque';
+    let options: MfaObject = { range: null, properties: [], fieldsKnown: false };
+    let bindingName: string | undefined;
+    if (right.type === 'ObjectExpression') {
+      form = 'rule-literal';
+      options = this.objectOf(right);
+    } else {
+      const bound = this.resolveObject(right);
+      if (bound && right.type === 'Identifier') {
+        form = 'rule-binding';
+        bindingName = right.name;
+        options = this.objectOf(bound);
+        (options as MfaObject & { source?: acorn.ObjectExpression }).source = bound;
+      }
+    }
+    this.configs.push({ form, anchorRange: rangeOf(left), range: rangeOf(node), provider: null, options, duoOptions: options, admin: null, bindingName });
+  }
+
+  private noteCall(node: acorn.CallExpression): void {
+    const callee = node.callee;
+    if (callee.type !== 'MemberExpression') return;
+    if (this.kind === 'action' && memberName(callee) === 'enable' && isMember(callee.object, this.owner, 'multifactor')) {
+      this.noteActionConfig(node, callee);
+      return;
+    }
+    if (isMember(callee, 'Object', 'assign') && node.arguments.length > 0) {
+      const [target, ...sources] = node.arguments;
+      let dest: PendingWrite['target'] | null = null;
+      if (this.kind === 'rule' && isMember(target, this.owner, 'multifactor')) dest = 'ctx';
+      else if (target.type === 'Identifier') dest = this.resolveObject(target);
+      if (!dest) return;
+      const write: PendingWrite = { target: dest, properties: [], opaque: false, start: node.start };
+      for (const source of sources) {
+        const obj = source.type === 'ObjectExpression' ? source : this.resolveObject(source);
+        if (!obj) { write.opaque = true; continue; }
+        const parsed = this.objectOf(obj);
+        if (!parsed.fieldsKnown) write.opaque = true;
+        for (const p of parsed.properties) write.properties.push({ ...p, origin: 'object-assign' });
+      }
+      this.writes.push(write);
+    }
+  }
+
+  private noteActionConfig(node: acorn.CallExpression, callee: acorn.MemberExpression): void {
+    const [providerArg, optionsArg] = node.arguments;
+    const provider = providerArg && providerArg.type !== 'SpreadElement' ? this.valueOf(providerArg) : null;
+    let options: MfaObject = { range: null, properties: [], fieldsKnown: true };
+    if (optionsArg) {
+      const bound = optionsArg.type === 'ObjectExpression' ? optionsArg : this.resolveObject(optionsArg);
+      if (bound) {
+        options = this.objectOf(bound);
+        (options as MfaObject & { source?: acorn.ObjectExpression }).source = bound;
+      } else if (!isDummy(optionsArg)) {
+        options = { range: null, properties: [], fieldsKnown: false };
+      }
+    }
+    if (node.arguments.some((a) => a.type === 'SpreadElement')) options.fieldsKnown = false;
+    this.configs.push({
+      form: 'action-enable',
+      anchorRange: rangeOf(callee),
+      range: rangeOf(node),
+      provider: provider && provider.kind !== 'missing' ? provider : null,
+      providerName: provider?.kind === 'string' ? (provider.literal as string) : undefined,
+      options,
+      duoOptions: null,
+      admin: null,
+      callEnd: node.end - 1,
+      argumentRanges: node.arguments.map(rangeOf),
+    });
+  }
+
+  /** Adds later writes (`mfa.host = …`, Object.assign) to the configurations they modify. */
+  private attachWrites(): void {
+    for (const write of this.writes) {
+      let targets: MfaConfig[];
+      if (write.target === 'ctx') {
+        const before = this.configs.filter((c) => c.form !== 'action-enable' && c.range.start < write.start);
+        targets = before.length ? [before[before.length - 1]] : [];
+      } else {
+        targets = this.configs.filter((c) => (c.options as MfaObject & { source?: acorn.ObjectExpression }).source === write.target);
+      }
+      for (const config of targets) {
+        config.options.properties.push(...write.properties);
+        if (write.opaque) config.options.fieldsKnown = false;
+      }
+    }
+    for (const config of this.configs) {
+      delete (config.options as MfaObject & { source?: unknown }).source;
+      finishConfig(config);
+    }
+  }
+}
+
+/** The last property with this key. */
+export function findProperty(object: MfaObject | null | undefined, key: string): MfaProperty | undefined {
+  if (!object) return undefined;
+  for (let i = object.properties.length - 1; i >= 0; i--) if (object.properties[i].key === key) return object.properties[i];
+  return undefined;
+}
+
+/** Fills provider / duoOptions / admin once all writes are attached. */
+function finishConfig(config: MfaConfig): void {
+  if (config.form === 'action-enable') {
+    const po = findProperty(config.options, 'providerOptions');
+    if (po) config.duoOptions = po.value.object ?? { range: null, properties: [], fieldsKnown: false };
+    return;
+  }
+  const provider = findProperty(config.options, 'provider');
+  config.providerProperty = provider;
+  config.provider = provider && provider.value.kind !== 'missing' ? provider.value : null;
+  config.providerName = config.provider?.kind === 'string' ? (config.provider.literal as string) : undefined;
+  config.duoOptions = config.options;
+  config.admin = findProperty(config.options, 'admin')?.value.object ?? null;
+}
+
+/** Parses the text and extracts the rule/action model. Never throws on any input. */
+export function buildModel(text: string): RuleModel {
+  const parse = parseSource(text);
+  const model: RuleModel = {
+    text,
+    kind: 'other',
+    parse,
+    syntaxError: parse.syntaxError,
+    actionExports: [],
+    configs: [],
+    secretRefs: [],
+    stringLiterals: [],
+    callbackReferences: [],
+  };
+  const ruleFn = findRuleFunction(parse);
+  if (ruleFn) {
+    model.kind = 'rule';
+    const info = describeFunction(ruleFn);
+    model.ruleFunction = info;
+    [model.userName, model.contextName, model.callbackName] = [info.params[0]?.name, info.params[1]?.name, info.params[2]?.name];
+    const scanner = new FunctionScanner('rule', model.contextName, parse.keywordTokens, model.secretRefs, model.stringLiterals, model.callbackName, model.callbackReferences, undefined);
+    scanner.scan(ruleFn);
+    model.configs = scanner.configs;
+    return model;
+  }
+  const exportsFound = findActionExports(parse.program);
+  if (exportsFound.length === 0) return model;
+  model.kind = 'action';
+  for (const found of exportsFound) {
+    let fn: acorn.Function | null = null;
+    if (isFunctionNode(found.value)) fn = found.value;
+    else if (found.value?.type === 'Identifier') fn = resolveTopLevelFunction(parse.program, found.value.name);
+    const info = fn ? describeFunction(fn) : null;
+    const exp: ActionExport = {
+      name: found.name,
+      targetRange: rangeOf(found.target),
+      statementRange: rangeOf(found.statement),
+      function: info,
+      eventName: info?.params[0]?.name,
+      apiName: info?.params[1]?.name,
+    };
+    model.actionExports.push(exp);
+    if (fn) {
+      const scanner = new FunctionScanner('action', exp.apiName, parse.keywordTokens, model.secretRefs, model.stringLiterals, undefined, [], exp.eventName);
+      scanner.scan(fn);
+      model.configs.push(...scanner.configs);
+    }
+  }
+  const primary = model.actionExports.find((e) => e.name === 'onExecutePostLogin') ?? model.actionExports[0];
+  model.eventName = primary.eventName;
+  model.apiName = primary.apiName;
+  model.configs.sort((a, b) => a.range.start - b.range.start);
+  return model;
+}
