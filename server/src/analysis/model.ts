@@ -85,6 +85,8 @@ export interface MfaProperty {
   range: OffsetRange;
   /** The value. */
   value: MfaValue;
+  /** True when the key is a deploy-cli keyword token (its name is then not a real field name). */
+  keyToken: boolean;
   /** Where the key came from: the object literal, a later `x.key = …` write, or `Object.assign(x, {…})`. */
   origin: 'literal' | 'assignment' | 'object-assign';
 }
@@ -200,7 +202,7 @@ export interface RuleModel {
   configs: MfaConfig[];
   /** Every `configuration.X` (rules) / `event.secrets.X` (actions) reference inside the rule/handlers. */
   secretRefs: SecretRef[];
-  /** Every string literal and template chunk inside the rule/handlers (kind rule/action only). */
+  /** Every string literal and template chunk of a rule or Action file (empty for other files). */
   stringLiterals: StringLiteralInfo[];
   /** Where the rule's callback parameter is referenced inside its body. */
   callbackReferences: OffsetRange[];
@@ -576,7 +578,8 @@ class FunctionScanner {
         if (prop.computed) fieldsKnown = false;
         continue;
       }
-      properties.push({ key, keyRange: rangeOf(prop.key), range: rangeOf(prop), value: this.valueOf(prop.value), origin: 'literal' });
+      const keyToken = this.hasToken(prop.key.start, prop.key.end);
+      properties.push({ key, keyRange: rangeOf(prop.key), range: rangeOf(prop), value: this.valueOf(prop.value), keyToken, origin: 'literal' });
     }
     return { range: rangeOf(node), properties, fieldsKnown };
   }
@@ -591,7 +594,8 @@ class FunctionScanner {
     // context.multifactor.key = … / mfa.key = …
     const key = memberName(left);
     if (key === undefined) return;
-    const property: MfaProperty = { key, keyRange: rangeOf(left.property), range: rangeOf(node), value: this.valueOf(node.right), origin: 'assignment' };
+    const keyToken = this.hasToken(left.property.start, left.property.end);
+    const property: MfaProperty = { key, keyRange: rangeOf(left.property), range: rangeOf(node), value: this.valueOf(node.right), keyToken, origin: 'assignment' };
     if (this.kind === 'rule' && isMember(left.object, this.owner, 'multifactor')) {
       this.writes.push({ target: 'ctx', properties: [property], opaque: false, start: node.start });
       return;
@@ -718,6 +722,28 @@ function finishConfig(config: MfaConfig): void {
   config.admin = findProperty(config.options, 'admin')?.value.object ?? null;
 }
 
+/** Every string literal and template chunk of a whole program (an Action's module code included). */
+function collectStrings(node: AnyNode, out: StringLiteralInfo[]): void {
+  if (node.type === 'Literal') {
+    if (typeof node.value === 'string') out.push({ value: node.value, range: rangeOf(node) });
+    return;
+  }
+  if (node.type === 'TemplateElement') {
+    out.push({ value: node.value.cooked ?? node.value.raw, range: rangeOf(node) });
+    return;
+  }
+  const record = node as unknown as NodeRecord;
+  for (const key in record) {
+    const child = record[key];
+    if (!child || typeof child !== 'object' || key === 'loc') continue;
+    if (Array.isArray(child)) {
+      for (const c of child) if (c && typeof (c as NodeRecord).type === 'string') collectStrings(c as AnyNode, out);
+    } else if (typeof (child as NodeRecord).type === 'string') {
+      collectStrings(child as AnyNode, out);
+    }
+  }
+}
+
 /** Parses the text and extracts the rule/action model. Never throws on any input. */
 export function buildModel(text: string): RuleModel {
   const parse = parseSource(text);
@@ -761,11 +787,12 @@ export function buildModel(text: string): RuleModel {
     };
     model.actionExports.push(exp);
     if (fn) {
-      const scanner = new FunctionScanner('action', exp.apiName, parse.keywordTokens, model.secretRefs, model.stringLiterals, undefined, [], exp.eventName);
+      const scanner = new FunctionScanner('action', exp.apiName, parse.keywordTokens, model.secretRefs, [], undefined, [], exp.eventName);
       scanner.scan(fn);
       model.configs.push(...scanner.configs);
     }
   }
+  collectStrings(parse.program, model.stringLiterals);
   const primary = model.actionExports.find((e) => e.name === 'onExecutePostLogin') ?? model.actionExports[0];
   model.eventName = primary.eventName;
   model.apiName = primary.apiName;

@@ -1,0 +1,465 @@
+// Turns a rule model into findings: one per problem, with the code, severity, message and an
+// LSP-shaped range. Shared by the language server and `duo-rules lint`. Pure: no I/O.
+//
+// Messages never quote a secret: values are described (length, shape), never echoed.
+import type { Diagnostic, Range } from 'vscode-languageserver-types';
+import {
+  codeDescriptionUrl,
+  defaultSeverities,
+  diagnosticSource,
+  isDiagnosticCode,
+  lspSeverity,
+  type DiagnosticCode,
+  type SeverityName,
+} from './codes';
+import { buildModel, findProperty, type MfaConfig, type MfaObject, type MfaProperty, type MfaValue, type OffsetRange, type RuleModel } from './model';
+
+/** Effective level per code after merging layers; codes not listed use their default. */
+export type SeverityMap = Partial<Record<DiagnosticCode, SeverityName | 'off'>>;
+
+export interface AnalyzeOptions {
+  /** Merged severity overrides (see mergeSeverities). */
+  severities?: SeverityMap;
+  /** Configuration keys declared in the workspace; when non-empty, undeclared references are reported. */
+  declaredConfigurationKeys?: string[];
+}
+
+/** Extra facts for quick fixes (sent as Diagnostic.data). */
+export interface FindingData {
+  /** The nearest valid name (unknown-field, unknown-provider, unknown-configuration-key). */
+  suggestion?: string;
+  /** The field concerned (missing-field: the missing key; others: the property key). */
+  field?: string;
+  /** missing-field: where the key belongs: the config object itself, `providerOptions` or `admin`. */
+  container?: 'options' | 'providerOptions' | 'admin';
+  /** hardcoded-secret: the expression to read the secret from instead, e.g. `configuration.DUO_SKEY`. */
+  replacement?: string;
+  /** deprecated-field: the equivalent `allowRememberBrowser` value when `ignoreCookie` is a boolean literal. */
+  allowRememberBrowser?: boolean;
+  /** Index into RuleModel.configs of the configuration concerned. */
+  configIndex?: number;
+}
+
+export interface Finding {
+  code: DiagnosticCode;
+  severity: SeverityName;
+  message: string;
+  /** Line/character range (UTF-16 characters, as LSP counts them). */
+  range: Range;
+  /** The same range as offsets into the text. */
+  offsets: OffsetRange;
+  data?: FindingData;
+}
+
+/**
+ * Merges severity layers, lowest priority first (defaults ← .duo-rules.json ← editor settings).
+ * `default` and unknown values fall through to the layer below; unknown codes are ignored.
+ */
+export function mergeSeverities(...layers: Array<Record<string, unknown> | null | undefined>): SeverityMap {
+  const merged: SeverityMap = {};
+  for (const layer of layers) {
+    if (!layer) continue;
+    for (const [code, level] of Object.entries(layer)) {
+      if (!isDiagnosticCode(code)) continue;
+      if (level === 'error' || level === 'warning' || level === 'information' || level === 'hint' || level === 'off') merged[code] = level;
+    }
+  }
+  return merged;
+}
+
+/** Maps offsets to LSP positions. Line breaks are \n, \r\n and \r, as in LSP text documents. */
+export class LineIndex {
+  private readonly starts: number[] = [0];
+
+  constructor(text: string) {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) this.starts.push(i + 1);
+      else if (c === 13) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        this.starts.push(i + 1);
+      }
+    }
+  }
+
+  positionAt(offset: number): { line: number; character: number } {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, character: offset - this.starts[lo] };
+  }
+
+  rangeOf(offsets: OffsetRange): Range {
+    return { start: this.positionAt(offsets.start), end: this.positionAt(offsets.end) };
+  }
+}
+
+const ruleProviders = ['duo', 'guardian', 'google-authenticator', 'any'];
+const actionProviders = ['none', 'guardian', 'google-authenticator', 'duo', 'any'];
+
+const ruleFieldsByProvider: Record<string, string[]> = {
+  duo: ['provider', 'ikey', 'skey', 'host', 'username', 'allowRememberBrowser', 'admin', 'ignoreCookie'],
+  guardian: ['provider', 'allowRememberBrowser', 'ignoreCookie'],
+  'google-authenticator': ['provider', 'allowRememberBrowser', 'ignoreCookie', 'issuer'],
+};
+const allRuleFields = [...new Set(Object.values(ruleFieldsByProvider).flat())];
+const actionOptionFields = ['allowRememberBrowser', 'providerOptions'];
+const providerOptionFields = ['host', 'ikey', 'skey', 'username'];
+const adminFields = ['ikey', 'skey'];
+const duoKeyFields = ['ikey', 'skey', 'host'];
+
+type Expected = 'string' | 'boolean' | 'object';
+const expectedTypes: Record<string, Expected> = {
+  provider: 'string',
+  ikey: 'string',
+  skey: 'string',
+  host: 'string',
+  username: 'string',
+  issuer: 'string',
+  allowRememberBrowser: 'boolean',
+  ignoreCookie: 'boolean',
+  admin: 'object',
+  providerOptions: 'object',
+};
+
+const fieldLabels: Record<string, string> = {
+  ikey: 'Client ID (ikey)',
+  skey: 'Client secret (skey)',
+  host: 'API hostname (host)',
+  provider: 'provider',
+};
+
+/** Optimal-string-alignment distance, case-insensitive (a transposition costs 1). */
+function editDistance(a: string, b: string): number {
+  a = a.toLowerCase();
+  b = b.toLowerCase();
+  const rows: number[][] = [];
+  for (let i = 0; i <= a.length; i++) {
+    rows.push([i]);
+    for (let j = 1; j <= b.length; j++) {
+      if (i === 0) { rows[i][j] = j; continue; }
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2][j - 2] + 1);
+      rows[i][j] = d;
+    }
+  }
+  return rows[a.length][b.length];
+}
+
+/** The closest candidate when it is plausibly a typo of `name`. */
+export function suggestNearest(name: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(name, c);
+    if (d < bestDistance) { best = c; bestDistance = d; }
+  }
+  const limit = name.length <= 4 ? 1 : name.length <= 8 ? 2 : 3;
+  return best !== undefined && bestDistance <= limit ? best : undefined;
+}
+
+function isPlaceholder(value: string): boolean {
+  return value.trim() === '' || value.includes('...') || value.includes('…') || value.includes('XXXXXXXX') || value.includes('REPLACE_WITH_');
+}
+
+function describeKind(value: MfaValue): string {
+  switch (value.kind) {
+    case 'string': return 'a string';
+    case 'boolean': return 'a boolean';
+    case 'number': return 'a number';
+    case 'null': return 'null';
+    case 'object': return 'an object';
+    case 'array': return 'an array';
+    case 'function': return 'a function';
+    default: return 'an expression';
+  }
+}
+
+/** Why a literal host is not a bare Duo API host name, or undefined when it is one. */
+function hostProblem(host: string): string | undefined {
+  if (/^api-[A-Za-z0-9]+\.(duosecurity|duofederal)\.com$/i.test(host)) return undefined;
+  if (/\s/.test(host)) return 'contains spaces';
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(host)) return 'includes a scheme (write the host name without https://)';
+  if (host.includes('/')) return 'includes a path (write the host name only)';
+  if (/:\d*$/.test(host)) return 'includes a port (write the host name only)';
+  if (/\.(duosecurity|duofederal)\.com$/i.test(host)) return 'is not an API host (Duo API hosts look like api-XXXXXXXX.duosecurity.com)';
+  return 'is not a Duo host (expected api-XXXXXXXX.duosecurity.com or api-XXXXXXXX.duofederal.com)';
+}
+
+class Collector {
+  readonly findings: Array<Omit<Finding, 'range' | 'severity'>> = [];
+
+  add(code: DiagnosticCode, offsets: OffsetRange, message: string, data?: FindingData): void {
+    this.findings.push({ code, offsets, message, data });
+  }
+}
+
+/** Checks one MFA configuration of a rule or action. */
+function checkConfig(model: RuleModel, config: MfaConfig, configIndex: number, out: Collector): void {
+  const isRule = model.kind === 'rule';
+  const providers = isRule ? ruleProviders : actionProviders;
+  const name = config.providerName;
+  const anchor = config.anchorRange;
+
+  // The provider itself.
+  if (config.provider === null) {
+    if (isRule ? config.options.fieldsKnown : true) {
+      out.add('missing-field', anchor, isRule
+        ? "The multifactor configuration has no 'provider': add provider: 'duo'."
+        : "api.multifactor.enable() needs a provider as its first argument, e.g. 'duo'.", { field: 'provider', container: 'options', configIndex });
+    }
+  } else if (config.provider.kind === 'string') {
+    if (name !== undefined && !providers.includes(name)) {
+      const suggestion = suggestNearest(name, providers);
+      const actionOnly = isRule && name === 'none' ? " ('none' exists only for post-login Actions)" : '';
+      out.add('unknown-provider', config.provider.range,
+        `Auth0 does not accept the MFA provider '${name}'${actionOnly}. Valid providers: ${providers.join(', ')}.${suggestion ? ` Did you mean '${suggestion}'?` : ''}`,
+        { suggestion, configIndex });
+    }
+  } else if (config.provider.kind !== 'dynamic') {
+    out.add('invalid-type', config.provider.range, `The provider must be a string such as 'duo', not ${describeKind(config.provider)}.`, { field: 'provider', configIndex });
+  }
+  const providerKnown = name !== undefined && providers.includes(name);
+  const providerUnknownLiteral = name !== undefined && !providerKnown;
+
+  if (isRule) {
+    const fields = name && ruleFieldsByProvider[name] ? ruleFieldsByProvider[name] : allRuleFields;
+    const hasDuoKeys = duoKeyFields.some((k) => findProperty(config.options, k)) || !!findProperty(config.options, 'admin');
+    const duo = name === 'duo' || (!providerKnown && !providerUnknownLiteral && hasDuoKeys);
+    if (!providerUnknownLiteral) checkFields(config.options, fields, 'options', out, configIndex, true);
+    if (duo) {
+      checkMissing(config.options, 'options', anchor, out, configIndex, 'The Duo configuration');
+      checkDuoValues(model, config.options, 'options', out, configIndex);
+      const admin = findProperty(config.options, 'admin');
+      if (admin?.value.object) {
+        checkFields(admin.value.object, adminFields, 'admin', out, configIndex, true);
+        checkDuoValues(model, admin.value.object, 'admin', out, configIndex);
+        checkAdminSameAsAuth(config.options, admin.value.object, out, configIndex);
+      }
+    }
+    return;
+  }
+
+  // Actions: api.multifactor.enable(provider, { allowRememberBrowser, providerOptions: { … } })
+  checkFields(config.options, actionOptionFields, 'options', out, configIndex, false);
+  const providerOptions = findProperty(config.options, 'providerOptions');
+  if (providerOptions && providerKnown && name !== 'duo' && name !== 'any') {
+    out.add('unknown-field', providerOptions.keyRange, `'providerOptions' is only used by the 'duo' provider; '${name}' ignores it.`, { field: 'providerOptions', configIndex });
+  }
+  const duo = name === 'duo' || (!providerKnown && !providerUnknownLiteral && !!providerOptions);
+  if (!duo) return;
+  const po = config.duoOptions;
+  if (po === null) {
+    if (config.options.fieldsKnown) {
+      for (const key of duoKeyFields) {
+        out.add('missing-field', anchor, `Duo needs providerOptions.${key}: the ${fieldLabels[key]} of your Duo application.`, { field: key, container: 'providerOptions', configIndex });
+      }
+    }
+    return;
+  }
+  checkFields(po, providerOptionFields, 'providerOptions', out, configIndex, false);
+  checkMissing(po, 'providerOptions', anchor, out, configIndex, 'providerOptions');
+  checkDuoValues(model, po, 'providerOptions', out, configIndex);
+}
+
+function checkMissing(object: MfaObject, container: FindingData['container'], anchor: OffsetRange, out: Collector, configIndex: number, what: string): void {
+  if (!object.fieldsKnown) return;
+  for (const key of duoKeyFields) {
+    if (!findProperty(object, key)) {
+      out.add('missing-field', anchor, `${what} is missing '${key}': the ${fieldLabels[key]} of your Duo application.`, { field: key, container, configIndex });
+    }
+  }
+}
+
+/** unknown-field, invalid-type and deprecated-field for the keys of one object. */
+function checkFields(object: MfaObject, allowed: string[], container: FindingData['container'], out: Collector, configIndex: number, isRule: boolean): void {
+  for (const prop of object.properties) {
+    if (prop.keyToken) continue;
+    if (!allowed.includes(prop.key)) {
+      reportUnknownField(prop, allowed, container, out, configIndex, isRule);
+      continue;
+    }
+    checkType(prop, out, configIndex);
+    if (prop.key === 'ignoreCookie' && isRule) {
+      const inverted = prop.value.kind === 'boolean' ? !prop.value.literal : undefined;
+      out.add('deprecated-field', prop.keyRange,
+        `'ignoreCookie' was replaced by 'allowRememberBrowser' (inverted): use allowRememberBrowser: ${inverted === undefined ? '!<value>' : String(inverted)}.`,
+        { field: 'ignoreCookie', allowRememberBrowser: inverted, configIndex });
+    }
+  }
+}
+
+function reportUnknownField(prop: MfaProperty, allowed: string[], container: FindingData['container'], out: Collector, configIndex: number, isRule: boolean): void {
+  const where = container === 'admin' ? 'the admin credentials' : container === 'providerOptions' ? 'providerOptions' : isRule ? 'this multifactor configuration' : 'the options of api.multifactor.enable()';
+  let hint = '';
+  let suggestion = suggestNearest(prop.key, allowed);
+  if (!isRule && prop.key === 'ignoreCookie') {
+    suggestion = 'allowRememberBrowser';
+    hint = ' Actions have no ignoreCookie: use allowRememberBrowser (inverted).';
+  } else if (!isRule && container === 'providerOptions' && prop.key === 'admin') {
+    hint = ' Actions have no equivalent of the Rule admin credentials.';
+  } else if (!isRule && container === 'options' && providerOptionFields.includes(prop.key)) {
+    suggestion = undefined;
+    hint = ` In Actions it belongs inside providerOptions.`;
+  } else if (suggestion) {
+    hint = ` Did you mean '${suggestion}'?`;
+  }
+  out.add('unknown-field', prop.keyRange, `'${prop.key}' is not a valid field of ${where}.${hint}`, { field: prop.key, suggestion, configIndex });
+}
+
+function checkType(prop: MfaProperty, out: Collector, configIndex: number): void {
+  const expected = expectedTypes[prop.key];
+  const value = prop.value;
+  if (!expected || value.kind === 'dynamic' || value.kind === 'missing' || value.kind === expected) return;
+  const shown = value.kind === 'string' && (prop.key === 'allowRememberBrowser' || prop.key === 'ignoreCookie') && typeof value.literal === 'string' && value.literal.length <= 10
+    ? `the string '${value.literal}'`
+    : describeKind(value);
+  out.add('invalid-type', value.range, `'${prop.key}' must be ${expected === 'object' ? 'an object' : `a ${expected}`}, not ${shown}.`, { field: prop.key, configIndex });
+}
+
+/** Placeholders, formats and hard-coded secrets of ikey/skey/host in one object. */
+function checkDuoValues(model: RuleModel, object: MfaObject, container: FindingData['container'], out: Collector, configIndex: number): void {
+  for (const key of duoKeyFields) {
+    const prop = findProperty(object, key);
+    if (!prop || prop.value.kind !== 'string') continue;
+    const value = prop.value.literal as string;
+    const label = container === 'admin' ? `admin.${key}` : container === 'providerOptions' ? `providerOptions.${key}` : key;
+    if (isPlaceholder(value)) {
+      // REPLACE_WITH_ strings already get placeholder-client-id.
+      if (!value.includes('REPLACE_WITH_')) {
+        out.add('placeholder-value', prop.value.range,
+          `'${label}' is still the documentation sample${value.trim() === '' ? ' (empty)' : ''}: put the ${fieldLabels[key]} of your Duo application here.`, { field: key, container, configIndex });
+      }
+      continue;
+    }
+    if (key === 'ikey' && !/^[A-Z0-9]{20}$/.test(value)) {
+      out.add('invalid-ikey', prop.value.range, `'${label}' does not look like a Duo Client ID: expected 20 upper-case letters and digits, found ${value.length} characters${/[a-z]/.test(value) ? ' with lower-case letters' : ''}.`, { field: key, container, configIndex });
+    }
+    if (key === 'skey') {
+      if (!/^[A-Za-z0-9]{40}$/.test(value)) {
+        out.add('invalid-skey', prop.value.range, `'${label}' does not look like a Duo Client secret: expected 40 letters and digits, found ${value.length} characters.`, { field: key, container, configIndex });
+      }
+      const secretName = container === 'admin' ? 'DUO_ADMIN_SKEY' : 'DUO_SKEY';
+      const replacement = model.kind === 'rule' ? `configuration.${secretName}` : `${model.eventName ?? 'event'}.secrets.${secretName}`;
+      out.add('hardcoded-secret', prop.value.range,
+        `The Duo ${container === 'admin' ? 'Admin API secret' : 'Client secret'} is written into the code, where anyone who can read it can use it: read it from ${replacement} instead.`,
+        { field: key, container, replacement, configIndex });
+    }
+    if (key === 'host') {
+      const problem = hostProblem(value);
+      if (problem) out.add('invalid-host', prop.value.range, `'${label}' ${problem}.`, { field: key, container, configIndex });
+    }
+  }
+}
+
+function checkAdminSameAsAuth(options: MfaObject, admin: MfaObject, out: Collector, configIndex: number): void {
+  const ikey = findProperty(options, 'ikey');
+  const adminIkey = findProperty(admin, 'ikey');
+  if (!ikey || !adminIkey || ikey.value.kind !== 'string' || adminIkey.value.kind !== 'string') return;
+  if (ikey.value.literal !== adminIkey.value.literal || isPlaceholder(ikey.value.literal as string)) return;
+  out.add('admin-same-as-auth', adminIkey.value.range,
+    "admin.ikey is the same as the Auth API ikey: the Admin API needs its own Duo application (Admin API type) with its own keys.", { field: 'ikey', container: 'admin', configIndex });
+}
+
+function checkModel(model: RuleModel, options: AnalyzeOptions, out: Collector): void {
+  if (model.syntaxError) {
+    const at = Math.min(model.syntaxError.offset, model.text.length);
+    out.add('syntax-error', { start: at, end: Math.min(at + 1, model.text.length) }, `Syntax error: ${model.syntaxError.message}.`);
+  }
+  for (const s of model.stringLiterals) {
+    const placeholder = /\{?REPLACE_WITH_[A-Za-z0-9_]*\}?/.exec(s.value);
+    if (placeholder) {
+      out.add('placeholder-client-id', s.range,
+        `'${placeholder[0]}' is a placeholder from Auth0's sample: until it is replaced the check never matches and Duo MFA never runs.`);
+    }
+  }
+  model.configs.forEach((config, i) => checkConfig(model, config, i, out));
+  if (model.kind === 'rule' && model.ruleFunction) {
+    const callbackParam = model.ruleFunction.params[2];
+    if (model.callbackName && callbackParam && model.callbackReferences.length === 0) {
+      out.add('callback-not-called', callbackParam.range,
+        `'${model.callbackName}' is never called: a rule must call ${model.callbackName}(null, user, context) exactly once, or the login hangs until Auth0's 20-second timeout.`);
+    }
+    const header = model.ruleFunction.headerRange;
+    let end = header.end;
+    while (end > header.start && /\s/.test(model.text[end - 1])) end--;
+    out.add('rules-eol', { start: header.start, end },
+      'Auth0 Rules reached end of life on 2026-11-18 and no longer run: migrate this rule to a post-login Action (`duo-rules convert`).');
+  }
+  const declared = options.declaredConfigurationKeys;
+  if (declared && declared.length > 0) {
+    const known = new Set(declared);
+    for (const ref of model.secretRefs) {
+      if (known.has(ref.key)) continue;
+      const suggestion = suggestNearest(ref.key, declared);
+      const where = ref.source === 'configuration' ? 'the rules configuration (rules-configs/ or rulesConfigs)' : "the Action's secrets";
+      out.add('unknown-configuration-key', ref.keyRange,
+        `'${ref.key}' is not declared in ${where}, so it is undefined at runtime.${suggestion ? ` Did you mean '${suggestion}'?` : ''}`, { suggestion });
+    }
+  }
+}
+
+/** Parses `/* duo-rules-disable … *\/` (whole file) and `// duo-rules-disable-next-line …` comments. */
+function readSuppressions(model: RuleModel, lines: LineIndex): { file: Set<string>; byLine: Map<number, Set<string>> } {
+  const file = new Set<string>();
+  const byLine = new Map<number, Set<string>>();
+  for (const comment of model.parse.comments) {
+    const match = /^\s*duo-rules-disable(-next-line)?(?=\s|$)([^]*)$/.exec(comment.value);
+    if (!match) continue;
+    const codes = match[2].split(/[\s,]+/).filter(Boolean);
+    const targets = codes.length ? codes : ['*'];
+    if (match[1]) {
+      const line = lines.positionAt(comment.end).line + 1;
+      const set = byLine.get(line) ?? new Set<string>();
+      for (const c of targets) set.add(c);
+      byLine.set(line, set);
+    } else if (comment.type === 'Block') {
+      for (const c of targets) file.add(c);
+    }
+  }
+  return { file, byLine };
+}
+
+/** Diagnoses an already built model (the server caches models per document version). */
+export function analyzeModel(model: RuleModel, options: AnalyzeOptions = {}): Finding[] {
+  if (model.kind === 'other') return [];
+  const out = new Collector();
+  checkModel(model, options, out);
+  const lines = new LineIndex(model.text);
+  const { file, byLine } = readSuppressions(model, lines);
+  const findings: Finding[] = [];
+  for (const f of out.findings) {
+    const level = options.severities?.[f.code] ?? defaultSeverities[f.code];
+    if (level === 'off' || file.has(f.code) || file.has('*')) continue;
+    const range = lines.rangeOf(f.offsets);
+    const lineSuppressed = byLine.get(range.start.line);
+    if (lineSuppressed && (lineSuppressed.has(f.code) || lineSuppressed.has('*'))) continue;
+    findings.push({ ...f, severity: level, range });
+  }
+  findings.sort((a, b) => a.offsets.start - b.offsets.start || a.code.localeCompare(b.code));
+  return findings;
+}
+
+/** Parses and diagnoses a rule or Action. Any other JavaScript yields no findings. */
+export function analyze(text: string, options: AnalyzeOptions = {}): Finding[] {
+  return analyzeModel(buildModel(text), options);
+}
+
+/** The LSP Diagnostic for a finding (source "duo-rules", code, link to the README section). */
+export function toDiagnostic(finding: Finding): Diagnostic {
+  const diagnostic: Diagnostic = {
+    range: finding.range,
+    severity: lspSeverity[finding.severity],
+    source: diagnosticSource,
+    code: finding.code,
+    codeDescription: { href: codeDescriptionUrl(finding.code) },
+    message: finding.message,
+  };
+  if (finding.data) diagnostic.data = finding.data;
+  return diagnostic;
+}
