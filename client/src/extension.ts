@@ -1,3 +1,57 @@
-// Placeholder until the extension client is implemented; replaced by its owner.
-export function activate(): void {}
-export function deactivate(): void {}
+// Extension entry: wires the language client, commands, status bar and result views.
+// Activation happens only when a JavaScript file opens (or one of our commands runs).
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import type { VerifyDiagnosticsParams } from '../../server/src/features/commands';
+import type { FileStatus } from '../../server/src/features/status';
+import { convertToActionCommand } from './convert';
+import { createLanguageClient } from './languageClient';
+import { createMockFilesCommand } from './mockFiles';
+import { ResultView } from './resultView';
+import { registerRunCommands } from './runCommands';
+import { createRedactingChannel, SecretStore, setSecretCommand } from './secrets';
+import { insertSnippetCommand } from './snippets';
+import { StatusBar } from './statusBar';
+import { VerifyDiagnostics } from './verifyDiagnostics';
+
+let client: LanguageClient | undefined;
+
+export function activate(context: vscode.ExtensionContext): void {
+  const secrets = new SecretStore(context.secrets, context.globalState);
+  const channel = vscode.window.createOutputChannel('Duo Rules', { log: true });
+  const log = createRedactingChannel(channel, secrets);
+  const languageClient = createLanguageClient(context, log);
+  client = languageClient;
+  const statusBar = new StatusBar();
+  const results = new ResultView();
+  const verifyDiagnostics = new VerifyDiagnostics();
+  context.subscriptions.push(channel, statusBar, results, verifyDiagnostics);
+
+  context.subscriptions.push(
+    languageClient.onNotification('duoRules/status', (status: FileStatus) => statusBar.update(status)),
+    languageClient.onNotification('duoRules/verifyDiagnostics', (params: VerifyDiagnosticsParams) => verifyDiagnostics.set(languageClient, params)),
+    vscode.commands.registerCommand('duoRules.insertDuoRule', () => insertSnippetCommand(context.extensionUri, 'duo-rule')),
+    vscode.commands.registerCommand('duoRules.insertDuoAction', () => insertSnippetCommand(context.extensionUri, 'duo-action')),
+    vscode.commands.registerCommand('duoRules.convertToAction', (target?: unknown) => convertToActionCommand(languageClient, log, target)),
+    vscode.commands.registerCommand('duoRules.createMockFiles', () => createMockFilesCommand(languageClient, log)),
+    vscode.commands.registerCommand('duoRules.setSecret', (name?: unknown, value?: unknown) => setSecretCommand(secrets, log, name, value)),
+    vscode.commands.registerCommand('duoRules.showOutput', () => channel.show()),
+    vscode.commands.registerCommand('duoRules.restartServer', async () => {
+      log.info('Restarting the language server.');
+      statusBar.clear();
+      await languageClient.restart();
+    }),
+    ...registerRunCommands({ client: languageClient, secrets, results, log }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => log.info('The workspace is now trusted: Run and Verify are available.')),
+  );
+
+  languageClient.start().catch((err: unknown) => {
+    log.error(`The Duo Rules language server did not start: ${err instanceof Error ? err.message : String(err)}`);
+    void vscode.window.showErrorMessage('Duo Rules: the language server did not start.', 'Show Output').then((picked) => { if (picked) channel.show(); });
+  });
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}

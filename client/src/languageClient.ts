@@ -1,0 +1,30 @@
+// Starts the Duo Rules language server (dist/server.js) over IPC for JavaScript documents and the
+// auth0-deploy-cli files whose keys and secrets the server reads.
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+
+/** deploy-cli files that declare `configuration` / `event.secrets` keys (and may hold plaintext secrets). */
+const deployCliPatterns = ['**/rules-configs/*.json', '**/actions/*.json', '**/tenant.yaml'];
+
+export function createLanguageClient(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): LanguageClient {
+  const module = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+  };
+  const watchers = [...deployCliPatterns, '**/.duo-rules.json'].map((glob) => vscode.workspace.createFileSystemWatcher(glob));
+  context.subscriptions.push(...watchers);
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: 'javascript' },
+      { scheme: 'untitled', language: 'javascript' },
+      ...deployCliPatterns.map((pattern) => ({ scheme: 'file', pattern })),
+    ],
+    synchronize: { fileEvents: watchers },
+    outputChannel: log,
+    traceOutputChannel: log,
+    diagnosticCollectionName: 'duo-rules',
+  };
+  // The id 'duoRules' makes the library honour the `duoRules.trace.server` setting.
+  return new LanguageClient('duoRules', 'Duo Rules', serverOptions, clientOptions);
+}

@@ -1,0 +1,104 @@
+// Run Rule Against Mock User / Verify Duo Configuration. The rule runs in the language server's
+// runner pool (never in the extension host); this module gathers inputs, shows progress and the result.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import type { VerifyParams } from '../../server/src/features/commands';
+import { collectDuoOptions, collectRunParams } from './runInputs';
+import { type RunJson, type ResultView, summarizeResult } from './resultView';
+import type { SecretStore } from './secrets';
+
+/** Returned instead of a result when nothing ran; `name` says why (documented in the README for test authors). */
+export interface CommandError {
+  error: { name: 'WorkspaceTrustRequired' | 'NoRuleFile' | 'InputError' | 'Cancelled' | 'ServerError'; message: string };
+}
+
+export interface RunServices {
+  client: LanguageClient;
+  secrets: SecretStore;
+  results: ResultView;
+  log: vscode.LogOutputChannel;
+}
+
+/** Options a programmatic caller may pass as the second argument. */
+interface RunCommandOptions {
+  /** false: return the JSON without opening the result view (the notification is still shown). */
+  showResult?: boolean;
+}
+
+function refuse(log: vscode.LogOutputChannel, name: CommandError['error']['name'], message: string, actions: string[] = []): CommandError {
+  log.warn(message);
+  void vscode.window.showErrorMessage(`Duo Rules: ${message}`, ...actions).then((picked) => {
+    if (picked === 'Manage Workspace Trust') void vscode.commands.executeCommand('workbench.trust.manage');
+    if (picked === 'Show Output') log.show(true);
+  });
+  return { error: { name, message } };
+}
+
+function targetUri(target: unknown): vscode.Uri | undefined {
+  if (target instanceof vscode.Uri) return target;
+  if (typeof target === 'string') return vscode.Uri.parse(target);
+  const editor = vscode.window.activeTextEditor;
+  return editor?.document.languageId === 'javascript' ? editor.document.uri : undefined;
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+async function execute(services: RunServices, mode: 'run' | 'verify', target: unknown, options: unknown): Promise<RunJson | CommandError> {
+  const { log } = services;
+  const verb = mode === 'run' ? 'Running a rule' : 'Verifying Duo';
+  if (!vscode.workspace.isTrusted) {
+    return refuse(log, 'WorkspaceTrustRequired', `${verb} executes this workspace's code, so it needs a trusted workspace. Analysis keeps working without trust.`, ['Manage Workspace Trust']);
+  }
+  const uri = targetUri(target);
+  if (!uri) return refuse(log, 'NoRuleFile', `${verb} needs a JavaScript Rule or Action: open one or pass its URI.`);
+  let document: vscode.TextDocument;
+  try {
+    document = await vscode.workspace.openTextDocument(uri);
+  } catch (err) {
+    return refuse(log, 'NoRuleFile', `Cannot open ${uri.toString(true)}: ${messageOf(err)}`);
+  }
+  const name = path.basename(document.uri.path);
+  const params: VerifyParams = { ...(await collectRunParams(document, services.secrets)), duo: collectDuoOptions(document) };
+  log.info(`${verb}: ${document.uri.toString(true)}`);
+  const request = (token?: vscode.CancellationToken) =>
+    mode === 'run'
+      ? services.client.sendRequest<RunJson>('duoRules/run', params, token)
+      : services.client.sendRequest<RunJson>('duoRules/verify', params, token);
+  let result: RunJson;
+  try {
+    result = await vscode.window.withProgress(
+      { location: mode === 'run' ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification, title: mode === 'run' ? `Running ${name}` : `Verifying the Duo configuration of ${name}`, cancellable: mode === 'verify' },
+      // Cancelling answers at once; the server aborts the Duo requests when it sees the cancellation.
+      (_progress, token) => new Promise<RunJson>((resolve, reject) => {
+        token.onCancellationRequested(() => reject(new vscode.CancellationError()));
+        request(token).then(resolve, reject);
+      }),
+    );
+  } catch (err) {
+    if (err instanceof vscode.CancellationError || (err as { code?: number }).code === requestCancelledCode) return { error: { name: 'Cancelled', message: `${verb} was cancelled.` } };
+    // The server answers bad input files (missing, not JSON, unreplaced tokens) with a readable message.
+    const inputError = (err as { code?: number }).code === inputErrorCode;
+    return refuse(log, inputError ? 'InputError' : 'ServerError', messageOf(err), ['Show Output']);
+  }
+  const summary = summarizeResult(name, result);
+  log.info(summary);
+  const failed = result.outcome === 'error' || result.outcome === 'timeout' || (result.verify && !result.verify.application);
+  void (failed ? vscode.window.showWarningMessage(summary) : vscode.window.showInformationMessage(summary));
+  if ((options as RunCommandOptions | undefined)?.showResult !== false) await services.results.show(document.uri, result);
+  return result;
+}
+
+/** Matches `inputErrorCode` in server/src/features/commands.ts (LSP's RequestFailed). */
+const inputErrorCode = -32803;
+/** LSP's RequestCancelled. */
+const requestCancelledCode = -32800;
+
+export function registerRunCommands(services: RunServices): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand('duoRules.runRule', (target?: unknown, options?: unknown) => execute(services, 'run', target, options)),
+    vscode.commands.registerCommand('duoRules.verifyDuo', (target?: unknown, options?: unknown) => execute(services, 'verify', target, options)),
+  ];
+}

@@ -1,0 +1,57 @@
+// Collects what a run needs from the editor: the unsaved text, the input files named in the
+// settings (resolved against the document's workspace folder), stored secrets, and Duo options.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { DuoOptions, RunParams } from '../../server/src/features/commands';
+import type { SecretStore } from './secrets';
+
+function workspaceFolderOf(document: vscode.TextDocument): vscode.WorkspaceFolder | undefined {
+  return vscode.workspace.getWorkspaceFolder(document.uri) ?? (document.isUntitled ? vscode.workspace.workspaceFolders?.[0] : undefined);
+}
+
+function resolveSetting(config: vscode.WorkspaceConfiguration, key: string, folder: vscode.WorkspaceFolder | undefined): string | undefined {
+  const value = config.get<string>(key)?.trim();
+  if (!value) return undefined;
+  if (path.isAbsolute(value) || !folder) return value;
+  return path.join(folder.uri.fsPath, value);
+}
+
+/** The path the runner resolves `require` and relative inputs from; untitled buffers act as a file in the workspace folder. */
+function filePathOf(document: vscode.TextDocument, folder: vscode.WorkspaceFolder | undefined): string {
+  if (document.uri.scheme === 'file') return document.uri.fsPath;
+  const name = `${path.basename(document.uri.path) || 'untitled'}.js`;
+  return path.join(folder?.uri.fsPath ?? process.cwd(), name);
+}
+
+export async function collectRunParams(document: vscode.TextDocument, secrets: SecretStore): Promise<RunParams> {
+  const folder = workspaceFolderOf(document);
+  const config = vscode.workspace.getConfiguration('duoRules', document.uri);
+  return {
+    uri: document.uri.toString(),
+    file: filePathOf(document, folder),
+    text: document.getText(),
+    files: {
+      user: resolveSetting(config, 'mock.userFile', folder),
+      context: resolveSetting(config, 'mock.contextFile', folder),
+      event: resolveSetting(config, 'mock.eventFile', folder),
+      configuration: resolveSetting(config, 'configurationFile', folder),
+      mappings: resolveSetting(config, 'mappingsFile', folder),
+    },
+    secrets: await secrets.readAll(),
+    timeoutMs: config.get<number>('run.timeoutMs'),
+    workspaceRoot: folder?.uri.fsPath,
+  };
+}
+
+/** Duo transport options: base URL, timeout and pinning from `duoRules.duo.*`, the proxy from VS Code's own settings. */
+export function collectDuoOptions(document: vscode.TextDocument): DuoOptions {
+  const config = vscode.workspace.getConfiguration('duoRules', document.uri);
+  const http = vscode.workspace.getConfiguration('http');
+  return {
+    baseUrl: config.get<string>('duo.baseUrl')?.trim() || undefined,
+    timeoutMs: config.get<number>('duo.timeoutMs'),
+    pinCertificates: config.get<boolean>('duo.pinCertificates'),
+    proxy: http.get<string>('proxy')?.trim() || undefined,
+    strictSSL: http.get<boolean>('proxyStrictSSL'),
+  };
+}

@@ -1,0 +1,93 @@
+// Duo secrets kept in VS Code's SecretStorage (the OS keychain), never in settings or the workspace.
+import * as vscode from 'vscode';
+
+const namesKey = 'duoRules.secretNames';
+const secretKey = (name: string) => `duoRules.secret.${name}`;
+const namePattern = /^[A-Za-z0-9_-]+$/;
+
+export class SecretStore {
+  /** Values read so far, so every log line can be scrubbed of them (LSP traces include request params). */
+  private readonly known = new Set<string>();
+
+  constructor(private readonly storage: vscode.SecretStorage, private readonly state: vscode.Memento) {}
+
+  names(): string[] {
+    return this.state.get<string[]>(namesKey, []);
+  }
+
+  async store(name: string, value: string): Promise<void> {
+    if (!namePattern.test(name)) throw new Error(`'${name}' is not a valid configuration key (letters, digits, _ and - only).`);
+    await this.storage.store(secretKey(name), value);
+    this.known.add(value);
+    await this.state.update(namesKey, [...new Set([...this.names(), name])].sort());
+  }
+
+  async delete(name: string): Promise<void> {
+    await this.storage.delete(secretKey(name));
+    await this.state.update(namesKey, this.names().filter((n) => n !== name));
+  }
+
+  /** Every stored secret by key name, for one run; values missing from the keychain are skipped. */
+  async readAll(): Promise<Record<string, string>> {
+    const values: Record<string, string> = {};
+    for (const name of this.names()) {
+      const value = await this.storage.get(secretKey(name));
+      if (value === undefined) continue;
+      values[name] = value;
+      this.known.add(value);
+    }
+    return values;
+  }
+
+  /** Replaces every secret value seen in this session with "[redacted]". */
+  redact(text: string): string {
+    let result = text;
+    for (const value of this.known) {
+      // Short values would scrub ordinary words; Duo secrets are 40 characters.
+      if (value.length >= 6) result = result.split(value).join('[redacted]');
+    }
+    return result;
+  }
+}
+
+/**
+ * The output channel with every string argument scrubbed of known secrets: with
+ * `duoRules.trace.server: verbose` the language client logs request parameters, which carry them.
+ */
+export function createRedactingChannel(channel: vscode.LogOutputChannel, secrets: SecretStore): vscode.LogOutputChannel {
+  return new Proxy(channel, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => value.apply(target, args.map((a) => (typeof a === 'string' ? secrets.redact(a) : a)));
+    },
+  });
+}
+
+/** `duoRules.setSecret [name] [value]`: asks for a key name and a masked value unless both are given. */
+export async function setSecretCommand(secrets: SecretStore, log: vscode.LogOutputChannel, nameArg?: unknown, valueArg?: unknown): Promise<{ name: string; stored: boolean } | undefined> {
+  const name = typeof nameArg === 'string' ? nameArg : await vscode.window.showInputBox({
+    title: 'Store a Duo Secret (1/2)',
+    prompt: 'Configuration key the rule reads, e.g. DUO_SKEY for configuration.DUO_SKEY / event.secrets.DUO_SKEY',
+    placeHolder: 'DUO_SKEY',
+    value: 'DUO_SKEY',
+    validateInput: (v) => (namePattern.test(v) ? undefined : 'Use letters, digits, _ and - only.'),
+  });
+  if (!name) return undefined;
+  const value = typeof valueArg === 'string' ? valueArg : await vscode.window.showInputBox({
+    title: `Store a Duo Secret (2/2): ${name}`,
+    prompt: `Value of ${name}; kept in VS Code's secret storage and used only for runs and Duo verification. Leave empty to forget it.`,
+    password: true,
+    ignoreFocusOut: true,
+  });
+  if (value === undefined) return undefined;
+  if (value === '') {
+    await secrets.delete(name);
+    log.info(`Forgot the stored secret ${name}.`);
+    return { name, stored: false };
+  }
+  await secrets.store(name, value);
+  log.info(`Stored the secret ${name} in VS Code's secret storage.`);
+  void vscode.window.showInformationMessage(`Duo Rules: stored ${name}; runs and verification use it instead of the configuration file's value.`);
+  return { name, stored: true };
+}

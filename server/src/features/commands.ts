@@ -1,0 +1,187 @@
+// Custom requests behind the editor's Run / Verify / Convert / Create Mock Files commands.
+// Thin: they read the inputs the client names, call the runner, the Duo verifier and the
+// converter, and answer with the same JSON as `duo-rules run --format json [--verify]`.
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { type CancellationToken, type Diagnostic, LSPErrorCodes, RequestType, ResponseError } from 'vscode-languageserver/node';
+import { codeDescriptionUrl, defaultSeverities, diagnosticSource, isSeverityLevel, lspSeverity } from '../analysis/codes';
+import { convertRuleToAction, type ConvertNote } from '../analysis/convert';
+import type { VerifyResult } from '../duo/types';
+import { type LoadedRunInputs, loadRunInputs, RunInputError, type RunInputFiles } from '../runner/inputs';
+import { createDefaultContext, createDefaultEvent, createDefaultUser } from '../runner/mockInputs';
+import type { RunOutcome, RunResult } from '../runner/types';
+import type { ServerContext } from './context';
+import { planDeployCliAction, type DeployCliActionPlan } from './convertLayout';
+import { findVerifyFailures } from './verifyDiagnostics';
+
+/** `duoRules/run` params. Paths are absolute (the client resolves settings against the workspace folder). */
+export interface RunParams {
+  uri: string;
+  /** The file path the runner uses for `require` and messages (for untitled buffers: a path in the workspace folder). */
+  file: string;
+  /** The buffer, saved or not. */
+  text?: string;
+  files: RunInputFiles;
+  /** Values from VS Code's SecretStorage; they override the configuration file's values. */
+  secrets?: Record<string, string>;
+  timeoutMs?: number;
+  workspaceRoot?: string;
+}
+
+/** Duo transport options (setting `duoRules.duo.*`, proxy from VS Code's `http.*`). */
+export interface DuoOptions {
+  baseUrl?: string;
+  timeoutMs?: number;
+  proxy?: string;
+  strictSSL?: boolean;
+  pinCertificates?: boolean;
+}
+
+export interface VerifyParams extends RunParams {
+  duo: DuoOptions;
+}
+
+/** `duoRules/run` answers RunResult; `duoRules/verify` answers it with `verify`. */
+export type VerifyResponse = RunResult & { verify: VerifyResult };
+
+/** Sent after `duoRules/verify`: the `duo-verify-failed` diagnostics (empty when all went well). */
+export interface VerifyDiagnosticsParams {
+  uri: string;
+  diagnostics: Diagnostic[];
+}
+
+export interface ConvertParams {
+  uri: string;
+  text?: string;
+}
+
+export type ConvertResponse =
+  | { ok: true; name: string; code: string; notes: ConvertNote[]; secrets: string[]; deployCli: DeployCliActionPlan | null }
+  | { ok: false; message: string };
+
+export interface MockInputsResponse {
+  user: unknown;
+  context: unknown;
+  event: unknown;
+}
+
+/** Bad input files and unconvertible rules: a readable message, LSP's RequestFailed code. */
+export const inputErrorCode = LSPErrorCodes.RequestFailed;
+
+async function loadInputs(params: RunParams): Promise<LoadedRunInputs> {
+  try {
+    return await loadRunInputs(params.files, params.workspaceRoot);
+  } catch (err) {
+    if (err instanceof RunInputError) throw new ResponseError(inputErrorCode, err.message);
+    throw err;
+  }
+}
+
+async function runWithInputs(params: RunParams, inputs: LoadedRunInputs): Promise<RunOutcome> {
+  // Loaded on first use: the runner pool and the Duo client are not needed to lint.
+  const { runFile } = await import('../runner/index');
+  try {
+    return await runFile({
+      file: params.file,
+      text: params.text,
+      user: inputs.user,
+      context: inputs.context,
+      event: inputs.event,
+      configuration: { ...inputs.configuration, ...params.secrets },
+      mappings: inputs.mappings,
+      timeoutMs: params.timeoutMs,
+      workspaceRoot: params.workspaceRoot,
+      // Like the CLI: keys missing from the configuration come from the environment.
+      env: process.env,
+    });
+  } catch (err) {
+    if (err instanceof RunInputError) throw new ResponseError(inputErrorCode, err.message);
+    throw err;
+  }
+}
+
+/** The Auth0 user id the login is for: the run's user (Rules), else the mock inputs, else the default user. */
+function userIdOf(result: RunResult, inputs: LoadedRunInputs): string | undefined {
+  const candidates = [result.user, inputs.user, (inputs.event as { user?: unknown } | undefined)?.user, createDefaultUser()];
+  for (const user of candidates) {
+    const id = (user as { user_id?: unknown } | undefined)?.user_id;
+    if (typeof id === 'string') return id;
+  }
+  return undefined;
+}
+
+function throwIfCancelled(token: CancellationToken): void {
+  if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'Cancelled');
+}
+
+async function documentText(ctx: ServerContext, uri: string, text: string | undefined): Promise<string> {
+  if (text !== undefined) return text;
+  const open = ctx.documents.get(uri);
+  if (open) return open.getText();
+  return readFile(fileURLToPath(uri), 'utf8');
+}
+
+async function buildVerifyDiagnostics(ctx: ServerContext, uri: string, text: string, verify: VerifyResult): Promise<Diagnostic[]> {
+  const configured: unknown = await ctx.connection.workspace.getConfiguration({ scopeUri: uri, section: 'duoRules.diagnostics.duo-verify-failed' });
+  const level = isSeverityLevel(configured) && configured !== 'default' ? configured : defaultSeverities['duo-verify-failed'];
+  if (level === 'off') return [];
+  const document = TextDocument.create(uri, 'javascript', 0, text);
+  return findVerifyFailures(text, verify).map((failure) => ({
+    range: { start: document.positionAt(failure.range.start), end: document.positionAt(failure.range.end) },
+    severity: lspSeverity[level],
+    source: diagnosticSource,
+    code: 'duo-verify-failed',
+    codeDescription: { href: codeDescriptionUrl('duo-verify-failed') },
+    message: failure.message,
+  }));
+}
+
+export function register(ctx: ServerContext): void {
+  const { connection } = ctx;
+
+  connection.onRequest('duoRules/run', async (params: RunParams, token: CancellationToken): Promise<RunResult> => {
+    const outcome = await runWithInputs(params, await loadInputs(params));
+    throwIfCancelled(token);
+    return outcome.result;
+  });
+
+  connection.onRequest('duoRules/verify', async (params: VerifyParams, token: CancellationToken): Promise<VerifyResponse> => {
+    const inputs = await loadInputs(params);
+    const outcome = await runWithInputs(params, inputs);
+    throwIfCancelled(token);
+    const abort = new AbortController();
+    const listener = token.onCancellationRequested(() => abort.abort());
+    const { verifyMultifactor } = await import('../duo/verify');
+    let verify: VerifyResult;
+    try {
+      verify = await verifyMultifactor(outcome.secretMultifactor, { userId: userIdOf(outcome.result, inputs) }, { ...params.duo, signal: abort.signal });
+    } finally {
+      listener.dispose();
+    }
+    throwIfCancelled(token);
+    const text = await documentText(ctx, params.uri, params.text);
+    const diagnostics = await buildVerifyDiagnostics(ctx, params.uri, text, verify);
+    void connection.sendNotification('duoRules/verifyDiagnostics', { uri: params.uri, diagnostics } satisfies VerifyDiagnosticsParams);
+    return { ...outcome.result, verify };
+  });
+
+  connection.onRequest(new RequestType<ConvertParams, ConvertResponse, void>('duoRules/convert'), async (params) => {
+    const text = await documentText(ctx, params.uri, params.text);
+    const converted = convertRuleToAction(text);
+    if (!converted.ok) return converted;
+    const uri = new URL(params.uri);
+    const fileName = decodeURIComponent(uri.pathname.split('/').pop() ?? '');
+    const name = (uri.protocol === 'file:' && fileName.replace(/\.js$/i, '')) || converted.functionName || 'duo-mfa';
+    const deployCli = uri.protocol === 'file:' ? await planDeployCliAction(fileURLToPath(uri), name, converted.code, converted.secrets) : null;
+    return { ok: true, name, code: converted.code, notes: converted.notes, secrets: converted.secrets, deployCli };
+  });
+
+  connection.onRequest('duoRules/mockInputs', (): MockInputsResponse => {
+    const user = createDefaultUser();
+    // The mock event's user would only be overridden by the user file: keep one source of truth.
+    const event = createDefaultEvent(user);
+    delete event.user;
+    return { user, context: createDefaultContext(), event };
+  });
+}
