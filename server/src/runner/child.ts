@@ -1,2 +1,39 @@
-// Placeholder until the runner child is implemented; replaced by its owner.
-export {};
+// The pooled child process that runs user code, one job at a time. Bundled as
+// dist/runnerChild.js; the parent forks it with IPC, a heap limit and (where Node supports
+// it) the permission model, and kills it when a run exceeds its time.
+import { executeJob, guardProcess, reportUncaught } from './sandbox';
+import type { ChildJob, ChildMessage } from './types';
+
+function send(message: ChildMessage): void {
+  if (process.connected) process.send?.(message);
+}
+
+guardProcess();
+process.on('uncaughtException', (err) => reportUncaught(err, 'an uncaught error'));
+process.on('unhandledRejection', (reason) => reportUncaught(reason, 'an unhandled promise rejection'));
+// Without its parent the child has nothing to do; guardProcess lets exit through between runs.
+process.on('disconnect', () => process.exit(0));
+
+process.on('message', (job: ChildJob) => {
+  if (job?.type !== 'run') return;
+  executeJob(job, {
+    onCallback: () => send({ type: 'callback', id: job.id }),
+    onLog: (line) => send({ type: 'log', id: job.id, line }),
+  }).then(
+    (result) => send({ type: 'result', id: job.id, result }),
+    (err) => send({
+      type: 'result',
+      id: job.id,
+      result: {
+        outcome: 'error',
+        error: { name: 'RunnerError', message: `the runner failed: ${err instanceof Error ? err.message : String(err)}` },
+        multifactor: null,
+        calls: [],
+        logs: [],
+        warnings: [],
+      },
+    }),
+  );
+});
+
+send({ type: 'ready', permission: typeof (process as { permission?: unknown }).permission === 'object' });

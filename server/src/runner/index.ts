@@ -1,0 +1,225 @@
+// The runner's entry point for the CLI and the language server: prepares the inputs,
+// hands the code to the pooled child, and turns what comes back into the documented,
+// redacted result (plus the real MFA keys for the Duo verifier only).
+import { existsSync } from 'node:fs';
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { applyEnvironmentFallback, findConfigurationKeys, replaceKeywords, RunInputError } from './inputs';
+import { createDefaultContext, createDefaultEvent, createDefaultUser, mergeDeep } from './mockInputs';
+import { RunnerPool, type JobOutcome } from './pool';
+import { collectSecrets, redactMultifactor, redactValue } from './redact';
+import type { ChildResult, RunOptions, RunOutcome, RunResult } from './types';
+
+export type { ActionChanges, Multifactor, RecordedCall, RunOptions, RunOutcome, RunOutcomeKind, RunResult } from './types';
+export {
+  applyEnvironmentFallback,
+  checkConfiguration,
+  extractMappings,
+  findConfigurationKeys,
+  loadRunInputs,
+  readJsonObjectFile,
+  replaceKeywords,
+  RunInputError,
+  type LoadedRunInputs,
+  type RunInputFiles,
+} from './inputs';
+export { createDefaultContext, createDefaultEvent, createDefaultUser } from './mockInputs';
+export { REDACTED } from './redact';
+
+export const DEFAULT_TIMEOUT_MS = 5000;
+export const DEFAULT_MEMORY_LIMIT_MB = 256;
+
+let pool: RunnerPool | null = null;
+
+/** Stops every child process; the next run starts a new one. The CLI calls this before exiting. */
+export function disposeRunnerPool(): void {
+  pool?.dispose();
+  pool = null;
+}
+
+/** An Action exports onExecutePostLogin (or onContinuePostLogin); anything else is run as a Rule. */
+export function detectKind(source: string): 'rule' | 'action' {
+  return /\b(?:exports|module\.exports)\b[\s\S]*\bon(?:Execute|Continue)PostLogin\b/.test(source) ? 'action' : 'rule';
+}
+
+/** The nearest folder above `start` with a package.json or node_modules: where `require` looks. */
+export function findWorkspaceRoot(start: string): string {
+  for (let dir = resolve(start); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json')) || existsSync(join(dir, 'node_modules'))) return dir;
+    if (dirname(dir) === dir) return resolve(start);
+  }
+}
+
+function checkObject(value: unknown, what: string): Record<string, unknown> | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) throw new RunInputError(`${what} must be a JSON object`);
+  return value as Record<string, unknown>;
+}
+
+async function readSource(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new RunInputError(`${file}: ${code === 'ENOENT' ? 'file not found' : (err as Error).message}`);
+  }
+}
+
+interface Prepared {
+  configuration: Record<string, string>;
+  workspaceRoot: string;
+  timeoutMs: number;
+  memoryLimitMb: number;
+}
+
+function getPool(): RunnerPool {
+  pool ??= new RunnerPool();
+  return pool;
+}
+
+function execute(kind: 'rule' | 'action', file: string, source: string, inputs: { user: unknown; context: unknown; event: unknown }, prepared: Prepared, timeoutMs: number): Promise<JobOutcome> {
+  return getPool().execute(
+    { type: 'run', kind, filename: file, source, ...inputs, configuration: prepared.configuration, workspaceRoot: prepared.workspaceRoot },
+    { memoryLimitMb: prepared.memoryLimitMb, readRoots: [prepared.workspaceRoot] },
+    timeoutMs,
+  );
+}
+
+/** A result for a job the child did not answer (timeout, crash), in the child's unredacted shape. */
+function resultFromOutcome(outcome: JobOutcome, kind: 'rule' | 'action', prepared: Prepared, inputs: { user: unknown; context: unknown }): ChildResult {
+  if (outcome.type === 'result') return outcome.result;
+  const base: ChildResult = { outcome: 'error', error: null, multifactor: null, calls: [], logs: outcome.logs, warnings: [] };
+  if (kind === 'rule') Object.assign(base, { user: inputs.user, context: inputs.context });
+  else base.changes = { idToken: {}, accessToken: {}, appMetadata: {}, userMetadata: {}, redirect: null };
+  if (outcome.type === 'crashed') {
+    base.error = outcome.outOfMemory
+      ? { name: 'MemoryLimitError', message: `the code hit the memory limit of ${prepared.memoryLimitMb} MB and was stopped` }
+      : { name: 'RunnerError', message: outcome.message };
+    return base;
+  }
+  const within = `within ${prepared.timeoutMs} ms`;
+  const message = kind === 'action'
+    ? `onExecutePostLogin did not finish ${within} (a promise that never settles, or an endless loop)`
+    : outcome.callbackCalled
+      ? `callback was called, but the code kept running and did not finish ${within} (an endless loop after the callback?)`
+      : `callback was never called ${within}`;
+  return { ...base, outcome: 'timeout' as ChildResult['outcome'], error: { name: 'TimeoutError', message } };
+}
+
+function finishResult(kind: 'rule' | 'action', raw: ChildResult, durationMs: number, secrets: string[]): RunResult {
+  const result: RunResult = {
+    kind,
+    outcome: raw.outcome,
+    error: redactValue(raw.error, secrets),
+    multifactor: redactMultifactor(raw.multifactor, secrets),
+    ...(kind === 'rule' ? { user: redactValue(raw.user, secrets), context: redactValue(raw.context, secrets) } : {}),
+    ...(kind === 'action' ? { changes: redactValue(raw.changes, secrets) } : {}),
+    calls: redactValue(raw.calls, secrets),
+    logs: redactValue(raw.logs, secrets),
+    warnings: redactValue(raw.warnings, secrets),
+    durationMs,
+  };
+  return result;
+}
+
+async function prepare(options: RunOptions, file: string, sources: string[]): Promise<Prepared> {
+  const keys = sources.flatMap(findConfigurationKeys);
+  return {
+    configuration: applyEnvironmentFallback(options.configuration ?? {}, keys, options.env ?? {}),
+    workspaceRoot: resolve(options.workspaceRoot ?? findWorkspaceRoot(dirname(file))),
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    memoryLimitMb: options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB,
+  };
+}
+
+function buildInputs(kind: 'rule' | 'action', options: RunOptions) {
+  const user = checkObject(options.user, 'the user') ?? createDefaultUser();
+  const context = mergeDeep(createDefaultContext(), checkObject(options.context, 'the context'));
+  const event = mergeDeep(createDefaultEvent(), checkObject(options.event, 'the event')) as Record<string, unknown>;
+  // --user wins over a user inside --event.
+  if (options.user !== undefined) event.user = user;
+  return kind === 'rule' ? { user, context, event: null } : { user: null, context: null, event };
+}
+
+/**
+ * Runs a Rule or Action file (or a deploy-cli rules directory) against the mock inputs.
+ * Throws RunInputError when the run cannot start (file missing, unreplaced keywords…).
+ */
+export async function runFile(options: RunOptions): Promise<RunOutcome> {
+  const file = resolve(options.file);
+  if (options.text === undefined && (await stat(file).catch(() => null))?.isDirectory()) return runRulesDirectory(file, options);
+  const original = options.text ?? (await readSource(file));
+  const kind = detectKind(original);
+  const source = replaceKeywords(original, options.mappings, file);
+  const prepared = await prepare(options, file, [source]);
+  const inputs = buildInputs(kind, options);
+  const outcome = await execute(kind, file, source, inputs, prepared, prepared.timeoutMs);
+  const raw = resultFromOutcome(outcome, kind, prepared, { user: inputs.user, context: inputs.context });
+  const secrets = collectSecrets([prepared.configuration, options.mappings], [raw.multifactor]);
+  return { result: finishResult(kind, raw, outcome.durationMs, secrets), secretMultifactor: raw.multifactor };
+}
+
+interface RuleEntry {
+  name: string;
+  order: number;
+  file: string;
+}
+
+/** The enabled login rules of a deploy-cli directory (`<dir>/rules` or the rules folder itself), in `order`. */
+export async function listDirectoryRules(dir: string): Promise<RuleEntry[]> {
+  const rulesDir = existsSync(join(dir, 'rules')) ? join(dir, 'rules') : dir;
+  const names = (await readdir(rulesDir)).filter((n) => n.endsWith('.json')).sort();
+  const entries: RuleEntry[] = [];
+  for (const name of names) {
+    const path = join(rulesDir, name);
+    let meta: Record<string, unknown>;
+    try {
+      meta = JSON.parse(await readFile(path, 'utf8'));
+    } catch (err) {
+      throw new RunInputError(`${path}: not valid JSON (${(err as Error).message})`);
+    }
+    if (typeof meta !== 'object' || meta === null || meta.enabled === false) continue;
+    if (meta.stage !== undefined && meta.stage !== 'login_success') continue;
+    const ruleName = typeof meta.name === 'string' ? meta.name : name.slice(0, -'.json'.length);
+    const script = typeof meta.script === 'string' ? meta.script : `./${name.slice(0, -'.json'.length)}.js`;
+    entries.push({ name: ruleName, order: typeof meta.order === 'number' ? meta.order : Number.MAX_SAFE_INTEGER, file: resolve(rulesDir, script) });
+  }
+  if (entries.length === 0) throw new RunInputError(`${dir}: no enabled rules found (expected rules/<name>.json files of auth0-deploy-cli)`);
+  return entries.sort((a, b) => a.order - b.order || a.name.localeCompare(b.name));
+}
+
+/** Runs the rules one after another as Auth0 does, each with the previous one's user and context. */
+async function runRulesDirectory(dir: string, options: RunOptions): Promise<RunOutcome> {
+  const entries = await listDirectoryRules(dir);
+  // Every script is read and every keyword replaced before anything runs, so a missing mapping stops the whole run.
+  const sources = await Promise.all(entries.map(async (e) => replaceKeywords(await readSource(e.file), options.mappings, e.file)));
+  const workspaceRoot = options.workspaceRoot ?? findWorkspaceRoot(dir);
+  const prepared = await prepare({ ...options, workspaceRoot }, join(dir, 'rules'), sources);
+  let { user, context } = buildInputs('rule', options) as { user: unknown; context: unknown };
+  const combined: ChildResult = { outcome: 'completed', error: null, multifactor: null, calls: [], logs: [], warnings: [], user, context };
+  const ran: { name: string; outcome: RunResult['outcome'] }[] = [];
+  let decidingRule: string | null = null;
+  let durationMs = 0;
+  for (const [index, entry] of entries.entries()) {
+    const remaining = Math.max(1, prepared.timeoutMs - durationMs);
+    const outcome = await execute('rule', entry.file, sources[index], { user, context, event: null }, prepared, remaining);
+    const raw = resultFromOutcome(outcome, 'rule', { ...prepared, timeoutMs: remaining }, { user, context });
+    durationMs += outcome.durationMs;
+    ran.push({ name: entry.name, outcome: raw.outcome });
+    combined.calls.push(...raw.calls);
+    combined.logs.push(...raw.logs.map((line) => `[${entry.name}] ${line}`));
+    combined.warnings.push(...raw.warnings.map((line) => `${entry.name}: ${line}`));
+    const before = JSON.stringify((context as { multifactor?: unknown } | null)?.multifactor);
+    Object.assign(combined, { outcome: raw.outcome, error: raw.error, multifactor: raw.multifactor, user: raw.user, context: raw.context });
+    if (raw.outcome !== 'completed') {
+      decidingRule = entry.name;
+      break;
+    }
+    if (JSON.stringify((raw.context as { multifactor?: unknown } | null)?.multifactor) !== before) decidingRule = entry.name;
+    user = raw.user;
+    context = raw.context;
+  }
+  const secrets = collectSecrets([prepared.configuration, options.mappings], [combined.multifactor]);
+  const result = finishResult('rule', combined, Math.round(durationMs * 100) / 100, secrets);
+  return { result: { ...result, rule: decidingRule, rules: ran }, secretMultifactor: combined.multifactor };
+}

@@ -1,0 +1,156 @@
+// Reading the run's inputs (JSON files, deploy-cli mappings, environment fallback) and
+// replacing deploy-cli keywords. Shared by the CLI and the language server so both report
+// the same clear message for the same bad file.
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+
+/** The run cannot start because an input is missing or malformed; the message says which and why. */
+export class RunInputError extends Error {
+  override name = 'RunInputError';
+}
+
+/** Paths of the optional input files, as given on the command line or in the editor's settings. */
+export interface RunInputFiles {
+  user?: string;
+  context?: string;
+  event?: string;
+  configuration?: string;
+  mappings?: string;
+}
+
+export interface LoadedRunInputs {
+  user?: unknown;
+  context?: unknown;
+  event?: unknown;
+  configuration?: Record<string, string>;
+  mappings?: Record<string, unknown>;
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/** Reads a JSON file that must hold an object; `what` names the input in messages (e.g. "--user"). */
+export async function readJsonObjectFile(path: string, what: string, cwd = process.cwd()): Promise<Record<string, unknown>> {
+  const full = resolve(cwd, path);
+  let text: string;
+  try {
+    text = await readFile(full, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, expected a JSON file' : (err as Error).message;
+    throw new RunInputError(`${what} ${path}: ${reason}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (err) {
+    throw new RunInputError(`${what} ${path}: not valid JSON (${(err as Error).message})`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new RunInputError(`${what} ${path}: expected a JSON object, found ${describeType(value)}`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** A flat object of strings: `configuration` values are always strings in Auth0. */
+export function checkConfiguration(value: Record<string, unknown>, what: string): Record<string, string> {
+  const configuration: Record<string, string> = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (typeof item === 'string') configuration[key] = item;
+    else if (typeof item === 'number' || typeof item === 'boolean') configuration[key] = String(item);
+    else throw new RunInputError(`${what}: the value of "${key}" must be a string (configuration is a flat object of strings), found ${describeType(item)}`);
+  }
+  return configuration;
+}
+
+/**
+ * Mappings are either a plain object of keywords or a deploy-cli config.json, whose
+ * AUTH0_KEYWORD_REPLACE_MAPPINGS holds them.
+ */
+export function extractMappings(value: Record<string, unknown>, what: string): Record<string, unknown> {
+  if (!('AUTH0_KEYWORD_REPLACE_MAPPINGS' in value)) return value;
+  const mappings = value.AUTH0_KEYWORD_REPLACE_MAPPINGS;
+  if (typeof mappings !== 'object' || mappings === null || Array.isArray(mappings)) {
+    throw new RunInputError(`${what}: AUTH0_KEYWORD_REPLACE_MAPPINGS must be an object, found ${describeType(mappings)}`);
+  }
+  return mappings as Record<string, unknown>;
+}
+
+/** Reads every given input file; relative paths are resolved against `cwd`. */
+export async function loadRunInputs(files: RunInputFiles, cwd = process.cwd()): Promise<LoadedRunInputs> {
+  const read = (path: string | undefined, what: string) => (path === undefined ? undefined : readJsonObjectFile(path, what, cwd));
+  const [user, context, event, configuration, mappings] = await Promise.all([
+    read(files.user, 'user file'),
+    read(files.context, 'context file'),
+    read(files.event, 'event file'),
+    read(files.configuration, 'configuration file'),
+    read(files.mappings, 'mappings file'),
+  ]);
+  return {
+    user,
+    context,
+    event,
+    configuration: configuration && checkConfiguration(configuration, `configuration file ${files.configuration}`),
+    mappings: mappings && extractMappings(mappings, `mappings file ${files.mappings}`),
+  };
+}
+
+/**
+ * Configuration keys the code reads, found by name (`configuration.X`, `configuration['X']`,
+ * `secrets.X`, and destructuring `{ X, Y } = configuration`), for the environment fallback.
+ */
+export function findConfigurationKeys(source: string): string[] {
+  const keys = new Set<string>();
+  const member = /\b(?:configuration|secrets)\s*(?:\.\s*([A-Za-z_$][\w$]*)|\[\s*(['"`])([A-Za-z0-9_-]+)\2\s*\])/g;
+  for (const m of source.matchAll(member)) keys.add(m[1] ?? m[3]);
+  const destructure = /\{([^{}]*)\}\s*=\s*(?:[\w$.]*\.)?(?:configuration|secrets)\b/g;
+  for (const m of source.matchAll(destructure)) {
+    for (const part of m[1].split(',')) {
+      const name = /^\s*([A-Za-z_$][\w$]*)/.exec(part);
+      if (name) keys.add(name[1]);
+    }
+  }
+  return [...keys];
+}
+
+/** Keys the code reads that `configuration` lacks are taken from environment variables of the same name. */
+export function applyEnvironmentFallback(
+  configuration: Record<string, string>,
+  keys: Iterable<string>,
+  env: Record<string, string | undefined>,
+): Record<string, string> {
+  const merged = { ...configuration };
+  for (const key of keys) {
+    const value = env[key];
+    if (!(key in merged) && typeof value === 'string') merged[key] = value;
+  }
+  return merged;
+}
+
+const TOKEN = /@@([A-Za-z0-9_.-]+)@@|##([A-Za-z0-9_.-]+)##/g;
+
+/**
+ * deploy-cli keyword replacement: `@@KEY@@` becomes the JSON-encoded value, `##KEY##` the raw
+ * value. Tokens without a mapping stop the run, naming every one of them.
+ */
+export function replaceKeywords(source: string, mappings: Record<string, unknown> | undefined, file: string): string {
+  const missing = new Set<string>();
+  const replaced = source.replace(TOKEN, (token, jsonKey: string | undefined, rawKey: string | undefined) => {
+    const key = (jsonKey ?? rawKey) as string;
+    if (!mappings || !Object.prototype.hasOwnProperty.call(mappings, key)) {
+      missing.add(token);
+      return token;
+    }
+    const value = mappings[key];
+    if (jsonKey !== undefined) return JSON.stringify(value) ?? 'undefined';
+    return typeof value === 'string' ? value : JSON.stringify(value);
+  });
+  if (missing.size > 0) {
+    const how = mappings ? 'add them to the mappings file' : 'pass --mappings with a JSON object or a deploy-cli config.json (AUTH0_KEYWORD_REPLACE_MAPPINGS)';
+    throw new RunInputError(`${file}: unreplaced deploy-cli keyword${missing.size > 1 ? 's' : ''} ${[...missing].join(', ')}: ${how}`);
+  }
+  return replaced;
+}

@@ -1,0 +1,42 @@
+// Normalises the MFA a Rule (context.multifactor) or an Action (api.multifactor.enable)
+// asked for into one shape, so the verifier and the reports need not know which it was.
+import type { Multifactor } from './types';
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function copyPresent(target: Record<string, unknown>, source: Record<string, unknown>, keys: string[]): void {
+  for (const key of keys) if (source[key] !== undefined) target[key] = source[key];
+}
+
+/** `context.multifactor` after the rule finished; warnings explain shapes Auth0 would not accept. */
+export function normaliseRuleMultifactor(value: unknown, warnings: string[]): Multifactor | null {
+  if (value === undefined || value === null) return null;
+  if (!isObject(value) || typeof value.provider !== 'string') {
+    warnings.push('context.multifactor was set but is not an object with a string "provider": Auth0 would not require MFA');
+    return null;
+  }
+  const mfa: Record<string, unknown> = { provider: value.provider };
+  copyPresent(mfa, value, ['ikey', 'skey', 'host', 'username', 'allowRememberBrowser']);
+  // ignoreCookie is the 2016 name of the inverse of allowRememberBrowser.
+  if (mfa.allowRememberBrowser === undefined && typeof value.ignoreCookie === 'boolean') {
+    mfa.allowRememberBrowser = !value.ignoreCookie;
+  }
+  if (isObject(value.admin)) {
+    const admin: Record<string, unknown> = {};
+    copyPresent(admin, value.admin, ['ikey', 'skey']);
+    mfa.admin = admin;
+  }
+  return mfa as unknown as Multifactor;
+}
+
+/** The arguments of the last `api.multifactor.enable(provider, options)` call. */
+export function normaliseActionMultifactor(provider: unknown, options: unknown): Multifactor {
+  const mfa: Record<string, unknown> = { provider: String(provider) };
+  if (isObject(options)) {
+    if (isObject(options.providerOptions)) copyPresent(mfa, options.providerOptions, ['ikey', 'skey', 'host', 'username']);
+    copyPresent(mfa, options, ['allowRememberBrowser']);
+  }
+  return mfa as unknown as Multifactor;
+}

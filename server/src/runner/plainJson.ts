@@ -1,0 +1,34 @@
+// Turns whatever a rule leaves in user/context (cycles, functions, getters that throw,
+// BigInts, class instances from the vm realm) into plain JSON data for IPC and printing.
+
+const MAX_DEPTH = 40;
+
+export function toPlainJson(value: unknown): unknown {
+  const ancestors: object[] = [];
+  const walk = (item: unknown, depth: number): unknown => {
+    if (item === null || typeof item === 'string' || typeof item === 'boolean') return item;
+    if (typeof item === 'number') return Number.isFinite(item) ? item : null;
+    if (typeof item === 'bigint') return item.toString();
+    if (typeof item !== 'object') return undefined; // functions, symbols, undefined: dropped like JSON.stringify
+    if (ancestors.includes(item)) return '[Circular]';
+    if (depth > MAX_DEPTH) return '[Too deep]';
+    try {
+      if (typeof (item as { toJSON?: unknown }).toJSON === 'function') {
+        return walk((item as { toJSON(): unknown }).toJSON(), depth + 1);
+      }
+      ancestors.push(item);
+      if (Array.isArray(item)) return item.map((inner) => walk(inner, depth + 1) ?? null);
+      const copy: Record<string, unknown> = {};
+      for (const key of Object.keys(item)) {
+        const inner = walk((item as Record<string, unknown>)[key], depth + 1);
+        if (inner !== undefined) copy[key] = inner;
+      }
+      return copy;
+    } catch (err) {
+      return `[Unreadable: ${err instanceof Error ? err.message : String(err)}]`;
+    } finally {
+      if (ancestors[ancestors.length - 1] === item) ancestors.pop();
+    }
+  };
+  return walk(value, 0);
+}

@@ -1,0 +1,254 @@
+// A small pool of child processes that run user code. Each job gets a watchdog: when it
+// runs past its time the child is killed and a fresh one is started in its place, so an
+// endless loop or a memory bomb never takes the CLI or the language server down with it.
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { ChildJob, ChildMessage, ChildResult } from './types';
+
+const MAX_CHILDREN = 2;
+const START_TIMEOUT_MS = 15_000;
+const STDERR_TAIL = 4096;
+
+export interface ChildSpec {
+  memoryLimitMb: number;
+  /** Directories the child may read (its own code, the workspace's node_modules). */
+  readRoots: string[];
+}
+
+export type JobOutcome =
+  | { type: 'result'; result: ChildResult; durationMs: number }
+  | { type: 'timeout'; callbackCalled: boolean; logs: string[]; durationMs: number }
+  /** The child died on its own: `outOfMemory` when it hit the heap limit. */
+  | { type: 'crashed'; outOfMemory: boolean; message: string; logs: string[]; durationMs: number };
+
+/**
+ * The child's code: dist/runnerChild.js next to a bundle (CLI, language server), or the
+ * transpiled child.js next to this file when tests import out/server/src/runner/.
+ */
+export function findChildScript(): string {
+  const candidates = [join(__dirname, 'runnerChild.js'), join(__dirname, 'child.js')];
+  const found = candidates.find((path) => existsSync(path));
+  if (!found) throw new Error(`the runner's child script is missing (looked for ${candidates.join(', ')}); run the build first`);
+  return found;
+}
+
+/** The permission flag this Node understands (renamed from --experimental-permission in Node 22.13/23.5). */
+function permissionFlag(): string | null {
+  const flags = process.allowedNodeEnvironmentFlags;
+  if (flags.has('--permission')) return '--permission';
+  if (flags.has('--experimental-permission')) return '--experimental-permission';
+  return null;
+}
+
+let permissionWorks = permissionFlag() !== null;
+
+function buildExecArgv(spec: ChildSpec, withPermission: boolean): string[] {
+  const args = [`--max-old-space-size=${spec.memoryLimitMb}`];
+  const flag = permissionFlag();
+  if (withPermission && flag) {
+    args.push(flag, '--disable-warning=ExperimentalWarning');
+    for (const root of spec.readRoots) args.push(`--allow-fs-read=${root === '/' ? '*' : join(root, '*')}`);
+  }
+  return args;
+}
+
+/** Only what Node needs: the parent's environment (and its secrets) stays out of reach of the rule. */
+function buildChildEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  // Under VS Code the language server runs on Electron, which acts as Node only with this set.
+  for (const key of ['ELECTRON_RUN_AS_NODE', 'TZ', 'LANG', 'SYSTEMROOT', 'PATH']) if (process.env[key]) env[key] = process.env[key];
+  return env;
+}
+
+class PooledChild {
+  busy = false;
+  dead = false;
+  stderrTail = '';
+  private onMessage: ((message: ChildMessage) => void) | null = null;
+  private onExit: ((code: number | null, signal: NodeJS.Signals | null) => void) | null = null;
+  readonly process: ChildProcess;
+  readonly ready: Promise<void>;
+
+  constructor(readonly key: string, script: string, execArgv: string[]) {
+    this.process = fork(script, [], { execArgv, env: buildChildEnv(), stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' });
+    this.process.stderr?.setEncoding('utf8');
+    this.process.stderr?.on('data', (chunk: string) => {
+      this.stderrTail = (this.stderrTail + chunk).slice(-STDERR_TAIL);
+    });
+    this.ready = new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the runner process did not start in time')), START_TIMEOUT_MS);
+      this.process.once('message', (message: ChildMessage) => {
+        clearTimeout(timer);
+        if (message?.type === 'ready') resolve();
+        else reject(new Error('the runner process sent an unexpected first message'));
+      });
+      this.process.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`the runner process exited while starting (${signal ?? `code ${code}`}): ${this.stderrTail.trim()}`));
+      });
+    });
+    this.ready.catch(() => undefined);
+    this.process.on('message', (message: ChildMessage) => this.onMessage?.(message));
+    this.process.on('exit', (code, signal) => {
+      this.dead = true;
+      this.onExit?.(code, signal);
+    });
+    this.process.on('error', () => undefined); // 'exit' follows and reports it
+  }
+
+  /** Idle children must not keep the CLI or a test process alive. */
+  setHeld(held: boolean): void {
+    const method = held ? 'ref' : 'unref';
+    this.process[method]();
+    (this.process.channel as { ref?(): void; unref?(): void } | undefined)?.[method]?.();
+    (this.process.stderr as { ref?(): void; unref?(): void } | null)?.[method]?.();
+  }
+
+  run(job: ChildJob, timeoutMs: number): Promise<JobOutcome> {
+    return new Promise((resolve) => {
+      const started = performance.now();
+      const logs: string[] = [];
+      let callbackCalled = false;
+      let timedOut = false;
+      const elapsed = () => Math.round((performance.now() - started) * 100) / 100;
+      const finish = (outcome: JobOutcome) => {
+        clearTimeout(watchdog);
+        this.onMessage = null;
+        this.onExit = null;
+        resolve(outcome);
+      };
+      const watchdog = setTimeout(() => {
+        timedOut = true;
+        this.process.kill('SIGKILL');
+      }, timeoutMs);
+      this.onMessage = (message) => {
+        if (!('id' in message) || message.id !== job.id) return;
+        if (message.type === 'callback') callbackCalled = true;
+        else if (message.type === 'log') logs.push(message.line);
+        else if (message.type === 'result') finish({ type: 'result', result: message.result, durationMs: elapsed() });
+      };
+      this.onExit = (code, signal) => {
+        if (timedOut) return finish({ type: 'timeout', callbackCalled, logs, durationMs: elapsed() });
+        const outOfMemory = /heap out of memory|Reached heap limit/i.test(this.stderrTail);
+        finish({ type: 'crashed', outOfMemory, message: describeCrash(code, signal, this.stderrTail), logs, durationMs: elapsed() });
+      };
+      this.process.send(job);
+    });
+  }
+
+  kill(): void {
+    if (!this.dead) this.process.kill('SIGKILL');
+  }
+}
+
+function describeCrash(code: number | null, signal: NodeJS.Signals | null, stderr: string): string {
+  return `the runner process stopped unexpectedly (${signal ?? `exit code ${code}`})${stderr.trim() ? `: ${stderr.trim().split('\n').slice(-3).join(' ')}` : ''}`;
+}
+
+export class RunnerPool {
+  private children: PooledChild[] = [];
+  private waiting: (() => void)[] = [];
+  private nextId = 1;
+  private disposed = false;
+
+  async execute(job: Omit<ChildJob, 'id'>, spec: ChildSpec, timeoutMs: number): Promise<JobOutcome> {
+    this.disposed = false;
+    const child = await this.acquire(spec);
+    try {
+      const outcome = await child.run({ ...job, id: this.nextId++ }, timeoutMs);
+      if (child.dead) {
+        this.remove(child);
+        // A replacement starts right away so the next run does not pay for the fork.
+        if (!this.disposed) this.spawn(spec).catch(() => undefined);
+      }
+      return outcome;
+    } finally {
+      if (!child.dead) this.release(child);
+    }
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const child of this.children) child.kill();
+    this.children = [];
+  }
+
+  private async acquire(spec: ChildSpec): Promise<PooledChild> {
+    const key = JSON.stringify(spec);
+    for (;;) {
+      const idle = this.children.find((c) => !c.busy && !c.dead && c.key === key);
+      if (idle) {
+        idle.busy = true;
+        idle.setHeld(true);
+        try {
+          await idle.ready;
+          return idle;
+        } catch {
+          this.remove(idle);
+          continue;
+        }
+      }
+      if (this.children.length >= MAX_CHILDREN) {
+        // Make room by retiring an idle child started for other settings (another workspace).
+        const other = this.children.find((c) => !c.busy);
+        if (other) {
+          other.kill();
+          this.remove(other);
+        } else {
+          await new Promise<void>((resolve) => this.waiting.push(resolve));
+          continue;
+        }
+      }
+      const fresh = await this.spawn(spec, true);
+      return fresh;
+    }
+  }
+
+  private async spawn(spec: ChildSpec, busy = false): Promise<PooledChild> {
+    const key = JSON.stringify(spec);
+    const script = findChildScript();
+    const start = (withPermission: boolean) => {
+      const roots = { ...spec, readRoots: [dirname(script), ...spec.readRoots] };
+      const child = new PooledChild(key, script, buildExecArgv(roots, withPermission));
+      child.busy = busy;
+      child.setHeld(busy);
+      this.children.push(child);
+      return child;
+    };
+    const child = start(permissionWorks);
+    try {
+      await child.ready;
+      return child;
+    } catch (err) {
+      this.remove(child);
+      if (!permissionWorks) throw err;
+      // Some Node builds (Electron's) refuse the permission flags: run without them rather than not at all.
+      permissionWorks = false;
+      const plain = start(false);
+      try {
+        await plain.ready;
+      } catch (again) {
+        this.remove(plain);
+        throw again;
+      }
+      return plain;
+    }
+  }
+
+  private release(child: PooledChild): void {
+    if (this.disposed) {
+      child.kill();
+      this.remove(child);
+      return;
+    }
+    child.busy = false;
+    child.setHeld(false);
+    this.waiting.shift()?.();
+  }
+
+  private remove(child: PooledChild): void {
+    this.children = this.children.filter((c) => c !== child);
+    this.waiting.shift()?.();
+  }
+}

@@ -1,0 +1,66 @@
+// Secret redaction for everything the runner reports. A value is secret when it is a Duo
+// skey the code handed to multifactor, or a configuration/mapping value whose key names a
+// secret; it is replaced wherever it appears, including inside longer strings (log lines).
+import type { Multifactor } from './types';
+
+export const REDACTED = '[redacted]';
+
+const SECRET_KEY = /SKEY|SECRET|PASSWORD|TOKEN/i;
+
+// Very short values would blank out ordinary text (every "a"); real secrets are longer.
+const MIN_SECRET_LENGTH = 4;
+
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEY.test(key);
+}
+
+/** Every secret string among the configuration, mappings and the MFA the code produced. */
+export function collectSecrets(
+  sources: (Record<string, unknown> | undefined)[],
+  multifactors: (Multifactor | null | undefined)[],
+): string[] {
+  const secrets = new Set<string>();
+  const add = (value: unknown) => {
+    if (typeof value === 'string' && value.length >= MIN_SECRET_LENGTH) secrets.add(value);
+  };
+  for (const source of sources) {
+    for (const [key, value] of Object.entries(source ?? {})) if (isSecretKey(key)) add(value);
+  }
+  for (const mfa of multifactors) {
+    add(mfa?.skey);
+    add(mfa?.admin?.skey);
+  }
+  // Longest first, so a secret that contains another is replaced whole.
+  return [...secrets].sort((a, b) => b.length - a.length);
+}
+
+export function redactString(text: string, secrets: string[]): string {
+  let out = text;
+  for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+  return out;
+}
+
+/** A redacted deep copy of a JSON value (object keys too). */
+export function redactValue<T>(value: T, secrets: string[]): T {
+  if (secrets.length === 0) return value;
+  const walk = (item: unknown): unknown => {
+    if (typeof item === 'string') return redactString(item, secrets);
+    if (Array.isArray(item)) return item.map(walk);
+    if (typeof item === 'object' && item !== null) {
+      const copy: Record<string, unknown> = {};
+      for (const [key, inner] of Object.entries(item)) copy[redactString(key, secrets)] = walk(inner);
+      return copy;
+    }
+    return item;
+  };
+  return walk(value) as T;
+}
+
+/** The printable MFA: skeys always shown as "[redacted]", everything else redacted as usual. */
+export function redactMultifactor(mfa: Multifactor | null, secrets: string[]): Multifactor | null {
+  if (!mfa) return null;
+  const copy = redactValue(mfa, secrets);
+  if ('skey' in copy) copy.skey = REDACTED;
+  if (copy.admin && 'skey' in copy.admin) copy.admin = { ...copy.admin, skey: REDACTED };
+  return copy;
+}

@@ -1,0 +1,548 @@
+// Runs one Rule or Action inside a fresh vm context of the child process, with the globals
+// Auth0 provides (configuration, auth0, UnauthorizedError, require, console…) or the Actions
+// `api`, recording everything the code asks for. The vm is not a security boundary: the
+// child process (permission model, heap limit, parent's watchdog) is.
+import { createRequire, isBuiltin } from 'node:module';
+import { join } from 'node:path';
+import { format } from 'node:util';
+import * as vm from 'node:vm';
+import { normaliseActionMultifactor, normaliseRuleMultifactor } from './multifactor';
+import { toPlainJson } from './plainJson';
+import type { ActionChanges, ChildJob, ChildResult, Multifactor, RecordedCall } from './types';
+
+/** How long pending timers may keep running after the decision, to catch a second callback or a late error. */
+const SETTLE_MS = 50;
+const MAX_LOG_LINES = 1000;
+const MAX_LOG_LINE_LENGTH = 10_000;
+
+export interface RunHooks {
+  onCallback(): void;
+  onLog(line: string): void;
+}
+
+/** Thrown into the rule when it calls process.exit/abort, so the code after it does not run. */
+class ExitAttempt extends Error {
+  constructor(what: string) {
+    super(`the rule tried to exit the process (${what}); Auth0 rules and Actions must finish through callback/return`);
+  }
+}
+
+type Decision = { outcome: ChildResult['outcome']; error: ChildResult['error']; user?: unknown; context?: unknown };
+
+function describeError(err: unknown): { name: string; message: string } {
+  if (typeof err === 'object' && err !== null && 'message' in err) {
+    const e = err as { name?: unknown; message?: unknown; code?: unknown; resource?: unknown };
+    let message = String(e.message);
+    if (e.code === 'ERR_ACCESS_DENIED') {
+      message += ` (${e.resource ?? 'this operation'}): the runner lets the code read only its workspace folder, not write files or start processes`;
+    }
+    return { name: typeof e.name === 'string' && e.name ? e.name : 'Error', message };
+  }
+  return { name: 'Error', message: err === undefined ? 'undefined' : String(err) };
+}
+
+/** The state of the run in progress; the child runs one job at a time. */
+class Run {
+  decision: Decision | null = null;
+  callbackCalls = 0;
+  exitAttempt: ExitAttempt | null = null;
+  readonly warnings: string[] = [];
+  readonly logs: string[] = [];
+  readonly calls: RecordedCall[] = [];
+  readonly missingKeys = new Set<string>();
+  readonly timers = new Map<object, 'timeout' | 'interval' | 'immediate'>();
+  droppedLogs = 0;
+  finished = false;
+  private wake: (() => void) | null = null;
+
+  constructor(readonly hooks: RunHooks) {}
+
+  decide(decision: Decision): void {
+    if (this.decision) return;
+    this.decision = decision;
+    this.notify();
+  }
+
+  /** An error thrown or rejected anywhere in the run: decides the outcome, or becomes a warning after the decision. */
+  fail(err: unknown, where: string): void {
+    if (err instanceof ExitAttempt) return;
+    if (!this.decision) {
+      this.decide({ outcome: 'error', error: describeError(err) });
+      return;
+    }
+    const { name, message } = describeError(err);
+    this.warnings.push(`${where} after the outcome was decided (${this.decision.outcome}): ${name}: ${message}`);
+  }
+
+  attemptExit(what: string): never {
+    const attempt = new ExitAttempt(what);
+    this.exitAttempt ??= attempt;
+    this.notify();
+    throw attempt;
+  }
+
+  log(args: unknown[]): void {
+    if (this.finished) return;
+    if (this.logs.length >= MAX_LOG_LINES) {
+      this.droppedLogs++;
+      return;
+    }
+    let line = format(...args);
+    if (line.length > MAX_LOG_LINE_LENGTH) line = `${line.slice(0, MAX_LOG_LINE_LENGTH)}… (${line.length} characters)`;
+    this.logs.push(line);
+    this.hooks.onLog(line);
+  }
+
+  record(name: string, args: unknown[]): void {
+    this.calls.push({ name, args: args.map((a) => toPlainJson(a) ?? null) });
+  }
+
+  /** Resolves when the outcome is decided or the code tried to exit. */
+  waitForDecision(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.decision || this.exitAttempt) return resolve();
+      this.wake = () => {
+        if (this.decision || this.exitAttempt) resolve();
+      };
+    });
+  }
+
+  /** Resolves when no timer of this run is pending, or after SETTLE_MS. */
+  async settle(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (this.timers.size === 0) return;
+    await new Promise<void>((resolve) => {
+      const limit = setTimeout(resolve, SETTLE_MS);
+      this.wake = () => {
+        if (this.timers.size === 0 || this.exitAttempt) {
+          clearTimeout(limit);
+          resolve();
+        }
+      };
+    });
+  }
+
+  notify(): void {
+    this.wake?.();
+  }
+
+  /** Stops every timer the code left behind so nothing of this run fires during the next one. */
+  clearTimers(): void {
+    for (const [handle, type] of this.timers) {
+      if (type === 'immediate') clearImmediate(handle as NodeJS.Immediate);
+      else clearTimeout(handle as NodeJS.Timeout);
+    }
+    this.timers.clear();
+    this.finished = true;
+  }
+}
+
+let current: Run | null = null;
+
+/** Called by the child for errors nobody caught (timers of modules, unhandled rejections). */
+export function reportUncaught(err: unknown, where: string): void {
+  current?.fail(err, where);
+}
+
+/** Routes the real process.exit/abort/kill(self) of the child into the current run. */
+export function guardProcess(): void {
+  const realExit = process.exit.bind(process);
+  const realKill = process.kill.bind(process);
+  process.exit = ((code?: number) => {
+    if (current && !current.finished) return current.attemptExit(`process.exit(${code ?? ''})`);
+    return realExit(code);
+  }) as typeof process.exit;
+  process.abort = (() => {
+    if (current && !current.finished) return current.attemptExit('process.abort()');
+    return realExit(134);
+  }) as typeof process.abort;
+  process.kill = ((pid: number, signal?: string | number) => {
+    if (current && !current.finished && (pid === process.pid || pid === process.ppid)) {
+      return current.attemptExit(`process.kill(${pid})`);
+    }
+    return realKill(pid, signal);
+  }) as typeof process.kill;
+}
+
+function createTimers(run: Run) {
+  const guard = (fn: (...a: unknown[]) => unknown, args: unknown[]) => {
+    if (run.finished) return;
+    try {
+      fn(...args);
+    } catch (err) {
+      run.fail(err, 'an error thrown in a timer');
+    }
+  };
+  const check = (fn: unknown): ((...a: unknown[]) => unknown) => {
+    if (typeof fn !== 'function') throw new TypeError('The "callback" argument must be of type function');
+    return fn as (...a: unknown[]) => unknown;
+  };
+  return {
+    setTimeout(fn: unknown, ms?: number, ...args: unknown[]) {
+      const callback = check(fn);
+      const handle: NodeJS.Timeout = setTimeout(() => {
+        run.timers.delete(handle);
+        guard(callback, args);
+        run.notify();
+      }, ms);
+      run.timers.set(handle, 'timeout');
+      return handle;
+    },
+    setInterval(fn: unknown, ms?: number, ...args: unknown[]) {
+      const callback = check(fn);
+      const handle: NodeJS.Timeout = setInterval(() => guard(callback, args), ms);
+      run.timers.set(handle, 'interval');
+      return handle;
+    },
+    setImmediate(fn: unknown, ...args: unknown[]) {
+      const callback = check(fn);
+      const handle: NodeJS.Immediate = setImmediate(() => {
+        run.timers.delete(handle);
+        guard(callback, args);
+        run.notify();
+      });
+      run.timers.set(handle, 'immediate');
+      return handle;
+    },
+    clearTimeout(handle: unknown) {
+      if (run.timers.delete(handle as object)) clearTimeout(handle as NodeJS.Timeout);
+      run.notify();
+    },
+    clearInterval(handle: unknown) {
+      if (run.timers.delete(handle as object)) clearInterval(handle as NodeJS.Timeout);
+      run.notify();
+    },
+    clearImmediate(handle: unknown) {
+      if (run.timers.delete(handle as object)) clearImmediate(handle as NodeJS.Immediate);
+      run.notify();
+    },
+  };
+}
+
+/** `mod@1.2.3` and `@scope/mod@1.2.3/sub` name the module without the version, as Auth0 accepts. */
+export function stripModuleVersion(id: string): string {
+  const m = /^((?:@[^/@]+\/)?[^/@]+)@[^/]+(\/.*)?$/.exec(id);
+  return m ? m[1] + (m[2] ?? '') : id;
+}
+
+function createSandboxRequire(workspaceRoot: string) {
+  const hostRequire = createRequire(join(workspaceRoot, 'package.json'));
+  return function require(id: unknown): unknown {
+    if (typeof id !== 'string' || id === '') throw new TypeError('require() expects a module name');
+    const name = stripModuleVersion(id);
+    if (isBuiltin(name)) return hostRequire(name);
+    if (name.startsWith('.') || name.startsWith('/')) {
+      throw new Error(`Cannot require '${id}': Auth0 rules and Actions can only require npm modules, not files`);
+    }
+    let resolved: string;
+    try {
+      resolved = hostRequire.resolve(name);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'MODULE_NOT_FOUND') throw err;
+      const pkg = name.startsWith('@') ? name.split('/').slice(0, 2).join('/') : name.split('/')[0];
+      const error = new Error(
+        `Cannot find module '${name}': it is not installed in ${join(workspaceRoot, 'node_modules')}. ` +
+          `Install it there (npm install ${pkg}) to run this rule locally; Auth0 itself only offers the modules it allows.`,
+      );
+      (error as NodeJS.ErrnoException).code = 'MODULE_NOT_FOUND';
+      throw error;
+    }
+    return hostRequire(resolved);
+  };
+}
+
+/** configuration / event.secrets: reads of keys that are not set become warnings, since they usually mean a missing secret. */
+function watchMissingKeys(values: Record<string, string>, run: Run, label: string): Record<string, string> {
+  return new Proxy({ ...values }, {
+    get(target, key, receiver) {
+      if (typeof key === 'string' && !(key in target) && /^[A-Za-z0-9_-]+$/.test(key) && !run.missingKeys.has(`${label}.${key}`)) {
+        run.missingKeys.add(`${label}.${key}`);
+        run.warnings.push(`${label}.${key} is not set: add it to the configuration file or set the environment variable ${key}`);
+      }
+      return Reflect.get(target, key, receiver);
+    },
+  });
+}
+
+function createConsole(run: Run) {
+  const log = (...args: unknown[]) => run.log(args);
+  return { log, info: log, warn: log, error: log, debug: log, trace: log, dir: (v: unknown) => run.log([v]) };
+}
+
+function createFakeProcess(run: Run, env: Record<string, string>) {
+  return {
+    env,
+    version: process.version,
+    versions: { ...process.versions },
+    platform: process.platform,
+    arch: process.arch,
+    pid: process.pid,
+    argv: ['node'],
+    cwd: () => '/',
+    uptime: () => process.uptime(),
+    hrtime: Object.assign((t?: [number, number]) => process.hrtime(t), { bigint: () => process.hrtime.bigint() }),
+    memoryUsage: () => process.memoryUsage(),
+    emitWarning: (...args: unknown[]) => run.log(['Warning:', ...args]),
+    nextTick: (fn: unknown, ...args: unknown[]) => {
+      if (typeof fn !== 'function') throw new TypeError('The "callback" argument must be of type function');
+      process.nextTick(() => {
+        if (run.finished) return;
+        try {
+          fn(...args);
+        } catch (err) {
+          run.fail(err, 'an error thrown in process.nextTick');
+        }
+      });
+    },
+    exit: (code?: number) => run.attemptExit(`process.exit(${code ?? ''})`),
+    abort: () => run.attemptExit('process.abort()'),
+    kill: () => run.attemptExit('process.kill()'),
+    on: () => undefined,
+    once: () => undefined,
+  };
+}
+
+function createContext(run: Run, job: ChildJob): vm.Context {
+  const timers = createTimers(run);
+  const sandbox: Record<string, unknown> = {
+    console: createConsole(run),
+    require: createSandboxRequire(job.workspaceRoot),
+    process: createFakeProcess(run, {}),
+    ...timers,
+    queueMicrotask,
+    Buffer,
+    URL,
+    URLSearchParams,
+    TextEncoder,
+    TextDecoder,
+    AbortController,
+    AbortSignal,
+    atob,
+    btoa,
+    structuredClone,
+    fetch,
+    crypto: globalThis.crypto,
+  };
+  const context = vm.createContext(sandbox, { name: job.filename });
+  vm.runInContext(
+    `globalThis.global = globalThis;
+     globalThis.UnauthorizedError = class UnauthorizedError extends Error {
+       constructor(message) { super(message); this.name = 'UnauthorizedError'; }
+     };`,
+    context,
+  );
+  return context;
+}
+
+function createAuth0(run: Run, context: vm.Context) {
+  const ContextPromise = vm.runInContext('Promise', context) as PromiseConstructor;
+  const update = (name: string) => (...args: unknown[]) => {
+    run.record(`auth0.users.${name}`, args.filter((a) => typeof a !== 'function'));
+    const done = args.find((a) => typeof a === 'function') as ((err: null) => void) | undefined;
+    if (done) {
+      // Callback style of the old management client: answer asynchronously, like the real one.
+      createTimers(run).setImmediate(() => done(null));
+      return undefined;
+    }
+    return ContextPromise.resolve();
+  };
+  return {
+    accessToken: 'mock-management-api-access-token',
+    domain: 'example-tenant.us.auth0.com',
+    baseUrl: 'https://example-tenant.us.auth0.com/api/v2',
+    users: { updateAppMetadata: update('updateAppMetadata'), updateUserMetadata: update('updateUserMetadata') },
+  };
+}
+
+/** Compiles the file as Auth0 does: a Rule is an expression (an anonymous function is fine). */
+function compileRule(job: ChildJob, context: vm.Context): unknown {
+  const script = new vm.Script(`(${job.source}\n)`, { filename: job.filename });
+  return script.runInContext(context);
+}
+
+function compileAction(job: ChildJob, context: vm.Context): Record<string, unknown> {
+  const module = vm.runInContext('({ exports: {} })', context) as { exports: Record<string, unknown> };
+  const wrapper = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${job.source}\n})`, {
+    filename: job.filename,
+  }).runInContext(context) as (...args: unknown[]) => void;
+  wrapper(module.exports, (context as { require: unknown }).require, module, job.filename, '/');
+  return module.exports;
+}
+
+/** Where in the file a syntax error is: V8 puts "file:line" on the first line of the stack. */
+function describeSyntaxError(err: unknown, filename: string): { name: string; message: string } {
+  const info = describeError(err);
+  const stack = typeof err === 'object' && err !== null ? String((err as { stack?: unknown }).stack ?? '') : '';
+  const first = stack.split('\n')[0] ?? '';
+  const line = first.startsWith(filename) ? /:(\d+)$/.exec(first)?.[1] : undefined;
+  return line ? { ...info, message: `${info.message} (line ${line})` } : info;
+}
+
+function startRule(run: Run, job: ChildJob, context: vm.Context): void {
+  let fn: unknown;
+  try {
+    fn = compileRule(job, context);
+  } catch (err) {
+    run.decide({ outcome: 'error', error: describeSyntaxError(err, job.filename) });
+    return;
+  }
+  if (typeof fn !== 'function') {
+    run.decide({
+      outcome: 'error',
+      error: { name: 'TypeError', message: 'the file is not a rule: it must be one function (user, context, callback)' },
+    });
+    return;
+  }
+  const callback = (err?: unknown, user?: unknown, ctx?: unknown) => {
+    run.callbackCalls++;
+    if (run.callbackCalls === 1) run.hooks.onCallback();
+    if (err !== null && err !== undefined) {
+      const error = describeError(err);
+      run.decide({ outcome: error.name === 'UnauthorizedError' ? 'denied' : 'error', error, user: job.user, context: job.context });
+    } else {
+      run.decide({ outcome: 'completed', error: null, user: user ?? job.user, context: ctx ?? job.context });
+    }
+  };
+  try {
+    (fn as (...args: unknown[]) => unknown)(job.user, job.context, callback);
+  } catch (err) {
+    run.fail(err, 'an error thrown');
+  }
+}
+
+function startAction(run: Run, job: ChildJob, context: vm.Context): void {
+  let exported: Record<string, unknown>;
+  try {
+    exported = compileAction(job, context);
+  } catch (err) {
+    run.fail(err instanceof SyntaxError ? { name: 'SyntaxError', message: describeSyntaxError(err, job.filename).message } : err, 'an error thrown');
+    return;
+  }
+  const handler = exported.onExecutePostLogin;
+  if (typeof handler !== 'function') {
+    run.decide({ outcome: 'error', error: { name: 'TypeError', message: 'the Action does not export onExecutePostLogin(event, api)' } });
+    return;
+  }
+  const api = createActionApi(run);
+  let pending: unknown;
+  try {
+    pending = (handler as (...args: unknown[]) => unknown)(job.event, api);
+  } catch (err) {
+    run.fail(err, 'an error thrown');
+    return;
+  }
+  Promise.resolve(pending).then(
+    () => {
+      const deny = [...run.calls].reverse().find((c) => c.name === 'api.access.deny');
+      if (deny) run.decide({ outcome: 'denied', error: { name: 'AccessDenied', message: String(deny.args[0] ?? '') } });
+      else run.decide({ outcome: 'completed', error: null });
+    },
+    (err) => run.fail(err, 'a rejection'),
+  );
+}
+
+function createActionApi(run: Run) {
+  const api: Record<string, unknown> = {};
+  const method = (name: string) => (...args: unknown[]) => {
+    run.record(`api.${name}`, args);
+    return api;
+  };
+  Object.assign(api, {
+    multifactor: { enable: method('multifactor.enable') },
+    access: { deny: method('access.deny') },
+    idToken: { setCustomClaim: method('idToken.setCustomClaim') },
+    accessToken: {
+      setCustomClaim: method('accessToken.setCustomClaim'),
+      addScope: method('accessToken.addScope'),
+      removeScope: method('accessToken.removeScope'),
+    },
+    user: { setAppMetadata: method('user.setAppMetadata'), setUserMetadata: method('user.setUserMetadata') },
+    redirect: {
+      sendUserTo: method('redirect.sendUserTo'),
+      encodeToken: () => 'mock.redirect.token',
+      validateToken: () => ({}),
+    },
+    cache: { get: () => undefined, set: method('cache.set'), delete: method('cache.delete') },
+  });
+  return api;
+}
+
+function collectChanges(calls: RecordedCall[]): ActionChanges {
+  const changes: ActionChanges = { idToken: {}, accessToken: {}, appMetadata: {}, userMetadata: {}, redirect: null };
+  const targets: Record<string, Record<string, unknown>> = {
+    'api.idToken.setCustomClaim': changes.idToken,
+    'api.accessToken.setCustomClaim': changes.accessToken,
+    'api.user.setAppMetadata': changes.appMetadata,
+    'api.user.setUserMetadata': changes.userMetadata,
+  };
+  for (const call of calls) {
+    const target = targets[call.name];
+    if (target) target[String(call.args[0])] = call.args[1] ?? null;
+    if (call.name === 'api.redirect.sendUserTo') {
+      const options = call.args[1] as { query?: unknown } | null | undefined;
+      changes.redirect = options?.query === undefined ? { url: call.args[0] } : { url: call.args[0], query: options.query };
+    }
+  }
+  return changes;
+}
+
+function actionMultifactor(run: Run): Multifactor | null {
+  const enables = run.calls.filter((c) => c.name === 'api.multifactor.enable');
+  if (enables.length === 0) return null;
+  if (enables.length > 1) run.warnings.push(`api.multifactor.enable was called ${enables.length} times: the last call decides`);
+  const last = enables[enables.length - 1];
+  return normaliseActionMultifactor(last.args[0], last.args[1]);
+}
+
+/** Runs one job to its decision; the parent's watchdog takes care of code that never decides. */
+export async function executeJob(job: ChildJob, hooks: RunHooks): Promise<ChildResult> {
+  const run = new Run(hooks);
+  current = run;
+  try {
+    const context = createContext(run, job);
+    if (job.kind === 'rule') {
+      (context as Record<string, unknown>).configuration = watchMissingKeys(job.configuration, run, 'configuration');
+      (context as Record<string, unknown>).auth0 = createAuth0(run, context);
+      startRule(run, job, context);
+    } else {
+      job.event = { ...(job.event as Record<string, unknown>), secrets: watchMissingKeys(job.configuration, run, 'event.secrets') };
+      startAction(run, job, context);
+    }
+    await run.waitForDecision();
+    await run.settle();
+  } finally {
+    run.clearTimers();
+    current = null;
+  }
+  return buildResult(run, job);
+}
+
+function buildResult(run: Run, job: ChildJob): ChildResult {
+  const warnings = run.warnings;
+  if (run.callbackCalls > 1) {
+    warnings.push(`callback was called ${run.callbackCalls} times: the first call decided the outcome (${run.decision?.outcome})`);
+  }
+  if (run.droppedLogs > 0) warnings.push(`${run.droppedLogs} more log lines were dropped after the first ${MAX_LOG_LINES}`);
+  let decision = run.decision ?? { outcome: 'error' as const, error: null };
+  if (run.exitAttempt) decision = { ...decision, outcome: 'error', error: { name: 'ProcessExitError', message: run.exitAttempt.message } };
+  const result: ChildResult = {
+    outcome: decision.outcome,
+    error: decision.error,
+    multifactor: null,
+    calls: run.calls,
+    logs: run.logs,
+    warnings,
+  };
+  if (job.kind === 'rule') {
+    result.user = toPlainJson(decision.user ?? job.user);
+    result.context = toPlainJson(decision.context ?? job.context);
+    const contextObject = result.context as Record<string, unknown> | null;
+    if (decision.outcome === 'completed') result.multifactor = normaliseRuleMultifactor(contextObject?.multifactor, warnings);
+  } else {
+    result.changes = collectChanges(run.calls);
+    const mfa = actionMultifactor(run);
+    if (decision.outcome === 'completed') result.multifactor = mfa;
+  }
+  return result;
+}

@@ -1,0 +1,115 @@
+// Public shapes of the runner (used by the CLI, the language server's commands and the Duo
+// verifier) and the messages exchanged with the pooled child process.
+
+/** The MFA a login would require, normalised for Rules and Actions. Options the code did not set are absent. */
+export interface Multifactor {
+  provider: string;
+  ikey?: unknown;
+  skey?: unknown;
+  host?: unknown;
+  username?: unknown;
+  allowRememberBrowser?: unknown;
+  admin?: { ikey?: unknown; skey?: unknown };
+}
+
+export type RunOutcomeKind = 'completed' | 'denied' | 'error' | 'timeout';
+
+/** One recorded call of the emulated `auth0` client (Rules) or `api` object (Actions). */
+export interface RecordedCall {
+  name: string;
+  args: unknown[];
+}
+
+/** What an Action changed, collected from its `api` calls. */
+export interface ActionChanges {
+  idToken: Record<string, unknown>;
+  accessToken: Record<string, unknown>;
+  appMetadata: Record<string, unknown>;
+  userMetadata: Record<string, unknown>;
+  redirect: { url: unknown; query?: unknown } | null;
+}
+
+/** The documented JSON of `duo-rules run --format json`, already redacted. */
+export interface RunResult {
+  kind: 'rule' | 'action';
+  outcome: RunOutcomeKind;
+  error: { name: string; message: string } | null;
+  multifactor: Multifactor | null;
+  /** Rules: the user and context handed to the callback (for a timeout, as they were given). */
+  user?: unknown;
+  context?: unknown;
+  /** Actions: claims, metadata and redirects set through `api`. */
+  changes?: ActionChanges;
+  /** Every call of the emulated `auth0` / `api` objects, in order. */
+  calls: RecordedCall[];
+  logs: string[];
+  warnings: string[];
+  durationMs: number;
+  /** Rules directories only: the rule that decided the outcome (or set the MFA), and every rule that ran. */
+  rule?: string | null;
+  rules?: { name: string; outcome: RunOutcomeKind }[];
+}
+
+export interface RunOptions {
+  /** A Rule or Action file, or a deploy-cli directory (with `rules/`, or the `rules/` directory itself). */
+  file: string;
+  /** Unsaved editor buffer; used instead of reading `file`. */
+  text?: string;
+  /** Replaces the default user (for Actions: `event.user`). */
+  user?: unknown;
+  /** Deep-merged over the default Rules context. */
+  context?: unknown;
+  /** Deep-merged over the default Actions event. */
+  event?: unknown;
+  /** `configuration` for Rules and `event.secrets` for Actions. */
+  configuration?: Record<string, string>;
+  /** deploy-cli keyword mappings for `@@KEY@@` / `##KEY##`. */
+  mappings?: Record<string, unknown>;
+  /** Default 5,000 ms. */
+  timeoutMs?: number;
+  /** Where `require` finds npm modules; default: the nearest folder above the file with package.json or node_modules. */
+  workspaceRoot?: string;
+  /** Configuration keys the code reads but `configuration` lacks are taken from here (the CLI passes process.env). */
+  env?: Record<string, string | undefined>;
+  /** Heap limit of the child process; default 256 MB. */
+  memoryLimitMb?: number;
+}
+
+export interface RunOutcome {
+  result: RunResult;
+  /** The same normalised MFA with the real skeys: only for the Duo verifier, never printed. */
+  secretMultifactor: Multifactor | null;
+}
+
+/** A job sent to the child: one script with its inputs. */
+export interface ChildJob {
+  type: 'run';
+  id: number;
+  kind: 'rule' | 'action';
+  filename: string;
+  source: string;
+  user: unknown;
+  context: unknown;
+  event: unknown;
+  configuration: Record<string, string>;
+  workspaceRoot: string;
+}
+
+/** The child's unredacted answer; the parent redacts it. */
+export interface ChildResult {
+  outcome: Exclude<RunOutcomeKind, 'timeout'>;
+  error: { name: string; message: string } | null;
+  multifactor: Multifactor | null;
+  user?: unknown;
+  context?: unknown;
+  changes?: ActionChanges;
+  calls: RecordedCall[];
+  logs: string[];
+  warnings: string[];
+}
+
+export type ChildMessage =
+  | { type: 'ready'; permission: boolean }
+  | { type: 'callback'; id: number }
+  | { type: 'log'; id: number; line: string }
+  | { type: 'result'; id: number; result: ChildResult };
