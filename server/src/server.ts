@@ -2,6 +2,8 @@
 // under ./features register their handlers on the shared context.
 import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { register as registerCodeLens } from './features/codeLens';
+import { register as registerCommands } from './features/commands';
 import type { ServerContext } from './features/context';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -11,12 +13,14 @@ const ctx: ServerContext = { connection, documents };
 connection.onInitialize(() => ({
   capabilities: {
     textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+    codeLensProvider: { resolveProvider: false },
   },
   serverInfo: { name: 'duo-rules', version: VERSION },
 }));
 
 declare const VERSION: string;
 
-void ctx;
+registerCommands(ctx);
+registerCodeLens(ctx);
 documents.listen(connection);
 connection.listen();

@@ -1,0 +1,25 @@
+// "Run" and "Verify Duo" above each Rule function and post-login Action export.
+import type { CodeLens } from 'vscode-languageserver/node';
+import { buildModel, type OffsetRange } from '../analysis/model';
+import type { ServerContext } from './context';
+
+export function register(ctx: ServerContext): void {
+  ctx.connection.onCodeLens((params): CodeLens[] => {
+    const document = ctx.documents.get(params.textDocument.uri);
+    if (!document) return [];
+    const model = buildModel(document.getText());
+    const anchors: OffsetRange[] =
+      model.kind === 'rule' && model.ruleFunction ? [model.ruleFunction.headerRange]
+        : model.kind === 'action' ? model.actionExports.filter((e) => e.name === 'onExecutePostLogin').map((e) => e.targetRange)
+          : [];
+    const uri = params.textDocument.uri;
+    return anchors.flatMap((anchor) => {
+      const position = document.positionAt(anchor.start);
+      const range = { start: position, end: position };
+      return [
+        { range, command: { title: 'Run', tooltip: 'Run against the mock user and show what the login would require', command: 'duoRules.runRule', arguments: [uri] } },
+        { range, command: { title: 'Verify Duo', tooltip: 'Run, then check the resulting Duo keys, host and enrolment with Duo', command: 'duoRules.verifyDuo', arguments: [uri] } },
+      ];
+    });
+  });
+}
