@@ -4,22 +4,28 @@ import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { register as registerCodeLens } from './features/codeLens';
 import { register as registerCommands } from './features/commands';
-import type { ServerContext } from './features/context';
+import { createServerContext } from './features/context';
+import { register as registerDiagnostics } from './features/diagnostics';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
-const ctx: ServerContext = { connection, documents };
+const ctx = createServerContext(connection, documents);
 
-connection.onInitialize(() => ({
-  capabilities: {
-    textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
-    codeLensProvider: { resolveProvider: false },
-  },
-  serverInfo: { name: 'duo-rules', version: VERSION },
-}));
+connection.onInitialize((params) => {
+  ctx.initialize(params);
+  return {
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+      codeLensProvider: { resolveProvider: false },
+    },
+    serverInfo: { name: 'duo-rules', version: VERSION },
+  };
+});
+connection.onInitialized(() => ctx.initialized());
 
 declare const VERSION: string;
 
+registerDiagnostics(ctx);
 registerCommands(ctx);
 registerCodeLens(ctx);
 documents.listen(connection);

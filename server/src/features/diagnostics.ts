@@ -1,0 +1,113 @@
+// Pushes duo-rules diagnostics for open documents on open, change and save.
+//
+// Debounce is adaptive: a document that analysed quickly last time is analysed at once (no
+// fixed delay on small files); a slow one waits for a pause in typing, so a completion request
+// sent right after a keystroke is answered before the (synchronous) analysis starts.
+import type { Diagnostic } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyzeModel, toDiagnostic } from '../analysis/diagnostics';
+import { buildModel } from '../analysis/model';
+import type { ServerContextInternals } from './context';
+
+/** Analysis slower than this (ms) is deferred until typing pauses. */
+const quickAnalysisMs = 15;
+/** Before the first measurement, texts longer than this are assumed slow. */
+const quickTextLength = 200_000;
+
+interface DocumentState {
+  /** Bumped by every change: a run whose generation is stale stops before analysing or publishing. */
+  generation: number;
+  timer?: NodeJS.Timeout;
+  /** The document version the pending or last run is for. */
+  scheduledVersion?: number;
+  lastDurationMs?: number;
+}
+
+function isScript(document: TextDocument): boolean {
+  return document.languageId === 'javascript' || /\.(c|m)?js$/i.test(document.uri);
+}
+
+export function register(ctx: ServerContextInternals): void {
+  const { connection, documents } = ctx;
+  const states = new Map<string, DocumentState>();
+
+  function stateOf(uri: string): DocumentState {
+    let state = states.get(uri);
+    if (!state) {
+      state = { generation: 0 };
+      states.set(uri, state);
+    }
+    return state;
+  }
+
+  /** How long to wait before analysing: nothing for quick files, a typing pause for slow ones. */
+  function delayFor(document: TextDocument, state: DocumentState, immediate: boolean): number {
+    if (immediate) return 0;
+    const duration = state.lastDurationMs;
+    if (duration === undefined) return document.getText().length > quickTextLength ? 300 : 0;
+    if (duration <= quickAnalysisMs) return 0;
+    return Math.min(1000, Math.max(250, duration * 4));
+  }
+
+  function schedule(document: TextDocument, immediate = false): void {
+    const state = stateOf(document.uri);
+    // didOpen is followed by a content event for the same version: one run is enough.
+    if (!immediate && state.scheduledVersion === document.version) return;
+    state.scheduledVersion = document.version;
+    const generation = ++state.generation;
+    if (state.timer) clearTimeout(state.timer);
+    // Even "at once" yields to the message queue first, so requests already received go first.
+    state.timer = setTimeout(() => void validate(document.uri, generation), delayFor(document, state, immediate));
+  }
+
+  async function validate(uri: string, generation: number): Promise<void> {
+    const state = states.get(uri);
+    if (!state || state.generation !== generation) return;
+    state.timer = undefined;
+    try {
+      const settings = await ctx.getSettings(uri);
+      const declared = await ctx.getDeclaredKeys(uri);
+      const document = documents.get(uri);
+      if (!document || state.generation !== generation) return;
+      const diagnostics: Diagnostic[] = [];
+      if (settings.enable && isScript(document)) {
+        const started = performance.now();
+        const model = buildModel(document.getText());
+        ctx.storeModel(uri, document.version, model);
+        const findings = analyzeModel(model, { severities: settings.severities, declaredConfigurationKeys: declared });
+        state.lastDurationMs = performance.now() - started;
+        for (const f of findings) diagnostics.push(toDiagnostic(f));
+      }
+      for (const provider of ctx.diagnosticProviders) {
+        try {
+          diagnostics.push(...(await provider(document, settings)));
+        } catch (err) {
+          ctx.log(`duo-rules: a diagnostics provider failed for ${uri}: ${describe(err)}`);
+        }
+      }
+      if (state.generation !== generation || !documents.get(uri)) return;
+      await connection.sendDiagnostics({ uri, version: document.version, diagnostics });
+    } catch (err) {
+      // Never let one document take the server down: log and keep serving.
+      ctx.log(`duo-rules: analysis failed for ${uri}: ${describe(err)}`);
+    }
+  }
+
+  documents.onDidOpen((e) => schedule(e.document, true));
+  documents.onDidChangeContent((e) => schedule(e.document));
+  documents.onDidSave((e) => schedule(e.document, true));
+  documents.onDidClose((e) => {
+    const state = states.get(e.document.uri);
+    if (state?.timer) clearTimeout(state.timer);
+    states.delete(e.document.uri);
+    ctx.forget(e.document.uri);
+    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+  ctx.refreshListeners.push(() => {
+    for (const document of documents.all()) schedule(document, true);
+  });
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? (err.stack ?? err.message) : String(err);
+}
