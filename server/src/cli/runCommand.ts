@@ -1,7 +1,172 @@
+// `duo-rules run`: runs a Rule or Action against mock inputs and reports what the login
+// would do. Shaped in three steps (parse flags → build the report → print it) so the Duo
+// verification flags can add one entry to RUN_FLAGS and one step to buildRunReport.
+import { relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { disposeRunnerPool, loadRunInputs, runFile, RunInputError, type RunOutcome, type RunResult } from '../runner/index';
 import type { CliIO } from './io';
+import { UsageError } from './io';
 
-// Placeholder until the 'run' command is implemented; replaced by its owner.
-export async function runCommand(_argv: string[], io: CliIO): Promise<number> {
-  io.stderr('duo-rules run: not implemented yet\n');
-  return 2;
+export const RUN_FLAGS = {
+  user: { type: 'string' },
+  context: { type: 'string' },
+  event: { type: 'string' },
+  configuration: { type: 'string' },
+  mappings: { type: 'string' },
+  timeout: { type: 'string' },
+  format: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const USAGE = `Usage: duo-rules run <file|rules-directory> [options]
+
+Runs an Auth0 Rule or post-login Action against a mock user in an isolated process and
+reports the outcome and the MFA the login would require (secrets shown as [redacted]).
+
+Options (each takes a file path; a repeated flag: the last one wins):
+  --user <json>           the user (for Actions: event.user)
+  --context <json>        deep-merged over the default Rules context
+  --event <json>          deep-merged over the default Actions event
+  --configuration <json>  flat object used as configuration / event.secrets; keys it lacks
+                          are read from environment variables of the same name
+  --mappings <json>       deploy-cli keyword mappings, or a config.json with
+                          AUTH0_KEYWORD_REPLACE_MAPPINGS
+  --timeout <ms>          default 5000
+  --format text|json      default text
+
+Exit codes: 0 completed or denied, 1 error or timeout, 2 usage or I/O error.
+`;
+
+export interface RunCommandArgs {
+  file: string;
+  user?: string;
+  context?: string;
+  event?: string;
+  configuration?: string;
+  mappings?: string;
+  timeoutMs?: number;
+  format: 'text' | 'json';
+  help: boolean;
+}
+
+/** The printed object: the runner's result, plus whatever later steps (Duo verification) add. */
+export type RunReport = RunResult & Record<string, unknown>;
+
+export function parseRunArgs(argv: string[]): RunCommandArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: RUN_FLAGS, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}\n\n${USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { file: '', format: 'text', help: true };
+  if (positionals.length !== 1) {
+    throw new UsageError(`${positionals.length === 0 ? 'missing the rule file' : `expected one file, got ${positionals.length}`}\n\n${USAGE}`);
+  }
+  const format = values.format ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not '${format}'`);
+  let timeoutMs: number | undefined;
+  if (values.timeout !== undefined) {
+    timeoutMs = Number(values.timeout);
+    if (!/^\d+$/.test(values.timeout) || timeoutMs < 1) throw new UsageError(`--timeout must be a positive number of milliseconds, not '${values.timeout}'`);
+  }
+  return {
+    file: positionals[0],
+    user: values.user,
+    context: values.context,
+    event: values.event,
+    configuration: values.configuration,
+    mappings: values.mappings,
+    timeoutMs,
+    format,
+    help: false,
+  };
+}
+
+/** Reads the input files and runs the code; throws RunInputError for unreadable inputs. */
+export async function executeRun(args: RunCommandArgs, io: CliIO): Promise<RunOutcome> {
+  const inputs = await loadRunInputs(args, io.cwd);
+  return runFile({
+    file: resolve(io.cwd, args.file),
+    ...inputs,
+    timeoutMs: args.timeoutMs,
+    env: io.env,
+  });
+}
+
+export async function buildRunReport(args: RunCommandArgs, io: CliIO): Promise<{ report: RunReport; outcome: RunOutcome }> {
+  const outcome = await executeRun(args, io);
+  return { report: { ...outcome.result }, outcome };
+}
+
+export function exitCodeFor(report: RunReport): number {
+  return report.outcome === 'completed' || report.outcome === 'denied' ? 0 : 1;
+}
+
+function show(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** A short human report; `--format json` has everything. */
+export function formatRunText(report: RunReport, file: string): string {
+  const lines: string[] = [];
+  const what = report.kind === 'action' ? 'Action' : report.rules ? 'Rules' : 'Rule';
+  lines.push(`${what} ${file}: ${report.outcome} in ${report.durationMs} ms`);
+  if (report.rules) {
+    lines.push(`  ran: ${report.rules.map((r) => `${r.name} (${r.outcome})`).join(', ')}`);
+    if (report.rule) lines.push(`  decided by: ${report.rule}`);
+  }
+  if (report.error) {
+    const label = report.outcome === 'denied' ? 'Denied' : report.outcome === 'timeout' ? 'Timeout' : 'Error';
+    lines.push(`${label}: ${report.outcome === 'denied' ? report.error.message : `${report.error.name}: ${report.error.message}`}`);
+  }
+  const mfa = report.multifactor;
+  if (mfa) {
+    lines.push(`Requires MFA: ${mfa.provider}`);
+    for (const key of ['host', 'ikey', 'skey', 'username', 'allowRememberBrowser'] as const) {
+      if (mfa[key] !== undefined) lines.push(`  ${key}: ${show(mfa[key])}`);
+    }
+    if (mfa.admin) lines.push(`  admin: ikey ${show(mfa.admin.ikey)}, skey ${show(mfa.admin.skey)}`);
+  } else if (report.outcome === 'completed') {
+    lines.push('Requires MFA: no');
+  }
+  if (report.calls.length > 0) {
+    lines.push('Calls:');
+    for (const call of report.calls) lines.push(`  ${call.name}(${call.args.map((a) => JSON.stringify(a)).join(', ')})`);
+  }
+  if (report.logs.length > 0) {
+    lines.push('Logs:');
+    for (const line of report.logs) lines.push(`  ${line}`);
+  }
+  if (report.warnings.length > 0) {
+    lines.push('Warnings:');
+    for (const line of report.warnings) lines.push(`  ${line}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+export function printRunReport(report: RunReport, args: RunCommandArgs, io: CliIO): void {
+  if (args.format === 'json') io.stdout(JSON.stringify(report, null, 2) + '\n');
+  else io.stdout(formatRunText(report, relative(io.cwd, resolve(io.cwd, args.file)) || args.file));
+}
+
+export async function runCommand(argv: string[], io: CliIO): Promise<number> {
+  const args = parseRunArgs(argv);
+  if (args.help) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  try {
+    const { report } = await buildRunReport(args, io);
+    printRunReport(report, args, io);
+    return exitCodeFor(report);
+  } catch (err) {
+    if (!(err instanceof RunInputError)) throw err;
+    io.stderr(`duo-rules run: ${err.message}\n`);
+    return 2;
+  } finally {
+    // The pooled child must not keep the command alive after its one run.
+    disposeRunnerPool();
+  }
 }
