@@ -1,13 +1,19 @@
-// Status bar item and the `duoRules.fileKind` context key for the active editor, fed by the
-// server's `duoRules/status` notifications (the server knows the file kind and the problem count).
+// Status bar item and the `duoRules.fileKind` context key for the active editor. The kind comes
+// from the server's `duoRules/status` notifications; the problem count from the published
+// duo-rules diagnostics (including the last Duo verification's).
 import * as vscode from 'vscode';
 import type { FileStatus } from '../../server/src/features/status';
 
 const labels = { rule: 'Duo Rule', action: 'Duo Action' } as const;
 
+function countProblems(uri: vscode.Uri): number {
+  // Like the Problems panel's count: hints are not problems.
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'duo-rules' && d.severity !== vscode.DiagnosticSeverity.Hint).length;
+}
+
 export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('duoRules.status', vscode.StatusBarAlignment.Right, 100);
-  private readonly statuses = new Map<string, FileStatus>();
+  private readonly kinds = new Map<string, FileStatus['kind']>();
   private readonly subscriptions: vscode.Disposable[];
 
   constructor() {
@@ -16,37 +22,40 @@ export class StatusBar implements vscode.Disposable {
     this.subscriptions = [
       this.item,
       vscode.window.onDidChangeActiveTextEditor(() => this.refresh()),
-      vscode.workspace.onDidCloseTextDocument((d) => this.statuses.delete(d.uri.toString())),
+      vscode.languages.onDidChangeDiagnostics((e) => {
+        const active = vscode.window.activeTextEditor?.document.uri.toString();
+        if (e.uris.some((u) => u.toString() === active)) this.refresh();
+      }),
+      vscode.workspace.onDidCloseTextDocument((d) => this.kinds.delete(d.uri.toString())),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.refresh()),
     ];
   }
 
   update(status: FileStatus): void {
-    this.statuses.set(status.uri, status);
+    this.kinds.set(status.uri, status.kind);
     if (status.uri === vscode.window.activeTextEditor?.document.uri.toString()) this.refresh();
   }
 
   /** Forgets every file (the server restarted and will report again). */
   clear(): void {
-    this.statuses.clear();
+    this.kinds.clear();
     this.refresh();
   }
 
   private refresh(): void {
-    const uri = vscode.window.activeTextEditor?.document.uri.toString();
-    const status = uri ? this.statuses.get(uri) : undefined;
-    const kind = status?.kind ?? 'other';
+    const document = vscode.window.activeTextEditor?.document;
+    const kind = (document && this.kinds.get(document.uri.toString())) ?? 'other';
     void vscode.commands.executeCommand('setContext', 'duoRules.fileKind', kind);
-    if (!status || kind === 'other') {
+    if (!document || kind === 'other') {
       this.item.hide();
       return;
     }
-    const { problems } = status;
+    const problems = countProblems(document.uri);
     this.item.text = `$(shield) ${labels[kind]}${problems ? ` $(warning) ${problems}` : ' $(check)'}`;
     const what = kind === 'rule' ? 'an Auth0 Rule' : 'an Auth0 post-login Action';
     const count = problems === 1 ? '1 problem' : `${problems || 'no'} problems`;
-    const running = vscode.workspace.isTrusted ? 'Run and Verify are available from the CodeLens.' : 'Run and Verify need a trusted workspace.';
-    this.item.tooltip = `Duo Rules: this file is ${what} that configures MFA; ${count}. ${running} Click to show Problems.`;
+    const running = vscode.workspace.isTrusted ? 'Run and Verify Duo are in the CodeLens above it.' : 'Run and Verify Duo need a trusted workspace.';
+    this.item.tooltip = `Duo Rules: this file is ${what}; ${count}. ${running} Click to show Problems.`;
     this.item.show();
   }
 

@@ -1,18 +1,18 @@
 // "Run" and "Verify Duo" above each Rule function and post-login Action export.
 import type { CodeLens } from 'vscode-languageserver/node';
-import { buildModel, type OffsetRange } from '../analysis/model';
+import type { OffsetRange } from '../analysis/model';
 import type { ServerContext } from './context';
 
 export function register(ctx: ServerContext): void {
   ctx.connection.onCodeLens((params): CodeLens[] => {
-    const document = ctx.documents.get(params.textDocument.uri);
-    if (!document) return [];
-    const model = buildModel(document.getText());
+    const uri = params.textDocument.uri;
+    const document = ctx.documents.get(uri);
+    const model = ctx.ensureModel(uri);
+    if (!document || !model) return [];
     const anchors: OffsetRange[] =
       model.kind === 'rule' && model.ruleFunction ? [model.ruleFunction.headerRange]
         : model.kind === 'action' ? model.actionExports.filter((e) => e.name === 'onExecutePostLogin').map((e) => e.targetRange)
           : [];
-    const uri = params.textDocument.uri;
     return anchors.flatMap((anchor) => {
       const position = document.positionAt(anchor.start);
       const range = { start: position, end: position };

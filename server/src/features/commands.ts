@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { type CancellationToken, type Diagnostic, LSPErrorCodes, RequestType, ResponseError } from 'vscode-languageserver/node';
-import { codeDescriptionUrl, defaultSeverities, diagnosticSource, isSeverityLevel, lspSeverity } from '../analysis/codes';
+import { codeDescriptionUrl, defaultSeverities, diagnosticSource, lspSeverity } from '../analysis/codes';
 import { convertRuleToAction, type ConvertNote } from '../analysis/convert';
 import type { VerifyResult } from '../duo/types';
 import { type LoadedRunInputs, loadRunInputs, RunInputError, type RunInputFiles } from '../runner/inputs';
@@ -123,8 +123,8 @@ async function documentText(ctx: ServerContext, uri: string, text: string | unde
 }
 
 async function buildVerifyDiagnostics(ctx: ServerContext, uri: string, text: string, verify: VerifyResult): Promise<Diagnostic[]> {
-  const configured: unknown = await ctx.connection.workspace.getConfiguration({ scopeUri: uri, section: 'duoRules.diagnostics.duo-verify-failed' });
-  const level = isSeverityLevel(configured) && configured !== 'default' ? configured : defaultSeverities['duo-verify-failed'];
+  // The same layers as every other code: default <- .duo-rules.json <- duoRules.diagnostics.duo-verify-failed.
+  const level = (await ctx.getSettings(uri)).severities['duo-verify-failed'] ?? defaultSeverities['duo-verify-failed'];
   if (level === 'off') return [];
   const document = TextDocument.create(uri, 'javascript', 0, text);
   return findVerifyFailures(text, verify).map((failure) => ({

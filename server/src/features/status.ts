@@ -1,8 +1,24 @@
+// `duoRules/status`: tells the client what kind of file each analysed document is, so the
+// status bar and the `duoRules.fileKind` context key (menus) follow the server's recognition.
+// The client counts the problems itself from the published diagnostics.
 import type { FileKind } from '../analysis/model';
+import type { ServerContext } from './context';
 
-/** `duoRules/status` notification: what the active file is and how many problems it has. */
 export interface FileStatus {
   uri: string;
   kind: FileKind;
-  problems: number;
+}
+
+export function register(ctx: ServerContext): void {
+  const sent = new Map<string, FileKind>();
+  // Runs after the diagnostics run stored the document's model; adds no diagnostics itself.
+  ctx.addDiagnosticProvider((document, settings) => {
+    const kind = (settings.enable && ctx.getModel(document.uri)?.kind) || 'other';
+    if (sent.get(document.uri) !== kind) {
+      sent.set(document.uri, kind);
+      void ctx.connection.sendNotification('duoRules/status', { uri: document.uri, kind } satisfies FileStatus);
+    }
+    return [];
+  });
+  ctx.documents.onDidClose((e) => sent.delete(e.document.uri));
 }
