@@ -6,6 +6,7 @@ import { register as registerCodeLens } from './features/codeLens';
 import { register as registerCommands } from './features/commands';
 import { createServerContext } from './features/context';
 import { register as registerDiagnostics } from './features/diagnostics';
+import { register as registerStatus } from './features/status';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -28,5 +29,6 @@ declare const VERSION: string;
 registerDiagnostics(ctx);
 registerCommands(ctx);
 registerCodeLens(ctx);
+registerStatus(ctx);
 documents.listen(connection);
 connection.listen();
