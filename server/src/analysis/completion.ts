@@ -1,0 +1,299 @@
+// Completion for Duo Rules and post-login Actions (issue 3 §2). It finds the cursor's context
+// with a character scan of the text (completionScan.ts), never a parse, so it answers at once on
+// broken and very large files. Pure: text in, LSP completion items out.
+import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem } from 'vscode-languageserver-types';
+import { listFieldDocs, listKeyDocs, listProviders, fieldRootLink, type FieldRoot, type FileForm, type KeyDoc, type KeyPlace } from './docs';
+import { collectObjectKeys, scanTo, type OpenBracket } from './completionScan';
+import { formatKeyDoc, formatProviderDoc, formatFieldDoc } from './hover';
+
+/** What completion needs to know about the file; a cached model provides it, else it is read from the text. */
+export interface FileShape {
+  kind: 'rule' | 'action' | 'other';
+  userName?: string;
+  contextName?: string;
+  eventName?: string;
+  apiName?: string;
+}
+
+export interface CompletionInput {
+  text: string;
+  offset: number;
+  /** The file kind and parameter names of a (possibly slightly stale) model; read from the text when absent. */
+  shape?: FileShape;
+  /** Keys the workspace declares for configuration / event.secrets. */
+  declaredKeys?: readonly string[];
+}
+
+export interface CompletionAnswer {
+  items: CompletionItem[];
+  /** The text the chosen item replaces (the partial word), as offsets. */
+  replace: { start: number; end: number };
+}
+
+const leadingFunction = /^\uFEFF?(?:\s+|\/\/[^\n]*|\/\*[\s\S]*?\*\/)*(?:async\s+)?function\b[^(]*\(\s*([\w$]+)?\s*(?:,\s*([\w$]+))?/;
+const actionHandler = /\bonExecutePostLogin\s*[:=]\s*(?:async\s*)?(?:function\s*[\w$]*\s*)?\(?\s*([\w$]+)?\s*(?:,\s*([\w$]+))?|\bonContinuePostLogin\s*[:=]\s*(?:async\s*)?(?:function\s*[\w$]*\s*)?\(?\s*([\w$]+)?\s*(?:,\s*([\w$]+))?/;
+
+/** The file kind and parameter names read straight from the text (works mid-typing). */
+export function readFileShape(text: string): FileShape {
+  const action = actionHandler.exec(text);
+  if (action && /\bexports\b/.test(text)) {
+    return { kind: 'action', eventName: action[1] ?? action[3] ?? 'event', apiName: action[2] ?? action[4] ?? 'api' };
+  }
+  const rule = leadingFunction.exec(text.slice(0, 100000));
+  if (rule) return { kind: 'rule', userName: rule[1] ?? 'user', contextName: rule[2] ?? 'context' };
+  return { kind: 'other' };
+}
+
+function isIdentifierName(name: string): boolean {
+  return /^[A-Za-z_$][\w$]*$/.test(name);
+}
+
+function wordBounds(text: string, offset: number): { start: number; end: number } {
+  let start = offset;
+  while (start > 0 && /[\w$]/.test(text[start - 1])) start--;
+  let end = offset;
+  while (end < text.length && /[\w$]/.test(text[end])) end++;
+  return { start, end };
+}
+
+/** Removes comments from a short stretch of code so patterns can look at the tokens. */
+function stripComments(s: string): string {
+  return s.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\/\/[^\n]*/g, ' ');
+}
+
+const escapeSnippet = (s: string): string => s.replace(/[$}\\]/g, '\\$&');
+
+type ObjectRole = KeyPlace | undefined;
+
+interface Ctx {
+  text: string;
+  offset: number;
+  form: FileForm;
+  shape: FileShape;
+  stack: OpenBracket[];
+  declaredKeys: readonly string[];
+}
+
+/** The configuration expression a Duo key reads in this form, e.g. `configuration.DUO_IKEY`. */
+function secretExpression(ctx: Ctx, secretName: string): string {
+  return ctx.form === 'rule' ? `configuration.${secretName}` : `${ctx.shape.eventName ?? 'event'}.secrets.${secretName}`;
+}
+
+/** Which multifactor object (if any) the `{` at stack[index] opens. */
+function roleOf(ctx: Ctx, index: number): ObjectRole {
+  const open = ctx.stack[index];
+  if (open.ch !== '{') return undefined;
+  const before = stripComments(ctx.text.slice(Math.max(0, open.offset - 300), open.offset));
+  const contextName = ctx.shape.contextName ?? 'context';
+  const apiName = ctx.shape.apiName ?? 'api';
+  if (ctx.form === 'rule') {
+    const assigned = /([\w$]+)\s*\.\s*multifactor\s*=\s*$/.exec(before);
+    if (assigned && assigned[1] === contextName) return 'ruleObject';
+    const assign = /Object\s*\.\s*assign\s*\(\s*([\w$]+)\s*\.\s*multifactor\s*,\s*$/.exec(before);
+    if (assign && assign[1] === contextName) return 'ruleObject';
+    const binding = /\b(?:var|let|const)\s+([\w$]+)\s*=\s*$/.exec(before);
+    if (binding && new RegExp(`\\b${contextName.replace(/\$/g, '\\$')}\\s*\\.\\s*multifactor\\s*=\\s*${binding[1].replace(/\$/g, '\\$')}\\b`).test(ctx.text)) return 'ruleObject';
+    if (/\badmin\s*:\s*$/.test(before) && index > 0 && roleOf(ctx, index - 1) === 'ruleObject') return 'admin';
+    return undefined;
+  }
+  if (/\bproviderOptions\s*:\s*$/.test(before) && index > 0 && roleOf(ctx, index - 1) === 'actionOptions') return 'providerOptions';
+  if (/,\s*$/.test(before) && index > 0 && isEnableCall(ctx, index - 1, apiName)) return 'actionOptions';
+  return undefined;
+}
+
+/** Whether the `(` at stack[index] is the argument list of `<api>.multifactor.enable`. */
+function isEnableCall(ctx: Ctx, index: number, apiName: string): boolean {
+  const open = ctx.stack[index];
+  if (open.ch !== '(') return false;
+  const before = stripComments(ctx.text.slice(Math.max(0, open.offset - 200), open.offset));
+  const m = /([\w$]+)\s*\.\s*multifactor\s*\.\s*enable\s*$/.exec(before);
+  return !!m && m[1] === apiName;
+}
+
+function providerOfObject(ctx: Ctx, index: number, skip: { start: number; end: number }): string | undefined {
+  const role = roleOf(ctx, index);
+  if (role === 'ruleObject') {
+    return collectObjectKeys(ctx.text, ctx.stack[index].offset, skip).find((k) => k.name === 'provider')?.stringValue;
+  }
+  if (role === 'actionOptions') {
+    const call = ctx.stack[index - 1];
+    const first = /^\s*(['"`])([^'"`]*)\1/.exec(ctx.text.slice(call.offset + 1, ctx.stack[index].offset));
+    return first?.[2];
+  }
+  if (role === 'admin' || role === 'providerOptions') return 'duo';
+  return undefined;
+}
+
+function keyInsertText(ctx: Ctx, doc: KeyDoc, place: KeyPlace): string {
+  const eventName = ctx.shape.eventName ?? 'event';
+  const userName = ctx.shape.userName ?? 'user';
+  if (doc.secretName) {
+    const expr = secretExpression(ctx, doc.secretName);
+    const dot = expr.lastIndexOf('.');
+    return `${doc.name}: ${escapeSnippet(expr.slice(0, dot + 1))}\${1:${doc.secretName}}`;
+  }
+  switch (doc.name) {
+    case 'provider':
+      return `provider: '\${1|${listProviders(ctx.form).map((p) => p.name).join(',')}|}'`;
+    case 'allowRememberBrowser':
+      return 'allowRememberBrowser: ${1|false,true|}';
+    case 'username':
+      return `username: \${1:${escapeSnippet(place === 'providerOptions' ? `${eventName}.user.email` : `${userName}.email`)}}`;
+    case 'issuer':
+      return "issuer: '${1}'";
+    case 'admin':
+      return `admin: {\n\tikey: ${escapeSnippet(secretExpression(ctx, ''))}\${1:DUO_ADMIN_IKEY},\n\tskey: ${escapeSnippet(secretExpression(ctx, ''))}\${2:DUO_ADMIN_SKEY},\n}`;
+    case 'providerOptions': {
+      const prefix = escapeSnippet(`${eventName}.secrets.`);
+      return `providerOptions: {\n\tikey: ${prefix}\${1:DUO_IKEY},\n\tskey: ${prefix}\${2:DUO_SKEY},\n\thost: ${prefix}\${3:DUO_HOST},\n}`;
+    }
+    default:
+      return `${doc.name}: \${1}`;
+  }
+}
+
+function completeKeys(ctx: Ctx, index: number, place: KeyPlace, word: { start: number; end: number }): CompletionItem[] {
+  const provider = providerOfObject(ctx, index, word);
+  const present = new Set(collectObjectKeys(ctx.text, ctx.stack[index].offset, word).map((k) => k.name));
+  // A comma after the inserted property when the line has nothing else after the word.
+  const lineEnd = ctx.text.indexOf('\n', word.end);
+  const restOfLine = ctx.text.slice(word.end, lineEnd === -1 ? ctx.text.length : lineEnd);
+  const comma = /^\s*$/.test(restOfLine) ? ',' : '';
+  return listKeyDocs(place, ctx.form, provider)
+    .filter((d) => !present.has(d.name))
+    .map((d, i) => ({
+      label: d.name,
+      kind: CompletionItemKind.Property,
+      detail: detailOf(d),
+      documentation: { kind: MarkupKind.Markdown, value: formatKeyDoc(d) },
+      insertText: keyInsertText(ctx, d, place) + comma,
+      insertTextFormat: InsertTextFormat.Snippet,
+      sortText: String(i).padStart(2, '0'),
+    }));
+}
+
+function detailOf(d: KeyDoc): string {
+  return `${d.type}${d.required ? ', required' : ''}${d.duoName ? ` (Duo: ${d.duoName})` : ''}`;
+}
+
+function completeProviders(ctx: Ctx, quoted: boolean): CompletionItem[] {
+  return listProviders(ctx.form).map((p, i) => ({
+    label: p.name,
+    kind: CompletionItemKind.EnumMember,
+    detail: 'MFA provider',
+    documentation: { kind: MarkupKind.Markdown, value: formatProviderDoc(p) },
+    insertText: quoted ? p.name : `'${p.name}'`,
+    sortText: String(i).padStart(2, '0'),
+  }));
+}
+
+function completeSecretKeys(ctx: Ctx, source: string): CompletionItem[] {
+  return ctx.declaredKeys.filter(isIdentifierName).map((key) => ({
+    label: key,
+    kind: CompletionItemKind.Constant,
+    detail: `${source} key declared in the workspace`,
+  }));
+}
+
+/** `a.b.c.` before the cursor (the partial word excluded): the chain of names, or undefined. */
+function memberChainBefore(text: string, wordStart: number): string[] | undefined {
+  const before = text.slice(Math.max(0, wordStart - 300), wordStart);
+  const m = /((?:[A-Za-z_$][\w$]*\s*(?:\?\.|\.)\s*)+)$/.exec(before);
+  if (!m) return undefined;
+  // `x.y` must not be preceded by another `.`: `foo.context.` is not context.
+  const prefix = before.slice(0, before.length - m[1].length);
+  if (/(?:\.|\?\.)\s*$/.test(prefix) || /[\w$]$/.test(prefix)) return undefined;
+  return m[1].split(/\s*\??\.\s*/).filter(Boolean);
+}
+
+function completeMember(ctx: Ctx, chain: string[]): CompletionItem[] | undefined {
+  const [root, ...path] = chain;
+  const s = ctx.shape;
+  let docRoot: FieldRoot | undefined;
+  let docPath = path;
+  if (ctx.form === 'rule') {
+    if (root === 'configuration' && path.length === 0) return completeSecretKeys(ctx, 'configuration');
+    if (root === s.contextName) docRoot = 'context';
+    else if (root === s.userName) docRoot = 'user';
+  } else {
+    if (root === s.eventName) {
+      if (path.length === 1 && path[0] === 'secrets') return completeSecretKeys(ctx, 'event.secrets');
+      docRoot = 'event';
+    } else if (root === s.apiName) {
+      docRoot = 'api';
+    }
+  }
+  if (!docRoot) return undefined;
+  const fields = listFieldDocs(docRoot, docPath);
+  if (!fields) return undefined;
+  const link = fieldRootLink(docRoot);
+  return fields.map((f) => ({
+    label: f.name,
+    kind: f.type.includes('=>') ? CompletionItemKind.Method : CompletionItemKind.Field,
+    detail: f.type,
+    documentation: { kind: MarkupKind.Markdown, value: formatFieldDoc([root, ...path, f.name].join('.'), f, link) },
+  }));
+}
+
+/** Completion items at `offset`, or null when duo-rules has nothing to offer there. */
+export function complete(input: CompletionInput): CompletionAnswer | null {
+  const { text } = input;
+  const offset = Math.max(0, Math.min(input.offset, text.length));
+  const shape = input.shape && input.shape.kind !== 'other' ? input.shape : readFileShape(text);
+  if (shape.kind === 'other') return null;
+  const state = scanTo(text, offset);
+  if (state.comment) return null;
+  const ctx: Ctx = { text, offset, form: shape.kind, shape, stack: state.stack, declaredKeys: input.declaredKeys ?? [] };
+  const top = state.stack.length - 1;
+
+  if (state.string) {
+    // Only a provider value is completed inside quotes.
+    if (state.string.quote === '`') return null;
+    const contentStart = state.string.start + 1;
+    const close = text.indexOf(state.string.quote, offset);
+    const nl = text.indexOf('\n', offset);
+    const contentEnd = close !== -1 && (nl === -1 || close < nl) ? close : offset;
+    const replace = { start: contentStart, end: contentEnd };
+    if (top >= 0 && isProviderValueSlot(ctx, top, state.string.start)) return { items: completeProviders(ctx, true), replace };
+    return null;
+  }
+
+  const word = wordBounds(text, offset);
+  const chain = memberChainBefore(text, word.start);
+  if (chain) {
+    const items = completeMember(ctx, chain);
+    return items ? { items, replace: word } : null;
+  }
+  if (top < 0) return null;
+  if (isProviderValueSlot(ctx, top, word.start)) return { items: completeProviders(ctx, false), replace: word };
+
+  const open = state.stack[top];
+  const role = roleOf(ctx, top);
+  if (!role) return null;
+  const segment = stripComments(text.slice(Math.max(open.offset, open.lastComma) + 1, word.start));
+  if (/^\s*$/.test(segment)) return { items: completeKeys(ctx, top, role, word), replace: word };
+  const valueOf = /^\s*([\w$]+)\s*:\s*$/.exec(segment);
+  if (valueOf) {
+    const doc = listKeyDocs(role, ctx.form, providerOfObject(ctx, top, word)).find((d) => d.name === valueOf[1]);
+    if (doc?.secretName) {
+      const expr = secretExpression(ctx, doc.secretName);
+      return { items: [{ label: expr, kind: CompletionItemKind.Value, detail: `read ${doc.name} from the ${ctx.form === 'rule' ? 'rule configuration' : "Action's secrets"}`, documentation: { kind: MarkupKind.Markdown, value: formatKeyDoc(doc) } }], replace: word };
+    }
+    if (doc?.type === 'boolean') {
+      return { items: ['false', 'true'].map((v) => ({ label: v, kind: CompletionItemKind.Value, documentation: { kind: MarkupKind.Markdown, value: formatKeyDoc(doc) } })), replace: word };
+    }
+  }
+  return null;
+}
+
+/**
+ * Whether `at` (the start of the value being typed, or of its opening quote) is where a
+ * provider value goes: after `provider:` in a Rule object, or as the first argument of enable().
+ */
+function isProviderValueSlot(ctx: Ctx, top: number, at: number): boolean {
+  const open = ctx.stack[top];
+  const segment = stripComments(ctx.text.slice(Math.max(open.offset, open.lastComma) + 1, at));
+  if (open.ch === '(' && open.lastComma === -1 && /^\s*$/.test(segment)) return isEnableCall(ctx, top, ctx.shape.apiName ?? 'api');
+  if (open.ch === '{' && /^\s*provider\s*:\s*$/.test(segment)) return roleOf(ctx, top) === 'ruleObject';
+  return false;
+}

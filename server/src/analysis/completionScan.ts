@@ -1,0 +1,203 @@
+// A small JavaScript scanner for completion. Completion must answer at once, also on text that
+// does not parse and on 20,000-line files, so instead of parsing it scans characters: it tracks
+// strings, comments, template literals, regular expressions and open brackets up to the cursor.
+// That is linear in the distance scanned and never fails.
+
+export interface OpenBracket {
+  ch: '{' | '(' | '[' | '${';
+  offset: number;
+  /** Offset of the last comma directly inside this bracket, or -1. */
+  lastComma: number;
+}
+
+export interface ScanState {
+  /** Open brackets at the end offset, outermost first. */
+  stack: OpenBracket[];
+  /** Set when the end offset is inside a string literal (or the text part of a template). */
+  string?: { quote: string; start: number };
+  /** True when the end offset is inside a comment. */
+  comment: boolean;
+}
+
+const regexAfterWords = new Set(['return', 'typeof', 'instanceof', 'in', 'of', 'new', 'delete', 'void', 'throw', 'case', 'do', 'else', 'yield', 'await']);
+
+function isIdentChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 36 || c === 95 || c > 127;
+}
+
+/** Scans `text` from `start` to `end` (a position in code, not inside a string or comment). */
+export function scanTo(text: string, end: number, start = 0): ScanState {
+  const stack: OpenBracket[] = [];
+  let i = start;
+  // Whether a `/` here starts a regular expression: true after an operator or keyword, false after a value.
+  let regexAllowed = true;
+  let inTemplate = false;
+  let templateStart = -1;
+  while (i < end) {
+    if (inTemplate) {
+      const c = text[i];
+      if (c === '\\') { i += 2; continue; }
+      if (c === '`') { inTemplate = false; regexAllowed = false; i++; continue; }
+      if (c === '$' && text[i + 1] === '{') {
+        stack.push({ ch: '${', offset: i, lastComma: -1 });
+        inTemplate = false;
+        regexAllowed = true;
+        i += 2;
+        continue;
+      }
+      i++;
+      continue;
+    }
+    const code = text.charCodeAt(i);
+    const c = text[i];
+    if (code === 32 || code === 9 || code === 10 || code === 13 || code === 0xfeff || code === 0xa0 || code === 0x2028 || code === 0x2029 || code === 11 || code === 12) {
+      i++;
+      continue;
+    }
+    if (c === '/' && text[i + 1] === '/') {
+      const nl = text.indexOf('\n', i);
+      if (nl === -1 || nl >= end) return { stack, comment: true };
+      i = nl + 1;
+      continue;
+    }
+    if (c === '/' && text[i + 1] === '*') {
+      const close = text.indexOf('*/', i + 2);
+      if (close === -1 || close + 2 > end) return { stack, comment: true };
+      i = close + 2;
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      let j = i + 1;
+      while (j < text.length) {
+        const d = text[j];
+        if (d === '\\') { j += 2; continue; }
+        if (d === c || d === '\n') break;
+        j++;
+      }
+      // The cursor is inside when it is after the opening quote and not past the closing one.
+      if (j >= end) return { stack, comment: false, string: { quote: c, start: i } };
+      i = j + 1;
+      regexAllowed = false;
+      continue;
+    }
+    if (c === '`') {
+      inTemplate = true;
+      templateStart = i;
+      i++;
+      continue;
+    }
+    if (c === '/' && regexAllowed) {
+      let j = i + 1;
+      let inClass = false;
+      while (j < text.length && text[j] !== '\n') {
+        const d = text[j];
+        if (d === '\\') { j += 2; continue; }
+        if (d === '[') inClass = true;
+        else if (d === ']') inClass = false;
+        else if (d === '/' && !inClass) break;
+        j++;
+      }
+      i = j + 1;
+      while (i < end && isIdentChar(text.charCodeAt(i))) i++;
+      regexAllowed = false;
+      continue;
+    }
+    if (isIdentChar(code)) {
+      let j = i + 1;
+      while (j < text.length && isIdentChar(text.charCodeAt(j))) j++;
+      regexAllowed = regexAfterWords.has(text.slice(i, j));
+      i = j;
+      continue;
+    }
+    if (c === '{' || c === '(' || c === '[') {
+      stack.push({ ch: c, offset: i, lastComma: -1 });
+      regexAllowed = true;
+    } else if (c === '}' || c === ')' || c === ']') {
+      const top = stack.pop();
+      regexAllowed = c !== '}';
+      if (top?.ch === '${' && c === '}') {
+        inTemplate = true;
+        i++;
+        continue;
+      }
+      if (c === ')' || c === ']') regexAllowed = false;
+    } else {
+      if (c === ',' && stack.length) stack[stack.length - 1].lastComma = i;
+      regexAllowed = true;
+    }
+    i++;
+  }
+  if (inTemplate) return { stack, comment: false, string: { quote: '`', start: templateStart } };
+  return { stack, comment: false };
+}
+
+export interface ObjectKey {
+  name: string;
+  /** The literal value when it is a plain string (for `provider: 'duo'`). */
+  stringValue?: string;
+}
+
+/**
+ * The keys written directly inside the object literal opened at `open`, also after the
+ * cursor. An unclosed object (the user is typing) ends at a `;` or after a bounded distance,
+ * so a truncated file never makes this scan the rest of the file.
+ */
+export function collectObjectKeys(text: string, open: number, skip: { start: number; end: number }): ObjectKey[] {
+  const keys: ObjectKey[] = [];
+  const limit = Math.min(text.length, open + 20000);
+  let depth = 0;
+  let expectKey = true;
+  let i = open + 1;
+  while (i < limit) {
+    const c = text[i];
+    const code = text.charCodeAt(i);
+    if (c === '/' && text[i + 1] === '/') {
+      const nl = text.indexOf('\n', i);
+      i = nl === -1 ? limit : nl + 1;
+      continue;
+    }
+    if (c === '/' && text[i + 1] === '*') {
+      const close = text.indexOf('*/', i + 2);
+      i = close === -1 ? limit : close + 2;
+      continue;
+    }
+    if (c === '"' || c === "'" || c === '`') {
+      let j = i + 1;
+      while (j < limit && text[j] !== c && !(c !== '`' && text[j] === '\n')) j += text[j] === '\\' ? 2 : 1;
+      if (depth === 0 && expectKey && c !== '`') {
+        const after = /^\s*:/.exec(text.slice(j + 1, j + 40));
+        if (after && (i >= skip.end || j < skip.start)) keys.push({ name: text.slice(i + 1, j) });
+        expectKey = false;
+      }
+      i = j + 1;
+      continue;
+    }
+    if (isIdentChar(code)) {
+      let j = i + 1;
+      while (j < limit && isIdentChar(text.charCodeAt(j))) j++;
+      if (depth === 0 && expectKey) {
+        const name = text.slice(i, j);
+        const rest = text.slice(j, j + 200);
+        const colon = /^\s*:\s*/.exec(rest);
+        const outsideCursor = j <= skip.start || i >= skip.end;
+        if (colon && outsideCursor) {
+          const value = /^(['"])([^'"\n]*)\1/.exec(rest.slice(colon[0].length));
+          keys.push({ name, stringValue: value?.[2] });
+        } else if (/^\s*[,}]/.test(rest) && outsideCursor) {
+          keys.push({ name });
+        }
+        expectKey = false;
+      }
+      i = j;
+      continue;
+    }
+    if (c === '{' || c === '(' || c === '[') depth++;
+    else if (c === '}' || c === ')' || c === ']') {
+      if (depth === 0) break;
+      depth--;
+    } else if (c === ',' && depth === 0) expectKey = true;
+    else if (c === ';' && depth === 0) break;
+    i++;
+  }
+  return keys;
+}

@@ -1,0 +1,116 @@
+// Hover for Duo Rules and post-login Actions (issue 3 §3): every multifactor key and provider
+// value, and the documented fields of context, user, event and api. Pure: model in, markdown out.
+import { findFieldDoc, findKeyDoc, findProviderDoc, fieldRootLink, type FieldDoc, type FieldRoot, type FileForm, type KeyDoc, type KeyPlace, type ProviderDoc } from './docs';
+import type { MfaObject, OffsetRange, RuleModel } from './model';
+
+export interface HoverAnswer {
+  /** Markdown. */
+  contents: string;
+  range: OffsetRange;
+}
+
+function linkLine(url: string): string {
+  const site = url.startsWith('https://duo.com') ? 'Duo documentation' : url.includes('github.com') ? 'auth0-deploy-cli' : 'Auth0 documentation';
+  return `[${site}](${url})`;
+}
+
+export function formatKeyDoc(d: KeyDoc): string {
+  const facts = [`Type: \`${d.type}\``, d.required ? 'required' : 'optional'];
+  if (d.defaultValue) facts.push(`default: ${d.defaultValue}`);
+  const lines = [`**${d.name}**${d.duoName ? ` — Duo: ${d.duoName}` : ''}`, '', d.summary, '', facts.join(' · ')];
+  if (d.deprecated) lines.push('', `*Deprecated:* ${d.deprecated}`);
+  if (d.secretName) lines.push('', `Read it from configuration (Rules: \`configuration.${d.secretName}\`, Actions: \`event.secrets.${d.secretName}\`), never a literal.`);
+  lines.push('', linkLine(d.link));
+  return lines.join('\n');
+}
+
+export function formatProviderDoc(p: ProviderDoc): string {
+  const lines = [`**'${p.name}'** — MFA provider`, '', p.summary];
+  if (p.forms.length === 1) lines.push('', p.forms[0] === 'action' ? 'Valid only in post-login Actions.' : 'Valid only in Rules.');
+  if (p.legacy) lines.push('', p.legacy);
+  lines.push('', linkLine(p.link));
+  return lines.join('\n');
+}
+
+export function formatFieldDoc(path: string, f: FieldDoc, link: string): string {
+  return [`**${path}**: \`${f.type}\``, '', f.summary, '', linkLine(link)].join('\n');
+}
+
+function inside(range: OffsetRange | null | undefined, offset: number): boolean {
+  return !!range && range.start <= offset && offset <= range.end;
+}
+
+function hoverKeys(object: MfaObject | null, place: KeyPlace, form: FileForm, provider: string | undefined, offset: number): HoverAnswer | undefined {
+  for (const prop of object?.properties ?? []) {
+    if (!inside(prop.keyRange, offset)) continue;
+    const doc = findKeyDoc(place, form, prop.key, provider);
+    if (doc) return { contents: formatKeyDoc(doc), range: prop.keyRange };
+  }
+  return undefined;
+}
+
+function wordAt(text: string, offset: number): OffsetRange | undefined {
+  let start = offset;
+  while (start > 0 && /[\w$]/.test(text[start - 1])) start--;
+  let end = offset;
+  while (end < text.length && /[\w$]/.test(text[end])) end++;
+  return end > start ? { start, end } : undefined;
+}
+
+/** `a.b.c` ending at the word under the cursor: the names in order. */
+function memberChainAt(text: string, word: OffsetRange): string[] | undefined {
+  const before = text.slice(Math.max(0, word.start - 300), word.start);
+  const m = /((?:[A-Za-z_$][\w$]*\s*(?:\?\.|\.)\s*)+)$/.exec(before);
+  if (!m) return undefined;
+  const prefix = before.slice(0, before.length - m[1].length);
+  if (/(?:\.|\?\.)\s*$/.test(prefix)) return undefined;
+  return [...m[1].split(/\s*\??\.\s*/).filter(Boolean), text.slice(word.start, word.end)];
+}
+
+function hoverField(model: RuleModel, offset: number): HoverAnswer | undefined {
+  const word = wordAt(model.text, offset);
+  if (!word) return undefined;
+  const chain = memberChainAt(model.text, word);
+  if (!chain) return undefined;
+  const [root, ...path] = chain;
+  let docRoot: FieldRoot | undefined;
+  if (model.kind === 'rule') {
+    if (root === 'configuration' && path.length === 1) {
+      return { contents: `**configuration.${path[0]}**: \`string\`\n\nA setting of the rule (Auth0 dashboard > Rules > Settings, or \`rules-configs/*.json\` in an auth0-deploy-cli repository). Actions read it as \`event.secrets.${path[0]}\`.`, range: word };
+    }
+    if (root === (model.contextName ?? 'context')) docRoot = 'context';
+    else if (root === (model.userName ?? 'user')) docRoot = 'user';
+  } else if (model.kind === 'action') {
+    if (root === (model.eventName ?? 'event')) {
+      if (path.length === 2 && path[0] === 'secrets') {
+        return { contents: `**event.secrets.${path[1]}**: \`string\`\n\nA secret of this Action (Auth0 dashboard > Actions > Secrets, or \`secrets\` in \`actions/<name>.json\`).`, range: word };
+      }
+      docRoot = 'event';
+    } else if (root === (model.apiName ?? 'api')) {
+      docRoot = 'api';
+    }
+  }
+  if (!docRoot) return undefined;
+  const doc = findFieldDoc(docRoot, path);
+  if (!doc) return undefined;
+  return { contents: formatFieldDoc(chain.join('.'), doc, fieldRootLink(docRoot)), range: word };
+}
+
+/** The hover at `offset`, or undefined. Only Rules and Actions get hovers. */
+export function hover(model: RuleModel, offset: number): HoverAnswer | undefined {
+  if (model.kind === 'other') return undefined;
+  const form: FileForm = model.kind;
+  for (const config of model.configs) {
+    if (config.provider && inside(config.provider.range, offset) && config.providerName) {
+      const p = findProviderDoc(config.providerName);
+      if (p) return { contents: formatProviderDoc(p), range: config.provider.range };
+    }
+    const provider = config.providerName;
+    const found = form === 'rule'
+      ? hoverKeys(config.options, 'ruleObject', form, provider, offset) ?? hoverKeys(config.admin, 'admin', form, provider, offset)
+      : hoverKeys(config.options, 'actionOptions', form, provider, offset)
+        ?? (config.duoOptions !== config.options ? hoverKeys(config.duoOptions, 'providerOptions', form, provider, offset) : undefined);
+    if (found) return found;
+  }
+  return hoverField(model, offset);
+}

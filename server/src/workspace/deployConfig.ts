@@ -1,0 +1,100 @@
+// Reads auth0-deploy-cli configuration files: which `configuration` / `event.secrets` keys
+// they declare, and where they store a Duo secret in plain text. Pure (text in, data out):
+// the language server and `duo-rules lint` share it. Secret VALUES are never returned.
+import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
+import type { OffsetRange } from '../analysis/model';
+
+/** Which deploy-cli file a path is, judged by its last segments. */
+export type DeployConfigKind = 'rulesConfig' | 'actionJson' | 'tenantYaml';
+
+export function classifyDeployConfigPath(path: string): DeployConfigKind | undefined {
+  const p = path.replace(/\\/g, '/');
+  if (/(^|\/)rules-configs\/[^/]+\.json$/i.test(p)) return 'rulesConfig';
+  if (/(^|\/)actions\/[^/]+\.json$/i.test(p)) return 'actionJson';
+  if (/(^|\/)tenant\.ya?ml$/i.test(p)) return 'tenantYaml';
+  return undefined;
+}
+
+/** Globs of the files above, relative to a workspace folder (for file watchers). */
+export const deployConfigGlobs = ['**/rules-configs/*.json', '**/actions/*.json', '**/tenant.yaml', '**/tenant.yml'] as const;
+
+/** One `{ key|name, value }` entry of a declared secret. */
+interface SecretEntry {
+  name: string;
+  value?: YamlNode;
+}
+
+function readEntries(seq: unknown, nameField: 'key' | 'name'): SecretEntry[] {
+  const entries: SecretEntry[] = [];
+  const items = isSeq(seq) ? seq.items : isMap(seq) ? [seq] : [];
+  for (const item of items) {
+    if (!isMap(item)) continue;
+    const name = item.get(nameField, true);
+    if (!isScalar(name) || typeof name.value !== 'string') continue;
+    entries.push({ name: name.value, value: item.get('value', true) as YamlNode | undefined });
+  }
+  return entries;
+}
+
+function collectEntries(kind: DeployConfigKind, text: string): SecretEntry[] {
+  // JSON is YAML 1.2, so one parser gives both formats with source ranges.
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
+  const root = doc.contents;
+  if (!root) return [];
+  switch (kind) {
+    case 'rulesConfig':
+      // A file holds one { key, value } (deploy-cli writes one per key); an array is tolerated.
+      return readEntries(root, 'key');
+    case 'actionJson':
+      return isMap(root) ? readEntries(root.get('secrets', true), 'name') : [];
+    case 'tenantYaml': {
+      if (!isMap(root)) return [];
+      const entries = readEntries(root.get('rulesConfigs', true), 'key');
+      const actions = root.get('actions', true);
+      if (isSeq(actions)) for (const a of actions.items) if (isMap(a)) entries.push(...readEntries(a.get('secrets', true), 'name'));
+      return entries;
+    }
+  }
+}
+
+/** The configuration/secret keys a deploy-cli file declares, in file order. */
+export function extractDeclaredKeys(kind: DeployConfigKind, text: string): string[] {
+  try {
+    return [...new Set(collectEntries(kind, text).map((e) => e.name))];
+  } catch {
+    return [];
+  }
+}
+
+/** Duo Client secrets (skeys) are 40 letters and digits. */
+const duoSecretPattern = /^[A-Za-z0-9]{40}$/;
+
+export interface PlaintextSecret {
+  /** The declared key, e.g. DUO_SKEY (a name, never the value). */
+  name: string;
+  /** Range of the value, quotes included. */
+  range: OffsetRange;
+  /** A message that never quotes the value. */
+  message: string;
+}
+
+/** Values that look like a Duo secret stored in plain text instead of a deploy-cli keyword token. */
+export function findPlaintextSecrets(kind: DeployConfigKind, text: string): PlaintextSecret[] {
+  let entries: SecretEntry[];
+  try {
+    entries = collectEntries(kind, text);
+  } catch {
+    return [];
+  }
+  const found: PlaintextSecret[] = [];
+  for (const e of entries) {
+    const v = e.value;
+    if (!isScalar(v) || typeof v.value !== 'string' || !duoSecretPattern.test(v.value) || !v.range) continue;
+    found.push({
+      name: e.name,
+      range: { start: v.range[0], end: v.range[1] },
+      message: `'${e.name}' holds what looks like a Duo secret in plain text: replace it with the keyword token "##${e.name}##" and keep the value in AUTH0_KEYWORD_REPLACE_MAPPINGS or your secret store.`,
+    });
+  }
+  return found;
+}
