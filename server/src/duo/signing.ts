@@ -93,12 +93,21 @@ export function signRequest(ikey: string, skey: string, request: CanonicalReques
   return `Basic ${Buffer.from(`${ikey}:${computeSignature(skey, request, version)}`).toString('base64')}`;
 }
 
+/** The header, its Base64 token and the hex signature inside: none may ever be shown. */
+function authorizationSecrets(authorization: string): string[] {
+  const token = authorization.slice('Basic '.length);
+  const decoded = Buffer.from(token, 'base64').toString('utf8');
+  return [authorization, token, decoded.slice(decoded.indexOf(':') + 1)];
+}
+
 export interface PreparedRequest {
   method: 'GET' | 'POST';
   /** Path plus query string. */
   target: string;
   headers: Record<string, string>;
   body?: string;
+  /** Values derived from a secret (signatures, assertions) that must never be shown, even if a server echoes them. */
+  secrets?: string[];
 }
 
 export interface SignedCall {
@@ -124,15 +133,15 @@ export function prepareSignedRequest(call: SignedCall): PreparedRequest {
   const query = canonicalizeParams(params);
   if (call.method === 'GET') {
     headers.authorization = signRequest(call.ikey, call.skey, { method: 'GET', host: call.host, path: call.path, params, date, body: '' }, version);
-    return { method: 'GET', target: query ? `${call.path}?${query}` : call.path, headers };
+    return { method: 'GET', target: query ? `${call.path}?${query}` : call.path, headers, secrets: authorizationSecrets(headers.authorization) };
   }
   if (version === 5) {
     const body = JSON.stringify(Object.fromEntries(Object.keys(params).sort().map((k) => [k, params[k]])));
     headers['content-type'] = 'application/json';
     headers.authorization = signRequest(call.ikey, call.skey, { method: call.method, host: call.host, path: call.path, params: {}, date, body }, 5);
-    return { method: call.method, target: call.path, headers, body };
+    return { method: call.method, target: call.path, headers, body, secrets: authorizationSecrets(headers.authorization) };
   }
   headers['content-type'] = 'application/x-www-form-urlencoded';
   headers.authorization = signRequest(call.ikey, call.skey, { method: call.method, host: call.host, path: call.path, params, date }, 2);
-  return { method: call.method, target: call.path, headers, body: query };
+  return { method: call.method, target: call.path, headers, body: query, secrets: authorizationSecrets(headers.authorization) };
 }

@@ -191,10 +191,16 @@ export class DuoTransport {
   private readonly target: Target | { error: string };
   private dispatcher: Dispatcher | undefined;
   private readonly timeoutMs: number;
+  private readonly hidden = new Set<string>();
 
   constructor(host: string, private readonly options: TransportOptions = {}) {
     this.target = resolveTarget(host, options);
     this.timeoutMs = options.timeoutMs && options.timeoutMs > 0 ? options.timeoutMs : DEFAULT_TIMEOUT_MS;
+  }
+
+  /** Every secret and secret-derived value (signatures, assertions) sent so far. */
+  get secretValues(): string[] {
+    return [...this.hidden];
   }
 
   /** Why no request will be sent, if so. */
@@ -229,13 +235,20 @@ export class DuoTransport {
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(new DeadlineExceeded()), this.timeoutMs);
     const signal = this.options.signal ? AbortSignal.any([this.options.signal, deadline.signal]) : deadline.signal;
+    for (const secret of secrets) this.hidden.add(secret);
+    const prepareAndRemember = () => {
+      const prepared = prepare();
+      for (const secret of prepared.secrets ?? []) this.hidden.add(secret);
+      return prepared;
+    };
+    const hidden = () => [...this.hidden];
     const scrub = (r: DuoCallResult): DuoCallResult => {
       if (r.ok) return r;
-      if (r.reason === 'duo') return { ...r, duoMessage: r.duoMessage && scrubSecrets(r.duoMessage, secrets), detail: r.detail && scrubSecrets(r.detail, secrets) };
-      return { ...r, message: scrubSecrets(r.message, secrets) };
+      if (r.reason === 'duo') return { ...r, duoMessage: r.duoMessage && scrubSecrets(r.duoMessage, hidden()), detail: r.detail && scrubSecrets(r.detail, hidden()) };
+      return { ...r, message: scrubSecrets(r.message, hidden()) };
     };
     try {
-      return scrub(await this.attempt(prepare, target, signal, started));
+      return scrub(await this.attempt(prepareAndRemember, target, signal, started));
     } catch (err) {
       if (this.options.signal?.aborted) throw this.options.signal.reason;
       if (deadline.signal.aborted) {

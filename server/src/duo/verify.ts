@@ -93,7 +93,7 @@ export async function verifyMultifactor(
   const host = mfa.host as string;
   const admin = mfa.admin ?? undefined;
   const secrets = [skey, ...(admin && nonEmptyString(admin.skey) ? [admin.skey] : [])];
-  const seal = (result: VerifyResult): VerifyResult => JSON.parse(scrubSecrets(JSON.stringify(result), secrets));
+  const seal = (result: VerifyResult, hidden: readonly string[] = secrets): VerifyResult => scrubDeep(result, hidden);
 
   const invalidHost = describeInvalidHost(host);
   if (invalidHost) {
@@ -113,6 +113,7 @@ export async function verifyMultifactor(
       target: HEALTH_CHECK_PATH,
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ client_id: ikey, client_assertion: assertion }).toString(),
+      secrets: [assertion, assertion.slice(assertion.lastIndexOf('.') + 1)],
     };
   };
   const mainKeys = { ikey, skey };
@@ -187,10 +188,20 @@ export async function verifyMultifactor(
         if (result.admin.code === 40301) result.admin.message = `The admin keys are not Admin API keys: ${result.admin.message}`;
       }
     }
-    return seal(result);
+    return seal(result, [...secrets, ...transport.secretValues]);
   } finally {
     await transport.close();
   }
+}
+
+/** Every string in the result with secrets removed: a hostile server may echo them back to us. */
+function scrubDeep<T>(value: T, secrets: readonly string[]): T {
+  if (typeof value === 'string') return scrubSecrets(value, secrets) as T;
+  if (Array.isArray(value)) return value.map((v) => scrubDeep(v, secrets)) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubDeep(v, secrets)])) as T;
+  }
+  return value;
 }
 
 const PREAUTH_RESULTS = new Set<PreauthResult>(['auth', 'allow', 'deny', 'enroll']);
