@@ -156,6 +156,9 @@ export function register(ctx: ServerContext): void {
     let verify: VerifyResult;
     try {
       verify = await verifyMultifactor(outcome.secretMultifactor, { userId: userIdOf(outcome.result, inputs) }, { ...params.duo, signal: abort.signal });
+    } catch (err) {
+      throwIfCancelled(token);
+      throw err;
     } finally {
       listener.dispose();
     }

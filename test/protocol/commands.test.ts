@@ -1,0 +1,271 @@
+// The editor's custom requests over stdio against the bundled server: duoRules/run and
+// duoRules/verify answer the same JSON as `duo-rules run --format json [--verify]`, verify
+// reports failures as duo-verify-failed diagnostics, and code lenses / status / convert /
+// mock inputs work for the client.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { CancellationTokenSource, createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { generateEmulatorConfig, startEmulator, type RunningEmulator } from '../../server/src/duo/emulator';
+import { defaultDuoUsernames } from '../../server/src/duo/verify';
+import { createDefaultUser } from '../../server/src/runner/mockInputs';
+
+const root = join(__dirname, '..', '..', '..');
+const serverPath = join(root, 'dist', 'server.js');
+const cliPath = join(root, 'dist', 'cli.js');
+
+const ruleText = [
+  'function (user, context, callback) {',
+  '  context.multifactor = {',
+  "    provider: 'duo',",
+  '    ikey: configuration.DUO_IKEY,',
+  '    skey: configuration.DUO_SKEY,',
+  '    host: configuration.DUO_HOST,',
+  '  };',
+  "  console.log('mfa for ' + user.email + ' with ' + configuration.DUO_SKEY);",
+  '  callback(null, user, context);',
+  '}',
+  '',
+].join('\n');
+
+interface Session {
+  connection: MessageConnection;
+  notifications: Array<{ method: string; params: any }>;
+  waitForNotification(method: string, predicate?: (params: any) => boolean): Promise<any>;
+  open(uri: string, text: string): void;
+  close(): Promise<void>;
+}
+
+/** Starts `node dist/server.js --stdio` and initializes it like VS Code does (configuration pulled, all settings default). */
+async function startSession(): Promise<Session> {
+  const child: ChildProcess = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  const notifications: Session['notifications'] = [];
+  const waiters: Array<{ method: string; predicate: (p: any) => boolean; resolve: (p: any) => void }> = [];
+  connection.onNotification((method: string, params: any) => {
+    notifications.push({ method, params });
+    for (const waiter of [...waiters]) {
+      if (waiter.method === method && waiter.predicate(params)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(params);
+      }
+    }
+  });
+  connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => ({})));
+  connection.onRequest('client/registerCapability', () => null);
+  connection.listen();
+  await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: true } }, workspaceFolders: null });
+  await connection.sendNotification('initialized', {});
+  return {
+    connection,
+    notifications,
+    waitForNotification(method, predicate = () => true) {
+      const seen = notifications.find((n) => n.method === method && predicate(n.params));
+      if (seen) return Promise.resolve(seen.params);
+      return new Promise((resolve) => waiters.push({ method, predicate, resolve }));
+    },
+    open(uri, text) {
+      void connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'javascript', version: 1, text } });
+    },
+    async close() {
+      await connection.sendRequest('shutdown');
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      await connection.sendNotification('exit');
+      await exited;
+      connection.dispose();
+    },
+  };
+}
+
+function writeTree(dir: string, files: Record<string, string>): void {
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+}
+
+/** A file the verify tests point at; with the given keys it verifies against the emulator. */
+function runParams(dir: string, file: string, extra: Record<string, unknown> = {}) {
+  return { uri: pathToFileURL(join(dir, file)).href, file: join(dir, file), files: { configuration: join(dir, 'configuration.json') }, workspaceRoot: dir, ...extra };
+}
+
+describe('duoRules/* requests over stdio', () => {
+  let session: Session;
+  let dir: string;
+  let emulator: RunningEmulator;
+  const config = generateEmulatorConfig(defaultDuoUsernames(createDefaultUser().user_id as string));
+  const app = (kind: string) => config.applications.find((a) => a.kind === kind)!;
+  const keysOf = (kind: string) => ({ DUO_IKEY: app(kind).ikey, DUO_SKEY: app(kind).skey, DUO_HOST: config.host });
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'duo-rules-commands-'));
+    writeTree(dir, {
+      'package.json': '{ "name": "commands-test", "private": true }\n',
+      'rule.js': ruleText,
+      'configuration.json': JSON.stringify(keysOf('auth-api')),
+      'web-sdk.json': JSON.stringify(keysOf('web-sdk')),
+      'wrong-skey.json': JSON.stringify({ ...keysOf('auth-api'), DUO_SKEY: 'x'.repeat(40) }),
+      'broken.json': '{ "DUO_IKEY": ',
+      'user.json': JSON.stringify({ user_id: 'auth0|someone-else', email: 'someone@example.org' }),
+    });
+    emulator = await startEmulator({ config });
+    session = await startSession();
+  });
+
+  after(async () => {
+    await session?.close();
+    await emulator?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('duoRules/run answers the same JSON as `duo-rules run --format json`', async () => {
+    const fromServer: any = await session.connection.sendRequest('duoRules/run', runParams(dir, 'rule.js', { files: { configuration: join(dir, 'configuration.json'), user: join(dir, 'user.json') } }));
+    const cli = spawnSync(process.execPath, [cliPath, 'run', join(dir, 'rule.js'), '--configuration', join(dir, 'configuration.json'), '--user', join(dir, 'user.json'), '--format', 'json'], { encoding: 'utf8' });
+    assert.equal(cli.status, 0, cli.stderr);
+    const fromCli = JSON.parse(cli.stdout);
+    for (const result of [fromServer, fromCli]) delete result.durationMs;
+    assert.deepEqual(fromServer, fromCli);
+    assert.equal(fromServer.outcome, 'completed');
+    assert.equal(fromServer.user.user_id, 'auth0|someone-else');
+    assert.equal(fromServer.multifactor.skey, '[redacted]');
+  });
+
+  test('duoRules/run runs the unsaved text, and stored secrets override the configuration file without leaking', async () => {
+    const secret = 'S3cretFromTheKeychain0000000000000000000';
+    const text = ruleText.replace("provider: 'duo'", "provider: 'duo', username: 'unsaved-buffer'");
+    const result: any = await session.connection.sendRequest('duoRules/run', runParams(dir, 'rule.js', { text, secrets: { DUO_SKEY: secret } }));
+    assert.equal(result.multifactor.username, 'unsaved-buffer');
+    assert.equal(result.multifactor.skey, '[redacted]');
+    assert.ok(result.logs.some((line: string) => line.includes('[redacted]')), JSON.stringify(result.logs));
+    assert.ok(!JSON.stringify(result).includes(secret), 'the stored secret leaked into the result');
+  });
+
+  test('duoRules/run rejects a broken input file with RequestFailed and a message naming it', async () => {
+    await assert.rejects(
+      session.connection.sendRequest('duoRules/run', runParams(dir, 'rule.js', { files: { configuration: join(dir, 'broken.json') } })),
+      (err: any) => err.code === -32803 && /configuration file .*broken\.json: not valid JSON/.test(err.message),
+    );
+  });
+
+  test('duoRules/verify with Auth API keys: the run JSON plus verify, the user found enrolled, no diagnostics', async () => {
+    const params = { ...runParams(dir, 'rule.js'), duo: { baseUrl: emulator.url, timeoutMs: 5000 } };
+    const cleared = session.waitForNotification('duoRules/verifyDiagnostics', (p) => p.uri === params.uri);
+    const result: any = await session.connection.sendRequest('duoRules/verify', params);
+    assert.equal(result.outcome, 'completed');
+    assert.equal(result.verify.application, 'auth-api', JSON.stringify(result.verify));
+    assert.equal(result.verify.check.ok, true);
+    assert.equal(result.verify.preauth.result, 'auth');
+    assert.deepEqual((await cleared).diagnostics, []);
+    assert.ok(!JSON.stringify(result).includes(app('auth-api').skey), 'the skey leaked');
+  });
+
+  test('duoRules/verify tells Web SDK keys apart', async () => {
+    const params = { ...runParams(dir, 'rule.js', { files: { configuration: join(dir, 'web-sdk.json') } }), duo: { baseUrl: emulator.url, timeoutMs: 5000 } };
+    const result: any = await session.connection.sendRequest('duoRules/verify', params);
+    assert.equal(result.verify.application, 'web-sdk', JSON.stringify(result.verify));
+    assert.equal(result.verify.universal.ok, true);
+    assert.equal(result.verify.check.ok, false);
+  });
+
+  test('a wrong skey becomes a duo-verify-failed diagnostic on the skey line', async () => {
+    const uri = pathToFileURL(join(dir, 'rule.js')).href;
+    session.notifications.length = 0;
+    const params = { ...runParams(dir, 'rule.js', { files: { configuration: join(dir, 'wrong-skey.json') } }), duo: { baseUrl: emulator.url, timeoutMs: 5000 } };
+    const result: any = await session.connection.sendRequest('duoRules/verify', params);
+    assert.equal(result.verify.application, null);
+    assert.equal(result.verify.check.code, 40103, JSON.stringify(result.verify.check));
+    const { diagnostics } = await session.waitForNotification('duoRules/verifyDiagnostics', (p) => p.uri === uri);
+    assert.equal(diagnostics.length, 1, JSON.stringify(diagnostics));
+    const [diagnostic] = diagnostics;
+    assert.equal(diagnostic.code, 'duo-verify-failed');
+    assert.equal(diagnostic.source, 'duo-rules');
+    assert.equal(diagnostic.severity, 1);
+    assert.equal(diagnostic.range.start.line, 4, 'expected the skey line');
+    assert.match(diagnostic.message, /skey/);
+    assert.ok(!diagnostic.message.includes('x'.repeat(40)), 'the skey leaked into the message');
+  });
+
+  test('cancelling duoRules/verify aborts the Duo request at once', async () => {
+    // A "Duo host" that accepts the request and never answers.
+    let sawRequest!: () => void;
+    let sawClose!: () => void;
+    const requested = new Promise<void>((resolve) => { sawRequest = resolve; });
+    const closed = new Promise<void>((resolve) => { sawClose = resolve; });
+    const hanging = createServer((req) => {
+      req.socket.once('close', sawClose);
+      sawRequest();
+    });
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}`;
+      const source = new CancellationTokenSource();
+      const pending = session.connection.sendRequest('duoRules/verify', { ...runParams(dir, 'rule.js'), duo: { baseUrl: url, timeoutMs: 60_000 } }, source.token);
+      await requested;
+      source.cancel();
+      await assert.rejects(pending, (err: any) => err.code === -32800);
+      // The server dropped its connection to the silent host: the abort reached the transport.
+      await closed;
+    } finally {
+      hanging.closeAllConnections();
+      hanging.close();
+    }
+  });
+
+  test('code lenses Run and Verify Duo sit on the rule header; duoRules/status reports the kind', async () => {
+    const uri = pathToFileURL(join(dir, 'lens.js')).href;
+    const status = session.waitForNotification('duoRules/status', (p) => p.uri === uri);
+    session.open(uri, `// leading comment\n${ruleText}`);
+    assert.deepEqual(await status, { uri, kind: 'rule' });
+    const lenses: any[] = await session.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } });
+    assert.deepEqual(lenses.map((l) => [l.command.title, l.command.command, l.command.arguments, l.range.start.line]), [
+      ['Run', 'duoRules.runRule', [uri], 1],
+      ['Verify Duo', 'duoRules.verifyDuo', [uri], 1],
+    ]);
+    const other = pathToFileURL(join(dir, 'app.js')).href;
+    const otherStatus = session.waitForNotification('duoRules/status', (p) => p.uri === other);
+    session.open(other, 'const express = require("express");\napp.get("/", () => {});\n');
+    assert.deepEqual(await otherStatus, { uri: other, kind: 'other' });
+    assert.deepEqual(await session.connection.sendRequest('textDocument/codeLens', { textDocument: { uri: other } }), []);
+  });
+
+  test('duoRules/convert plans deploy-cli files with keyword tokens for secrets, or none outside such a repository', async () => {
+    writeTree(dir, {
+      'repo/rules/require-duo.js': ruleText,
+      'repo/rules/require-duo.json': '{ "name": "require-duo", "enabled": true, "order": 1, "script": "./require-duo.js" }\n',
+      'repo/actions/existing.json': JSON.stringify({ name: 'existing', code: './actions/existing/code.js', deployed: true, runtime: 'node18', supported_triggers: [{ id: 'post-login', version: 'v2' }], secrets: [], dependencies: [] }),
+    });
+    const uri = pathToFileURL(join(dir, 'repo/rules/require-duo.js')).href;
+    const response: any = await session.connection.sendRequest('duoRules/convert', { uri });
+    assert.equal(response.ok, true);
+    assert.equal(response.name, 'require-duo');
+    assert.match(response.code, /api\.multifactor\.enable\('duo'/);
+    assert.equal(response.deployCli.codePath, join(dir, 'repo/actions/require-duo/code.js'));
+    assert.equal(response.deployCli.jsonPath, join(dir, 'repo/actions/require-duo.json'));
+    const json = JSON.parse(response.deployCli.json);
+    assert.equal(json.runtime, 'node18', 'follows the existing actions');
+    assert.deepEqual(json.supported_triggers, [{ id: 'post-login', version: 'v2' }]);
+    assert.deepEqual(json.secrets, ['DUO_IKEY', 'DUO_SKEY', 'DUO_HOST'].map((name) => ({ name, value: `##${name}##` })));
+    assert.deepEqual(Object.keys(json).slice(0, 4), ['name', 'code', 'deployed', 'runtime'], 'key order of the existing actions');
+
+    const loose: any = await session.connection.sendRequest('duoRules/convert', { uri: pathToFileURL(join(dir, 'rule.js')).href });
+    assert.equal(loose.deployCli, null);
+    const notARule: any = await session.connection.sendRequest('duoRules/convert', { uri: 'untitled:Untitled-1', text: 'exports.x = 1;' });
+    assert.equal(notARule.ok, false);
+    assert.equal(typeof notARule.message, 'string');
+    assert.equal(readFileSync(join(dir, 'rule.js'), 'utf8'), ruleText, 'convert must not touch the rule');
+  });
+
+  test('duoRules/mockInputs gives the runner defaults, the event without a second user', async () => {
+    const inputs: any = await session.connection.sendRequest('duoRules/mockInputs');
+    assert.equal(inputs.user.user_id, createDefaultUser().user_id);
+    assert.equal(typeof inputs.context.clientID, 'string');
+    assert.equal(inputs.event.user, undefined);
+    assert.equal(typeof inputs.event.client, 'object');
+  });
+});
