@@ -153,7 +153,7 @@ export async function verifyMultifactor(
       : stepFromFailure(universalResult, explainHealthCheckFailure);
 
     if (!checkResult.ok && checkResult.reason === 'duo' && (checkResult.status === 401 || checkResult.code === 40105)) check = await blameClock(check);
-    if (!universalResult.ok && universalResult.reason === 'duo' && !checkResult.ok) universal = await blameClock(universal);
+    if (!universalResult.ok && universalResult.reason === 'duo' && universalResult.status !== 429 && !checkResult.ok) universal = await blameClock(universal);
 
     let application: ApplicationKind | null = checkResult.ok ? 'auth-api' : universalResult.ok ? 'web-sdk' : null;
     if (!application && check.code === 40301 && universal.reason === 'duo') {
