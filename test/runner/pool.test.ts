@@ -1,0 +1,104 @@
+// The child pool: recovery after a kill, concurrent runs, and runs that cannot leak into
+// each other.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { disposeRunnerPool } from '../../server/src/runner/index';
+import { createWorkspace, runText, type TempWorkspace } from './runnerHelpers';
+
+let ws: TempWorkspace;
+before(() => { ws = createWorkspace(); });
+after(() => { disposeRunnerPool(); ws.remove(); });
+
+const passThrough = 'function (u, c, cb) { cb(null, u, c); }';
+
+describe('runner pool', () => {
+  test('after a timeout kill the replacement child answers about as fast as a fresh start, then warm', async () => {
+    disposeRunnerPool();
+    const coldStart = performance.now();
+    await runText(ws, passThrough);
+    const cold = performance.now() - coldStart;
+    const timedOut = await runText(ws, 'function () { for (;;) {} }', { timeoutMs: 200 });
+    assert.equal(timedOut.result.outcome, 'timeout');
+    const afterKillStart = performance.now();
+    const next = await runText(ws, passThrough);
+    const afterKill = performance.now() - afterKillStart;
+    assert.equal(next.result.outcome, 'completed');
+    // The replacement was forked when the old child was killed: at most its start-up remains.
+    assert.ok(afterKill < cold * 2 + 300, `after the kill ${afterKill} ms, cold start ${cold} ms`);
+    const warmStart = performance.now();
+    await runText(ws, passThrough);
+    const warm = performance.now() - warmStart;
+    assert.ok(warm < cold, `warm run ${warm} ms is not faster than the cold start ${cold} ms`);
+  });
+
+  test('after a memory blow-up the next run works', async () => {
+    const bomb = await runText(ws, 'function () { const a = []; for (;;) a.push(new Array(1e5).fill(0.5)); }', { memoryLimitMb: 64, timeoutMs: 10_000 });
+    assert.equal(bomb.result.outcome, 'error');
+    const next = await runText(ws, passThrough, { memoryLimitMb: 64 });
+    assert.equal(next.result.outcome, 'completed');
+  });
+
+  test('concurrent runs each get their own inputs and outcome', async () => {
+    const runs = Array.from({ length: 8 }, (_, i) => runText(ws, `function (user, context, callback) {
+      setTimeout(() => {
+        console.log('run', user.user_id);
+        if (user.user_id.endsWith('3')) return callback(new UnauthorizedError('blocked ' + user.user_id));
+        context.idToken.who = user.user_id;
+        callback(null, user, context);
+      }, ${(i % 3) * 10});
+    }`, { user: { user_id: `auth0|user${i}` } }));
+    const outcomes = await Promise.all(runs);
+    outcomes.forEach(({ result }, i) => {
+      assert.deepEqual(result.logs, [`run auth0|user${i}`]);
+      if (i === 3) {
+        assert.equal(result.outcome, 'denied');
+        assert.equal(result.error?.message, 'blocked auth0|user3');
+      } else {
+        assert.equal(result.outcome, 'completed');
+        assert.equal((result.context as { idToken: { who: string } }).idToken.who, `auth0|user${i}`);
+      }
+    });
+  });
+
+  test('a timeout in one of several concurrent runs does not disturb the others', async () => {
+    const [loop, ok1, ok2] = await Promise.all([
+      runText(ws, 'function () { for (;;) {} }', { timeoutMs: 300 }),
+      runText(ws, passThrough),
+      runText(ws, passThrough),
+    ]);
+    assert.equal(loop.result.outcome, 'timeout');
+    assert.equal(ok1.result.outcome, 'completed');
+    assert.equal(ok2.result.outcome, 'completed');
+  });
+
+  test('timers left behind by one run never fire in the next', async () => {
+    const first = await runText(ws, `function (u, c, cb) {
+      setTimeout(() => console.log('leaked timeout'), 80);
+      setInterval(() => console.log('leaked interval'), 15);
+      cb(null, u, c);
+    }`);
+    assert.equal(first.result.outcome, 'completed');
+    // The second run stays alive longer than the leaked timers would need to fire.
+    const second = await runText(ws, `function (u, c, cb) {
+      setTimeout(() => { console.log('second done'); cb(null, u, c); }, 150);
+    }`);
+    assert.deepEqual(second.result.logs, ['second done']);
+    assert.ok(!first.result.logs.includes('leaked timeout'));
+  });
+
+  test('an idle pool does not keep the process alive, and a disposed pool starts again', async () => {
+    const script = `
+      const { runFile } = require(${JSON.stringify(join(__dirname, '../../server/src/runner/index.js'))});
+      runFile({ file: 'inline.js', text: ${JSON.stringify(passThrough)}, workspaceRoot: ${JSON.stringify(ws.root)} })
+        .then(({ result }) => console.log(result.outcome));`;
+    // No disposeRunnerPool() in the script: the idle child must not hold the event loop.
+    const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 10_000 });
+    assert.equal(child.signal, null, 'the process had to be killed: the idle pool kept it alive');
+    assert.equal(child.stdout.trim(), 'completed');
+    disposeRunnerPool();
+    const again = await runText(ws, passThrough);
+    assert.equal(again.result.outcome, 'completed');
+  });
+});
