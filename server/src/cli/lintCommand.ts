@@ -7,6 +7,7 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import { analyze, mergeSeverities, toDiagnostic } from '../analysis/diagnostics';
 import { collectLintTargets, type LintFileKind, type LintTarget } from '../config/lintFiles';
 import { loadProjectConfig, type ProjectConfig } from '../config/projectConfig';
+import { lintDeployConfig } from '../workspace/configLint';
 import type { CliIO } from './io';
 import { UsageError } from './io';
 
@@ -32,8 +33,9 @@ export interface LintFileResult {
 }
 
 /** Per-kind checks; deploy-cli config files get their own entry here. */
-const lintByKind: Record<LintFileKind, (text: string, config: ProjectConfig | null) => Diagnostic[]> = {
+const lintByKind: Record<LintFileKind, (text: string, config: ProjectConfig | null, path: string) => Diagnostic[]> = {
   script: (text, config) => analyze(text, { severities: mergeSeverities(config?.severities) }).map(toDiagnostic),
+  deployConfig: (text, config, path) => lintDeployConfig(path, text, mergeSeverities(config?.severities)),
 };
 
 function readText(path: string): string {
@@ -138,7 +140,7 @@ export async function lintCommand(argv: string[], io: CliIO): Promise<number> {
       ioFailed = true;
       continue;
     }
-    results.push({ file: displayPath(target.path, io.cwd), diagnostics: lintByKind[target.kind](text, configFor(target)) });
+    results.push({ file: displayPath(target.path, io.cwd), diagnostics: lintByKind[target.kind](text, configFor(target), target.path) });
   }
 
   io.stdout(format === 'json' ? JSON.stringify(results, null, 2) + '\n' : formatText(results));

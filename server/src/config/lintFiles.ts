@@ -3,9 +3,10 @@
 // arguments) may not expand them.
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
+import { classifyDeployConfigPath } from '../workspace/deployConfig';
 
-/** What a file is linted as. `script`: a Rule or Action (.js). Other kinds (deploy-cli config files) plug in here. */
-export type LintFileKind = 'script';
+/** What a file is linted as. `script`: a Rule or Action (.js). `deployConfig`: an auth0-deploy-cli config file (plaintext secrets). */
+export type LintFileKind = 'script' | 'deployConfig';
 
 export interface LintTarget {
   /** Absolute path. */
@@ -23,6 +24,7 @@ const skippedDirectories = new Set(['node_modules', '.git']);
 
 /** The kind of a file found while searching a directory, or null to skip it. */
 export function classifyFoundFile(name: string): LintFileKind | null {
+  if (classifyDeployConfigPath(name)) return 'deployConfig';
   return /\.js$/i.test(name) ? 'script' : null;
 }
 
@@ -111,8 +113,8 @@ export function collectLintTargets(args: string[], cwd: string): CollectedTarget
       stats = undefined;
     }
     if (stats?.isDirectory()) {
-      walk(path, (file, name) => {
-        const kind = classifyFoundFile(name);
+      walk(path, (file) => {
+        const kind = classifyFoundFile(file);
         if (kind) add(file, kind);
       });
     } else if (stats?.isFile()) {

@@ -1,0 +1,284 @@
+// Quick fixes and "fix all" for duo-rules findings (issue 3 §4). Each fix turns one finding's
+// data into text edits on the original text; applying it removes that finding and adds no
+// error. Pure: model and findings in, offset edits out. A hard-coded secret is never copied:
+// its fix only replaces the literal with a configuration/secret reference.
+import type { Finding } from './diagnostics';
+import type { MfaConfig, MfaObject, MfaProperty, RuleModel } from './model';
+
+export interface TextEditOffsets {
+  start: number;
+  end: number;
+  newText: string;
+}
+
+export interface QuickFix {
+  title: string;
+  /** The finding this fix removes. */
+  finding: Finding;
+  edits: TextEditOffsets[];
+  /** Safe to apply without looking (used by source.fixAll.duoRules). */
+  safe: boolean;
+}
+
+const duoKeys = ['ikey', 'skey', 'host'] as const;
+const secretNames: Record<string, string> = { ikey: 'DUO_IKEY', skey: 'DUO_SKEY', host: 'DUO_HOST' };
+
+function secretRef(model: RuleModel, name: string): string {
+  return model.kind === 'rule' ? `configuration.${name}` : `${model.eventName ?? 'event'}.secrets.${name}`;
+}
+
+function lineIndentAt(text: string, offset: number): string {
+  let start = offset;
+  while (start > 0 && text[start - 1] !== '\n' && text[start - 1] !== '\r') start--;
+  return /^[ \t]*/.exec(text.slice(start, offset))?.[0] ?? '';
+}
+
+/** The indentation unit the file uses (a tab or some spaces), for new nested lines. */
+function indentUnit(text: string): string {
+  const m = /\n( +|\t)\S/.exec(text);
+  return m ? (m[1] === '\t' ? '\t' : m[1].length >= 2 && m[1].length <= 8 ? ' '.repeat(Math.min(m[1].length, 4)) : '  ') : '  ';
+}
+
+/** Properties written inside the object literal itself (not later `x.key = …` writes). */
+function literalProperties(object: MfaObject): MfaProperty[] {
+  const r = object.range;
+  if (!r) return [];
+  return object.properties.filter((p) => p.origin === 'literal' && p.range.start > r.start && p.range.end < r.end);
+}
+
+/** An edit adding `entries` ("key: value") to an object literal, matching its layout. */
+function insertIntoObject(text: string, object: MfaObject, entries: string[], atStart = false): TextEditOffsets | undefined {
+  const range = object.range;
+  if (!range || entries.length === 0) return undefined;
+  const props = literalProperties(object);
+  const multiline = /[\r\n]/.test(text.slice(range.start, range.end));
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  if (props.length === 0 || atStart) {
+    if (multiline) {
+      const indent = props.length ? lineIndentAt(text, props[0].range.start) : lineIndentAt(text, range.start) + indentUnit(text);
+      return { start: range.start + 1, end: range.start + 1, newText: entries.map((e) => `${eol}${indent}${e},`).join('') };
+    }
+    const inner = text.slice(range.start + 1, range.end - 1);
+    return props.length
+      ? { start: range.start + 1, end: range.start + 1, newText: ` ${entries.join(', ')},` }
+      : { start: range.start + 1, end: range.end - 1, newText: ` ${entries.join(', ')}${/\S/.test(inner) ? inner : ''} ` };
+  }
+  const last = props.reduce((a, b) => (b.range.end > a.range.end ? b : a));
+  if (multiline) {
+    const indent = lineIndentAt(text, last.range.start);
+    return { start: last.range.end, end: last.range.end, newText: entries.map((e) => `,${eol}${indent}${e}`).join('') };
+  }
+  return { start: last.range.end, end: last.range.end, newText: entries.map((e) => `, ${e}`).join('') };
+}
+
+function configOf(model: RuleModel, finding: Finding): MfaConfig | undefined {
+  const i = finding.data?.configIndex;
+  return i === undefined ? undefined : model.configs[i];
+}
+
+function findPropertyAt(config: MfaConfig, start: number, end: number): { prop: MfaProperty; object: MfaObject } | undefined {
+  for (const object of [config.options, config.duoOptions, config.admin]) {
+    const prop = object?.properties.find((p) => p.keyRange.start === start && p.keyRange.end === end);
+    if (object && prop) return { prop, object };
+  }
+  return undefined;
+}
+
+/** The missing Duo keys of one configuration object, as a single edit (all of them). */
+function fixMissingFields(model: RuleModel, finding: Finding, all: Finding[]): QuickFix | undefined {
+  const config = configOf(model, finding);
+  const data = finding.data;
+  if (!config || !data?.field) return undefined;
+  const siblings = all.filter((f) => f.code === 'missing-field' && f.data?.configIndex === data.configIndex);
+  const text = model.text;
+
+  if (data.field === 'provider') {
+    if (model.kind === 'rule') {
+      const edit = insertIntoObject(text, config.options, ["provider: 'duo'"], true);
+      return edit && { title: "Add provider: 'duo'", finding, edits: [edit], safe: true };
+    }
+    // Actions: enable() without arguments.
+    if (config.callEnd === undefined || (config.argumentRanges?.length ?? 0) > 0) return undefined;
+    return { title: "Add the provider 'duo'", finding, edits: [{ start: config.callEnd, end: config.callEnd, newText: "'duo'" }], safe: true };
+  }
+
+  const container = data.container ?? 'options';
+  const keys = siblings.filter((f) => (f.data?.container ?? 'options') === container && f.data?.field && f.data.field !== 'provider')
+    .map((f) => f.data!.field as string);
+  const ordered = duoKeys.filter((k) => keys.includes(k));
+  if (ordered.length === 0) return undefined;
+  const entries = ordered.map((k) => `${k}: ${secretRef(model, secretNames[k])}`);
+  const title = `Add ${ordered.join(', ')} from ${model.kind === 'rule' ? 'configuration' : 'event.secrets'}`;
+
+  if (model.kind === 'rule' || container === 'options') {
+    const edit = insertIntoObject(text, config.options, entries);
+    return edit && { title, finding, edits: [edit], safe: true };
+  }
+  if (config.duoOptions) {
+    const edit = insertIntoObject(text, config.duoOptions, entries);
+    return edit && { title, finding, edits: [edit], safe: true };
+  }
+  const providerOptions = `providerOptions: { ${entries.join(', ')} }`;
+  if (config.options.range) {
+    const edit = insertIntoObject(text, config.options, [providerOptions]);
+    return edit && { title, finding, edits: [edit], safe: true };
+  }
+  if (config.callEnd === undefined) return undefined;
+  const args = config.argumentRanges ?? [];
+  if (args.length > 1) return undefined; // a non-literal options argument: nothing safe to add
+  // enable('duo') or enable(): options go after the provider, which is added too when absent.
+  const newText = args.length === 0 ? `'duo', { ${providerOptions} }` : `, { ${providerOptions} }`;
+  const at = args.length === 0 ? config.callEnd : args[0].end;
+  return { title, finding, edits: [{ start: at, end: at, newText }], safe: true };
+}
+
+/** Deletes a property with its comma and, when it has the line to itself, the line. */
+function deleteProperty(text: string, prop: MfaProperty): TextEditOffsets {
+  let start = prop.range.start;
+  let end = prop.range.end;
+  const comma = /^\s*,/.exec(text.slice(end));
+  if (comma) end += comma[0].length;
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  const restOfLine = /^[ \t]*(\r?\n)?/.exec(text.slice(end));
+  if (/^[ \t]*$/.test(text.slice(lineStart, start)) && restOfLine?.[1]) {
+    start = lineStart;
+    end += restOfLine[0].length;
+  }
+  return { start, end, newText: '' };
+}
+
+function fixDeprecatedField(model: RuleModel, finding: Finding): QuickFix | undefined {
+  const config = configOf(model, finding);
+  const value = finding.data?.allowRememberBrowser;
+  if (!config) return undefined;
+  const found = findPropertyAt(config, finding.offsets.start, finding.offsets.end);
+  if (!found) return undefined;
+  const existing = found.object.properties.find((p) => p.key === 'allowRememberBrowser');
+  if (existing) {
+    return { title: 'Remove ignoreCookie (allowRememberBrowser is already set)', finding, edits: [deleteProperty(model.text, found.prop)], safe: false };
+  }
+  if (value === undefined) return undefined;
+  return {
+    title: `Replace ignoreCookie with allowRememberBrowser: ${value}`,
+    finding,
+    edits: [
+      { start: found.prop.keyRange.start, end: found.prop.keyRange.end, newText: 'allowRememberBrowser' },
+      { start: found.prop.value.range.start, end: found.prop.value.range.end, newText: String(value) },
+    ],
+    safe: true,
+  };
+}
+
+/** Keeps the quotes of a quoted key or string. */
+function requote(original: string, name: string): string {
+  const q = original[0];
+  return q === "'" || q === '"' || q === '`' ? `${q}${name}${q}` : name;
+}
+
+function fixUnknownField(model: RuleModel, finding: Finding): QuickFix | undefined {
+  const config = configOf(model, finding);
+  const suggestion = finding.data?.suggestion;
+  if (!config || !suggestion) return undefined;
+  const found = findPropertyAt(config, finding.offsets.start, finding.offsets.end);
+  if (!found || found.object.properties.some((p) => p.key === suggestion)) return undefined;
+  const keyText = model.text.slice(found.prop.keyRange.start, found.prop.keyRange.end);
+  const edits: TextEditOffsets[] = [{ start: found.prop.keyRange.start, end: found.prop.keyRange.end, newText: requote(keyText, suggestion) }];
+  if (found.prop.key === 'ignoreCookie' && suggestion === 'allowRememberBrowser') {
+    // ignoreCookie means the opposite of allowRememberBrowser: only a boolean literal can be inverted safely.
+    if (found.prop.value.kind !== 'boolean') return undefined;
+    edits.push({ start: found.prop.value.range.start, end: found.prop.value.range.end, newText: String(!found.prop.value.literal) });
+    return { title: `Replace ignoreCookie with allowRememberBrowser: ${!found.prop.value.literal}`, finding, edits, safe: true };
+  }
+  return { title: `Rename '${found.prop.key}' to '${suggestion}'`, finding, edits, safe: true };
+}
+
+function fixHardcodedSecret(model: RuleModel, finding: Finding): QuickFix | undefined {
+  const replacement = finding.data?.replacement
+    ?? secretRef(model, finding.data?.container === 'admin' ? 'DUO_ADMIN_SKEY' : 'DUO_SKEY');
+  return {
+    title: `Read the secret from ${replacement}`,
+    finding,
+    edits: [{ start: finding.offsets.start, end: finding.offsets.end, newText: replacement }],
+    // Not in fix-all: it removes the only copy of the value from the file, which the user must store first.
+    safe: false,
+  };
+}
+
+/** `https://api-x.duosecurity.com:443/path` -> `api-x.duosecurity.com`, when what remains is a Duo API host. */
+export function stripHost(value: string): string | undefined {
+  const host = value.trim()
+    .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
+    .replace(/[/?#].*$/, '')
+    .replace(/:\d*$/, '')
+    .replace(/\.$/, '');
+  return /^api-[A-Za-z0-9]+\.(duosecurity|duofederal)\.com$/i.test(host) ? host.toLowerCase() : undefined;
+}
+
+function fixInvalidHost(model: RuleModel, finding: Finding): QuickFix | undefined {
+  const original = model.text.slice(finding.offsets.start, finding.offsets.end);
+  const quote = original[0];
+  if (quote !== "'" && quote !== '"' && quote !== '`') return undefined;
+  const inner = original.slice(1, -1);
+  if (inner.includes('\\') || inner.includes('${')) return undefined;
+  const host = stripHost(inner);
+  if (!host || host === inner) return undefined;
+  return { title: `Use the host name ${host}`, finding, edits: [{ start: finding.offsets.start, end: finding.offsets.end, newText: `${quote}${host}${quote}` }], safe: true };
+}
+
+function fixRenameLiteral(model: RuleModel, finding: Finding, what: string): QuickFix | undefined {
+  const suggestion = finding.data?.suggestion;
+  if (!suggestion) return undefined;
+  const original = model.text.slice(finding.offsets.start, finding.offsets.end);
+  return {
+    title: `Change to ${what === 'provider' ? `'${suggestion}'` : suggestion}`,
+    finding,
+    edits: [{ start: finding.offsets.start, end: finding.offsets.end, newText: requote(original, suggestion) }],
+    safe: false,
+  };
+}
+
+/** The quick fix for one finding, if it has one. `all` is every finding of the file (for grouped fixes). */
+export function findQuickFix(model: RuleModel, finding: Finding, all: Finding[]): QuickFix | undefined {
+  switch (finding.code) {
+    case 'missing-field': return fixMissingFields(model, finding, all);
+    case 'deprecated-field': return fixDeprecatedField(model, finding);
+    case 'unknown-field': return fixUnknownField(model, finding);
+    case 'hardcoded-secret': return fixHardcodedSecret(model, finding);
+    case 'invalid-host': return fixInvalidHost(model, finding);
+    case 'unknown-provider': return fixRenameLiteral(model, finding, 'provider');
+    case 'unknown-configuration-key': return fixRenameLiteral(model, finding, 'key');
+    default: return undefined;
+  }
+}
+
+/**
+ * Every safe fix at once, as non-overlapping edits (for source.fixAll.duoRules and
+ * editor.codeActionsOnSave). Grouped fixes (missing keys of one object) are applied once.
+ */
+export function collectFixAllEdits(model: RuleModel, findings: Finding[]): TextEditOffsets[] {
+  const edits: TextEditOffsets[] = [];
+  const seen = new Set<string>();
+  const fixes = findings.map((f) => findQuickFix(model, f, findings)).filter((f): f is QuickFix => !!f && f.safe);
+  // enable() without arguments: the options fix already adds the provider.
+  const optionsAddProvider = new Set(fixes.filter((f) => f.edits.some((e) => e.newText.startsWith("'duo', {"))).map((f) => f.finding.data?.configIndex));
+  for (const fix of fixes) {
+    if (fix.finding.data?.field === 'provider' && fix.finding.code === 'missing-field' && optionsAddProvider.has(fix.finding.data.configIndex)) continue;
+    for (const edit of fix.edits) {
+      const key = `${edit.start}:${edit.end}:${edit.newText}`;
+      if (seen.has(key)) continue;
+      if (edits.some((e) => e.start < edit.end && edit.start < e.end || (e.start === edit.start && e.end === edit.end))) continue;
+      seen.add(key);
+      edits.push(edit);
+    }
+  }
+  return edits.sort((a, b) => a.start - b.start);
+}
+
+/** Applies offset edits to a text (for tests and the CLI); edits must not overlap. */
+export function applyEdits(text: string, edits: readonly TextEditOffsets[]): string {
+  let out = text;
+  for (const e of [...edits].sort((a, b) => b.start - a.start || b.end - a.end)) {
+    out = out.slice(0, e.start) + e.newText + out.slice(e.end);
+  }
+  return out;
+}
