@@ -1,0 +1,139 @@
+// Manifest honesty: what package.json promises (commands, settings, menus, snippets, grammar,
+// activation, trust) exists in the code, and the custom protocol names agree on both sides.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { diagnosticCodes } from '../../server/src/analysis/codes';
+
+const root = join(__dirname, '..', '..', '..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+function readSources(dir: string): Map<string, string> {
+  const sources = new Map<string, string>();
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) for (const [p, t] of readSources(path)) sources.set(p, t);
+    else if (name.endsWith('.ts')) sources.set(path, readFileSync(path, 'utf8'));
+  }
+  return sources;
+}
+
+const clientSources = readSources(join(root, 'client', 'src'));
+const serverSources = readSources(join(root, 'server', 'src'));
+const clientText = [...clientSources.values()].join('\n');
+const allSources = [...clientSources, ...serverSources];
+
+interface Command { command: string; title: string; category?: string; enablement?: string }
+const commands: Command[] = pkg.contributes.commands;
+const sections: Array<{ title: string; properties: Record<string, any> }> = pkg.contributes.configuration;
+const settings = Object.assign({}, ...sections.map((s) => s.properties)) as Record<string, any>;
+
+test('activation stays cheap: only when a JavaScript file opens (commands activate on their own)', () => {
+  assert.deepEqual(pkg.activationEvents, ['onLanguage:javascript']);
+  assert.equal(pkg.main, './dist/client.js');
+});
+
+test('every contributed command is registered by the client, and every registered command is contributed', () => {
+  const registered = [...clientText.matchAll(/registerCommand\(\s*'([^']+)'/g)].map((m) => m[1]).sort();
+  assert.deepEqual(registered, commands.map((c) => c.command).sort());
+});
+
+test('commands have the Duo category and Title Case titles that do not repeat it', () => {
+  const small = new Set(['a', 'an', 'the', 'to', 'of', 'for', 'and', 'or', 'in', 'on', 'with']);
+  for (const { command, title, category } of commands) {
+    assert.ok(command.startsWith('duoRules.'), command);
+    assert.equal(category, 'Duo', command);
+    assert.ok(!/^Duo\b/.test(title), `${command}: the title repeats the category`);
+    for (const [i, word] of title.split(/[\s-]+/).entries()) {
+      if (i > 0 && small.has(word.toLowerCase())) assert.equal(word, word.toLowerCase(), `${command}: '${word}' in '${title}'`);
+      else assert.match(word, /^[A-Z]/, `${command}: '${word}' in '${title}' is not capitalised`);
+    }
+  }
+});
+
+test('running and verifying are disabled in untrusted workspaces; restricted settings exist', () => {
+  const byId = new Map(commands.map((c) => [c.command, c]));
+  for (const id of ['duoRules.runRule', 'duoRules.verifyDuo']) assert.equal(byId.get(id)?.enablement, 'isWorkspaceTrusted', id);
+  const trust = pkg.capabilities.untrustedWorkspaces;
+  assert.equal(trust.supported, 'limited');
+  assert.match(trust.description, /trusted workspace/);
+  for (const key of trust.restrictedConfigurations) assert.ok(key in settings, `${key} is restricted but not contributed`);
+});
+
+test('menus only name contributed commands', () => {
+  const ids = new Set(commands.map((c) => c.command));
+  for (const [menu, items] of Object.entries(pkg.contributes.menus as Record<string, Array<{ command: string; when?: string }>>)) {
+    for (const item of items) assert.ok(ids.has(item.command), `${menu}: ${item.command}`);
+  }
+});
+
+test('settings sit in titled sections with a scope and a one-sentence markdownDescription; enums are described', () => {
+  assert.deepEqual(sections.map((s) => s.title), ['General', 'Diagnostics', 'Running', 'Duo']);
+  for (const [key, schema] of Object.entries(settings)) {
+    assert.ok(key.startsWith('duoRules.'), key);
+    assert.ok(['application', 'machine', 'machine-overridable', 'window', 'resource', 'language-overridable'].includes(schema.scope), `${key}: scope`);
+    const description: string = schema.markdownDescription;
+    assert.ok(typeof description === 'string' && /^[A-Z].*\.$/.test(description), `${key}: markdownDescription`);
+    assert.equal(description.split(/[.:!?]\s+[A-Z]/).length, 1, `${key}: more than one sentence`);
+    if (schema.enum) assert.equal(schema.enumDescriptions?.length, schema.enum.length, `${key}: enumDescriptions`);
+  }
+});
+
+test('one severity setting per diagnostic code of codes.ts, read through the duoRules.diagnostics section', () => {
+  const severityKeys = Object.keys(settings).filter((k) => k.startsWith('duoRules.diagnostics.')).sort();
+  assert.deepEqual(severityKeys, diagnosticCodes.map((c) => `duoRules.diagnostics.${c}`).sort());
+  for (const key of severityKeys) {
+    assert.deepEqual(settings[key].enum, ['default', 'error', 'warning', 'information', 'hint', 'off'], key);
+    assert.equal(settings[key].default, 'default', key);
+  }
+  assert.ok(allSources.some(([, text]) => text.includes("'diagnostics.'")), 'nothing reads duoRules.diagnostics.<code>');
+});
+
+test('every other contributed setting is read by the client or the server', () => {
+  for (const key of Object.keys(settings).filter((k) => !k.startsWith('duoRules.diagnostics.'))) {
+    const suffix = key.slice('duoRules.'.length);
+    const read = key === 'duoRules.trace.server'
+      // vscode-languageclient reads `<id>.trace.server` for the client id.
+      ? clientText.includes("new LanguageClient('duoRules'")
+      : allSources.some(([, text]) => text.includes(`'${suffix}'`)
+        || (text.includes("section: 'duoRules'") && new RegExp(`\\.${suffix.replace('.', '\\.')}\\b`).test(text)));
+    assert.ok(read, `${key} is contributed but never read`);
+  }
+});
+
+test('snippet files parse and hold the snippets the insert commands use', () => {
+  for (const { language, path } of pkg.contributes.snippets) {
+    assert.equal(language, 'javascript');
+    const snippets = JSON.parse(readFileSync(join(root, path), 'utf8')) as Record<string, { prefix: string; body: string[]; description: string }>;
+    for (const [name, snippet] of Object.entries(snippets)) {
+      assert.equal(typeof snippet.prefix, 'string', name);
+      assert.ok(Array.isArray(snippet.body) && snippet.body.length > 0, name);
+      assert.equal(typeof snippet.description, 'string', name);
+    }
+    const prefixes = Object.values(snippets).map((s) => s.prefix);
+    for (const used of [...clientText.matchAll(/insertSnippetCommand\([^,]+,\s*'([^']+)'\)/g)].map((m) => m[1])) {
+      assert.ok(prefixes.includes(used), `the insert command uses '${used}', missing from ${path}`);
+    }
+  }
+});
+
+test('grammar files parse and declare the contributed scope', () => {
+  for (const { scopeName, path, injectTo } of pkg.contributes.grammars) {
+    const grammar = JSON.parse(readFileSync(join(root, path), 'utf8'));
+    assert.equal(grammar.scopeName, scopeName);
+    assert.ok(grammar.injectionSelector, 'an injection grammar needs an injectionSelector');
+    assert.ok(injectTo.includes('source.js'));
+  }
+});
+
+test('custom requests and notifications have the same names on both sides', () => {
+  const serverText = [...serverSources.values()].join('\n');
+  const clientRequests = [...clientText.matchAll(/sendRequest<[^>]+>\('(duoRules\/\w+)'/g)].map((m) => m[1]);
+  const serverRequests = [...serverText.matchAll(/(?:onRequest\(|RequestType<[^>]+>\()'(duoRules\/\w+)'/g)].map((m) => m[1]);
+  assert.deepEqual([...new Set(clientRequests)].sort(), [...new Set(serverRequests)].sort());
+  const clientNotifications = [...clientText.matchAll(/onNotification\('(duoRules\/\w+)'/g)].map((m) => m[1]);
+  const serverNotifications = [...serverText.matchAll(/sendNotification\('(duoRules\/\w+)'/g)].map((m) => m[1]);
+  assert.deepEqual([...new Set(clientNotifications)].sort(), [...new Set(serverNotifications)].sort());
+});
+
