@@ -57,7 +57,8 @@ export function findVerifyFailures(text: string, verify: VerifyResult): VerifyFa
   if (verify.application === null) {
     const step = [verify.check, verify.universal].find((s) => !s.ok && blamedKey(s)) ?? verify.check;
     const others = [verify.check, verify.universal].filter((s) => !s.ok && s.message !== step.message).map((s) => s.message);
-    const message = ['Duo did not accept this configuration: ' + step.message, ...others].join(' ');
+    const lead = step.reason === 'missing-credentials' ? 'Nothing to verify with Duo: ' : 'Duo did not accept this configuration: ';
+    const message = [lead + step.message, ...others].join(' ');
     failures.push({ range: locate(model, config, blamedKey(step)), message });
   } else if (verify.application === 'admin-api') {
     failures.push({ range: locate(model, config, 'ikey'), message: 'Duo accepted these keys only as Admin API keys: they belong under admin, and this configuration needs Web SDK (or Auth API) keys.' });
