@@ -51,17 +51,29 @@ export class SecretStore {
 }
 
 /**
- * The output channel with every string argument scrubbed of known secrets: with
- * `duoRules.trace.server: verbose` the language client logs request parameters, which carry them.
+ * The output channel with every message scrubbed of known secrets: with `duoRules.trace.server:
+ * verbose` the language client logs request parameters, which carry them. (A Proxy would break
+ * on the frozen channel object VS Code hands out.)
  */
 export function createRedactingChannel(channel: vscode.LogOutputChannel, secrets: SecretStore): vscode.LogOutputChannel {
-  return new Proxy(channel, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver);
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => value.apply(target, args.map((a) => (typeof a === 'string' ? secrets.redact(a) : a)));
-    },
-  });
+  const scrub = (text: string) => secrets.redact(text);
+  return {
+    get name() { return channel.name; },
+    get logLevel() { return channel.logLevel; },
+    onDidChangeLogLevel: channel.onDidChangeLogLevel,
+    trace: (message, ...args) => channel.trace(scrub(message), ...args),
+    debug: (message, ...args) => channel.debug(scrub(message), ...args),
+    info: (message, ...args) => channel.info(scrub(message), ...args),
+    warn: (message, ...args) => channel.warn(scrub(message), ...args),
+    error: (error, ...args) => channel.error(typeof error === 'string' ? scrub(error) : error, ...args),
+    append: (value) => channel.append(scrub(value)),
+    appendLine: (value) => channel.appendLine(scrub(value)),
+    replace: (value) => channel.replace(scrub(value)),
+    clear: () => channel.clear(),
+    show: (preserveFocus?: unknown, maybePreserveFocus?: boolean) => channel.show(typeof preserveFocus === 'boolean' ? preserveFocus : maybePreserveFocus),
+    hide: () => channel.hide(),
+    dispose: () => channel.dispose(),
+  };
 }
 
 /** `duoRules.setSecret [name] [value]`: asks for a key name and a masked value unless both are given. */
