@@ -2,6 +2,10 @@
 // under ./features register their handlers on the shared context.
 import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { register as registerCodeActions, codeActionKinds } from './features/codeActions';
+import { register as registerCompletion, completionTriggerCharacters } from './features/completion';
+import { register as registerHover } from './features/hover';
+import { register as registerWorkspaceKeys } from './features/workspaceKeys';
 import { register as registerCodeLens } from './features/codeLens';
 import { register as registerCommands } from './features/commands';
 import { createServerContext } from './features/context';
@@ -18,6 +22,9 @@ connection.onInitialize((params) => {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
       codeLensProvider: { resolveProvider: false },
+      completionProvider: { triggerCharacters: completionTriggerCharacters, resolveProvider: false },
+      hoverProvider: true,
+      codeActionProvider: { codeActionKinds, resolveProvider: false },
     },
     serverInfo: { name: 'duo-rules', version: VERSION },
   };
@@ -27,6 +34,10 @@ connection.onInitialized(() => ctx.initialized());
 declare const VERSION: string;
 
 registerDiagnostics(ctx);
+registerWorkspaceKeys(ctx);
+registerCompletion(ctx);
+registerHover(ctx);
+registerCodeActions(ctx);
 registerCommands(ctx);
 registerCodeLens(ctx);
 registerStatus(ctx);

@@ -159,6 +159,8 @@ function completeKeys(ctx: Ctx, index: number, place: KeyPlace, word: { start: n
   const lineEnd = ctx.text.indexOf('\n', word.end);
   const restOfLine = ctx.text.slice(word.end, lineEnd === -1 ? ctx.text.length : lineEnd);
   const comma = /^\s*$/.test(restOfLine) ? ',' : '';
+  // Triggered right after `{` or `,`: keep a space between the punctuation and the key.
+  const space = /[{,]/.test(ctx.text[word.start - 1] ?? '') ? ' ' : '';
   return listKeyDocs(place, ctx.form, provider)
     .filter((d) => !present.has(d.name))
     .map((d, i) => ({
@@ -166,7 +168,7 @@ function completeKeys(ctx: Ctx, index: number, place: KeyPlace, word: { start: n
       kind: CompletionItemKind.Property,
       detail: detailOf(d),
       documentation: { kind: MarkupKind.Markdown, value: formatKeyDoc(d) },
-      insertText: keyInsertText(ctx, d, place) + comma,
+      insertText: space + keyInsertText(ctx, d, place) + comma,
       insertTextFormat: InsertTextFormat.Snippet,
       sortText: String(i).padStart(2, '0'),
     }));

@@ -22,3 +22,17 @@ export function lintDeployConfig(path: string, text: string, severities: Severit
     data: { field: s.name },
   }));
 }
+
+/**
+ * The quick fix for a plaintext secret in a config file: the value becomes the deploy-cli
+ * keyword token (quoted: in YAML a bare `#` starts a comment). The value is not copied anywhere.
+ */
+export function fixDeployConfigSecret(path: string, text: string, start: number, end: number): { title: string; start: number; end: number; newText: string } | undefined {
+  const kind = classifyDeployConfigPath(path);
+  if (!kind) return undefined;
+  const secret = findPlaintextSecrets(kind, text).find((s) => s.range.start <= end && start <= s.range.end);
+  if (!secret) return undefined;
+  const token = `##${secret.name}##`;
+  const quote = text[secret.range.start] === "'" ? "'" : '"';
+  return { title: `Replace the value with the keyword token ${token}`, start: secret.range.start, end: secret.range.end, newText: `${quote}${token}${quote}` };
+}

@@ -1,0 +1,82 @@
+// textDocument/codeAction: quick fixes for duo-rules findings, source.fixAll.duoRules (for
+// editor.codeActionsOnSave) and the Convert Rule refactor. Thin: the fixes come from analysis/codeActions.
+import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyzeModel, toDiagnostic, type Finding } from '../analysis/diagnostics';
+import { collectFixAllEdits, findQuickFix, type TextEditOffsets } from '../analysis/codeActions';
+import { fixDeployConfigSecret } from '../workspace/configLint';
+import type { ServerContext } from './context';
+
+export const fixAllKind = `${CodeActionKind.SourceFixAll}.duoRules`;
+export const codeActionKinds = [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, fixAllKind];
+
+function toTextEdits(document: TextDocument, edits: readonly TextEditOffsets[]): TextEdit[] {
+  return edits.map((e) => ({ range: { start: document.positionAt(e.start), end: document.positionAt(e.end) }, newText: e.newText }));
+}
+
+function overlaps(a: { start: number; end: number }, b: { start: number; end: number }): boolean {
+  return a.start <= b.end && b.start <= a.end;
+}
+
+/** The client's own diagnostic for a finding when it sent one (same code and range), else ours. */
+function matchDiagnostic(document: TextDocument, finding: Finding, sent: Diagnostic[]): Diagnostic {
+  return sent.find((d) => d.code === finding.code && document.offsetAt(d.range.start) === finding.offsets.start && document.offsetAt(d.range.end) === finding.offsets.end)
+    ?? toDiagnostic(finding);
+}
+
+export function register(ctx: ServerContext): void {
+  ctx.connection.onCodeAction(async (params, token): Promise<CodeAction[]> => {
+    const document = ctx.documents.get(params.textDocument.uri);
+    if (!document) return [];
+    const settings = await ctx.getSettings(document.uri);
+    if (!settings.enable || token.isCancellationRequested) return [];
+    const only = params.context.only;
+    const wants = (kind: string, onlyWhenAsked = false): boolean =>
+      only ? only.some((o) => kind === o || kind.startsWith(`${o}.`)) : !onlyWhenAsked;
+    const uri = document.uri;
+    const range = { start: document.offsetAt(params.range.start), end: document.offsetAt(params.range.end) };
+    const actions: CodeAction[] = [];
+
+    // A plaintext secret in a deploy-cli config file.
+    if (wants(CodeActionKind.QuickFix)) {
+      for (const d of params.context.diagnostics) {
+        if (d.code !== 'hardcoded-secret') continue;
+        const fix = fixDeployConfigSecret(uri, document.getText(), document.offsetAt(d.range.start), document.offsetAt(d.range.end));
+        if (fix) actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: true, edit: { changes: { [uri]: toTextEdits(document, [fix]) } } });
+      }
+      if (actions.length) return actions;
+    }
+
+    const model = ctx.ensureModel(uri);
+    if (!model || model.kind === 'other') return [];
+    const findings = analyzeModel(model, { severities: settings.severities, declaredConfigurationKeys: await ctx.getDeclaredKeys(uri) });
+    if (token.isCancellationRequested) return [];
+
+    if (wants(CodeActionKind.QuickFix)) {
+      for (const finding of findings) {
+        if (!overlaps(finding.offsets, range)) continue;
+        const fix = findQuickFix(model, finding, findings);
+        if (!fix) continue;
+        actions.push({
+          title: fix.title,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [matchDiagnostic(document, finding, params.context.diagnostics)],
+          isPreferred: fix.safe,
+          edit: { changes: { [uri]: toTextEdits(document, fix.edits) } },
+        });
+      }
+    }
+    if (wants(fixAllKind, true)) {
+      const edits = collectFixAllEdits(model, findings);
+      if (edits.length) actions.push({ title: 'Fix all auto-fixable Duo problems', kind: fixAllKind, edit: { changes: { [uri]: toTextEdits(document, edits) } } });
+    }
+    if (model.kind === 'rule' && wants(CodeActionKind.RefactorRewrite)) {
+      actions.push({
+        title: 'Convert Rule to post-login Action',
+        kind: CodeActionKind.RefactorRewrite,
+        command: { title: 'Convert Rule to Post-Login Action', command: 'duoRules.convertToAction', arguments: [uri] },
+      });
+    }
+    return actions;
+  });
+}
