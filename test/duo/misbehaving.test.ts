@@ -4,12 +4,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { isVerified, verifyMultifactor, type VerifiableMultifactor } from '../../server/src/duo/verify';
+import { isVerified, verifyMultifactor, type Multifactor } from '../../server/src/duo/verify';
 
 const IKEY = 'DIWJ8X6AEYOR5OMC6TQ1';
 const SKEY = 'Zh5eGmUq9zpfQnyUIu5OL9iWoMMv5ZNmk3zLJ4Ep';
 const HOST = 'api-12345678.duosecurity.com';
-const mfa: VerifiableMultifactor = { provider: 'duo', ikey: IKEY, skey: SKEY, host: HOST, username: 'jamie' };
+const mfa: Multifactor = { provider: 'duo', ikey: IKEY, skey: SKEY, host: HOST, username: 'jamie' };
 
 interface Seen { method: string; url: string; headers: http.IncomingHttpHeaders; body: string }
 interface TestServer { url: string; port: number; connections: number; requests: Seen[]; close(): Promise<void> }

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateEmulatorConfig, startEmulator, type RunningEmulator } from '../../server/src/duo/emulator';
-import { defaultDuoUsernames, isVerified, verifyMultifactor, type VerifiableMultifactor } from '../../server/src/duo/verify';
+import { defaultDuoUsernames, isVerified, verifyMultifactor, type Multifactor } from '../../server/src/duo/verify';
 
 const config = generateEmulatorConfig(['jamie.rivera@example.com']);
 // 'auth0|abcd' encodes to "yxv0adb8ywjjza==": enrolled here without the padding.
@@ -15,7 +15,7 @@ let emulator: RunningEmulator;
 before(async () => { emulator = await startEmulator({ config }); });
 after(async () => { await emulator.close(); });
 
-function duo(kind: string, extra: Partial<VerifiableMultifactor> = {}): VerifiableMultifactor {
+function duo(kind: string, extra: Partial<Multifactor> = {}): Multifactor {
   const { ikey, skey } = app(kind);
   return { provider: 'duo', ikey, skey, host: config.host, ...extra };
 }

@@ -6,6 +6,8 @@ import { parseArgs } from 'node:util';
 import { disposeRunnerPool, loadRunInputs, runFile, RunInputError, type RunOutcome, type RunResult } from '../runner/index';
 import type { CliIO } from './io';
 import { UsageError } from './io';
+import { formatVerifyText, isVerified, parseVerifyArgs, verifyRunOutcome, VERIFY_FLAGS, VERIFY_USAGE, type VerifyArgs } from './runVerify';
+import type { VerifyResult } from '../duo/types';
 
 export const RUN_FLAGS = {
   user: { type: 'string' },
@@ -16,6 +18,7 @@ export const RUN_FLAGS = {
   timeout: { type: 'string' },
   format: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  ...VERIFY_FLAGS,
 } as const;
 
 const USAGE = `Usage: duo-rules run <file|rules-directory> [options]
@@ -34,10 +37,12 @@ Options (each takes a file path; a repeated flag: the last one wins):
   --timeout <ms>          default 5000
   --format text|json      default text
 
-Exit codes: 0 completed or denied, 1 error or timeout, 2 usage or I/O error.
+${VERIFY_USAGE}
+Exit codes: 0 completed or denied (with --verify: and the Duo configuration verified),
+1 error or timeout (or not verified), 2 usage or I/O error.
 `;
 
-export interface RunCommandArgs {
+export interface RunCommandArgs extends VerifyArgs {
   file: string;
   user?: string;
   context?: string;
@@ -60,7 +65,7 @@ export function parseRunArgs(argv: string[]): RunCommandArgs {
     throw new UsageError(`${(err as Error).message}\n\n${USAGE}`);
   }
   const { values, positionals } = parsed;
-  if (values.help) return { file: '', format: 'text', help: true };
+  if (values.help) return { file: '', format: 'text', help: true, verify: false };
   if (positionals.length !== 1) {
     throw new UsageError(`${positionals.length === 0 ? 'missing the rule file' : `expected one file, got ${positionals.length}`}\n\n${USAGE}`);
   }
@@ -81,6 +86,7 @@ export function parseRunArgs(argv: string[]): RunCommandArgs {
     timeoutMs,
     format,
     help: false,
+    ...parseVerifyArgs(values),
   };
 }
 
@@ -97,11 +103,18 @@ export async function executeRun(args: RunCommandArgs, io: CliIO): Promise<RunOu
 
 export async function buildRunReport(args: RunCommandArgs, io: CliIO): Promise<{ report: RunReport; outcome: RunOutcome }> {
   const outcome = await executeRun(args, io);
-  return { report: { ...outcome.result }, outcome };
+  const report: RunReport = { ...outcome.result };
+  if (args.verify) {
+    const inputUser = async () => (await loadRunInputs(args, io.cwd)).user;
+    report.verify = await verifyRunOutcome(outcome, args, io, inputUser);
+  }
+  return { report, outcome };
 }
 
 export function exitCodeFor(report: RunReport): number {
-  return report.outcome === 'completed' || report.outcome === 'denied' ? 0 : 1;
+  const ran = report.outcome === 'completed' || report.outcome === 'denied';
+  if (report.verify === undefined) return ran ? 0 : 1;
+  return ran && isVerified(report.verify as VerifyResult) ? 0 : 1;
 }
 
 function show(value: unknown): string {
@@ -148,7 +161,10 @@ export function formatRunText(report: RunReport, file: string): string {
 
 export function printRunReport(report: RunReport, args: RunCommandArgs, io: CliIO): void {
   if (args.format === 'json') io.stdout(JSON.stringify(report, null, 2) + '\n');
-  else io.stdout(formatRunText(report, relative(io.cwd, resolve(io.cwd, args.file)) || args.file));
+  else {
+    io.stdout(formatRunText(report, relative(io.cwd, resolve(io.cwd, args.file)) || args.file));
+    if (report.verify) io.stdout(formatVerifyText(report.verify as VerifyResult, exitCodeFor(report) === 0, args.duoUrl ?? 'Duo'));
+  }
 }
 
 export async function runCommand(argv: string[], io: CliIO): Promise<number> {

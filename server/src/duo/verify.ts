@@ -5,23 +5,11 @@ import { createClientAssertion, healthCheckAudience, HEALTH_CHECK_PATH } from '.
 import { explainDuoFailure, explainHealthCheckFailure } from './messages';
 import { formatRfc2822Date, prepareSignedRequest, type PreparedRequest, type SignatureVersion } from './signing';
 import { describeInvalidHost, DuoTransport, scrubSecrets, type DuoCallResult, type TransportOptions } from './transport';
+import type { Multifactor } from '../runner/types';
 import type { ApplicationKind, PreauthResult, PreauthStep, Step, VerifyResult } from './types';
 
 export type { ApplicationKind, PreauthStep, Step, StepReason, VerifyResult } from './types';
-
-/**
- * The normalised multifactor settings a run produced (the runner's `secretMultifactor`, real
- * skeys included). Values are checked at run time: a rule may put anything there.
- */
-export interface VerifiableMultifactor {
-  provider: string;
-  ikey?: unknown;
-  skey?: unknown;
-  host?: unknown;
-  username?: unknown;
-  allowRememberBrowser?: unknown;
-  admin?: { ikey?: unknown; skey?: unknown } | null;
-}
+export type { Multifactor } from '../runner/types';
 
 export interface VerifyOptions extends TransportOptions {
   /** 5 (default, like duo_client_python) or 2. */
@@ -68,7 +56,7 @@ function describeSkew(seconds: number): string {
 }
 
 export async function verifyMultifactor(
-  mfa: VerifiableMultifactor | null,
+  mfa: Multifactor | null,
   runContext: { userId?: string },
   options: VerifyOptions = {},
 ): Promise<VerifyResult> {
@@ -188,7 +176,16 @@ export async function verifyMultifactor(
         if (result.admin.code === 40301) result.admin.message = `The admin keys are not Admin API keys: ${result.admin.message}`;
       }
     }
-    return seal(result, [...secrets, ...transport.secretValues]);
+    // Keys in the documented order, so the JSON reads top-down.
+    const ordered: VerifyResult = {
+      application: result.application,
+      check: result.check,
+      universal: result.universal,
+      ...(result.preauth ? { preauth: result.preauth } : {}),
+      ...(result.admin ? { admin: result.admin } : {}),
+      warnings,
+    };
+    return seal(ordered, [...secrets, ...transport.secretValues]);
   } finally {
     await transport.close();
   }

@@ -1,0 +1,92 @@
+// The `--verify [--duo-url <url>] [--duo-timeout <ms>]` part of `duo-rules run`: after the run,
+// ask Duo (or the emulator) whether it accepts the configuration the rule produced.
+import { createDefaultUser, type RunOutcome } from '../runner/index';
+import { proxyFromEnvironment } from '../duo/transport';
+import { verifyMultifactor } from '../duo/verify';
+import type { Step, VerifyResult } from '../duo/types';
+import type { CliIO } from './io';
+import { UsageError } from './io';
+
+export { isVerified } from '../duo/verify';
+
+export const VERIFY_FLAGS = {
+  verify: { type: 'boolean' },
+  'duo-url': { type: 'string' },
+  'duo-timeout': { type: 'string' },
+} as const;
+
+export const VERIFY_USAGE = `Duo verification:
+  --verify                check the resulting Duo keys, host and user enrolment with Duo;
+                          exit 1 unless they verify (HTTPS_PROXY / NO_PROXY are honoured)
+  --duo-url <url>         send the requests there instead (e.g. the emulator); they are still
+                          signed for the configured host; plain http only to this computer
+  --duo-timeout <ms>      bound for each Duo request, retries included (default 10000)
+`;
+
+export interface VerifyArgs {
+  verify: boolean;
+  duoUrl?: string;
+  duoTimeoutMs?: number;
+}
+
+export function parseVerifyArgs(values: { verify?: boolean; 'duo-url'?: string; 'duo-timeout'?: string }): VerifyArgs {
+  const verify = values.verify ?? false;
+  if (!verify && (values['duo-url'] !== undefined || values['duo-timeout'] !== undefined)) {
+    throw new UsageError('--duo-url and --duo-timeout only apply with --verify');
+  }
+  let duoTimeoutMs: number | undefined;
+  if (values['duo-timeout'] !== undefined) {
+    duoTimeoutMs = Number(values['duo-timeout']);
+    if (!/^\d+$/.test(values['duo-timeout']) || duoTimeoutMs < 1) throw new UsageError(`--duo-timeout must be a positive number of milliseconds, not '${values['duo-timeout']}'`);
+  }
+  if (values['duo-url'] !== undefined && !/^https?:\/\//i.test(values['duo-url'])) {
+    throw new UsageError(`--duo-url must be an http(s) URL such as http://127.0.0.1:8443, not '${values['duo-url']}'`);
+  }
+  return { verify, duoUrl: values['duo-url'], duoTimeoutMs };
+}
+
+/** The user_id Auth0 would derive the Duo username from: the user after the run, else the input or default user. */
+async function findUserId(outcome: RunOutcome, inputUser: () => Promise<unknown>): Promise<string | undefined> {
+  for (const user of [outcome.result.user, await inputUser(), createDefaultUser()]) {
+    const id = (user as { user_id?: unknown } | undefined)?.user_id;
+    if (typeof id === 'string') return id;
+  }
+  return undefined;
+}
+
+export async function verifyRunOutcome(outcome: RunOutcome, args: VerifyArgs, io: CliIO, inputUser: () => Promise<unknown>): Promise<VerifyResult> {
+  const userId = await findUserId(outcome, inputUser);
+  return verifyMultifactor(outcome.secretMultifactor, { userId }, {
+    baseUrl: args.duoUrl,
+    timeoutMs: args.duoTimeoutMs,
+    ...proxyFromEnvironment(io.env),
+  });
+}
+
+const APPLICATION_NAMES: Record<string, string> = {
+  'auth-api': 'Auth API application',
+  'web-sdk': 'Web SDK (Universal Prompt) application',
+  'admin-api': 'Admin API application (wrong place: see below)',
+};
+
+function stepLine(label: string, step: Step): string {
+  const mark = step.ok ? 'ok  ' : 'FAIL';
+  const reason = step.reason ? ` [${step.reason}${step.code ? ` ${step.code}` : ''}]` : '';
+  return `  ${mark} ${label}${reason}: ${step.message}`;
+}
+
+export function formatVerifyText(verify: VerifyResult, verified: boolean, target: string): string {
+  const lines = [`Duo verification (${target}):`];
+  lines.push(`  keys: ${verify.application ? APPLICATION_NAMES[verify.application] : 'not accepted by Duo'}`);
+  lines.push(stepLine('Auth API check', verify.check));
+  lines.push(stepLine('Web SDK health check', verify.universal));
+  if (verify.preauth) {
+    const p = verify.preauth;
+    lines.push(stepLine(`enrolment of ${p.username}`, p) + (p.result ? ` -> ${p.result}` : ''));
+    if (p.enrollPortalUrl) lines.push(`       enrolment portal: ${p.enrollPortalUrl}`);
+  }
+  if (verify.admin) lines.push(stepLine('Admin API keys', verify.admin));
+  for (const warning of verify.warnings) lines.push(`  warning: ${warning}`);
+  lines.push(verified ? 'Duo configuration verified.' : 'Duo configuration NOT verified.');
+  return lines.join('\n') + '\n';
+}
