@@ -1,0 +1,86 @@
+// Secrets never leave the runner: skeys and configuration values whose key names a secret
+// become "[redacted]" in every field of the result, including inside longer strings.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { collectSecrets, redactValue } from '../../server/src/runner/redact';
+import { disposeRunnerPool } from '../../server/src/runner/index';
+import { createWorkspace, DUO_CONFIGURATION, runText, type TempWorkspace } from './runnerHelpers';
+
+let ws: TempWorkspace;
+before(() => { ws = createWorkspace(); });
+after(() => { disposeRunnerPool(); ws.remove(); });
+
+const configuration = {
+  ...DUO_CONFIGURATION,
+  SLACK_WEBHOOK_SECRET: 'hooks-secret-7f3a9c',
+  db_password: 'correct-horse-battery',
+  API_TOKEN: 'tok_live_51Hc0ffee',
+  PUBLIC_LABEL: 'visible-label',
+};
+const secretValues = [configuration.DUO_SKEY, configuration.SLACK_WEBHOOK_SECRET, configuration.db_password, configuration.API_TOKEN];
+
+function assertNoSecret(result: unknown): void {
+  const json = JSON.stringify(result);
+  for (const secret of secretValues) assert.ok(!json.includes(secret), `${secret} leaked: ${json}`);
+}
+
+describe('redaction', () => {
+  test('a rule that spreads secrets into user, context, logs, warnings and the error leaks none of them', async () => {
+    const { result } = await runText(ws, `function (user, context, callback) {
+      user.app_metadata.copy = configuration.SLACK_WEBHOOK_SECRET;
+      context.idToken.debug = 'token=' + configuration.API_TOKEN + ';';
+      context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };
+      console.log('db password is', configuration.db_password, 'label', configuration.PUBLIC_LABEL);
+      console.log({ nested: { skey: configuration.DUO_SKEY } });
+      auth0.users.updateAppMetadata(user.user_id, { secret: configuration.API_TOKEN });
+      callback(null, user, context);
+      throw new Error('late failure with ' + configuration.DUO_SKEY);
+    }`, { configuration });
+    assert.equal(result.outcome, 'completed');
+    assertNoSecret(result);
+    assert.equal((result.user as { app_metadata: { copy: string } }).app_metadata.copy, '[redacted]');
+    assert.equal((result.context as { idToken: { debug: string } }).idToken.debug, 'token=[redacted];');
+    assert.equal(result.logs[0], 'db password is [redacted] label visible-label');
+    assert.match(result.logs[1], /skey: '\[redacted\]'/);
+    assert.ok(result.warnings.some((w) => w.includes('late failure with [redacted]')), result.warnings.join('\n'));
+    assert.deepEqual(result.calls[0].args[1], { secret: '[redacted]' });
+    assert.equal(result.multifactor?.skey, '[redacted]');
+  });
+
+  test('an error message carrying a secret is redacted', async () => {
+    const { result } = await runText(ws, 'function (u, c, cb) { cb(new Error("Duo rejected skey " + configuration.DUO_SKEY)); }', { configuration });
+    assert.equal(result.error?.message, 'Duo rejected skey [redacted]');
+  });
+
+  test('an Action leaks no secret through claims, metadata or calls', async () => {
+    const { result } = await runText(ws, `exports.onExecutePostLogin = async (event, api) => {
+      api.idToken.setCustomClaim('leak', event.secrets.API_TOKEN);
+      api.user.setUserMetadata('pw', event.secrets.db_password);
+      api.multifactor.enable('duo', { providerOptions: { ikey: event.secrets.DUO_IKEY, skey: event.secrets.DUO_SKEY, host: event.secrets.DUO_HOST } });
+      console.log(JSON.stringify(event.secrets));
+    };`, { configuration });
+    assertNoSecret(result);
+    assert.deepEqual(result.changes?.idToken, { leak: '[redacted]' });
+    assert.deepEqual(result.changes?.userMetadata, { pw: '[redacted]' });
+    assert.equal(result.multifactor?.skey, '[redacted]');
+    assert.match(result.logs[0], /"PUBLIC_LABEL":"visible-label"/);
+  });
+
+  test('an skey written in the code itself is redacted wherever it is echoed', async () => {
+    const literal = 'HardCodedSkeyHardCodedSkeyHardCodedSkey0';
+    const { result, secretMultifactor } = await runText(ws, `function (u, c, cb) {
+      c.multifactor = { provider: 'duo', ikey: 'DIAAAAAAAAAAAAAAAAAA', skey: '${literal}', host: 'api-1.duosecurity.com' };
+      console.log('configured', c.multifactor.skey);
+      cb(null, u, c);
+    }`);
+    assert.ok(!JSON.stringify(result).includes(literal));
+    assert.deepEqual(result.logs, ['configured [redacted]']);
+    assert.equal(secretMultifactor?.skey, literal);
+  });
+
+  test('secret keys are recognised case-insensitively and the longest secret is replaced whole', () => {
+    const secrets = collectSecrets([{ my_Secret: 'abcd1234', Skey_Long: 'abcd1234-extended', name: 'abcd' }], []);
+    assert.deepEqual(secrets, ['abcd1234-extended', 'abcd1234']);
+    assert.deepEqual(redactValue({ a: 'x abcd1234-extended y abcd1234', abcd: 'abcd' }, secrets), { a: 'x [redacted] y [redacted]', abcd: 'abcd' });
+  });
+});

@@ -1,0 +1,153 @@
+// `duo-rules run` as a real process (node dist/cli.js run …): flags, formats, exit codes,
+// redaction in both formats, and a prompt exit after the run.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { createWorkspace, DUO_CONFIGURATION, type TempWorkspace } from './runnerHelpers';
+
+const cli = join(__dirname, '../../../dist/cli.js');
+let ws: TempWorkspace;
+
+interface CliRun { code: number | null; stdout: string; stderr: string }
+
+function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, 'run', ...args], { cwd: ws.root, env: { PATH: process.env.PATH ?? '', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s; });
+    child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s; });
+    // A CLI that hangs after its run fails the test instead of hanging the suite.
+    const guard = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.on('error', reject);
+    child.on('close', (code) => { clearTimeout(guard); resolve({ code, stdout, stderr }); });
+  });
+}
+
+before(() => {
+  ws = createWorkspace();
+  ws.write('duo-rule.js', `function requireDuo(user, context, callback) {
+    console.log('enrolling', user.email, 'with', configuration.DUO_SKEY);
+    context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST, username: user.email };
+    callback(null, user, context);
+  }`);
+  ws.write('deny.js', 'function (u, c, cb) { cb(new UnauthorizedError("Blocked for " + u.email)); }');
+  ws.write('loop.js', 'function (u, c, cb) { for (;;) {} }');
+  ws.write('throws.js', 'function (u, c, cb) { throw new Error("broken rule"); }');
+  ws.write('action.js', `exports.onExecutePostLogin = async (event, api) => {
+    api.multifactor.enable('duo', { allowRememberBrowser: true, providerOptions: { ikey: event.secrets.DUO_IKEY, skey: event.secrets.DUO_SKEY, host: event.secrets.DUO_HOST } });
+    api.idToken.setCustomClaim('https://example.com/country', event.request.geoip.countryCode);
+  };`);
+  ws.write('token.js', 'function (u, c, cb) { c.idToken.tenant = @@TENANT@@; cb(null, u, c); }');
+  ws.write('config.json', JSON.stringify(DUO_CONFIGURATION));
+  ws.write('partial-config.json', JSON.stringify({ DUO_IKEY: DUO_CONFIGURATION.DUO_IKEY }));
+  ws.write('user-a.json', '{ "user_id": "auth0|a", "email": "a@example.org" }');
+  ws.write('user-b.json', '{ "user_id": "auth0|b", "email": "b@example.org" }');
+  ws.write('event.json', '{ "request": { "geoip": { "countryCode": "NZ" } } }');
+  ws.write('deploy-config.json', JSON.stringify({ AUTH0_KEYWORD_REPLACE_MAPPINGS: { TENANT: 'acme-prod' } }));
+  ws.write('bad.json', '{ nope');
+});
+after(() => ws.remove());
+
+describe('duo-rules run (real process)', () => {
+  test('json: completed rule, documented fields, skey redacted, exit 0', async () => {
+    const { code, stdout, stderr } = await runCli(['duo-rule.js', '--configuration', 'config.json', '--format', 'json']);
+    assert.equal(code, 0, stderr);
+    const result = JSON.parse(stdout);
+    for (const field of ['kind', 'outcome', 'error', 'multifactor', 'user', 'context', 'logs', 'warnings', 'durationMs']) assert.ok(field in result, field);
+    assert.equal(result.kind, 'rule');
+    assert.equal(result.outcome, 'completed');
+    assert.deepEqual(result.multifactor, {
+      provider: 'duo', ikey: DUO_CONFIGURATION.DUO_IKEY, skey: '[redacted]', host: DUO_CONFIGURATION.DUO_HOST, username: 'jamie.rivera@example.com',
+    });
+    assert.deepEqual(result.logs, ['enrolling jamie.rivera@example.com with [redacted]']);
+    assert.ok(!stdout.includes(DUO_CONFIGURATION.DUO_SKEY) && !stderr.includes(DUO_CONFIGURATION.DUO_SKEY));
+  });
+
+  test('text: a short report with the MFA, logs redacted, exit 0', async () => {
+    const { code, stdout } = await runCli(['duo-rule.js', '--configuration', 'config.json']);
+    assert.equal(code, 0);
+    assert.match(stdout, /^Rule duo-rule\.js: completed in [\d.]+ ms\n/);
+    assert.match(stdout, /Requires MFA: duo\n {2}host: api-3c9a1b2d\.duosecurity\.com\n {2}ikey: DIWJ8X6AEYOR5OMC6TQ1\n {2}skey: \[redacted\]\n/);
+    assert.match(stdout, /Logs:\n {2}enrolling jamie\.rivera@example\.com with \[redacted\]/);
+    assert.ok(!stdout.includes(DUO_CONFIGURATION.DUO_SKEY));
+  });
+
+  test('keys missing from --configuration come from the environment and stay redacted', async () => {
+    const { code, stdout } = await runCli(['duo-rule.js', '--configuration', 'partial-config.json', '--format', 'json'], {
+      DUO_SKEY: DUO_CONFIGURATION.DUO_SKEY, DUO_HOST: DUO_CONFIGURATION.DUO_HOST,
+    });
+    assert.equal(code, 0);
+    const result = JSON.parse(stdout);
+    assert.equal(result.multifactor.host, DUO_CONFIGURATION.DUO_HOST);
+    assert.equal(result.multifactor.skey, '[redacted]');
+    assert.ok(!stdout.includes(DUO_CONFIGURATION.DUO_SKEY));
+  });
+
+  test('a denied login exits 0 and prints the message', async () => {
+    const { code, stdout } = await runCli(['deny.js']);
+    assert.equal(code, 0);
+    assert.match(stdout, /: denied in /);
+    assert.match(stdout, /Denied: Blocked for jamie\.rivera@example\.com/);
+  });
+
+  test('the last of a repeated flag wins', async () => {
+    const { stdout } = await runCli(['deny.js', '--user', 'user-a.json', '--user', 'user-b.json', '--format', 'json']);
+    assert.equal(JSON.parse(stdout).error.message, 'Blocked for b@example.org');
+  });
+
+  test('an error exits 1', async () => {
+    const { code, stdout } = await runCli(['throws.js']);
+    assert.equal(code, 1);
+    assert.match(stdout, /Error: Error: broken rule/);
+  });
+
+  test('an endless loop times out with --timeout, exits 1, and the command exits promptly', async () => {
+    const started = performance.now();
+    const { code, stdout } = await runCli(['loop.js', '--timeout', '300', '--format', 'json']);
+    assert.equal(code, 1);
+    const result = JSON.parse(stdout);
+    assert.equal(result.outcome, 'timeout');
+    assert.match(result.error.message, /never called within 300 ms/);
+    assert.ok(performance.now() - started < 8000, `took ${performance.now() - started} ms`);
+  });
+
+  test('an Action with --event merged over the default event', async () => {
+    const { code, stdout } = await runCli(['action.js', '--configuration', 'config.json', '--event', 'event.json', '--format', 'json']);
+    assert.equal(code, 0);
+    const result = JSON.parse(stdout);
+    assert.equal(result.kind, 'action');
+    assert.deepEqual(result.changes.idToken, { 'https://example.com/country': 'NZ' });
+    assert.equal(result.multifactor.allowRememberBrowser, true);
+    assert.equal(result.multifactor.skey, '[redacted]');
+  });
+
+  test('--mappings takes a deploy-cli config.json; without it the tokens are named and the exit is 2', async () => {
+    const mapped = await runCli(['token.js', '--mappings', 'deploy-config.json', '--format', 'json']);
+    assert.equal(mapped.code, 0);
+    assert.equal(JSON.parse(mapped.stdout).context.idToken.tenant, 'acme-prod');
+    const unmapped = await runCli(['token.js']);
+    assert.equal(unmapped.code, 2);
+    assert.match(unmapped.stderr, /unreplaced deploy-cli keyword @@TENANT@@/);
+  });
+
+  test('usage and I/O errors exit 2 with a clear message', async () => {
+    const cases: [string[], RegExp][] = [
+      [[], /missing the rule file/],
+      [['missing.js'], /missing\.js: file not found/],
+      [['deny.js', '--user', 'bad.json'], /user file bad\.json: not valid JSON/],
+      [['deny.js', '--context', 'nowhere.json'], /context file nowhere\.json: file not found/],
+      [['deny.js', '--format', 'yaml'], /--format must be text or json/],
+      [['deny.js', '--timeout', '-5'], /--timeout/],
+      [['deny.js', '--bogus'], /Unknown option '--bogus'/],
+    ];
+    const runs = await Promise.all(cases.map(([args]) => runCli(args)));
+    runs.forEach(({ code, stderr, stdout }, i) => {
+      const [args, message] = cases[i];
+      assert.equal(code, 2, `${args.join(' ')}: ${stderr}`);
+      assert.match(stderr, message);
+      assert.equal(stdout, '');
+    });
+  });
+});
