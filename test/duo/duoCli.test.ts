@@ -1,0 +1,179 @@
+// `duo-rules emulator` and `duo-rules run --verify` as real processes (node dist/cli.js): the
+// emulator's JSON and shutdown, verification results, exit codes, HTTPS_PROXY, and no secret in
+// any stdout or stderr.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+
+const root = join(__dirname, '../../..');
+const cli = join(root, 'dist/cli.js');
+const rule = join(root, 'examples/duo-rule.js');
+
+interface Started { url: string; host: string; configuration: Record<string, string>; emulator: { applications: { kind: string; ikey: string; skey: string }[] } }
+
+let dir: string;
+let emulator: ChildProcessWithoutNullStreams;
+let started: Started;
+let emulatorOutput = '';
+
+function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args], { cwd: dir, env: { PATH: process.env.PATH ?? '', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function writeJson(name: string, value: unknown): string {
+  const path = join(dir, name);
+  writeFileSync(path, JSON.stringify(value));
+  return path;
+}
+
+function allSkeys(): string[] {
+  return started.emulator.applications.map((a) => a.skey);
+}
+
+function assertNoSecret(text: string, secrets: string[]): void {
+  for (const secret of secrets) assert.ok(!text.includes(secret), `a secret was printed: ${text.slice(0, 400)}`);
+}
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'duo-cli-'));
+  emulator = spawn(process.execPath, [cli, 'emulator', '--generate', '--user', 'jamie.rivera@example.com', '--format', 'json'], { cwd: dir });
+  emulator.stdout.on('data', (d) => { emulatorOutput += d; });
+  const [line] = (await once(createInterface({ input: emulator.stdout }), 'line')) as [string];
+  started = JSON.parse(line);
+});
+
+after(async () => {
+  if (emulator.exitCode === null) {
+    emulator.kill('SIGTERM');
+    await once(emulator, 'exit');
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('emulator --generate --format json prints its URL and a runner configuration of its own keys', () => {
+  assert.match(started.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+  assert.match(started.host, /^api-[0-9a-f]{8}\.duosecurity\.com$/);
+  const authApi = started.emulator.applications.find((a) => a.kind === 'auth-api')!;
+  assert.deepEqual(Object.keys(started.configuration).sort(), ['DUO_ADMIN_IKEY', 'DUO_ADMIN_SKEY', 'DUO_HOST', 'DUO_IKEY', 'DUO_SKEY']);
+  assert.equal(started.configuration.DUO_IKEY, authApi.ikey);
+  assert.match(authApi.ikey, /^DI[A-Z0-9]{18}$/);
+  assert.match(authApi.skey, /^[A-Za-z0-9]{40}$/);
+});
+
+test('run --verify against the emulator: verified, exit 0, JSON verify object, no secret printed', async () => {
+  const configuration = writeJson('config.json', started.configuration);
+  const json = await run(['run', rule, '--configuration', configuration, '--verify', '--duo-url', started.url, '--format', 'json']);
+  assert.equal(json.code, 0, json.stderr);
+  const report = JSON.parse(json.stdout);
+  assert.equal(report.outcome, 'completed');
+  assert.equal(report.verify.application, 'auth-api');
+  assert.equal(report.verify.check.ok, true);
+  assert.deepEqual([report.verify.preauth.result, report.verify.preauth.username], ['auth', 'jamie.rivera@example.com']);
+  const text = await run(['run', rule, '--configuration', configuration, '--verify', '--duo-url', started.url]);
+  assert.equal(text.code, 0);
+  assert.match(text.stdout, /Duo verification \(http:\/\/127\.0\.0\.1:\d+\):\n {2}keys: Auth API application\n/);
+  assert.match(text.stdout, /Duo configuration verified\./);
+  for (const out of [json, text]) assertNoSecret(out.stdout + out.stderr, allSkeys());
+});
+
+test('run --verify with a wrong skey: exit 1, the plain-language reason, and neither skey printed', async () => {
+  const wrongSkey = 'Qz'.repeat(20);
+  const configuration = writeJson('wrong.json', { ...started.configuration, DUO_SKEY: wrongSkey });
+  const text = await run(['run', rule, '--configuration', configuration, '--verify', '--duo-url', started.url]);
+  assert.equal(text.code, 1);
+  assert.match(text.stdout, /FAIL Auth API check \[duo 40103\]: Duo rejected the signature: the skey does not match this ikey/);
+  assert.match(text.stdout, /Duo configuration NOT verified\./);
+  assertNoSecret(text.stdout + text.stderr, [wrongSkey, ...allSkeys()]);
+});
+
+test('run --verify reads the skey from the environment like the runner does, and Web SDK keys verify too', async () => {
+  const webSdk = started.emulator.applications.find((a) => a.kind === 'web-sdk')!;
+  const configuration = writeJson('websdk.json', { DUO_IKEY: webSdk.ikey, DUO_HOST: started.host });
+  const json = await run(['run', rule, '--configuration', configuration, '--verify', '--duo-url', started.url, '--format', 'json'], { DUO_SKEY: webSdk.skey });
+  assert.equal(json.code, 0, json.stdout);
+  assert.equal(JSON.parse(json.stdout).verify.application, 'web-sdk');
+  assertNoSecret(json.stdout + json.stderr, allSkeys());
+});
+
+test('run --verify when the rule turns on no Duo: missing-credentials, exit 1', async () => {
+  const noDuo = join(dir, 'no-duo.js');
+  writeFileSync(noDuo, 'function (user, context, callback) { callback(null, user, context); }\n');
+  const json = await run(['run', noDuo, '--verify', '--duo-url', started.url, '--format', 'json']);
+  assert.equal(json.code, 1);
+  const verify = JSON.parse(json.stdout).verify;
+  assert.deepEqual([verify.check.reason, verify.universal.reason, verify.application], ['missing-credentials', 'missing-credentials', null]);
+});
+
+test('run --verify refuses a host that is not Duo\'s before connecting: invalid-host, exit 1', async () => {
+  const configuration = writeJson('evil.json', { ...started.configuration, DUO_HOST: 'duo.evil.example' });
+  const json = await run(['run', rule, '--configuration', configuration, '--verify', '--format', 'json']);
+  assert.equal(json.code, 1);
+  assert.equal(JSON.parse(json.stdout).verify.check.reason, 'invalid-host');
+});
+
+test('run --verify goes through HTTPS_PROXY for the real Duo host', async () => {
+  const tunnels: string[] = [];
+  const proxy = http.createServer();
+  proxy.on('connect', (req: http.IncomingMessage, socket: Socket) => {
+    tunnels.push(req.url!);
+    socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  try {
+    const configuration = writeJson('proxy.json', started.configuration);
+    const env = { HTTPS_PROXY: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}` };
+    const json = await run(['run', rule, '--configuration', configuration, '--verify', '--duo-timeout', '3000', '--format', 'json'], env);
+    assert.equal(json.code, 1);
+    assert.ok(tunnels.includes(`${started.host}:443`), `tunnels: ${tunnels.join(', ')}`);
+    assert.match(JSON.parse(json.stdout).verify.check.message, /proxy refused to open a tunnel.*HTTP 403/);
+  } finally {
+    await new Promise<void>((resolve) => proxy.close(() => resolve()));
+  }
+});
+
+test('usage errors exit 2', async () => {
+  assert.equal((await run(['run', rule, '--duo-url', started.url])).code, 2);
+  const badTimeout = await run(['run', rule, '--verify', '--duo-timeout', 'soon']);
+  assert.equal(badTimeout.code, 2);
+  assert.match(badTimeout.stderr, /--duo-timeout must be a positive number/);
+  assert.equal((await run(['emulator'])).code, 2);
+  assert.equal((await run(['emulator', '--generate', '--kind', 'saml'])).code, 2);
+  const missing = await run(['emulator', '--config', 'nope.json']);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /cannot read --config nope\.json: ENOENT/);
+});
+
+test('emulator --config serves the file\'s applications; SIGINT stops it cleanly with exit 0', async () => {
+  const file = writeJson('emulator.json', started.emulator);
+  const child = spawn(process.execPath, [cli, 'emulator', '--config', file], { cwd: dir });
+  let out = '';
+  child.stdout.on('data', (d) => { out += d; });
+  const [first] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+  assert.match(first, new RegExp(`^Duo emulator listening on http://127\\.0\\.0\\.1:\\d+ \\(playing ${started.host.replace(/\./g, '\\.')}\\)$`));
+  child.kill('SIGINT');
+  const [code] = await once(child, 'exit');
+  assert.equal(code, 0);
+  assert.match(out, /Duo emulator stopped\./);
+  assertNoSecret(out, allSkeys());
+});
+
+test('the generated emulator stops on SIGTERM with exit 0', async () => {
+  emulator.kill('SIGTERM');
+  const [code] = await once(emulator, 'exit');
+  assert.equal(code, 0);
+  assert.equal(emulatorOutput.split('\n').filter(Boolean).length, 1, 'json format prints one line');
+});
