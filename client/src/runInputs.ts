@@ -52,6 +52,7 @@ export function collectDuoOptions(document: vscode.TextDocument): DuoOptions {
     timeoutMs: config.get<number>('duo.timeoutMs'),
     pinCertificates: config.get<boolean>('duo.pinCertificates'),
     proxy: http.get<string>('proxy')?.trim() || undefined,
+    noProxy: http.get<string[]>('noProxy')?.join(',') || undefined,
     strictSSL: http.get<boolean>('proxyStrictSSL'),
   };
 }

@@ -34,6 +34,8 @@ export interface DuoOptions {
   baseUrl?: string;
   timeoutMs?: number;
   proxy?: string;
+  /** Hosts that bypass the proxy (VS Code's `http.noProxy`, comma-separated). */
+  noProxy?: string;
   strictSSL?: boolean;
   pinCertificates?: boolean;
 }
