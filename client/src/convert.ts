@@ -14,7 +14,7 @@ export interface ConvertCommandResult {
 }
 
 export interface ConvertCommandError {
-  error: { name: 'NoRuleFile' | 'ConvertFailed'; message: string };
+  error: { name: 'NoRuleFile' | 'ConvertFailed' | 'ServerError'; message: string };
 }
 
 async function exists(uri: vscode.Uri): Promise<boolean> {
@@ -30,8 +30,13 @@ function fail(log: vscode.LogOutputChannel, name: ConvertCommandError['error']['
 export async function convertToActionCommand(client: LanguageClient, log: vscode.LogOutputChannel, target?: unknown): Promise<ConvertCommandResult | ConvertCommandError> {
   const uri = target instanceof vscode.Uri ? target : typeof target === 'string' ? vscode.Uri.parse(target) : vscode.window.activeTextEditor?.document.uri;
   if (!uri) return fail(log, 'NoRuleFile', 'Open the Rule to convert first.');
-  const document = await vscode.workspace.openTextDocument(uri);
-  const response = await client.sendRequest<ConvertResponse>('duoRules/convert', { uri: uri.toString(), text: document.getText() });
+  let response: ConvertResponse;
+  try {
+    const document = await vscode.workspace.openTextDocument(uri);
+    response = await client.sendRequest<ConvertResponse>('duoRules/convert', { uri: uri.toString(), text: document.getText() });
+  } catch (err) {
+    return fail(log, 'ServerError', `Cannot convert ${path.basename(uri.path)}: ${err instanceof Error ? err.message : String(err)}`);
+  }
   if (!response.ok) return fail(log, 'ConvertFailed', `Cannot convert ${path.basename(uri.path)}: ${response.message}`);
 
   let written: vscode.Uri | undefined;

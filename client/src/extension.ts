@@ -52,6 +52,8 @@ export function activate(context: vscode.ExtensionContext): void {
 }
 
 export async function deactivate(): Promise<void> {
-  await client?.stop();
+  const stopping = client;
   client = undefined;
+  // A server that never started has nothing to stop; shutting down must not fail because of it.
+  await stopping?.stop().catch(() => undefined);
 }
