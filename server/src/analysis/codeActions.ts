@@ -93,13 +93,19 @@ function fixMissingFields(model: RuleModel, finding: Finding, all: Finding[]): Q
   const text = model.text;
 
   if (data.field === 'provider') {
+    // With the provider set to duo, the Duo keys become required: add the absent ones too,
+    // unless they are already reported (and fixed) on their own.
+    const keysReported = siblings.some((f) => f.data?.field !== 'provider');
     if (model.kind === 'rule') {
-      const edit = insertIntoObject(text, config.options, ["provider: 'duo'"], true);
-      return edit && { title: "Add provider: 'duo'", finding, edits: [edit], safe: true };
+      const absent = keysReported ? [] : duoKeys.filter((k) => !config.options.properties.some((p) => p.key === k));
+      const entries = ["provider: 'duo'", ...absent.map((k) => `${k}: ${secretRef(model, secretNames[k])}`)];
+      const edit = insertIntoObject(text, config.options, entries, true);
+      return edit && { title: absent.length ? `Add provider: 'duo' with ${absent.join(', ')} from configuration` : "Add provider: 'duo'", finding, edits: [edit], safe: true };
     }
     // Actions: enable() without arguments.
     if (config.callEnd === undefined || (config.argumentRanges?.length ?? 0) > 0) return undefined;
-    return { title: "Add the provider 'duo'", finding, edits: [{ start: config.callEnd, end: config.callEnd, newText: "'duo'" }], safe: true };
+    const providerOptions = duoKeys.map((k) => `${k}: ${secretRef(model, secretNames[k])}`).join(', ');
+    return { title: "Add the provider 'duo' with its providerOptions from event.secrets", finding, edits: [{ start: config.callEnd, end: config.callEnd, newText: `'duo', { providerOptions: { ${providerOptions} } }` }], safe: true };
   }
 
   const container = data.container ?? 'options';
@@ -123,13 +129,10 @@ function fixMissingFields(model: RuleModel, finding: Finding, all: Finding[]): Q
     const edit = insertIntoObject(text, config.options, [providerOptions]);
     return edit && { title, finding, edits: [edit], safe: true };
   }
-  if (config.callEnd === undefined) return undefined;
+  // enable('duo'): the options argument goes after the provider.
   const args = config.argumentRanges ?? [];
-  if (args.length > 1) return undefined; // a non-literal options argument: nothing safe to add
-  // enable('duo') or enable(): options go after the provider, which is added too when absent.
-  const newText = args.length === 0 ? `'duo', { ${providerOptions} }` : `, { ${providerOptions} }`;
-  const at = args.length === 0 ? config.callEnd : args[0].end;
-  return { title, finding, edits: [{ start: at, end: at, newText }], safe: true };
+  if (args.length !== 1) return undefined;
+  return { title, finding, edits: [{ start: args[0].end, end: args[0].end, newText: `, { ${providerOptions} }` }], safe: true };
 }
 
 /** Deletes a property with its comma and, when it has the line to itself, the line. */
@@ -258,11 +261,14 @@ export function findQuickFix(model: RuleModel, finding: Finding, all: Finding[])
 export function collectFixAllEdits(model: RuleModel, findings: Finding[]): TextEditOffsets[] {
   const edits: TextEditOffsets[] = [];
   const seen = new Set<string>();
-  const fixes = findings.map((f) => findQuickFix(model, f, findings)).filter((f): f is QuickFix => !!f && f.safe);
-  // enable() without arguments: the options fix already adds the provider.
-  const optionsAddProvider = new Set(fixes.filter((f) => f.edits.some((e) => e.newText.startsWith("'duo', {"))).map((f) => f.finding.data?.configIndex));
+  // A misspelled key that is renamed (hots -> host) also ends its missing-field: do not add it twice.
+  const renamed = new Set<string>();
+  for (const f of findings) {
+    if (f.code === 'unknown-field' && f.data?.suggestion && findQuickFix(model, f, findings)) renamed.add(`${f.data.configIndex}:${f.data.suggestion}`);
+  }
+  const remaining = findings.filter((f) => !(f.code === 'missing-field' && renamed.has(`${f.data?.configIndex}:${f.data?.field}`)));
+  const fixes = remaining.map((f) => findQuickFix(model, f, remaining)).filter((f): f is QuickFix => !!f && f.safe);
   for (const fix of fixes) {
-    if (fix.finding.data?.field === 'provider' && fix.finding.code === 'missing-field' && optionsAddProvider.has(fix.finding.data.configIndex)) continue;
     for (const edit of fix.edits) {
       const key = `${edit.start}:${edit.end}:${edit.newText}`;
       if (seen.has(key)) continue;

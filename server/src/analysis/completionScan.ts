@@ -105,7 +105,8 @@ export function scanTo(text: string, end: number, start = 0): ScanState {
     if (isIdentChar(code)) {
       let j = i + 1;
       while (j < text.length && isIdentChar(text.charCodeAt(j))) j++;
-      regexAllowed = regexAfterWords.has(text.slice(i, j));
+      // Only short lower-case words can be keywords: skip the slice for everything else.
+      regexAllowed = j - i <= 10 && code >= 97 && code <= 122 && regexAfterWords.has(text.slice(i, j));
       i = j;
       continue;
     }

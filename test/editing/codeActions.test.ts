@@ -1,0 +1,222 @@
+// Quick fixes (issue 3 §4): each fix is applied to the text, the text is analysed again, and
+// the diagnostic must be gone with no error added. Also source.fixAll.duoRules.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { applyEdits, collectFixAllEdits, findQuickFix, stripHost } from '../../server/src/analysis/codeActions';
+import { analyze, type Finding } from '../../server/src/analysis/diagnostics';
+import { buildModel } from '../../server/src/analysis/model';
+
+const SKEY = 'abcdefghij0123456789ABCDEFGHIJ0123456789';
+
+const rule = (body: string): string => `function (user, context, callback) {\n${body}\n  callback(null, user, context);\n}\n`;
+const action = (body: string): string => `exports.onExecutePostLogin = async (event, api) => {\n${body}\n};\n`;
+
+const errors = (findings: Finding[]): string[] => findings.filter((f) => f.severity === 'error').map((f) => `${f.code}: ${f.message}`).sort();
+
+/** Applies the fix of the (first) `code` finding; checks it is gone and no error was added; returns the new text. */
+function applyFix(text: string, code: string, pick: (f: Finding) => boolean = () => true): { text: string; title: string } {
+  const before = analyze(text);
+  const finding = before.find((f) => f.code === code && pick(f));
+  assert.ok(finding, `expected a ${code} finding in:\n${text}`);
+  const fix = findQuickFix(buildModel(text), finding, before);
+  assert.ok(fix, `expected a fix for ${code}`);
+  const fixed = applyEdits(text, fix.edits);
+  const after = analyze(fixed);
+  const stillThere = after.filter((f) => f.code === code && f.message === finding.message);
+  assert.deepEqual(stillThere, [], `the ${code} diagnostic is still there after "${fix.title}":\n${fixed}`);
+  const added = errors(after).filter((e) => !errors(before).includes(e));
+  assert.deepEqual(added, [], `"${fix.title}" added errors:\n${fixed}`);
+  return { text: fixed, title: fix.title };
+}
+
+describe('missing-field', () => {
+  test('Rule, multi-line object: adds skey and host from configuration, indented like the others', () => {
+    const text = rule("  context.multifactor = {\n    provider: 'duo',\n    ikey: configuration.DUO_IKEY,\n  };");
+    const fixed = applyFix(text, 'missing-field').text;
+    assert.match(fixed, /\n    ikey: configuration\.DUO_IKEY,\n    skey: configuration\.DUO_SKEY,\n    host: configuration\.DUO_HOST,\n  \};/);
+    assert.deepEqual(analyze(fixed).filter((f) => f.code === 'missing-field'), []);
+  });
+
+  test('Rule, single-line object without a trailing comma', () => {
+    const fixed = applyFix(rule("  context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY };"), 'missing-field').text;
+    assert.match(fixed, /\{ provider: 'duo', ikey: configuration\.DUO_IKEY, skey: configuration\.DUO_SKEY, host: configuration\.DUO_HOST \}/);
+  });
+
+  test('Rule without provider: provider is added first', () => {
+    const text = rule('  context.multifactor = {\n    ikey: configuration.DUO_IKEY,\n    skey: configuration.DUO_SKEY,\n    host: configuration.DUO_HOST,\n  };');
+    const fixed = applyFix(text, 'missing-field', (f) => f.data?.field === 'provider').text;
+    assert.match(fixed, /= \{\n    provider: 'duo',\n    ikey/);
+  });
+
+  test('Rule with an empty object: provider and the Duo keys in one go', () => {
+    const fixed = applyFix(rule('  context.multifactor = {};'), 'missing-field').text;
+    assert.deepEqual(analyze(fixed).filter((f) => f.code === 'missing-field'), []);
+    assert.match(fixed, /provider: 'duo', ikey: configuration\.DUO_IKEY/);
+  });
+
+  test('Rule with the object bound to a variable', () => {
+    const fixed = applyFix(rule("  var mfa = { provider: 'duo', host: configuration.DUO_HOST };\n  context.multifactor = mfa;"), 'missing-field').text;
+    assert.match(fixed, /var mfa = \{ provider: 'duo', host: configuration\.DUO_HOST, ikey: configuration\.DUO_IKEY, skey: configuration\.DUO_SKEY \}/);
+  });
+
+  test('Action: enable("duo") gets providerOptions from event.secrets', () => {
+    const fixed = applyFix(action("  api.multifactor.enable('duo');"), 'missing-field').text;
+    assert.match(fixed, /api\.multifactor\.enable\('duo', \{ providerOptions: \{ ikey: event\.secrets\.DUO_IKEY, skey: event\.secrets\.DUO_SKEY, host: event\.secrets\.DUO_HOST \} \}\);/);
+  });
+
+  test('Action: options without providerOptions', () => {
+    const fixed = applyFix(action("  api.multifactor.enable('duo', {\n    allowRememberBrowser: false,\n  });"), 'missing-field').text;
+    assert.match(fixed, /allowRememberBrowser: false,\n    providerOptions: \{ ikey: event\.secrets\.DUO_IKEY/);
+  });
+
+  test('Action: providerOptions missing some keys, other parameter names', () => {
+    const text = "exports.onExecutePostLogin = async (ev, a) => {\n  a.multifactor.enable('duo', { providerOptions: { ikey: ev.secrets.DUO_IKEY } });\n};\n";
+    const fixed = applyFix(text, 'missing-field').text;
+    assert.match(fixed, /providerOptions: \{ ikey: ev\.secrets\.DUO_IKEY, skey: ev\.secrets\.DUO_SKEY, host: ev\.secrets\.DUO_HOST \}/);
+  });
+
+  test('Action: enable() without any argument gets provider and options', () => {
+    const fixed = applyFix(action('  api.multifactor.enable();'), 'missing-field').text;
+    assert.match(fixed, /enable\('duo', \{ providerOptions: \{ ikey: event\.secrets\.DUO_IKEY/);
+    assert.deepEqual(analyze(fixed).filter((f) => f.code === 'missing-field'), []);
+  });
+
+  test('CRLF files get CRLF lines', () => {
+    const text = rule("  context.multifactor = {\n    provider: 'duo',\n    ikey: configuration.DUO_IKEY,\n  };").replace(/\n/g, '\r\n');
+    const fixed = applyFix(text, 'missing-field').text;
+    assert.ok(!/[^\r]\n/.test(fixed), 'every line ends with CRLF');
+  });
+});
+
+describe('deprecated-field', () => {
+  const base = (value: string, extra = ''): string => rule(`  context.multifactor = {\n    provider: 'duo',\n    ikey: configuration.DUO_IKEY,\n    skey: configuration.DUO_SKEY,\n    host: configuration.DUO_HOST,\n    ignoreCookie: ${value},${extra}\n  };`);
+
+  test('ignoreCookie: true becomes allowRememberBrowser: false', () => {
+    const { text, title } = applyFix(base('true'), 'deprecated-field');
+    assert.match(text, /\n    allowRememberBrowser: false,\n/);
+    assert.doesNotMatch(text, /ignoreCookie/);
+    assert.match(title, /allowRememberBrowser: false/);
+  });
+
+  test('ignoreCookie: false becomes allowRememberBrowser: true', () => {
+    assert.match(applyFix(base('false'), 'deprecated-field').text, /allowRememberBrowser: true,/);
+  });
+
+  test('with allowRememberBrowser already set, ignoreCookie is removed with its line', () => {
+    const fixed = applyFix(base('true', '\n    allowRememberBrowser: true,'), 'deprecated-field').text;
+    assert.doesNotMatch(fixed, /ignoreCookie/);
+    assert.match(fixed, /host: configuration\.DUO_HOST,\n    allowRememberBrowser: true,\n  \};/);
+  });
+});
+
+describe('unknown-field', () => {
+  test('a near miss is renamed (and the missing key it stood for is gone too)', () => {
+    const text = rule("  context.multifactor = {\n    provider: 'duo',\n    ikey: configuration.DUO_IKEY,\n    skey: configuration.DUO_SKEY,\n    hots: configuration.DUO_HOST,\n  };");
+    const { text: fixed, title } = applyFix(text, 'unknown-field');
+    assert.equal(title, "Rename 'hots' to 'host'");
+    assert.deepEqual(analyze(fixed).filter((f) => f.code !== 'rules-eol'), []);
+  });
+
+  test('a quoted key keeps its quotes', () => {
+    const text = rule("  context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST, 'usrname': user.email };");
+    assert.match(applyFix(text, 'unknown-field').text, /'username': user\.email/);
+  });
+
+  test('ignoreCookie in Action options becomes allowRememberBrowser, inverted', () => {
+    const text = action("  api.multifactor.enable('duo', { ignoreCookie: true, providerOptions: { ikey: event.secrets.DUO_IKEY, skey: event.secrets.DUO_SKEY, host: event.secrets.DUO_HOST } });");
+    assert.match(applyFix(text, 'unknown-field').text, /\{ allowRememberBrowser: false, providerOptions/);
+  });
+
+  test('no fix without a near match', () => {
+    const text = rule("  context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST, zzzzzzzz: 1 };");
+    const findings = analyze(text);
+    const finding = findings.find((f) => f.code === 'unknown-field');
+    assert.ok(finding);
+    assert.equal(findQuickFix(buildModel(text), finding, findings), undefined);
+  });
+});
+
+describe('hardcoded-secret', () => {
+  test('the Rule literal becomes configuration.DUO_SKEY and the value is gone from the text', () => {
+    const text = rule(`  context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: '${SKEY}', host: configuration.DUO_HOST };`);
+    const { text: fixed } = applyFix(text, 'hardcoded-secret');
+    assert.match(fixed, /skey: configuration\.DUO_SKEY,/);
+    assert.ok(!fixed.includes(SKEY));
+  });
+
+  test('admin.skey becomes configuration.DUO_ADMIN_SKEY', () => {
+    const text = rule(`  context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST, admin: { ikey: configuration.DUO_ADMIN_IKEY, skey: '${SKEY}' } };`);
+    const fixed = applyFix(text, 'hardcoded-secret').text;
+    assert.match(fixed, /admin: \{ ikey: configuration\.DUO_ADMIN_IKEY, skey: configuration\.DUO_ADMIN_SKEY \}/);
+    assert.ok(!fixed.includes(SKEY));
+  });
+
+  test('Actions read event.secrets.DUO_SKEY', () => {
+    const text = action(`  api.multifactor.enable('duo', { providerOptions: { ikey: event.secrets.DUO_IKEY, skey: "${SKEY}", host: event.secrets.DUO_HOST } });`);
+    const fixed = applyFix(text, 'hardcoded-secret').text;
+    assert.match(fixed, /skey: event\.secrets\.DUO_SKEY,/);
+    assert.ok(!fixed.includes(SKEY));
+  });
+});
+
+describe('invalid-host', () => {
+  test('scheme, port and path are stripped when a Duo API host remains', () => {
+    const text = rule("  context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: 'https://api-1234abcd.duosecurity.com:443/auth/v2/' };");
+    assert.match(applyFix(text, 'invalid-host').text, /host: 'api-1234abcd\.duosecurity\.com' \}/);
+  });
+
+  test('another domain gets no fix', () => {
+    assert.equal(stripHost('https://example.com/x'), undefined);
+    assert.equal(stripHost('http://api-abc.duofederal.com'), 'api-abc.duofederal.com');
+  });
+});
+
+describe('renames of literals', () => {
+  test('unknown-provider with a near match', () => {
+    const text = rule("  context.multifactor = { provider: 'dou', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };");
+    assert.match(applyFix(text, 'unknown-provider').text, /provider: 'duo'/);
+  });
+
+  test('unknown-configuration-key with a near match', () => {
+    const text = rule("  context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOTS };");
+    const declared = ['DUO_IKEY', 'DUO_SKEY', 'DUO_HOST'];
+    const findings = analyze(text, { declaredConfigurationKeys: declared });
+    const finding = findings.find((f) => f.code === 'unknown-configuration-key');
+    assert.ok(finding);
+    const fix = findQuickFix(buildModel(text), finding, findings);
+    const fixed = applyEdits(text, fix!.edits);
+    assert.deepEqual(analyze(fixed, { declaredConfigurationKeys: declared }).filter((f) => f.code === 'unknown-configuration-key'), []);
+  });
+});
+
+describe('source.fixAll.duoRules', () => {
+  test('applies every safe fix at once; the hard-coded secret is left for the user', () => {
+    const text = rule([
+      '  context.multifactor = {',
+      "    provider: 'duo',",
+      '    ikey: configuration.DUO_IKEY,',
+      `    skey: '${SKEY}',`,
+      "    hots: 'https://api-1234abcd.duosecurity.com/',",
+      '    ignoreCookie: true,',
+      '  };',
+      '  if (context.clientID) {',
+      '    context.multifactor = { provider: "duo" };',
+      '  }',
+    ].join('\n'));
+    const fixed = applyEdits(text, collectFixAllEdits(buildModel(text), analyze(text)));
+    // hots -> host (not added a second time), ignoreCookie -> allowRememberBrowser, the second config gets its keys.
+    assert.equal(fixed.match(/\bhost:/g)?.length, 2, fixed);
+    assert.match(fixed, /allowRememberBrowser: false/);
+    assert.match(fixed, /\{ provider: "duo", ikey: configuration\.DUO_IKEY, skey: configuration\.DUO_SKEY, host: configuration\.DUO_HOST \}/);
+    assert.deepEqual(errors(analyze(fixed)), []);
+    // A second run fixes the host that was hidden behind the misspelled key; the secret stays for the user to move.
+    const again = applyEdits(fixed, collectFixAllEdits(buildModel(fixed), analyze(fixed)));
+    assert.deepEqual(analyze(again).filter((f) => f.code !== 'rules-eol').map((f) => f.code), ['hardcoded-secret']);
+    assert.match(again, /host: 'api-1234abcd\.duosecurity\.com',/);
+  });
+
+  test('nothing to fix gives no edits', () => {
+    const text = rule("  context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };");
+    assert.deepEqual(collectFixAllEdits(buildModel(text), analyze(text)), []);
+  });
+});

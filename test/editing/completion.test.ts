@@ -1,0 +1,194 @@
+// Completion contract (issue 3 §2) on caret-marked fixtures: `|` is the cursor. Includes text
+// that does not parse (the half-typed line, unclosed objects, truncated files) and files that
+// are not Rules or Actions, where nothing is offered.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { complete, readFileShape, type CompletionAnswer } from '../../server/src/analysis/completion';
+import { buildModel } from '../../server/src/analysis/model';
+
+function at(fixture: string, declaredKeys?: string[]): { answer: CompletionAnswer | null; text: string; offset: number } {
+  const offset = fixture.indexOf('|');
+  assert.ok(offset >= 0, 'fixture needs a | caret');
+  const text = fixture.slice(0, offset) + fixture.slice(offset + 1);
+  return { answer: complete({ text, offset, declaredKeys }), text, offset };
+}
+
+function labels(fixture: string, declaredKeys?: string[]): string[] | null {
+  const { answer } = at(fixture, declaredKeys);
+  return answer ? answer.items.map((i) => i.label) : null;
+}
+
+const ruleHead = 'function (user, context, callback) {\n';
+const actionHead = 'exports.onExecutePostLogin = async (event, api) => {\n';
+
+describe('inside the context.multifactor object', () => {
+  test('offers provider and the Duo keys, labels are plain names', () => {
+    assert.deepEqual(labels(`${ruleHead}  context.multifactor = {\n    |\n  };\n  callback(null, user, context);\n}`),
+      ['provider', 'ikey', 'skey', 'host', 'username', 'allowRememberBrowser', 'admin']);
+  });
+
+  test('never offers keys already present, before or after the cursor', () => {
+    const got = labels(`${ruleHead}  context.multifactor = {\n    provider: 'duo',\n    ikey: configuration.DUO_IKEY,\n    |\n    host: configuration.DUO_HOST,\n  };\n  callback(null, user, context);\n}`);
+    assert.deepEqual(got, ['skey', 'username', 'allowRememberBrowser', 'admin']);
+  });
+
+  test('the half-typed key is replaced, not kept', () => {
+    const { answer, text } = at(`${ruleHead}  context.multifactor = {\n    provider: 'duo',\n    sk|\n`);
+    assert.ok(answer);
+    assert.equal(text.slice(answer.replace.start, answer.replace.end), 'sk');
+    assert.ok(answer.items.some((i) => i.label === 'skey'));
+  });
+
+  test('works in an unclosed object at the end of a truncated file', () => {
+    assert.ok(labels(`${ruleHead}  context.multifactor = {\n    provider: 'duo',\n    |`)?.includes('ikey'));
+  });
+
+  test('inserts a configuration-based value as a snippet in Rules', () => {
+    const { answer } = at(`${ruleHead}  context.multifactor = {\n    provider: 'duo',\n    |\n  };\n}`);
+    const ikey = answer?.items.find((i) => i.label === 'ikey');
+    assert.equal(ikey?.insertText, 'ikey: configuration.${1:DUO_IKEY},');
+    assert.equal(ikey?.insertTextFormat, 2);
+    assert.match(String((ikey?.documentation as { value: string }).value), /Client ID \(formerly integration key\)/);
+  });
+
+  test('other providers get their own keys', () => {
+    assert.deepEqual(labels(`${ruleHead}  context.multifactor = { provider: 'google-authenticator', | };\n}`), ['allowRememberBrowser', 'issuer']);
+    assert.deepEqual(labels(`${ruleHead}  context.multifactor = { provider: 'guardian', | };\n}`), ['allowRememberBrowser']);
+  });
+
+  test('uses the rule\'s own parameter names', () => {
+    const got = labels('function (u, ctx, cb) {\n  ctx.multifactor = {\n    |\n');
+    assert.ok(got?.includes('ikey'));
+    assert.equal(labels('function (u, ctx, cb) {\n  context.multifactor = {\n    |\n'), null);
+  });
+
+  test('an object bound to a variable that is assigned to context.multifactor', () => {
+    assert.ok(labels(`${ruleHead}  var mfa = { provider: 'duo', | };\n  context.multifactor = mfa;\n}`)?.includes('host'));
+  });
+
+  test('a quoted key position or a nested unrelated object gets nothing', () => {
+    assert.equal(labels(`${ruleHead}  var other = { | };\n}`), null);
+  });
+});
+
+describe('provider values', () => {
+  test('before the quotes, the value is inserted quoted', () => {
+    const { answer } = at(`${ruleHead}  context.multifactor = {\n    provider: |\n  };\n}`);
+    assert.deepEqual(answer?.items.map((i) => i.label), ['duo', 'guardian', 'google-authenticator', 'any']);
+    assert.equal(answer?.items[0].insertText, "'duo'");
+  });
+
+  test('inside the quotes, only the name is inserted and the string content replaced', () => {
+    const { answer, text } = at(`${ruleHead}  context.multifactor = {\n    provider: 'gu|ard',\n  };\n}`);
+    assert.deepEqual(answer?.items.map((i) => i.label), ['duo', 'guardian', 'google-authenticator', 'any']);
+    assert.equal(answer?.items[0].insertText, 'duo');
+    assert.equal(text.slice(answer!.replace.start, answer!.replace.end), 'guard');
+  });
+
+  test('first argument of api.multifactor.enable( offers none as well', () => {
+    assert.deepEqual(labels(`${actionHead}  api.multifactor.enable(|`), ['duo', 'guardian', 'google-authenticator', 'any', 'none']);
+    assert.deepEqual(labels(`${actionHead}  api.multifactor.enable("|")\n};`), ['duo', 'guardian', 'google-authenticator', 'any', 'none']);
+  });
+
+  test('not in the second argument or in other calls', () => {
+    assert.equal(labels(`${actionHead}  api.other.enable(|`), null);
+    assert.equal(labels(`${actionHead}  console.log('|')`), null);
+  });
+});
+
+describe('admin and Action options', () => {
+  test('inside admin: { } only ikey and skey', () => {
+    assert.deepEqual(labels(`${ruleHead}  context.multifactor = {\n    provider: 'duo',\n    admin: {\n      |\n    },\n  };\n}`), ['ikey', 'skey']);
+    assert.deepEqual(labels(`${ruleHead}  context.multifactor = { provider: 'duo', admin: { ikey: configuration.A, | } };\n}`), ['skey']);
+  });
+
+  test('the options object of enable()', () => {
+    assert.deepEqual(labels(`${actionHead}  api.multifactor.enable('duo', { | });\n};`), ['allowRememberBrowser', 'providerOptions']);
+    assert.deepEqual(labels(`${actionHead}  api.multifactor.enable('duo', {\n    allowRememberBrowser: false,\n    |`), ['providerOptions']);
+  });
+
+  test('inside providerOptions: ikey, skey, host, username with event.secrets values', () => {
+    const { answer } = at(`${actionHead}  api.multifactor.enable('duo', {\n    providerOptions: {\n      |\n`);
+    assert.deepEqual(answer?.items.map((i) => i.label), ['ikey', 'skey', 'host', 'username']);
+    assert.equal(answer?.items[0].insertText, 'ikey: event.secrets.${1:DUO_IKEY},');
+  });
+
+  test('an Action with other parameter names', () => {
+    const { answer } = at('exports.onExecutePostLogin = async (ev, a) => {\n  a.multifactor.enable("duo", { providerOptions: { | } });\n};');
+    assert.equal(answer?.items.find((i) => i.label === 'skey')?.insertText, 'skey: ev.secrets.${1:DUO_SKEY}');
+  });
+});
+
+describe('member completion', () => {
+  test('context. and user. in Rules, with one-line docs', () => {
+    const { answer } = at(`${ruleHead}  if (context.|`);
+    const clientID = answer?.items.find((i) => i.label === 'clientID');
+    assert.ok(clientID);
+    assert.match(String((clientID.documentation as { value: string }).value), /Client ID of the application/);
+    assert.ok(labels(`${ruleHead}  var x = user.|`)?.includes('app_metadata'));
+    assert.ok(labels(`${ruleHead}  var x = context.request.geoip.|`)?.includes('country_code'));
+  });
+
+  test('event., event.user., event.client. in Actions', () => {
+    assert.ok(labels(`${actionHead}  if (event.|`)?.includes('transaction'));
+    assert.ok(labels(`${actionHead}  const email = event.user.em|`)?.includes('email'));
+    assert.deepEqual(labels(`${actionHead}  if (event.client.|`), ['client_id', 'name', 'metadata']);
+  });
+
+  test('configuration. and event.secrets. offer the declared keys', () => {
+    assert.deepEqual(labels(`${ruleHead}  var k = configuration.|`, ['DUO_IKEY', 'DUO_SKEY']), ['DUO_IKEY', 'DUO_SKEY']);
+    assert.deepEqual(labels(`${actionHead}  const k = event.secrets.|`, ['DUO_HOST']), ['DUO_HOST']);
+  });
+
+  test('Rules globals are not offered in Actions and vice versa', () => {
+    assert.equal(labels(`${actionHead}  context.|`), null);
+    assert.equal(labels(`${ruleHead}  event.|`), null);
+  });
+
+  test('nothing inside comments or strings', () => {
+    assert.equal(labels(`${ruleHead}  // context.|\n}`), null);
+    assert.equal(labels(`${ruleHead}  /* context.| */\n}`), null);
+    assert.equal(labels(`${ruleHead}  var s = 'context.|';\n}`), null);
+    assert.equal(labels(`${ruleHead}  var s = \`\${context.|}\`;\n}`)?.includes('clientID'), true);
+  });
+
+  test('a regular expression containing braces does not confuse the scan', () => {
+    assert.ok(labels(`${ruleHead}  var re = /[{(]/;\n  context.multifactor = {\n    |\n`)?.includes('ikey'));
+  });
+});
+
+describe('files that are not Rules or Actions', () => {
+  test('an Express app with context.multifactor gets nothing', () => {
+    const app = "const express = require('express');\nconst app = express();\napp.get('/', (req, res) => {\n  context.multifactor = {\n    |\n  };\n  context.|\n});\n";
+    assert.equal(labels(app), null);
+    assert.equal(labels(app.replace('context.|', 'context.')), null);
+  });
+
+  test('an empty file gets nothing', () => {
+    assert.equal(labels('|'), null);
+  });
+});
+
+describe('large files', () => {
+  test('completion on a 20,000-line rule needs no parse and finds the object', () => {
+    const filler = Array.from({ length: 20000 }, (_, i) => `  var v${i} = { a: ${i}, s: 'x{' + "}" };`).join('\n');
+    const fixture = `${ruleHead}${filler}\n  context.multifactor = {\n    provider: 'duo',\n    |\n  };\n  callback(null, user, context);\n}\n`;
+    assert.deepEqual(labels(fixture), ['ikey', 'skey', 'host', 'username', 'allowRememberBrowser', 'admin']);
+  });
+});
+
+describe('file shape', () => {
+  test('read from the text when no model is cached, also mid-typing', () => {
+    assert.deepEqual(readFileShape('/** doc */\nfunction requireDuo(u, ctx, cb) {\n  ctx.'), { kind: 'rule', userName: 'u', contextName: 'ctx' });
+    assert.deepEqual(readFileShape('exports.onExecutePostLogin = async (ev, a) => {'), { kind: 'action', eventName: 'ev', apiName: 'a' });
+    assert.equal(readFileShape('const x = 1;\n').kind, 'other');
+  });
+
+  test('a current model saying "other" wins over the text', () => {
+    const text = 'function helper(a, b) {}\nfunction other(c) {}\ncontext.multifactor = {\n  \n};\n';
+    const model = buildModel(text);
+    assert.equal(model.kind, 'other');
+    const offset = text.indexOf('  \n') + 2;
+    assert.equal(complete({ text, offset, shape: { kind: model.kind } }), null);
+  });
+});
