@@ -110,6 +110,14 @@ describe('rule outcomes', () => {
     assert.match(result.error?.message ?? '', /memory limit of 64 MB/);
   });
 
+  test('a memory bomb outside the JavaScript heap (Buffers) is stopped too', async () => {
+    const { result } = await runText(ws, 'function (u, c, cb) { const a = []; for (;;) a.push(Buffer.alloc(8 * 1024 * 1024, 1)); }', {
+      memoryLimitMb: 64, timeoutMs: 10_000,
+    });
+    assert.equal(result.outcome, 'error');
+    assert.match(result.error?.message ?? '', /memory limit of 64 MB/);
+  });
+
   test('callback called twice keeps the first decision and warns', async () => {
     const { result } = await runText(ws, `function (u, c, cb) {
       cb(null, u, c);

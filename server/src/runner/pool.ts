@@ -2,13 +2,16 @@
 // runs past its time the child is killed and a fresh one is started in its place, so an
 // endless loop or a memory bomb never takes the CLI or the language server down with it.
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ChildJob, ChildMessage, ChildResult } from './types';
 
 const MAX_CHILDREN = 2;
 const START_TIMEOUT_MS = 15_000;
 const STDERR_TAIL = 4096;
+const MEMORY_CHECK_MS = 100;
+/** Node itself, the code and the young generation live outside the old-space limit. */
+const RSS_ALLOWANCE_MB = 160;
 
 export interface ChildSpec {
   memoryLimitMb: number;
@@ -48,9 +51,33 @@ function buildExecArgv(spec: ChildSpec, withPermission: boolean): string[] {
   const flag = permissionFlag();
   if (withPermission && flag) {
     args.push(flag, '--disable-warning=ExperimentalWarning');
-    for (const root of spec.readRoots) args.push(`--allow-fs-read=${root === '/' ? '*' : join(root, '*')}`);
+    // Both spellings of a symlinked folder (macOS /tmp → /private/tmp): the check may see either.
+    const roots = new Set(spec.readRoots.flatMap((root) => [root, realpathOrSelf(root)]));
+    for (const root of roots) args.push(`--allow-fs-read=${root === '/' ? '*' : join(root, '*')}`);
   }
   return args;
+}
+
+function realpathOrSelf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+/**
+ * Resident memory of a process in MB, where the OS tells it cheaply (Linux); null elsewhere.
+ * The heap limit does not cover Buffers and typed arrays, so the parent watches the total.
+ */
+function residentMb(pid: number | undefined): number | null {
+  if (pid === undefined || process.platform !== 'linux') return null;
+  try {
+    const pages = Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]);
+    return (pages * 4096) / (1024 * 1024);
+  } catch {
+    return null;
+  }
 }
 
 /** Only what Node needs: the parent's environment (and its secrets) stays out of reach of the rule. */
@@ -70,7 +97,7 @@ class PooledChild {
   readonly process: ChildProcess;
   readonly ready: Promise<void>;
 
-  constructor(readonly key: string, script: string, execArgv: string[]) {
+  constructor(readonly key: string, script: string, execArgv: string[], readonly rssLimitMb: number) {
     this.process = fork(script, [], { execArgv, env: buildChildEnv(), stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' });
     this.process.stderr?.setEncoding('utf8');
     this.process.stderr?.on('data', (chunk: string) => {
@@ -111,9 +138,11 @@ class PooledChild {
       const logs: string[] = [];
       let callbackCalled = false;
       let timedOut = false;
+      let outOfMemory = false;
       const elapsed = () => Math.round((performance.now() - started) * 100) / 100;
       const finish = (outcome: JobOutcome) => {
         clearTimeout(watchdog);
+        clearInterval(memoryWatch);
         this.onMessage = null;
         this.onExit = null;
         resolve(outcome);
@@ -122,6 +151,13 @@ class PooledChild {
         timedOut = true;
         this.process.kill('SIGKILL');
       }, timeoutMs);
+      const memoryWatch = setInterval(() => {
+        const rss = residentMb(this.process.pid);
+        if (rss !== null && rss > this.rssLimitMb) {
+          outOfMemory = true;
+          this.process.kill('SIGKILL');
+        }
+      }, MEMORY_CHECK_MS);
       this.onMessage = (message) => {
         if (!('id' in message) || message.id !== job.id) return;
         if (message.type === 'callback') callbackCalled = true;
@@ -130,7 +166,7 @@ class PooledChild {
       };
       this.onExit = (code, signal) => {
         if (timedOut) return finish({ type: 'timeout', callbackCalled, logs, durationMs: elapsed() });
-        const outOfMemory = /heap out of memory|Reached heap limit/i.test(this.stderrTail);
+        outOfMemory ||= /heap out of memory|Reached heap limit/i.test(this.stderrTail);
         finish({ type: 'crashed', outOfMemory, message: describeCrash(code, signal, this.stderrTail), logs, durationMs: elapsed() });
       };
       this.process.send(job);
@@ -210,7 +246,7 @@ export class RunnerPool {
     const script = findChildScript();
     const start = (withPermission: boolean) => {
       const roots = { ...spec, readRoots: [dirname(script), ...spec.readRoots] };
-      const child = new PooledChild(key, script, buildExecArgv(roots, withPermission));
+      const child = new PooledChild(key, script, buildExecArgv(roots, withPermission), spec.memoryLimitMb * 2 + RSS_ALLOWANCE_MB);
       child.busy = busy;
       child.setHeld(busy);
       this.children.push(child);
