@@ -3,7 +3,7 @@
 // reports failures as duo-verify-failed diagnostics, and code lenses / status / convert /
 // mock inputs work for the client.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { CancellationTokenSource, createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { generateEmulatorConfig, startEmulator, type RunningEmulator } from '../../server/src/duo/emulator';
 import { defaultDuoUsernames } from '../../server/src/duo/verify';
@@ -19,6 +20,7 @@ import { createDefaultUser } from '../../server/src/runner/mockInputs';
 const root = join(__dirname, '..', '..', '..');
 const serverPath = join(root, 'dist', 'server.js');
 const cliPath = join(root, 'dist', 'cli.js');
+const execFileAsync = promisify(execFile);
 
 const ruleText = [
   'function (user, context, callback) {',
@@ -163,6 +165,16 @@ describe('duoRules/* requests over stdio', () => {
     assert.equal(result.verify.preauth.result, 'auth');
     assert.deepEqual((await cleared).diagnostics, []);
     assert.ok(!JSON.stringify(result).includes(app('auth-api').skey), 'the skey leaked');
+  });
+
+  test('duoRules/verify answers the same JSON as `duo-rules run --verify --format json`', async () => {
+    const params = { ...runParams(dir, 'rule.js'), duo: { baseUrl: emulator.url, timeoutMs: 5000 } };
+    const fromServer: any = await session.connection.sendRequest('duoRules/verify', params);
+    // Asynchronously: the emulator answering the CLI lives in this process.
+    const cli = await execFileAsync(process.execPath, [cliPath, 'run', join(dir, 'rule.js'), '--configuration', join(dir, 'configuration.json'), '--verify', '--duo-url', emulator.url, '--format', 'json'], { encoding: 'utf8' });
+    // Timings differ from run to run; everything else must be identical.
+    const withoutTimings = (value: unknown) => JSON.parse(JSON.stringify(value, (key, v) => (key === 'durationMs' || key === 'latencyMs' ? undefined : v)));
+    assert.deepEqual(withoutTimings(fromServer), withoutTimings(JSON.parse(cli.stdout)));
   });
 
   test('duoRules/verify tells Web SDK keys apart', async () => {
