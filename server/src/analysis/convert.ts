@@ -65,9 +65,11 @@ function parseRule(text: string): ParsedRule | { error: string } {
   // The anonymous `function (user, context, callback) {}` form is only an expression.
   const attempts = [{ prefix: '(', suffix: '\n)' }, { prefix: '', suffix: '' }];
   let firstError: unknown;
+  let parsed = false;
   for (const { prefix, suffix } of attempts) {
     try {
       const program = acorn.parse(prefix + neutral + suffix, parseOptions) as unknown as JsNode;
+      parsed = true;
       const body = program.body as JsNode[];
       if (body.length !== 1) continue;
       const only = body[0];
@@ -82,7 +84,7 @@ function parseRule(text: string): ParsedRule | { error: string } {
   if (/\bexports\.onExecutePostLogin\b|\bexports\.onContinuePostLogin\b/.test(text)) {
     return { error: 'this file is already a post-login Action' };
   }
-  if (firstError instanceof SyntaxError) {
+  if (!parsed && firstError instanceof SyntaxError) {
     // acorn reports "(line:col)" of the wrapped text: the wrapper adds no line, only a column on line 1.
     return { error: `fix the syntax error first: ${firstError.message}` };
   }
@@ -158,6 +160,8 @@ const contextSubFieldMap: Record<string, Record<string, string>> = {
 };
 
 const providerOptionKeys = new Set(['ikey', 'skey', 'host', 'username']);
+/** Rule multifactor keys that have a place in api.multifactor.enable(). */
+const convertedKeys = new Set([...providerOptionKeys, 'provider', 'allowRememberBrowser', 'ignoreCookie']);
 
 function propertyName(prop: JsNode): string | undefined {
   if (prop.type !== 'Property' || prop.computed) return undefined;
@@ -458,8 +462,11 @@ class RuleConverter {
   /** `context.multifactor = …` -> `api.multifactor.enable(provider, { … })`. */
   private rewriteMultifactor(statement: JsNode, value: JsNode, shadowed: Set<string>): void {
     const indent = this.indentAt(statement.start);
-    this.walk(value, [statement], shadowed);
-    if (value.type !== 'ObjectExpression' || (value.properties as JsNode[]).some((p) => p.type !== 'Property' || propertyName(p) === undefined)) {
+    const literal = value.type === 'ObjectExpression' && !(value.properties as JsNode[]).some((p) => p.type !== 'Property' || propertyName(p) === undefined);
+    // A literal's values are rewritten key by key below, so keys that are left out (admin) add no secrets.
+    if (!literal) this.walk(value, [statement], shadowed);
+    else for (const p of value.properties as JsNode[]) if (convertedKeys.has(propertyName(p) as string)) this.walk(p.value, [statement], shadowed);
+    if (!literal) {
       // Not a literal object: read its fields at the same point the rule handed it to Auth0.
       const source = this.render(value.start, value.end);
       const simple = value.type === 'Identifier';

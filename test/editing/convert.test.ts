@@ -1,0 +1,224 @@
+// Rule -> post-login Action conversion (issue 3 §5): the seed rule, the example and Auth0-style
+// templates convert to Actions that analyse with the same MFA fields; where nothing is
+// equivalent a TODO stays in the code and in the notes; the runner makes the same decision
+// for the Rule and its Action.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { convertRuleToAction, todoTag } from '../../server/src/analysis/convert';
+import { buildActionJson, orderedActionName } from '../../server/src/analysis/convertDeploy';
+import { analyze } from '../../server/src/analysis/diagnostics';
+import { buildModel, findProperty, type MfaObject } from '../../server/src/analysis/model';
+import { disposeRunnerPool, runFile } from '../../server/src/runner/index';
+
+const root = join(__dirname, '..', '..', '..');
+const seed = /```JS\n([\s\S]*?)```/.exec(readFileSync('/work/shared/seeds/duo-for-developers.md', 'utf8'))?.[1]
+  ?? readFileSync(join(root, 'test', 'editing', 'fixtures', 'seed-rule.js'), 'utf8');
+
+function convert(text: string) {
+  const result = convertRuleToAction(text);
+  assert.ok(result.ok, result.ok ? '' : result.message);
+  return result;
+}
+
+/** key -> value source text of an MFA object. */
+function fields(text: string, object: MfaObject | null): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of object?.properties ?? []) out[p.key] = text.slice(p.value.range.start, p.value.range.end);
+  return out;
+}
+
+describe('the seed rule', () => {
+  const result = convert(seed);
+  const model = buildModel(result.code);
+
+  test('becomes a post-login Action that parses, with one api.multifactor.enable', () => {
+    assert.equal(model.kind, 'action');
+    assert.equal(model.syntaxError, undefined);
+    assert.equal(model.configs.length, 1);
+    assert.equal(model.configs[0].form, 'action-enable');
+    assert.equal(model.configs[0].providerName, 'duo');
+  });
+
+  test('keeps the Duo fields, with ignoreCookie: true as allowRememberBrowser: false', () => {
+    const po = fields(result.code, model.configs[0].duoOptions);
+    assert.deepEqual(Object.keys(po), ['ikey', 'skey', 'host']);
+    assert.equal(po.ikey, "'DIXBMN...LZO8IOS8'");
+    assert.equal(fields(result.code, model.configs[0].options).allowRememberBrowser, 'false');
+  });
+
+  test('keeps the comments and the client check, with context.clientID as event.client.client_id', () => {
+    assert.match(result.code, /\/\/ run only for the specified clients/);
+    assert.match(result.code, /\/\/ admin: \{/);
+    assert.match(result.code, /CLIENTS_WITH_MFA\.indexOf\(event\.client\.client_id\) !== -1/);
+    assert.doesNotMatch(result.code, /\bcallback\b|\bcontext\./);
+  });
+
+  test('analyses with the same problems as the rule, minus the Rules-only ones', () => {
+    const codes = (t: string) => analyze(t).map((f) => f.code).filter((c) => c !== 'rules-eol' && c !== 'deprecated-field').sort();
+    assert.deepEqual(codes(result.code), codes(seed));
+  });
+});
+
+describe('the example rule', () => {
+  const text = readFileSync(join(root, 'examples', 'duo-rule.js'), 'utf8');
+  const result = convert(text);
+
+  test('gives a clean Action reading event.secrets, and names the secrets it needs', () => {
+    assert.deepEqual(analyze(result.code), []);
+    assert.deepEqual(result.secrets, ['DUO_IKEY', 'DUO_SKEY', 'DUO_HOST']);
+    assert.deepEqual(result.notes, []);
+    assert.equal(result.functionName, 'requireDuo');
+    const model = buildModel(result.code);
+    const po = fields(result.code, model.configs[0].duoOptions);
+    assert.deepEqual(po, { ikey: 'event.secrets.DUO_IKEY', skey: 'event.secrets.DUO_SKEY', host: 'event.secrets.DUO_HOST', username: 'event.user.email' });
+    assert.match(result.code, /if \(event\.transaction\.protocol === 'oauth2-refresh-token'\) \{\n    return;\n  \}/);
+  });
+});
+
+describe('Auth0-style templates', () => {
+  const template = [
+    'function guardianOrDuo(user, context, callback) {',
+    "  const ROLES_CLAIM = 'https://example.com/roles';",
+    '  if (!user.email_verified) {',
+    "    return callback(new UnauthorizedError('Please verify your email before logging in.'));",
+    '  }',
+    '  context.idToken[ROLES_CLAIM] = context.authorization.roles;',
+    '  context.accessToken.scope_hint = "mfa";',
+    '  user.app_metadata = user.app_metadata || {};',
+    '  global.lastLogin = Date.now();',
+    "  const moment = require('moment@2.29.4');",
+    '  if (user.user_metadata && user.user_metadata.use_mfa) {',
+    '    context.multifactor = {',
+    "      provider: 'duo',",
+    '      ikey: @@DUO_IKEY@@,',
+    '      skey: configuration.DUO_SKEY,',
+    "      host: '##DUO_HOST##',",
+    '      ignoreCookie: configuration.REMEMBER !== "yes",',
+    '      admin: { ikey: configuration.DUO_ADMIN_IKEY, skey: configuration.DUO_ADMIN_SKEY },',
+    '    };',
+    '  }',
+    '  auth0.users.updateAppMetadata(user.user_id, user.app_metadata)',
+    '    .then(function () { callback(null, user, context); })',
+    '    .catch(function (err) { callback(err); });',
+    '}',
+  ].join('\n');
+  const result = convert(template);
+
+  test('denials, claims and tokens follow the migration guide', () => {
+    assert.match(result.code, /return api\.access\.deny\('Please verify your email before logging in\.'\);/);
+    assert.match(result.code, /api\.idToken\.setCustomClaim\(ROLES_CLAIM, event\.authorization\.roles\);/);
+    assert.match(result.code, /api\.accessToken\.setCustomClaim\('scope_hint', "mfa"\);/);
+    assert.match(result.code, /ikey: @@DUO_IKEY@@,/);
+    assert.match(result.code, /host: '##DUO_HOST##',/);
+    assert.match(result.code, /skey: event\.secrets\.DUO_SKEY,/);
+    assert.match(result.code, /if \(event\.user\.user_metadata && event\.user\.user_metadata\.use_mfa\)/);
+  });
+
+  test('what has no equivalent stays as a TODO in the code and in the notes', () => {
+    const messages = result.notes.map((n) => n.message).join('\n');
+    for (const expected of [/admin \(Duo Admin API credentials\)/, /ignoreCookie has no Actions equivalent/, /api\.user\.setAppMetadata/, /global cache/, /moment@2\.29\.4/, /auth0 management object/, /nested function/]) {
+      assert.match(messages, expected);
+    }
+    assert.equal(result.code.split(todoTag).length - 1 >= result.notes.length - 1, true);
+    assert.match(result.code, /allowRememberBrowser: !\(event\.secrets\.REMEMBER !== "yes"\),/);
+    assert.match(result.code, /require\('moment'\)/);
+    // Notes point at the Rule's lines.
+    const adminLine = template.split('\n').findIndex((l) => l.includes('admin:')) + 1;
+    assert.ok(result.notes.some((n) => n.line === adminLine && /admin/.test(n.message)));
+  });
+
+  test('the Action still parses; secrets are what it reads (the dropped admin keys are not asked for)', () => {
+    const model = buildModel(result.code);
+    assert.equal(model.kind, 'action');
+    assert.equal(model.syntaxError, undefined);
+    assert.ok(findProperty(model.configs[0].options, 'providerOptions'));
+    assert.match(result.code, /providerOptions: \{\n\s+ikey: @@DUO_IKEY@@,\n\s+skey: event\.secrets\.DUO_SKEY,\n\s+host: '##DUO_HOST##',\n\s+\},/);
+    assert.deepEqual(result.secrets, ['DUO_SKEY', 'REMEMBER']);
+  });
+
+  test('other parameter names and a dynamic multifactor object', () => {
+    const r = convert("function (u, ctx, cb) {\n  var mfa = { provider: 'duo', ikey: configuration.I, skey: configuration.S, host: configuration.H };\n  ctx.multifactor = mfa;\n  cb(null, u, ctx);\n}\n");
+    assert.match(r.code, /api\.multifactor\.enable\(mfa\.provider, \{/);
+    assert.match(r.code, /providerOptions: \{ ikey: mfa\.ikey, skey: mfa\.skey, host: mfa\.host, username: mfa\.username \}/);
+    assert.ok(r.notes.some((n) => /built dynamically/.test(n.message)));
+    assert.equal(buildModel(r.code).syntaxError, undefined);
+  });
+});
+
+describe('inputs that are not convertible', () => {
+  test('an Action, another script and broken text get a clear message', () => {
+    const action = convertRuleToAction(readFileSync(join(root, 'examples', 'duo-action.js'), 'utf8'));
+    assert.deepEqual(action, { ok: false, message: 'this file is already a post-login Action' });
+    const other = convertRuleToAction('const a = 1;\nconst b = 2;\n');
+    assert.equal(other.ok, false);
+    assert.match(other.ok ? '' : other.message, /not an Auth0 Rule/);
+    const broken = convertRuleToAction('function (user, context, callback) {\n  context.multifactor = {\n');
+    assert.match(broken.ok ? '' : broken.message, /syntax error/);
+  });
+});
+
+describe('deploy-cli Action JSON', () => {
+  test('secrets are keyword tokens; the shape follows an existing Action', () => {
+    const json = buildActionJson('02-duo', './actions/02-duo/code.js', ['DUO_IKEY', 'DUO_SKEY'], { deployed: true, name: 'x', runtime: 'node18', code: 'y', supported_triggers: [{ id: 'post-login', version: 'v2' }], status: 'built' });
+    assert.deepEqual(Object.keys(json), ['deployed', 'name', 'runtime', 'code', 'supported_triggers', 'dependencies', 'secrets']);
+    assert.equal(json.runtime, 'node18');
+    assert.deepEqual(json.supported_triggers, [{ id: 'post-login', version: 'v2' }]);
+    assert.deepEqual(json.secrets, [{ name: 'DUO_IKEY', value: '##DUO_IKEY##' }, { name: 'DUO_SKEY', value: '##DUO_SKEY##' }]);
+    assert.equal(json.deployed, false);
+    assert.equal(orderedActionName('duo', 3, 2), '03-duo');
+    assert.equal(orderedActionName('duo', undefined), 'duo');
+  });
+});
+
+describe('the runner makes the same MFA decision for the Rule and its Action', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'duo-convert-run-'));
+  after(() => { disposeRunnerPool(); rmSync(dir, { recursive: true, force: true }); });
+  const configuration = { DUO_IKEY: 'DIABCDEFGHIJ01234567', DUO_SKEY: 'abcdefghij0123456789ABCDEFGHIJ0123456789', DUO_HOST: 'api-1234abcd.duosecurity.com' };
+
+  async function both(name: string, ruleText: string, inputs: { context?: unknown; event?: unknown } = {}) {
+    const rulePath = join(dir, `${name}.rule.js`);
+    const actionPath = join(dir, `${name}.action.js`);
+    writeFileSync(rulePath, ruleText);
+    writeFileSync(actionPath, convert(ruleText).code);
+    const rule = await runFile({ file: rulePath, configuration, context: inputs.context });
+    const action = await runFile({ file: actionPath, configuration, event: inputs.event });
+    return { rule: rule.result, action: action.result };
+  }
+
+  test('the example rule: Duo with the same keys, host, username and remember setting', async () => {
+    const { rule, action } = await both('example', readFileSync(join(root, 'examples', 'duo-rule.js'), 'utf8'));
+    assert.equal(rule.outcome, 'completed');
+    assert.equal(action.outcome, 'completed');
+    assert.ok(rule.multifactor);
+    assert.deepEqual(action.multifactor, rule.multifactor);
+  });
+
+  test('a refresh-token exchange: no MFA in either', async () => {
+    const { rule, action } = await both('refresh', readFileSync(join(root, 'examples', 'duo-rule.js'), 'utf8'),
+      { context: { protocol: 'oauth2-refresh-token' }, event: { transaction: { protocol: 'oauth2-refresh-token' } } });
+    assert.equal(rule.multifactor, null);
+    assert.equal(action.multifactor, null);
+  });
+
+  test('a denial stays a denial with the same message', async () => {
+    const text = "function (user, context, callback) {\n  if (!user.app_metadata || !user.app_metadata.allowed) {\n    return callback(new UnauthorizedError('not allowed'));\n  }\n  callback(null, user, context);\n}\n";
+    const { rule, action } = await both('deny', text);
+    assert.equal(rule.outcome, 'denied');
+    assert.equal(action.outcome, 'denied');
+    assert.equal(action.error?.message, rule.error?.message);
+  });
+
+  test('the seed rule with ignoreCookie and a matching client ID', async () => {
+    const text = seed.replace('{REPLACE_WITH_YOUR_CLIENT_ID}', 'CLIENT_PLACEHOLDER')
+      .replace("'DIXBMN...LZO8IOS8'", 'configuration.DUO_IKEY').replace("'nZLxq8GK7....saKCOLPnh'", 'configuration.DUO_SKEY').replace("'api-3....049.duosecurity.com'", 'configuration.DUO_HOST');
+    const probe = await runFile({ file: join(dir, 'probe.js'), text: 'function (u, c, cb) { cb(null, u, c); }' });
+    const clientId = (probe.result.context as { clientID: string }).clientID;
+    const { rule, action } = await both('seed', text.replace('CLIENT_PLACEHOLDER', clientId));
+    assert.ok(rule.multifactor, 'the rule asks for Duo');
+    assert.equal(rule.multifactor.allowRememberBrowser, false);
+    assert.deepEqual(action.multifactor, rule.multifactor);
+  });
+});
