@@ -1,0 +1,232 @@
+// The real-editor suite, trusted workspace (issue 6 §1). Loaded by the workbench as
+// extensionTestsPath, in the extension host, with a fresh copy of test/e2e/fixtures/workspace.
+'use strict';
+const vscode = require('vscode');
+const assert = require('node:assert/strict');
+const path = require('node:path');
+const keys = require('./duoKeys');
+const { startEmulator } = require('./emulator');
+const {
+  createHarness, fileUri, writeFile, readFile, openFile, codeOf, duoDiagnostics, describe, waitForDiagnostics,
+  hasCodes, completionLabels, positionAfter, hoverText, duoExtension,
+} = require('./lib');
+
+const readmeUrl = 'https://github.com/duo-rules/duo-rules#';
+
+exports.run = async function run() {
+  const { test, finish } = createHarness('trusted');
+  const seed = fileUri('rules/duo-seed.js');
+
+  await test('the extension is installed but not active before a JavaScript file opens', async () => {
+    const ext = duoExtension();
+    const openJs = vscode.workspace.textDocuments.filter((d) => d.languageId === 'javascript').map((d) => d.uri.path);
+    assert.deepEqual(openJs, [], 'the workbench restored JavaScript editors, so this launch cannot tell');
+    assert.equal(ext.isActive, false, 'active before any JavaScript file was opened (activation is not cheap)');
+  });
+
+  await test('opening a rule activates it and the seed snippet gets its diagnostics', async () => {
+    await openFile(seed);
+    const diagnostics = await waitForDiagnostics(seed, hasCodes('placeholder-client-id', 'placeholder-value', 'deprecated-field'),
+      'placeholder-client-id, placeholder-value and deprecated-field', 30_000);
+    assert.equal(duoExtension().isActive, true);
+    for (const d of diagnostics) {
+      assert.equal(d.source, 'duo-rules');
+      assert.equal(typeof d.code, 'object', `${codeOf(d)} has no codeDescription link`);
+      assert.equal(d.code.target.toString(), readmeUrl + codeOf(d));
+    }
+    const lines = (code) => diagnostics.filter((d) => codeOf(d) === code).map((d) => d.range.start.line + 1).sort((a, b) => a - b);
+    assert.deepEqual(lines('placeholder-client-id'), [3], 'on the REPLACE_WITH_ string');
+    assert.deepEqual(lines('placeholder-value'), [11, 12, 13], 'one per sample ikey/skey/host');
+    assert.deepEqual(lines('deprecated-field'), [16], 'on ignoreCookie');
+    assert.equal(diagnostics.find((d) => codeOf(d) === 'placeholder-client-id').severity, vscode.DiagnosticSeverity.Error);
+  });
+
+  await test('missing ikey/skey/host are reported on context.multifactor', async () => {
+    const uri = fileUri('rules/missing-keys.js');
+    await openFile(uri);
+    const diagnostics = await waitForDiagnostics(uri, (ds) => ds.filter((d) => codeOf(d) === 'missing-field').length >= 2,
+      'two missing-field diagnostics');
+    const missing = diagnostics.filter((d) => codeOf(d) === 'missing-field');
+    assert.equal(missing.length, 2, describe(diagnostics));
+    assert.deepEqual(missing.map((d) => d.range.start.line + 1), [2, 2]);
+    const text = missing.map((d) => d.message).join(' ');
+    assert.match(text, /\bskey\b/);
+    assert.match(text, /\bhost\b/);
+    assert.doesNotMatch(text, /\bikey\b.*missing|missing.*\bikey\b/i);
+  });
+
+  await test('a clean rule gets only rules-eol, and a non-rule file with context.multifactor gets nothing', async () => {
+    const server = fileUri('server.js');
+    const clean = fileUri('rules/require-duo.js');
+    await openFile(server);
+    // The server handles documents in order: once the rule opened after server.js is analysed,
+    // server.js has been analysed too.
+    await openFile(clean);
+    const diagnostics = await waitForDiagnostics(clean, hasCodes('rules-eol'), 'rules-eol');
+    assert.deepEqual(diagnostics.map(codeOf), ['rules-eol'], describe(diagnostics));
+    assert.equal(diagnostics[0].severity, vscode.DiagnosticSeverity.Information);
+    assert.deepEqual(duoDiagnostics(server).map(codeOf), [], 'server.js is not a rule');
+  });
+
+  await test('completion inside context.multifactor = { on text that does not parse', async () => {
+    const uri = await writeFile('rules/typing.js', [
+      'function (user, context, callback) {',
+      '  context.multifactor = {',
+      "    provider: 'duo',",
+      '    ',
+      '',
+    ].join('\n'));
+    const { document } = await openFile(uri);
+    const position = positionAfter(document, "provider: 'duo',\n    ");
+    const labels = completionLabels(await vscode.commands.executeCommand('vscode.executeCompletionItemProvider', uri, position));
+    for (const key of ['ikey', 'skey', 'host', 'username', 'allowRememberBrowser', 'admin']) {
+      assert.ok(labels.includes(key), `${key} not offered; got ${JSON.stringify(labels.slice(0, 30))}`);
+    }
+    assert.ok(!labels.includes('provider'), 'provider is already present');
+  });
+
+  await test('completion inside providerOptions of an Action on text that does not parse', async () => {
+    const uri = await writeFile('actions/typing-action/code.js', [
+      'exports.onExecutePostLogin = async (event, api) => {',
+      "  api.multifactor.enable('duo', {",
+      '    providerOptions: {',
+      '      ikey: event.secrets.DUO_IKEY,',
+      '      ',
+      '',
+    ].join('\n'));
+    const { document } = await openFile(uri);
+    const position = positionAfter(document, 'ikey: event.secrets.DUO_IKEY,\n      ');
+    const labels = completionLabels(await vscode.commands.executeCommand('vscode.executeCompletionItemProvider', uri, position));
+    for (const key of ['skey', 'host', 'username']) {
+      assert.ok(labels.includes(key), `${key} not offered; got ${JSON.stringify(labels.slice(0, 30))}`);
+    }
+    assert.ok(!labels.includes('ikey'), 'ikey is already present');
+  });
+
+  await test('hover on ikey explains Client ID, formerly integration key', async () => {
+    const uri = fileUri('rules/require-duo.js');
+    const { document } = await openFile(uri);
+    const position = positionAfter(document, '    ik'); // inside the `ikey` key
+    const text = hoverText(await vscode.commands.executeCommand('vscode.executeHoverProvider', uri, position));
+    assert.match(text, /Client ID/, `hover: ${text.slice(0, 200)}`);
+    assert.match(text, /integration key/i);
+  });
+
+  await test('the deprecated-field quick fix, applied with workspace.applyEdit, removes its diagnostic', async () => {
+    const uri = fileUri('rules/remember-browser.js');
+    const { document } = await openFile(uri);
+    const before = await waitForDiagnostics(uri, hasCodes('deprecated-field'), 'deprecated-field');
+    const deprecated = before.find((d) => codeOf(d) === 'deprecated-field');
+    const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', uri, deprecated.range,
+      vscode.CodeActionKind.QuickFix.value, 10);
+    const fix = (actions || []).find((a) => a.edit && (a.diagnostics || []).some((d) => codeOf(d) === 'deprecated-field'));
+    assert.ok(fix, `no quick fix with an edit for deprecated-field; got ${JSON.stringify((actions || []).map((a) => a.title))}`);
+    const changed = waitForDiagnostics(uri, (ds) => !hasCodes('deprecated-field')(ds) && hasCodes('rules-eol')(ds), 'deprecated-field to go');
+    assert.equal(await vscode.workspace.applyEdit(fix.edit), true);
+    const after = await changed;
+    assert.match(document.getText(), /allowRememberBrowser:\s*false/);
+    assert.doesNotMatch(document.getText(), /ignoreCookie/);
+    const errors = after.filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
+    assert.deepEqual(errors.map(codeOf), [], 'the fix added an error');
+  });
+
+  await test('the duo-rule snippet inserts a rule whose only diagnostics are placeholder-client-id and rules-eol', async () => {
+    const snippets = JSON.parse(await readFile(vscode.Uri.file(path.join(duoExtension().extensionPath, 'snippets', 'duo.code-snippets'))));
+    const snippet = Object.values(snippets).find((s) => s.prefix === 'duo-rule' || (Array.isArray(s.prefix) && s.prefix.includes('duo-rule')));
+    assert.ok(snippet, 'no snippet with prefix duo-rule in snippets/duo.code-snippets');
+    const uri = await writeFile('rules/from-snippet.js', '');
+    const { editor } = await openFile(uri);
+    const body = Array.isArray(snippet.body) ? snippet.body.join('\n') : snippet.body;
+    const settled = waitForDiagnostics(uri, hasCodes('rules-eol'), 'rules-eol after inserting the snippet');
+    assert.equal(await editor.insertSnippet(new vscode.SnippetString(body)), true);
+    const diagnostics = await settled;
+    assert.deepEqual(diagnostics.map(codeOf).sort(), ['placeholder-client-id', 'rules-eol'], describe(diagnostics));
+  });
+
+  await test('Insert Duo Rule gives only placeholder-client-id and rules-eol', async () => {
+    const uri = await writeFile('rules/from-command.js', '');
+    await openFile(uri);
+    await vscode.commands.executeCommand('duoRules.insertDuoRule');
+    const document = vscode.window.activeTextEditor && vscode.window.activeTextEditor.document;
+    assert.ok(document, 'no active editor after the command');
+    assert.match(document.getText(), /context\.multifactor/, 'the command inserted no rule');
+    const diagnostics = await waitForDiagnostics(document.uri, hasCodes('rules-eol'), 'rules-eol after Insert Duo Rule');
+    assert.deepEqual(diagnostics.map(codeOf).sort(), ['placeholder-client-id', 'rules-eol'], describe(diagnostics));
+  });
+
+  // Runs need the Duo keys: the user's own configuration file, named by duoRules.configurationFile.
+  await writeFile('duo-configuration.local.json', JSON.stringify(keys, null, 2));
+  await vscode.workspace.getConfiguration('duoRules').update('configurationFile', 'duo-configuration.local.json', vscode.ConfigurationTarget.Workspace);
+  const expectedMfa = { provider: 'duo', ikey: keys.DUO_IKEY, skey: '[redacted]', host: keys.DUO_HOST, allowRememberBrowser: false };
+  const run = (uri) => vscode.commands.executeCommand('duoRules.runRule', uri, { showResult: false });
+  let ruleResult;
+
+  await test('Run Rule returns the documented JSON with the skey redacted', async () => {
+    const result = await run(fileUri('rules/require-duo.js'));
+    assert.ok(result && typeof result === 'object', `no result: ${JSON.stringify(result)}`);
+    if (result.outcome === undefined && result.error) throw new Error(`refused: ${result.error.name}: ${result.error.message}`);
+    assert.equal(result.kind, 'rule');
+    assert.equal(result.outcome, 'completed', JSON.stringify(result.error));
+    assert.equal(result.error, null);
+    assert.deepEqual(result.multifactor, expectedMfa);
+    assert.ok(result.user && typeof result.user === 'object', 'user');
+    assert.ok(result.context && typeof result.context === 'object', 'context');
+    assert.ok(Array.isArray(result.logs) && Array.isArray(result.warnings), 'logs and warnings');
+    assert.equal(typeof result.durationMs, 'number');
+    assert.ok(!JSON.stringify(result).includes(keys.DUO_SKEY), 'the skey leaked into the result');
+    ruleResult = result;
+  });
+
+  await test('Run Rule runs a post-login Action to the same MFA', async () => {
+    const result = await run(fileUri('actions/require-duo-action/code.js'));
+    assert.equal(result.kind, 'action', JSON.stringify(result).slice(0, 300));
+    assert.equal(result.outcome, 'completed', JSON.stringify(result.error));
+    assert.deepEqual(result.multifactor, expectedMfa);
+    assert.ok(result.changes && typeof result.changes === 'object', 'changes');
+    assert.ok(!JSON.stringify(result).includes(keys.DUO_SKEY), 'the skey leaked into the result');
+  });
+
+  await test('Verify Duo Configuration against the emulator says which application the keys belong to', async () => {
+    const emulator = await startEmulator(duoExtension().extensionPath, keys, 'web-sdk');
+    try {
+      await vscode.workspace.getConfiguration('duoRules').update('duo.baseUrl', emulator.url, vscode.ConfigurationTarget.Workspace);
+      const result = await vscode.commands.executeCommand('duoRules.verifyDuo', fileUri('rules/require-duo.js'), { showResult: false });
+      assert.ok(result && result.verify, `no verify object: ${JSON.stringify(result).slice(0, 300)}`);
+      const { verify } = result;
+      assert.equal(result.outcome, 'completed');
+      assert.equal(verify.application, 'web-sdk', JSON.stringify(verify));
+      assert.equal(verify.universal.ok, true, verify.universal.message);
+      assert.equal(verify.check.ok, false, 'Web SDK keys must not pass the Auth API check');
+      assert.equal(typeof verify.check.message, 'string');
+      assert.ok(Array.isArray(verify.warnings));
+      assert.ok(!JSON.stringify(result).includes(keys.DUO_SKEY), 'the skey leaked into the result');
+    } finally {
+      emulator.stop();
+    }
+  }, 45_000);
+
+  await test('Convert Rule to Action writes a deploy-cli Action that runs to the same MFA decision', async () => {
+    const actionsDir = fileUri('actions');
+    const before = new Set((await vscode.workspace.fs.readDirectory(actionsDir)).map(([name]) => name));
+    await vscode.commands.executeCommand('duoRules.convertToAction', fileUri('rules/require-duo.js'));
+    const created = (await vscode.workspace.fs.readDirectory(actionsDir))
+      .filter(([name, type]) => type === vscode.FileType.Directory && !before.has(name)).map(([name]) => name);
+    assert.deepEqual(created, ['require-duo'], 'expected actions/require-duo/ to be written');
+    const code = await readFile(fileUri('actions/require-duo/code.js'));
+    assert.match(code, /exports\.onExecutePostLogin/);
+    assert.match(code, /api\.multifactor\.enable\(/);
+    assert.match(code, /event\.secrets\.DUO_SKEY/);
+    assert.doesNotMatch(code, /\bconfiguration\.DUO_/);
+    const manifest = JSON.parse(await readFile(fileUri('actions/require-duo.json')));
+    assert.equal(manifest.code, './actions/require-duo/code.js');
+    assert.deepEqual(manifest.supported_triggers, [{ id: 'post-login', version: 'v3' }]);
+    assert.deepEqual(manifest.secrets.map((s) => s.name).sort(), ['DUO_HOST', 'DUO_IKEY', 'DUO_SKEY']);
+    assert.ok(manifest.secrets.every((s) => s.value === `##${s.name}##`), 'secrets must be keyword tokens, never values');
+    const action = await run(fileUri('actions/require-duo/code.js'));
+    assert.equal(action.kind, 'action', JSON.stringify(action).slice(0, 300));
+    assert.equal(action.outcome, ruleResult ? ruleResult.outcome : 'completed');
+    assert.deepEqual(action.multifactor, ruleResult ? ruleResult.multifactor : expectedMfa);
+  });
+
+  finish();
+};

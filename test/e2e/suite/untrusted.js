@@ -1,0 +1,47 @@
+// The real-editor suite in an untrusted workspace (Workspace Trust on, folder not trusted):
+// analysis and editing keep working, running the workspace's code is refused.
+'use strict';
+const vscode = require('vscode');
+const assert = require('node:assert/strict');
+const { createHarness, fileUri, openFile, waitForDiagnostics, hasCodes, completionLabels, positionAfter } = require('./lib');
+
+exports.run = async function run() {
+  const { test, finish } = createHarness('untrusted');
+  const seed = fileUri('rules/duo-seed.js');
+
+  await test('the workspace is untrusted in this launch', async () => {
+    assert.equal(vscode.workspace.isTrusted, false);
+  });
+
+  await test('diagnostics still appear', async () => {
+    await openFile(seed);
+    await waitForDiagnostics(seed, hasCodes('placeholder-client-id', 'placeholder-value', 'deprecated-field'),
+      'the seed diagnostics', 30_000);
+  });
+
+  await test('completion still works', async () => {
+    const { document } = await openFile('rules/missing-keys.js');
+    const position = positionAfter(document, 'ikey: configuration.DUO_IKEY,');
+    const labels = completionLabels(await vscode.commands.executeCommand('vscode.executeCompletionItemProvider',
+      document.uri, position.translate(1, 0).with({ character: 4 })));
+    assert.ok(labels.includes('skey') && labels.includes('host'), JSON.stringify(labels.slice(0, 30)));
+  });
+
+  for (const command of ['duoRules.runRule', 'duoRules.verifyDuo']) {
+    await test(`${command} is refused with a Workspace Trust explanation`, async () => {
+      let result;
+      try {
+        result = await vscode.commands.executeCommand(command, fileUri('rules/require-duo.js'), { showResult: false });
+      } catch (err) {
+        assert.match(String(err && err.message), /trust/i, 'refused, but without saying why');
+        return;
+      }
+      assert.ok(result && result.error, `not refused: ${JSON.stringify(result).slice(0, 300)}`);
+      assert.equal(result.outcome, undefined, 'the rule ran');
+      assert.equal(result.error.name, 'WorkspaceTrustRequired');
+      assert.match(result.error.message, /trust/i);
+    });
+  }
+
+  finish();
+};
