@@ -106,6 +106,16 @@ export async function emulatorCommand(argv: string[], io: CliIO): Promise<number
     return 2;
   }
 
+  // Listen for the signals before printing the URL: a script may stop us as soon as it reads it.
+  const stopped = new Promise<void>((done) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      done();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
   const configuration = values.generate ? runnerConfiguration(config, kind) : undefined;
   if (format === 'json') {
     io.stdout(JSON.stringify({ url: emulator.url, host: config.host, configuration, emulator: values.generate ? config : undefined }) + '\n');
@@ -119,15 +129,7 @@ export async function emulatorCommand(argv: string[], io: CliIO): Promise<number
     io.stdout(`\nVerify against it: duo-rules run <rule.js> --configuration <file> --verify --duo-url ${emulator.url}\nPress Ctrl+C to stop.\n`);
   }
 
-  await new Promise<void>((done) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      done();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await stopped;
   await emulator.close();
   if (format === 'text') io.stdout('Duo emulator stopped.\n');
   return 0;

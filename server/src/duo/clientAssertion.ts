@@ -4,7 +4,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export const HEALTH_CHECK_PATH = '/oauth/v1/health_check';
 /** Lifetime Duo's clients give the assertion (seconds). */
-export const ASSERTION_LIFETIME_SECONDS = 300;
+const ASSERTION_LIFETIME_SECONDS = 300;
 
 function base64url(data: string | Buffer): string {
   return Buffer.from(data).toString('base64url');

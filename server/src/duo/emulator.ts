@@ -68,7 +68,7 @@ function randomString(alphabet: string, length: number): string {
 }
 
 /** Fresh keys in Duo's formats: ikey `DI` + 18 upper-case letters/digits, skey 40 letters/digits. */
-export function generateApplication(kind: ApplicationKind): EmulatorApplication {
+function generateApplication(kind: ApplicationKind): EmulatorApplication {
   return { kind, ikey: `DI${randomString(KEY_ALPHABET, 18)}`, skey: randomString(SECRET_ALPHABET, 40), name: `Emulated ${kind}` };
 }
 

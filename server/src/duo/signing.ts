@@ -9,7 +9,7 @@ const UNRESERVED = /[A-Za-z0-9\-._~]/;
 const utf8 = new TextEncoder();
 
 /** Percent-encodes everything but `A-Za-z0-9-._~`, UTF-8, upper-case hex (RFC 3986, as Duo's clients do). */
-export function encodeDuoComponent(text: string): string {
+function encodeDuoComponent(text: string): string {
   let out = '';
   for (const char of text) {
     if (UNRESERVED.test(char)) {
@@ -52,12 +52,12 @@ export function formatRfc2822Date(date: Date): string {
     + `${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())} -0000`;
 }
 
-export function sha512Hex(text: string | Uint8Array): string {
+function sha512Hex(text: string | Uint8Array): string {
   return createHash('sha512').update(text).digest('hex');
 }
 
 /** Hash of the `x-duo-*` headers for v5: lower-cased names sorted, then name and value joined with NUL. */
-export function hashDuoHeaders(headers: Record<string, string> = {}): string {
+function hashDuoHeaders(headers: Record<string, string> = {}): string {
   const parts: string[] = [];
   const entries = Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v] as const).sort((a, b) => compareBytes(a[0], b[0]));
   for (const [name, value] of entries) parts.push(name, value);
@@ -84,7 +84,7 @@ export function canonicalizeRequest(request: CanonicalRequest, version: Signatur
 }
 
 /** Hex HMAC-SHA512 of the canonical request (the same hash for v2 and v5, as Duo's clients use today). */
-export function computeSignature(skey: string, request: CanonicalRequest, version: SignatureVersion): string {
+function computeSignature(skey: string, request: CanonicalRequest, version: SignatureVersion): string {
   return createHmac('sha512', skey).update(canonicalizeRequest(request, version)).digest('hex');
 }
 

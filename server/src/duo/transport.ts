@@ -6,7 +6,7 @@ import { DUO_CA_CERTIFICATES } from './duoCaCerts';
 import type { PreparedRequest } from './signing';
 import type { StepReason } from './types';
 
-export const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_TIMEOUT_MS = 10_000;
 /** Duo's clients wait 1, 2, 4 … 32 s (plus up to 1 s of jitter) between 429 retries. */
 const MAX_BACKOFF_FACTOR = 32;
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -67,7 +67,7 @@ interface Target {
 }
 
 /** Where requests for `host` go, or why they must not go anywhere. */
-export function resolveTarget(host: string, options: Pick<TransportOptions, 'baseUrl' | 'pinCertificates'>): Target | { error: string } {
+function resolveTarget(host: string, options: Pick<TransportOptions, 'baseUrl' | 'pinCertificates'>): Target | { error: string } {
   const invalid = describeInvalidHost(host);
   if (invalid) return { error: invalid };
   let url: URL;
