@@ -38,6 +38,8 @@ const ruleText = [
 
 interface Session {
   connection: MessageConnection;
+  /** What the server gets for `workspace/configuration` of the `duoRules` section. */
+  settings: Record<string, unknown>;
   notifications: Array<{ method: string; params: any }>;
   waitForNotification(method: string, predicate?: (params: any) => boolean): Promise<any>;
   open(uri: string, text: string): void;
@@ -59,13 +61,15 @@ async function startSession(): Promise<Session> {
       }
     }
   });
-  connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => ({})));
+  let session: Session;
+  connection.onRequest('workspace/configuration', (params: { items: Array<{ section?: string }> }) => params.items.map((item) => (item.section === 'duoRules' ? session.settings : {})));
   connection.onRequest('client/registerCapability', () => null);
   connection.listen();
   await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: true } }, workspaceFolders: null });
   await connection.sendNotification('initialized', {});
-  return {
+  session = {
     connection,
+    settings: {},
     notifications,
     waitForNotification(method, predicate = () => true) {
       const seen = notifications.find((n) => n.method === method && predicate(n.params));
@@ -83,6 +87,7 @@ async function startSession(): Promise<Session> {
       connection.dispose();
     },
   };
+  return session;
 }
 
 function writeTree(dir: string, files: Record<string, string>): void {
@@ -244,6 +249,20 @@ describe('duoRules/* requests over stdio', () => {
     session.open(other, 'const express = require("express");\napp.get("/", () => {});\n');
     assert.deepEqual(await otherStatus, { uri: other, kind: 'other' });
     assert.deepEqual(await session.connection.sendRequest('textDocument/codeLens', { textDocument: { uri: other } }), []);
+  });
+
+  test('duoRules.enable: false hides the code lenses', async () => {
+    const uri = pathToFileURL(join(dir, 'disabled.js')).href;
+    session.open(uri, ruleText);
+    assert.equal((await session.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } }) as unknown[]).length, 2);
+    session.settings = { enable: false };
+    await session.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    try {
+      assert.deepEqual(await session.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } }), []);
+    } finally {
+      session.settings = {};
+      await session.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    }
   });
 
   test('duoRules/convert plans deploy-cli files with keyword tokens for secrets, or none outside such a repository', async () => {

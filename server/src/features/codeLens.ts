@@ -4,8 +4,10 @@ import type { OffsetRange } from '../analysis/model';
 import type { ServerContext } from './context';
 
 export function register(ctx: ServerContext): void {
-  ctx.connection.onCodeLens((params): CodeLens[] => {
+  ctx.connection.onCodeLens(async (params): Promise<CodeLens[]> => {
     const uri = params.textDocument.uri;
+    // `duoRules.enable: false` turns the extension's in-editor features off for the file.
+    if (!(await ctx.getSettings(uri)).enable) return [];
     const document = ctx.documents.get(uri);
     const model = ctx.ensureModel(uri);
     if (!document || !model) return [];
