@@ -85,7 +85,7 @@ test('run --verify against the emulator: verified, exit 0, JSON verify object, n
   assert.deepEqual([report.verify.preauth.result, report.verify.preauth.username], ['auth', 'jamie.rivera@example.com']);
   const text = await run(['run', rule, '--configuration', configuration, '--verify', '--duo-url', started.url]);
   assert.equal(text.code, 0);
-  assert.match(text.stdout, /Duo verification \(http:\/\/127\.0\.0\.1:\d+\):\n {2}keys: Auth API application\n/);
+  assert.match(text.stdout, /Duo verification \(http:\/\/127\.0\.0\.1:\d+, signed for api-[0-9a-f]{8}\.duosecurity\.com\):\n {2}keys: Auth API application\n/);
   assert.match(text.stdout, /Duo configuration verified\./);
   for (const out of [json, text]) assertNoSecret(out.stdout + out.stderr, allSkeys());
 });

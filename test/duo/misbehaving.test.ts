@@ -156,7 +156,7 @@ test('429 for ever: retries stop within the timeout', async () => {
   try {
     const started = Date.now();
     const result = await verifyMultifactor(mfa, {}, { baseUrl: server.url, timeoutMs: 700, retryBaseDelayMs: 100 });
-    assert.ok(Date.now() - started < 1500, `took ${Date.now() - started} ms`);
+    assert.ok(Date.now() - started < 2500, `took ${Date.now() - started} ms`);
     assert.equal(result.check.reason, 'duo');
     assert.equal(result.check.code, 42901);
     assert.match(result.check.message, /rate-limited/);

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { disposeRunnerPool, loadRunInputs, runFile, RunInputError, type RunOutcome, type RunResult } from '../runner/index';
 import type { CliIO } from './io';
 import { UsageError } from './io';
-import { formatVerifyText, isVerified, parseVerifyArgs, verifyRunOutcome, VERIFY_FLAGS, VERIFY_USAGE, type VerifyArgs } from './runVerify';
+import { formatVerifyText, isVerified, parseVerifyArgs, verifyTarget, verifyRunOutcome, VERIFY_FLAGS, VERIFY_USAGE, type VerifyArgs } from './runVerify';
 import type { VerifyResult } from '../duo/types';
 
 export const RUN_FLAGS = {
@@ -163,7 +163,7 @@ export function printRunReport(report: RunReport, args: RunCommandArgs, io: CliI
   if (args.format === 'json') io.stdout(JSON.stringify(report, null, 2) + '\n');
   else {
     io.stdout(formatRunText(report, relative(io.cwd, resolve(io.cwd, args.file)) || args.file));
-    if (report.verify) io.stdout(formatVerifyText(report.verify as VerifyResult, exitCodeFor(report) === 0, args.duoUrl ?? 'Duo'));
+    if (report.verify) io.stdout(formatVerifyText(report.verify as VerifyResult, exitCodeFor(report) === 0, verifyTarget(report, args)));
   }
 }
 

@@ -69,6 +69,13 @@ const APPLICATION_NAMES: Record<string, string> = {
   'admin-api': 'Admin API application (wrong place: see below)',
 };
 
+/** Where the requests went, for the report's heading. */
+export function verifyTarget(report: { multifactor: { host?: unknown } | null }, args: VerifyArgs): string {
+  const host = typeof report.multifactor?.host === 'string' ? report.multifactor.host : undefined;
+  if (args.duoUrl) return host ? `${args.duoUrl}, signed for ${host}` : args.duoUrl;
+  return host ? `https://${host}` : 'Duo';
+}
+
 function stepLine(label: string, step: Step): string {
   const mark = step.ok ? 'ok  ' : 'FAIL';
   const reason = step.reason ? ` [${step.reason}${step.code ? ` ${step.code}` : ''}]` : '';
