@@ -193,6 +193,23 @@ async function runSuite(name, testsFile, settings) {
   return counts;
 }
 
+/** Names of the entries of a zip file (the VSIX), read from its central directory. */
+function listZip(file) {
+  const buf = fs.readFileSync(file);
+  const eocd = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (eocd < 0) throw new Error(`${file} is not a zip file`);
+  const count = buf.readUInt16LE(eocd + 10);
+  let offset = buf.readUInt32LE(eocd + 16);
+  const names = [];
+  for (let i = 0; i < count; i++) {
+    if (buf.readUInt32LE(offset) !== 0x02014b50) throw new Error(`${file}: bad central directory`);
+    const nameLength = buf.readUInt16LE(offset + 28), extraLength = buf.readUInt16LE(offset + 30), commentLength = buf.readUInt16LE(offset + 32);
+    names.push(buf.toString('utf8', offset + 46, offset + 46 + nameLength));
+    offset += 46 + nameLength + extraLength + commentLength;
+  }
+  return names;
+}
+
 /** Installs the packaged VSIX into a fresh extensions dir and runs the UI smoke test against it. */
 async function runUiSmoke() {
   const name = 'ui';
@@ -211,8 +228,20 @@ async function runUiSmoke() {
   };
   try {
     const extensionsDir = path.join(tmp, 'extensions');
-    await step('the packaged VSIX installs into VS Code', async () => {
+    await step('the packaged VSIX is under 1 MB and holds only the allow-listed files', async () => {
       if (!vsix || !fs.existsSync(vsix)) throw new Error(`no VSIX at ${vsix}`);
+      const size = fs.statSync(vsix).size;
+      if (size >= 1024 * 1024) throw new Error(`${path.basename(vsix)} is ${size} bytes`);
+      const files = listZip(vsix).filter((f) => f.startsWith('extension/')).map((f) => f.slice('extension/'.length));
+      const allowed = [/^package\.json$/, /^readme\.md$/i, /^changelog\.md$/i, /^LICENSE(\.txt)?$/, /^images\/icon\.png$/,
+        /^dist\/[^/]+\.js$/, /^snippets\/.+/, /^syntaxes\/.+/];
+      const stray = files.filter((f) => !allowed.some((re) => re.test(f)));
+      if (stray.length) throw new Error(`not on the allow-list: ${stray.join(', ')}`);
+      for (const needed of ['package.json', 'dist/client.js', 'dist/server.js', 'dist/cli.js', 'images/icon.png']) {
+        if (!files.includes(needed)) throw new Error(`${needed} missing from the VSIX`);
+      }
+    });
+    await step('the packaged VSIX installs into VS Code', async () => {
       const r = spawnSync(node24, [serverMain, '--install-extension', vsix, '--extensions-dir', extensionsDir,
         '--user-data-dir', path.join(tmp, 'user-data'), '--server-data-dir', path.join(tmp, 'server-data'),
         '--accept-server-license-terms'], { encoding: 'utf8', timeout: 120_000 });

@@ -3,7 +3,7 @@
 'use strict';
 const vscode = require('vscode');
 const assert = require('node:assert/strict');
-const { createHarness, fileUri, openFile, waitForDiagnostics, hasCodes, completionLabels, positionAfter } = require('./lib');
+const { createHarness, fileUri, writeFile, openFile, waitForDiagnostics, hasCodes, completionLabels, positionAfter } = require('./lib');
 
 exports.run = async function run() {
   const { test, finish } = createHarness('untrusted');
@@ -20,10 +20,16 @@ exports.run = async function run() {
   });
 
   await test('completion still works', async () => {
-    const { document } = await openFile('rules/missing-keys.js');
-    const position = positionAfter(document, 'ikey: configuration.DUO_IKEY,');
-    const labels = completionLabels(await vscode.commands.executeCommand('vscode.executeCompletionItemProvider',
-      document.uri, position.translate(1, 0).with({ character: 4 })));
+    const uri = await writeFile('rules/typing.js', [
+      'function (user, context, callback) {',
+      '  context.multifactor = {',
+      "    provider: 'duo',",
+      '    ',
+      '',
+    ].join('\n'));
+    const { document } = await openFile(uri);
+    const position = positionAfter(document, "provider: 'duo',\n    ");
+    const labels = completionLabels(await vscode.commands.executeCommand('vscode.executeCompletionItemProvider', uri, position));
     assert.ok(labels.includes('skey') && labels.includes('host'), JSON.stringify(labels.slice(0, 30)));
   });
 
