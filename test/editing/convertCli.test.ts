@@ -1,0 +1,127 @@
+// `duo-rules convert` as a real process: a rule to stdout, a deploy-cli repository to
+// actions/<order>-<name>/code.js + .json in rule order, secrets only as keyword tokens,
+// the TODO list printed, and exit codes 0/1/2 with clear messages.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+
+const root = join(__dirname, '..', '..', '..');
+const cliPath = join(root, 'dist', 'cli.js');
+const SKEY = 'abcdefghij0123456789ABCDEFGHIJ0123456789';
+const exampleRule = readFileSync(join(root, 'examples', 'duo-rule.js'), 'utf8');
+
+function cli(args: string[], cwd: string) {
+  return spawnSync(process.execPath, [cliPath, 'convert', ...args], { cwd, encoding: 'utf8' });
+}
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((name) => join(dir, name)).filter((path) => statSync(path).isFile());
+}
+
+describe('duo-rules convert', () => {
+  const work = mkdtempSync(join(tmpdir(), 'duo-convert-cli-'));
+  after(() => rmSync(work, { recursive: true, force: true }));
+
+  test('a single rule prints the Action on stdout and the TODOs on stderr', () => {
+    writeFileSync(join(work, 'admin.js'), "function (user, context, callback) {\n  context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST, admin: { ikey: configuration.A, skey: configuration.B } };\n  callback(null, user, context);\n}\n");
+    const run = cli(['admin.js'], work);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /^\/\*\*\n \* Post-login Action converted/);
+    assert.match(run.stdout, /exports\.onExecutePostLogin = async \(event, api\) => \{/);
+    assert.match(run.stderr, /TODO \(finish by hand before deploying\):\n {2}admin\.js:2: TODO admin \(Duo Admin API credentials\)/);
+  });
+
+  test('--out <file> writes the Action there', () => {
+    writeFileSync(join(work, 'rule.js'), exampleRule);
+    const run = cli(['rule.js', '--out', 'action.js'], work);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(readFileSync(join(work, 'action.js'), 'utf8'), /event\.secrets\.DUO_SKEY/);
+    assert.match(run.stdout, /rule\.js -> action\.js {2}secrets: DUO_IKEY, DUO_SKEY, DUO_HOST/);
+    const again = cli(['rule.js', '--out', 'action.js'], work);
+    assert.equal(again.status, 2);
+    assert.match(again.stderr, /already exists \(use --force to overwrite\)/);
+    assert.equal(cli(['rule.js', '--out', 'action.js', '--force'], work).status, 0);
+  });
+
+  test('a deploy-cli repository: every rule in order, Action files next to rules/, secrets as tokens', () => {
+    const repo = join(work, 'tenant');
+    mkdirSync(join(repo, 'rules'), { recursive: true });
+    mkdirSync(join(repo, 'rules-configs'));
+    writeFileSync(join(repo, 'rules-configs', 'duo_skey.json'), JSON.stringify({ key: 'DUO_SKEY', value: SKEY }));
+    const rules: Array<[string, number, string]> = [
+      ['require-duo', 10, exampleRule],
+      ['add-claims', 2, "function (user, context, callback) {\n  context.idToken['https://example.com/plan'] = user.app_metadata.plan;\n  callback(null, user, context);\n}\n"],
+    ];
+    for (const [name, order, text] of rules) {
+      writeFileSync(join(repo, 'rules', `${name}.js`), text);
+      writeFileSync(join(repo, 'rules', `${name}.json`), JSON.stringify({ enabled: true, name, order, stage: 'login_success', script: `./${name}.js` }));
+    }
+    const run = cli(['tenant'], work);
+    assert.equal(run.status, 0, run.stderr + run.stdout);
+    const listed = run.stdout.split('\n').filter((l) => /^\s+\d+\./.test(l));
+    assert.match(listed[0], /1\. tenant\/rules\/add-claims\.js \(order 2\) -> tenant\/actions\/02-add-claims\/code\.js \+ tenant\/actions\/02-add-claims\.json/);
+    assert.match(listed[1], /2\. tenant\/rules\/require-duo\.js \(order 10\) -> .*10-require-duo\/code\.js.*secrets: DUO_IKEY, DUO_SKEY, DUO_HOST/);
+    const json = JSON.parse(readFileSync(join(repo, 'actions', '10-require-duo.json'), 'utf8'));
+    assert.deepEqual(json, {
+      name: '10-require-duo',
+      code: './actions/10-require-duo/code.js',
+      runtime: 'node22',
+      dependencies: [],
+      secrets: [{ name: 'DUO_IKEY', value: '##DUO_IKEY##' }, { name: 'DUO_SKEY', value: '##DUO_SKEY##' }, { name: 'DUO_HOST', value: '##DUO_HOST##' }],
+      supported_triggers: [{ id: 'post-login', version: 'v3' }],
+      deployed: false,
+    });
+    assert.match(readFileSync(join(repo, 'actions', '02-add-claims', 'code.js'), 'utf8'), /api\.idToken\.setCustomClaim\('https:\/\/example\.com\/plan', event\.user\.app_metadata\.plan\);/);
+    // The real secret from rules-configs is never copied into what the command writes or prints.
+    for (const file of listFiles(join(repo, 'actions'))) assert.ok(!readFileSync(file, 'utf8').includes(SKEY), file);
+    assert.ok(!run.stdout.includes(SKEY));
+  });
+
+  test('new Actions copy the shape of the repository\'s existing ones', () => {
+    const repo = join(work, 'shaped');
+    mkdirSync(join(repo, 'rules'), { recursive: true });
+    mkdirSync(join(repo, 'actions'));
+    writeFileSync(join(repo, 'actions', 'existing.json'), JSON.stringify({ name: 'existing', code: './actions/existing/code.js', runtime: 'node18', supported_triggers: [{ id: 'post-login', version: 'v2' }], deployed: true, secrets: [], dependencies: [] }));
+    writeFileSync(join(repo, 'rules', 'duo.js'), exampleRule);
+    const run = cli(['shaped/rules'], work);
+    assert.equal(run.status, 0, run.stderr);
+    const json = JSON.parse(readFileSync(join(repo, 'actions', 'duo.json'), 'utf8'));
+    assert.equal(json.runtime, 'node18');
+    assert.deepEqual(json.supported_triggers, [{ id: 'post-login', version: 'v2' }]);
+    assert.deepEqual(Object.keys(json), ['name', 'code', 'runtime', 'supported_triggers', 'deployed', 'secrets', 'dependencies']);
+  });
+
+  test('a rule that cannot be converted: exit 1, the others are still written', () => {
+    const repo = join(work, 'partial');
+    mkdirSync(join(repo, 'rules'), { recursive: true });
+    writeFileSync(join(repo, 'rules', 'good.js'), exampleRule);
+    writeFileSync(join(repo, 'rules', 'broken.js'), 'function (user, context, callback) {\n  context.multifactor = {\n');
+    const run = cli(['partial'], work);
+    assert.equal(run.status, 1);
+    assert.match(run.stdout, /broken\.js: NOT converted: fix the syntax error first/);
+    assert.ok(existsSync(join(repo, 'actions', 'good', 'code.js')));
+  });
+
+  test('usage and I/O errors exit 2 with one clear line', () => {
+    const missing = cli(['nope.js'], work);
+    assert.equal(missing.status, 2);
+    assert.equal(missing.stderr, 'duo-rules convert: nope.js: no such file or directory\n');
+    const none = cli([], work);
+    assert.equal(none.status, 2);
+    assert.match(none.stderr, /expected one rule file or rules directory/);
+    const flag = cli(['--bogus', 'x.js'], work);
+    assert.equal(flag.status, 2);
+    assert.match(flag.stderr, /Unknown option '--bogus'/);
+    mkdirSync(join(work, 'plain'));
+    writeFileSync(join(work, 'plain', 'a.js'), exampleRule);
+    const plain = cli(['plain'], work);
+    assert.equal(plain.status, 2);
+    assert.match(plain.stderr, /not an auth0-deploy-cli repository: give --out <dir>/);
+    const notRule = cli([join(root, 'examples', 'duo-action.js')], work);
+    assert.equal(notRule.status, 1);
+    assert.match(notRule.stderr, /cannot convert: this file is already a post-login Action/);
+  });
+});
