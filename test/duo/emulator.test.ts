@@ -123,6 +123,18 @@ test('a clock offset makes the emulator reject correctly dated requests and repo
   }
 });
 
+test('junk requests get Duo-style failures and the emulator keeps serving', async () => {
+  const junk = await fetch(`${emulator.url}/auth/v2/preauth`, { method: 'POST', headers: { authorization: 'Basic \u00ff\u00fe', 'content-type': 'application/json' }, body: Buffer.from([0, 255, 1, 2, 3]) });
+  assert.equal(junk.status, 401);
+  assert.equal(((await junk.json()) as Answer).stat, 'FAIL');
+  const huge = await fetch(`${emulator.url}/oauth/v1/health_check`, { method: 'POST', body: 'a'.repeat(200 * 1024) });
+  assert.equal(huge.status, 413);
+  const noAssertion = await fetch(`${emulator.url}/oauth/v1/health_check`, { method: 'POST', body: 'client_id=DIX' });
+  assert.deepEqual(await noAssertion.json(), { stat: 'FAIL', code: 40002, message: 'invalid_request', message_detail: 'client_id and client_assertion are required.' });
+  const auth = app('auth-api');
+  assert.equal((await call(auth.ikey, auth.skey, 5, 'GET', '/auth/v2/check')).stat, 'OK');
+});
+
 test('configuration files are validated with messages that name the field', () => {
   assert.throws(() => parseEmulatorConfig({ host: 'example.com', applications: [] }), /"host" must be a Duo API hostname/);
   assert.throws(() => parseEmulatorConfig({ host: config.host, applications: [{ kind: 'auth', ikey: 'DI', skey: 'x'.repeat(40) }] }), /applications\[0\]\.kind/);

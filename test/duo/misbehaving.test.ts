@@ -115,6 +115,23 @@ test('JSON that is not Duo\'s envelope: bad-response', async () => {
   }
 });
 
+test('an oversized answer and binary junk: bad-response, no crash', async () => {
+  const server = await serve((req, res) => {
+    if (req.url!.startsWith('/auth/v2/check')) return json(res, 200, { stat: 'OK', response: { filler: 'x'.repeat(2 * 1024 * 1024) } });
+    res.writeHead(200, { 'content-type': 'application/octet-stream' });
+    res.end(Buffer.from([0, 255, 1, 254, 0x7b, 0x22, 0, 0, 13, 10]));
+  });
+  try {
+    const result = await verifyMultifactor(mfa, {}, { baseUrl: server.url });
+    assert.equal(result.check.reason, 'bad-response');
+    assert.match(result.check.message, /larger than 1 MiB/);
+    assert.equal(result.universal.reason, 'bad-response');
+    assert.match(result.universal.message, /Not a Duo API answer: HTTP 200/);
+  } finally {
+    await server.close();
+  }
+});
+
 test('redirect: reported and not followed', async () => {
   const elsewhere = await serve((_req, res) => json(res, 200, { stat: 'OK', response: {} }));
   const server = await serve((_req, res) => { res.writeHead(302, { location: `${elsewhere.url}/stolen` }); res.end(); });
