@@ -72,12 +72,16 @@ export function summarizeResult(name: string, result: RunJson): string {
   else if (result.outcome === 'timeout') decision = `timed out: ${result.error?.message ?? ''}`;
   else if (result.multifactor) decision = `requires MFA with ${String(result.multifactor.provider)}`;
   else decision = 'completed without requiring MFA';
-  let line = `${what} ${name} ${decision} (${result.durationMs ?? '?'} ms).`;
+  let line = `${what} ${name} ${decision}${result.durationMs === undefined ? '' : ` (${formatMs(result.durationMs)})`}.`;
   if (result.verify) {
     const app = result.verify.application;
     line += app ? ` Duo accepted the keys as ${applicationNames[app] ?? app} keys.` : ` Duo verification failed: ${firstFailure(result.verify)?.message ?? 'see the result'}.`;
   }
   return line;
+}
+
+function formatMs(ms: number): string {
+  return ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`;
 }
 
 const applicationNames: Record<string, string> = { 'auth-api': 'Auth API', 'web-sdk': 'Web SDK (Universal Prompt)', 'admin-api': 'Admin API' };
@@ -91,7 +95,7 @@ function json(value: unknown): string {
 }
 
 function renderStep(title: string, step: Step): string {
-  const details = [step.reason && `reason \`${step.reason}\``, step.code !== undefined && `Duo code ${step.code}`, step.latencyMs !== undefined && `${step.latencyMs} ms`].filter(Boolean);
+  const details = [step.reason && `reason \`${step.reason}\``, step.code !== undefined && `Duo code ${step.code}`, step.latencyMs !== undefined && formatMs(step.latencyMs)].filter(Boolean);
   return `- ${step.ok ? '✅' : '❌'} **${title}**: ${step.message}${details.length ? ` (${details.join(', ')})` : ''}`;
 }
 
@@ -113,7 +117,7 @@ export function renderResult(name: string, result: RunJson): string {
   const lines = [`# ${result.verify ? 'Verify' : 'Run'}: ${name}`, '', summarizeResult(name, result), ''];
   lines.push(`- Kind: ${result.kind === 'action' ? 'post-login Action' : 'Rule'}`, `- Outcome: **${result.outcome}**`);
   if (result.error) lines.push(`- ${result.error.name}: ${result.error.message}`);
-  if (result.durationMs !== undefined) lines.push(`- Duration: ${result.durationMs} ms`);
+  if (result.durationMs !== undefined) lines.push(`- Duration: ${formatMs(result.durationMs)}`);
   lines.push('', '## Required MFA', '', result.multifactor ? json(result.multifactor) : 'None: this login would not ask for a second factor.');
   if (result.verify) lines.push('', ...renderVerify(result.verify));
   if (result.kind === 'action') {
