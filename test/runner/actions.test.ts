@@ -129,6 +129,11 @@ describe('action inputs', () => {
     assert.deepEqual(result.logs, ['auth0|65a1f3c2b7e4d90012ab34cd jamie.rivera@example.com Example Portal oidc-basic-profile 203.0.113.24']);
   });
 
+  test('the Node globals of the Actions runtime are there (fetch, crypto, Buffer, URL)', async () => {
+    const { result } = await runText(ws, action(`console.log(typeof fetch, crypto.randomUUID().length, Buffer.from('hi').toString('base64'), new URL('https://example.com/a?b=1').searchParams.get('b'));`));
+    assert.deepEqual(result.logs, ['function 36 aGk= 1']);
+  });
+
   test('configuration arrives as event.secrets', async () => {
     const { result } = await runText(ws, action(`console.log(event.secrets.DUO_HOST, event.secrets.MISSING === undefined);`), { configuration: DUO_CONFIGURATION });
     assert.deepEqual(result.logs, [`${DUO_CONFIGURATION.DUO_HOST} true`]);

@@ -321,9 +321,11 @@ function createContext(run: Run, job: ChildJob): vm.Context {
     atob,
     btoa,
     structuredClone,
-    fetch,
-    crypto: globalThis.crypto,
   };
+  // Node loads fetch (undici) and webcrypto on first access: keep that cost for code that uses them.
+  for (const name of ['fetch', 'crypto'] as const) {
+    Object.defineProperty(sandbox, name, { configurable: true, enumerable: true, get: () => globalThis[name] });
+  }
   const context = vm.createContext(sandbox, { name: job.filename });
   vm.runInContext(
     `globalThis.global = globalThis;
