@@ -73,6 +73,20 @@ describe('runner pool', () => {
     assert.equal(ok2.result.outcome, 'completed');
   });
 
+  test('a rule that pollutes the prototypes of its inputs does not affect the next run', async () => {
+    const polluter = await runText(ws, `function (user, context, callback) {
+      Object.getPrototypeOf(user).isAdmin = true;
+      Object.getPrototypeOf(context.authorization.roles).includes = () => true;
+      callback(null, user, context);
+    }`);
+    assert.equal(polluter.result.outcome, 'completed');
+    const next = await runText(ws, `function (user, context, callback) {
+      console.log(String(user.isAdmin), String({}.isAdmin), context.authorization.roles.includes('admin'));
+      callback(null, user, context);
+    }`);
+    assert.deepEqual(next.result.logs, ['undefined undefined false']);
+  });
+
   test('timers left behind by one run never fire in the next', async () => {
     const first = await runText(ws, `function (u, c, cb) {
       setTimeout(() => console.log('leaked timeout'), 80);

@@ -144,6 +144,13 @@ describe('rule outcomes', () => {
     assert.match(result.error?.message ?? '', /line 2/);
   });
 
+  test('a circular user is reported without failing the run', async () => {
+    const { result } = await runText(ws, 'function (u, c, cb) { u.self = u; c.big = 10n; cb(null, u, c); }');
+    assert.equal(result.outcome, 'completed');
+    assert.equal((result.user as { self: unknown }).self, '[Circular]');
+    assert.equal((result.context as { big: unknown }).big, '10');
+  });
+
   test('a file that is not a function is reported as such', async () => {
     const { result } = await runText(ws, '42');
     assert.equal(result.outcome, 'error');

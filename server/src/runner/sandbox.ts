@@ -254,7 +254,7 @@ function createSandboxRequire(workspaceRoot: string) {
 
 /** configuration / event.secrets: reads of keys that are not set become warnings, since they usually mean a missing secret. */
 function watchMissingKeys(values: Record<string, string>, run: Run, label: string): Record<string, string> {
-  return new Proxy({ ...values }, {
+  return new Proxy(values, {
     get(target, key, receiver) {
       if (typeof key === 'string' && !(key in target) && /^[A-Za-z0-9_-]+$/.test(key) && !run.missingKeys.has(`${label}.${key}`)) {
         run.missingKeys.add(`${label}.${key}`);
@@ -503,12 +503,20 @@ export async function executeJob(job: ChildJob, hooks: RunHooks): Promise<ChildR
   current = run;
   try {
     const context = createContext(run, job);
+    // The inputs become objects of the fresh context, so a rule that changes their prototypes
+    // changes only its own realm, never the child's for the next run.
+    const parse = vm.runInContext('JSON.parse', context) as (text: string) => unknown;
+    const adopt = <T>(value: T): T => (value === undefined || value === null ? value : (parse(JSON.stringify(value)) as T));
+    job.user = adopt(job.user);
+    job.context = adopt(job.context);
+    job.event = adopt(job.event);
+    job.configuration = adopt(job.configuration);
     if (job.kind === 'rule') {
       (context as Record<string, unknown>).configuration = watchMissingKeys(job.configuration, run, 'configuration');
       (context as Record<string, unknown>).auth0 = createAuth0(run, context);
       startRule(run, job, context);
     } else {
-      job.event = { ...(job.event as Record<string, unknown>), secrets: watchMissingKeys(job.configuration, run, 'event.secrets') };
+      (job.event as Record<string, unknown>).secrets = watchMissingKeys(job.configuration, run, 'event.secrets');
       startAction(run, job, context);
     }
     await run.waitForDecision();
