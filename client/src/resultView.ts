@@ -29,6 +29,8 @@ export interface RunJson {
   user?: unknown;
   context?: unknown;
   changes?: unknown;
+  /** Every call of the emulated `auth0` (Rules) / `api` (Actions) objects, in order. */
+  calls?: Array<{ name: string; args: unknown[] }>;
   logs?: unknown[];
   warnings?: string[];
   durationMs?: number;
@@ -113,6 +115,27 @@ function renderVerify(verify: VerifyJson): string[] {
   return lines;
 }
 
+function isNonEmptyObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && Object.keys(value).length > 0;
+}
+
+/** Claims, redirects and metadata updates: what the login carries on besides MFA. */
+function renderChanges(result: RunJson): string[] {
+  const lines: string[] = [];
+  if (result.kind === 'action') {
+    lines.push(json(result.changes ?? {}));
+  } else {
+    const context = (result.context ?? {}) as Record<string, unknown>;
+    const { scope: _scope, ...accessClaims } = (context.accessToken ?? {}) as Record<string, unknown>;
+    if (isNonEmptyObject(context.idToken)) lines.push('ID token claims:', '', json(context.idToken), '');
+    if (isNonEmptyObject(accessClaims)) lines.push('Access token claims:', '', json(accessClaims), '');
+    if (isNonEmptyObject(context.redirect)) lines.push('Redirect:', '', json(context.redirect), '');
+  }
+  const calls = (result.calls ?? []).map((c) => `- \`${c.name}(${c.args.map((a) => JSON.stringify(a)).join(', ')})\``);
+  if (calls.length) lines.push(`Calls to \`${result.kind === 'action' ? 'api' : 'auth0'}\`:`, '', ...calls, '');
+  return lines.length ? lines : ['Nothing besides the MFA decision.'];
+}
+
 export function renderResult(name: string, result: RunJson): string {
   const lines = [`# ${result.verify ? 'Verify' : 'Run'}: ${name}`, '', summarizeResult(name, result), ''];
   lines.push(`- Kind: ${result.kind === 'action' ? 'post-login Action' : 'Rule'}`, `- Outcome: **${result.outcome}**`);
@@ -120,9 +143,8 @@ export function renderResult(name: string, result: RunJson): string {
   if (result.durationMs !== undefined) lines.push(`- Duration: ${formatMs(result.durationMs)}`);
   lines.push('', '## Required MFA', '', result.multifactor ? json(result.multifactor) : 'None: this login would not ask for a second factor.');
   if (result.verify) lines.push('', ...renderVerify(result.verify));
-  if (result.kind === 'action') {
-    lines.push('', '## What changed (claims, metadata, redirects)', '', json(result.changes ?? {}));
-  } else {
+  lines.push('', '## What changed', '', ...renderChanges(result));
+  if (result.kind === 'rule') {
     lines.push('', '## User after the rule', '', json(result.user ?? null), '', '## Context after the rule', '', json(result.context ?? null));
   }
   lines.push('', '## Logs', '');
