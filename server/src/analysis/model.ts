@@ -215,6 +215,7 @@ const parseOptions = { ecmaVersion: 'latest', sourceType: 'script', allowReturnO
 
 const keywordTokenPattern = /@@([A-Za-z0-9_$.-]+)@@|##([A-Za-z0-9_$.-]+)##/g;
 const leadingFunctionPattern = /^\uFEFF?(?:\s+|\/\/[^\n\r\u2028\u2029]*|\/\*[\s\S]*?\*\/)*(?:async\s+)?function\b/;
+const actionHandlerPattern = /\bon(?:Execute|Continue)PostLogin\b/;
 const trailingTrivia = /^(?:\s+|;|\/\/[^\n\r\u2028\u2029]*|\/\*[\s\S]*?\*\/)*$/;
 
 /** Replaces deploy-cli tokens by same-length identifiers so offsets never move. */
@@ -241,7 +242,12 @@ export function parseSource(text: string): ParseResult {
   const { text: neutral, tokens } = neutraliseTokens(text);
   let comments: acorn.Comment[] = [];
   let firstError: SyntaxErrorInfo | undefined;
-  if (leadingFunctionPattern.test(neutral)) {
+  const startsWithFunction = leadingFunctionPattern.test(neutral);
+  // Neither a rule nor an Action can be in here: skip parsing (binary files, minified bundles…).
+  if (!startsWithFunction && !actionHandlerPattern.test(neutral)) {
+    return { program: emptyProgram(text), comments, keywordTokens: tokens, loose: false };
+  }
+  if (startsWithFunction) {
     try {
       const expr = acorn.parseExpressionAt(neutral, 0, { ...parseOptions, onComment: comments });
       if (trailingTrivia.test(neutral.slice(expr.end))) {
@@ -260,9 +266,28 @@ export function parseSource(text: string): ParseResult {
   } catch (err) {
     firstError ??= describeError(err);
   }
+  // Binary files (NUL bytes) are not source being typed: recovering through them is slow and useless.
+  if (neutral.includes('\0')) return { program: emptyProgram(text), comments: [], keywordTokens: tokens, loose: true, syntaxError: firstError };
   comments = [];
-  const program = acornLoose.parse(neutral, { ...parseOptions, onComment: comments });
+  const program = QuietLooseParser.parse(neutral, { ...parseOptions, onComment: comments });
   return { program, comments, keywordTokens: tokens, loose: true, syntaxError: firstError };
+}
+
+/**
+ * acorn's raise() counts lines from the start of the text to format each message; acorn-loose
+ * recovers from every bad character that way, which is quadratic on binary junk. The loose
+ * parser only needs the error's positions, so its tokenizer raises without the line count.
+ */
+class QuietTokenizer extends acorn.Parser {}
+(QuietTokenizer.prototype as unknown as { raise: (pos: number, message: string) => never }).raise = function raise(this: { pos: number }, pos: number, message: string): never {
+  // No stack trace either (it is the other half of the cost): acorn-loose only checks instanceof.
+  throw Object.assign(Object.create(SyntaxError.prototype) as SyntaxError, { message, pos, raisedAt: this.pos });
+};
+class QuietLooseParser extends acornLoose.LooseParser {}
+(QuietLooseParser as unknown as { BaseParser: typeof acorn.Parser }).BaseParser = QuietTokenizer;
+
+function emptyProgram(text: string): acorn.Program {
+  return { type: 'Program', start: 0, end: text.length, body: [], sourceType: 'script' } as unknown as acorn.Program;
 }
 
 function isDummy(node: AnyNode | null | undefined): boolean {

@@ -1,0 +1,426 @@
+// Diagnostics of the pure analysis core: a positive and a negative case per code, plus the
+// tolerances (deploy-cli tokens, CRLF, mid-typing text, non-rule files) and bad input.
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyze, mergeSeverities, toDiagnostic, type AnalyzeOptions, type Finding } from '../../server/src/analysis/diagnostics';
+
+const root = join(__dirname, '..', '..', '..');
+const IKEY = 'DIABCDEFGHIJ01234567';
+const SKEY = 'abcdefghij0123456789ABCDEFGHIJ0123456789';
+const ADMIN_IKEY = 'DIZYXWVUTSRQ98765432';
+
+/** A rule whose body is `body`, with the callback called. */
+function rule(body: string): string {
+  return `function (user, context, callback) {\n${body}\n  callback(null, user, context);\n}\n`;
+}
+
+function action(body: string): string {
+  return `exports.onExecutePostLogin = async (event, api) => {\n${body}\n};\n`;
+}
+
+/** `code@line` for every finding except rules-eol (present on every rule). */
+function found(text: string, options?: AnalyzeOptions): string[] {
+  return analyze(text, options).filter((f) => f.code !== 'rules-eol').map((f) => `${f.code}@${f.range.start.line + 1}`);
+}
+
+function only(text: string, code: string, options?: AnalyzeOptions): Finding[] {
+  return analyze(text, options).filter((f) => f.code === code);
+}
+
+const goodRuleConfig = `  context.multifactor = {
+    provider: 'duo',
+    ikey: configuration.DUO_IKEY,
+    skey: configuration.DUO_SKEY,
+    host: configuration.DUO_HOST,
+  };`;
+
+describe('clean files', () => {
+  test('the examples have no finding except rules-eol on the rule', () => {
+    const ruleText = readFileSync(join(root, 'examples', 'duo-rule.js'), 'utf8');
+    const actionText = readFileSync(join(root, 'examples', 'duo-action.js'), 'utf8');
+    assert.deepEqual(analyze(ruleText).map((f) => f.code), ['rules-eol']);
+    assert.deepEqual(analyze(actionText), []);
+  });
+
+  test('a rule with configuration.* values is clean', () => {
+    assert.deepEqual(found(rule(goodRuleConfig)), []);
+  });
+
+  test('the Duo seed snippet yields placeholder-client-id, placeholder-value and deprecated-field', () => {
+    const seed = readFileSync('/work/shared/seeds/duo-for-developers.md', 'utf8').split('```JS\n')[1].split('```')[0];
+    assert.deepEqual(found(seed), [
+      'placeholder-client-id@3',
+      'placeholder-value@11',
+      'placeholder-value@12',
+      'placeholder-value@13',
+      'deprecated-field@16',
+    ]);
+  });
+});
+
+describe('missing-field', () => {
+  test('a Duo rule without host: one error on the context.multifactor line', () => {
+    const text = rule(`  var x = 1;\n  context.multifactor = {\n    provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY };`);
+    const findings = only(text, 'missing-field');
+    assert.equal(findings.length, 1);
+    assert.equal(findings[0].range.start.line, 2);
+    assert.equal(findings[0].severity, 'error');
+    assert.match(findings[0].message, /'host'/);
+    assert.equal(findings[0].data?.field, 'host');
+  });
+
+  test('a rule configuration without provider', () => {
+    const text = rule(`  context.multifactor = { ikey: configuration.A, skey: configuration.B, host: configuration.C };`);
+    assert.deepEqual(found(text), ['missing-field@2']);
+    assert.match(only(text, 'missing-field')[0].message, /provider/);
+  });
+
+  test('an Action enabling duo without options: ikey, skey and host are missing on api.multifactor.enable', () => {
+    const findings = only(action(`  if (x) {\n    api.multifactor.enable('duo');\n  }`), 'missing-field');
+    assert.deepEqual(findings.map((f) => [f.data?.field, f.range.start.line + 1]), [['ikey', 3], ['skey', 3], ['host', 3]]);
+  });
+
+  test('an Action with partial providerOptions', () => {
+    const text = action(`  api.multifactor.enable('duo', {\n    providerOptions: { ikey: event.secrets.I, host: event.secrets.H },\n  });`);
+    assert.deepEqual(found(text), ['missing-field@2']);
+  });
+
+  test('not reported when a spread hides the fields, or for a complete configuration', () => {
+    assert.deepEqual(found(rule(`  context.multifactor = { provider: 'duo', ...base };`)), []);
+    assert.deepEqual(found(rule(`  context.multifactor = buildMfa();`)), []);
+    assert.deepEqual(found(action(`  api.multifactor.enable('duo', { providerOptions: { ...event.secrets } });`)), []);
+    assert.deepEqual(found(action(`  api.multifactor.enable('guardian');`)), []);
+  });
+
+  test('later writes to a bound object and Object.assign add keys', () => {
+    const bound = rule(`  const mfa = { provider: 'duo', ikey: configuration.I, skey: configuration.S };\n  mfa.host = configuration.H;\n  context.multifactor = mfa;`);
+    assert.deepEqual(found(bound), []);
+    const withoutHost = rule(`  const mfa = { provider: 'duo', ikey: configuration.I, skey: configuration.S };\n  context.multifactor = mfa;`);
+    assert.deepEqual(found(withoutHost), ['missing-field@3']);
+    const assigned = rule(`  context.multifactor = { provider: 'duo' };\n  Object.assign(context.multifactor, { ikey: configuration.I, skey: configuration.S });\n  context.multifactor.host = configuration.H;`);
+    assert.deepEqual(found(assigned), []);
+  });
+
+  test('configurations in if/else branches are analysed separately', () => {
+    const text = rule(`  if (a) {\n    context.multifactor = { provider: 'duo', ikey: configuration.I, skey: configuration.S, host: configuration.H };\n  } else {\n    context.multifactor = { provider: 'duo', ikey: configuration.I, skey: configuration.S };\n  }`);
+    assert.deepEqual(found(text), ['missing-field@5']);
+  });
+});
+
+describe('placeholder-client-id', () => {
+  test('a string containing REPLACE_WITH_, in a rule and in an Action', () => {
+    const text = rule(`  var CLIENTS = ['{REPLACE_WITH_YOUR_CLIENT_ID}'];\n  if (CLIENTS.indexOf(context.clientID) !== -1) {\n${goodRuleConfig}\n  }`);
+    const findings = only(text, 'placeholder-client-id');
+    assert.equal(findings.length, 1);
+    assert.deepEqual(findings[0].range.start, { line: 1, character: 17 });
+    assert.deepEqual(found(`const IDS = ['REPLACE_WITH_CLIENT'];\n` + action(`  if (IDS.includes(event.client.client_id)) api.multifactor.enable('any');`)), ['placeholder-client-id@1']);
+  });
+
+  test('a real client id is fine; a non-rule file is never checked', () => {
+    assert.deepEqual(found(rule(`  var CLIENTS = ['s6BhdRkqt3'];\n${goodRuleConfig}`)), []);
+    assert.deepEqual(found(`const x = '{REPLACE_WITH_YOUR_CLIENT_ID}';\nmodule.exports = x;\n`), []);
+  });
+});
+
+describe('placeholder-value', () => {
+  test('documentation samples, XXXXXXXX and empty values (also admin and providerOptions) get only placeholder-value', () => {
+    const text = rule(`  context.multifactor = {\n    provider: 'duo',\n    ikey: 'DIXBMN...LZO8IOS8',\n    skey: '',\n    host: 'api-XXXXXXXX.duosecurity.com',\n    admin: { ikey: 'DIAN...NV6UM', skey: configuration.DUO_ADMIN_SKEY },\n  };`);
+    assert.deepEqual(found(text), ['placeholder-value@4', 'placeholder-value@5', 'placeholder-value@6', 'placeholder-value@7']);
+    const act = action(`  api.multifactor.enable('duo', { providerOptions: { ikey: 'DI...', skey: event.secrets.S, host: event.secrets.H } });`);
+    assert.deepEqual(found(act), ['placeholder-value@2']);
+  });
+
+  test('real-looking values are not placeholders', () => {
+    const text = rule(`  context.multifactor = { provider: 'duo', ikey: '${IKEY}', skey: configuration.S, host: 'api-1a2b3c4d.duosecurity.com' };`);
+    assert.deepEqual(found(text), []);
+  });
+});
+
+describe('invalid-ikey / invalid-skey / invalid-host', () => {
+  const config = (ikey: string, skey: string, host: string) => rule(`  context.multifactor = {\n    provider: 'duo',\n    ikey: ${ikey},\n    skey: ${skey},\n    host: ${host},\n  };`);
+
+  test('malformed literals are reported on their strings', () => {
+    const text = config(`'DIabc123'`, `'short'`, `'https://api-1234abcd.duosecurity.com/'`);
+    assert.deepEqual(found(text).filter((c) => c.startsWith('invalid')), ['invalid-ikey@4', 'invalid-skey@5', 'invalid-host@6']);
+    assert.match(only(text, 'invalid-host')[0].message, /scheme/);
+    assert.equal(only(text, 'invalid-ikey')[0].range.start.character, 10);
+  });
+
+  test('each host problem is named', () => {
+    const hostMessage = (host: string) => only(config('configuration.I', 'configuration.S', `'${host}'`), 'invalid-host')[0]?.message ?? '';
+    assert.match(hostMessage('api-1234abcd.duosecurity.com:443'), /port/);
+    assert.match(hostMessage('api-1234abcd.duosecurity.com/auth'), /path/);
+    assert.match(hostMessage('api 1234.duosecurity.com'), /spaces/);
+    assert.match(hostMessage('api-1234abcd.example.com'), /not a Duo host/);
+  });
+
+  test('well-formed and dynamic values pass, including deploy-cli tokens', () => {
+    assert.deepEqual(found(config(`'${IKEY}'`, 'configuration.DUO_SKEY', `'api-1234abcd.duofederal.com'`)), []);
+    assert.deepEqual(found(config('@@DUO_IKEY@@', '##DUO_SKEY##', `'@@DUO_HOST@@'`)), []);
+  });
+});
+
+describe('unknown-field', () => {
+  test('a misspelt key suggests the nearest valid key', () => {
+    const text = rule(`  context.multifactor = {\n    provider: 'duo', ikey: configuration.I, skey: configuration.S, host: configuration.H,\n    alowRememberBrowser: false,\n  };`);
+    const [finding] = only(text, 'unknown-field');
+    assert.equal(finding.range.start.line, 3);
+    assert.match(finding.message, /Did you mean 'allowRememberBrowser'\?/);
+    assert.equal(finding.data?.suggestion, 'allowRememberBrowser');
+  });
+
+  test('keys of another provider and Action-specific mistakes', () => {
+    assert.deepEqual(found(rule(`  context.multifactor = { provider: 'guardian', issuer: 'x' };`)), ['unknown-field@2']);
+    const act = action(`  api.multifactor.enable('duo', { ignoreCookie: true, providerOptions: { ikey: event.secrets.I, skey: event.secrets.S, host: event.secrets.H, admin: {} } });`);
+    assert.deepEqual(found(act), ['unknown-field@2', 'unknown-field@2']);
+  });
+
+  test('valid optional keys are accepted', () => {
+    assert.deepEqual(found(rule(`  context.multifactor = { provider: 'google-authenticator', issuer: 'Acme', allowRememberBrowser: true };`)), []);
+    assert.deepEqual(found(rule(`  context.multifactor = { provider: 'duo', ikey: configuration.I, skey: configuration.S, host: configuration.H, username: user.email, admin: { ikey: configuration.AI, skey: configuration.AS } };`)), []);
+  });
+
+  test('a deploy-cli token as a key is not a field name', () => {
+    assert.deepEqual(found(rule(`  context.multifactor = { provider: 'duo', ikey: configuration.I, skey: configuration.S, host: configuration.H, ##EXTRA_KEY##: true };`)), []);
+  });
+});
+
+describe('invalid-type', () => {
+  test('wrong literal types', () => {
+    const text = rule(`  context.multifactor = {\n    provider: 'duo',\n    ikey: 42,\n    skey: configuration.S,\n    host: configuration.H,\n    allowRememberBrowser: 'false',\n    admin: 'x',\n  };`);
+    assert.deepEqual(found(text), ['invalid-type@4', 'invalid-type@7', 'invalid-type@8']);
+    assert.match(only(text, 'invalid-type')[1].message, /boolean, not the string 'false'/);
+  });
+
+  test('right types and dynamic values pass', () => {
+    assert.deepEqual(found(rule(`  context.multifactor = { provider: 'duo', ikey: configuration.I, skey: configuration.S, host: configuration.H, allowRememberBrowser: !!user.x };`)), []);
+  });
+});
+
+describe('unknown-provider', () => {
+  test('an unknown provider; none is not valid in Rules', () => {
+    const dou = rule(`  context.multifactor = { provider: 'dou' };`);
+    assert.deepEqual(found(dou), ['unknown-provider@2']);
+    assert.match(only(dou, 'unknown-provider')[0].message, /Did you mean 'duo'/);
+    assert.deepEqual(found(rule(`  context.multifactor = { provider: 'none' };`)), ['unknown-provider@2']);
+    assert.deepEqual(found(action(`  api.multifactor.enable('sms');`)), ['unknown-provider@2']);
+  });
+
+  test('valid providers, none in an Action, and dynamic providers', () => {
+    assert.deepEqual(found(action(`  api.multifactor.enable('none');`)), []);
+    assert.deepEqual(found(rule(`  context.multifactor = { provider: 'any' };`)), []);
+    assert.deepEqual(found(rule(`  context.multifactor = { provider: configuration.PROVIDER };`)), []);
+  });
+});
+
+describe('hardcoded-secret', () => {
+  test('a literal skey is reported without its value and with the configuration to use', () => {
+    const text = rule(`  context.multifactor = {\n    provider: 'duo', ikey: configuration.I, host: configuration.H,\n    skey: '${SKEY}',\n    admin: { ikey: '${ADMIN_IKEY}', skey: '${SKEY.toLowerCase()}' },\n  };`);
+    const findings = only(text, 'hardcoded-secret');
+    assert.deepEqual(findings.map((f) => f.range.start.line + 1), [4, 5]);
+    assert.equal(findings[0].data?.replacement, 'configuration.DUO_SKEY');
+    assert.equal(findings[1].data?.replacement, 'configuration.DUO_ADMIN_SKEY');
+    assert.deepEqual(found(text).filter((c) => c.startsWith('invalid-skey')), []);
+  });
+
+  test('Actions suggest event.secrets; a malformed secret also gets invalid-skey', () => {
+    const text = action(`  api.multifactor.enable('duo', { providerOptions: { ikey: event.secrets.I, host: event.secrets.H, skey: 'tooShort1' } });`);
+    assert.deepEqual(found(text), ['hardcoded-secret@2', 'invalid-skey@2']);
+    assert.equal(only(text, 'hardcoded-secret')[0].data?.replacement, 'event.secrets.DUO_SKEY');
+  });
+
+  test('secrets from configuration, event.secrets or deploy-cli tokens are fine', () => {
+    assert.deepEqual(found(rule(goodRuleConfig)), []);
+    assert.deepEqual(found(rule(`  context.multifactor = { provider: 'duo', ikey: configuration.I, skey: '##DUO_SKEY##', host: configuration.H };`)), []);
+  });
+
+  test('no message ever contains an skey literal', () => {
+    const secrets = [SKEY, 'tooShort1secretVALUE', 'x'.repeat(45), 'Zq9'];
+    for (const secret of secrets) {
+      const texts = [
+        rule(`  context.multifactor = { provider: 'duo', ikey: '${secret}', skey: '${secret}', host: '${secret}', admin: { ikey: '${secret}', skey: '${secret}' }, hots: '${secret}' };`),
+        action(`  api.multifactor.enable('duo', { providerOptions: { skey: '${secret}', ikey: '${secret}' } });`),
+      ];
+      for (const text of texts) {
+        const findings = analyze(text);
+        assert.ok(findings.length > 0);
+        for (const f of findings) assert.ok(!f.message.includes(secret), `${f.code} message quotes the secret: ${f.message}`);
+        for (const f of findings) assert.ok(!JSON.stringify(toDiagnostic(f)).includes(secret));
+      }
+    }
+  });
+});
+
+describe('deprecated-field', () => {
+  test('ignoreCookie is deprecated; the inverted value is offered', () => {
+    const text = rule(`  context.multifactor = { provider: 'duo', ikey: configuration.I, skey: configuration.S, host: configuration.H,\n    ignoreCookie: true };`);
+    const [finding] = only(text, 'deprecated-field');
+    assert.equal(finding.range.start.line, 2);
+    assert.equal(finding.data?.allowRememberBrowser, false);
+    assert.match(finding.message, /allowRememberBrowser: false/);
+  });
+
+  test('allowRememberBrowser is not deprecated', () => {
+    assert.deepEqual(found(rule(`  context.multifactor = { provider: 'guardian', allowRememberBrowser: false };`)), []);
+  });
+});
+
+describe('admin-same-as-auth', () => {
+  test('admin.ikey equal to the Auth API ikey', () => {
+    const text = rule(`  context.multifactor = { provider: 'duo', ikey: '${IKEY}', skey: configuration.S, host: configuration.H,\n    admin: { ikey: '${IKEY}', skey: configuration.AS } };`);
+    assert.deepEqual(found(text), ['admin-same-as-auth@3']);
+  });
+
+  test('different admin keys are fine', () => {
+    const text = rule(`  context.multifactor = { provider: 'duo', ikey: '${IKEY}', skey: configuration.S, host: configuration.H,\n    admin: { ikey: '${ADMIN_IKEY}', skey: configuration.AS } };`);
+    assert.deepEqual(found(text), []);
+  });
+});
+
+describe('callback-not-called', () => {
+  test('a rule that never references its callback: reported on the parameter', () => {
+    const text = `function (user, context, done) {\n  context.multifactor = { provider: 'guardian' };\n}\n`;
+    const [finding] = only(text, 'callback-not-called');
+    assert.deepEqual(finding.range, { start: { line: 0, character: 25 }, end: { line: 0, character: 29 } });
+  });
+
+  test('a callback called, or passed on, counts', () => {
+    assert.deepEqual(only(rule(''), 'callback-not-called'), []);
+    assert.deepEqual(only(`function (user, context, cb) {\n  doAsync(user).then(() => cb(null, user, context), cb);\n}\n`, 'callback-not-called'), []);
+  });
+});
+
+describe('rules-eol', () => {
+  test('information on the rule header line, after leading comments', () => {
+    const text = `// Duo\n/* more */\nfunction requireDuo(user, context, callback) {\n  callback(null, user, context);\n}\n`;
+    const findings = only(text, 'rules-eol');
+    assert.equal(findings.length, 1);
+    assert.equal(findings[0].severity, 'information');
+    assert.equal(findings[0].range.start.line, 2);
+    assert.match(findings[0].message, /2026-11-18/);
+  });
+
+  test('not on Actions', () => {
+    assert.deepEqual(only(action(''), 'rules-eol'), []);
+  });
+});
+
+describe('syntax-error and text mid-typing', () => {
+  test('an unclosed rule still gets its other diagnostics', () => {
+    const text = `function (user, context, callback) {\n  context.multifactor = {\n    provider: 'duo',\n    ikey: 'DI...',\n    host:`;
+    const codes = found(text);
+    assert.ok(codes.includes('syntax-error@5'), codes.join());
+    assert.ok(codes.includes('placeholder-value@4'), codes.join());
+  });
+
+  test('valid files, with deploy-cli tokens anywhere, have no syntax error', () => {
+    const text = `function (user, context, callback) {\n  var clients = @@MFA_CLIENTS@@;\n  if (clients.indexOf(context.clientID) !== -1) {\n    context.multifactor = { provider: 'duo', ikey: '##DUO_IKEY##', skey: ##DUO_SKEY##, host: @@DUO_HOST@@ };\n  }\n  callback(null, user, context);\n}\n`;
+    assert.deepEqual(found(text), []);
+  });
+});
+
+describe('unknown-configuration-key', () => {
+  const declared = ['DUO_IKEY', 'DUO_SKEY', 'DUO_HOST'];
+
+  test('an undeclared configuration key is reported on the key with a suggestion', () => {
+    const text = rule(`  context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HSOT };`);
+    const [finding] = only(text, 'unknown-configuration-key', { declaredConfigurationKeys: declared });
+    assert.equal(finding.severity, 'warning');
+    assert.equal(finding.data?.suggestion, 'DUO_HOST');
+    assert.equal(text.split('\n')[1].slice(finding.range.start.character, finding.range.end.character), 'DUO_HSOT');
+  });
+
+  test('Actions check event.secrets; nothing is reported without declared keys', () => {
+    const text = action(`  api.multifactor.enable('duo', { providerOptions: { ikey: event.secrets.DUO_IKEY, skey: event.secrets['DUO_SECRET'], host: event.secrets.DUO_HOST } });`);
+    assert.deepEqual(found(text, { declaredConfigurationKeys: declared }), ['unknown-configuration-key@2']);
+    assert.deepEqual(found(text), []);
+    assert.deepEqual(found(rule(goodRuleConfig.replace(/DUO_/g, 'DUO_')), { declaredConfigurationKeys: declared }), []);
+  });
+});
+
+describe('non-rule files', () => {
+  test('an Express app containing context.multifactor gets no diagnostics', () => {
+    const text = `const express = require('express');\nconst app = express();\napp.post('/login', (req, res) => {\n  const context = {};\n  context.multifactor = { provider: 'dou', skey: '${SKEY}' };\n  res.json(context);\n});\napp.listen(3000);\n`;
+    assert.deepEqual(analyze(text), []);
+  });
+
+  test('two top-level functions are not a rule', () => {
+    assert.deepEqual(analyze(`function a(user, context, callback) {}\nfunction b() {}\n`), []);
+  });
+});
+
+describe('ranges', () => {
+  test('CRLF line endings', () => {
+    const text = rule(`  context.multifactor = {\n    provider: 'duo', ikey: configuration.I, skey: configuration.S, host: configuration.H,\n    hots: 1,\n  };`).replace(/\n/g, '\r\n');
+    const [finding] = only(text, 'unknown-field');
+    assert.deepEqual(finding.range, { start: { line: 3, character: 4 }, end: { line: 3, character: 8 } });
+  });
+
+  test('a BOM, tabs, non-ASCII text and surrogate pairs count as UTF-16 characters', () => {
+    const text = '\uFEFF' + `function (user, context, callback) {\n\tconst note = 'Grüße 😀';\n\tcontext.multifactor = { /* 😀é */ provider: 'duo', ikey: configuration.I, skey: configuration.S, host: configuration.H, hots: 1 };\n\tcallback(null, user, context);\n}\n`;
+    const [finding] = only(text, 'unknown-field');
+    const line = text.split('\n')[2];
+    assert.equal(finding.range.start.line, 2);
+    assert.equal(finding.range.start.character, line.indexOf('hots'));
+    assert.equal(only(text, 'rules-eol')[0].range.start.character, 1);
+  });
+});
+
+describe('suppressions and severities', () => {
+  const twoProblems = rule(`  context.multifactor = {\n    provider: 'duo', ikey: configuration.I, skey: configuration.S, host: configuration.H,\n    // duo-rules-disable-next-line unknown-field\n    hots: 1,\n    ignoreCookie: true,\n  };`);
+
+  test('disable-next-line silences that code on the next line only', () => {
+    assert.deepEqual(found(twoProblems), ['deprecated-field@6']);
+    const otherCode = twoProblems.replace('disable-next-line unknown-field', 'disable-next-line deprecated-field');
+    assert.deepEqual(found(otherCode), ['unknown-field@5', 'deprecated-field@6']);
+  });
+
+  test('a block comment disables a code for the whole file', () => {
+    assert.deepEqual(analyze(`/* duo-rules-disable rules-eol */\n` + rule('')).map((f) => f.code), []);
+    assert.deepEqual(analyze(`/* duo-rules-disable callback-not-called */\n` + rule('')).map((f) => f.code), ['rules-eol']);
+  });
+
+  test('severity layers: off drops a code, overrides change it, default falls through', () => {
+    const severities = mergeSeverities({ 'deprecated-field': 'error', 'rules-eol': 'off' }, { 'deprecated-field': 'default', 'unknown-field': 'hint', 'not-a-code': 'error' });
+    assert.deepEqual(severities, { 'deprecated-field': 'error', 'rules-eol': 'off', 'unknown-field': 'hint' });
+    const text = twoProblems.replace('    // duo-rules-disable-next-line unknown-field\n', '');
+    const findings = analyze(text, { severities });
+    assert.deepEqual(findings.map((f) => `${f.code}:${f.severity}`), ['unknown-field:hint', 'deprecated-field:error']);
+    const diagnostic = toDiagnostic(findings[1]);
+    assert.equal(diagnostic.severity, 1);
+    assert.equal(diagnostic.source, 'duo-rules');
+    assert.equal(diagnostic.code, 'deprecated-field');
+    assert.equal(diagnostic.codeDescription?.href, 'https://github.com/duo-rules/duo-rules#deprecated-field');
+  });
+});
+
+describe('bad input ends quickly without throwing', () => {
+  test('binary junk, alone or after a rule header', { timeout: 60_000 }, () => {
+    let seed = 42;
+    const random = (n: number, range: number) => Array.from({ length: n }, () => String.fromCharCode((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % range)).join('');
+    const binary = random(5_000_000, 256);
+    assert.deepEqual(analyze(binary), []);
+    // NUL bytes mean binary, not a rule being typed.
+    assert.deepEqual(analyze('function (user, context, callback) {' + binary), []);
+    // Text without NUL bytes goes through the tolerant parser: it must still end.
+    for (const junk of [random(200_000, 65536).replace(/\0/g, ''), random(200_000, 128).replace(/\0/g, '')]) {
+      assert.ok(Array.isArray(analyze(junk)));
+      assert.ok(analyze('function (user, context, callback) {\n' + junk).some((f) => f.code === 'syntax-error'));
+    }
+  });
+
+  test('an empty file and whitespace', () => {
+    assert.deepEqual(analyze(''), []);
+    assert.deepEqual(analyze('\n\r\n  \t'), []);
+  });
+
+  test('a 5 MB rule', { timeout: 30_000 }, () => {
+    const line = `  context.multifactor = { provider: 'duo', ikey: configuration.I, skey: configuration.S, host: configuration.H };\n`;
+    const text = rule(line.repeat(Math.ceil(5_000_000 / line.length)));
+    const started = Date.now();
+    assert.deepEqual(found(text), []);
+    assert.ok(Date.now() - started < 20_000);
+  });
+});
