@@ -2,7 +2,10 @@
 // each other.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { disposeRunnerPool } from '../../server/src/runner/index';
 import { createWorkspace, runText, type TempWorkspace } from './runnerHelpers';
@@ -100,6 +103,43 @@ describe('runner pool', () => {
     }`);
     assert.deepEqual(second.result.logs, ['second done']);
     assert.ok(!first.result.logs.includes('leaked timeout'));
+  });
+
+  test('a child stuck in an endless loop does not outlive a parent that was killed mid-run', async () => {
+    let childPid = 0;
+    let parentKilled = false;
+    const server = createServer((req, res) => {
+      // The rule calls in right before it starts looping: now the parent dies without cleaning up.
+      childPid = Number(new URL(req.url ?? '/', 'http://127.0.0.1').searchParams.get('pid'));
+      res.end('ok', () => { parent.kill('SIGKILL'); parentKilled = true; });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const rule = `function (u, c, cb) {
+      require('http').get('http://127.0.0.1:${port}/?pid=' + process.pid, (res) => {
+        res.resume();
+        res.on('end', () => setTimeout(() => { for (;;) {} }, 0));
+      });
+    }`;
+    const script = `require(${JSON.stringify(join(__dirname, '../../server/src/runner/index.js'))})
+      .runFile({ file: 'inline.js', text: ${JSON.stringify(rule)}, workspaceRoot: ${JSON.stringify(ws.root)}, timeoutMs: 500 });`;
+    const parent = spawn(process.execPath, ['-e', script], { stdio: 'ignore' });
+    await once(parent, 'exit');
+    server.close();
+    assert.ok(parentKilled && childPid > 0, 'the rule never reached the test server');
+    // There is no event for the exit of a process that is not our child: check until a deadline.
+    const deadline = performance.now() + 15_000;
+    let alive = true;
+    while (alive && performance.now() < deadline) {
+      try {
+        process.kill(childPid, 0);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      } catch {
+        alive = false;
+      }
+    }
+    if (alive) process.kill(childPid, 'SIGKILL');
+    assert.equal(alive, false, 'the orphaned child was still running');
   });
 
   test('an idle pool does not keep the process alive, and a disposed pool starts again', async () => {

@@ -36,4 +36,4 @@ process.on('message', (job: ChildJob) => {
   );
 });
 
-send({ type: 'ready', permission: typeof (process as { permission?: unknown }).permission === 'object' });
+send({ type: 'ready' });

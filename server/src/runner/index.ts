@@ -30,6 +30,8 @@ export const DEFAULT_TIMEOUT_MS = 5000;
 export const DEFAULT_MEMORY_LIMIT_MB = 256;
 
 let pool: RunnerPool | null = null;
+// A child must not outlive the process that started it, however that process ends.
+process.on('exit', () => pool?.dispose());
 
 /** Stops every child process; the next run starts a new one. The CLI calls this before exiting. */
 export function disposeRunnerPool(): void {
@@ -123,6 +125,9 @@ function finishResult(kind: 'rule' | 'action', raw: ChildResult, durationMs: num
 }
 
 async function prepare(options: RunOptions, file: string, sources: string[]): Promise<Prepared> {
+  for (const [name, value] of [['timeoutMs', options.timeoutMs], ['memoryLimitMb', options.memoryLimitMb]] as const) {
+    if (value !== undefined && !(Number.isFinite(value) && value > 0)) throw new RunInputError(`${name} must be a positive number, not ${value}`);
+  }
   const keys = sources.flatMap(findConfigurationKeys);
   return {
     configuration: applyEnvironmentFallback(options.configuration ?? {}, keys, options.env ?? {}),
@@ -201,7 +206,7 @@ async function runRulesDirectory(dir: string, options: RunOptions): Promise<RunO
   let decidingRule: string | null = null;
   let durationMs = 0;
   for (const [index, entry] of entries.entries()) {
-    const remaining = Math.max(1, prepared.timeoutMs - durationMs);
+    const remaining = Math.max(1, Math.round(prepared.timeoutMs - durationMs));
     const outcome = await execute('rule', entry.file, sources[index], { user, context, event: null }, prepared, remaining);
     const raw = resultFromOutcome(outcome, 'rule', { ...prepared, timeoutMs: remaining }, { user, context });
     durationMs += outcome.durationMs;

@@ -10,6 +10,8 @@ const MAX_CHILDREN = 2;
 const START_TIMEOUT_MS = 15_000;
 const STDERR_TAIL = 4096;
 const MEMORY_CHECK_MS = 100;
+/** The child stops a call into user code on its own this long after the parent's watchdog should have. */
+const BACKSTOP_GRACE_MS = 2000;
 /** Node itself, the code and the young generation live outside the old-space limit. */
 const RSS_ALLOWANCE_MB = 160;
 
@@ -132,7 +134,7 @@ class PooledChild {
     (this.process.stderr as { ref?(): void; unref?(): void } | null)?.[method]?.();
   }
 
-  run(job: ChildJob, timeoutMs: number): Promise<JobOutcome> {
+  run(job: Omit<ChildJob, 'backstopMs'>, timeoutMs: number): Promise<JobOutcome> {
     return new Promise((resolve) => {
       const started = performance.now();
       const logs: string[] = [];
@@ -169,7 +171,7 @@ class PooledChild {
         outOfMemory ||= /heap out of memory|Reached heap limit/i.test(this.stderrTail);
         finish({ type: 'crashed', outOfMemory, message: describeCrash(code, signal, this.stderrTail), logs, durationMs: elapsed() });
       };
-      this.process.send(job);
+      this.process.send({ ...job, backstopMs: Math.ceil(timeoutMs) + BACKSTOP_GRACE_MS });
     });
   }
 
@@ -188,7 +190,7 @@ export class RunnerPool {
   private nextId = 1;
   private disposed = false;
 
-  async execute(job: Omit<ChildJob, 'id'>, spec: ChildSpec, timeoutMs: number): Promise<JobOutcome> {
+  async execute(job: Omit<ChildJob, 'id' | 'backstopMs'>, spec: ChildSpec, timeoutMs: number): Promise<JobOutcome> {
     this.disposed = false;
     const child = await this.acquire(spec);
     try {

@@ -55,7 +55,28 @@ class Run {
   finished = false;
   private wake: (() => void) | null = null;
 
-  constructor(readonly hooks: RunHooks) {}
+  context: vm.Context | null = null;
+
+  constructor(readonly hooks: RunHooks, private readonly backstopMs: number) {}
+
+  /**
+   * Calls into user code under a vm timeout. The parent's watchdog normally kills the child
+   * long before; this backstop only matters when the parent died mid-run, so an endless
+   * loop cannot outlive it as an orphan.
+   */
+  invoke(fn: (...a: unknown[]) => unknown, args: unknown[]): unknown {
+    const context = this.context as Record<string, unknown> | null;
+    if (!context) return fn(...args);
+    context[INVOKE_KEY] = () => fn(...args);
+    try {
+      return INVOKER.runInContext(context, { timeout: this.backstopMs });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT' && !process.connected) realExit(1);
+      throw err;
+    } finally {
+      delete context[INVOKE_KEY];
+    }
+  }
 
   decide(decision: Decision): void {
     if (this.decision) return;
@@ -138,6 +159,9 @@ class Run {
 }
 
 let current: Run | null = null;
+const realExit = process.exit.bind(process);
+const INVOKE_KEY = '__duoRulesInvoke';
+const INVOKER = new vm.Script(`globalThis.${INVOKE_KEY}()`);
 
 /** Called by the child for errors nobody caught (timers of modules, unhandled rejections). */
 export function reportUncaught(err: unknown, where: string): void {
@@ -146,7 +170,6 @@ export function reportUncaught(err: unknown, where: string): void {
 
 /** Routes the real process.exit/abort/kill(self) of the child into the current run. */
 export function guardProcess(): void {
-  const realExit = process.exit.bind(process);
   const realKill = process.kill.bind(process);
   process.exit = ((code?: number) => {
     if (current && !current.finished) return current.attemptExit(`process.exit(${code ?? ''})`);
@@ -168,7 +191,7 @@ function createTimers(run: Run) {
   const guard = (fn: (...a: unknown[]) => unknown, args: unknown[]) => {
     if (run.finished) return;
     try {
-      fn(...args);
+      run.invoke(fn, args);
     } catch (err) {
       run.fail(err, 'an error thrown in a timer');
     }
@@ -407,7 +430,7 @@ function startRule(run: Run, job: ChildJob, context: vm.Context): void {
     }
   };
   try {
-    (fn as (...args: unknown[]) => unknown)(job.user, job.context, callback);
+    run.invoke(fn as (...args: unknown[]) => unknown, [job.user, job.context, callback]);
   } catch (err) {
     run.fail(err, 'an error thrown');
   }
@@ -429,7 +452,7 @@ function startAction(run: Run, job: ChildJob, context: vm.Context): void {
   const api = createActionApi(run);
   let pending: unknown;
   try {
-    pending = (handler as (...args: unknown[]) => unknown)(job.event, api);
+    pending = run.invoke(handler as (...args: unknown[]) => unknown, [job.event, api]);
   } catch (err) {
     run.fail(err, 'an error thrown');
     return;
@@ -499,10 +522,11 @@ function actionMultifactor(run: Run): Multifactor | null {
 
 /** Runs one job to its decision; the parent's watchdog takes care of code that never decides. */
 export async function executeJob(job: ChildJob, hooks: RunHooks): Promise<ChildResult> {
-  const run = new Run(hooks);
+  const run = new Run(hooks, job.backstopMs);
   current = run;
   try {
     const context = createContext(run, job);
+    run.context = context;
     // The inputs become objects of the fresh context, so a rule that changes their prototypes
     // changes only its own realm, never the child's for the next run.
     const parse = vm.runInContext('JSON.parse', context) as (text: string) => unknown;

@@ -93,6 +93,8 @@ export interface ChildJob {
   event: unknown;
   configuration: Record<string, string>;
   workspaceRoot: string;
+  /** Longest a single call into user code may run before the child gives up on its own (see Run.invoke). */
+  backstopMs: number;
 }
 
 /** The child's unredacted answer; the parent redacts it. */
@@ -109,7 +111,7 @@ export interface ChildResult {
 }
 
 export type ChildMessage =
-  | { type: 'ready'; permission: boolean }
+  | { type: 'ready' }
   | { type: 'callback'; id: number }
   | { type: 'log'; id: number; line: string }
   | { type: 'result'; id: number; result: ChildResult };
