@@ -16,7 +16,7 @@ function startEmulator(extensionPath, keys, kind = 'web-sdk', timeoutMs = 15_000
   fs.writeFileSync(config, JSON.stringify({
     host: keys.DUO_HOST,
     applications: [{ kind, ikey: keys.DUO_IKEY, skey: keys.DUO_SKEY }],
-    users: [{ username: 'e2e-user', status: 'auth' }],
+    users: [{ username: 'e2e-user', status: 'active', enrolled: true }],
   }, null, 2));
   // The extension host's own Node (ELECTRON_RUN_AS_NODE makes Electron's binary act as Node too).
   const child = spawn(process.execPath, [path.join(extensionPath, 'dist', 'cli.js'), 'emulator', '--port', '0', '--config', config], {
