@@ -211,7 +211,10 @@ exports.run = async function run() {
   await test('Convert Rule to Action writes a deploy-cli Action that runs to the same MFA decision', async () => {
     const actionsDir = fileUri('actions');
     const before = new Set((await vscode.workspace.fs.readDirectory(actionsDir)).map(([name]) => name));
-    await vscode.commands.executeCommand('duoRules.convertToAction', fileUri('rules/require-duo.js'));
+    const converted = await vscode.commands.executeCommand('duoRules.convertToAction', fileUri('rules/require-duo.js'));
+    const written = ((converted && converted.files) || []).map(String);
+    assert.ok(written.some((f) => f.endsWith('actions/require-duo/code.js')) && written.some((f) => f.endsWith('actions/require-duo.json')),
+      `the command does not report the files it wrote: ${JSON.stringify(converted).slice(0, 300)}`);
     const created = (await vscode.workspace.fs.readDirectory(actionsDir))
       .filter(([name, type]) => type === vscode.FileType.Directory && !before.has(name)).map(([name]) => name);
     assert.deepEqual(created, ['require-duo'], 'expected actions/require-duo/ to be written');
