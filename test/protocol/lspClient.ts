@@ -1,0 +1,192 @@
+// A small LSP client for protocol tests: spawns the bundled server (`node dist/server.js --stdio`),
+// initializes it like VS Code (configuration pulled per document), answers `workspace/configuration`
+// from test-controlled settings, and waits for events instead of sleeping.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { Diagnostic, InitializeResult, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+
+export const serverPath = join(__dirname, '..', '..', '..', 'dist', 'server.js');
+
+export interface LspClientOptions {
+  /** Workspace folder URIs sent in initialize. */
+  workspaceFolders?: string[];
+  /**
+   * The `duoRules` section answered to `workspace/configuration` (read again on every request,
+   * so tests may change it and then call `changeConfiguration()`). A function gets the scope URI.
+   */
+  settings?: Record<string, unknown> | ((scopeUri: string | undefined, section: string | undefined) => unknown);
+  /** Extra server arguments after `--stdio`. */
+  args?: string[];
+  /** Milliseconds after which a wait fails instead of hanging the suite (default 20 s). */
+  timeoutMs?: number;
+}
+
+interface Waiter {
+  method: string;
+  predicate: (params: any) => boolean;
+  resolve: (params: any) => void;
+}
+
+export class LspClient {
+  readonly connection: MessageConnection;
+  /** Every notification received, in order. */
+  readonly notifications: Array<{ method: string; params: any }> = [];
+  /** Every `workspace/configuration` item the server asked for. */
+  readonly configurationRequests: Array<{ scopeUri?: string; section?: string }> = [];
+  /** The server's stderr so far (for failure messages). */
+  stderr = '';
+  settings: LspClientOptions['settings'];
+  initializeResult?: InitializeResult;
+  private readonly waiters: Waiter[] = [];
+  private readonly versions = new Map<string, number>();
+  private exited: Promise<number | null>;
+
+  private constructor(readonly child: ChildProcess, private readonly options: LspClientOptions) {
+    this.settings = options.settings ?? {};
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => { this.stderr += chunk; });
+    this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+    this.connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    this.connection.onNotification((method: string, params: any) => {
+      this.notifications.push({ method, params });
+      for (const waiter of [...this.waiters]) {
+        if (waiter.method === method && waiter.predicate(params)) {
+          this.waiters.splice(this.waiters.indexOf(waiter), 1);
+          waiter.resolve(params);
+        }
+      }
+    });
+    this.connection.onRequest('workspace/configuration', (params: { items: Array<{ scopeUri?: string; section?: string }> }) =>
+      params.items.map((item) => {
+        this.configurationRequests.push(item);
+        const settings = this.settings;
+        if (typeof settings === 'function') return settings(item.scopeUri, item.section);
+        if (item.section === 'duoRules') return settings ?? {};
+        if (item.section?.startsWith('duoRules.')) {
+          return item.section.slice('duoRules.'.length).split('.').reduce<any>((value, key) => value?.[key], settings) ?? null;
+        }
+        return null;
+      }));
+    this.connection.onRequest((_method: string) => null);
+    this.connection.listen();
+  }
+
+  /** Spawns the server and completes initialize/initialized. */
+  static async start(options: LspClientOptions = {}): Promise<LspClient> {
+    const child = spawn(process.execPath, [serverPath, '--stdio', ...(options.args ?? [])], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const client = new LspClient(child, options);
+    const folders = options.workspaceFolders ?? [];
+    client.initializeResult = await client.withTimeout(client.connection.sendRequest<InitializeResult>('initialize', {
+      processId: process.pid,
+      rootUri: folders[0] ?? null,
+      workspaceFolders: folders.map((uri, i) => ({ uri, name: `folder${i}` })),
+      capabilities: {
+        workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: false }, workspaceFolders: true },
+        textDocument: {
+          publishDiagnostics: { relatedInformation: true, versionSupport: true, codeDescriptionSupport: true, dataSupport: true },
+          synchronization: { didSave: true, dynamicRegistration: false },
+          completion: { completionItem: { snippetSupport: true } },
+        },
+      },
+    }), 'initialize');
+    await client.connection.sendNotification('initialized', {});
+    return client;
+  }
+
+  private withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
+    const ms = this.options.timeoutMs ?? 20_000;
+    let timer: NodeJS.Timeout;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`LSP test client: no ${what} within ${ms} ms. Server stderr:\n${this.stderr}`)), ms);
+    });
+    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  request<T = unknown>(method: string, params: unknown): Promise<T> {
+    return this.withTimeout(this.connection.sendRequest<T>(method, params), `response to ${method}`);
+  }
+
+  notify(method: string, params: unknown): Promise<void> {
+    return this.connection.sendNotification(method, params);
+  }
+
+  /** Opens a document; returns its version. */
+  async open(uri: string, text: string, languageId = 'javascript'): Promise<number> {
+    this.versions.set(uri, 1);
+    await this.notify('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
+    return 1;
+  }
+
+  /** Replaces the whole text (a full-content change); returns the new version. */
+  async change(uri: string, text: string): Promise<number> {
+    const version = (this.versions.get(uri) ?? 0) + 1;
+    this.versions.set(uri, version);
+    await this.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+    return version;
+  }
+
+  /** Applies one incremental edit; returns the new version. */
+  async edit(uri: string, range: { start: { line: number; character: number }; end: { line: number; character: number } }, text: string): Promise<number> {
+    const version = (this.versions.get(uri) ?? 0) + 1;
+    this.versions.set(uri, version);
+    await this.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range, text }] });
+    return version;
+  }
+
+  save(uri: string): Promise<void> {
+    return this.notify('textDocument/didSave', { textDocument: { uri } });
+  }
+
+  close(uri: string): Promise<void> {
+    this.versions.delete(uri);
+    return this.notify('textDocument/didClose', { textDocument: { uri } });
+  }
+
+  /** Tells the server settings changed (it then pulls them again). */
+  changeConfiguration(): Promise<void> {
+    return this.notify('workspace/didChangeConfiguration', { settings: null });
+  }
+
+  /**
+   * The first notification `method` satisfying `predicate`, already received or still to come.
+   * Pass `{ fresh: true }` to ignore what was received before the call.
+   */
+  waitForNotification<T = any>(method: string, predicate: (params: T) => boolean = () => true, options: { fresh?: boolean } = {}): Promise<T> {
+    if (!options.fresh) {
+      const seen = this.notifications.find((n) => n.method === method && predicate(n.params));
+      if (seen) return Promise.resolve(seen.params);
+    }
+    return this.withTimeout(new Promise<T>((resolve) => this.waiters.push({ method, predicate, resolve })), `${method} notification`);
+  }
+
+  /**
+   * Diagnostics published for `uri` at `version` or later (the latest such set already received,
+   * else the next one). Without a version: the next publication after this call.
+   */
+  waitForDiagnostics(uri: string, version?: number, predicate: (diagnostics: Diagnostic[]) => boolean = () => true): Promise<PublishDiagnosticsParams> {
+    const matches = (p: PublishDiagnosticsParams) => p.uri === uri && (version === undefined || (p.version ?? Infinity) >= version) && predicate(p.diagnostics);
+    if (version !== undefined) {
+      const seen = this.notifications.filter((n) => n.method === 'textDocument/publishDiagnostics' && matches(n.params)).pop();
+      if (seen) return Promise.resolve(seen.params);
+    }
+    return this.waitForNotification<PublishDiagnosticsParams>('textDocument/publishDiagnostics', matches, { fresh: true });
+  }
+
+  /** shutdown + exit, then waits for the process to end; returns its exit code. */
+  async shutdown(): Promise<number | null> {
+    if (this.child.exitCode === null) {
+      try {
+        await this.request('shutdown', null);
+        await this.notify('exit', null);
+      } catch {
+        this.child.kill();
+      }
+    }
+    const code = await this.withTimeout(this.exited, 'server exit').catch(() => {
+      this.child.kill('SIGKILL');
+      return null;
+    });
+    this.connection.dispose();
+    return code;
+  }
+}
