@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { disposeRunnerPool, runFile } from '../../server/src/runner/index';
+import { detectKind, disposeRunnerPool, runFile } from '../../server/src/runner/index';
 import { createWorkspace, DUO_CONFIGURATION, runText, type TempWorkspace } from './runnerHelpers';
 
 let ws: TempWorkspace;
@@ -228,6 +228,20 @@ describe('rule globals', () => {
       allowRememberBrowser: false, admin: { ikey: 'DIBBBBBBBBBBBBBBBBBB', skey: '[redacted]' },
     });
     assert.equal(secretMultifactor?.admin?.skey, 'AdminSecretAdminSecretAdminSecretAdmin00');
+  });
+});
+
+describe('rule or Action', () => {
+  test('a rule that mentions the Action API in comments is still a rule', () => {
+    assert.equal(detectKind(`// TODO migrate: exports.onExecutePostLogin = async (event, api) => {}
+      /* module.exports = { onExecutePostLogin } */
+      function (user, context, callback) { callback(null, user, context); }`), 'rule');
+  });
+
+  test('every way of exporting the handler makes an Action', () => {
+    assert.equal(detectKind('exports.onExecutePostLogin = async (event, api) => {};'), 'action');
+    assert.equal(detectKind("exports['onExecutePostLogin'] = async () => {};"), 'action');
+    assert.equal(detectKind('async function onExecutePostLogin(event, api) {}\nmodule.exports = { onExecutePostLogin };'), 'action');
   });
 });
 

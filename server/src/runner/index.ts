@@ -39,9 +39,16 @@ export function disposeRunnerPool(): void {
   pool = null;
 }
 
+const ACTION_EXPORT = [
+  /\bexports\s*(?:\.\s*|\[\s*['"`])on(?:Execute|Continue)PostLogin\b/, // exports.onExecutePostLogin = …
+  /\bmodule\.exports\s*=\s*\{[\s\S]*\bon(?:Execute|Continue)PostLogin\b/, // module.exports = { onExecutePostLogin … }
+];
+
 /** An Action exports onExecutePostLogin (or onContinuePostLogin); anything else is run as a Rule. */
 export function detectKind(source: string): 'rule' | 'action' {
-  return /\b(?:exports|module\.exports)\b[\s\S]*\bon(?:Execute|Continue)PostLogin\b/.test(source) ? 'action' : 'rule';
+  // Comments may mention the Action API (migration notes in a Rule): look at code only.
+  const code = source.replace(/\/\*[\s\S]*?\*\/|(^|[^:])\/\/.*$/gm, '$1');
+  return ACTION_EXPORT.some((pattern) => pattern.test(code)) ? 'action' : 'rule';
 }
 
 /** The nearest folder above `start` with a package.json or node_modules: where `require` looks. */
