@@ -1,0 +1,134 @@
+// `duo-rules lint` as a real process: output formats, exit codes, file collection, .duo-rules.json.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+const root = join(__dirname, '..', '..', '..');
+const cli = join(root, 'dist', 'cli.js');
+const seed = readFileSync('/work/shared/seeds/duo-for-developers.md', 'utf8').split('```JS\n')[1].split('```')[0];
+const SKEY = 'abcdefghij0123456789ABCDEFGHIJ0123456789';
+
+function lint(args: string[], cwd = root) {
+  const result = spawnSync(process.execPath, [cli, 'lint', ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const warningOnlyRule = `function (user, context, callback) {\n  context.multifactor = { provider: 'guardian', ignoreCookie: true };\n  callback(null, user, context);\n}\n`;
+
+describe('duo-rules lint', () => {
+  let dir: string;
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'duo-rules-lint-'));
+    mkdirSync(join(dir, 'project', 'rules', 'nested'), { recursive: true });
+    mkdirSync(join(dir, 'project', 'node_modules', 'dep'), { recursive: true });
+    writeFileSync(join(dir, 'project', 'rules', 'seed.js'), seed);
+    writeFileSync(join(dir, 'project', 'rules', 'nested', 'warn.js'), warningOnlyRule);
+    writeFileSync(join(dir, 'project', 'rules', 'notes.txt'), seed);
+    writeFileSync(join(dir, 'project', 'node_modules', 'dep', 'index.js'), seed);
+    writeFileSync(join(dir, 'project', 'secret.js'), `function (user, context, callback) {\n  context.multifactor = { provider: 'duo', ikey: 'DIABCDEFGHIJ01234567', skey: '${SKEY}', host: 'api-1234abcd.duosecurity.com' };\n  callback(null, user, context);\n}\n`);
+    writeFileSync(join(dir, 'crlf.js'), '\uFEFF' + warningOnlyRule.replace(/\n/g, '\r\n'));
+  });
+
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('the examples are clean: exit 0, only the rules-eol information', () => {
+    const { code, stdout } = lint(['examples']);
+    assert.equal(code, 0);
+    assert.match(stdout, /^examples\/duo-rule\.js\n  examples\/duo-rule\.js:7:1 +info +Auth0 Rules .* rules-eol\n/);
+    assert.doesNotMatch(stdout, /duo-action/);
+    assert.match(stdout, /✖ 1 problem \(0 errors, 0 warnings, 1 info\)\n$/);
+  });
+
+  test('the seed snippet: ESLint-like text, summary and exit 1', () => {
+    const { code, stdout } = lint(['project/rules/seed.js'], dir);
+    assert.equal(code, 1);
+    const lines = stdout.split('\n');
+    assert.equal(lines[0], 'project/rules/seed.js');
+    assert.match(lines[2], /^  project\/rules\/seed\.js:3:27 +error +'\{REPLACE_WITH_YOUR_CLIENT_ID\}' is a placeholder.* placeholder-client-id$/);
+    assert.match(stdout, /seed\.js:16:9 +warning +'ignoreCookie' was replaced .* deprecated-field/);
+    assert.match(stdout, /✖ 6 problems \(4 errors, 1 warning, 1 info\)\n$/);
+  });
+
+  test('--format json prints LSP diagnostics per file', () => {
+    const { code, stdout } = lint(['--format', 'json', 'project/rules/seed.js', 'project/rules/nested/warn.js'], dir);
+    assert.equal(code, 1);
+    const results = JSON.parse(stdout);
+    assert.deepEqual(results.map((r: { file: string }) => r.file), ['project/rules/seed.js', 'project/rules/nested/warn.js']);
+    const first = results[0].diagnostics[1];
+    assert.deepEqual(first.range, { start: { line: 2, character: 26 }, end: { line: 2, character: 57 } });
+    assert.equal(first.severity, 1);
+    assert.equal(first.source, 'duo-rules');
+    assert.equal(first.code, 'placeholder-client-id');
+    assert.equal(first.codeDescription.href, 'https://github.com/duo-rules/duo-rules#placeholder-client-id');
+  });
+
+  test('--max-warnings: warnings alone pass until they exceed the maximum', () => {
+    assert.equal(lint(['project/rules/nested/warn.js'], dir).code, 0);
+    assert.equal(lint(['--max-warnings', '1', 'project/rules/nested/warn.js'], dir).code, 0);
+    const over = lint(['--max-warnings', '0', 'project/rules/nested/warn.js'], dir);
+    assert.equal(over.code, 1);
+    assert.match(over.stdout, /too many warnings \(maximum: 0\)/);
+  });
+
+  test('directories are searched for .js files, skipping node_modules', () => {
+    const { stdout } = lint(['--format', 'json', 'project'], dir);
+    assert.deepEqual(JSON.parse(stdout).map((r: { file: string }) => r.file).sort(), ['project/rules/nested/warn.js', 'project/rules/seed.js', 'project/secret.js']);
+  });
+
+  test('globs are expanded without a shell', () => {
+    const single = JSON.parse(lint(['--format', 'json', 'project/rules/*.js'], dir).stdout);
+    assert.deepEqual(single.map((r: { file: string }) => r.file), ['project/rules/seed.js']);
+    const deep = JSON.parse(lint(['--format', 'json', 'project/**/*.js'], dir).stdout);
+    assert.deepEqual(deep.map((r: { file: string }) => r.file).sort(), ['project/rules/nested/warn.js', 'project/rules/seed.js', 'project/secret.js']);
+  });
+
+  test('.duo-rules.json is found upward from each linted file', () => {
+    writeFileSync(join(dir, 'project', '.duo-rules.json'), JSON.stringify({ diagnostics: { 'rules-eol': 'off', 'deprecated-field': 'error' } }));
+    try {
+      const { code, stdout } = lint(['--format', 'json', join(dir, 'project', 'rules', 'nested', 'warn.js')], tmpdir());
+      assert.equal(code, 1);
+      const [result] = JSON.parse(stdout);
+      assert.deepEqual(result.diagnostics.map((d: { code: string; severity: number }) => `${d.code}:${d.severity}`), ['deprecated-field:1']);
+      // Outside the project the defaults apply.
+      const outside = JSON.parse(lint(['--format', 'json', 'crlf.js'], dir).stdout)[0];
+      assert.deepEqual(outside.diagnostics.map((d: { code: string }) => d.code), ['rules-eol', 'deprecated-field']);
+    } finally {
+      rmSync(join(dir, 'project', '.duo-rules.json'));
+    }
+  });
+
+  test('a BOM and CRLF do not shift positions', () => {
+    const [result] = JSON.parse(lint(['--format', 'json', 'crlf.js'], dir).stdout);
+    const deprecated = result.diagnostics.find((d: { code: string }) => d.code === 'deprecated-field');
+    assert.deepEqual(deprecated.range.start, { line: 1, character: warningOnlyRule.split('\n')[1].indexOf('ignoreCookie') });
+    assert.deepEqual(result.diagnostics[0].range.start, { line: 0, character: 0 });
+  });
+
+  test('a hard-coded skey is reported but never printed', () => {
+    for (const format of ['text', 'json']) {
+      const { stdout, stderr } = lint(['--format', format, 'project/secret.js'], dir);
+      assert.match(stdout, /hardcoded-secret/);
+      assert.ok(!stdout.includes(SKEY) && !stderr.includes(SKEY));
+    }
+  });
+
+  test('usage and I/O errors exit 2 with one clear line', () => {
+    const missing = lint(['no-such-file.js'], dir);
+    assert.equal(missing.code, 2);
+    assert.equal(missing.stderr, 'duo-rules lint: no-such-file.js: no such file or directory\n');
+    assert.equal(missing.stdout, '');
+    const noMatch = lint(['nothing/**/*.js'], dir);
+    assert.equal(noMatch.code, 2);
+    assert.match(noMatch.stderr, /matches no files/);
+    for (const args of [[], ['--format', 'xml', 'crlf.js'], ['--max-warnings', 'many', 'crlf.js'], ['--bogus', 'crlf.js']]) {
+      const result = lint(args, dir);
+      assert.equal(result.code, 2, args.join(' '));
+      assert.doesNotMatch(result.stderr, /\n\s+at /);
+      assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+    }
+  });
+});
