@@ -10,7 +10,7 @@ const SECRET_KEY = /SKEY|SECRET|PASSWORD|TOKEN/i;
 // Very short values would blank out ordinary text (every "a"); real secrets are longer.
 const MIN_SECRET_LENGTH = 4;
 
-export function isSecretKey(key: string): boolean {
+function isSecretKey(key: string): boolean {
   return SECRET_KEY.test(key);
 }
 

@@ -243,7 +243,7 @@ function createTimers(run: Run) {
 }
 
 /** `mod@1.2.3` and `@scope/mod@1.2.3/sub` name the module without the version, as Auth0 accepts. */
-export function stripModuleVersion(id: string): string {
+function stripModuleVersion(id: string): string {
   const m = /^((?:@[^/@]+\/)?[^/@]+)@[^/]+(\/.*)?$/.exec(id);
   return m ? m[1] + (m[2] ?? '') : id;
 }
