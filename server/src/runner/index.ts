@@ -28,6 +28,7 @@ export { REDACTED } from './redact';
 
 export const DEFAULT_TIMEOUT_MS = 5000;
 export const DEFAULT_MEMORY_LIMIT_MB = 256;
+const MAX_TIMEOUT_MS = 2 ** 31 - 1 - 60_000;
 
 let pool: RunnerPool | null = null;
 // A child must not outlive the process that started it, however that process ends.
@@ -139,7 +140,8 @@ async function prepare(options: RunOptions, file: string, sources: string[]): Pr
   return {
     configuration: applyEnvironmentFallback(options.configuration ?? {}, keys, options.env ?? {}),
     workspaceRoot: resolve(options.workspaceRoot ?? findWorkspaceRoot(dirname(file))),
-    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    // setTimeout fires at once beyond 2^31-1 ms: a huge --timeout means "as long as possible", not zero.
+    timeoutMs: Math.min(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS),
     memoryLimitMb: options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB,
   };
 }
