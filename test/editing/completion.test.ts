@@ -192,3 +192,25 @@ describe('file shape', () => {
     assert.equal(complete({ text, offset, shape: { kind: model.kind } }), null);
   });
 });
+
+describe('bad input', () => {
+  test('binary junk, long blank prefixes and every offset: no throw, and it finishes', { timeout: 20000 }, () => {
+    let seed = 42;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const junk = Array.from({ length: 3000 }, () => String.fromCharCode(Math.floor(random() * 0xffff))).join('');
+    const texts = [
+      junk,
+      ' '.repeat(100000) + 'x',
+      '\n'.repeat(50000) + 'function (user, context, callback) {\n  context.',
+      '/*'.repeat(1000),
+      `${ruleHead}  context.multifactor = { provider: '${"\\'".repeat(500)}`,
+      `${ruleHead}${'{'.repeat(5000)}`,
+      `${ruleHead}  var t = \`\${\`\${\`\${context.`,
+    ];
+    for (const text of texts) {
+      for (let i = 0; i < 200; i++) complete({ text, offset: Math.floor(random() * (text.length + 2)) - 1 });
+      complete({ text, offset: text.length });
+    }
+    assert.ok(labels(`${'\n'.repeat(50000)}${ruleHead}  context.|`)?.includes('clientID'));
+  });
+});

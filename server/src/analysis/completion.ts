@@ -30,8 +30,31 @@ export interface CompletionAnswer {
   replace: { start: number; end: number };
 }
 
-const leadingFunction = /^\uFEFF?(?:\s+|\/\/[^\n]*|\/\*[\s\S]*?\*\/)*(?:async\s+)?function\b[^(]*\(\s*([\w$]+)?\s*(?:,\s*([\w$]+))?/;
+const ruleHeader = /^(?:async\s+)?function\b[^(]{0,200}\(\s*([\w$]+)?\s*(?:,\s*([\w$]+))?/;
 const actionHandler = /\bonExecutePostLogin\s*[:=]\s*(?:async\s*)?(?:function\s*[\w$]*\s*)?\(?\s*([\w$]+)?\s*(?:,\s*([\w$]+))?|\bonContinuePostLogin\s*[:=]\s*(?:async\s*)?(?:function\s*[\w$]*\s*)?\(?\s*([\w$]+)?\s*(?:,\s*([\w$]+))?/;
+
+/**
+ * Offset of the first token: whitespace, comments and a BOM skipped by a loop, because a
+ * regular expression like `^(?:\s+|//…)*` backtracks exponentially on long blank prefixes.
+ */
+function skipLeadingTrivia(text: string): number {
+  let i = 0;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === 0xfeff || c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0b || c === 0x0c || c === 0xa0 || c === 0x2028 || c === 0x2029) {
+      i++;
+    } else if (c === 0x2f && text.charCodeAt(i + 1) === 0x2f) {
+      const nl = text.indexOf('\n', i);
+      i = nl === -1 ? text.length : nl + 1;
+    } else if (c === 0x2f && text.charCodeAt(i + 1) === 0x2a) {
+      const close = text.indexOf('*/', i + 2);
+      i = close === -1 ? text.length : close + 2;
+    } else {
+      break;
+    }
+  }
+  return i;
+}
 
 /** The file kind and parameter names read straight from the text (works mid-typing). */
 export function readFileShape(text: string): FileShape {
@@ -39,7 +62,8 @@ export function readFileShape(text: string): FileShape {
   if (action && /\bexports\b/.test(text)) {
     return { kind: 'action', eventName: action[1] ?? action[3] ?? 'event', apiName: action[2] ?? action[4] ?? 'api' };
   }
-  const rule = leadingFunction.exec(text.slice(0, 100000));
+  const start = skipLeadingTrivia(text);
+  const rule = ruleHeader.exec(text.slice(start, start + 400));
   if (rule) return { kind: 'rule', userName: rule[1] ?? 'user', contextName: rule[2] ?? 'context' };
   return { kind: 'other' };
 }
