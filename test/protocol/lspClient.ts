@@ -18,6 +18,8 @@ export interface LspClientOptions {
   settings?: Record<string, unknown> | ((scopeUri: string | undefined, section: string | undefined) => unknown);
   /** Extra server arguments after `--stdio`. */
   args?: string[];
+  /** Another server module to spawn instead of dist/server.js (benchmarks compare against a minimal server). */
+  serverModule?: string;
   /** Milliseconds after which a wait fails instead of hanging the suite (default 20 s). */
   timeoutMs?: number;
 }
@@ -73,7 +75,7 @@ export class LspClient {
 
   /** Spawns the server and completes initialize/initialized. */
   static async start(options: LspClientOptions = {}): Promise<LspClient> {
-    const child = spawn(process.execPath, [serverPath, '--stdio', ...(options.args ?? [])], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [options.serverModule ?? serverPath, '--stdio', ...(options.args ?? [])], { stdio: ['pipe', 'pipe', 'pipe'] });
     const client = new LspClient(child, options);
     const folders = options.workspaceFolders ?? [];
     client.initializeResult = await client.withTimeout(client.connection.sendRequest<InitializeResult>('initialize', {

@@ -619,14 +619,11 @@ class FunctionScanner {
     // context.multifactor.key = … / mfa.key = …
     const key = memberName(left);
     if (key === undefined) return;
+    const target = this.kind === 'rule' && isMember(left.object, this.owner, 'multifactor') ? 'ctx' : this.resolveObject(left.object);
+    if (!target) return;
     const keyToken = this.hasToken(left.property.start, left.property.end);
     const property: MfaProperty = { key, keyRange: rangeOf(left.property), range: rangeOf(node), value: this.valueOf(node.right), keyToken, origin: 'assignment' };
-    if (this.kind === 'rule' && isMember(left.object, this.owner, 'multifactor')) {
-      this.writes.push({ target: 'ctx', properties: [property], opaque: false, start: node.start });
-      return;
-    }
-    const bound = this.resolveObject(left.object);
-    if (bound) this.writes.push({ target: bound, properties: [property], opaque: false, start: node.start });
+    this.writes.push({ target, properties: [property], opaque: false, start: node.start });
   }
 
   private noteRuleConfig(node: acorn.AssignmentExpression, left: acorn.MemberExpression): void {

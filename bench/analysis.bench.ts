@@ -1,0 +1,197 @@
+// Analysis and language-server cost, as ratios to baselines measured in the same run so machine
+// load affects both sides alike: bare acorn-loose parse, a minimal vscode-languageserver server
+// that publishes one diagnostic, and ESLint's Linter with one rule on the same text.
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir, cpus } from 'node:os';
+import { join } from 'node:path';
+import * as acornLoose from 'acorn-loose';
+import { buildSync } from 'esbuild';
+import { Linter } from 'eslint';
+import { analyze } from '../server/src/analysis/diagnostics';
+import { LspClient } from '../test/protocol/lspClient';
+
+const root = join(__dirname, '..', '..');
+
+/** A realistic Duo rule padded with ordinary rule code to `lines` lines. */
+function generateRule(lines: number): string {
+  const head = [
+    '/**',
+    ' * Require Duo for the listed applications and for admins.',
+    ' */',
+    'function requireDuo(user, context, callback) {',
+    "  var CLIENTS_WITH_MFA = ['s6BhdRkqt3', 'x9KfPq2LmZ'];",
+    '  user.app_metadata = user.app_metadata || {};',
+  ];
+  const tail = [
+    '  if (CLIENTS_WITH_MFA.indexOf(context.clientID) === -1 && !isAdmin(user)) {',
+    '    return callback(null, user, context);',
+    '  }',
+    "  if (context.protocol === 'oauth2-refresh-token') {",
+    '    return callback(null, user, context);',
+    '  }',
+    '  context.multifactor = {',
+    "    provider: 'duo',",
+    '    ikey: configuration.DUO_IKEY,',
+    '    skey: configuration.DUO_SKEY,',
+    '    host: configuration.DUO_HOST,',
+    '    allowRememberBrowser: false,',
+    '    username: user.email,',
+    '  };',
+    '  callback(null, user, context);',
+    '',
+    '  function isAdmin(u) {',
+    "    var roles = (context.authorization && context.authorization.roles) || [];",
+    "    return roles.indexOf('admin') !== -1 || (u.app_metadata && u.app_metadata.admin === true);",
+    '  }',
+    '}',
+  ];
+  const block = (i: number) => [
+    `  // Step ${i}: tag users from the partner directory.`,
+    `  if (user.email && user.email.endsWith('@partner${i}.example.com')) {`,
+    `    user.app_metadata.partner${i} = { since: user.created_at, logins: context.stats.loginsCount };`,
+    `    context.idToken['https://example.com/partner${i}'] = true;`,
+    '  }',
+  ];
+  const body: string[] = [];
+  const bodyLines = Math.max(0, lines - head.length - tail.length);
+  for (let i = 0; body.length < bodyLines; i++) body.push(...block(i));
+  // Trim whole blocks so the padding stays valid JavaScript; top up with blank lines.
+  while (body.length > bodyLines) body.splice(body.length - 5, 5);
+  while (body.length < bodyLines) body.push('');
+  return [...head, ...body, ...tail].join('\n') + '\n';
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** Median wall time of `fn` over `runs` runs after a warm-up. */
+function time(fn: () => unknown, runs: number): number {
+  for (let i = 0; i < Math.min(3, runs); i++) fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    (globalThis as { gc?: () => void }).gc?.();
+    const started = performance.now();
+    fn();
+    times.push(performance.now() - started);
+  }
+  return median(times);
+}
+
+const fmt = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
+const rows: Array<[string, string, string, string, string]> = [];
+function report(what: string, ours: number, baseline: number, target: string, ok: boolean, unit = 'ms'): void {
+  const ratio = ours / baseline;
+  rows.push([what, `${fmt(ours)} ${unit}`, `${fmt(baseline)} ${unit}`, ratio.toFixed(2), `${target} ${ok ? 'met' : 'MISSED'}`]);
+}
+
+async function measureServerStart(serverModule: string | undefined, uri: string, text: string): Promise<number> {
+  const started = performance.now();
+  const client = await LspClient.start({ serverModule, settings: {}, timeoutMs: 60_000 });
+  const version = await client.open(uri, text);
+  await client.waitForDiagnostics(uri, version);
+  const elapsed = performance.now() - started;
+  await client.shutdown();
+  return elapsed;
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+  return kb / 1024;
+}
+
+async function main(): Promise<void> {
+  const texts = { '44 lines': generateRule(44), '1k lines': generateRule(1000), '20k lines': generateRule(20000) };
+  const loose = (text: string) => acornLoose.parse(text, { ecmaVersion: 'latest' });
+
+  // 1. Core analysis vs bare parse, and vs ESLint.
+  const linter = new Linter();
+  const eslintConfig = [{ rules: { 'no-unused-vars': 'error' as const } }];
+  const parseTimes: Record<string, number> = {};
+  for (const [name, text] of Object.entries(texts)) {
+    const runs = name === '20k lines' ? 15 : 50;
+    if (analyze(text).some((f) => f.code !== 'rules-eol')) throw new Error(`generated ${name} rule is not clean`);
+    const parse = time(() => loose(text), runs);
+    parseTimes[name] = parse;
+    const ours = time(() => analyze(text), runs);
+    report(`analysis / acorn-loose parse, ${name}`, ours, parse, name === '44 lines' ? '(no target)' : '≤ 1.5', name === '44 lines' || ours / parse <= 1.5);
+    const wrapped = `(${text})`;
+    if (linter.verify(wrapped, eslintConfig).some((m) => m.fatal)) throw new Error('ESLint could not parse the wrapped rule');
+    const eslint = time(() => linter.verify(wrapped, eslintConfig), name === '20k lines' ? 5 : 20);
+    rows.push([`ESLint Linter (1 rule) / analysis, ${name}`, `${fmt(eslint)} ms`, `${fmt(ours)} ms`, (eslint / ours).toFixed(2), name === '1k lines' ? `≥ 5 ${eslint / ours >= 5 ? 'met' : 'MISSED'}` : '(no target)']);
+  }
+
+  // 2. Language server: spawn → first diagnostics, ours vs a minimal server (both bundled by esbuild).
+  const scratch = mkdtempSync(join(tmpdir(), 'duo-rules-bench-'));
+  try {
+    const minimal = join(scratch, 'minimalServer.js');
+    buildSync({ entryPoints: [join(root, 'bench', 'minimalServer.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: minimal, logLevel: 'warning' });
+    const uri = 'file:///bench/duo-rule.js';
+    const ourStarts: number[] = [];
+    const minimalStarts: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      minimalStarts.push(await measureServerStart(minimal, uri, texts['44 lines']));
+      ourStarts.push(await measureServerStart(undefined, uri, texts['44 lines']));
+    }
+    report('server spawn → first diagnostics / minimal server', median(ourStarts), median(minimalStarts), '≤ 1.3', median(ourStarts) / median(minimalStarts) <= 1.3);
+
+    // 3. didChange → diagnostics on 1k lines, vs a bare parse of the same text.
+    const client = await LspClient.start({ settings: {}, timeoutMs: 60_000 });
+    try {
+      const oneK = 'file:///bench/1k.js';
+      await client.waitForDiagnostics(oneK, await client.open(oneK, texts['1k lines']));
+      const changeTimes: number[] = [];
+      for (let i = 0; i < 21; i++) {
+        const started = performance.now();
+        const version = await client.edit(oneK, { start: { line: 7, character: 0 }, end: { line: 7, character: 0 } }, ' ');
+        await client.waitForDiagnostics(oneK, version);
+        changeTimes.push(performance.now() - started);
+      }
+      report('didChange → diagnostics, 1k lines / parse', median(changeTimes), parseTimes['1k lines'], '≤ 2.5', median(changeTimes) / parseTimes['1k lines'] <= 2.5);
+
+      // 4. Completion right after a keystroke on 20k lines, vs a bare parse of that text.
+      const twentyK = 'file:///bench/20k.js';
+      await client.waitForDiagnostics(twentyK, await client.open(twentyK, texts['20k lines']));
+      const completionTimes: number[] = [];
+      let completionAnswered = 'a result';
+      const line = texts['20k lines'].split('\n').length - 12;
+      for (let i = 0; i < 9; i++) {
+        await client.edit(twentyK, { start: { line, character: 4 }, end: { line, character: 4 } }, ' ');
+        const started = performance.now();
+        try {
+          await client.request('textDocument/completion', { textDocument: { uri: twentyK }, position: { line, character: 10 } });
+        } catch {
+          completionAnswered = 'an error (no completion provider registered)';
+        }
+        completionTimes.push(performance.now() - started);
+      }
+      report(`completion after a keystroke, 20k lines / parse (answered with ${completionAnswered})`, median(completionTimes), parseTimes['20k lines'], '≤ 0.3', median(completionTimes) / parseTimes['20k lines'] <= 0.3);
+
+      // 5. Memory with the 20k-line file open and analysed.
+      const lastVersion = await client.edit(twentyK, { start: { line, character: 4 }, end: { line, character: 4 } }, '');
+      await client.waitForDiagnostics(twentyK, lastVersion);
+      const rss = rssMb(client.child.pid!);
+      rows.push(['server RSS with the 20k-line file open', `${rss.toFixed(0)} MB`, '', '', `≤ 200 MB ${rss <= 200 ? 'met' : 'MISSED'}`]);
+    } finally {
+      await client.shutdown();
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+
+  const header: [string, string, string, string, string] = ['measure', 'ours', 'baseline', 'ratio', 'target'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => '| ' + r.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |';
+  console.log(`\nduo-rules analysis benchmark — node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'})`);
+  console.log(`inputs: ${Object.entries(texts).map(([n, t]) => `${n} = ${t.split('\n').length - 1} lines / ${(t.length / 1024).toFixed(0)} KiB`).join(', ')}`);
+  console.log(line(header));
+  console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
+  for (const r of rows) console.log(line(r));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});

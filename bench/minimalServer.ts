@@ -1,0 +1,17 @@
+// Baseline for the language-server benchmark: the least a vscode-languageserver server can do,
+// publishing one diagnostic per document change. The bench bundles it like dist/server.js.
+import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+connection.onInitialize(() => ({ capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental } }));
+documents.onDidChangeContent((e) => {
+  void connection.sendDiagnostics({
+    uri: e.document.uri,
+    version: e.document.version,
+    diagnostics: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, message: 'baseline', source: 'minimal' }],
+  });
+});
+documents.listen(connection);
+connection.listen();
