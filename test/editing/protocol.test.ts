@@ -9,7 +9,8 @@ import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { CodeAction, CompletionList, Diagnostic, Hover, InitializeResult, Position, TextEdit } from 'vscode-languageserver-types';
+import type { InitializeResult } from 'vscode-languageserver-protocol';
+import type { CodeAction, CompletionList, Diagnostic, Hover, Position, TextEdit } from 'vscode-languageserver-types';
 
 const root = join(__dirname, '..', '..', '..');
 const serverPath = join(root, 'dist', 'server.js');
@@ -147,7 +148,7 @@ describe('editing features over stdio', () => {
     const text = "function (user, context, callback) {\n  context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };\n  callback(null, user, context);\n}\n";
     session.open(uri, text);
     const before = await session.diagnostics(uri, (d) => d.some((x) => x.code === 'unknown-configuration-key'));
-    assert.match(before.find((d) => d.code === 'unknown-configuration-key')!.message, /'DUO_HOST' is not declared/);
+    assert.match(String(before.find((d) => d.code === 'unknown-configuration-key')!.message), /'DUO_HOST' is not declared/);
     const file = join(repo, 'rules-configs', 'duo_host.json');
     writeFileSync(file, '{ "key": "DUO_HOST", "value": "##DUO_HOST##" }');
     await session.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(file).href, type: 1 }] });
