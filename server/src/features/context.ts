@@ -45,7 +45,11 @@ export interface ServerContext {
    * version behind while a large file waits for a pause in typing. Use this from completion/hover/code lens.
    */
   getModel(uri: string): RuleModel | undefined;
-  /** The model of the document's current text, built now (and cached) if the cached one is stale. */
+  /**
+   * The model of the document's current text, built now (and cached) if the cached one is stale.
+   * Synchronous: on a large file that is a full parse, so handlers that run on every keystroke
+   * (completion, code lens) should prefer getModel.
+   */
   ensureModel(uri: string): RuleModel | undefined;
   /** Settings for a document (cached until `workspace/didChangeConfiguration`). */
   getSettings(uri: string): Promise<DocumentSettings>;
@@ -67,8 +71,6 @@ export interface ServerContext {
 
 /** Internal hooks the diagnostics feature uses on top of ServerContext. */
 export interface ServerContextInternals extends ServerContext {
-  /** Stores a model built by the diagnostics run. */
-  storeModel(uri: string, version: number, model: RuleModel): void;
   /** Forgets everything about a closed document. */
   forget(uri: string): void;
   diagnosticProviders: DiagnosticProvider[];
@@ -126,10 +128,6 @@ export function createServerContext(connection: Connection, documents: TextDocum
       const model = buildModel(document.getText());
       models.set(uri, { version: document.version, model });
       return model;
-    },
-
-    storeModel(uri, version, model) {
-      models.set(uri, { version, model });
     },
 
     forget(uri) {

@@ -6,7 +6,6 @@
 import type { Diagnostic } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeModel, toDiagnostic } from '../analysis/diagnostics';
-import { buildModel } from '../analysis/model';
 import type { ServerContextInternals } from './context';
 
 /** Analysis slower than this (ms) is deferred until typing pauses. */
@@ -72,8 +71,9 @@ export function register(ctx: ServerContextInternals): void {
       const diagnostics: Diagnostic[] = [];
       if (settings.enable && isScript(document)) {
         const started = performance.now();
-        const model = buildModel(document.getText());
-        ctx.storeModel(uri, document.version, model);
+        // Reuses a model another feature already built for this version.
+        const model = ctx.ensureModel(uri);
+        if (!model) return;
         const findings = analyzeModel(model, { severities: settings.severities, declaredConfigurationKeys: declared });
         state.lastDurationMs = performance.now() - started;
         for (const f of findings) diagnostics.push(toDiagnostic(f));
