@@ -236,7 +236,9 @@ function describeError(err: unknown): SyntaxErrorInfo {
 
 /**
  * Strict parse first (a bare function expression via parseExpressionAt so offsets stay put,
- * otherwise a script), falling back to acorn-loose, which always yields an AST.
+ * otherwise a script), falling back to acorn-loose, which always yields an AST. Text that can be
+ * neither a rule (no leading function) nor an Action (no on…PostLogin), and binary text, is not
+ * parsed at all: `program` is then empty.
  */
 export function parseSource(text: string): ParseResult {
   const { text: neutral, tokens } = neutraliseTokens(text);
