@@ -12,12 +12,15 @@ CS_VER=4.139.1
 CACHE_ROOT=${DUO_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/duo-rules-e2e}
 T=$CACHE_ROOT/node-$NODE_VER-pw-$PW_VER-cs-$CS_VER
 log() { echo "[e2e tools] $*" >&2; }
+# Under `npm run`, npm exports its own settings (npm_config_user_agent says node/v20, which code-server's
+# postinstall reads as the Node version): the installs below must see only what we set.
+for v in $(compgen -e | grep -i '^npm_'); do unset "$v"; done
 start=$SECONDS
 
 # 1. System packages: chromium is the browser; libkrb5-dev, pkg-config and build-essential build
-# code-server's native modules. apt only when something is missing.
+# code-server's native modules (node-gyp also needs python3). apt only when something is missing.
 need=()
-for p in chromium libkrb5-dev pkg-config build-essential; do
+for p in chromium libkrb5-dev pkg-config build-essential python3; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 if ((${#need[@]})); then
