@@ -20,6 +20,8 @@ export interface LspClientOptions {
   args?: string[];
   /** Another server module to spawn instead of dist/server.js (benchmarks compare against a minimal server). */
   serverModule?: string;
+  /** Node options for the server process, e.g. ['--cpu-prof']. */
+  execArgv?: string[];
   /** Milliseconds after which a wait fails instead of hanging the suite (default 20 s). */
   timeoutMs?: number;
 }
@@ -75,7 +77,7 @@ export class LspClient {
 
   /** Spawns the server and completes initialize/initialized. */
   static async start(options: LspClientOptions = {}): Promise<LspClient> {
-    const child = spawn(process.execPath, [options.serverModule ?? serverPath, '--stdio', ...(options.args ?? [])], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...(options.execArgv ?? []), options.serverModule ?? serverPath, '--stdio', ...(options.args ?? [])], { stdio: ['pipe', 'pipe', 'pipe'] });
     const client = new LspClient(child, options);
     const folders = options.workspaceFolders ?? [];
     client.initializeResult = await client.withTimeout(client.connection.sendRequest<InitializeResult>('initialize', {
