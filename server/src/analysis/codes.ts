@@ -31,9 +31,6 @@ export type DiagnosticCode = keyof typeof defaultSeverities;
 
 export const diagnosticCodes = Object.keys(defaultSeverities) as DiagnosticCode[];
 
-/** Codes produced by the static analysis (duo-verify-failed comes from the Duo verifier). */
-export const analysisCodes: readonly DiagnosticCode[] = diagnosticCodes.filter((c) => c !== 'duo-verify-failed');
-
 export function isDiagnosticCode(value: unknown): value is DiagnosticCode {
   return typeof value === 'string' && Object.hasOwn(defaultSeverities, value);
 }

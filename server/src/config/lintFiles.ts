@@ -56,7 +56,7 @@ function hasGlob(arg: string): boolean {
 }
 
 /** `**` any depth, `*` and `?` within one segment, `{a,b}` alternatives, `[…]` classes. */
-export function globToRegExp(glob: string): RegExp {
+function globToRegExp(glob: string): RegExp {
   let out = '';
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i];
