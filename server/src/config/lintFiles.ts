@@ -22,18 +22,18 @@ export interface CollectedTargets {
 
 const skippedDirectories = new Set(['node_modules', '.git']);
 
-/** The kind of a file found while searching a directory, or null to skip it. */
-export function classifyFoundFile(name: string): LintFileKind | null {
-  if (classifyDeployConfigPath(name)) return 'deployConfig';
-  return /\.js$/i.test(name) ? 'script' : null;
+/** The kind of a file found while searching a directory (by its absolute path), or null to skip it. */
+export function classifyFoundFile(path: string): LintFileKind | null {
+  if (classifyDeployConfigPath(path)) return 'deployConfig';
+  return /\.js$/i.test(path) ? 'script' : null;
 }
 
 /** The kind of a file named explicitly (always linted, whatever its extension). */
-function classifyNamedFile(name: string): LintFileKind {
-  return classifyFoundFile(name) ?? 'script';
+function classifyNamedFile(path: string): LintFileKind {
+  return classifyFoundFile(path) ?? 'script';
 }
 
-function walk(dir: string, visit: (path: string, name: string) => void): void {
+function walk(dir: string, visit: (path: string) => void): void {
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -46,7 +46,7 @@ function walk(dir: string, visit: (path: string, name: string) => void): void {
     if (entry.isDirectory()) {
       if (!skippedDirectories.has(entry.name)) walk(path, visit);
     } else if (entry.isFile()) {
-      visit(path, entry.name);
+      visit(path);
     }
   }
 }
