@@ -208,6 +208,29 @@ exports.run = async function run() {
     }
   }, 45_000);
 
+  await test('a wrong skey fails verification with Duo\'s 40103 and a duo-verify-failed diagnostic on the skey line', async () => {
+    const uri = fileUri('rules/require-duo.js');
+    const { document } = await openFile(uri);
+    // The emulator knows this ikey with another secret: Duo answers 40103 (bad signature).
+    const emulator = await startEmulator(duoExtension().extensionPath, { ...keys, DUO_SKEY: 'x'.repeat(40) }, 'auth-api');
+    try {
+      await vscode.workspace.getConfiguration('duoRules').update('duo.baseUrl', emulator.url, vscode.ConfigurationTarget.Workspace);
+      const flagged = waitForDiagnostics(uri, hasCodes('duo-verify-failed'), 'duo-verify-failed');
+      const result = await vscode.commands.executeCommand('duoRules.verifyDuo', uri, { showResult: false });
+      assert.ok(result && result.verify, `no verify object: ${JSON.stringify(result).slice(0, 300)}`);
+      assert.equal(result.verify.application, null);
+      assert.equal(result.verify.check.ok, false);
+      assert.equal(result.verify.check.reason, 'duo');
+      assert.equal(result.verify.check.code, 40103, result.verify.check.message);
+      const diagnostic = (await flagged).find((d) => codeOf(d) === 'duo-verify-failed');
+      const skeyLine = document.getText().split('\n').findIndex((l) => /^\s*skey:/.test(l));
+      assert.equal(diagnostic.range.start.line, skeyLine, `on line ${diagnostic.range.start.line + 1}, not the skey line`);
+      assert.ok(!JSON.stringify(result).includes(keys.DUO_SKEY) && !diagnostic.message.includes(keys.DUO_SKEY), 'the skey leaked');
+    } finally {
+      emulator.stop();
+    }
+  }, 45_000);
+
   await test('Convert Rule to Action writes a deploy-cli Action that runs to the same MFA decision', async () => {
     const actionsDir = fileUri('actions');
     const before = new Set((await vscode.workspace.fs.readDirectory(actionsDir)).map(([name]) => name));
