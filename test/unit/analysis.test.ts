@@ -411,9 +411,24 @@ describe('bad input ends quickly without throwing', () => {
     }
   });
 
+  test('long runs of blanks and comments around the rule function', { timeout: 30_000 }, () => {
+    const blanks = ' '.repeat(100_000);
+    assert.deepEqual(analyze(blanks + 'x'), []);
+    assert.deepEqual(analyze(rule('') + blanks + 'x').map((f) => f.code), ['rules-eol']);
+    assert.deepEqual(analyze('/* c */ // c\n'.repeat(10_000) + rule('') + '\n; // end\n'.repeat(10_000)).map((f) => f.code), ['rules-eol']);
+  });
+
   test('an empty file and whitespace', () => {
     assert.deepEqual(analyze(''), []);
     assert.deepEqual(analyze('\n\r\n  \t'), []);
+  });
+
+  // A leading-trivia pattern with nested quantifiers once took seconds per extra space here.
+  test('a long run of blank lines or indentation before the code', { timeout: 5_000 }, () => {
+    assert.deepEqual(analyze(' '.repeat(200) + 'x'), []);
+    assert.deepEqual(analyze('\n'.repeat(5_000) + 'const app = 1;'), []);
+    const codes = analyze('\n'.repeat(5_000) + '   // a rule\n' + rule('')).map((f) => f.code);
+    assert.ok(codes.includes('rules-eol'), `a rule after blank lines is still a rule: ${codes}`);
   });
 
   test('a 5 MB rule', { timeout: 30_000 }, () => {

@@ -214,9 +214,43 @@ type NodeRecord = Record<string, unknown>;
 const parseOptions = { ecmaVersion: 'latest', sourceType: 'script', allowReturnOutsideFunction: true, allowHashBang: true, allowAwaitOutsideFunction: true } as const;
 
 const keywordTokenPattern = /@@([A-Za-z0-9_$.-]+)@@|##([A-Za-z0-9_$.-]+)##/g;
-const leadingFunctionPattern = /^\uFEFF?(?:\s+|\/\/[^\n\r\u2028\u2029]*|\/\*[\s\S]*?\*\/)*(?:async\s+)?function\b/;
 const actionHandlerPattern = /\bon(?:Execute|Continue)PostLogin\b/;
-const trailingTrivia = /^(?:\s+|;|\/\/[^\n\r\u2028\u2029]*|\/\*[\s\S]*?\*\/)*$/;
+
+/**
+ * The offset after whitespace, comments (and `;` when `semicolons`) from `pos`. A loop, not a
+ * regex: `(?:\s+|comment)*` backtracks exponentially on long runs of blanks.
+ */
+function skipTrivia(text: string, pos: number, semicolons: boolean): number {
+  for (;;) {
+    const c = text.charCodeAt(pos);
+    if (c === 47 /* / */ && text.charCodeAt(pos + 1) === 47) {
+      while (pos < text.length && !isLineBreak(text.charCodeAt(pos))) pos++;
+    } else if (c === 47 && text.charCodeAt(pos + 1) === 42 /* * */) {
+      const end = text.indexOf('*/', pos + 2);
+      if (end < 0) return pos;
+      pos = end + 2;
+    } else if ((semicolons && c === 59) || isBlank(c)) {
+      pos++;
+    } else {
+      return pos;
+    }
+  }
+}
+
+function isLineBreak(c: number): boolean {
+  return c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
+}
+
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9 || c === 11 || c === 12 || c === 0xa0 || c === 0xfeff || isLineBreak(c) || (c > 0x1000 && /\s/.test(String.fromCharCode(c)));
+}
+
+/** Does the text start (after trivia) with `function` or `async function`? */
+function startsWithFunctionKeyword(text: string): boolean {
+  let pos = skipTrivia(text, 0, false);
+  if (text.startsWith('async', pos) && isBlank(text.charCodeAt(pos + 5))) pos = skipTrivia(text, pos + 5, false);
+  return text.startsWith('function', pos) && !/[\w$]/.test(text.charAt(pos + 8));
+}
 
 /** Replaces deploy-cli tokens by same-length identifiers so offsets never move. */
 function neutraliseTokens(text: string): { text: string; tokens: KeywordToken[] } {
@@ -244,7 +278,7 @@ export function parseSource(text: string): ParseResult {
   const { text: neutral, tokens } = neutraliseTokens(text);
   let comments: acorn.Comment[] = [];
   let firstError: SyntaxErrorInfo | undefined;
-  const startsWithFunction = leadingFunctionPattern.test(neutral);
+  const startsWithFunction = startsWithFunctionKeyword(neutral);
   // Neither a rule nor an Action can be in here: skip parsing (binary files, minified bundles…).
   if (!startsWithFunction && !actionHandlerPattern.test(neutral)) {
     return { program: emptyProgram(text), comments, keywordTokens: tokens, loose: false };
@@ -252,7 +286,7 @@ export function parseSource(text: string): ParseResult {
   if (startsWithFunction) {
     try {
       const expr = acorn.parseExpressionAt(neutral, 0, { ...parseOptions, onComment: comments });
-      if (trailingTrivia.test(neutral.slice(expr.end))) {
+      if (skipTrivia(neutral, expr.end, true) === neutral.length) {
         const statement = { type: 'ExpressionStatement', start: expr.start, end: expr.end, expression: expr };
         const program = { type: 'Program', start: 0, end: text.length, body: [statement], sourceType: 'script' } as unknown as acorn.Program;
         return { program, comments, keywordTokens: tokens, loose: false };
