@@ -44,6 +44,10 @@ async function runUiSmokeSteps({ page, url, step, artifacts }) {
     await editor.locator('.squiggly-error').first().waitFor({ timeout: 60_000 });
   });
 
+  await step('the status bar recognises the file as a Duo Rule', async () => {
+    await page.locator('.statusbar').getByText('Duo Rule').first().waitFor({ timeout: 15_000 });
+  });
+
   await step('the Problems panel lists the duo-rules diagnostics', async () => {
     await page.keyboard.press('Control+Shift+M');
     const panel = page.locator('.markers-panel');
