@@ -185,6 +185,13 @@ describe('unknown-field', () => {
   test('a deploy-cli token as a key is not a field name', () => {
     assert.deepEqual(found(rule(`  context.multifactor = { provider: 'duo', ikey: configuration.I, skey: configuration.S, host: configuration.H, ##EXTRA_KEY##: true };`)), []);
   });
+
+  test('a token inside providerOptions or admin leaves the other keys checked', () => {
+    const act = action(`  api.multifactor.enable('duo', {\n    providerOptions: { ikey: @@DUO_IKEY@@, skey: event.secrets.S },\n  });`);
+    assert.deepEqual(found(act), ['missing-field@2']);
+    const withAdmin = rule(`  context.multifactor = { provider: 'duo', ikey: ##I##, skey: ##S##, host: ##H##,\n    admin: { ikey: ##AI##, skey: 'abc' } };`);
+    assert.deepEqual(found(withAdmin).sort(), ['hardcoded-secret@3', 'invalid-skey@3']);
+  });
 });
 
 describe('invalid-type', () => {
@@ -414,7 +421,7 @@ describe('bad input ends quickly without throwing', () => {
   test('long runs of blanks and comments around the rule function', { timeout: 30_000 }, () => {
     const blanks = ' '.repeat(100_000);
     assert.deepEqual(analyze(blanks + 'x'), []);
-    assert.deepEqual(analyze(rule('') + blanks + 'x').map((f) => f.code), ['rules-eol']);
+    assert.deepEqual(analyze(rule('') + blanks + 'x').map((f) => f.code), ['rules-eol', 'syntax-error']);
     assert.deepEqual(analyze('/* c */ // c\n'.repeat(10_000) + rule('') + '\n; // end\n'.repeat(10_000)).map((f) => f.code), ['rules-eol']);
   });
 

@@ -601,7 +601,8 @@ class FunctionScanner {
     const keywordToken = this.hasToken(node.start, node.end);
     const base = { range, keywordToken };
     if (isDummy(node)) return { ...base, kind: 'missing' };
-    if (keywordToken) return { ...base, kind: 'dynamic' };
+    // A token inside an object literal makes only that property dynamic, not the whole object.
+    if (keywordToken && node.type !== 'ObjectExpression') return { ...base, kind: 'dynamic' };
     switch (node.type) {
       case 'Literal':
         if (typeof node.value === 'string') return { ...base, kind: 'string', literal: node.value };
