@@ -78,6 +78,39 @@ describe('redaction', () => {
     assert.equal(secretMultifactor?.skey, literal);
   });
 
+  test('an skey the rule set up before denying is redacted in context and logs', async () => {
+    const { result } = await runText(ws, `function (u, c, cb) {
+      c.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_IKEY + 'x'.repeat(20), host: configuration.DUO_HOST };
+      console.log('configured', c.multifactor);
+      cb(new UnauthorizedError('no Duo for you'));
+    }`, { configuration });
+    const derived = `${configuration.DUO_IKEY}${'x'.repeat(20)}`;
+    assert.equal(result.outcome, 'denied');
+    assert.ok(!JSON.stringify(result).includes(derived), JSON.stringify(result));
+    assert.equal((result.context as { multifactor: { skey: string } }).multifactor.skey, '[redacted]');
+  });
+
+  test('an Action that enables Duo and then denies leaks no skey through its recorded calls', async () => {
+    const literal = 'ActionSkeyActionSkeyActionSkeyActionSke1';
+    const { result } = await runText(ws, `exports.onExecutePostLogin = async (event, api) => {
+      const options = { providerOptions: { ikey: 'DIAAAAAAAAAAAAAAAAAA', skey: ['${literal.slice(0, 20)}', '${literal.slice(20)}'].join(''), host: 'api-1.duosecurity.com' } };
+      api.multifactor.enable('duo', options);
+      api.access.deny('blocked');
+    };`);
+    assert.equal(result.outcome, 'denied');
+    assert.equal(result.multifactor, null);
+    assert.ok(!JSON.stringify(result).includes(literal), JSON.stringify(result.calls));
+  });
+
+  test('a literal skey logged before a timeout or thrown in an error is redacted', async () => {
+    const literal = 'TimeoutSkeyTimeoutSkeyTimeoutSkeyTimeout';
+    const timedOut = await runText(ws, `function (u, c, cb) { console.log('key ' + "${literal}"); while (true) {} }`, { timeoutMs: 300 });
+    assert.equal(timedOut.result.outcome, 'timeout');
+    assert.deepEqual(timedOut.result.logs, ['key [redacted]']);
+    const named = await runText(ws, `function (u, c, cb) { const duoSecret = 'short-but-named'; throw new Error('bad ' + duoSecret); }`);
+    assert.equal(named.result.error?.message, 'bad [redacted]');
+  });
+
   test('secret keys are recognised case-insensitively and the longest secret is replaced whole', () => {
     const secrets = collectSecrets([{ my_Secret: 'abcd1234', Skey_Long: 'abcd1234-extended', name: 'abcd' }], []);
     assert.deepEqual(secrets, ['abcd1234-extended', 'abcd1234']);

@@ -7,8 +7,8 @@ import { dirname, join, resolve } from 'node:path';
 import { applyEnvironmentFallback, findConfigurationKeys, replaceKeywords, RunInputError } from './inputs';
 import { createDefaultContext, createDefaultEvent, createDefaultUser, mergeDeep } from './mockInputs';
 import { RunnerPool, type JobOutcome } from './pool';
-import { collectSecrets, redactMultifactor, redactValue } from './redact';
-import type { ChildResult, RunOptions, RunOutcome, RunResult } from './types';
+import { collectSecrets, findAttemptedMultifactors, findLiteralSecrets, redactMultifactor, redactValue } from './redact';
+import type { ChildResult, Multifactor, RunOptions, RunOutcome, RunResult } from './types';
 
 export type { ActionChanges, Multifactor, RecordedCall, RunOptions, RunOutcome, RunOutcomeKind, RunResult } from './types';
 export {
@@ -169,7 +169,7 @@ export async function runFile(options: RunOptions): Promise<RunOutcome> {
   const inputs = buildInputs(kind, options);
   const outcome = await execute(kind, file, source, inputs, prepared, prepared.timeoutMs);
   const raw = resultFromOutcome(outcome, kind, prepared, { user: inputs.user, context: inputs.context });
-  const secrets = collectSecrets([prepared.configuration, options.mappings], [raw.multifactor]);
+  const secrets = collectSecrets([prepared.configuration, options.mappings], findAttemptedMultifactors(raw), findLiteralSecrets(source));
   return { result: finishResult(kind, raw, outcome.durationMs, secrets), secretMultifactor: raw.multifactor };
 }
 
@@ -214,10 +214,12 @@ async function runRulesDirectory(dir: string, options: RunOptions): Promise<RunO
   const ran: { name: string; outcome: RunResult['outcome'] }[] = [];
   let decidingRule: string | null = null;
   let durationMs = 0;
+  const attempted: Multifactor[] = [];
   for (const [index, entry] of entries.entries()) {
     const remaining = Math.max(1, Math.round(prepared.timeoutMs - durationMs));
     const outcome = await execute('rule', entry.file, sources[index], { user, context, event: null }, prepared, remaining);
     const raw = resultFromOutcome(outcome, 'rule', { ...prepared, timeoutMs: remaining }, { user, context });
+    attempted.push(...findAttemptedMultifactors(raw));
     durationMs += outcome.durationMs;
     ran.push({ name: entry.name, outcome: raw.outcome });
     combined.calls.push(...raw.calls);
@@ -233,7 +235,7 @@ async function runRulesDirectory(dir: string, options: RunOptions): Promise<RunO
     user = raw.user;
     context = raw.context;
   }
-  const secrets = collectSecrets([prepared.configuration, options.mappings], [combined.multifactor]);
+  const secrets = collectSecrets([prepared.configuration, options.mappings], attempted, sources.flatMap(findLiteralSecrets));
   const result = finishResult('rule', combined, Math.round(durationMs * 100) / 100, secrets);
   return { result: { ...result, rule: decidingRule, rules: ran }, secretMultifactor: combined.multifactor };
 }

@@ -1,7 +1,8 @@
 // Secret redaction for everything the runner reports. A value is secret when it is a Duo
 // skey the code handed to multifactor, or a configuration/mapping value whose key names a
 // secret; it is replaced wherever it appears, including inside longer strings (log lines).
-import type { Multifactor } from './types';
+import { normaliseActionMultifactor, normaliseRuleMultifactor } from './multifactor';
+import type { ChildResult, Multifactor } from './types';
 
 export const REDACTED = '[redacted]';
 
@@ -14,10 +15,41 @@ function isSecretKey(key: string): boolean {
   return SECRET_KEY.test(key);
 }
 
+// A Duo skey is 40 letters and digits; a literal of that shape in the code is treated as one.
+const SKEY_LITERAL = /(['"`])([A-Za-z0-9]{40})\1/g;
+// `skey: '…'`, `const duoSecret = "…"`, `DUO_SKEY = '…'`: literals given to a name that says secret.
+const SECRET_ASSIGNMENT = /[\w$]*(?:skey|secret)[\w$]*['"`]?\s*[:=]\s*(['"`])([^'"`\\\n]+)\1/gi;
+
+/**
+ * Secret literals written in the code itself. They must be redacted even when the run never
+ * hands them to multifactor (a denial, an error or a timeout after logging them).
+ */
+export function findLiteralSecrets(source: string): string[] {
+  const found = new Set<string>();
+  for (const m of source.matchAll(SKEY_LITERAL)) found.add(m[2]);
+  for (const m of source.matchAll(SECRET_ASSIGNMENT)) found.add(m[2]);
+  return [...found];
+}
+
+/**
+ * Every MFA the code set up, decided or not: `context.multifactor` of a rule that then denied,
+ * and each `api.multifactor.enable` of an Action (not only the last, not only on completion).
+ */
+export function findAttemptedMultifactors(raw: Pick<ChildResult, 'multifactor' | 'context' | 'calls'>): Multifactor[] {
+  const found: Multifactor[] = raw.multifactor ? [raw.multifactor] : [];
+  const ruleMfa = normaliseRuleMultifactor((raw.context as { multifactor?: unknown } | null | undefined)?.multifactor, []);
+  if (ruleMfa) found.push(ruleMfa);
+  for (const call of raw.calls) {
+    if (call.name === 'api.multifactor.enable') found.push(normaliseActionMultifactor(call.args[0], call.args[1]));
+  }
+  return found;
+}
+
 /** Every secret string among the configuration, mappings and the MFA the code produced. */
 export function collectSecrets(
   sources: (Record<string, unknown> | undefined)[],
   multifactors: (Multifactor | null | undefined)[],
+  literals: string[] = [],
 ): string[] {
   const secrets = new Set<string>();
   const add = (value: unknown) => {
@@ -30,6 +62,7 @@ export function collectSecrets(
     add(mfa?.skey);
     add(mfa?.admin?.skey);
   }
+  for (const literal of literals) add(literal);
   // Longest first, so a secret that contains another is replaced whole.
   return [...secrets].sort((a, b) => b.length - a.length);
 }
