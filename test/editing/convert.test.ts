@@ -148,6 +148,30 @@ describe('Auth0-style templates', () => {
   });
 });
 
+describe('configuration used other than as configuration.X', () => {
+  test('destructured keys become secrets of the Action; whole-object uses get a TODO', () => {
+    const r = convert([
+      'function (user, context, callback) {',
+      '  const { DUO_IKEY, DUO_SKEY } = configuration;',
+      '  const settings = configuration;',
+      "  context.multifactor = { provider: 'duo', ikey: DUO_IKEY, skey: DUO_SKEY, host: settings.DUO_HOST };",
+      '  callback(null, user, context);',
+      '}',
+    ].join('\n'));
+    // Without these secrets the deploy-cli Action JSON would not declare what the code reads.
+    assert.deepEqual(r.secrets, ['DUO_IKEY', 'DUO_SKEY']);
+    assert.match(r.code, /const \{ DUO_IKEY, DUO_SKEY \} = event\.secrets;/);
+    assert.deepEqual(r.notes.map((n) => [n.line, /used as a whole object/.test(n.message)]), [[3, true]]);
+    assert.match(r.code, new RegExp(`// ${todoTag.replace(/[()]/g, '\\$&')}: configuration is used as a whole object[^\n]*\n  const settings = event\\.secrets;`));
+  });
+
+  test('one TODO per statement even when it names the same global twice', () => {
+    const r = convert('function (user, context, callback) {\n  global.cache = global.cache || {};\n  callback(null, user, context);\n}\n');
+    assert.equal(r.notes.length, 1);
+    assert.equal(r.code.split(todoTag).length - 1, 2, r.code); // the header line and the one TODO
+  });
+});
+
 describe('inputs that are not convertible', () => {
   test('an Action, another script and broken text get a clear message', () => {
     const action = convertRuleToAction(readFileSync(join(root, 'examples', 'duo-action.js'), 'utf8'));

@@ -245,6 +245,9 @@ class RuleConverter {
 
   /** A TODO on its own line above the statement that holds `node`. */
   private todo(statement: JsNode, node: JsNode, message: string): void {
+    // `global.cache = global.cache || {}` names the same thing twice: one TODO per statement is enough.
+    const line = `// ${todoTag}: ${message}\n`;
+    if (this.edits.some((e) => e.start === statement.start && e.end === statement.start && e.text.startsWith(line))) return;
     this.notes.push({ pos: node.start, message });
     const indent = this.indentAt(statement.start);
     this.edits.push({ start: statement.start, end: statement.start, text: `// ${todoTag}: ${message}\n${indent}` });
@@ -375,6 +378,13 @@ class RuleConverter {
           : parent.property.type === 'Literal' && typeof parent.property.value === 'string' ? parent.property.value : undefined;
         if (key) this.addSecret(key);
         else this.todo(statement, node, 'configuration is read with a computed key: add every key it can take as a secret of the Action.');
+      } else if (parent?.type === 'VariableDeclarator' && parent.init === node && parent.id.type === 'ObjectPattern') {
+        // const { DUO_IKEY, DUO_SKEY } = configuration: the destructured keys are the secrets.
+        const keys = (parent.id.properties as JsNode[]).map((p) => propertyName(p));
+        for (const key of keys) if (key !== undefined) this.addSecret(key);
+        if (keys.includes(undefined)) this.todo(statement, node, 'configuration is destructured with a rest element or a computed key: add every key it can take as a secret of the Action.');
+      } else {
+        this.todo(statement, node, 'configuration is used as a whole object here: add every key read from it as a secret of the Action.');
       }
       this.replace(node, parent?.type === 'Property' && parent.shorthand ? 'configuration: event.secrets' : 'event.secrets');
       return true;
