@@ -109,6 +109,22 @@ test('run --verify reads the skey from the environment like the runner does, and
   assertNoSecret(json.stdout + json.stderr, allSkeys());
 });
 
+test('run --verify of an Action checks enrolment for the user inside --event, and --user wins over it', async () => {
+  const action = join(dir, 'no-username-action.js');
+  writeFileSync(action, `exports.onExecutePostLogin = async (event, api) => {
+  api.multifactor.enable('duo', { providerOptions: { ikey: event.secrets.DUO_IKEY, skey: event.secrets.DUO_SKEY, host: event.secrets.DUO_HOST } });
+};\n`);
+  const configuration = writeJson('action-config.json', started.configuration);
+  const base = ['run', action, '--configuration', configuration, '--verify', '--duo-url', started.url, '--format', 'json'];
+  const duoName = (userId: string) => Buffer.from(userId).toString('base64').toLowerCase();
+  const event = writeJson('event.json', { user: { user_id: 'auth0|from-the-event-file' } });
+  const fromEvent = JSON.parse((await run([...base, '--event', event])).stdout);
+  assert.equal(fromEvent.verify.preauth.username, duoName('auth0|from-the-event-file'));
+  const user = writeJson('user.json', { user_id: 'auth0|from-the-user-file' });
+  const fromUser = JSON.parse((await run([...base, '--event', event, '--user', user])).stdout);
+  assert.equal(fromUser.verify.preauth.username, duoName('auth0|from-the-user-file'));
+});
+
 test('run --verify when the rule turns on no Duo: missing-credentials, exit 1', async () => {
   const noDuo = join(dir, 'no-duo.js');
   writeFileSync(noDuo, 'function (user, context, callback) { callback(null, user, context); }\n');

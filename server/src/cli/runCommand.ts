@@ -3,7 +3,7 @@
 // verification flags can add one entry to RUN_FLAGS and one step to buildRunReport.
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { disposeRunnerPool, loadRunInputs, runFile, RunInputError, type RunOutcome, type RunResult } from '../runner/index';
+import { disposeRunnerPool, loadRunInputs, runFile, RunInputError, type LoadedRunInputs, type RunOutcome, type RunResult } from '../runner/index';
 import type { CliIO } from './io';
 import { UsageError } from './io';
 import { formatVerifyText, isVerified, parseVerifyArgs, verifyTarget, verifyRunOutcome, VERIFY_FLAGS, VERIFY_USAGE, type VerifyArgs } from './runVerify';
@@ -91,23 +91,21 @@ export function parseRunArgs(argv: string[]): RunCommandArgs {
 }
 
 /** Reads the input files and runs the code; throws RunInputError for unreadable inputs. */
-export async function executeRun(args: RunCommandArgs, io: CliIO): Promise<RunOutcome> {
+export async function executeRun(args: RunCommandArgs, io: CliIO): Promise<{ outcome: RunOutcome; inputs: LoadedRunInputs }> {
   const inputs = await loadRunInputs(args, io.cwd);
-  return runFile({
+  const outcome = await runFile({
     file: resolve(io.cwd, args.file),
     ...inputs,
     timeoutMs: args.timeoutMs,
     env: io.env,
   });
+  return { outcome, inputs };
 }
 
 export async function buildRunReport(args: RunCommandArgs, io: CliIO): Promise<{ report: RunReport; outcome: RunOutcome }> {
-  const outcome = await executeRun(args, io);
+  const { outcome, inputs } = await executeRun(args, io);
   const report: RunReport = { ...outcome.result };
-  if (args.verify) {
-    const inputUser = async () => (await loadRunInputs(args, io.cwd)).user;
-    report.verify = await verifyRunOutcome(outcome, args, io, inputUser);
-  }
+  if (args.verify) report.verify = await verifyRunOutcome(outcome, args, io, inputs);
   return { report, outcome };
 }
 

@@ -1,6 +1,6 @@
 // The `--verify [--duo-url <url>] [--duo-timeout <ms>]` part of `duo-rules run`: after the run,
 // ask Duo (or the emulator) whether it accepts the configuration the rule produced.
-import { createDefaultUser, type RunOutcome } from '../runner/index';
+import { createDefaultUser, type LoadedRunInputs, type RunOutcome } from '../runner/index';
 import { proxyFromEnvironment } from '../duo/transport';
 import { verifyMultifactor } from '../duo/verify';
 import type { Step, VerifyResult } from '../duo/types';
@@ -45,18 +45,22 @@ export function parseVerifyArgs(values: { verify?: boolean; 'duo-url'?: string; 
   return { verify, duoUrl: values['duo-url'], duoTimeoutMs };
 }
 
-/** The user_id Auth0 would derive the Duo username from: the user after the run, else the input or default user. */
-async function findUserId(outcome: RunOutcome, inputUser: () => Promise<unknown>): Promise<string | undefined> {
-  for (const user of [outcome.result.user, await inputUser(), createDefaultUser()]) {
+/**
+ * The user_id Auth0 would derive the Duo username from, chosen as the editor chooses it: the
+ * user after the run (Rules), else the --user file, else the user inside --event (Actions:
+ * --user wins over it), else the default user.
+ */
+function findUserId(outcome: RunOutcome, inputs: LoadedRunInputs): string | undefined {
+  const candidates = [outcome.result.user, inputs.user, (inputs.event as { user?: unknown } | undefined)?.user, createDefaultUser()];
+  for (const user of candidates) {
     const id = (user as { user_id?: unknown } | undefined)?.user_id;
     if (typeof id === 'string') return id;
   }
   return undefined;
 }
 
-export async function verifyRunOutcome(outcome: RunOutcome, args: VerifyArgs, io: CliIO, inputUser: () => Promise<unknown>): Promise<VerifyResult> {
-  const userId = await findUserId(outcome, inputUser);
-  return verifyMultifactor(outcome.secretMultifactor, { userId }, {
+export async function verifyRunOutcome(outcome: RunOutcome, args: VerifyArgs, io: CliIO, inputs: LoadedRunInputs): Promise<VerifyResult> {
+  return verifyMultifactor(outcome.secretMultifactor, { userId: findUserId(outcome, inputs) }, {
     baseUrl: args.duoUrl,
     timeoutMs: args.duoTimeoutMs,
     ...proxyFromEnvironment(io.env),
