@@ -2,7 +2,12 @@
 // the diagnostic must be gone with no error added. Also source.fixAll.duoRules.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { applyEdits, collectFixAllEdits, findQuickFix, stripHost } from '../../server/src/analysis/codeActions';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { applyEdits, collectFixAllEdits, findNameRuleFunctionFix, findQuickFix, ruleNameFromFileName, stripHost } from '../../server/src/analysis/codeActions';
+import { convertRuleToAction } from '../../server/src/analysis/convert';
 import { analyze, type Finding } from '../../server/src/analysis/diagnostics';
 import { buildModel } from '../../server/src/analysis/model';
 
@@ -218,5 +223,60 @@ describe('source.fixAll.duoRules', () => {
   test('nothing to fix gives no edits', () => {
     const text = rule("  context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };");
     assert.deepEqual(collectFixAllEdits(buildModel(text), analyze(text)), []);
+  });
+});
+
+describe('naming an anonymous rule function (VS Code\'s "Identifier expected. ts(1003)")', () => {
+  const root = join(__dirname, '..', '..', '..');
+  const seed = readFileSync(join(root, 'test', 'editing', 'fixtures', 'seed-rule.js'), 'utf8');
+
+  /** TypeScript's own syntax errors for a .js file, as VS Code's JavaScript check reports them. */
+  function typeScriptErrors(text: string): string[] {
+    const dir = mkdtempSync(join(tmpdir(), 'duo-name-rule-'));
+    try {
+      writeFileSync(join(dir, 'rule.js'), text);
+      try {
+        execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '--allowJs', '--pretty', 'false', join(dir, 'rule.js')], { cwd: dir, encoding: 'utf8', stdio: 'pipe' });
+        return [];
+      } catch (err) {
+        return String((err as { stdout?: string }).stdout).split('\n').filter((l) => /error TS\d+/.test(l)).map((l) => /error (TS\d+)/.exec(l)![1]);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  test('the seed rule gets a name from its file; TypeScript stops reporting TS1003 and duo-rules sees the same rule', () => {
+    assert.deepEqual(typeScriptErrors(seed), ['TS1003']);
+    const fix = findNameRuleFunctionFix(buildModel(seed), 'rules/duo-mfa.js');
+    assert.ok(fix);
+    const fixed = applyEdits(seed, fix.edits);
+    assert.match(fixed, /^function duoMfa\(user, context, callback\) \{\n/);
+    assert.equal(fixed.replace('function duoMfa(', 'function ('), seed);
+    assert.deepEqual(typeScriptErrors(fixed), []);
+    const model = buildModel(fixed);
+    assert.equal(model.kind, 'rule');
+    assert.equal(model.ruleFunction?.name, 'duoMfa');
+    assert.deepEqual(analyze(fixed).map((f) => [f.code, f.message]), analyze(seed).map((f) => [f.code, f.message]));
+    const converted = convertRuleToAction(fixed);
+    assert.ok(converted.ok && converted.functionName === 'duoMfa');
+    assert.equal(findNameRuleFunctionFix(model, 'rules/duo-mfa.js'), undefined);
+  });
+
+  test('names are valid identifiers that do not clash with the parameters', () => {
+    assert.equal(ruleNameFromFileName('/repo/rules/Duo MFA for admins.js'), 'duoMFAForAdmins');
+    assert.equal(ruleNameFromFileName('01-duo.js'), 'rule01Duo');
+    assert.equal(ruleNameFromFileName('class.js'), 'ruleClass');
+    assert.equal(ruleNameFromFileName(undefined), 'rule');
+    const text = 'async function(rule, context, callback) {\n  callback(null, rule, context);\n}\n';
+    const fixed = applyEdits(text, findNameRuleFunctionFix(buildModel(text))!.edits);
+    assert.match(fixed, /^async function ruleRule\(rule, context, callback\)/);
+    assert.deepEqual(typeScriptErrors(fixed), []);
+  });
+
+  test('nothing to do for named rules, Actions and other files', () => {
+    for (const text of ['function duo(user, context, callback) {\n  callback(null, user, context);\n}\n', action("  api.multifactor.enable('duo');"), 'const a = 1;\n']) {
+      assert.equal(findNameRuleFunctionFix(buildModel(text), 'x.js'), undefined, text);
+    }
   });
 });

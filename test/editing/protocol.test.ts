@@ -189,6 +189,28 @@ describe('editing features over stdio', () => {
     assert.deepEqual(convert?.command, { title: 'Convert Rule to Post-Login Action', command: 'duoRules.convertToAction', arguments: [uri] });
   });
 
+  test('VS Code\'s "Identifier expected" ts(1003) on an anonymous rule gets the "Name the rule function" fix', async () => {
+    const uri = pathToFileURL(join(repo, 'rules', 'duo-mfa.js')).href;
+    const text = "function (user, context, callback) {\n  context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };\n  callback(null, user, context);\n}\n";
+    session.open(uri, text);
+    const before = await session.diagnostics(uri);
+    // What VS Code's TypeScript extension publishes for this file, and sends back with the light-bulb request.
+    const tsError: Diagnostic = { range: { start: { line: 0, character: 9 }, end: { line: 0, character: 10 } }, severity: 1, code: 1003, source: 'ts', message: 'Identifier expected.' };
+    const actions = await session.connection.sendRequest<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: tsError.range, context: { diagnostics: [tsError], only: ['quickfix'] } });
+    const naming = actions.find((a) => a.title.startsWith('Name the rule function'));
+    assert.ok(naming, JSON.stringify(actions));
+    assert.equal(naming.isPreferred, true);
+    assert.deepEqual(naming.diagnostics, [tsError]);
+    const { text: fixed, version } = session.apply(uri, naming.edit!.changes![uri]);
+    assert.equal(fixed, text.replace('function (', 'function duoMfa('));
+    // Still a rule to duo-rules, with the same findings.
+    assert.deepEqual((await session.diagnostics(uri, () => true, version)).map((d) => d.code), before.map((d) => d.code));
+    const again = await session.connection.sendRequest<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: tsError.range, context: { diagnostics: [], only: ['quickfix'] } });
+    assert.ok(!again.some((a) => a.title.startsWith('Name the rule function')));
+    const lightbulb = await session.connection.sendRequest<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [] } });
+    assert.ok(lightbulb.some((a) => a.kind === 'refactor.rewrite'), 'the named rule is still convertible');
+  });
+
   test('a plaintext secret in rules-configs gets hardcoded-secret and a token fix that copies nothing', async () => {
     const uri = pathToFileURL(join(repo, 'rules-configs', 'leak.json')).href;
     const text = `{ "key": "DUO_SKEY", "value": "${SKEY}" }\n`;

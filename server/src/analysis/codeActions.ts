@@ -254,6 +254,40 @@ export function findQuickFix(model: RuleModel, finding: Finding, all: Finding[])
   }
 }
 
+const reservedWords = new Set(('break case catch class const continue debugger default delete do else enum export extends false finally for function if import in instanceof new null return super switch this throw true try typeof var void while with yield let static implements interface package private protected public await async arguments eval undefined').split(' '));
+
+/** A function name from a file name: `duo-mfa.js` -> `duoMfa`; `rule` when nothing usable remains. */
+export function ruleNameFromFileName(fileName: string | undefined): string {
+  const base = (fileName ?? '').replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '');
+  const words = base.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  const name = words.map((w, i) => (i === 0 ? w[0].toLowerCase() + w.slice(1) : w[0].toUpperCase() + w.slice(1))).join('');
+  if (!name) return 'rule';
+  return /^[0-9]/.test(name) || reservedWords.has(name) ? `rule${name[0].toUpperCase()}${name.slice(1)}` : name;
+}
+
+/**
+ * Names an anonymous rule function: `function (user, context, callback)` is what Auth0 shows,
+ * but as a file it is not a valid JavaScript statement, so VS Code's built-in JavaScript check
+ * marks it "Identifier expected. ts(1003)". Auth0 accepts a named function just as well.
+ */
+export function findNameRuleFunctionFix(model: RuleModel, fileName?: string): { title: string; edits: TextEditOffsets[]; headerRange: { start: number; end: number } } | undefined {
+  const fn = model.kind === 'rule' ? model.ruleFunction : undefined;
+  if (!fn || fn.name || fn.arrow) return undefined;
+  const header = model.text.slice(fn.headerRange.start, fn.headerRange.end);
+  const keyword = /^(?:async\s+)?function\b/.exec(header);
+  if (!keyword || !/^\s*\(/.test(header.slice(keyword[0].length))) return undefined;
+  let name = ruleNameFromFileName(fileName);
+  const taken = new Set(fn.params.map((p) => p.name));
+  while (taken.has(name)) name = `${name}Rule`;
+  const end = fn.headerRange.start + keyword[0].length;
+  const gap = /^\s*/.exec(header.slice(keyword[0].length))![0];
+  return {
+    title: `Name the rule function '${name}' (fixes VS Code's "Identifier expected" ts(1003); Auth0 accepts named rules)`,
+    edits: [{ start: end, end: end + gap.length, newText: ` ${name}` }],
+    headerRange: fn.headerRange,
+  };
+}
+
 /**
  * Every safe fix at once, as non-overlapping edits (for source.fixAll.duoRules and
  * editor.codeActionsOnSave). Grouped fixes (missing keys of one object) are applied once.

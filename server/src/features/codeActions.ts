@@ -3,7 +3,7 @@
 import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeModel, toDiagnostic, type Finding } from '../analysis/diagnostics';
-import { collectFixAllEdits, findQuickFix, type TextEditOffsets } from '../analysis/codeActions';
+import { collectFixAllEdits, findNameRuleFunctionFix, findQuickFix, type TextEditOffsets } from '../analysis/codeActions';
 import { fixDeployConfigSecret } from '../workspace/configLint';
 import type { ServerContext } from './context';
 
@@ -16,6 +16,16 @@ function toTextEdits(document: TextDocument, edits: readonly TextEditOffsets[]):
 
 function overlaps(a: { start: number; end: number }, b: { start: number; end: number }): boolean {
   return a.start <= b.end && b.start <= a.end;
+}
+
+/** The file name of a `file:` URI (the rule's name is derived from it). */
+function fileNameOf(uri: string): string | undefined {
+  return uri.startsWith('file:') ? decodeURIComponent(uri.slice(uri.lastIndexOf('/') + 1)) : undefined;
+}
+
+/** VS Code's JavaScript check reports an anonymous top-level function as "Identifier expected. ts(1003)". */
+function isIdentifierExpected(d: Diagnostic): boolean {
+  return d.code === 1003 || d.code === '1003';
 }
 
 /** The client's own diagnostic for a finding when it sent one (same code and range), else ours. */
@@ -64,6 +74,14 @@ export function register(ctx: ServerContext): void {
           isPreferred: fix.safe,
           edit: { changes: { [uri]: toTextEdits(document, fix.edits) } },
         });
+      }
+    }
+    if (wants(CodeActionKind.QuickFix)) {
+      const naming = findNameRuleFunctionFix(model, fileNameOf(uri));
+      const header = naming?.headerRange;
+      const tsErrors = header ? params.context.diagnostics.filter((d) => isIdentifierExpected(d) && overlaps({ start: document.offsetAt(d.range.start), end: document.offsetAt(d.range.end) }, header)) : [];
+      if (naming && header && (tsErrors.length || overlaps(header, range))) {
+        actions.push({ title: naming.title, kind: CodeActionKind.QuickFix, diagnostics: tsErrors, isPreferred: tsErrors.length > 0, edit: { changes: { [uri]: toTextEdits(document, naming.edits) } } });
       }
     }
     if (wants(fixAllKind, true)) {
