@@ -176,6 +176,28 @@ describe('invalid-host', () => {
   });
 });
 
+describe('placeholder-value', () => {
+  test('the seed rule\'s samples become configuration keys, one fix each', () => {
+    let text = readFileSync(join(__dirname, '..', '..', '..', 'test', 'editing', 'fixtures', 'seed-rule.js'), 'utf8');
+    const titles: string[] = [];
+    for (const field of ['ikey', 'skey', 'host']) {
+      const fixed = applyFix(text, 'placeholder-value', (f) => f.data?.field === field);
+      titles.push(fixed.title);
+      text = fixed.text;
+    }
+    assert.deepEqual(titles, ['Read ikey from configuration.DUO_IKEY', 'Read skey from configuration.DUO_SKEY', 'Read host from configuration.DUO_HOST']);
+    assert.match(text, /ikey: configuration\.DUO_IKEY,\n\s+skey: configuration\.DUO_SKEY,\n\s+host: configuration\.DUO_HOST,/);
+    assert.deepEqual(analyze(text).filter((f) => f.code === 'placeholder-value'), []);
+  });
+
+  test('Actions read event.secrets; admin samples read DUO_ADMIN_*', () => {
+    const inAction = applyFix(action("  api.multifactor.enable('duo', { providerOptions: { ikey: 'DIXXXXXXXXXXXXXXXXXX', skey: event.secrets.DUO_SKEY, host: event.secrets.DUO_HOST } });"), 'placeholder-value');
+    assert.match(inAction.text, /ikey: event\.secrets\.DUO_IKEY,/);
+    const admin = applyFix(rule("  context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST, admin: { ikey: 'DIAN...NV6UM', skey: configuration.DUO_ADMIN_SKEY } };"), 'placeholder-value');
+    assert.match(admin.text, /admin: \{ ikey: configuration\.DUO_ADMIN_IKEY,/);
+  });
+});
+
 describe('renames of literals', () => {
   test('unknown-provider with a near match', () => {
     const text = rule("  context.multifactor = { provider: 'dou', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };");

@@ -207,6 +207,21 @@ function fixHardcodedSecret(model: RuleModel, finding: Finding): QuickFix | unde
   };
 }
 
+/** A documentation sample (`'DIXBMN...LZO8IOS8'`) becomes a configuration/secret reference; the sample is worth nothing. */
+function fixPlaceholderValue(model: RuleModel, finding: Finding): QuickFix | undefined {
+  const field = finding.data?.field;
+  if (!field || !(field in secretNames)) return undefined;
+  const name = finding.data?.container === 'admin' ? secretNames[field].replace('DUO_', 'DUO_ADMIN_') : secretNames[field];
+  const replacement = secretRef(model, name);
+  return {
+    title: `Read ${field} from ${replacement}`,
+    finding,
+    edits: [{ start: finding.offsets.start, end: finding.offsets.end, newText: replacement }],
+    // Not in fix-all: the configuration key must exist in the tenant first, which only the user can do.
+    safe: false,
+  };
+}
+
 /** `https://api-x.duosecurity.com:443/path` -> `api-x.duosecurity.com`, when what remains is a Duo API host. */
 export function stripHost(value: string): string | undefined {
   const host = value.trim()
@@ -248,6 +263,7 @@ export function findQuickFix(model: RuleModel, finding: Finding, all: Finding[])
     case 'unknown-field': return fixUnknownField(model, finding);
     case 'hardcoded-secret': return fixHardcodedSecret(model, finding);
     case 'invalid-host': return fixInvalidHost(model, finding);
+    case 'placeholder-value': return fixPlaceholderValue(model, finding);
     case 'unknown-provider': return fixRenameLiteral(model, finding, 'provider');
     case 'unknown-configuration-key': return fixRenameLiteral(model, finding, 'key');
     default: return undefined;
