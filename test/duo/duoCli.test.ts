@@ -171,6 +171,12 @@ test('usage errors exit 2', async () => {
   const missing = await run(['emulator', '--config', 'nope.json']);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /cannot read --config nope\.json: ENOENT/);
+  const skey = allSkeys()[0];
+  writeFileSync(join(dir, 'broken-emulator.json'), `{ "host": "${started.host}", "applications": [{ "kind": "auth-api", "ikey": "DIXXXXXXXXXXXXXXXXXX", "skey": ${skey} }] }`);
+  const broken = await run(['emulator', '--config', 'broken-emulator.json']);
+  assert.equal(broken.code, 2);
+  assert.match(broken.stderr, /broken-emulator\.json: not valid JSON \(.+\)/);
+  assert.ok(!broken.stderr.includes(skey.slice(0, 8)), broken.stderr);
 });
 
 test('emulator --config serves the file\'s applications; SIGINT stops it cleanly with exit 0', async () => {

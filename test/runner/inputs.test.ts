@@ -46,6 +46,19 @@ describe('input files', () => {
     assert.match(await loadError({ context: 'broken.json' }), /^context file broken\.json: not valid JSON/);
   });
 
+  test('a broken configuration file is described by line and column, never by quoting the skey in it', async () => {
+    const skey = DUO_CONFIGURATION.DUO_SKEY;
+    const fragments = (text: string) => Array.from({ length: skey.length - 5 }, (_, i) => skey.slice(i, i + 6)).filter((f) => text.includes(f));
+    ws.write('unquoted.json', `{\n  "DUO_IKEY": "DIWJ8X6AEYOR5OMC6TQ1",\n  "DUO_SKEY": ${skey}\n}`);
+    const unquoted = await loadError({ configuration: 'unquoted.json' });
+    assert.match(unquoted, /^configuration file unquoted\.json: not valid JSON \(Unexpected token/);
+    assert.deepEqual(fragments(unquoted), [], unquoted);
+    ws.write('comma.json', `{\n  "DUO_SKEY": "${skey}",\n}`);
+    const comma = await loadError({ configuration: 'comma.json' });
+    assert.match(comma, /at line 3, column 1\)$/);
+    assert.deepEqual(fragments(comma), [], comma);
+  });
+
   test('a JSON value of the wrong shape says what was found', async () => {
     ws.write('array.json', '[1, 2]');
     assert.equal(await loadError({ event: 'array.json' }), 'event file array.json: expected a JSON object, found an array');

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateEmulatorConfig, parseEmulatorConfig, startEmulator, type EmulatorConfig, type RunningEmulator } from '../duo/emulator';
 import { isLoopbackHost } from '../duo/transport';
+import { describeJsonError } from '../runner/inputs';
 import type { ApplicationKind } from '../duo/types';
 import type { CliIO } from './io';
 import { UsageError } from './io';
@@ -52,8 +53,14 @@ async function loadConfig(path: string, cwd: string): Promise<EmulatorConfig> {
   } catch (err) {
     throw new UsageError(`cannot read --config ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
+  let json: unknown;
   try {
-    return parseEmulatorConfig(JSON.parse(text));
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`${path}: not valid JSON (${describeJsonError(err, text)})`);
+  }
+  try {
+    return parseEmulatorConfig(json);
   } catch (err) {
     throw new UsageError(`${path}: ${(err as Error).message}`);
   }

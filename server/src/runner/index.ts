@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { applyEnvironmentFallback, findConfigurationKeys, replaceKeywords, RunInputError } from './inputs';
+import { applyEnvironmentFallback, describeJsonError, findConfigurationKeys, replaceKeywords, RunInputError } from './inputs';
 import { createDefaultContext, createDefaultEvent, createDefaultUser, mergeDeep } from './mockInputs';
 import { RunnerPool, type JobOutcome } from './pool';
 import { collectSecrets, findAttemptedMultifactors, findLiteralSecrets, redactMultifactor, redactValue } from './redact';
@@ -14,6 +14,7 @@ export type { ActionChanges, Multifactor, RecordedCall, RunOptions, RunOutcome, 
 export {
   applyEnvironmentFallback,
   checkConfiguration,
+  describeJsonError,
   extractMappings,
   findConfigurationKeys,
   loadRunInputs,
@@ -187,10 +188,11 @@ export async function listDirectoryRules(dir: string): Promise<RuleEntry[]> {
   for (const name of names) {
     const path = join(rulesDir, name);
     let meta: Record<string, unknown>;
+    const text = await readFile(path, 'utf8');
     try {
-      meta = JSON.parse(await readFile(path, 'utf8'));
+      meta = JSON.parse(text);
     } catch (err) {
-      throw new RunInputError(`${path}: not valid JSON (${(err as Error).message})`);
+      throw new RunInputError(`${path}: not valid JSON (${describeJsonError(err, text)})`);
     }
     if (typeof meta !== 'object' || meta === null || meta.enabled === false) continue;
     if (meta.stage !== undefined && meta.stage !== 'login_success') continue;

@@ -32,6 +32,21 @@ function describeType(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
+/**
+ * JSON.parse's complaint without the excerpt of the text that V8 quotes in it (`Unexpected
+ * token 'a', ..."SKEY": abcdefghij"... is not valid JSON`): input files hold secrets.
+ */
+export function describeJsonError(err: unknown, text: string): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const position = /\s*(?:in JSON\s*)?at position (\d+)/.exec(message);
+  if (position) {
+    const before = text.slice(0, Number(position[1]));
+    const line = before.split('\n').length;
+    return `${message.slice(0, position.index)} at line ${line}, column ${before.length - before.lastIndexOf('\n')}`;
+  }
+  return message.replace(/,\s*(?:\.\.\.)?"[\s\S]*"(?:\.\.\.)?\s+is not valid JSON$/, '');
+}
+
 /** Reads a JSON file that must hold an object; `what` names the input in messages (e.g. "--user"). */
 export async function readJsonObjectFile(path: string, what: string, cwd = process.cwd()): Promise<Record<string, unknown>> {
   const full = resolve(cwd, path);
@@ -44,10 +59,11 @@ export async function readJsonObjectFile(path: string, what: string, cwd = proce
     throw new RunInputError(`${what} ${path}: ${reason}`);
   }
   let value: unknown;
+  const json = text.replace(/^\uFEFF/, '');
   try {
-    value = JSON.parse(text.replace(/^\uFEFF/, ''));
+    value = JSON.parse(json);
   } catch (err) {
-    throw new RunInputError(`${what} ${path}: not valid JSON (${(err as Error).message})`);
+    throw new RunInputError(`${what} ${path}: not valid JSON (${describeJsonError(err, json)})`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new RunInputError(`${what} ${path}: expected a JSON object, found ${describeType(value)}`);
