@@ -32,6 +32,11 @@ describe('inside the context.multifactor object', () => {
     assert.deepEqual(got, ['skey', 'username', 'allowRememberBrowser', 'admin']);
   });
 
+  test('allowRememberBrowser is not offered next to its former name ignoreCookie', () => {
+    const got = labels(`${ruleHead}  context.multifactor = {\n    provider: 'duo',\n    ignoreCookie: true,\n    |\n  };\n  callback(null, user, context);\n}`);
+    assert.deepEqual(got, ['ikey', 'skey', 'host', 'username', 'admin']);
+  });
+
   test('the half-typed key is replaced, not kept', () => {
     const { answer, text } = at(`${ruleHead}  context.multifactor = {\n    provider: 'duo',\n    sk|\n`);
     assert.ok(answer);

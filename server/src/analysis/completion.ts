@@ -179,6 +179,8 @@ function keyInsertText(ctx: Ctx, doc: KeyDoc, place: KeyPlace): string {
 function completeKeys(ctx: Ctx, index: number, place: KeyPlace, word: { start: number; end: number }): CompletionItem[] {
   const provider = providerOfObject(ctx, index, word);
   const present = new Set(collectObjectKeys(ctx.text, ctx.stack[index].offset, word).map((k) => k.name));
+  // ignoreCookie is the former, inverted name of allowRememberBrowser: offering both would set the option twice.
+  if (present.has('ignoreCookie')) present.add('allowRememberBrowser');
   // A comma after the inserted property when the line has nothing else after the word.
   const lineEnd = ctx.text.indexOf('\n', word.end);
   const restOfLine = ctx.text.slice(word.end, lineEnd === -1 ? ctx.text.length : lineEnd);
