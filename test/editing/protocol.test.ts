@@ -170,6 +170,9 @@ describe('editing features over stdio', () => {
     const actions = await session.connection.sendRequest<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: missing[0].range, context: { diagnostics: missing, only: ['quickfix'] } });
     const fix = actions.find((a) => a.kind === 'quickfix' && a.diagnostics?.[0]?.code === 'missing-field');
     assert.ok(fix?.edit?.changes?.[uri], JSON.stringify(actions));
+    // One entry in the light bulb for all the keys of this object, not one identical entry per missing key.
+    assert.equal(actions.filter((a) => a.title === fix.title).length, 1);
+    assert.equal(fix.diagnostics?.length, missing.length);
     const { version } = session.apply(uri, fix.edit.changes[uri]);
     const after = await session.diagnostics(uri, () => true, version);
     assert.deepEqual(after.filter((d) => d.code === 'missing-field' || d.severity === 1), []);

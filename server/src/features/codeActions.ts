@@ -63,17 +63,28 @@ export function register(ctx: ServerContext): void {
     if (token.isCancellationRequested) return [];
 
     if (wants(CodeActionKind.QuickFix)) {
+      // Three missing keys of one object are three diagnostics with one fix: list it once, for all of them.
+      const byEdits = new Map<string, CodeAction>();
       for (const finding of findings) {
         if (!overlaps(finding.offsets, range)) continue;
         const fix = findQuickFix(model, finding, findings);
         if (!fix) continue;
-        actions.push({
+        const diagnostic = matchDiagnostic(document, finding, params.context.diagnostics);
+        const key = JSON.stringify(fix.edits);
+        const same = byEdits.get(key);
+        if (same) {
+          same.diagnostics!.push(diagnostic);
+          continue;
+        }
+        const action: CodeAction = {
           title: fix.title,
           kind: CodeActionKind.QuickFix,
-          diagnostics: [matchDiagnostic(document, finding, params.context.diagnostics)],
+          diagnostics: [diagnostic],
           isPreferred: fix.safe,
           edit: { changes: { [uri]: toTextEdits(document, fix.edits) } },
-        });
+        };
+        byEdits.set(key, action);
+        actions.push(action);
       }
     }
     if (wants(CodeActionKind.QuickFix)) {
