@@ -105,7 +105,9 @@ function resultFromOutcome(outcome: JobOutcome, kind: 'rule' | 'action', prepare
   if (outcome.type === 'crashed') {
     base.error = outcome.outOfMemory
       ? { name: 'MemoryLimitError', message: `the code hit the memory limit of ${prepared.memoryLimitMb} MB and was stopped` }
-      : { name: 'RunnerError', message: outcome.message };
+      : outcome.exitCode !== null
+        ? { name: 'ProcessExitError', message: `the rule tried to exit the process (it ended the runner with exit code ${outcome.exitCode}); Auth0 rules and Actions must finish through callback/return` }
+        : { name: 'RunnerError', message: outcome.message };
     return base;
   }
   const within = `within ${prepared.timeoutMs} ms`;

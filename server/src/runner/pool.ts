@@ -24,8 +24,11 @@ export interface ChildSpec {
 export type JobOutcome =
   | { type: 'result'; result: ChildResult; durationMs: number }
   | { type: 'timeout'; callbackCalled: boolean; logs: string[]; durationMs: number }
-  /** The child died on its own: `outOfMemory` when it hit the heap limit. */
-  | { type: 'crashed'; outOfMemory: boolean; message: string; logs: string[]; durationMs: number };
+  /**
+   * The child died on its own: `outOfMemory` when it hit the heap limit, `exitCode` when it
+   * ended itself (process.exit is caught in the child, so only a way around it gets here).
+   */
+  | { type: 'crashed'; outOfMemory: boolean; exitCode: number | null; message: string; logs: string[]; durationMs: number };
 
 /**
  * The child's code: dist/runnerChild.js next to a bundle (CLI, language server), or the
@@ -169,7 +172,7 @@ class PooledChild {
       this.onExit = (code, signal) => {
         if (timedOut) return finish({ type: 'timeout', callbackCalled, logs, durationMs: elapsed() });
         outOfMemory ||= /heap out of memory|Reached heap limit/i.test(this.stderrTail);
-        finish({ type: 'crashed', outOfMemory, message: describeCrash(code, signal, this.stderrTail), logs, durationMs: elapsed() });
+        finish({ type: 'crashed', outOfMemory, exitCode: signal === null ? code : null, message: describeCrash(code, signal, this.stderrTail), logs, durationMs: elapsed() });
       };
       this.process.send({ ...job, backstopMs: Math.ceil(timeoutMs) + BACKSTOP_GRACE_MS });
     });
