@@ -15,6 +15,8 @@ const bundles = [
   { in: 'server/src/server.ts', out: 'server' },
   { in: 'server/src/cli/cli.ts', out: 'cli', banner: '#!/usr/bin/env node' },
   { in: 'server/src/runner/child.ts', out: 'runnerChild' },
+  // The language server loads it on the first Run/Verify request (not at start-up).
+  { in: 'server/src/features/runAndVerify.ts', out: 'serverRunAndVerify' },
 ];
 
 function listTs(dir) {

@@ -135,6 +135,8 @@ async function main(): Promise<void> {
     const diagnosticsOnly = join(scratch, 'diagnosticsOnlyServer.js');
     bundle('bench/minimalServer.ts', minimal);
     bundle('server/src/server.ts', ours);
+    // Loaded by the server on its first Run/Verify request, as dist/serverRunAndVerify.js is.
+    bundle('server/src/features/runAndVerify.ts', join(scratch, 'serverRunAndVerify.js'));
     bundle('bench/diagnosticsOnlyServer.ts', diagnosticsOnly);
     const uri = 'file:///bench/duo-rule.js';
     const starts = { minimal: [] as number[], ours: [] as number[], diagnosticsOnly: [] as number[] };

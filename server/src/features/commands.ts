@@ -1,18 +1,20 @@
 // Custom requests behind the editor's Run / Verify / Convert / Create Mock Files commands.
 // Thin: they read the inputs the client names, call the runner, the Duo verifier and the
 // converter, and answer with the same JSON as `duo-rules run --format json [--verify]`.
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { type CancellationToken, type Diagnostic, LSPErrorCodes, RequestType, ResponseError } from 'vscode-languageserver/node';
 import { codeDescriptionUrl, defaultSeverities, diagnosticSource, lspSeverity } from '../analysis/codes';
 import { convertRuleToAction, type ConvertNote } from '../analysis/convert';
 import type { VerifyResult } from '../duo/types';
-import { type LoadedRunInputs, loadRunInputs, RunInputError, type RunInputFiles } from '../runner/inputs';
 import { createDefaultContext, createDefaultEvent, createDefaultUser } from '../runner/mockInputs';
 import type { RunOutcome, RunResult } from '../runner/types';
 import type { ServerContext } from './context';
 import { planDeployCliAction, type DeployCliActionPlan } from './convertLayout';
+import type { LoadedRunInputs, RunInputFiles } from './runAndVerify';
 import { findVerifyFailures } from './verifyDiagnostics';
 
 /** `duoRules/run` params. Paths are absolute (the client resolves settings against the workspace folder). */
@@ -71,7 +73,23 @@ export interface MockInputsResponse {
 /** Bad input files and unconvertible rules: a readable message, LSP's RequestFailed code. */
 export const inputErrorCode = LSPErrorCodes.RequestFailed;
 
+type RunAndVerify = typeof import('./runAndVerify');
+let runAndVerify: RunAndVerify | undefined;
+
+/**
+ * The runner and the Duo verifier, loaded on the first run/verify request: from their own bundle
+ * beside dist/server.js, or the module itself when the sources run unbundled (out/, tests).
+ */
+function loadRunAndVerify(): RunAndVerify {
+  if (!runAndVerify) {
+    const bundled = join(__dirname, 'serverRunAndVerify.js');
+    runAndVerify = require(existsSync(bundled) ? bundled : join(__dirname, 'runAndVerify.js')) as RunAndVerify;
+  }
+  return runAndVerify;
+}
+
 async function loadInputs(params: RunParams): Promise<LoadedRunInputs> {
+  const { loadRunInputs, RunInputError } = loadRunAndVerify();
   try {
     return await loadRunInputs(params.files, params.workspaceRoot);
   } catch (err) {
@@ -81,8 +99,7 @@ async function loadInputs(params: RunParams): Promise<LoadedRunInputs> {
 }
 
 async function runWithInputs(params: RunParams, inputs: LoadedRunInputs): Promise<RunOutcome> {
-  // Loaded on first use: the runner pool and the Duo client are not needed to lint.
-  const { runFile } = await import('../runner/index');
+  const { runFile, RunInputError } = loadRunAndVerify();
   try {
     return await runFile({
       file: params.file,
@@ -154,7 +171,7 @@ export function register(ctx: ServerContext): void {
     throwIfCancelled(token);
     const abort = new AbortController();
     const listener = token.onCancellationRequested(() => abort.abort());
-    const { verifyMultifactor } = await import('../duo/verify');
+    const { verifyMultifactor } = loadRunAndVerify();
     let verify: VerifyResult;
     try {
       verify = await verifyMultifactor(outcome.secretMultifactor, { userId: userIdOf(outcome.result, inputs) }, { ...params.duo, signal: abort.signal });

@@ -1,8 +1,17 @@
 // Reads auth0-deploy-cli configuration files: which `configuration` / `event.secrets` keys
 // they declare, and where they store a Duo secret in plain text. Pure (text in, data out):
 // the language server and `duo-rules lint` share it. Secret VALUES are never returned.
-import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
+import type { Node as YamlNode } from 'yaml';
 import type { OffsetRange } from '../analysis/model';
+
+type Yaml = typeof import('yaml');
+let yaml: Yaml | undefined;
+
+/** The YAML parser, loaded when a deploy-cli file is first read: the language server's start-up does not pay for it. */
+function loadYaml(): Yaml {
+  yaml ??= require('yaml') as Yaml;
+  return yaml;
+}
 
 /** Which deploy-cli file a path is, judged by its last segments. */
 export type DeployConfigKind = 'rulesConfig' | 'actionJson' | 'tenantYaml';
@@ -25,6 +34,7 @@ interface SecretEntry {
 }
 
 function readEntries(seq: unknown, nameField: 'key' | 'name'): SecretEntry[] {
+  const { isMap, isScalar, isSeq } = loadYaml();
   const entries: SecretEntry[] = [];
   const items = isSeq(seq) ? seq.items : isMap(seq) ? [seq] : [];
   for (const item of items) {
@@ -37,6 +47,7 @@ function readEntries(seq: unknown, nameField: 'key' | 'name'): SecretEntry[] {
 }
 
 function collectEntries(kind: DeployConfigKind, text: string): SecretEntry[] {
+  const { isMap, isSeq, parseDocument } = loadYaml();
   // JSON is YAML 1.2, so one parser gives both formats with source ranges.
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
   const root = doc.contents;
@@ -86,6 +97,7 @@ export function findPlaintextSecrets(kind: DeployConfigKind, text: string): Plai
   } catch {
     return [];
   }
+  const { isScalar } = loadYaml();
   const found: PlaintextSecret[] = [];
   for (const e of entries) {
     const v = e.value;

@@ -1,0 +1,7 @@
+// The runner and the Duo verifier for the `duoRules/run` and `duoRules/verify` requests. Built
+// as its own bundle (dist/serverRunAndVerify.js) and loaded on the first such request, so the
+// language server does not compile the runner, undici and Duo's CA certificates at start-up
+// (about half of the server's code) just to publish diagnostics.
+export { loadRunInputs, RunInputError, type LoadedRunInputs, type RunInputFiles } from '../runner/inputs';
+export { runFile } from '../runner/index';
+export { verifyMultifactor } from '../duo/verify';

@@ -1,0 +1,53 @@
+// Start-up cost of the language server: publishing the first diagnostics must not load the
+// runner, the Duo client (undici, Duo's CA certificates) or the YAML parser. They are loaded on
+// the first request that needs them (BENCHMARKS.md: spawn → first diagnostics vs a minimal server).
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { LspClient, serverPath } from './lspClient';
+
+const root = join(__dirname, '..', '..', '..');
+const rule = readFileSync(join(root, 'examples', 'duo-rule.js'), 'utf8');
+let scratch: string;
+
+before(() => {
+  scratch = mkdtempSync(join(tmpdir(), 'duo-rules-startup-'));
+});
+
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+test('dist/server.js leaves the runner and the Duo client to dist/serverRunAndVerify.js', () => {
+  const server = readFileSync(serverPath, 'utf8');
+  const lazy = join(root, 'dist', 'serverRunAndVerify.js');
+  assert.ok(existsSync(lazy), 'the build writes dist/serverRunAndVerify.js');
+  const runAndVerify = readFileSync(lazy, 'utf8');
+  // Duo's pinned CA certificates and undici's HTTP parser are the bulk of the Duo client.
+  for (const marker of ['BEGIN CERTIFICATE', 'llhttp']) {
+    assert.ok(!server.includes(marker), `dist/server.js still carries ${marker}`);
+    assert.ok(runAndVerify.includes(marker), `dist/serverRunAndVerify.js lacks ${marker}`);
+  }
+  assert.ok(!server.includes('runnerChild.js'), 'dist/server.js still carries the runner pool');
+});
+
+test('the first diagnostics load neither the runner, the Duo client nor the YAML parser', async () => {
+  // Run the unbundled server (out/) so every module it loads shows up in require.cache.
+  const loadedFile = join(scratch, 'loaded.json');
+  const preload = join(scratch, 'recordModules.js');
+  writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(loadedFile)}, JSON.stringify(Object.keys(require.cache))));\n`);
+  const client = await LspClient.start({ serverModule: join(root, 'out', 'server', 'src', 'server.js'), execArgv: ['--require', preload], settings: {} });
+  try {
+    const uri = pathToFileURL(join(scratch, 'duo-rule.js')).href;
+    const { diagnostics } = await client.waitForDiagnostics(uri, await client.open(uri, rule));
+    assert.ok(diagnostics.some((d) => d.code === 'rules-eol'), 'the rule was analysed');
+  } finally {
+    await client.shutdown();
+  }
+  const loaded = (JSON.parse(readFileSync(loadedFile, 'utf8')) as string[]).map((p) => p.replace(/\\/g, '/'));
+  assert.ok(loaded.some((p) => p.endsWith('/out/server/src/analysis/model.js')), 'the recorder saw the analysis load');
+  // The runner's mock inputs (plain objects) serve duoRules/mockInputs without the runner.
+  const heavy = loaded.filter((p) => /\/node_modules\/(undici|yaml)\/|\/out\/server\/src\/(runner\/(?!mockInputs\.js)|duo\/)/.test(p));
+  assert.deepEqual(heavy, []);
+});
