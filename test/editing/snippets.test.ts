@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import * as acorn from 'acorn';
 import { analyze } from '../../server/src/analysis/diagnostics';
 
 const root = join(__dirname, '..', '..', '..');
@@ -63,6 +64,12 @@ describe('snippets', () => {
   test('duo-rule inserted as is: only placeholder-client-id and rules-eol', () => {
     const text = expand(byPrefix('duo-rule').body.join('\n'));
     assert.deepEqual(analyze(text).map((f) => f.code).sort(), ['placeholder-client-id', 'rules-eol']);
+  });
+
+  test('duo-rule is a named function, a valid JavaScript file (no "Identifier expected" from VS Code\'s own check)', () => {
+    const text = expand(byPrefix('duo-rule').body.join('\n'));
+    assert.match(text, /^function duoMfa\(user, context, callback\) \{\n/);
+    assert.doesNotThrow(() => acorn.parse(text, { ecmaVersion: 'latest', sourceType: 'script' }));
   });
 
   test('duo-rule has its first tab stop on the client ID and reads the keys from configuration', () => {
