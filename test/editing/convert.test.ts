@@ -172,6 +172,26 @@ describe('configuration used other than as configuration.X', () => {
   });
 });
 
+describe('access token scopes', () => {
+  test('Auth0\'s "deny API access" rule: context.accessToken.scope is kept with a TODO, not turned into a custom claim', () => {
+    const r = convert([
+      'function (user, context, callback) {',
+      '  var permissions = user.permissions || [];',
+      '  var requestedScopes = context.request.body.scope || context.request.query.scope;',
+      '  var filteredScopes = requestedScopes.split(\' \').filter(function (x) { return x.indexOf(\':\') < 0; });',
+      '  var allScopes = filteredScopes.concat(permissions);',
+      '  context.accessToken.scope = allScopes.join(\' \');',
+      '  callback(null, user, context);',
+      '}',
+    ].join('\n'));
+    assert.doesNotMatch(r.code, /setCustomClaim\('scope'/);
+    assert.match(r.code, /var requestedScopes = event\.request\.body\.scope \|\| event\.request\.query\.scope;/);
+    assert.match(r.code, /\/\/ TODO\(duo-rules\): the access token's scope is not a custom claim[^\n]*addScope[^\n]*\n  context\.accessToken\.scope = allScopes\.join\(' '\);/);
+    assert.deepEqual(r.notes.map((n) => n.line), [6]);
+    assert.equal(buildModel(r.code).syntaxError, undefined);
+  });
+});
+
 describe('inputs that are not convertible', () => {
   test('an Action, another script and broken text get a clear message', () => {
     const action = convertRuleToAction(readFileSync(join(root, 'examples', 'duo-action.js'), 'utf8'));

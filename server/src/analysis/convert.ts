@@ -307,6 +307,12 @@ class RuleConverter {
       && expr.left.type === 'MemberExpression') {
       const target = expr.left.object as JsNode;
       const token = ['idToken', 'accessToken'].find((t) => this.isContextMember(target, t, shadowed));
+      if (token === 'accessToken' && !expr.left.computed && expr.left.property.name === 'scope') {
+        // Auth0's "deny API access" template sets the granted scopes this way; scope is no custom claim.
+        this.walk(expr.right, [...ancestors, node, expr], shadowed, nested);
+        this.todo(statement, node, 'the access token\'s scope is not a custom claim: grant scopes with api.accessToken.addScope(scope) / api.accessToken.removeScope(scope).');
+        return true;
+      }
       if (token) {
         this.walk(expr.right, [...ancestors, node, expr], shadowed, nested);
         if (expr.left.computed) this.walk(expr.left.property, [...ancestors, node, expr], shadowed, nested);
