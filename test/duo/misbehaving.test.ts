@@ -139,7 +139,7 @@ test('redirect: reported and not followed', async () => {
     const result = await verifyMultifactor(mfa, {}, { baseUrl: server.url });
     assert.equal(result.check.reason, 'redirect');
     assert.equal(result.universal.reason, 'redirect');
-    assert.match(result.check.message, /redirect \(HTTP 302\) to http:\/\/127\.0\.0\.1:\d+\/stolen.*not followed/);
+    assert.match(result.check.message, /redirect \(HTTP 302\) to http:\/\/127\.0\.0\.1:\d+; .*not followed/);
     assert.equal(elsewhere.connections, 0, 'the redirect target was never contacted');
   } finally {
     await server.close();
@@ -253,6 +253,27 @@ test('a server echoing headers and bodies back cannot make a secret, signature o
     assert.ok(sent.length >= 3);
     assertSecretFree(result, sent);
     assert.match(result.check.message, /\[redacted\]/);
+  } finally {
+    await server.close();
+  }
+});
+
+test('a redirect echoing a long signature or assertion into its Location shows no part of them', async () => {
+  const server = await serve((req, res, body) => {
+    res.writeHead(301, { location: `https://elsewhere.example/${encodeURIComponent(String(req.headers.authorization))}?${body}` });
+    res.end();
+  });
+  try {
+    const result = await verifyMultifactor(mfa, {}, { baseUrl: server.url });
+    for (const step of [result.check, result.universal]) {
+      assert.equal(step.reason, 'redirect');
+      assert.match(step.message, /redirect \(HTTP 301\) to https:\/\/elsewhere\.example; /);
+    }
+    const signature = Buffer.from(String(server.requests.find((r) => r.url.startsWith('/auth/v2/check'))!.headers.authorization).slice(6), 'base64').toString().split(':')[1];
+    const assertion = new URLSearchParams(server.requests.find((r) => r.url === '/oauth/v1/health_check')!.body).get('client_assertion')!;
+    const text = JSON.stringify(result);
+    assert.ok(!text.includes(signature.slice(0, 16)), text);
+    assert.ok(!text.includes(assertion.split('.')[0]), text);
   } finally {
     await server.close();
   }

@@ -181,6 +181,15 @@ async function readLimited(body: AsyncIterable<Buffer | Uint8Array>): Promise<Bu
   return Buffer.concat(chunks);
 }
 
+/** The origin a redirect points to (its path and query may carry whatever the server chose to echo). */
+function describeRedirectTarget(location: string, origin: string): string {
+  try {
+    return new URL(location, origin).origin;
+  } catch {
+    return 'an invalid address';
+  }
+}
+
 function describeBody(status: number, contentType: string | undefined, text: string): string {
   const kind = /html/i.test(contentType ?? '') || /^\s*</.test(text) ? 'an HTML page' : text.trim() === '' ? 'an empty body' : 'a body that is not Duo\'s JSON';
   return `HTTP ${status} with ${kind}`;
@@ -283,12 +292,13 @@ export class DuoTransport {
           await abortableDelay(delay, signal);
           continue;
         }
-        return { ok: false, reason: 'duo', status: 429, code: 42901, duoMessage: 'Too Many Requests', detail: `still rate-limited after ${Math.log2(factor) + 1} attempts`, latencyMs };
+        const attempts = Math.log2(factor) + 1;
+        return { ok: false, reason: 'duo', status: 429, code: 42901, duoMessage: 'Too Many Requests', detail: `still rate-limited after ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'}`, latencyMs };
       }
       if (res.statusCode >= 300 && res.statusCode < 400) {
         await res.body.dump();
-        const location = res.headers.location;
-        const where = typeof location === 'string' ? ` to ${location.slice(0, 200)}` : '';
+        // Only where it points, never the whole Location: a hostile server can echo our signature or assertion into it.
+        const where = typeof res.headers.location === 'string' ? ` to ${describeRedirectTarget(res.headers.location, target.origin)}` : '';
         return { ok: false, reason: 'redirect', message: `${target.origin} answered with a redirect (HTTP ${res.statusCode})${where}; Duo's API never redirects, so it was not followed.`, latencyMs };
       }
       let raw: Buffer | undefined;
