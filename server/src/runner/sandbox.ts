@@ -31,10 +31,12 @@ type Decision = { outcome: ChildResult['outcome']; error: ChildResult['error']; 
 
 function describeError(err: unknown): { name: string; message: string } {
   if (typeof err === 'object' && err !== null && 'message' in err) {
-    const e = err as { name?: unknown; message?: unknown; code?: unknown; resource?: unknown };
+    const e = err as { name?: unknown; message?: unknown; code?: unknown; resource?: unknown; permission?: unknown };
     let message = String(e.message);
     if (e.code === 'ERR_ACCESS_DENIED') {
-      message += ` (${e.resource ?? 'this operation'}): the runner lets the code read only its workspace folder, not write files or start processes`;
+      // A file operation names its path; starting a process or a worker names only the permission.
+      const what = e.resource || (e.permission === 'ChildProcess' ? 'starting a process' : e.permission === 'WorkerThreads' ? 'starting a worker thread' : e.permission) || 'this operation';
+      message += ` (${what}): the runner lets the code read only its workspace folder, not write files or start processes`;
     }
     return { name: typeof e.name === 'string' && e.name ? e.name : 'Error', message };
   }
