@@ -83,6 +83,14 @@ describe('provider values', () => {
     assert.equal(answer?.items[0].insertText, "'duo'");
   });
 
+  test('right after the colon (the trigger character) values keep a space after it', () => {
+    const first = (fixture: string): string | undefined => at(fixture).answer?.items[0].insertText;
+    assert.equal(first(`${ruleHead}  context.multifactor = {\n    provider:|\n  };\n}`), " 'duo'");
+    assert.equal(first(`${ruleHead}  context.multifactor = {\n    provider: 'duo',\n    ikey:|\n  };\n}`), ' configuration.DUO_IKEY');
+    assert.equal(first(`${ruleHead}  context.multifactor = {\n    provider: 'duo',\n    allowRememberBrowser:|\n  };\n}`), ' false');
+    assert.equal(first(`${ruleHead}  context.multifactor = {\n    provider: 'duo',\n    ikey: |\n  };\n}`), 'configuration.DUO_IKEY');
+  });
+
   test('inside the quotes, only the name is inserted and the string content replaced', () => {
     const { answer, text } = at(`${ruleHead}  context.multifactor = {\n    provider: 'gu|ard',\n  };\n}`);
     assert.deepEqual(answer?.items.map((i) => i.label), ['duo', 'guardian', 'google-authenticator', 'any']);

@@ -204,13 +204,13 @@ function detailOf(d: KeyDoc): string {
   return `${d.type}${d.required ? ', required' : ''}${d.duoName ? ` (Duo: ${d.duoName})` : ''}`;
 }
 
-function completeProviders(ctx: Ctx, quoted: boolean): CompletionItem[] {
+function completeProviders(ctx: Ctx, quoted: boolean, space = ''): CompletionItem[] {
   return listProviders(ctx.form).map((p, i) => ({
     label: p.name,
     kind: CompletionItemKind.EnumMember,
     detail: 'MFA provider',
     documentation: { kind: MarkupKind.Markdown, value: formatProviderDoc(p) },
-    insertText: quoted ? p.name : `'${p.name}'`,
+    insertText: quoted ? p.name : `${space}'${p.name}'`,
     sortText: String(i).padStart(2, '0'),
   }));
 }
@@ -293,7 +293,9 @@ export function complete(input: CompletionInput): CompletionAnswer | null {
     return items ? { items, replace: word } : null;
   }
   if (top < 0) return null;
-  if (isProviderValueSlot(ctx, top, word.start)) return { items: completeProviders(ctx, false), replace: word };
+  // Triggered by the `:` itself: the value gets the usual space after the colon.
+  const space = text[word.start - 1] === ':' ? ' ' : '';
+  if (isProviderValueSlot(ctx, top, word.start)) return { items: completeProviders(ctx, false, space), replace: word };
 
   const open = state.stack[top];
   const role = roleOf(ctx, top);
@@ -305,10 +307,10 @@ export function complete(input: CompletionInput): CompletionAnswer | null {
     const doc = listKeyDocs(role, ctx.form, providerOfObject(ctx, top, word)).find((d) => d.name === valueOf[1]);
     if (doc?.secretName) {
       const expr = secretExpression(ctx, doc.secretName);
-      return { items: [{ label: expr, kind: CompletionItemKind.Value, detail: `read ${doc.name} from the ${ctx.form === 'rule' ? 'rule configuration' : "Action's secrets"}`, documentation: { kind: MarkupKind.Markdown, value: formatKeyDoc(doc) } }], replace: word };
+      return { items: [{ label: expr, insertText: space + expr, kind: CompletionItemKind.Value, detail: `read ${doc.name} from the ${ctx.form === 'rule' ? 'rule configuration' : "Action's secrets"}`, documentation: { kind: MarkupKind.Markdown, value: formatKeyDoc(doc) } }], replace: word };
     }
     if (doc?.type === 'boolean') {
-      return { items: ['false', 'true'].map((v) => ({ label: v, kind: CompletionItemKind.Value, documentation: { kind: MarkupKind.Markdown, value: formatKeyDoc(doc) } })), replace: word };
+      return { items: ['false', 'true'].map((v) => ({ label: v, insertText: space + v, kind: CompletionItemKind.Value, documentation: { kind: MarkupKind.Markdown, value: formatKeyDoc(doc) } })), replace: word };
     }
   }
   return null;
