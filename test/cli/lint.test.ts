@@ -116,6 +116,44 @@ describe('duo-rules lint', () => {
     }
   });
 
+  test('configuration keys declared by the deploy-cli repository are checked, as in the editor', () => {
+    // Two deploy-cli repositories side by side: each file is checked against its own repository's keys.
+    const repo = join(dir, 'tenants', 'prod');
+    const other = join(dir, 'tenants', 'dev');
+    mkdirSync(join(repo, 'rules-configs'), { recursive: true });
+    mkdirSync(join(repo, 'rules'), { recursive: true });
+    mkdirSync(join(repo, 'actions', 'duo-mfa'), { recursive: true });
+    mkdirSync(join(other, 'rules'), { recursive: true });
+    for (const key of ['DUO_IKEY', 'DUO_SKEY', 'DUO_HOST']) {
+      writeFileSync(join(repo, 'rules-configs', `${key.toLowerCase()}.json`), JSON.stringify({ key, value: `##${key}##` }));
+    }
+    writeFileSync(join(repo, 'actions', 'duo-mfa.json'), JSON.stringify({ name: 'duo-mfa', code: './duo-mfa/code.js', secrets: [{ name: 'DUO_IKEY', value: '##DUO_IKEY##' }, { name: 'DUO_SKEY', value: '##DUO_SKEY##' }, { name: 'DUO_HOST', value: '##DUO_HOST##' }] }));
+    writeFileSync(join(other, 'tenant.yaml'), 'rulesConfigs:\n  - key: DUO_CLIENT_ID\n    value: "##DUO_CLIENT_ID##"\n');
+    const rule = (ikey: string) => `function (user, context, callback) {\n  context.multifactor = {\n    provider: 'duo',\n    ikey: configuration.${ikey},\n    skey: configuration.DUO_SKEY,\n    host: configuration.DUO_HOST,\n  };\n  callback(null, user, context);\n}\n`;
+    writeFileSync(join(repo, 'rules', 'duo.js'), rule('DUO_IKY'));
+    writeFileSync(join(other, 'rules', 'duo.js'), rule('DUO_CLIENT_ID'));
+    writeFileSync(join(repo, 'actions', 'duo-mfa', 'code.js'), `exports.onExecutePostLogin = async (event, api) => {\n  api.multifactor.enable('duo', { providerOptions: { ikey: event.secrets.DUO_IKEY, skey: event.secrets.DUO_SKEY, host: event.secrets.DUO_HOSTNAME } });\n};\n`);
+
+    const { code, stdout } = lint(['--format', 'json', 'tenants'], dir);
+    assert.equal(code, 0, 'unknown-configuration-key is a warning');
+    const byFile = new Map<string, Array<{ code: string; message: string; range: { start: { line: number; character: number } } }>>(
+      JSON.parse(stdout).map((r: { file: string; diagnostics: [] }) => [r.file, r.diagnostics]));
+    const unknownKeys = (file: string) => (byFile.get(file) ?? []).filter((d) => d.code === 'unknown-configuration-key');
+    const [typo] = unknownKeys('tenants/prod/rules/duo.js');
+    assert.match(typo.message, /'DUO_IKY' is not declared .* Did you mean 'DUO_IKEY'\?/);
+    assert.deepEqual(typo.range.start, { line: 3, character: 24 });
+    assert.equal(unknownKeys('tenants/prod/rules/duo.js').length, 1);
+    assert.match(unknownKeys('tenants/prod/actions/duo-mfa/code.js')[0].message, /'DUO_HOSTNAME' is not declared in the Action's secrets/);
+    // dev declares DUO_CLIENT_ID (and not prod's keys): its rule is fine, DUO_SKEY and DUO_HOST are not.
+    assert.deepEqual(unknownKeys('tenants/dev/rules/duo.js').map((d) => d.message.split("'")[1]), ['DUO_SKEY', 'DUO_HOST']);
+    // Outside any deploy-cli repository nothing is declared, so nothing is reported.
+    writeFileSync(join(dir, 'loose.js'), rule('DUO_IKY'));
+    const loose = JSON.parse(lint(['--format', 'json', 'loose.js'], dir).stdout)[0];
+    assert.ok(!loose.diagnostics.some((d: { code: string }) => d.code === 'unknown-configuration-key'));
+    const text = lint(['tenants/prod/rules/duo.js'], dir);
+    assert.match(text.stdout, /tenants\/prod\/rules\/duo\.js:4:25 +warning +'DUO_IKY' is not declared.* unknown-configuration-key/);
+  });
+
   test('usage and I/O errors exit 2 with one clear line', () => {
     const missing = lint(['no-such-file.js'], dir);
     assert.equal(missing.code, 2);

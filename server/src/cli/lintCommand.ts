@@ -8,6 +8,7 @@ import { analyze, mergeSeverities, toDiagnostic } from '../analysis/diagnostics'
 import { collectLintTargets, type LintFileKind, type LintTarget } from '../config/lintFiles';
 import { loadProjectConfig, type ProjectConfig } from '../config/projectConfig';
 import { lintDeployConfig } from '../workspace/configLint';
+import { DeclaredKeysIndex } from '../workspace/workspaceKeys';
 import type { CliIO } from './io';
 import { UsageError } from './io';
 
@@ -16,7 +17,9 @@ const help = `Usage: duo-rules lint [--format text|json] [--max-warnings N] <fil
 Checks Auth0 Rules and post-login Actions that configure Duo MFA.
 Directories are searched for .js files (node_modules is skipped); globs such as
 'rules/*.js' or '**/*.js' are expanded even when the shell does not.
-Severities come from the nearest .duo-rules.json above each file.
+Severities come from the nearest .duo-rules.json above each file. Configuration keys
+declared by the auth0-deploy-cli repository a file belongs to (rules-configs/,
+actions/*.json secrets, tenant.yaml) are checked like in the editor.
 
 Options:
   --format text|json   Output format (default: text)
@@ -32,10 +35,18 @@ export interface LintFileResult {
   diagnostics: Diagnostic[];
 }
 
+/** What a check needs besides the file: its `.duo-rules.json` and the keys its deploy-cli repository declares. */
+interface LintContext {
+  config: ProjectConfig | null;
+  /** Keys declared by the auth0-deploy-cli repository of a file (found upward), as the editor finds them. */
+  declaredKeys: (path: string) => string[];
+}
+
 /** Per-kind checks; deploy-cli config files get their own entry here. */
-const lintByKind: Record<LintFileKind, (text: string, config: ProjectConfig | null, path: string) => Diagnostic[]> = {
-  script: (text, config) => analyze(text, { severities: mergeSeverities(config?.severities) }).map(toDiagnostic),
-  deployConfig: (text, config, path) => lintDeployConfig(path, text, mergeSeverities(config?.severities)),
+const lintByKind: Record<LintFileKind, (text: string, path: string, context: LintContext) => Diagnostic[]> = {
+  script: (text, path, { config, declaredKeys }) =>
+    analyze(text, { severities: mergeSeverities(config?.severities), declaredConfigurationKeys: declaredKeys(path) }).map(toDiagnostic),
+  deployConfig: (text, path, { config }) => lintDeployConfig(path, text, mergeSeverities(config?.severities)),
 };
 
 function readText(path: string): string {
@@ -129,6 +140,10 @@ export async function lintCommand(argv: string[], io: CliIO): Promise<number> {
     return configs.get(dir) ?? null;
   };
 
+  // Read once per repository, like the editor's index.
+  const declaredKeysIndex = new DeclaredKeysIndex();
+  const declaredKeys = (path: string) => declaredKeysIndex.keysFor(path);
+
   const results: LintFileResult[] = [];
   let ioFailed = false;
   for (const target of targets) {
@@ -140,7 +155,7 @@ export async function lintCommand(argv: string[], io: CliIO): Promise<number> {
       ioFailed = true;
       continue;
     }
-    results.push({ file: displayPath(target.path, io.cwd), diagnostics: lintByKind[target.kind](text, configFor(target), target.path) });
+    results.push({ file: displayPath(target.path, io.cwd), diagnostics: lintByKind[target.kind](text, target.path, { config: configFor(target), declaredKeys }) });
   }
 
   io.stdout(format === 'json' ? JSON.stringify(results, null, 2) + '\n' : formatText(results));
