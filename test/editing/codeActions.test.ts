@@ -122,6 +122,24 @@ describe('unknown-field', () => {
     assert.deepEqual(analyze(fixed).filter((f) => f.code !== 'rules-eol'), []);
   });
 
+  test('the missing-field fix of a misspelt key renames it instead of adding a second one', () => {
+    const text = rule("  context.multifactor = { Provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };");
+    const { text: fixed, title } = applyFix(text, 'missing-field');
+    assert.equal(title, "Rename 'Provider' to 'provider'");
+    assert.deepEqual(analyze(fixed).filter((f) => f.code !== 'rules-eol'), []);
+
+    // providerOptions with skey absent and host misspelt: one fix renames hots, the other adds only skey.
+    const inAction = action("  api.multifactor.enable('duo', { providerOptions: { ikey: event.secrets.DUO_IKEY, hots: event.secrets.DUO_HOST } });");
+    const findings = analyze(inAction);
+    const model = buildModel(inAction);
+    const fixes = findings.filter((f) => f.code === 'missing-field').map((f) => findQuickFix(model, f, findings)!);
+    assert.deepEqual(fixes.map((f) => f.title).sort(), ["Add skey from event.secrets", "Rename 'hots' to 'host'"]);
+    let out = inAction;
+    for (const fix of fixes.sort((a, b) => b.edits[0].start - a.edits[0].start)) out = applyEdits(out, fix.edits);
+    assert.match(out, /providerOptions: \{ ikey: event\.secrets\.DUO_IKEY, host: event\.secrets\.DUO_HOST, skey: event\.secrets\.DUO_SKEY \}/);
+    assert.deepEqual(analyze(out), []);
+  });
+
   test('a quoted key keeps its quotes', () => {
     const text = rule("  context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST, 'usrname': user.email };");
     assert.match(applyFix(text, 'unknown-field').text, /'username': user\.email/);

@@ -2,7 +2,7 @@
 // data into text edits on the original text; applying it removes that finding and adds no
 // error. Pure: model and findings in, offset edits out. A hard-coded secret is never copied:
 // its fix only replaces the literal with a configuration/secret reference.
-import type { Finding } from './diagnostics';
+import type { Finding, FindingData } from './diagnostics';
 import type { MfaConfig, MfaObject, MfaProperty, RuleModel } from './model';
 
 export interface TextEditOffsets {
@@ -84,11 +84,27 @@ function findPropertyAt(config: MfaConfig, start: number, end: number): { prop: 
   return undefined;
 }
 
+/** The rename of a misspelt key in the same object (`hots` -> `host`) that also ends a missing-field finding. */
+function findRenameFor(model: RuleModel, config: MfaConfig, all: Finding[], configIndex: number | undefined, key: string, container: FindingData['container']): QuickFix | undefined {
+  const target = container === 'providerOptions' ? config.duoOptions : container === 'admin' ? config.admin : config.options;
+  for (const f of all) {
+    if (f.code !== 'unknown-field' || f.data?.configIndex !== configIndex || f.data?.suggestion !== key) continue;
+    if (findPropertyAt(config, f.offsets.start, f.offsets.end)?.object !== target) continue;
+    const fix = fixUnknownField(model, f);
+    if (fix) return fix;
+  }
+  return undefined;
+}
+
 /** The missing Duo keys of one configuration object, as a single edit (all of them). */
 function fixMissingFields(model: RuleModel, finding: Finding, all: Finding[]): QuickFix | undefined {
   const config = configOf(model, finding);
   const data = finding.data;
   if (!config || !data?.field) return undefined;
+  // Adding `host` next to a misspelt `hots` would leave both: renaming it is the fix.
+  const renameFor = (key: string): QuickFix | undefined => findRenameFor(model, config, all, data.configIndex, key, data.container ?? 'options');
+  const rename = renameFor(data.field);
+  if (rename) return { ...rename, finding };
   const siblings = all.filter((f) => f.code === 'missing-field' && f.data?.configIndex === data.configIndex);
   const text = model.text;
 
@@ -110,7 +126,8 @@ function fixMissingFields(model: RuleModel, finding: Finding, all: Finding[]): Q
 
   const container = data.container ?? 'options';
   const keys = siblings.filter((f) => (f.data?.container ?? 'options') === container && f.data?.field && f.data.field !== 'provider')
-    .map((f) => f.data!.field as string);
+    .map((f) => f.data!.field as string)
+    .filter((k) => !renameFor(k));
   const ordered = duoKeys.filter((k) => keys.includes(k));
   if (ordered.length === 0) return undefined;
   const entries = ordered.map((k) => `${k}: ${secretRef(model, secretNames[k])}`);
