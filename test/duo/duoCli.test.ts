@@ -161,6 +161,25 @@ test('run --verify goes through HTTPS_PROXY for the real Duo host', async () => 
   }
 });
 
+test('--duo-timeout bounds each request of run --verify against a Duo that never answers', async () => {
+  const silent = http.createServer(() => { /* never answers */ });
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  try {
+    const configuration = writeJson('silent.json', started.configuration);
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const began = Date.now();
+    const json = await run(['run', rule, '--configuration', configuration, '--verify', '--duo-url', url, '--duo-timeout', '400', '--format', 'json']);
+    assert.equal(json.code, 1);
+    const verify = JSON.parse(json.stdout).verify;
+    assert.deepEqual([verify.check.reason, verify.universal.reason], ['timeout', 'timeout']);
+    assert.match(verify.check.message, /within 400 ms/);
+    assert.ok(Date.now() - began < 5000, `took ${Date.now() - began} ms`);
+  } finally {
+    silent.closeAllConnections();
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
+  }
+});
+
 test('usage errors exit 2', async () => {
   assert.equal((await run(['run', rule, '--duo-url', started.url])).code, 2);
   const badTimeout = await run(['run', rule, '--verify', '--duo-timeout', 'soon']);
