@@ -108,6 +108,19 @@ describe('fields', () => {
     assert.match(hoverAt(action, 'enable')!, /\*\*api\.multifactor\.enable\*\*/);
   });
 
+  test('the rule\'s parameters, configuration, and the Action\'s event and api explain themselves', () => {
+    assert.match(hoverAt(rule, 'context.clientID')!, /^\*\*context\*\*\n\nThe Rules context object[\s\S]*Actions read it from `event`[\s\S]*\(https:\/\/auth0\.com\/docs\/customize\/rules\/context-object\)/);
+    assert.match(hoverAt(rule, 'user.email_verified')!, /^\*\*user\*\*\n\nThe profile of the user logging in[\s\S]*event\.user/);
+    assert.match(hoverAt(rule, 'callback(null')!, /^\*\*callback\(error, user, context\)\*\*[\s\S]*exactly once[\s\S]*UnauthorizedError[\s\S]*api\.access\.deny/);
+    assert.match(hoverAt(rule, 'configuration.APP_ID')!, /^\*\*configuration\*\*[\s\S]*rules-configs[\s\S]*event\.secrets/);
+    assert.match(hoverAt(action, 'event.client')!, /^\*\*event\*\*[\s\S]*post-login-event-object/);
+    assert.match(hoverAt(action, 'api.multifactor')!, /^\*\*api\*\*[\s\S]*post-login-api-object/);
+    // Only the names themselves: an object key or a property of the same name is something else.
+    const keyed = 'function (user, context, callback) {\n  log({ user: 1 }, other.context);\n  callback(null, user, context);\n}\n';
+    assert.equal(hoverAt(keyed, 'user: 1'), undefined);
+    assert.equal(hoverAt(keyed, 'context);'), undefined);
+  });
+
   test('no hover in files that are not Rules or Actions, nor on unknown fields', () => {
     const app = "const app = require('express')();\ncontext.clientID = 1;\n";
     assert.equal(hoverAt(app, 'clientID'), undefined);

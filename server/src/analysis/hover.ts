@@ -1,6 +1,6 @@
 // Hover for Duo Rules and post-login Actions (issue 3 §3): every multifactor key and provider
 // value, and the documented fields of context, user, event and api. Pure: model in, markdown out.
-import { findFieldDoc, findKeyDoc, findProviderDoc, fieldRootLink, type FieldDoc, type FieldRoot, type FileForm, type KeyDoc, type KeyPlace, type ProviderDoc } from './docs';
+import { findFieldDoc, findKeyDoc, findProviderDoc, fieldRootLink, links, type FieldDoc, type FieldRoot, type FileForm, type KeyDoc, type KeyPlace, type ProviderDoc } from './docs';
 import type { MfaObject, OffsetRange, RuleModel } from './model';
 
 export interface HoverAnswer {
@@ -67,11 +67,36 @@ function memberChainAt(text: string, word: OffsetRange): string[] | undefined {
   return [...m[1].split(/\s*\??\.\s*/).filter(Boolean), text.slice(word.start, word.end)];
 }
 
+const ruleRootDocs = {
+  context: 'The Rules context object: the application (`clientID`), connection, protocol and request of this login, and what the rule changes (`multifactor`, `idToken`, `accessToken`, `redirect`). Actions read it from `event` and change it with `api`.',
+  user: 'The profile of the user logging in (`user_id`, `email`, `app_metadata` …). Actions: `event.user`, read-only; change metadata with `api.user.setAppMetadata` / `setUserMetadata`.',
+  callback: 'Ends the rule; call it exactly once. `callback(null, user, context)` continues the login, `callback(new UnauthorizedError(message))` denies it. All rules must finish within 20 seconds. Actions: `return`, or `api.access.deny(message)`.',
+  configuration: 'The rule settings: read-only string values by key (Auth0 dashboard > Rules > Settings, or `rules-configs/*.json`). Actions: `event.secrets`.',
+};
+
+/** Hover on the rule's parameters, `configuration`, and the Action's `event` / `api`. */
+function hoverRoot(model: RuleModel, word: OffsetRange): HoverAnswer | undefined {
+  const name = model.text.slice(word.start, word.end);
+  // Not a property (`x.user`) and not an object key (`{ user: … }`).
+  if (/\.\s*$/.test(model.text.slice(Math.max(0, word.start - 20), word.start)) || /^\s*:(?!:)/.test(model.text.slice(word.end, word.end + 20))) return undefined;
+  const show = (title: string, summary: string, link: string): HoverAnswer => ({ contents: [`**${title}**`, '', summary, '', linkLine(link)].join('\n'), range: word });
+  if (model.kind === 'rule') {
+    if (name === (model.contextName ?? 'context')) return show(name, ruleRootDocs.context, fieldRootLink('context'));
+    if (name === (model.userName ?? 'user')) return show(name, ruleRootDocs.user, fieldRootLink('user'));
+    if (name === model.callbackName) return show(`${name}(error, user, context)`, ruleRootDocs.callback, links.rulesEol);
+    if (name === 'configuration') return show(name, ruleRootDocs.configuration, links.rulesEol);
+  } else if (model.kind === 'action') {
+    if (name === (model.eventName ?? 'event')) return show(name, 'What Auth0 knows about this login, read-only: `user`, `client`, `connection`, `request`, `transaction`, `secrets` …', fieldRootLink('event'));
+    if (name === (model.apiName ?? 'api')) return show(name, 'Changes the login: `api.multifactor.enable`, `api.access.deny`, `api.idToken.setCustomClaim`, `api.user.setAppMetadata` …', fieldRootLink('api'));
+  }
+  return undefined;
+}
+
 function hoverField(model: RuleModel, offset: number): HoverAnswer | undefined {
   const word = wordAt(model.text, offset);
   if (!word) return undefined;
   const chain = memberChainAt(model.text, word);
-  if (!chain) return undefined;
+  if (!chain) return hoverRoot(model, word);
   const [root, ...path] = chain;
   let docRoot: FieldRoot | undefined;
   if (model.kind === 'rule') {
