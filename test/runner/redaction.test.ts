@@ -111,6 +111,19 @@ describe('redaction', () => {
     assert.equal(named.result.error?.message, 'bad [redacted]');
   });
 
+  test('a log line or value cut in the middle of a secret shows no part of it, and huge values are cut', async () => {
+    const { result } = await runText(ws, `function (u, c, cb) {
+      console.log('x'.repeat(9990) + configuration.DUO_SKEY);
+      u.app_metadata.blob = 'y'.repeat(99_980) + configuration.DUO_SKEY + 'z'.repeat(5e6);
+      cb(null, u, c);
+    }`, { configuration });
+    assert.equal(result.outcome, 'completed');
+    assert.equal(result.logs[0], `${'x'.repeat(9990)}[redacted]… (10030 characters)`);
+    const blob = (result.user as { app_metadata: { blob: string } }).app_metadata.blob;
+    assert.equal(blob, `${'y'.repeat(99_980)}[redacted]… (5100020 characters)`);
+    assertNoSecret(result);
+  });
+
   test('secret keys are recognised case-insensitively and the longest secret is replaced whole', () => {
     const secrets = collectSecrets([{ my_Secret: 'abcd1234', Skey_Long: 'abcd1234-extended', name: 'abcd' }], []);
     assert.deepEqual(secrets, ['abcd1234-extended', 'abcd1234']);

@@ -67,10 +67,27 @@ export function collectSecrets(
   return [...secrets].sort((a, b) => b.length - a.length);
 }
 
+// The mark truncateText leaves on a cut text.
+const CUT_MARK = /… \(\d+ characters\)$/;
+
 export function redactString(text: string, secrets: string[]): string {
   let out = text;
   for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
-  return out;
+  const cut = CUT_MARK.exec(out);
+  return cut ? redactCutTail(out.slice(0, cut.index), secrets) + cut[0] : out;
+}
+
+/**
+ * A text cut in the middle of a secret ends with its beginning: that part is a secret too
+ * (from MIN_SECRET_LENGTH characters on, so an ordinary line is not marked by chance).
+ */
+function redactCutTail(head: string, secrets: string[]): string {
+  for (const secret of secrets) {
+    for (let length = Math.min(secret.length - 1, head.length); length >= MIN_SECRET_LENGTH; length--) {
+      if (head.endsWith(secret.slice(0, length))) return head.slice(0, head.length - length) + REDACTED;
+    }
+  }
+  return head;
 }
 
 /** A redacted deep copy of a JSON value (object keys too). */

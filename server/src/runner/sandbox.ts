@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { format } from 'node:util';
 import * as vm from 'node:vm';
 import { normaliseActionMultifactor, normaliseRuleMultifactor } from './multifactor';
-import { toPlainJson } from './plainJson';
+import { toPlainJson, truncateText } from './plainJson';
 import type { ActionChanges, ChildJob, ChildResult, Multifactor, RecordedCall } from './types';
 
 /** How long pending timers may keep running after the decision, to catch a second callback or a late error. */
@@ -110,8 +110,7 @@ class Run {
       this.droppedLogs++;
       return;
     }
-    let line = format(...args);
-    if (line.length > MAX_LOG_LINE_LENGTH) line = `${line.slice(0, MAX_LOG_LINE_LENGTH)}… (${line.length} characters)`;
+    const line = truncateText(format(...args), MAX_LOG_LINE_LENGTH);
     this.logs.push(line);
     this.hooks.onLog(line);
   }
