@@ -193,6 +193,15 @@ describe('access token scopes', () => {
 });
 
 describe('inputs that are not convertible', () => {
+  test('a rule ending in `};` (which Auth0 accepts) converts; other text after it is still refused', () => {
+    const r = convert("function (user, context, callback) {\n  context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };\n  callback(null, user, context);\n};; // end\n");
+    assert.match(r.code, /api\.multifactor\.enable\('duo'/);
+    assert.deepEqual(r.secrets, ['DUO_IKEY', 'DUO_SKEY', 'DUO_HOST']);
+    assert.equal(buildModel(r.code).syntaxError, undefined);
+    const twice = convertRuleToAction('function (user, context, callback) {\n  callback(null, user, context);\n};\nfoo();\n');
+    assert.equal(twice.ok, false);
+  });
+
   test('an Action, another script and broken text get a clear message', () => {
     const action = convertRuleToAction(readFileSync(join(root, 'examples', 'duo-action.js'), 'utf8'));
     assert.deepEqual(action, { ok: false, message: 'this file is already a post-login Action' });

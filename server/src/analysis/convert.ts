@@ -60,6 +60,24 @@ interface ParsedRule {
   fn: JsNode;
 }
 
+/**
+ * Parses `(text)`. A rule may end with `};`, which Auth0 accepts but a parenthesised expression
+ * does not: such a trailing semicolon is blanked (same length, so offsets stay) and parsing retried.
+ */
+function parseParenthesised(neutral: string): JsNode {
+  let source = neutral;
+  for (;;) {
+    try {
+      return acorn.parse(`(${source}\n)`, parseOptions) as unknown as JsNode;
+    } catch (err) {
+      const at = (err as { pos?: unknown }).pos;
+      if (typeof at !== 'number' || source[at - 1] !== ';') throw err;
+      if (/[^\s;]/.test(source.slice(at).replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, ''))) throw err;
+      source = `${source.slice(0, at - 1)} ${source.slice(at)}`;
+    }
+  }
+}
+
 function parseRule(text: string): ParsedRule | { error: string } {
   const neutral = neutraliseKeywordTokens(text);
   // The anonymous `function (user, context, callback) {}` form is only an expression.
@@ -68,7 +86,7 @@ function parseRule(text: string): ParsedRule | { error: string } {
   let parsed = false;
   for (const { prefix, suffix } of attempts) {
     try {
-      const program = acorn.parse(prefix + neutral + suffix, parseOptions) as unknown as JsNode;
+      const program = prefix ? parseParenthesised(neutral) : acorn.parse(neutral, parseOptions) as unknown as JsNode;
       parsed = true;
       const body = program.body as JsNode[];
       if (body.length !== 1) continue;
