@@ -36,6 +36,8 @@ export class LspClient {
   readonly connection: MessageConnection;
   /** Every notification received, in order. */
   readonly notifications: Array<{ method: string; params: any }> = [];
+  /** Every other request the server sent (e.g. `workspace/codeLens/refresh`), in order; each is answered with null. */
+  readonly serverRequests: Array<{ method: string; params: unknown }> = [];
   /** Every `workspace/configuration` item the server asked for. */
   readonly configurationRequests: Array<{ scopeUri?: string; section?: string }> = [];
   /** The server's stderr so far (for failure messages). */
@@ -53,12 +55,7 @@ export class LspClient {
     this.connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     this.connection.onNotification((method: string, params: any) => {
       this.notifications.push({ method, params });
-      for (const waiter of [...this.waiters]) {
-        if (waiter.method === method && waiter.predicate(params)) {
-          this.waiters.splice(this.waiters.indexOf(waiter), 1);
-          waiter.resolve(params);
-        }
-      }
+      this.dispatch(method, params);
     });
     this.connection.onRequest('workspace/configuration', (params: { items: Array<{ scopeUri?: string; section?: string }> }) =>
       params.items.map((item) => {
@@ -71,8 +68,21 @@ export class LspClient {
         }
         return null;
       }));
-    this.connection.onRequest((_method: string) => null);
+    this.connection.onRequest((method: string, params: unknown) => {
+      this.serverRequests.push({ method, params });
+      this.dispatch(`request:${method}`, params);
+      return null;
+    });
     this.connection.listen();
+  }
+
+  private dispatch(key: string, params: any): void {
+    for (const waiter of [...this.waiters]) {
+      if (waiter.method === key && waiter.predicate(params)) {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        waiter.resolve(params);
+      }
+    }
   }
 
   /** Spawns the server and completes initialize/initialized. */
@@ -85,7 +95,7 @@ export class LspClient {
       rootUri: folders[0] ?? null,
       workspaceFolders: folders.map((uri, i) => ({ uri, name: `folder${i}` })),
       capabilities: {
-        workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: false }, workspaceFolders: true },
+        workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: false }, workspaceFolders: true, codeLens: { refreshSupport: true } },
         textDocument: {
           publishDiagnostics: { relatedInformation: true, versionSupport: true, codeDescriptionSupport: true, dataSupport: true },
           synchronization: { didSave: true, dynamicRegistration: false },
@@ -161,6 +171,11 @@ export class LspClient {
       if (seen) return Promise.resolve(seen.params);
     }
     return this.withTimeout(new Promise<T>((resolve) => this.waiters.push({ method, predicate, resolve })), `${method} notification`);
+  }
+
+  /** The next request the server sends with this method (answered with null). */
+  waitForServerRequest(method: string): Promise<unknown> {
+    return this.withTimeout(new Promise((resolve) => this.waiters.push({ method: `request:${method}`, predicate: () => true, resolve })), `${method} request`);
   }
 
   /**

@@ -1,16 +1,23 @@
 // "Run" and "Verify Duo" above each Rule function and post-login Action export.
-import type { CodeLens } from 'vscode-languageserver/node';
+import { CodeLensRefreshRequest, type CodeLens } from 'vscode-languageserver/node';
 import type { OffsetRange } from '../analysis/model';
 import type { ServerContext } from './context';
 
 export function register(ctx: ServerContext): void {
+  // Documents whose lenses came from a model older than their text.
+  const servedStale = new Set<string>();
+
   ctx.connection.onCodeLens(async (params): Promise<CodeLens[]> => {
     const uri = params.textDocument.uri;
     // `duoRules.enable: false` turns the extension's in-editor features off for the file.
     if (!(await ctx.getSettings(uri)).enable) return [];
     const document = ctx.documents.get(uri);
-    const model = ctx.ensureModel(uri);
+    // Lenses are requested after every edit: re-parsing here would block typing in a large file,
+    // so the model the diagnostics run keeps serves (a stale one may misplace a lens until the
+    // refresh below). Only a document without any model yet is parsed, and the diagnostics run reuses that.
+    const model = ctx.getModel(uri) ?? ctx.ensureModel(uri);
     if (!document || !model) return [];
+    if (model.text !== document.getText()) servedStale.add(uri);
     const anchors: OffsetRange[] =
       model.kind === 'rule' && model.ruleFunction ? [model.ruleFunction.headerRange]
         : model.kind === 'action' ? model.actionExports.filter((e) => e.name === 'onExecutePostLogin').map((e) => e.targetRange)
@@ -24,4 +31,13 @@ export function register(ctx: ServerContext): void {
       ];
     });
   });
+
+  // Runs once the diagnostics run has built the current model: stale lenses are asked for again.
+  ctx.addDiagnosticProvider((document) => {
+    if (servedStale.delete(document.uri) && ctx.clientCapabilities.workspace?.codeLens?.refreshSupport) {
+      ctx.connection.sendRequest(CodeLensRefreshRequest.type).catch((err: unknown) => ctx.log(`duo-rules: code lens refresh failed: ${String(err)}`));
+    }
+    return [];
+  });
+  ctx.documents.onDidClose((e) => servedStale.delete(e.document.uri));
 }

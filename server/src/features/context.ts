@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
+  type ClientCapabilities,
   type Connection,
   type Diagnostic,
   type FileEvent,
@@ -40,6 +41,8 @@ export interface ServerContext {
   documents: TextDocuments<TextDocument>;
   /** Absolute paths of the workspace folders (from initialize). */
   workspaceFolders: string[];
+  /** What the client said it supports (from initialize). */
+  clientCapabilities: ClientCapabilities;
   /**
    * The latest model the diagnostics run built for this document, WITHOUT analysing again: it may be a
    * version behind while a large file waits for a pause in typing. Use this from completion/hover/code lens.
@@ -113,6 +116,7 @@ export function createServerContext(connection: Connection, documents: TextDocum
     connection,
     documents,
     workspaceFolders: [],
+    clientCapabilities: {},
     diagnosticProviders: [],
     refreshListeners: [],
     initialize,
@@ -207,6 +211,7 @@ export function createServerContext(connection: Connection, documents: TextDocum
   }
 
   function initialize(params: InitializeParams): void {
+    ctx.clientCapabilities = params.capabilities;
     canPullConfiguration = !!params.capabilities.workspace?.configuration;
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     ctx.workspaceFolders = folders.map(filePathOf).filter((p): p is string => p !== null);

@@ -1,0 +1,43 @@
+// Requests that arrive while a large file waits for its re-analysis (it is analysed after a pause
+// in typing) must not parse it again synchronously: code lenses, asked after every edit, answer
+// from the cached model and are refreshed once the re-analysis has run.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { CodeLens } from 'vscode-languageserver-protocol';
+import { LspClient } from './lspClient';
+
+/** A valid rule of about 20,000 lines (0.9 MB): its analysis takes well over the 50 ms quick threshold. */
+function largeRule(): string {
+  const lines = ['function requireDuo(user, context, callback) {', '  user.app_metadata = user.app_metadata || {};'];
+  for (let i = 0; i < 20_000; i++) lines.push(`  user.app_metadata.partner${i} = context.clientID === 'client${i}' && user.email_verified;`);
+  lines.push("  context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };", '  callback(null, user, context);', '}', '');
+  return lines.join('\n');
+}
+
+let client: LspClient;
+before(async () => {
+  client = await LspClient.start({ settings: {}, timeoutMs: 60_000 });
+});
+after(async () => {
+  await client.shutdown();
+});
+
+test('code lenses after an edit to a large rule come from the cached model at once, then are refreshed', async () => {
+  const uri = 'file:///cached-model/large-rule.js';
+  await client.waitForDiagnostics(uri, await client.open(uri, largeRule()));
+  const lensLines = async () => (await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } })).map((l) => l.range.start.line);
+  assert.deepEqual(await lensLines(), [0, 0]);
+
+  // Three comment lines above the rule move its header to line 3.
+  const refreshed = client.waitForServerRequest('workspace/codeLens/refresh');
+  const version = await client.edit(uri, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, '// a\n// b\n// c\n');
+  // Answered before the deferred re-analysis: still the cached model's position, no parse in between.
+  assert.deepEqual(await lensLines(), [0, 0]);
+  const published = client.notifications.filter((n) => n.method === 'textDocument/publishDiagnostics' && n.params.uri === uri);
+  assert.ok(published.every((n) => n.params.version < version), 'the re-analysis had not run when the lenses were answered');
+
+  // Once re-analysed, the server asks the client to fetch the lenses again; now they are right.
+  await client.waitForDiagnostics(uri, version);
+  await refreshed;
+  assert.deepEqual(await lensLines(), [3, 3]);
+});
