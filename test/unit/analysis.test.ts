@@ -148,6 +148,15 @@ describe('invalid-ikey / invalid-skey / invalid-host', () => {
     assert.equal(only(text, 'invalid-ikey')[0].range.start.character, 10);
   });
 
+  test('the key messages say what is wrong with the shape, without quoting the value', () => {
+    const messages = (ikey: string, skey: string) => analyze(config(`'${ikey}'`, `'${skey}'`, 'configuration.H')).filter((f) => f.code.startsWith('invalid-')).map((f) => f.message.split('found ')[1]);
+    // Right length, wrong characters: the count alone would not tell the user what to fix.
+    assert.deepEqual(messages('DIABCDEFGHIJ012345-7', 'abcdefghij0123456789ABCDEFGHIJ012345678+'),
+      ['20 characters with characters other than letters and digits.', '40 characters with characters other than letters and digits.']);
+    assert.deepEqual(messages('diabcdefghij01234567', 'x'), ['20 characters with lower-case letters.', '1 character.']);
+    assert.ok(!analyze(config(`'DIABCDEFGHIJ012345-7'`, `'x'`, 'configuration.H')).some((f) => f.message.includes('DIABCDEFGHIJ012345-7')));
+  });
+
   test('each host problem is named', () => {
     const hostMessage = (host: string) => only(config('configuration.I', 'configuration.S', `'${host}'`), 'invalid-host')[0]?.message ?? '';
     assert.match(hostMessage('api-1234abcd.duosecurity.com:443'), /port/);

@@ -322,6 +322,15 @@ function checkType(prop: MfaProperty, out: Collector, configIndex: number): void
   out.add('invalid-type', value.range, `'${prop.key}' must be ${expected === 'object' ? 'an object' : `a ${expected}`}, not ${shown}.`, { field: prop.key, configIndex });
 }
 
+/** What is wrong with a key's shape, without quoting it (it may be a secret): length and unexpected characters. */
+function describeShape(value: string, upperCaseOnly: boolean): string {
+  const extras: string[] = [];
+  if (upperCaseOnly && /[a-z]/.test(value)) extras.push('lower-case letters');
+  if (/[^A-Za-z0-9]/.test(value)) extras.push('characters other than letters and digits');
+  const count = `${value.length} character${value.length === 1 ? '' : 's'}`;
+  return extras.length ? `${count} with ${extras.join(' and ')}` : count;
+}
+
 /** Placeholders, formats and hard-coded secrets of ikey/skey/host in one object. */
 function checkDuoValues(model: RuleModel, object: MfaObject, container: FindingData['container'], out: Collector, configIndex: number): void {
   for (const key of duoKeyFields) {
@@ -338,11 +347,11 @@ function checkDuoValues(model: RuleModel, object: MfaObject, container: FindingD
       continue;
     }
     if (key === 'ikey' && !/^[A-Z0-9]{20}$/.test(value)) {
-      out.add('invalid-ikey', prop.value.range, `'${label}' does not look like a Duo Client ID: expected 20 upper-case letters and digits, found ${value.length} characters${/[a-z]/.test(value) ? ' with lower-case letters' : ''}.`, { field: key, container, configIndex });
+      out.add('invalid-ikey', prop.value.range, `'${label}' does not look like a Duo Client ID: expected 20 upper-case letters and digits, found ${describeShape(value, true)}.`, { field: key, container, configIndex });
     }
     if (key === 'skey') {
       if (!/^[A-Za-z0-9]{40}$/.test(value)) {
-        out.add('invalid-skey', prop.value.range, `'${label}' does not look like a Duo Client secret: expected 40 letters and digits, found ${value.length} characters.`, { field: key, container, configIndex });
+        out.add('invalid-skey', prop.value.range, `'${label}' does not look like a Duo Client secret: expected 40 letters and digits, found ${describeShape(value, false)}.`, { field: key, container, configIndex });
       }
       const secretName = container === 'admin' ? 'DUO_ADMIN_SKEY' : 'DUO_SKEY';
       const replacement = model.kind === 'rule' ? `configuration.${secretName}` : `${model.eventName ?? 'event'}.secrets.${secretName}`;
