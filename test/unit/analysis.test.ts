@@ -210,6 +210,12 @@ describe('invalid-type', () => {
     assert.match(only(text, 'invalid-type')[1].message, /boolean, not the string 'false'/);
   });
 
+  test('a non-string provider is reported once', () => {
+    const text = rule(`  context.multifactor = {\n    provider: 1,\n    ikey: configuration.I,\n    skey: configuration.S,\n    host: configuration.H,\n  };`);
+    assert.deepEqual(found(text), ['invalid-type@3']);
+    assert.match(only(text, 'invalid-type')[0].message, /provider must be a string such as 'duo', not a number/);
+  });
+
   test('right types and dynamic values pass', () => {
     assert.deepEqual(found(rule(`  context.multifactor = { provider: 'duo', ikey: configuration.I, skey: configuration.S, host: configuration.H, allowRememberBrowser: !!user.x };`)), []);
   });
