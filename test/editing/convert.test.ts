@@ -172,6 +172,30 @@ describe('configuration used other than as configuration.X', () => {
   });
 });
 
+describe('TODOs on statements that share their line', () => {
+  test('get a line of their own above the statement, and the code still means the same', () => {
+    const r = convert([
+      'function (user, context, callback) {',
+      '  lookup(user.email, function (err, allowed) {',
+      '    if (err) return callback(err);',
+      "    save().then(function () { callback(null, user, context); });",
+      '  });',
+      '}',
+    ].join('\n'));
+    const lines = r.code.split('\n');
+    const at = (text: string): number => lines.findIndex((l) => l.includes(text));
+    // Every TODO comment starts its line, so none swallows code after it.
+    for (const l of lines.filter((x) => x.includes(`// ${todoTag}`))) assert.match(l, /^\s*\/\/ TODO\(duo-rules\): /, l);
+    assert.match(lines[at('if (err)')], /^    if \(err\)$/);
+    assert.match(lines[at('if (err)') + 1], /^      \/\/ TODO\(duo-rules\): callback is used inside a nested function/);
+    assert.equal(lines[at('if (err)') + 2], '      return callback(err);');
+    assert.equal(lines[at('save().then')], '    save().then(function () {');
+    assert.match(lines[at('save().then') + 1], /^      \/\/ TODO\(duo-rules\): callback/);
+    assert.equal(lines[at('callback(null, event.user'], '      callback(null, event.user, context); });');
+    assert.equal(buildModel(r.code).syntaxError, undefined);
+  });
+});
+
 describe('access token scopes', () => {
   test('Auth0\'s "deny API access" rule: context.accessToken.scope is kept with a TODO, not turned into a custom claim', () => {
     const r = convert([

@@ -263,12 +263,27 @@ class RuleConverter {
 
   /** A TODO on its own line above the statement that holds `node`. */
   private todo(statement: JsNode, node: JsNode, message: string): void {
-    // `global.cache = global.cache || {}` names the same thing twice: one TODO per statement is enough.
     const line = `// ${todoTag}: ${message}\n`;
-    if (this.edits.some((e) => e.start === statement.start && e.end === statement.start && e.text.startsWith(line))) return;
+    const atStatement = this.edits.filter((e) => e.end === statement.start && e.text.includes(`// ${todoTag}: `));
+    // `global.cache = global.cache || {}` names the same thing twice: one TODO per statement is enough.
+    if (atStatement.some((e) => e.text.includes(line))) return;
     this.notes.push({ pos: node.start, message });
-    const indent = this.indentAt(statement.start);
-    this.edits.push({ start: statement.start, end: statement.start, text: `// ${todoTag}: ${message}\n${indent}` });
+    const lineStart = this.lineStarts[this.lineOf(statement.start) - 1];
+    const before = this.source.slice(lineStart, statement.start);
+    if (/^\s*$/.test(before)) {
+      this.edits.push({ start: statement.start, end: statement.start, text: `${line}${before}` });
+      return;
+    }
+    // The statement shares its line (`if (err) return callback(err);`, `.then(function () { callback(…); })`):
+    // break the line before it so the TODO sits on a line of its own. A line break before a statement
+    // never changes what the code means.
+    const indent = `${/^\s*/.exec(before)![0]}  `;
+    if (atStatement.length) {
+      this.edits.push({ start: statement.start, end: statement.start, text: `${line}${indent}` });
+      return;
+    }
+    const gap = /\s*$/.exec(before)![0];
+    this.edits.push({ start: statement.start - gap.length, end: statement.start, text: `\n${indent}${line}${indent}` });
   }
 
   private addSecret(key: string): void {
