@@ -191,7 +191,7 @@ describe('TODOs on statements that share their line', () => {
     assert.equal(lines[at('if (err)') + 2], '      return callback(err);');
     assert.equal(lines[at('save().then')], '    save().then(function () {');
     assert.match(lines[at('save().then') + 1], /^      \/\/ TODO\(duo-rules\): callback/);
-    assert.equal(lines[at('callback(null, event.user'], '      callback(null, event.user, context); });');
+    assert.equal(lines[at('callback(null, event.user')], '      callback(null, event.user, context); });');
     assert.equal(buildModel(r.code).syntaxError, undefined);
   });
 });
