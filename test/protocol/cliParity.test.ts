@@ -1,0 +1,74 @@
+// The editor and `duo-rules lint` must agree: the same files give the same diagnostics (ranges,
+// severities, codes, messages) with `.duo-rules.json` severities, suppression comments, CRLF and
+// the configuration keys of an auth0-deploy-cli repository.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { LspClient } from './lspClient';
+
+const cli = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
+let repo: string;
+let client: LspClient;
+
+const files: Record<string, string> = {
+  'rules/duo.js': [
+    'function requireDuo(user, context, callback) {',
+    '  context.multifactor = {',
+    "    provider: 'duo',",
+    '    ikey: configuration.DUO_IKY,',
+    "    skey: 'abcdefghij0123456789ABCDEFGHIJ0123456789',",
+    "    host: 'https://api-1234abcd.duosecurity.com',",
+    '    // duo-rules-disable-next-line unknown-field',
+    '    usernam: user.email,',
+    '    ignoreCookie: true,',
+    '  };',
+    '  callback(null, user, context);',
+    '}',
+    '',
+  ].join('\r\n'),
+  'actions/duo-mfa/code.js': [
+    '/* duo-rules-disable hardcoded-secret */',
+    'exports.onExecutePostLogin = async (event, api) => {',
+    "  api.multifactor.enable('duo', { providerOptions: { ikey: event.secrets.DUO_IKEY, skey: 'short', host: event.secrets.DUO_HOSTNAME } });",
+    '};',
+    '',
+  ].join('\n'),
+  'rules-configs/duo-skey.json': JSON.stringify({ key: 'DUO_SKEY', value: 'abcdefghij0123456789ABCDEFGHIJ0123456789' }),
+};
+
+before(async () => {
+  repo = mkdtempSync(join(tmpdir(), 'duo-rules-parity-'));
+  mkdirSync(join(repo, 'rules'));
+  mkdirSync(join(repo, 'rules-configs'));
+  mkdirSync(join(repo, 'actions', 'duo-mfa'), { recursive: true });
+  for (const key of ['DUO_IKEY', 'DUO_HOST']) writeFileSync(join(repo, 'rules-configs', `${key}.json`), JSON.stringify({ key, value: `##${key}##` }));
+  writeFileSync(join(repo, 'actions', 'duo-mfa.json'), JSON.stringify({ name: 'duo-mfa', secrets: [{ name: 'DUO_IKEY' }, { name: 'DUO_SKEY' }, { name: 'DUO_HOST' }] }));
+  for (const [path, text] of Object.entries(files)) writeFileSync(join(repo, path), text);
+  writeFileSync(join(repo, '.duo-rules.json'), JSON.stringify({ diagnostics: { 'rules-eol': 'off', 'deprecated-field': 'error', 'invalid-skey': 'hint' } }));
+  client = await LspClient.start({ workspaceFolders: [pathToFileURL(repo).href], settings: {} });
+});
+
+after(async () => {
+  await client.shutdown();
+  rmSync(repo, { recursive: true, force: true });
+});
+
+test('duo-rules lint and the language server report the same diagnostics', async () => {
+  const lint = spawnSync(process.execPath, [cli, 'lint', '--format', 'json', ...Object.keys(files)], { cwd: repo, encoding: 'utf8', timeout: 60_000 });
+  assert.equal(lint.stderr, '');
+  const fromCli = new Map<string, unknown[]>((JSON.parse(lint.stdout) as Array<{ file: string; diagnostics: unknown[] }>).map((r) => [r.file, r.diagnostics]));
+  const codes = new Set<string>();
+  for (const path of Object.keys(files)) {
+    const uri = pathToFileURL(join(repo, path)).href;
+    const languageId = path.endsWith('.json') ? 'json' : 'javascript';
+    const { diagnostics } = await client.waitForDiagnostics(uri, await client.open(uri, readFileSync(join(repo, path), 'utf8'), languageId));
+    assert.deepEqual(diagnostics, fromCli.get(path), path);
+    for (const d of diagnostics) codes.add(`${d.code}:${d.severity}`);
+  }
+  // The fixture exercises what must agree: project severities, suppressions and declared keys.
+  assert.deepEqual([...codes].sort(), ['deprecated-field:1', 'hardcoded-secret:2', 'invalid-host:2', 'invalid-skey:4', 'unknown-configuration-key:2']);
+});
