@@ -172,6 +172,15 @@ describe('invalid-ikey / invalid-skey / invalid-host', () => {
 });
 
 describe('unknown-field', () => {
+  test('a half-typed key suggests the one field it begins', () => {
+    const suggestionFor = (key: string) => only(rule(`  context.multifactor = {\n    provider: 'duo', ikey: configuration.I, host: configuration.H,\n    ${key}\n  };`), 'unknown-field')[0]?.data?.suggestion;
+    assert.equal(suggestionFor('sk'), 'skey');
+    assert.equal(suggestionFor('allowRemember: true,'), 'allowRememberBrowser');
+    // Too short to tell, or not the start of any field: no guess.
+    assert.equal(suggestionFor('a,'), undefined);
+    assert.equal(suggestionFor('zzz: 1,'), undefined);
+  });
+
   test('a misspelt key suggests the nearest valid key', () => {
     const text = rule(`  context.multifactor = {\n    provider: 'duo', ikey: configuration.I, skey: configuration.S, host: configuration.H,\n    alowRememberBrowser: false,\n  };`);
     const [finding] = only(text, 'unknown-field');

@@ -151,7 +151,10 @@ function editDistance(a: string, b: string): number {
   return rows[a.length][b.length];
 }
 
-/** The closest candidate when it is plausibly a typo of `name`. */
+/**
+ * The closest candidate when it is plausibly a typo of `name`, else the only candidate `name`
+ * begins (a half-typed key such as `sk` or `allowRemember`).
+ */
 export function suggestNearest(name: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
@@ -160,7 +163,10 @@ export function suggestNearest(name: string, candidates: readonly string[]): str
     if (d < bestDistance) { best = c; bestDistance = d; }
   }
   const limit = name.length <= 4 ? 1 : name.length <= 8 ? 2 : 3;
-  return best !== undefined && bestDistance <= limit ? best : undefined;
+  if (best !== undefined && bestDistance <= limit) return best;
+  const lower = name.toLowerCase();
+  const completions = name.length >= 2 ? candidates.filter((c) => c.length > name.length && c.toLowerCase().startsWith(lower)) : [];
+  return completions.length === 1 ? completions[0] : undefined;
 }
 
 function isPlaceholder(value: string): boolean {
