@@ -1,6 +1,6 @@
-// Requests that arrive while a large file waits for its re-analysis (it is analysed after a pause
-// in typing) must not parse it again synchronously: code lenses, asked after every edit, answer
-// from the cached model and are refreshed once the re-analysis has run.
+// A large file is re-analysed after a pause in typing, once for a burst of edits; requests that
+// arrive meanwhile must not parse it again synchronously: code lenses, asked after every edit,
+// answer from the cached model and are refreshed once the re-analysis has run.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { CodeLens } from 'vscode-languageserver-protocol';
@@ -40,4 +40,19 @@ test('code lenses after an edit to a large rule come from the cached model at on
   await client.waitForDiagnostics(uri, version);
   await refreshed;
   assert.deepEqual(await lensLines(), [3, 3]);
+});
+
+test('a burst of edits to a large rule is analysed once, for the last version', async () => {
+  const uri = 'file:///cached-model/burst.js';
+  await client.waitForDiagnostics(uri, await client.open(uri, largeRule()));
+  const isPublication = (n: { method: string; params: any }) => n.method === 'textDocument/publishDiagnostics' && n.params.uri === uri;
+  const before = client.notifications.filter(isPublication).length;
+  let version = 0;
+  // Typing "user.": five keystrokes, each a new version, faster than the pause the server waits for.
+  for (const [i, ch] of [...'user.'].entries()) {
+    version = await client.edit(uri, { start: { line: 2, character: 2 + i }, end: { line: 2, character: 2 + i } }, ch);
+  }
+  await client.waitForDiagnostics(uri, version);
+  const published = client.notifications.filter(isPublication).slice(before).map((n) => n.params.version);
+  assert.deepEqual(published, [version]);
 });
