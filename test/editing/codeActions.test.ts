@@ -196,7 +196,7 @@ describe('invalid-host', () => {
 
 describe('placeholder-value', () => {
   test('the seed rule\'s samples become configuration keys, one fix each', () => {
-    let text = readFileSync(join(__dirname, '..', '..', '..', 'test', 'editing', 'fixtures', 'seed-rule.js'), 'utf8');
+    let text = readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'seed-rule.js'), 'utf8');
     const titles: string[] = [];
     for (const field of ['ikey', 'skey', 'host']) {
       const fixed = applyFix(text, 'placeholder-value', (f) => f.data?.field === field);
@@ -268,7 +268,7 @@ describe('source.fixAll.duoRules', () => {
 
 describe('naming an anonymous rule function (VS Code\'s "Identifier expected. ts(1003)")', () => {
   const root = join(__dirname, '..', '..', '..');
-  const seed = readFileSync(join(root, 'test', 'editing', 'fixtures', 'seed-rule.js'), 'utf8');
+  const seed = readFileSync(join(root, 'test', 'fixtures', 'seed-rule.js'), 'utf8');
 
   /** TypeScript's own syntax errors for a .js file, as VS Code's JavaScript check reports them. */
   function typeScriptErrors(text: string): string[] {

@@ -15,7 +15,7 @@ import { disposeRunnerPool, runFile } from '../../server/src/runner/index';
 
 const root = join(__dirname, '..', '..', '..');
 /** The rule of Duo's "Duo for Developers" page, verbatim. */
-const seed = readFileSync(join(root, 'test', 'editing', 'fixtures', 'seed-rule.js'), 'utf8');
+const seed = readFileSync(join(root, 'test', 'fixtures', 'seed-rule.js'), 'utf8');
 
 function convert(text: string) {
   const result = convertRuleToAction(text);

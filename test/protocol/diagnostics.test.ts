@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { LspClient, serverPath } from './lspClient';
 
-const seed = readFileSync('/work/shared/seeds/duo-for-developers.md', 'utf8').split('```JS\n')[1].split('```')[0];
+const seed = readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'seed-rule.js'), 'utf8');
 const codesOf = (diagnostics: Array<{ code?: unknown }>) => diagnostics.map((d) => String(d.code));
 
 describe('diagnostics over stdio', () => {

@@ -49,7 +49,7 @@ describe('clean files', () => {
   });
 
   test('the Duo seed snippet yields placeholder-client-id, placeholder-value and deprecated-field', () => {
-    const seed = readFileSync('/work/shared/seeds/duo-for-developers.md', 'utf8').split('```JS\n')[1].split('```')[0];
+    const seed = readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'seed-rule.js'), 'utf8');
     assert.deepEqual(found(seed), [
       'placeholder-client-id@3',
       'placeholder-value@11',
