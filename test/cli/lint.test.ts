@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 
 const root = join(__dirname, '..', '..', '..');
 const cli = join(root, 'dist', 'cli.js');
-const seed = readFileSync('/work/shared/seeds/duo-for-developers.md', 'utf8').split('```JS\n')[1].split('```')[0];
+const seed = readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'seed-rule.js'), 'utf8');
 const SKEY = 'abcdefghij0123456789ABCDEFGHIJ0123456789';
 
 function lint(args: string[], cwd = root) {
@@ -168,5 +168,23 @@ describe('duo-rules lint', () => {
       assert.doesNotMatch(result.stderr, /\n\s+at /);
       assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
     }
+  });
+
+  test('a directory without .js files is an error, not a silent pass', () => {
+    mkdirSync(join(dir, 'empty', 'node_modules', 'dep'), { recursive: true });
+    writeFileSync(join(dir, 'empty', 'node_modules', 'dep', 'index.js'), seed);
+    const result = lint(['empty'], dir);
+    assert.equal(result.code, 2);
+    assert.equal(result.stderr, 'duo-rules lint: no .js files found in empty\n');
+  });
+
+  test('a binary file is skipped with a note and does not hide the other files', () => {
+    mkdirSync(join(dir, 'mixed'), { recursive: true });
+    writeFileSync(join(dir, 'mixed', 'blob.js'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 0xff, 0xfe, 0]));
+    writeFileSync(join(dir, 'mixed', 'warn.js'), warningOnlyRule);
+    const result = lint(['mixed'], dir);
+    assert.equal(result.code, 0);
+    assert.match(result.stderr, /mixed\/blob\.js: skipped, the file is binary/);
+    assert.match(result.stdout, /mixed\/warn\.js:2:\d+ +warning/);
   });
 });

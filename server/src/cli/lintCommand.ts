@@ -129,6 +129,12 @@ export async function lintCommand(argv: string[], io: CliIO): Promise<number> {
     return 2;
   }
 
+  if (targets.length === 0) {
+    // Like ESLint: a check that looked at nothing must not pass silently in CI.
+    io.stderr(`duo-rules lint: no .js files found in ${positionals.join(', ')}\n`);
+    return 2;
+  }
+
   const configs = new Map<string, ProjectConfig | null>();
   const configFor = (target: LintTarget) => {
     const dir = dirname(target.path);
@@ -153,6 +159,10 @@ export async function lintCommand(argv: string[], io: CliIO): Promise<number> {
     } catch (err) {
       io.stderr(`duo-rules lint: ${displayPath(target.path, io.cwd)}: cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})\n`);
       ioFailed = true;
+      continue;
+    }
+    if (text.includes('\0')) {
+      io.stderr(`duo-rules lint: ${displayPath(target.path, io.cwd)}: skipped, the file is binary (it contains NUL bytes)\n`);
       continue;
     }
     results.push({ file: displayPath(target.path, io.cwd), diagnostics: lintByKind[target.kind](text, target.path, { config: configFor(target), declaredKeys }) });
