@@ -2,7 +2,7 @@
 // become "[redacted]" in every field of the result, including inside longer strings.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { collectSecrets, redactValue } from '../../server/src/runner/redact';
+import { collectSecrets, findLiteralSecrets, redactValue } from '../../server/src/runner/redact';
 import { disposeRunnerPool } from '../../server/src/runner/index';
 import { createWorkspace, DUO_CONFIGURATION, runText, type TempWorkspace } from './runnerHelpers';
 
@@ -122,6 +122,16 @@ describe('redaction', () => {
     const blob = (result.user as { app_metadata: { blob: string } }).app_metadata.blob;
     assert.equal(blob, `${'y'.repeat(99_980)}[redacted]… (5100020 characters)`);
     assertNoSecret(result);
+  });
+
+  test('finding secret literals stays fast on hostile text and finds each form', () => {
+    for (const text of ['a'.repeat(200_000), `skey${'a'.repeat(200_000)}`, "x = '".repeat(50_000)]) {
+      const started = performance.now();
+      findLiteralSecrets(text);
+      assert.ok(performance.now() - started < 1000, `${text.slice(0, 8)}…: ${Math.round(performance.now() - started)} ms`);
+    }
+    assert.deepEqual(findLiteralSecrets(`const duoSecret = "named-one"; x = { 'DUO_SKEY': 'quoted-key', skey: \`tpl\` }; y = "${'A1'.repeat(20)}"; label = 'plain'`).sort(),
+      ['A1'.repeat(20), 'named-one', 'quoted-key', 'tpl'].sort());
   });
 
   test('secret keys are recognised case-insensitively and the longest secret is replaced whole', () => {

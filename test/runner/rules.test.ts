@@ -252,6 +252,15 @@ describe('rule or Action', () => {
     assert.equal(detectKind("exports['onExecutePostLogin'] = async () => {};"), 'action');
     assert.equal(detectKind('async function onExecutePostLogin(event, api) {}\nmodule.exports = { onExecutePostLogin };'), 'action');
   });
+
+  test('telling them apart stays fast on hostile text (unclosed comments, many module.exports objects)', () => {
+    for (const text of ['/* x '.repeat(100_000), 'module.exports = {'.repeat(25_000)]) {
+      const started = performance.now();
+      assert.equal(detectKind(text), 'rule');
+      assert.ok(performance.now() - started < 1000, `${text.slice(0, 12)}…: ${Math.round(performance.now() - started)} ms`);
+    }
+    assert.equal(detectKind('/* unclosed comment mentioning exports.onExecutePostLogin'), 'rule');
+  });
 });
 
 describe('rule inputs', () => {

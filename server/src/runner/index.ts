@@ -41,16 +41,21 @@ export function disposeRunnerPool(): void {
   pool = null;
 }
 
-const ACTION_EXPORT = [
-  /\bexports\s*(?:\.\s*|\[\s*['"`])on(?:Execute|Continue)PostLogin\b/, // exports.onExecutePostLogin = …
-  /\bmodule\.exports\s*=\s*\{[\s\S]*\bon(?:Execute|Continue)PostLogin\b/, // module.exports = { onExecutePostLogin … }
-];
+const EXPORTS_HANDLER = /\bexports\s*(?:\.\s*|\[\s*['"`])on(?:Execute|Continue)PostLogin\b/; // exports.onExecutePostLogin = …
+const MODULE_EXPORTS_OBJECT = /\bmodule\.exports\s*=\s*\{/;
+const HANDLER_NAME = /\bon(?:Execute|Continue)PostLogin\b/;
+// An unclosed block comment runs to the end of the text (`$(?![\s\S])`), so no match is retried from every
+// later `/*`: the patterns stay linear on hostile text, which the language server runs this on.
+const COMMENT = /\/\*[\s\S]*?(?:\*\/|$(?![\s\S]))|(^|[^:])\/\/.*$/gm;
 
 /** An Action exports onExecutePostLogin (or onContinuePostLogin); anything else is run as a Rule. */
 export function detectKind(source: string): 'rule' | 'action' {
   // Comments may mention the Action API (migration notes in a Rule): look at code only.
-  const code = source.replace(/\/\*[\s\S]*?\*\/|(^|[^:])\/\/.*$/gm, '$1');
-  return ACTION_EXPORT.some((pattern) => pattern.test(code)) ? 'action' : 'rule';
+  const code = source.replace(COMMENT, '$1');
+  if (EXPORTS_HANDLER.test(code)) return 'action';
+  // module.exports = { onExecutePostLogin … }: the name anywhere after the first such assignment.
+  const object = MODULE_EXPORTS_OBJECT.exec(code);
+  return object && HANDLER_NAME.test(code.slice(object.index)) ? 'action' : 'rule';
 }
 
 /** The nearest folder above `start` with a package.json or node_modules: where `require` looks. */

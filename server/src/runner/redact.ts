@@ -17,8 +17,10 @@ function isSecretKey(key: string): boolean {
 
 // A Duo skey is 40 letters and digits; a literal of that shape in the code is treated as one.
 const SKEY_LITERAL = /(['"`])([A-Za-z0-9]{40})\1/g;
-// `skey: '…'`, `const duoSecret = "…"`, `DUO_SKEY = '…'`: literals given to a name that says secret.
-const SECRET_ASSIGNMENT = /[\w$]*(?:skey|secret)[\w$]*['"`]?\s*[:=]\s*(['"`])([^'"`\\\n]+)\1/gi;
+// `skey: '…'`, `const duoSecret = "…"`, `'DUO_SKEY': '…'`: a literal given to a name. The lookbehind starts
+// matches only at the beginning of a name, which keeps this linear on long identifiers.
+const ASSIGNMENT = /(?<![\w$])([A-Za-z_$][\w$]*)['"`]?\s*[:=]\s*(['"`])([^'"`\\\n]+)\2/g;
+const SECRET_NAME = /skey|secret/i;
 
 /**
  * Secret literals written in the code itself. They must be redacted even when the run never
@@ -27,7 +29,7 @@ const SECRET_ASSIGNMENT = /[\w$]*(?:skey|secret)[\w$]*['"`]?\s*[:=]\s*(['"`])([^
 export function findLiteralSecrets(source: string): string[] {
   const found = new Set<string>();
   for (const m of source.matchAll(SKEY_LITERAL)) found.add(m[2]);
-  for (const m of source.matchAll(SECRET_ASSIGNMENT)) found.add(m[2]);
+  for (const m of source.matchAll(ASSIGNMENT)) if (SECRET_NAME.test(m[1])) found.add(m[3]);
   return [...found];
 }
 
