@@ -279,6 +279,22 @@ test('a redirect echoing a long signature or assertion into its Location shows n
   }
 });
 
+test('a Duo failure with pages of text is cut to a readable length, scrubbed before the cut', async () => {
+  const server = await serve((req, res) => {
+    const auth = String(req.headers.authorization ?? 'none');
+    json(res, 401, { stat: 'FAIL', code: 40103, message: `${'m'.repeat(290)}${auth}`, message_detail: 'd'.repeat(100_000) });
+  });
+  try {
+    const result = await verifyMultifactor(mfa, {}, { baseUrl: server.url });
+    assert.equal(result.check.code, 40103);
+    assert.ok(result.check.message.length < 1000, `${result.check.message.length} characters`);
+    assert.match(result.check.message, /d… \(100000 characters\)/);
+    assert.match(result.check.message, /m{290}\[redacted\]/);
+  } finally {
+    await server.close();
+  }
+});
+
 test('cancelling through the signal ends the verification at once', async () => {
   const server = await serve(() => { /* never answers */ });
   try {

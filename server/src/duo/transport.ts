@@ -10,6 +10,12 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 /** Duo's clients wait 1, 2, 4 … 32 s (plus up to 1 s of jitter) between 429 retries. */
 const MAX_BACKOFF_FACTOR = 32;
 const MAX_BODY_BYTES = 1024 * 1024;
+/** Duo's messages are one short sentence; a server sending pages of text gets them cut. */
+const MAX_DUO_TEXT = 300;
+
+function cutText(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}… (${text.length} characters)` : text;
+}
 
 export interface TransportOptions {
   /** Send requests here instead of https://<host> (e.g. the emulator); signing still uses the host. */
@@ -251,9 +257,11 @@ export class DuoTransport {
       return prepared;
     };
     const hidden = () => [...this.hidden];
+    // Scrubbed whole, then cut: a cut first could leave the beginning of an echoed secret behind.
+    const said = (text: string | undefined) => text && cutText(scrubSecrets(text, hidden()), MAX_DUO_TEXT);
     const scrub = (r: DuoCallResult): DuoCallResult => {
       if (r.ok) return r;
-      if (r.reason === 'duo') return { ...r, duoMessage: r.duoMessage && scrubSecrets(r.duoMessage, hidden()), detail: r.detail && scrubSecrets(r.detail, hidden()) };
+      if (r.reason === 'duo') return { ...r, duoMessage: said(r.duoMessage), detail: said(r.detail) };
       return { ...r, message: scrubSecrets(r.message, hidden()) };
     };
     try {
