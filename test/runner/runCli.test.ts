@@ -3,6 +3,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createWorkspace, DUO_CONFIGURATION, type TempWorkspace } from './runnerHelpers';
 
@@ -130,6 +133,40 @@ describe('duo-rules run (real process)', () => {
     const unmapped = await runCli(['token.js']);
     assert.equal(unmapped.code, 2);
     assert.match(unmapped.stderr, /unreplaced deploy-cli keyword @@TENANT@@/);
+  });
+
+  test('Ctrl+C during an endless loop ends the command (exit 130) and its child at once, not after the timeout', async () => {
+    let reportPid: (pid: number) => void = () => undefined;
+    const reported = new Promise<number>((resolve) => { reportPid = resolve; });
+    const server = createServer((req, res) => { res.end(); reportPid(Number(new URL(req.url!, 'http://x').searchParams.get('pid'))); });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      ws.write('busy.js', `function (u, c, cb) {
+        require('http').get('http://127.0.0.1:${port}/?pid=' + process.pid, (res) => { res.resume(); res.on('end', () => setTimeout(() => { for (;;) {} }, 0)); });
+      }`);
+      const command = spawn(process.execPath, [cli, 'run', 'busy.js', '--timeout', '120000'], { cwd: ws.root, stdio: 'ignore' });
+      const childPid = await reported;
+      const exited = once(command, 'exit');
+      command.kill('SIGINT');
+      const [code] = await exited;
+      assert.equal(code, 130);
+      // No event tells when a process that is not our child ends: check until a deadline far below the timeout.
+      const deadline = performance.now() + 5000;
+      let alive = true;
+      while (alive && performance.now() < deadline) {
+        try {
+          process.kill(childPid, 0);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        } catch {
+          alive = false;
+        }
+      }
+      if (alive) process.kill(childPid, 'SIGKILL');
+      assert.equal(alive, false, 'the runner child outlived the command');
+    } finally {
+      server.close();
+    }
   });
 
   test('usage and I/O errors exit 2 with a clear message', async () => {

@@ -1,6 +1,7 @@
 // `duo-rules run`: runs a Rule or Action against mock inputs and reports what the login
 // would do. Shaped in three steps (parse flags → build the report → print it) so the Duo
 // verification flags can add one entry to RUN_FLAGS and one step to buildRunReport.
+import os from 'node:os';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { disposeRunnerPool, loadRunInputs, runFile, RunInputError, type LoadedRunInputs, type RunOutcome, type RunResult } from '../runner/index';
@@ -165,12 +166,27 @@ export function printRunReport(report: RunReport, args: RunCommandArgs, io: CliI
   }
 }
 
+/**
+ * Ctrl+C or a kill while a rule runs: Node's default would end only this process, and a child
+ * busy in an endless loop would burn on until its own backstop (the timeout plus 2 s).
+ */
+function stopChildrenOnSignal(): () => void {
+  const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((signal) => {
+    // Exiting runs the runner's exit hook, which kills the children.
+    const handler = () => process.exit(128 + os.constants.signals[signal]);
+    process.once(signal, handler);
+    return () => process.off(signal, handler);
+  });
+  return () => handlers.forEach((remove) => remove());
+}
+
 export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   const args = parseRunArgs(argv);
   if (args.help) {
     io.stdout(USAGE);
     return 0;
   }
+  const restoreSignals = stopChildrenOnSignal();
   try {
     const { report } = await buildRunReport(args, io);
     printRunReport(report, args, io);
@@ -180,6 +196,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     io.stderr(`duo-rules run: ${err.message}\n`);
     return 2;
   } finally {
+    restoreSignals();
     // The pooled child must not keep the command alive after its one run.
     disposeRunnerPool();
   }
