@@ -90,6 +90,18 @@ describe('runner pool', () => {
     assert.deepEqual(next.result.logs, ['undefined undefined false']);
   });
 
+  test('a rule that reaches the child\'s own Object.prototype cannot plant an MFA in the next run\'s result', async () => {
+    const planter = await runText(ws, `function (user, context, callback) {
+      this.constructor.prototype.multifactor = { provider: 'duo', ikey: 'DIPLANTEDPLANTED0000', skey: 'planted-secret', host: 'api-1.duosecurity.com' };
+      callback(null, user, context);
+    }`);
+    assert.equal(planter.result.multifactor, null);
+    const next = await runText(ws, passThrough);
+    assert.equal(next.result.outcome, 'completed');
+    assert.equal(next.result.multifactor, null);
+    assert.equal(next.secretMultifactor, null);
+  });
+
   test('timers left behind by one run never fire in the next', async () => {
     const first = await runText(ws, `function (u, c, cb) {
       setTimeout(() => console.log('leaked timeout'), 80);

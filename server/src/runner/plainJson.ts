@@ -30,7 +30,9 @@ export function toPlainJson(value: unknown): unknown {
       }
       ancestors.push(item);
       if (Array.isArray(item)) return item.map((inner) => walk(inner, depth + 1) ?? null);
-      const copy: Record<string, unknown> = {};
+      // No prototype: a rule that reached the child's own Object.prototype (through a host object such as
+      // `this.constructor`) must not make later runs in this child read keys it planted there.
+      const copy: Record<string, unknown> = Object.create(null);
       for (const key of Object.keys(item)) {
         const inner = walk((item as Record<string, unknown>)[key], depth + 1);
         if (inner !== undefined) copy[key] = inner;
