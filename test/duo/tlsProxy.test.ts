@@ -79,7 +79,7 @@ test('pinned (default): a certificate Duo\'s CAs did not issue is refused for th
   assert.ok(tunnels.length >= 2, 'both checks went through the proxy');
   assert.equal(result.application, null);
   assert.equal(result.check.reason, 'network');
-  assert.match(result.check.message, /Refused the TLS connection to https:\/\/api-[0-9a-f]{8}\.duosecurity\.com \(through the proxy\): its certificate is not issued by one of the certificate authorities Duo's own clients pin/);
+  assert.match(result.check.message, /Refused the TLS connection to https:\/\/api-[0-9a-f]{8}\.duosecurity\.com \(through the proxy http:\/\/127\.0\.0\.1:\d+\): its certificate is not issued by one of the certificate authorities Duo's own clients pin/);
   assert.equal(result.universal.reason, 'network');
 });
 
@@ -108,6 +108,20 @@ test('a proxy that refuses the tunnel is reported as network, naming the status'
   } finally {
     refuseTunnels = false;
   }
+});
+
+test('a proxy that is down or not a URL is named as the problem, without its password', async () => {
+  const closed = net.createServer();
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+  const port = (closed.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => closed.close(() => resolve()));
+  const down = await verifyMultifactor(mfa, {}, { proxy: `http://alice:pa55word@127.0.0.1:${port}`, timeoutMs: 5000 });
+  assert.equal(down.check.reason, 'network');
+  assert.equal(down.check.message, `Nothing is listening at the proxy http://127.0.0.1:${port} (connection refused).`);
+  assert.ok(!JSON.stringify(down).includes('pa55word'));
+  const junk = await verifyMultifactor(mfa, {}, { proxy: 'not a url', timeoutMs: 5000 });
+  assert.equal(junk.check.reason, 'network');
+  assert.match(junk.check.message, /proxy setting \(HTTPS_PROXY, or http\.proxy in VS Code\) is not a URL/);
 });
 
 test('loopback targets (the emulator) bypass the proxy', async () => {

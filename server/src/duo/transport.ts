@@ -145,9 +145,22 @@ const TLS_CODES = new Set([
   'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_UNTRUSTED',
 ]);
 
-function describeConnectionError(err: unknown, target: Target, usingProxy: boolean): { reason: TransportFailureReason; message: string } {
+/** The proxy as it may be shown: its origin, without the user and password a proxy URL may carry. */
+function describeProxy(proxy: string): string | undefined {
+  try {
+    const { origin } = new URL(proxy);
+    return origin === 'null' ? undefined : origin;
+  } catch {
+    return undefined;
+  }
+}
+
+function describeConnectionError(err: unknown, target: Target, proxy: string | undefined): { reason: TransportFailureReason; message: string } {
   const codes = errorCodes(err);
-  const where = usingProxy ? `${target.origin} (through the proxy)` : target.origin;
+  if (proxy !== undefined && describeProxy(proxy) === undefined) {
+    return { reason: 'network', message: 'The proxy setting (HTTPS_PROXY, or http.proxy in VS Code) is not a URL like http://proxy.example:3128.' };
+  }
+  const where = proxy !== undefined ? `${target.origin} (through the proxy ${describeProxy(proxy)})` : target.origin;
   if (codes.some((c) => c === 'UND_ERR_CONNECT_TIMEOUT')) return { reason: 'timeout', message: `Could not connect to ${where} in time.` };
   if (codes.some((c) => c === 'UND_ERR_HEADERS_TIMEOUT' || c === 'UND_ERR_BODY_TIMEOUT')) return { reason: 'timeout', message: `${where} did not answer in time.` };
   const tls = codes.find((c) => TLS_CODES.has(c));
@@ -160,8 +173,9 @@ function describeConnectionError(err: unknown, target: Target, usingProxy: boole
   const proxyStatus = /Proxy response \((\d+)\)/.exec(errorMessage(err));
   if (proxyStatus) return { reason: 'network', message: `The proxy refused to open a tunnel to ${target.hostname} (HTTP ${proxyStatus[1]}).` };
   const known = codes.find((c) => /^E[A-Z]+$/.test(c) || c.startsWith('UND_ERR'));
-  if (known === 'ECONNREFUSED') return { reason: 'network', message: `Nothing is listening at ${where} (connection refused).` };
-  if (known === 'ENOTFOUND' || known === 'EAI_AGAIN') return { reason: 'network', message: `Could not resolve ${usingProxy ? 'the proxy or ' : ''}${target.hostname} (DNS lookup failed).` };
+  // Through a proxy, the connection that fails is the one to the proxy: the tunnel's failures come as its HTTP status.
+  if (known === 'ECONNREFUSED') return { reason: 'network', message: proxy !== undefined ? `Nothing is listening at the proxy ${describeProxy(proxy)} (connection refused).` : `Nothing is listening at ${where} (connection refused).` };
+  if (known === 'ENOTFOUND' || known === 'EAI_AGAIN') return { reason: 'network', message: `Could not resolve ${proxy !== undefined ? `the proxy ${describeProxy(proxy)} or ` : ''}${target.hostname} (DNS lookup failed).` };
   return { reason: 'network', message: `Could not talk to ${where}: ${errorMessage(err)}${known ? ` (${known})` : ''}` };
 }
 
@@ -271,7 +285,7 @@ export class DuoTransport {
       if (deadline.signal.aborted) {
         return { ok: false, reason: 'timeout', message: `No complete answer from ${target.origin} within ${this.timeoutMs} ms.`, latencyMs: Date.now() - started };
       }
-      return scrub({ ok: false, ...describeConnectionError(err, target, this.usesProxy(target)), latencyMs: Date.now() - started });
+      return scrub({ ok: false, ...describeConnectionError(err, target, this.usesProxy(target) ? this.options.proxy : undefined), latencyMs: Date.now() - started });
     } finally {
       clearTimeout(timer);
     }
