@@ -134,6 +134,26 @@ describe('redaction', () => {
       ['A1'.repeat(20), 'named-one', 'quoted-key', 'tpl'].sort());
   });
 
+  test('an skey the code computed and logged before timing out is redacted (Rules and Actions)', async () => {
+    const computed = { DUO_KEY_TWO: 'computedSkeyFromAPlainlyNamedKey' };
+    const rule = await runText(ws, `function (u, c, cb) {
+      c.multifactor = { provider: 'duo', ikey: 'DIAAAAAAAAAAAAAAAAAA', host: 'api-1.duosecurity.com' };
+      c.multifactor.skey = configuration.DUO_KEY_TWO.trim();
+      console.log('using ' + c.multifactor.skey);
+      for (;;) {}
+    }`, { configuration: computed, timeoutMs: 300 });
+    assert.equal(rule.result.outcome, 'timeout');
+    assert.deepEqual(rule.result.logs, ['using [redacted]']);
+    const action = await runText(ws, `exports.onExecutePostLogin = async (event, api) => {
+      const skey = event.secrets.DUO_KEY_TWO.trim();
+      api.multifactor.enable('duo', { providerOptions: { ikey: 'DIAAAAAAAAAAAAAAAAAA', skey, host: 'api-1.duosecurity.com' } });
+      console.log('using', skey);
+      await new Promise(() => {});
+    };`, { configuration: computed, timeoutMs: 300 });
+    assert.equal(action.result.outcome, 'timeout');
+    assert.deepEqual(action.result.logs, ['using [redacted]']);
+  });
+
   test('secret keys are recognised case-insensitively and the longest secret is replaced whole', () => {
     const secrets = collectSecrets([{ my_Secret: 'abcd1234', Skey_Long: 'abcd1234-extended', name: 'abcd' }], []);
     assert.deepEqual(secrets, ['abcd1234-extended', 'abcd1234']);

@@ -37,7 +37,7 @@ export function findLiteralSecrets(source: string): string[] {
  * Every MFA the code set up, decided or not: `context.multifactor` of a rule that then denied,
  * and each `api.multifactor.enable` of an Action (not only the last, not only on completion).
  */
-export function findAttemptedMultifactors(raw: Pick<ChildResult, 'multifactor' | 'context' | 'calls'>): Multifactor[] {
+export function findAttemptedMultifactors(raw: Pick<ChildResult, 'multifactor' | 'calls'> & { context?: unknown }): Multifactor[] {
   const found: Multifactor[] = raw.multifactor ? [raw.multifactor] : [];
   const ruleMfa = normaliseRuleMultifactor((raw.context as { multifactor?: unknown } | null | undefined)?.multifactor, []);
   if (ruleMfa) found.push(ruleMfa);

@@ -8,6 +8,7 @@ import { format } from 'node:util';
 import * as vm from 'node:vm';
 import { normaliseActionMultifactor, normaliseRuleMultifactor } from './multifactor';
 import { toPlainJson, truncateText } from './plainJson';
+import { collectSecrets, findAttemptedMultifactors, redactString } from './redact';
 import type { ActionChanges, ChildJob, ChildResult, Multifactor, RecordedCall } from './types';
 
 /** How long pending timers may keep running after the decision, to catch a second callback or a late error. */
@@ -110,10 +111,15 @@ class Run {
       this.droppedLogs++;
       return;
     }
-    const line = truncateText(format(...args), MAX_LOG_LINE_LENGTH);
+    // Streamed lines are all the parent has after a timeout, when the MFA the code set up never comes back:
+    // the skeys it holds so far are taken out here. (The parent redacts everything else.)
+    const line = truncateText(redactString(format(...args), this.currentSkeys()), MAX_LOG_LINE_LENGTH);
     this.logs.push(line);
     this.hooks.onLog(line);
   }
+
+  /** The skeys in the MFA the code has set up so far (`context.multifactor`, `api.multifactor.enable`). */
+  currentSkeys: () => string[] = () => [];
 
   record(name: string, args: unknown[]): void {
     this.calls.push({ name, args: args.map((a) => toPlainJson(a) ?? null) });
@@ -521,6 +527,24 @@ function actionMultifactor(run: Run): Multifactor | null {
   return normaliseActionMultifactor(last.args[0], last.args[1]);
 }
 
+let readingMultifactor = false;
+
+/**
+ * `context.multifactor` as the rule has left it so far. Its getters are the rule's own: they may
+ * throw, or log (which would read it again: the flag stops that recursion).
+ */
+function readRuleMultifactor(context: unknown): Multifactor | null {
+  if (readingMultifactor) return null;
+  readingMultifactor = true;
+  try {
+    return normaliseRuleMultifactor(toPlainJson((context as { multifactor?: unknown } | null)?.multifactor), []);
+  } catch {
+    return null;
+  } finally {
+    readingMultifactor = false;
+  }
+}
+
 /** Runs one job to its decision; the parent's watchdog takes care of code that never decides. */
 export async function executeJob(job: ChildJob, hooks: RunHooks): Promise<ChildResult> {
   const run = new Run(hooks, job.backstopMs);
@@ -539,9 +563,11 @@ export async function executeJob(job: ChildJob, hooks: RunHooks): Promise<ChildR
     if (job.kind === 'rule') {
       (context as Record<string, unknown>).configuration = watchMissingKeys(job.configuration, run, 'configuration');
       (context as Record<string, unknown>).auth0 = createAuth0(run, context);
+      run.currentSkeys = () => collectSecrets([], [readRuleMultifactor(job.context)]);
       startRule(run, job, context);
     } else {
       (job.event as Record<string, unknown>).secrets = watchMissingKeys(job.configuration, run, 'event.secrets');
+      run.currentSkeys = () => collectSecrets([], findAttemptedMultifactors({ multifactor: null, calls: run.calls }));
       startAction(run, job, context);
     }
     await run.waitForDecision();
