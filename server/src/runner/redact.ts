@@ -1,6 +1,7 @@
 // Secret redaction for everything the runner reports. A value is secret when it is a Duo
-// skey the code handed to multifactor, or a configuration/mapping value whose key names a
-// secret; it is replaced wherever it appears, including inside longer strings (log lines).
+// skey the code set up for multifactor (decided or not), a secret literal in the code, or a
+// configuration/mapping value whose key names a secret; it is replaced wherever it appears,
+// including inside longer strings (log lines) and at the end of a text cut short.
 import { normaliseActionMultifactor, normaliseRuleMultifactor } from './multifactor';
 import type { ChildResult, Multifactor } from './types';
 
