@@ -56,9 +56,44 @@ describe('the seed rule', () => {
     assert.doesNotMatch(result.code, /\bcallback\b|\bcontext\./);
   });
 
-  test('analyses with the same problems as the rule, minus the Rules-only ones', () => {
+  test('analyses with the same problems as the rule, minus the Rules-only ones and the moved skey sample', () => {
     const codes = (t: string) => analyze(t).map((f) => f.code).filter((c) => c !== 'rules-eol' && c !== 'deprecated-field').sort();
-    assert.deepEqual(codes(result.code), codes(seed));
+    const expected = codes(seed);
+    expected.splice(expected.indexOf('placeholder-value'), 1);
+    assert.deepEqual(codes(result.code), expected);
+  });
+
+  test('the skey sample becomes event.secrets.DUO_SKEY, never copied', () => {
+    assert.equal(fields(result.code, model.configs[0].duoOptions).skey, 'event.secrets.DUO_SKEY');
+    assert.ok(!result.code.includes('nZLxq8GK7....saKCOLPnh'));
+    assert.ok(result.secrets.includes('DUO_SKEY'));
+    assert.ok(result.notes.some((n) => /hard-coded Duo secret was replaced by event\.secrets\.DUO_SKEY/.test(n.message)));
+  });
+});
+
+describe('hard-coded secrets', () => {
+  const SKEY = 'abcdefghij0123456789ABCDEFGHIJ0123456789';
+  const ADMIN_SKEY = 'zyxwvutsrq9876543210ZYXWVUTSRQ9876543210';
+  const rule = `function (user, context, callback) {
+  var DUO_SECRET = '${SKEY}';
+  context.multifactor = {
+    provider: 'duo', ikey: 'DIABCDEFGHIJ01234567', skey: DUO_SECRET, host: 'api-1234abcd.duosecurity.com',
+    admin: { ikey: 'DIZYXWVUTSRQ98765432', skey: '${ADMIN_SKEY}' },
+  };
+  callback(null, user, context);
+}
+`;
+  const result = convert(rule);
+
+  test('are replaced by event.secrets references and listed as secrets to add; their values appear nowhere', () => {
+    assert.match(result.code, /var DUO_SECRET = event\.secrets\.DUO_SKEY;/);
+    assert.deepEqual(result.secrets, ['DUO_SKEY']);
+    const everything = JSON.stringify(result);
+    assert.ok(!everything.includes(SKEY), 'the skey was copied');
+    assert.ok(!everything.includes(ADMIN_SKEY), 'the admin skey was copied');
+    // The admin block is dropped with a TODO, so its secret is not asked for.
+    assert.ok(!result.secrets.includes('DUO_ADMIN_SKEY'));
+    assert.equal(analyze(result.code).filter((f) => f.code === 'hardcoded-secret').length, 0);
   });
 });
 

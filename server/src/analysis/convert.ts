@@ -27,6 +27,9 @@ export type ConvertResult =
 
 export const todoTag = 'TODO(duo-rules)';
 
+/** What a Duo Client secret (skey) looks like: 40 letters and digits. */
+const duoSecretShape = /^[A-Za-z0-9]{40}$/;
+
 // Loose node shape: acorn's ESTree nodes, walked generically by their child keys.
 interface JsNode {
   type: string;
@@ -206,8 +209,10 @@ class RuleConverter {
 
   convert(): ConvertResult {
     const body = this.fn.body as JsNode;
+    this.moveSecretLiterals(body);
     this.walk(body, [], new Set());
     const bodyText = this.render(body.start + 1, body.end - 1);
+    this.reportMovedSecrets(bodyText);
     const leading = this.source.slice(this.shift, this.fn.start).replace(/^\s+/, '');
     const trailing = this.source.slice(this.fn.end, this.source.length - (this.shift ? 2 : 0)).replace(/^\s*;?/, '').trim();
     const name = this.fn.id?.name as string | undefined;
@@ -284,6 +289,59 @@ class RuleConverter {
     }
     const gap = /\s*$/.exec(before)![0];
     this.edits.push({ start: statement.start - gap.length, end: statement.start, text: `\n${indent}${line}${indent}` });
+  }
+
+  /** Literals replaced by `event.secrets.<name>` before the walk; reported once the output is known. */
+  private readonly movedSecrets: { name: string; pos: number }[] = [];
+
+  /**
+   * Our code never writes a Duo secret into the workspace: a string given to `skey` (sample or real)
+   * and any other skey-shaped literal become `event.secrets.*` references, and the user is told to
+   * add the value as an Action secret. The value itself is not copied anywhere.
+   */
+  private moveSecretLiterals(root: JsNode): void {
+    const names = new Map<string, string>();
+    const nameFor = (value: string, admin: boolean, pos: number): string => {
+      let name = names.get(value);
+      if (!name) {
+        const base = admin ? 'DUO_ADMIN_SKEY' : 'DUO_SKEY';
+        const taken = [...names.values()].filter((n) => n === base || n.startsWith(`${base}_`)).length;
+        name = taken === 0 ? base : `${base}_${taken + 1}`;
+        names.set(value, name);
+        this.movedSecrets.push({ name, pos });
+      }
+      return name;
+    };
+    const visit = (node: JsNode, parentKey: string | undefined, admin: boolean): void => {
+      if (node.type === 'Property' && !node.computed) {
+        const key = propertyName(node);
+        visit(node.value as JsNode, key, admin || key === 'admin');
+        return;
+      }
+      if (node.type === 'Literal' && typeof node.value === 'string') {
+        if (parentKey !== 'skey' && !duoSecretShape.test(node.value)) return;
+        const name = nameFor(node.value, admin, node.start);
+        this.replace(node, `event.secrets.${name}`);
+        return;
+      }
+      for (const child of Object.values(node)) {
+        if (Array.isArray(child)) {
+          for (const item of child) if (item && typeof item.type === 'string') visit(item, undefined, admin);
+        } else if (child && typeof child === 'object' && typeof (child as JsNode).type === 'string') {
+          visit(child as JsNode, undefined, admin);
+        }
+      }
+    };
+    visit(root, undefined, false);
+  }
+
+  /** Secrets moved out of the code that the output still refers to (an `admin` block is dropped with its key). */
+  private reportMovedSecrets(output: string): void {
+    for (const { name, pos } of this.movedSecrets) {
+      if (!new RegExp(`event\\.secrets\\.${name}\\b`).test(output)) continue;
+      this.addSecret(name);
+      this.notes.push({ pos, message: `a hard-coded Duo secret was replaced by event.secrets.${name}: add its value as the Action secret ${name} (it was not copied into the Action).` });
+    }
   }
 
   private addSecret(key: string): void {
