@@ -57,15 +57,29 @@ export class SecretStore {
  */
 export function createRedactingChannel(channel: vscode.LogOutputChannel, secrets: SecretStore): vscode.LogOutputChannel {
   const scrub = (text: string) => secrets.redact(text);
+  // Extra arguments are formatted by VS Code (JSON for objects, stack for errors): scrub them as text.
+  const scrubArg = (arg: unknown): unknown => {
+    if (typeof arg === 'string') return scrub(arg);
+    if (arg instanceof Error) return scrub(arg.stack ?? `${arg.name}: ${arg.message}`);
+    if (arg && typeof arg === 'object') {
+      try {
+        return scrub(JSON.stringify(arg));
+      } catch {
+        return scrub(String(arg));
+      }
+    }
+    return arg;
+  };
+  const scrubArgs = (args: unknown[]) => args.map(scrubArg);
   return {
     get name() { return channel.name; },
     get logLevel() { return channel.logLevel; },
     onDidChangeLogLevel: channel.onDidChangeLogLevel,
-    trace: (message, ...args) => channel.trace(scrub(message), ...args),
-    debug: (message, ...args) => channel.debug(scrub(message), ...args),
-    info: (message, ...args) => channel.info(scrub(message), ...args),
-    warn: (message, ...args) => channel.warn(scrub(message), ...args),
-    error: (error, ...args) => channel.error(typeof error === 'string' ? scrub(error) : error, ...args),
+    trace: (message, ...args) => channel.trace(scrub(message), ...scrubArgs(args)),
+    debug: (message, ...args) => channel.debug(scrub(message), ...scrubArgs(args)),
+    info: (message, ...args) => channel.info(scrub(message), ...scrubArgs(args)),
+    warn: (message, ...args) => channel.warn(scrub(message), ...scrubArgs(args)),
+    error: (error, ...args) => channel.error(scrubArg(error) as string, ...scrubArgs(args)),
     append: (value) => channel.append(scrub(value)),
     appendLine: (value) => channel.appendLine(scrub(value)),
     replace: (value) => channel.replace(scrub(value)),
