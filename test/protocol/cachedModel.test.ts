@@ -56,3 +56,42 @@ test('a burst of edits to a large rule is analysed once, for the last version', 
   const published = client.notifications.filter(isPublication).slice(before).map((n) => n.params.version);
   assert.deepEqual(published, [version]);
 });
+
+test('automatic code action requests on a large rule being edited do not parse it; an invoked one does', async () => {
+  const uri = 'file:///cached-model/code-actions.js';
+  await client.waitForDiagnostics(uri, await client.open(uri, largeRule()));
+  const lines = largeRule().split('\n');
+  const mfaLine = lines.findIndex((l) => l.includes('context.multifactor'));
+  const at = { line: mfaLine, character: lines[mfaLine].indexOf('host:') };
+  // Typing a deprecated key: its quick fix exists only in the new text.
+  const version = await client.edit(uri, { start: at, end: at }, 'ignoreCookie: true, ');
+  const range = { start: { line: mfaLine, character: 0 }, end: { line: mfaLine, character: 200 } };
+  const ask = (triggerKind: 1 | 2) => client.request<{ title: string }[]>('textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics: [], triggerKind } });
+
+  const automatic = await ask(2);
+  const published = client.notifications.filter((n) => n.method === 'textDocument/publishDiagnostics' && n.params.uri === uri);
+  assert.ok(published.every((n) => n.params.version < version), 'the re-analysis had not run when the automatic request was answered');
+  assert.deepEqual(automatic, [], 'no actions from a model of older text');
+
+  const invoked = await ask(1);
+  assert.ok(invoked.some((a) => /allowRememberBrowser/.test(a.title)), JSON.stringify(invoked.map((a) => a.title)));
+  await client.waitForDiagnostics(uri, version);
+  assert.ok((await ask(2)).some((a) => /allowRememberBrowser/.test(a.title)), 'once analysed, automatic requests get the fix');
+});
+
+test('fix-all on save (an automatic request for a kind) sees the text just typed in a large rule', async () => {
+  const uri = 'file:///cached-model/fix-all.js';
+  await client.waitForDiagnostics(uri, await client.open(uri, largeRule()));
+  const lines = largeRule().split('\n');
+  const mfaLine = lines.findIndex((l) => l.includes('context.multifactor'));
+  const at = { line: mfaLine, character: lines[mfaLine].indexOf('host:') };
+  await client.edit(uri, { start: at, end: at }, 'ignoreCookie: true, ');
+  const actions = await client.request<{ kind: string; edit?: unknown }[]>('textDocument/codeAction', {
+    textDocument: { uri },
+    range: { start: { line: 0, character: 0 }, end: { line: lines.length, character: 0 } },
+    context: { diagnostics: [], only: ['source.fixAll.duoRules'], triggerKind: 2 },
+  });
+  assert.equal(actions.length, 1);
+  const edits = (actions[0].edit as { changes: Record<string, { newText: string }[]> }).changes[uri].map((e) => e.newText);
+  assert.deepEqual(edits, ['allowRememberBrowser', 'false']);
+});

@@ -1,6 +1,6 @@
 // textDocument/codeAction: quick fixes for duo-rules findings, source.fixAll.duoRules (for
 // editor.codeActionsOnSave) and the Convert Rule refactor. Thin: the fixes come from analysis/codeActions.
-import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit } from 'vscode-languageserver/node';
+import { CodeActionKind, CodeActionTriggerKind, type CodeAction, type Diagnostic, type TextEdit } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeModel, toDiagnostic, type Finding } from '../analysis/diagnostics';
 import { collectFixAllEdits, findNameRuleFunctionFix, findQuickFix, type TextEditOffsets } from '../analysis/codeActions';
@@ -57,8 +57,12 @@ export function register(ctx: ServerContext): void {
       if (actions.length) return actions;
     }
 
-    const model = ctx.ensureModel(uri);
-    if (!model || model.kind === 'other') return [];
+    // VS Code asks for the light bulb on every cursor move and asks again when the diagnostics change:
+    // those requests answer from a current model only, so typing in a large file never waits for a parse.
+    // Requests for a kind (fix-all on save) and invoked ones always see the current text.
+    const lightBulb = params.context.triggerKind === CodeActionTriggerKind.Automatic && !only;
+    const model = lightBulb ? ctx.getCurrentModel(uri) : ctx.ensureModel(uri);
+    if (!model || model.kind === 'other') return actions;
     const findings = analyzeModel(model, { severities: settings.severities, declaredConfigurationKeys: await ctx.getDeclaredKeys(uri) });
     if (token.isCancellationRequested) return [];
 

@@ -54,6 +54,8 @@ export interface ServerContext {
    * (completion, code lens) should prefer getModel.
    */
   ensureModel(uri: string): RuleModel | undefined;
+  /** The cached model only when it is of the document's current text; never parses. */
+  getCurrentModel(uri: string): RuleModel | undefined;
   /** Settings for a document (cached until `workspace/didChangeConfiguration`). */
   getSettings(uri: string): Promise<DocumentSettings>;
   /** Declared configuration keys for `unknown-configuration-key` (B registers the workspace scanner here). */
@@ -123,6 +125,11 @@ export function createServerContext(connection: Connection, documents: TextDocum
     initialized,
 
     getModel: (uri) => models.get(uri)?.model,
+
+    getCurrentModel(uri) {
+      const cached = models.get(uri);
+      return cached && cached.version === documents.get(uri)?.version ? cached.model : undefined;
+    },
 
     ensureModel(uri) {
       const document = documents.get(uri);
