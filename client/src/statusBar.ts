@@ -6,9 +6,12 @@ import type { FileStatus } from '../../server/src/features/status';
 
 const labels = { rule: 'Duo Rule', action: 'Duo Action' } as const;
 
-function countProblems(uri: vscode.Uri): number {
-  // Like the Problems panel's count: hints are not problems.
-  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'duo-rules' && d.severity !== vscode.DiagnosticSeverity.Hint).length;
+/** Our problems in a file (like the Problems panel's count, hints are not problems) and the icon of the worst. */
+function summariseProblems(uri: vscode.Uri): { count: number; icon: string } {
+  const problems = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'duo-rules' && d.severity !== vscode.DiagnosticSeverity.Hint);
+  const worst = Math.min(...problems.map((d) => d.severity));
+  const icon = worst === vscode.DiagnosticSeverity.Error ? '$(error)' : worst === vscode.DiagnosticSeverity.Warning ? '$(warning)' : '$(info)';
+  return { count: problems.length, icon };
 }
 
 export class StatusBar implements vscode.Disposable {
@@ -50,8 +53,8 @@ export class StatusBar implements vscode.Disposable {
       this.item.hide();
       return;
     }
-    const problems = countProblems(document.uri);
-    this.item.text = `$(shield) ${labels[kind]}${problems ? ` $(warning) ${problems}` : ' $(check)'}`;
+    const { count: problems, icon } = summariseProblems(document.uri);
+    this.item.text = `$(shield) ${labels[kind]}${problems ? ` ${icon} ${problems}` : ' $(check)'}`;
     const what = kind === 'rule' ? 'an Auth0 Rule' : 'an Auth0 post-login Action';
     const count = problems === 1 ? '1 problem' : `${problems || 'no'} problems`;
     const running = vscode.workspace.isTrusted ? 'Run and Verify Duo are in the CodeLens above it.' : 'Run and Verify Duo need a trusted workspace.';

@@ -44,8 +44,12 @@ async function runUiSmokeSteps({ page, url, step, artifacts }) {
     await editor.locator('.squiggly-error').first().waitFor({ timeout: 60_000 });
   });
 
-  await step('the status bar recognises the file as a Duo Rule', async () => {
-    await page.locator('.statusbar').getByText('Duo Rule').first().waitFor({ timeout: 15_000 });
+  await step('the status bar recognises the file as a Duo Rule, with an error icon and its problem count', async () => {
+    // The seed rule has errors (placeholders): the worst severity decides the icon.
+    const item = page.locator('.statusbar-item', { hasText: 'Duo Rule' }).first();
+    await item.waitFor({ timeout: 15_000 });
+    await item.locator('.codicon-error').waitFor({ timeout: 15_000 });
+    await item.getByText(/\b6\b/).waitFor({ timeout: 15_000 });
   });
 
   await step('the Problems panel lists the duo-rules diagnostics', async () => {
