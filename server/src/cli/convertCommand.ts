@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { convertRuleToAction, type ConvertNote } from '../analysis/convert';
 import { buildActionJson, actionFileName, orderedActionName, type RuleMeta } from '../analysis/convertDeploy';
 import type { CliIO } from './io';
-import { UsageError } from './io';
+import { describeFlagError, UsageError } from './io';
 
 const help = `Usage: duo-rules convert <rule.js|rules-dir> [--out <file|dir>] [--force]
 
@@ -87,13 +87,13 @@ export async function convertCommand(argv: string[], io: CliIO): Promise<number>
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, options: { out: { type: 'string', short: 'o' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
   } catch (err) {
-    throw new UsageError(`${(err as Error).message}\n${help}`);
+    throw new UsageError(describeFlagError(err, 'convert'));
   }
   if (parsed.values.help) {
     io.stdout(help);
     return 0;
   }
-  if (parsed.positionals.length !== 1) throw new UsageError(`expected one rule file or rules directory\n${help}`);
+  if (parsed.positionals.length !== 1) throw new UsageError(`expected one rule file or rules directory${parsed.positionals.length > 1 ? `, got ${parsed.positionals.length}` : ''} (see duo-rules convert --help)`);
   const input = resolve(io.cwd, parsed.positionals[0]);
   const out = parsed.values.out !== undefined ? resolve(io.cwd, parsed.values.out) : undefined;
   const force = parsed.values.force === true;

@@ -9,7 +9,7 @@ import { isLoopbackHost } from '../duo/transport';
 import { describeJsonError } from '../runner/inputs';
 import type { ApplicationKind } from '../duo/types';
 import type { CliIO } from './io';
-import { UsageError } from './io';
+import { describeFlagError, UsageError } from './io';
 
 const USAGE = `Usage: duo-rules emulator (--config <json> | --generate) [options]
 
@@ -81,13 +81,13 @@ export async function emulatorCommand(argv: string[], io: CliIO): Promise<number
   try {
     ({ values } = parseArgs({ args: argv, options: FLAGS, allowPositionals: false, strict: true }));
   } catch (err) {
-    throw new UsageError(`${(err as Error).message}\n\n${USAGE}`);
+    throw new UsageError(describeFlagError(err, 'emulator'));
   }
   if (values.help) {
     io.stdout(USAGE);
     return 0;
   }
-  if (Boolean(values.config) === Boolean(values.generate)) throw new UsageError(`give either --config <json> or --generate\n\n${USAGE}`);
+  if (Boolean(values.config) === Boolean(values.generate)) throw new UsageError('give either --config <json> or --generate (see duo-rules emulator --help)');
   const kind = (values.kind ?? 'auth-api') as ApplicationKind;
   if (!KINDS.includes(kind)) throw new UsageError(`--kind must be one of ${KINDS.join(', ')}, not '${values.kind}'`);
   const port = values.port === undefined ? 0 : Number(values.port);

@@ -10,7 +10,7 @@ import { loadProjectConfig, type ProjectConfig } from '../config/projectConfig';
 import { lintDeployConfig } from '../workspace/configLint';
 import { DeclaredKeysIndex } from '../workspace/workspaceKeys';
 import type { CliIO } from './io';
-import { UsageError } from './io';
+import { describeFlagError, UsageError } from './io';
 
 const help = `Usage: duo-rules lint [--format text|json] [--max-warnings N] <file|dir|glob>...
 
@@ -106,7 +106,7 @@ export async function lintCommand(argv: string[], io: CliIO): Promise<number> {
       },
     });
   } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
+    throw new UsageError(describeFlagError(err, 'lint'));
   }
   const { values, positionals } = parsed;
   if (values.help) {

@@ -6,7 +6,7 @@ import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { disposeRunnerPool, loadRunInputs, runFile, RunInputError, type LoadedRunInputs, type RunOutcome, type RunResult } from '../runner/index';
 import type { CliIO } from './io';
-import { UsageError } from './io';
+import { describeFlagError, UsageError } from './io';
 import { formatVerifyText, isVerified, parseVerifyArgs, verifyTarget, verifyRunOutcome, VERIFY_FLAGS, VERIFY_USAGE, type VerifyArgs } from './runVerify';
 import type { VerifyResult } from '../duo/types';
 
@@ -63,12 +63,12 @@ export function parseRunArgs(argv: string[]): RunCommandArgs {
   try {
     parsed = parseArgs({ args: argv, options: RUN_FLAGS, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new UsageError(`${(err as Error).message}\n\n${USAGE}`);
+    throw new UsageError(describeFlagError(err, 'run'));
   }
   const { values, positionals } = parsed;
   if (values.help) return { file: '', format: 'text', help: true, verify: false };
   if (positionals.length !== 1) {
-    throw new UsageError(`${positionals.length === 0 ? 'missing the rule file' : `expected one file, got ${positionals.length}`}\n\n${USAGE}`);
+    throw new UsageError(`${positionals.length === 0 ? 'missing the rule file or rules directory' : `expected one file or rules directory, got ${positionals.length}`} (see duo-rules run --help)`);
   }
   const format = values.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not '${format}'`);
