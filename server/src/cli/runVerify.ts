@@ -88,7 +88,9 @@ function stepLine(label: string, step: Step): string {
 
 export function formatVerifyText(verify: VerifyResult, verified: boolean, target: string): string {
   const lines = [`Duo verification (${target}):`];
-  lines.push(`  keys: ${verify.application ? APPLICATION_NAMES[verify.application] : 'not accepted by Duo'}`);
+  // "Not accepted" only when Duo (or the emulator) answered; a refused connection or a run without keys was never judged.
+  const refused = [verify.check.reason, verify.universal.reason].some((r) => r === 'duo' || r === 'clock-skew');
+  lines.push(`  keys: ${verify.application ? APPLICATION_NAMES[verify.application] : refused ? 'not accepted by Duo' : 'not verified (see below)'}`);
   lines.push(stepLine('Auth API check', verify.check));
   lines.push(stepLine('Web SDK health check', verify.universal));
   if (verify.preauth) {

@@ -203,11 +203,17 @@ export async function listDirectoryRules(dir: string): Promise<RuleEntry[]> {
     }
     if (typeof meta !== 'object' || meta === null || meta.enabled === false) continue;
     if (meta.stage !== undefined && meta.stage !== 'login_success') continue;
+    // An Action's deploy-cli file (actions/<name>.json) is not a rule: its code runs one file at a time.
+    if ('code' in meta || 'supported_triggers' in meta) continue;
     const ruleName = typeof meta.name === 'string' ? meta.name : name.slice(0, -'.json'.length);
     const script = typeof meta.script === 'string' ? meta.script : `./${name.slice(0, -'.json'.length)}.js`;
-    entries.push({ name: ruleName, order: typeof meta.order === 'number' ? meta.order : Number.MAX_SAFE_INTEGER, file: resolve(rulesDir, script) });
+    const file = resolve(rulesDir, script);
+    if (!existsSync(file)) throw new RunInputError(`${path}: its script ${script} does not exist`);
+    entries.push({ name: ruleName, order: typeof meta.order === 'number' ? meta.order : Number.MAX_SAFE_INTEGER, file });
   }
-  if (entries.length === 0) throw new RunInputError(`${dir}: no enabled rules found (expected rules/<name>.json files of auth0-deploy-cli)`);
+  if (entries.length === 0) {
+    throw new RunInputError(`${dir}: no enabled rules found (expected rules/<name>.json files of auth0-deploy-cli; to run an Action, give its file, e.g. actions/<name>/code.js)`);
+  }
   return entries.sort((a, b) => a.order - b.order || a.name.localeCompare(b.name));
 }
 
