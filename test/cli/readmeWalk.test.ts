@@ -1,9 +1,10 @@
 // What a new user following the README meets on the command line (node dist/cli.js as a real
 // process): a wrong flag is one line that names the flag, and a deploy-cli repository's actions/
-// folder or a rule whose script is missing is named as such instead of a made-up file path.
+// folder or a rule whose script is missing is named as such instead of a made-up file path, and
+// convert does not silently drop a broken rules/*.json.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -78,6 +79,16 @@ describe('duo-rules on a new user\'s mistakes', () => {
     const result = duoRules(['run', 'broken'], dir);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /^duo-rules run: .*broken\/rules\/duo\.json: its script \.\/duo-mfa\.js does not exist\n$/);
+  });
+
+  test('convert stops on a broken rules/*.json instead of dropping its order, and writes nothing', () => {
+    mkdirSync(join(dir, 'halfway', 'rules'), { recursive: true });
+    writeFileSync(join(dir, 'halfway', 'rules', 'duo.js'), 'function duo(user, context, callback) { callback(null, user, context); }\n');
+    writeFileSync(join(dir, 'halfway', 'rules', 'duo.json'), '{ "name": "duo", "order": 2,\n');
+    const result = duoRules(['convert', 'halfway'], dir);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /^duo-rules convert: .*halfway\/rules\/duo\.json: not valid JSON \(.* at line 2, column 1\)\n$/);
+    assert.equal(existsSync(join(dir, 'halfway', 'actions')), false);
   });
 
   test('--verify without keys to send does not claim Duo refused them', () => {

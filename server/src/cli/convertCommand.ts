@@ -8,6 +8,7 @@ import { convertRuleToAction, type ConvertNote } from '../analysis/convert';
 import { buildActionJson, actionFileName, orderedActionName, type RuleMeta } from '../analysis/convertDeploy';
 import type { CliIO } from './io';
 import { describeFlagError, UsageError } from './io';
+import { describeJsonError } from '../runner/inputs';
 
 const help = `Usage: duo-rules convert <rule.js|rules-dir> [--out <file|dir>] [--force]
 
@@ -44,12 +45,26 @@ function readJson(path: string): unknown {
   }
 }
 
+/**
+ * A rule's deploy-cli metadata: absent is fine (no order), but a broken file stops the conversion,
+ * since silently dropping its `order` would name and order the Actions wrongly.
+ */
+function readRuleMeta(path: string): unknown {
+  if (!existsSync(path)) return undefined;
+  const text = readText(path);
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`${path}: not valid JSON (${describeJsonError(err, text)})`);
+  }
+}
+
 /** Rules of a directory with their deploy-cli metadata (`<name>.json`), in `order`. */
 function listRules(rulesDir: string): RuleInput[] {
   const names = readdirSync(rulesDir).filter((n) => extname(n) === '.js').sort();
   const rules: RuleInput[] = names.map((n) => {
     const file = join(rulesDir, n);
-    const metaJson = readJson(join(rulesDir, `${basename(n, '.js')}.json`)) as Partial<RuleMeta> & { stage?: string } | undefined;
+    const metaJson = readRuleMeta(join(rulesDir, `${basename(n, '.js')}.json`)) as Partial<RuleMeta> & { stage?: string } | undefined;
     const meta: RuleMeta | undefined = metaJson && typeof metaJson === 'object'
       ? { name: typeof metaJson.name === 'string' ? metaJson.name : basename(n, '.js'), order: typeof metaJson.order === 'number' ? metaJson.order : undefined, enabled: metaJson.enabled !== false }
       : undefined;
