@@ -189,7 +189,7 @@ test('usage errors exit 2', async () => {
   assert.equal((await run(['emulator', '--generate', '--kind', 'saml'])).code, 2);
   const missing = await run(['emulator', '--config', 'nope.json']);
   assert.equal(missing.code, 2);
-  assert.match(missing.stderr, /cannot read --config nope\.json: ENOENT/);
+  assert.match(missing.stderr, /cannot read --config nope\.json: file not found/);
   const skey = allSkeys()[0];
   writeFileSync(join(dir, 'broken-emulator.json'), `{ "host": "${started.host}", "applications": [{ "kind": "auth-api", "ikey": "DIXXXXXXXXXXXXXXXXXX", "skey": ${skey} }] }`);
   const broken = await run(['emulator', '--config', 'broken-emulator.json']);

@@ -51,7 +51,9 @@ async function loadConfig(path: string, cwd: string): Promise<EmulatorConfig> {
   try {
     text = await readFile(resolve(cwd, path), 'utf8');
   } catch (err) {
-    throw new UsageError(`cannot read --config ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : code ?? (err as Error).message;
+    throw new UsageError(`cannot read --config ${path}: ${why}`);
   }
   let json: unknown;
   try {
