@@ -30,6 +30,14 @@ test('vsce packages only the allow-listed files, and all of them', () => {
   assert.ok(!files.some((f) => f.endsWith('.map') || f.includes('node_modules') || f.endsWith('.ts')));
 });
 
+test('npm pack ships the same allow-list (the CLI from a tarball, as the README explains)', () => {
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const [pack] = JSON.parse(execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', timeout: 60_000 })) as { files: { path: string }[] }[];
+  const files = pack.files.map((f) => f.path);
+  assert.deepEqual(files.filter((f) => !allowed.some((re) => re.test(f))), [], 'files outside the allow-list would ship in the npm package');
+  assert.ok(files.includes('dist/cli.js') && files.includes('dist/runnerChild.js'), 'the CLI and its runner child must ship');
+});
+
 test('the bundles require only Node built-ins and vscode at run time', () => {
   const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
   const bundles = readdirSync(join(root, 'dist')).filter((f) => f.endsWith('.js'));
