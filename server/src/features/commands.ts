@@ -9,6 +9,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { type CancellationToken, type Diagnostic, LSPErrorCodes, RequestType, ResponseError } from 'vscode-languageserver/node';
 import { codeDescriptionUrl, defaultSeverities, diagnosticSource, lspSeverity } from '../analysis/codes';
 import { convertRuleToAction, type ConvertNote } from '../analysis/convert';
+import type { TransportOptions } from '../duo/transport';
 import type { VerifyResult } from '../duo/types';
 import { createDefaultContext, createDefaultEvent, createDefaultUser } from '../runner/mockInputs';
 import type { RunOutcome, RunResult } from '../runner/types';
@@ -32,15 +33,7 @@ export interface RunParams {
 }
 
 /** Duo transport options (setting `duoRules.duo.*`, proxy from VS Code's `http.*`). */
-export interface DuoOptions {
-  baseUrl?: string;
-  timeoutMs?: number;
-  proxy?: string;
-  /** Hosts that bypass the proxy (VS Code's `http.noProxy`, comma-separated). */
-  noProxy?: string;
-  strictSSL?: boolean;
-  pinCertificates?: boolean;
-}
+export type DuoOptions = Pick<TransportOptions, 'baseUrl' | 'timeoutMs' | 'proxy' | 'noProxy' | 'strictSSL' | 'pinCertificates'>;
 
 export interface VerifyParams extends RunParams {
   duo: DuoOptions;

@@ -97,17 +97,9 @@ export interface ChildJob {
   backstopMs: number;
 }
 
-/** The child's unredacted answer; the parent redacts it. */
-export interface ChildResult {
+/** The child's unredacted answer; the parent redacts it and adds kind, timing and rule names. */
+export interface ChildResult extends Omit<RunResult, 'kind' | 'outcome' | 'durationMs' | 'rule' | 'rules'> {
   outcome: Exclude<RunOutcomeKind, 'timeout'>;
-  error: { name: string; message: string } | null;
-  multifactor: Multifactor | null;
-  user?: unknown;
-  context?: unknown;
-  changes?: ActionChanges;
-  calls: RecordedCall[];
-  logs: string[];
-  warnings: string[];
 }
 
 export type ChildMessage =
