@@ -173,8 +173,9 @@ describe('member completion', () => {
 describe('files that are not Rules or Actions', () => {
   test('an Express app with context.multifactor gets nothing', () => {
     const app = "const express = require('express');\nconst app = express();\napp.get('/', (req, res) => {\n  context.multifactor = {\n    |\n  };\n  context.|\n});\n";
-    assert.equal(labels(app), null);
+    // One caret at a time: the object key position, then the member position.
     assert.equal(labels(app.replace('context.|', 'context.')), null);
+    assert.equal(labels(app.replace('    |\n', '    \n')), null);
   });
 
   test('an empty file gets nothing', () => {
@@ -198,10 +199,12 @@ describe('file shape', () => {
   });
 
   test('a current model saying "other" wins over the text', () => {
-    const text = 'function helper(a, b) {}\nfunction other(c) {}\ncontext.multifactor = {\n  \n};\n';
+    // The first function reads like a rule header; the whole file is not a rule (no diagnostics, no hover).
+    const text = 'function helper(user, context) {}\nfunction other(c) {}\ncontext.multifactor = {\n  \n};\n';
     const model = buildModel(text);
     assert.equal(model.kind, 'other');
     const offset = text.indexOf('  \n') + 2;
+    assert.ok(complete({ text, offset })?.items.some((i) => i.label === 'ikey'), 'the text alone reads as a rule');
     assert.equal(complete({ text, offset, shape: { kind: model.kind } }), null);
   });
 });

@@ -267,7 +267,8 @@ function completeMember(ctx: Ctx, chain: string[]): CompletionItem[] | undefined
 export function complete(input: CompletionInput): CompletionAnswer | null {
   const { text } = input;
   const offset = Math.max(0, Math.min(input.offset, text.length));
-  const shape = input.shape && input.shape.kind !== 'other' ? input.shape : readFileShape(text);
+  // A shape given by a current model decides, 'other' included: the header scan only sees the first function.
+  const shape = input.shape ?? readFileShape(text);
   if (shape.kind === 'other') return null;
   const state = scanTo(text, offset);
   if (state.comment) return null;
