@@ -230,6 +230,7 @@ describe('renames of literals', () => {
     assert.ok(finding);
     const fix = findQuickFix(buildModel(text), finding, findings);
     const fixed = applyEdits(text, fix!.edits);
+    assert.equal(fixed, text.replace('configuration.DUO_HOTS', 'configuration.DUO_HOST'));
     assert.deepEqual(analyze(fixed, { declaredConfigurationKeys: declared }).filter((f) => f.code === 'unknown-configuration-key'), []);
   });
 });
