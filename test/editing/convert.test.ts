@@ -157,7 +157,8 @@ describe('Auth0-style templates', () => {
     for (const expected of [/admin \(Duo Admin API credentials\)/, /ignoreCookie has no Actions equivalent/, /api\.user\.setAppMetadata/, /global cache/, /moment@2\.29\.4/, /auth0 management object/, /nested function/]) {
       assert.match(messages, expected);
     }
-    assert.equal(result.code.split(todoTag).length - 1 >= result.notes.length - 1, true);
+    // The header line names the TODOs, then one TODO comment per note.
+    assert.equal(result.code.split(todoTag).length - 1, result.notes.length + 1, result.code);
     assert.match(result.code, /allowRememberBrowser: !\(event\.secrets\.REMEMBER !== "yes"\),/);
     assert.match(result.code, /require\('moment'\)/);
     // Notes point at the Rule's lines.
@@ -311,6 +312,7 @@ describe('the runner makes the same MFA decision for the Rule and its Action', (
   test('a refresh-token exchange: no MFA in either', async () => {
     const { rule, action } = await both('refresh', readFileSync(join(root, 'examples', 'duo-rule.js'), 'utf8'),
       { context: { protocol: 'oauth2-refresh-token' }, event: { transaction: { protocol: 'oauth2-refresh-token' } } });
+    assert.deepEqual([rule.outcome, action.outcome], ['completed', 'completed']);
     assert.equal(rule.multifactor, null);
     assert.equal(action.multifactor, null);
   });
@@ -320,6 +322,7 @@ describe('the runner makes the same MFA decision for the Rule and its Action', (
     const { rule, action } = await both('deny', text);
     assert.equal(rule.outcome, 'denied');
     assert.equal(action.outcome, 'denied');
+    assert.equal(rule.error?.message, 'not allowed');
     assert.equal(action.error?.message, rule.error?.message);
   });
 
