@@ -3,6 +3,8 @@
 // send, and failures carry the reason and plain-language message of issue 5 §4.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { generateEmulatorConfig, startEmulator, type RunningEmulator } from '../../server/src/duo/emulator';
 import { defaultDuoUsernames, isVerified, verifyMultifactor, type Multifactor } from '../../server/src/duo/verify';
 
@@ -108,10 +110,29 @@ test('without a username, the padded then the unpadded lower-cased Base64 of use
   assert.ok(nothing.warnings.some((w) => /Enrolment was not checked/.test(w)));
 });
 
-test('signature v2 verifies as well', async () => {
-  const result = await verifyMultifactor(duo('auth-api', { username: 'jamie.rivera@example.com' }), {}, { ...options(), signatureVersion: 2 });
-  assert.equal(result.application, 'auth-api');
-  assert.equal(result.preauth?.result, 'auth');
+test('signature v2 verifies as well, and is what was sent', async () => {
+  // A pass-through on 127.0.0.1 records how the enrolment lookup was posted: v2 signs a form body, v5 a JSON one.
+  const preauthBodies: string[] = [];
+  const relay = createServer((req, res) => {
+    if (req.url === '/auth/v2/preauth') preauthBodies.push(String(req.headers['content-type']));
+    const onward = request(new URL(req.url!, emulator.url), { method: req.method, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode!, answer.headers);
+      answer.pipe(res);
+    });
+    req.pipe(onward);
+  });
+  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+  try {
+    const baseUrl = `http://127.0.0.1:${(relay.address() as AddressInfo).port}`;
+    const result = await verifyMultifactor(duo('auth-api', { username: 'jamie.rivera@example.com' }), {}, { baseUrl, timeoutMs: 5000, signatureVersion: 2 });
+    assert.equal(result.application, 'auth-api');
+    assert.equal(result.preauth?.result, 'auth');
+    await verifyMultifactor(duo('auth-api', { username: 'jamie.rivera@example.com' }), {}, { baseUrl, timeoutMs: 5000 });
+    assert.deepEqual(preauthBodies, ['application/x-www-form-urlencoded', 'application/json']);
+  } finally {
+    relay.closeAllConnections();
+    await new Promise((resolve) => relay.close(resolve));
+  }
 });
 
 test('a Duo clock 10 minutes ahead: the rejection is blamed on the clock (clock-skew)', async () => {
