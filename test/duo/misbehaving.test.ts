@@ -296,11 +296,15 @@ test('a Duo failure with pages of text is cut to a readable length, scrubbed bef
 });
 
 test('cancelling through the signal ends the verification at once', async () => {
-  const server = await serve(() => { /* never answers */ });
+  // Cancel once a request is in flight (the server has it and never answers), not after a guessed delay.
+  let requestArrived!: () => void;
+  const inFlight = new Promise<void>((resolve) => { requestArrived = resolve; });
+  const server = await serve(() => requestArrived());
   try {
     const controller = new AbortController();
     const pending = verifyMultifactor(mfa, {}, { baseUrl: server.url, timeoutMs: 10_000, signal: controller.signal });
-    setTimeout(() => controller.abort(new Error('cancelled by the user')), 50);
+    await inFlight;
+    controller.abort(new Error('cancelled by the user'));
     const started = Date.now();
     await assert.rejects(pending, /cancelled by the user/);
     assert.ok(Date.now() - started < 2000);
