@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { describeUnmappedKeys, readDeployValues } from './deployValues';
 import { applyEnvironmentFallback, describeJsonError, findConfigurationKeys, replaceKeywords, RunInputError } from './inputs';
 import { createDefaultContext, createDefaultEvent, createDefaultUser, mergeDeep } from './mockInputs';
 import { RunnerPool, type JobOutcome } from './pool';
@@ -83,6 +84,8 @@ async function readSource(file: string): Promise<string> {
 
 interface Prepared {
   configuration: Record<string, string>;
+  /** About the deploy-cli repository's values (unreadable files, unmapped tokens); never a value. */
+  warnings: string[];
   workspaceRoot: string;
   timeoutMs: number;
   memoryLimitMb: number;
@@ -140,14 +143,23 @@ function finishResult(kind: 'rule' | 'action', raw: ChildResult, durationMs: num
   return result;
 }
 
-async function prepare(options: RunOptions, file: string, sources: string[]): Promise<Prepared> {
+/**
+ * `configuration` / `event.secrets`, strongest first: the given values (configuration file, the
+ * editor's SecretStorage), the deploy-cli repository's values as Auth0 would have them after a
+ * deploy, environment variables of the same name for keys the code reads.
+ */
+async function prepare(options: RunOptions, file: string, sources: string[], kind: 'rule' | 'action', deploy: { target: string; stopDir?: string }): Promise<Prepared> {
   for (const [name, value] of [['timeoutMs', options.timeoutMs], ['memoryLimitMb', options.memoryLimitMb]] as const) {
     if (value !== undefined && !(Number.isFinite(value) && value > 0)) throw new RunInputError(`${name} must be a positive number, not ${value}`);
   }
   const keys = sources.flatMap(findConfigurationKeys);
+  const workspaceRoot = resolve(options.workspaceRoot ?? findWorkspaceRoot(dirname(file)));
+  const repository = await readDeployValues(deploy.target, kind, options.mappings, deploy.stopDir);
+  const configuration = applyEnvironmentFallback({ ...repository.values, ...options.configuration }, keys, options.env ?? {});
   return {
-    configuration: applyEnvironmentFallback(options.configuration ?? {}, keys, options.env ?? {}),
-    workspaceRoot: resolve(options.workspaceRoot ?? findWorkspaceRoot(dirname(file))),
+    configuration,
+    warnings: [...repository.warnings, ...describeUnmappedKeys(repository, configuration, keys)],
+    workspaceRoot,
     // setTimeout fires at once beyond 2^31-1 ms: a huge --timeout means "as long as possible", not zero.
     timeoutMs: Math.min(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS),
     memoryLimitMb: options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB,
@@ -173,10 +185,11 @@ export async function runFile(options: RunOptions): Promise<RunOutcome> {
   const original = options.text ?? (await readSource(file));
   const kind = detectKind(original);
   const source = replaceKeywords(original, options.mappings, file);
-  const prepared = await prepare(options, file, [source]);
+  const prepared = await prepare(options, file, [source], kind, { target: file, stopDir: options.workspaceRoot });
   const inputs = buildInputs(kind, options);
   const outcome = await execute(kind, file, source, inputs, prepared, prepared.timeoutMs);
   const raw = resultFromOutcome(outcome, kind, prepared, { user: inputs.user, context: inputs.context });
+  raw.warnings.unshift(...prepared.warnings);
   const secrets = collectSecrets([prepared.configuration, options.mappings], findAttemptedMultifactors(raw), findLiteralSecrets(source));
   return { result: finishResult(kind, raw, outcome.durationMs, secrets), secretMultifactor: raw.multifactor };
 }
@@ -223,9 +236,9 @@ async function runRulesDirectory(dir: string, options: RunOptions): Promise<RunO
   // Every script is read and every keyword replaced before anything runs, so a missing mapping stops the whole run.
   const sources = await Promise.all(entries.map(async (e) => replaceKeywords(await readSource(e.file), options.mappings, e.file)));
   const workspaceRoot = options.workspaceRoot ?? findWorkspaceRoot(dir);
-  const prepared = await prepare({ ...options, workspaceRoot }, join(dir, 'rules'), sources);
+  const prepared = await prepare({ ...options, workspaceRoot }, join(dir, 'rules'), sources, 'rule', { target: dir, stopDir: options.workspaceRoot });
   let { user, context } = buildInputs('rule', options) as { user: unknown; context: unknown };
-  const combined: ChildResult = { outcome: 'completed', error: null, multifactor: null, calls: [], logs: [], warnings: [], user, context };
+  const combined: ChildResult = { outcome: 'completed', error: null, multifactor: null, calls: [], logs: [], warnings: [...prepared.warnings], user, context };
   const ran: { name: string; outcome: RunResult['outcome'] }[] = [];
   let decidingRule: string | null = null;
   let durationMs = 0;

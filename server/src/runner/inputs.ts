@@ -170,3 +170,29 @@ export function replaceKeywords(source: string, mappings: Record<string, unknown
   }
   return replaced;
 }
+
+/**
+ * deploy-cli's replacement in its own files (rules-configs, actions/*.json, tenant.yaml), done on
+ * the text before parsing: `@@KEY@@` (with or without the quotes around it) becomes the
+ * JSON-encoded value, `##KEY##` the raw value. Unlike replaceKeywords, a token without a mapping
+ * does not stop anything: `@@KEY@@` becomes the string "@@KEY@@" (so the file still parses) and
+ * `##KEY##` stays, and findKeywordTokens then marks the value as unset.
+ */
+export function replaceDeployKeywords(text: string, mappings: Record<string, unknown> | undefined): string {
+  const mapped = (key: string) => mappings !== undefined && Object.prototype.hasOwnProperty.call(mappings, key);
+  return text
+    .replace(/"@@([A-Za-z0-9_.-]+)@@"|@@([A-Za-z0-9_.-]+)@@/g, (_token, quoted: string | undefined, bare: string | undefined) => {
+      const key = (quoted ?? bare) as string;
+      return mapped(key) ? (JSON.stringify(mappings![key]) ?? 'null') : JSON.stringify(`@@${key}@@`);
+    })
+    .replace(/##([A-Za-z0-9_.-]+)##/g, (token, key: string) => {
+      if (!mapped(key)) return token;
+      const value = mappings![key];
+      return typeof value === 'string' ? value : JSON.stringify(value);
+    });
+}
+
+/** The deploy-cli keyword tokens left in a value. */
+export function findKeywordTokens(value: string): string[] {
+  return [...value.matchAll(TOKEN)].map((m) => m[0]);
+}

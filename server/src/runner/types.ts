@@ -61,13 +61,19 @@ export interface RunOptions {
   context?: unknown;
   /** Deep-merged over the default Actions event. */
   event?: unknown;
-  /** `configuration` for Rules and `event.secrets` for Actions. */
+  /**
+   * `configuration` for Rules and `event.secrets` for Actions. In an auth0-deploy-cli repository these
+   * values win over the repository's (rules-configs, tenant.yaml rulesConfigs, actions/<name>.json secrets).
+   */
   configuration?: Record<string, string>;
   /** deploy-cli keyword mappings for `@@KEY@@` / `##KEY##`. */
   mappings?: Record<string, unknown>;
   /** Default 5,000 ms. */
   timeoutMs?: number;
-  /** Where `require` finds npm modules; default: the nearest folder above the file with package.json or node_modules. */
+  /**
+   * Where `require` finds npm modules; default: the nearest folder above the file with package.json or
+   * node_modules. The search for the file's deploy-cli repository goes no higher.
+   */
   workspaceRoot?: string;
   /** Configuration keys the code reads but `configuration` lacks are taken from here (the CLI passes process.env). */
   env?: Record<string, string | undefined>;

@@ -1,6 +1,7 @@
 // Reads auth0-deploy-cli configuration files: which `configuration` / `event.secrets` keys
 // they declare, and where they store a Duo secret in plain text. Pure (text in, data out):
-// the language server and `duo-rules lint` share it. Secret VALUES are never returned.
+// the language server and `duo-rules lint` share it. Secret VALUES are returned only by
+// extractDeclaredValues, for the runner's `configuration` / `event.secrets`; never in a message.
 import type { Node as YamlNode } from 'yaml';
 import type { OffsetRange } from '../analysis/model';
 
@@ -75,6 +76,35 @@ export function extractDeclaredKeys(kind: DeployConfigKind, text: string): strin
   } catch {
     return [];
   }
+}
+
+/** A declared value; `value` is undefined when the entry has none, or one that is not a string, number or boolean. */
+export interface DeclaredValue {
+  name: string;
+  value: string | undefined;
+}
+
+/**
+ * The values a deploy-cli file declares for the code Auth0 runs: a rules-configs file's entry,
+ * tenant.yaml's `rulesConfigs` (not its Actions' secrets: each Action has its own) or an
+ * actions/<name>.json's `secrets`. The text must already have its keywords replaced, as deploy-cli
+ * does before parsing. Throws on a file that is not valid JSON/YAML, with the line only (never an
+ * excerpt: the file holds secrets), since a half-parsed value would be a wrong one.
+ */
+export function extractDeclaredValues(kind: DeployConfigKind, text: string): DeclaredValue[] {
+  const { isMap, isScalar, parseDocument } = loadYaml();
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
+  const error = doc.errors[0];
+  if (error) throw new Error(`not valid ${kind === 'tenantYaml' ? 'YAML' : 'JSON'} at line ${text.slice(0, error.pos[0]).split('\n').length}`);
+  const root = doc.contents;
+  const entries = kind === 'rulesConfig'
+    ? readEntries(root, 'key')
+    : isMap(root) ? readEntries(root.get(kind === 'tenantYaml' ? 'rulesConfigs' : 'secrets', true), kind === 'tenantYaml' ? 'key' : 'name') : [];
+  return entries.map(({ name, value }) => {
+    const scalar = isScalar(value) ? value.value : undefined;
+    const ok = typeof scalar === 'string' || typeof scalar === 'number' || typeof scalar === 'boolean';
+    return { name, value: ok ? String(scalar) : undefined };
+  });
 }
 
 /** Duo Client secrets (skeys) are 40 letters and digits. */
