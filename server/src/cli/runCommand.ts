@@ -32,7 +32,9 @@ Options (each takes a file path; a repeated flag: the last one wins):
   --context <json>        deep-merged over the default Rules context
   --event <json>          deep-merged over the default Actions event
   --configuration <json>  flat object used as configuration / event.secrets; keys it lacks
-                          are read from environment variables of the same name
+                          come from the auth0-deploy-cli repository around the file
+                          (rules-configs/, tenant.yaml, actions/<name>.json secrets), then
+                          from environment variables of the same name
   --mappings <json>       deploy-cli keyword mappings, or a config.json with
                           AUTH0_KEYWORD_REPLACE_MAPPINGS
   --timeout <ms>          default 5000
