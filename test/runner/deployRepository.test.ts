@@ -103,6 +103,9 @@ before(() => {
     '    value: @@DUO_IKEY@@',
     '  - key: DUO_HOST',
     '    value: api-yaml1234.duosecurity.com',
+    // Unquoted, a YAML comment until deploy-cli replaces it; without a mapping it is not set.
+    '  - key: REGION',
+    '    value: ##REGION##',
     '',
   ].join('\n'));
 });
@@ -194,6 +197,8 @@ describe('duo-rules run in an auth0-deploy-cli repository (real process)', () =>
     assert.equal(code, 0, stderr);
     const result = JSON.parse(stdout);
     assert.deepEqual(result.multifactor, { provider: 'duo', ikey: IKEY, skey: '[redacted]', host: 'api-yaml1234.duosecurity.com' });
+    assert.match(result.logs[0], /region undefined /);
+    assert.ok(result.warnings.some((w: string) => w.startsWith('REGION in tenant.yaml is ##REGION##')), result.warnings.join('\n'));
     assert.ok(!stdout.includes(SKEY));
   });
 
@@ -219,7 +224,7 @@ describe('replaceDeployKeywords (deploy-cli replacement in its own files)', () =
 
   test('tokens without a mapping leave the file parseable and stay visible in the value', () => {
     const parsed = JSON.parse(replaceDeployKeywords('{ "a": @@A@@, "b": "##B##" }', { OTHER: 'x' }));
-    assert.deepEqual(parsed, { a: '@@A@@', b: '##B##' });
+    assert.equal(parsed.a, '@@A@@');
     assert.deepEqual(findKeywordTokens(parsed.b), ['##B##']);
     assert.deepEqual(findKeywordTokens('plain-value'), []);
   });

@@ -176,7 +176,9 @@ export function replaceKeywords(source: string, mappings: Record<string, unknown
  * the text before parsing: `@@KEY@@` (with or without the quotes around it) becomes the
  * JSON-encoded value, `##KEY##` the raw value. Unlike replaceKeywords, a token without a mapping
  * does not stop anything: `@@KEY@@` becomes the string "@@KEY@@" (so the file still parses) and
- * `##KEY##` stays, and findKeywordTokens then marks the value as unset.
+ * `##KEY##` stays, and findKeywordTokens then marks the value as unset. A word joiner goes before an
+ * unmapped `##KEY##`: YAML reads `#` after a space as a comment, which would turn `value: ##KEY##`
+ * into null and `value: a ##KEY##` into "a", hiding the token.
  */
 export function replaceDeployKeywords(text: string, mappings: Record<string, unknown> | undefined): string {
   const mapped = (key: string) => mappings !== undefined && Object.prototype.hasOwnProperty.call(mappings, key);
@@ -186,7 +188,7 @@ export function replaceDeployKeywords(text: string, mappings: Record<string, unk
       return mapped(key) ? (JSON.stringify(mappings![key]) ?? 'null') : JSON.stringify(`@@${key}@@`);
     })
     .replace(/##([A-Za-z0-9_.-]+)##/g, (token, key: string) => {
-      if (!mapped(key)) return token;
+      if (!mapped(key)) return `\u2060${token}`;
       const value = mappings![key];
       return typeof value === 'string' ? value : JSON.stringify(value);
     });
