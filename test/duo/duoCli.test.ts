@@ -201,15 +201,25 @@ test('usage errors exit 2', async () => {
 test('emulator --config serves the file\'s applications; SIGINT stops it cleanly with exit 0', async () => {
   const file = writeJson('emulator.json', started.emulator);
   const child = spawn(process.execPath, [cli, 'emulator', '--config', file], { cwd: dir });
-  let out = '';
-  child.stdout.on('data', (d) => { out += d; });
-  const [first] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
-  assert.match(first, new RegExp(`^Duo emulator listening on http://127\\.0\\.0\\.1:\\d+ \\(playing ${started.host.replace(/\./g, '\\.')}\\)$`));
-  child.kill('SIGINT');
-  const [code] = await once(child, 'exit');
-  assert.equal(code, 0);
-  assert.match(out, /Duo emulator stopped\./);
-  assertNoSecret(out, allSkeys());
+  try {
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    const [first] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+    assert.match(first, new RegExp(`^Duo emulator listening on http://127\\.0\\.0\\.1:\\d+ \\(playing ${started.host.replace(/\./g, '\\.')}\\)$`));
+    // The file's Auth API keys are the ones it accepts.
+    const url = /http:\/\/127\.0\.0\.1:\d+/.exec(first)![0];
+    const configuration = writeJson('served.json', started.configuration);
+    const verified = await run(['run', rule, '--configuration', configuration, '--verify', '--duo-url', url, '--format', 'json']);
+    assert.equal(verified.code, 0, verified.stdout);
+    assert.equal(JSON.parse(verified.stdout).verify.application, 'auth-api');
+    child.kill('SIGINT');
+    const [code] = await once(child, 'exit');
+    assert.equal(code, 0);
+    assert.match(out, /Duo emulator stopped\./);
+    assertNoSecret(out, allSkeys());
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
 });
 
 test('the generated emulator stops on SIGTERM with exit 0', async () => {
