@@ -72,6 +72,7 @@ describe('inside the context.multifactor object', () => {
   });
 
   test('a quoted key position or a nested unrelated object gets nothing', () => {
+    assert.equal(labels(`${ruleHead}  context.multifactor = {\n    'ik|': 1\n  };\n}`), null);
     assert.equal(labels(`${ruleHead}  var other = { | };\n}`), null);
   });
 });
