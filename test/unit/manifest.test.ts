@@ -112,7 +112,10 @@ test('snippet files parse and hold the snippets the insert commands use', () => 
       assert.equal(typeof snippet.description, 'string', name);
     }
     const prefixes = Object.values(snippets).map((s) => s.prefix);
-    for (const used of [...clientText.matchAll(/insertSnippetCommand\([^,]+,\s*'([^']+)'\)/g)].map((m) => m[1])) {
+    const usedPrefixes = [...clientText.matchAll(/insertSnippetCommand\([^,]+,\s*'([^']+)'\)/g)].map((m) => m[1]);
+    // The Insert Duo Rule / Insert Duo Action commands: found, so the loop below checks something.
+    assert.deepEqual(usedPrefixes.sort(), ['duo-action', 'duo-rule']);
+    for (const used of usedPrefixes) {
       assert.ok(prefixes.includes(used), `the insert command uses '${used}', missing from ${path}`);
     }
   }
