@@ -3,21 +3,19 @@
 // it after a deploy, tokens replaced from --mappings; --configuration wins, environment variables
 // fill in; secrets from these files are redacted; the repository is never written to.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { findKeywordTokens, replaceDeployKeywords } from '../../server/src/runner/inputs';
+import { runCliProcess } from './runnerHelpers';
 
-const cli = join(__dirname, '../../../dist/cli.js');
 
 const SKEY = 'Zh5eGmUq9zpfQnyUIu5OL9iWoMMv5ecIq9hJ6MUe';
 const IKEY = 'DIWJ8X6AEYOR5OMC6TQ1';
 const API_TOKEN = 'tok-4f1c9e2b7a6d';
 const ACTION_SKEY = 'Qm3xT8vLp2Nw7Rk4Hs9Yc6Bd1Fg5Jz0UaEoViWtX';
 
-interface CliRun { code: number | null; stdout: string; stderr: string }
 
 let base: string;
 let repo: string;
@@ -43,18 +41,7 @@ function snapshot(dir: string): Map<string, string> {
   return files;
 }
 
-function runCli(cwd: string, args: string[], env: Record<string, string> = {}): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, 'run', ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s; });
-    child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s; });
-    const guard = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    child.on('error', reject);
-    child.on('close', (code) => { clearTimeout(guard); resolve({ code, stdout, stderr }); });
-  });
-}
+const runCli = runCliProcess;
 
 const RULE = `function requireDuo(user, context, callback) {
   console.log('token ' + configuration.API_TOKEN + ' region ' + configuration.REGION + ' host ' + configuration.DUO_HOST);

@@ -7,25 +7,13 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { createWorkspace, DUO_CONFIGURATION, type TempWorkspace } from './runnerHelpers';
+import { createWorkspace, DUO_CONFIGURATION, runCliProcess, type CliRun, type TempWorkspace } from './runnerHelpers';
 
 const cli = join(__dirname, '../../../dist/cli.js');
 let ws: TempWorkspace;
 
-interface CliRun { code: number | null; stdout: string; stderr: string }
-
 function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, 'run', ...args], { cwd: ws.root, env: { PATH: process.env.PATH ?? '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s; });
-    child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s; });
-    // A CLI that hangs after its run fails the test instead of hanging the suite.
-    const guard = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    child.on('error', reject);
-    child.on('close', (code) => { clearTimeout(guard); resolve({ code, stdout, stderr }); });
-  });
+  return runCliProcess(ws.root, args, env);
 }
 
 before(() => {

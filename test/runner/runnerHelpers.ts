@@ -1,4 +1,5 @@
 // Shared helpers of the runner tests: a temporary workspace and a one-line way to run code.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -33,3 +34,21 @@ export const DUO_CONFIGURATION = {
   DUO_SKEY: 'Zh5eGmUq9zpfQnyUIu5OL9iWoMMv5ecIq9hJ6MUe',
   DUO_HOST: 'api-3c9a1b2d.duosecurity.com',
 };
+
+export interface CliRun { code: number | null; stdout: string; stderr: string }
+
+/** `duo-rules run <args>` as a real process in `cwd`, with only PATH and `env` in its environment. */
+export function runCliProcess(cwd: string, args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  const cli = join(__dirname, '../../../dist/cli.js');
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, 'run', ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s; });
+    child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s; });
+    // A CLI that hangs after its run fails the test instead of hanging the suite.
+    const guard = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.on('error', reject);
+    child.on('close', (code) => { clearTimeout(guard); resolve({ code, stdout, stderr }); });
+  });
+}
