@@ -42,10 +42,28 @@ describe('rule outcomes', () => {
     assert.equal(result.multifactor, null);
   });
 
-  test('callback with another error is an error', async () => {
-    const { result } = await runText(ws, 'function (u, c, cb) { cb(new Error("profile service down")); }');
+  // Auth0 refuses the login with access_denied for any error handed to callback, as for UnauthorizedError:
+  // Auth0's own templates ("disable social signup", "IP allow-list") deny this way.
+  test('callback with a plain Error denies with its name and message', async () => {
+    const { result } = await runText(ws, 'function (u, c, cb) { cb(new Error("Signup disabled")); }');
+    assert.equal(result.outcome, 'denied');
+    assert.deepEqual(result.error, { name: 'Error', message: 'Signup disabled' });
+    assert.equal(result.multifactor, null);
+  });
+
+  test('callback with a string or a custom error class denies too', async () => {
+    const text = await runText(ws, 'function (u, c, cb) { cb("You can\'t log in"); }');
+    assert.equal(text.result.outcome, 'denied');
+    assert.deepEqual(text.result.error, { name: 'Error', message: "You can't log in" });
+    const custom = await runText(ws, 'function (u, c, cb) { class PolicyError extends Error { constructor(m) { super(m); this.name = "PolicyError"; } } cb(new PolicyError("outside office hours")); }');
+    assert.equal(custom.result.outcome, 'denied');
+    assert.deepEqual(custom.result.error, { name: 'PolicyError', message: 'outside office hours' });
+  });
+
+  test('an UnauthorizedError thrown instead of handed to callback is an error, not a denial', async () => {
+    const { result } = await runText(ws, 'function (u, c, cb) { throw new UnauthorizedError("thrown"); }');
     assert.equal(result.outcome, 'error');
-    assert.deepEqual(result.error, { name: 'Error', message: 'profile service down' });
+    assert.deepEqual(result.error, { name: 'UnauthorizedError', message: 'thrown' });
   });
 
   test('a synchronous throw is an error with its message', async () => {

@@ -41,6 +41,9 @@ Options (each takes a file path; a repeated flag: the last one wins):
   --format text|json      default text
 
 ${VERIFY_USAGE}
+Outcomes: completed; denied (a Rule hands any error to callback, e.g. callback(new Error(m)),
+or an Action calls api.access.deny); error (an exception the code did not hand to callback
+or that escaped onExecutePostLogin, or a runner failure); timeout.
 Exit codes: 0 completed or denied (with --verify: and the Duo configuration verified),
 1 error or timeout (or not verified), 2 usage or I/O error.
 `;

@@ -430,8 +430,9 @@ function startRule(run: Run, job: ChildJob, context: vm.Context): void {
     run.callbackCalls++;
     if (run.callbackCalls === 1) run.hooks.onCallback();
     if (err !== null && err !== undefined) {
-      const error = describeError(err);
-      run.decide({ outcome: error.name === 'UnauthorizedError' ? 'denied' : 'error', error, user: job.user, context: job.context });
+      // Auth0 refuses the login for any error handed to callback (access_denied, the message as
+      // error_description), UnauthorizedError or not: it is the rule's decision, not a crash.
+      run.decide({ outcome: 'denied', error: describeError(err), user: job.user, context: job.context });
     } else {
       run.decide({ outcome: 'completed', error: null, user: user ?? job.user, context: ctx ?? job.context });
     }
