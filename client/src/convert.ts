@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { ConvertResponse } from '../../server/src/features/commands';
-import type { ConvertNote } from '../../server/src/analysis/convert';
+import type { ConvertNote } from '../../server/src/analysis/ruleConverter';
 
 /** What the command returns: the Action's document, the files it wrote, and the TODOs left for the user. */
 export interface ConvertCommandResult {

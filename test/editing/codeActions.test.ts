@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyEdits, collectFixAllEdits, findNameRuleFunctionFix, findQuickFix, ruleNameFromFileName, stripHost } from '../../server/src/analysis/codeActions';
-import { convertRuleToAction } from '../../server/src/analysis/convert';
+import { convertRule as convertRuleToAction } from '../../server/src/analysis/ruleConverter';
 import { analyze, type Finding } from '../../server/src/analysis/diagnostics';
 import { buildModel } from '../../server/src/analysis/model';
 

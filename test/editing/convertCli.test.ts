@@ -1,6 +1,7 @@
 // `duo-rules convert` as a real process: a rule to stdout, a deploy-cli repository to
 // actions/<order>-<name>/code.js + .json in rule order, secrets only as keyword tokens,
-// the TODO list printed, and exit codes 0/1/2 with clear messages.
+// notes printed with their Action lines, --format json, and exit codes 0 (nothing left to do),
+// 1 (TODOs remain), 2 (could not convert).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -25,13 +26,52 @@ describe('duo-rules convert', () => {
   const work = mkdtempSync(join(tmpdir(), 'duo-convert-cli-'));
   after(() => rmSync(work, { recursive: true, force: true }));
 
-  test('a single rule prints the Action on stdout and the TODOs on stderr', () => {
+  test('a single rule prints the Action on stdout and its notes on stderr with their Action lines; exit 0 when nothing is left to do', () => {
     writeFileSync(join(work, 'admin.js'), "function (user, context, callback) {\n  context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST, admin: { ikey: configuration.A, skey: configuration.B } };\n  callback(null, user, context);\n}\n");
     const run = cli(['admin.js'], work);
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /^\/\*\*\n \* Post-login Action converted/);
     assert.match(run.stdout, /exports\.onExecutePostLogin = async \(event, api\) => \{/);
-    assert.match(run.stderr, /TODO \(finish by hand before deploying\):\n {2}admin\.js:2: TODO admin \(Duo Admin API credentials\)/);
+    const line = Number(/^ {2}Action:(\d+): note admin \(Duo Admin API credentials\)/m.exec(run.stderr)?.[1]);
+    assert.match(run.stdout.split('\n')[line - 1], /\/\/ NOTE\(duo-rules\): admin \(Duo Admin API credentials\)/);
+  });
+
+  test('a deny helper from another rule: exit 1, the guarded deny and its TODO at the printed Action line', () => {
+    const run = cli([join(root, 'test', 'fixtures', 'convert', 'pipeline', 'rules', '02-duo.js')], work);
+    assert.equal(run.status, 1, run.stderr);
+    const line = Number(/^ {2}Action:(\d+): TODO the Rule ended the login with callback\(null, user, global\.postError/m.exec(run.stderr)?.[1]);
+    const lines = run.stdout.split('\n');
+    assert.match(lines[line - 1], /^\s*\/\/ TODO\(duo-rules\): the Rule ended the login with callback/);
+    assert.match(lines[line], /^\s*return api\.access\.deny\(/);
+    assert.ok(lines.slice(0, 8).some((l) => l.startsWith(` *   line ${line}: the Rule ended the login`)), 'the header lists it');
+  });
+
+  test('--format json prints { file, action, notes } with Action lines and blocking flags', () => {
+    const run = cli([join(root, 'test', 'fixtures', 'convert', 'multifactor-true.js'), '--format', 'json'], work);
+    assert.equal(run.status, 0, run.stderr);
+    const report = JSON.parse(run.stdout);
+    assert.match(report.file, /multifactor-true\.js$/);
+    assert.match(report.action, /exports\.onExecutePostLogin/);
+    assert.deepEqual(report.notes.map((n: { blocking: boolean }) => n.blocking), [false]);
+    assert.match(report.action.split('\n')[report.notes[0].line - 1], /NOTE\(duo-rules\): the Rule set context\.multifactor = true/);
+    const broken = cli([join(root, 'examples', 'duo-action.js'), '--format', 'json'], work);
+    assert.equal(broken.status, 2);
+    assert.match(JSON.parse(broken.stdout).error, /already a post-login Action/);
+  });
+
+  test('--keys tenant and --unsafe-allow are honoured; a bad --keys is a usage error', () => {
+    const tenant = cli([join(root, 'test', 'fixtures', 'convert', 'deny.js'), '--keys', 'tenant'], work);
+    // The rule chose the Duo username, which tenant keys cannot: a TODO, so exit 1.
+    assert.equal(tenant.status, 1, tenant.stderr);
+    assert.doesNotMatch(tenant.stdout, /providerOptions:/);
+    assert.match(tenant.stderr, /note the Duo keys are not in the Action[^\n]*auth0 guardian factors duo settings set/);
+    assert.match(tenant.stderr, /TODO the Rule chose the Duo username/);
+    const unsafe = cli([join(root, 'test', 'fixtures', 'convert', 'redirect.js'), '--unsafe-allow'], work);
+    assert.equal(unsafe.status, 1);
+    assert.doesNotMatch(unsafe.stdout, /api\.access\.deny/);
+    const bad = cli(['x.js', '--keys', 'vault'], work);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--keys must be secrets or tenant/);
   });
 
   test('--out <file> writes the Action there', () => {
@@ -94,13 +134,13 @@ describe('duo-rules convert', () => {
     assert.deepEqual(Object.keys(json), ['name', 'code', 'runtime', 'supported_triggers', 'deployed', 'secrets', 'dependencies']);
   });
 
-  test('a rule that cannot be converted: exit 1, the others are still written', () => {
+  test('a rule that cannot be converted: exit 2, the others are still written', () => {
     const repo = join(work, 'partial');
     mkdirSync(join(repo, 'rules'), { recursive: true });
     writeFileSync(join(repo, 'rules', 'good.js'), exampleRule);
     writeFileSync(join(repo, 'rules', 'broken.js'), 'function (user, context, callback) {\n  context.multifactor = {\n');
     const run = cli(['partial'], work);
-    assert.equal(run.status, 1);
+    assert.equal(run.status, 2);
     assert.match(run.stdout, /broken\.js: NOT converted: fix the syntax error first/);
     assert.ok(existsSync(join(repo, 'actions', 'good', 'code.js')));
   });
@@ -121,7 +161,7 @@ describe('duo-rules convert', () => {
     assert.equal(plain.status, 2);
     assert.match(plain.stderr, /not an auth0-deploy-cli repository: give --out <dir>/);
     const notRule = cli([join(root, 'examples', 'duo-action.js')], work);
-    assert.equal(notRule.status, 1);
+    assert.equal(notRule.status, 2);
     assert.match(notRule.stderr, /cannot convert: this file is already a post-login Action/);
   });
 });

@@ -93,6 +93,11 @@ export class LineIndex {
     return { line: lo, character: offset - this.starts[lo] };
   }
 
+  /** The offset where a 0-based line starts (the text's length past the last line). */
+  lineStart(line: number): number {
+    return line < this.starts.length ? this.starts[Math.max(0, line)] : (this.starts[this.starts.length - 1] ?? 0);
+  }
+
   rangeOf(offsets: OffsetRange): Range {
     return { start: this.positionAt(offsets.start), end: this.positionAt(offsets.end) };
   }

@@ -1,32 +1,55 @@
-// `duo-rules convert <rule.js|rules-dir> [--out <file|dir>] [--force]`: Rule -> post-login Action.
-// A single rule prints the Action (or writes it to --out); a directory, or an auth0-deploy-cli
-// repository, converts every rule in `order` and writes deploy-cli Action files.
+// `duo-rules convert <rule.js|rules-dir>`: Rule -> post-login Action. A single rule prints the
+// Action (or writes it to --out); a directory, or an auth0-deploy-cli repository, converts every
+// rule in `order` (helpers stored on `global` by earlier rules become module-level functions of
+// the Actions that call them) and writes deploy-cli Action files. --check then runs the Rules and
+// the Actions on a matrix of logins and reports where their decisions differ.
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { convertRuleToAction, type ConvertNote } from '../analysis/convert';
+import { convertRule, type ConvertNote, type ConvertOptions, type KeysMode } from '../analysis/ruleConverter';
 import { buildActionJson, actionFileName, orderedActionName, type RuleMeta } from '../analysis/convertDeploy';
 import type { CliIO } from './io';
 import { describeFlagError, UsageError } from './io';
 import { describeJsonError } from '../runner/inputs';
 
-const help = `Usage: duo-rules convert <rule.js|rules-dir> [--out <file|dir>] [--force]
+const help = `Usage: duo-rules convert <rule.js|rules-dir> [options]
 
 Converts an Auth0 Rule to a post-login Action (Auth0 Rules stopped executing on 2026-11-18).
-  <rule.js>      prints the Action, or writes it to --out <file>; --out <dir> writes
-                 auth0-deploy-cli files <dir>/actions/<name>/code.js and <dir>/actions/<name>.json
-  <rules-dir>    a rules/ directory or an auth0-deploy-cli repository: converts every rule in
-                 their 'order' and writes actions/<order>-<name>/code.js + .json next to rules/
-                 (or under --out <dir>)
-  --force        overwrite existing Action files
-What has no Actions equivalent is kept as a TODO(duo-rules) comment and listed.
-Secrets are written as deploy-cli keyword tokens (##KEY##), never as values.
-Exit codes: 0 converted, 1 a rule could not be converted, 2 usage or I/O error.
+  <rule.js>           prints the Action, or writes it to --out <file>; --out <dir> writes
+                      auth0-deploy-cli files <dir>/actions/<name>/code.js and <dir>/actions/<name>.json
+  <rules-dir>         a rules/ directory or an auth0-deploy-cli repository: converts every rule in
+                      their 'order' and writes actions/<order>-<name>/code.js + .json next to rules/
+                      (or under --out <dir>); functions a rule stores on global become module-level
+                      functions of the Actions that call them
+  --out <file|dir>    where to write (see above)
+  --force             overwrite existing Action files
+  --keys secrets      (default) the Action reads ikey, skey and host from event.secrets; literal
+                      values become ##KEY## secrets of actions/<name>.json (an skey is never copied)
+  --keys tenant       api.multifactor.enable('duo', { allowRememberBrowser }) without keys: they go
+                      in the tenant's Duo settings
+  --unsafe-allow      what cannot be converted with the same decision is allowed (with a TODO)
+                      instead of denied
+  --format text|json  json prints { file, action, notes: [{ line, blocking, message }] } per rule
+Never less strict than the Rule: denials stay denials, and a path that cannot be converted with
+the same decision becomes api.access.deny with a TODO(duo-rules) comment.
+Exit codes: 0 converted, nothing left to do; 1 converted, but TODO(duo-rules) comments remain
+(or --check found a divergence); 2 could not convert (syntax error, usage, I/O).
 `;
 
 interface RuleInput {
   file: string;
   meta?: RuleMeta;
+}
+
+/** One converted (or failed) rule, as printed with --format json. */
+export interface ConvertReport {
+  file: string;
+  action?: string;
+  notes?: ConvertNote[];
+  /** Files written (Action code, deploy-cli JSON). */
+  written?: string[];
+  secrets?: string[];
+  error?: string;
 }
 
 function readText(path: string): string {
@@ -83,8 +106,9 @@ function findActionTemplate(actionsDir: string): Record<string, unknown> | undef
   return undefined;
 }
 
-function formatNotes(file: string, notes: ConvertNote[]): string {
-  return notes.map((n) => `  ${file}:${n.line}: TODO ${n.message}\n`).join('');
+/** `where:line: TODO message`, one per note; `where` is the written Action file, or "Action" for stdout. */
+function formatNotes(where: string, notes: readonly ConvertNote[]): string {
+  return notes.map((n) => `  ${where}:${n.line}: ${n.blocking ? 'TODO' : 'note'} ${n.message}\n`).join('');
 }
 
 function writeFile(path: string, text: string, force: boolean): void {
@@ -97,10 +121,33 @@ function writeFile(path: string, text: string, force: boolean): void {
   }
 }
 
+function parseKeys(value: string | undefined): KeysMode {
+  if (value === undefined || value === 'secrets' || value === 'tenant') return value ?? 'secrets';
+  throw new UsageError(`--keys must be secrets or tenant, not '${value}'`);
+}
+
+export function parseMaxLogins(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--max-logins must be a positive whole number, not '${value}'`);
+  return n;
+}
+
 export async function convertCommand(argv: string[], io: CliIO): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { out: { type: 'string', short: 'o' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        out: { type: 'string', short: 'o' },
+        force: { type: 'boolean' },
+        keys: { type: 'string' },
+        'unsafe-allow': { type: 'boolean' },
+        format: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
   } catch (err) {
     throw new UsageError(describeFlagError(err, 'convert'));
   }
@@ -109,34 +156,48 @@ export async function convertCommand(argv: string[], io: CliIO): Promise<number>
     return 0;
   }
   if (parsed.positionals.length !== 1) throw new UsageError(`expected one rule file or rules directory${parsed.positionals.length > 1 ? `, got ${parsed.positionals.length}` : ''} (see duo-rules convert --help)`);
+  const format = parsed.values.format ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not '${format}'`);
+  const options: ConvertOptions = { keys: parseKeys(parsed.values.keys), unsafeAllow: parsed.values['unsafe-allow'] === true };
   const input = resolve(io.cwd, parsed.positionals[0]);
   const out = parsed.values.out !== undefined ? resolve(io.cwd, parsed.values.out) : undefined;
   const force = parsed.values.force === true;
   if (!existsSync(input)) throw new UsageError(`${parsed.positionals[0]}: no such file or directory`);
   const show = (p: string): string => relative(io.cwd, p) || '.';
+  const json = format === 'json';
 
   if (statSync(input).isFile()) {
-    const result = convertRuleToAction(readText(input));
+    const result = convertRule(readText(input), options);
     if (!result.ok) {
-      io.stderr(`${show(input)}: cannot convert: ${result.message}\n`);
-      return 1;
+      if (json) io.stdout(`${JSON.stringify({ file: show(input), error: result.message }, null, 2)}\n`);
+      else io.stderr(`${show(input)}: cannot convert: ${result.message}\n`);
+      return 2;
     }
-    const todo = result.notes.length ? `TODO (finish by hand before deploying):\n${formatNotes(show(input), result.notes)}` : '';
-    if (out === undefined) {
+    const blocking = result.notes.some((n) => n.blocking);
+    let written: string[] = [];
+    if (out !== undefined) {
+      const isDir = (existsSync(out) && statSync(out).isDirectory()) || /[\\/]$/.test(parsed.values.out ?? '');
+      if (isDir) {
+        const meta = listRules(dirname(input)).find((r) => r.file === input)?.meta;
+        written = writeDeployAction(out, input, meta, undefined, result, force);
+      } else {
+        writeFile(out, result.code, force);
+        written = [out];
+      }
+    }
+    const checkFailed = false;
+    const check: unknown = undefined;
+    if (json) {
+      const report: ConvertReport & { check?: unknown } = { file: show(input), action: result.code, notes: result.notes, secrets: result.secrets, ...(written.length ? { written: written.map(show) } : {}), ...(check ? { check } : {}) };
+      io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+    } else if (out === undefined) {
       io.stdout(result.code);
-      io.stderr(todo);
-      return 0;
+      if (result.notes.length) io.stderr(`${blocking ? 'TODO (finish by hand before deploying)' : 'Notes'}:\n${formatNotes('Action', result.notes)}`);
+    } else {
+      io.stdout(`${show(input)} -> ${written.map(show).join(' + ')}${result.secrets.length ? `  secrets: ${result.secrets.join(', ')}` : ''}\n`);
+      if (result.notes.length) io.stdout(`${blocking ? 'TODO (finish by hand before deploying)' : 'Notes'}:\n${formatNotes(show(written[0]), result.notes)}`);
     }
-    const isDir = (existsSync(out) && statSync(out).isDirectory()) || /[\\/]$/.test(parsed.values.out ?? '');
-    if (!isDir) {
-      writeFile(out, result.code, force);
-      io.stdout(`${show(input)} -> ${show(out)}${result.secrets.length ? `  secrets: ${result.secrets.join(', ')}` : ''}\n${todo}`);
-      return 0;
-    }
-    const meta = listRules(dirname(input)).find((r) => r.file === input)?.meta;
-    const written = writeDeployAction(out, input, meta, undefined, result, force);
-    io.stdout(`${show(input)} -> ${written.map(show).join(' + ')}${result.secrets.length ? `  secrets: ${result.secrets.join(', ')}` : ''}\n${todo}`);
-    return 0;
+    return blocking || checkFailed ? 1 : 0;
   }
 
   // A directory: a deploy-cli repository (with rules/) or a rules directory itself.
@@ -147,24 +208,40 @@ export async function convertCommand(argv: string[], io: CliIO): Promise<number>
   if (rules.length === 0) throw new UsageError(`${show(rulesDir)}: no rule (.js) files found`);
   const width = String(Math.max(...rules.map((r) => r.meta?.order ?? 0))).length;
   let failed = 0;
+  let blocking = false;
   const todos: string[] = [];
-  io.stdout(`Converting ${rules.length} rule${rules.length === 1 ? '' : 's'} in order:\n`);
+  const reports: ConvertReport[] = [];
+  const converted: { rule: string; code: string; file: string }[] = [];
+  // Functions earlier rules stored on global, available to the rules after them (as in one Auth0 login).
+  const globalFunctions = new Map<string, string>();
+  if (!json) io.stdout(`Converting ${rules.length} rule${rules.length === 1 ? '' : 's'} in order:\n`);
   rules.forEach((rule, index) => {
-    const result = convertRuleToAction(readText(rule.file));
+    const result = convertRule(readText(rule.file), { ...options, globalFunctions: new Map(globalFunctions) });
     const position = `${String(index + 1).padStart(String(rules.length).length)}.`;
     if (!result.ok) {
       failed++;
-      io.stdout(`  ${position} ${show(rule.file)}: NOT converted: ${result.message}\n`);
+      reports.push({ file: show(rule.file), error: result.message });
+      if (!json) io.stdout(`  ${position} ${show(rule.file)}: NOT converted: ${result.message}\n`);
       return;
     }
+    if (rule.meta?.enabled !== false) for (const [name, source] of result.definedGlobalFunctions) globalFunctions.set(name, source);
     const written = writeDeployAction(root, rule.file, rule.meta, width, result, force);
+    if (rule.meta?.enabled !== false) converted.push({ rule: rule.file, code: result.code, file: written[0] });
+    blocking ||= result.notes.some((n) => n.blocking);
+    reports.push({ file: show(rule.file), action: result.code, notes: result.notes, secrets: result.secrets, written: written.map(show) });
     const flags = [rule.meta?.order !== undefined ? `order ${rule.meta.order}` : undefined, rule.meta?.enabled === false ? 'disabled rule' : undefined].filter(Boolean).join(', ');
-    io.stdout(`  ${position} ${show(rule.file)}${flags ? ` (${flags})` : ''} -> ${written.map(show).join(' + ')}${result.secrets.length ? `  secrets: ${result.secrets.join(', ')}` : ''}\n`);
-    if (result.notes.length) todos.push(formatNotes(show(rule.file), result.notes));
+    if (!json) io.stdout(`  ${position} ${show(rule.file)}${flags ? ` (${flags})` : ''} -> ${written.map(show).join(' + ')}${result.secrets.length ? `  secrets: ${result.secrets.join(', ')}` : ''}\n`);
+    if (result.notes.length) todos.push(formatNotes(show(written[0]), result.notes));
   });
-  if (todos.length) io.stdout(`TODO (finish by hand before deploying):\n${todos.join('')}`);
-  io.stdout('Bind the Actions to the post-login trigger in the order listed; active Rules run before Actions, so disable each Rule once its Action is deployed.\n');
-  return failed ? 1 : 0;
+  const checkFailed = false;
+  const check: unknown = undefined;
+  if (json) {
+    io.stdout(`${JSON.stringify(check ? { files: reports, check } : reports, null, 2)}\n`);
+  } else {
+    if (todos.length) io.stdout(`${blocking ? 'TODO (finish by hand before deploying)' : 'Notes'}:\n${todos.join('')}`);
+    io.stdout('Bind the Actions to the post-login trigger in the order listed; active Rules run before Actions, so disable each Rule once its Action is deployed.\n');
+  }
+  return failed ? 2 : blocking || checkFailed ? 1 : 0;
 }
 
 /** Writes actions/<name>/code.js and actions/<name>.json under a deploy-cli root; returns the paths. */

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { type CancellationToken, type Diagnostic, LSPErrorCodes, RequestType, ResponseError } from 'vscode-languageserver/node';
 import { codeDescriptionUrl, defaultSeverities, diagnosticSource, lspSeverity } from '../analysis/codes';
-import { convertRuleToAction, type ConvertNote } from '../analysis/convert';
+import { convertRule, type ConvertNote } from '../analysis/ruleConverter';
 import type { TransportOptions } from '../duo/transport';
 import type { VerifyResult } from '../duo/types';
 import { createDefaultContext, createDefaultEvent, createDefaultUser } from '../runner/mockInputs';
@@ -183,7 +183,7 @@ export function register(ctx: ServerContext): void {
 
   connection.onRequest(new RequestType<ConvertParams, ConvertResponse, void>('duoRules/convert'), async (params) => {
     const text = await documentText(ctx, params.uri, params.text);
-    const converted = convertRuleToAction(text);
+    const converted = convertRule(text);
     if (!converted.ok) return converted;
     const uri = new URL(params.uri);
     const fileName = decodeURIComponent(uri.pathname.split('/').pop() ?? '');
