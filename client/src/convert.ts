@@ -62,7 +62,7 @@ export async function convertToActionCommand(client: LanguageClient, log: vscode
 
   const where = files.length ? `actions/${response.name}/code.js and actions/${response.name}.json` : 'a new editor';
   log.info(`Converted ${uri.toString(true)} to a post-login Action in ${where}.`);
-  for (const note of response.notes) log.info(`  TODO (rule line ${note.line}): ${note.message}`);
+  for (const note of response.notes) log.info(`  ${note.blocking ? 'TODO' : 'note'} (Action line ${note.line}): ${note.message}`);
   const todoText = response.notes.length === 0 ? 'nothing left to do by hand' : `${response.notes.length} TODO${response.notes.length === 1 ? '' : 's'} to finish by hand (listed in the output)`;
   void vscode.window.showInformationMessage(`Duo Rules: converted ${path.basename(uri.path)} to a post-login Action in ${where}; ${todoText}.`, ...(response.notes.length ? ['Show TODOs'] : []))
     .then((picked) => { if (picked) log.show(true); });
