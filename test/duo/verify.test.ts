@@ -159,3 +159,10 @@ test('no Duo configuration: missing-credentials with a message saying why', asyn
   assert.match(noSkey.check.message, /no skey/);
   assert.equal(isVerified(noSkey), false);
 });
+
+test("Duo enabled without any key (Auth0's documented Action): the keys come from the tenant's Duo factor settings", async () => {
+  const tenant = await verifyMultifactor({ provider: 'duo', allowRememberBrowser: false }, {}, options());
+  assert.equal(tenant.check.reason, 'missing-credentials');
+  assert.match(tenant.check.message, /tenant's Duo factor settings/);
+  assert.equal(isVerified(tenant), false);
+});

@@ -127,3 +127,18 @@ describe('fields', () => {
     assert.equal(hoverAt('function (user, context, callback) {\n  context.notAField;\n  callback();\n}', 'notAField'), undefined);
   });
 });
+
+describe("api.multifactor.enable('duo') without providerOptions", () => {
+  const tenant = "exports.onExecutePostLogin = async (event, api) => {\n  api.multifactor.enable('duo', { allowRememberBrowser: false });\n};\n";
+
+  test("the call says the keys come from the tenant's Duo factor settings", () => {
+    const text = hoverAt(tenant, 'multifactor.enable');
+    assert.match(text ?? '', /tenant's Duo factor settings/);
+    assert.match(text ?? '', /guardian\/factors\/duo\/settings/);
+  });
+
+  test('with providerOptions the call has no tenant hover', () => {
+    const own = tenant.replace('{ allowRememberBrowser: false }', '{ providerOptions: { ikey: event.secrets.I, skey: event.secrets.S, host: event.secrets.H } }');
+    assert.doesNotMatch(hoverAt(own, 'multifactor.enable') ?? '', /tenant/);
+  });
+});

@@ -77,9 +77,19 @@ describe('missing-field', () => {
     assert.match(only(text, 'missing-field')[0].message, /provider/);
   });
 
-  test('an Action enabling duo without options: ikey, skey and host are missing on api.multifactor.enable', () => {
-    const findings = only(action(`  if (x) {\n    api.multifactor.enable('duo');\n  }`), 'missing-field');
-    assert.deepEqual(findings.map((f) => [f.data?.field, f.range.start.line + 1]), [['ikey', 3], ['skey', 3], ['host', 3]]);
+  test("an Action enabling duo without providerOptions uses the tenant's Duo settings: no missing-field", () => {
+    assert.deepEqual(found(action(`  if (x) {\n    api.multifactor.enable('duo');\n  }`)), []);
+    assert.deepEqual(found(action(`  api.multifactor.enable('duo', { allowRememberBrowser: false });`)), []);
+    assert.deepEqual(found(action(`  api.multifactor.enable('duo', { allowRememberBrowser });`)), []);
+  });
+
+  test('an Action with providerOptions lacking every key: one missing-field per key (Auth0 takes the whole object)', () => {
+    const findings = only(action(`  api.multifactor.enable('duo', { providerOptions: { username: event.user.email } });`), 'missing-field');
+    assert.deepEqual(findings.map((f) => [f.data?.field, f.range.start.line + 1]), [['ikey', 2], ['skey', 2], ['host', 2]]);
+  });
+
+  test('a Rule still needs ikey, skey and host', () => {
+    assert.deepEqual(found(rule(`  context.multifactor = { provider: 'duo' };`)), ['missing-field@2', 'missing-field@2', 'missing-field@2']);
   });
 
   test('an Action with partial providerOptions', () => {
@@ -121,6 +131,43 @@ describe('placeholder-client-id', () => {
   test('a real client id is fine; a non-rule file is never checked', () => {
     assert.deepEqual(found(rule(`  var CLIENTS = ['s6BhdRkqt3'];\n${goodRuleConfig}`)), []);
     assert.deepEqual(found(`const x = '{REPLACE_WITH_YOUR_CLIENT_ID}';\nmodule.exports = x;\n`), []);
+  });
+});
+
+describe('placeholders of published samples', () => {
+  test('brace, angle-bracket, YOUR_/your prose, REPLACE_WITH_ and CHANGE_ME values are placeholder-value only', () => {
+    const samples = ['{INTEGRATION_KEY}', '{SECRET_KEY}', '{API_HOSTNAME}', '<your ikey>', 'Your WebSDK Integration Key', 'YOUR_DUO_SECRET', 'yourDuoHost', 'REPLACE_WITH_IKEY', 'CHANGE_ME', 'changeme'];
+    for (const sample of samples) {
+      for (const key of ['ikey', 'skey', 'host']) {
+        const others = ['ikey', 'skey', 'host'].filter((k) => k !== key).map((k) => `${k}: configuration.${k.toUpperCase()}`).join(', ');
+        const text = rule(`  context.multifactor = { provider: 'duo', ${key}: '${sample}', ${others} };`);
+        assert.deepEqual(found(text), ['placeholder-value@2'], `${key}: ${sample}`);
+        const act = action(`  api.multifactor.enable('duo', { providerOptions: { ${key}: '${sample}', ${others.replace(/configuration/g, 'event.secrets')} } });`);
+        assert.deepEqual(found(act), ['placeholder-value@2'], `action ${key}: ${sample}`);
+      }
+    }
+  });
+
+  test('ordinary values are not placeholders', () => {
+    const text = rule(`  context.multifactor = { provider: 'duo', ikey: '${IKEY}', skey: configuration.S, host: 'api-1a2b3c4d.duosecurity.com', username: 'your-login' };`);
+    assert.deepEqual(found(text), []);
+  });
+
+  test("placeholder-client-id: brace client-id placeholders, only in files that require MFA, naming the provider's MFA", () => {
+    for (const sample of ['{yourClientId}', '{YOUR_CLIENT_ID}', '{REPLACE_WITH_YOUR_CLIENT_ID}']) {
+      const act = `const CLIENTS = ['${sample}'];\n` + action(`  if (CLIENTS.includes(event.client.client_id)) api.multifactor.enable('duo');`);
+      assert.deepEqual(found(act), ['placeholder-client-id@1'], sample);
+      assert.match(only(act, 'placeholder-client-id')[0].message, /Duo MFA never runs/);
+      const guardian = rule(`  var CLIENTS = ['${sample}'];\n  if (CLIENTS.indexOf(context.clientID) !== -1) context.multifactor = { provider: 'guardian' };`);
+      assert.match(only(guardian, 'placeholder-client-id')[0].message, /Guardian MFA never runs/);
+    }
+  });
+
+  test('placeholder-client-id: nothing in a rule that does not require MFA (the disable-social-signup kind)', () => {
+    const text = rule(`  var CLIENTS_ENABLED = ['{REPLACE_WITH_YOUR_CLIENT_ID}'];\n  if (CLIENTS_ENABLED.indexOf(context.clientID) === -1) return callback(null, user, context);\n  if (context.stats.loginsCount === 1 && user.identities[0].isSocial) return callback(new UnauthorizedError('Signup disabled'));`);
+    assert.deepEqual(found(text), []);
+    assert.deepEqual(found(action(`  const ids = ['{yourClientId}'];\n  if (ids.includes(event.client.client_id)) api.multifactor.enable('none');`)), []);
+    assert.deepEqual(found(rule(`  var ids = ['{YOUR_CLIENT_ID}'];\n  context.multifactor = false;`)), []);
   });
 });
 
@@ -223,6 +270,22 @@ describe('invalid-type', () => {
     const text = rule(`  context.multifactor = {\n    provider: 1,\n    ikey: configuration.I,\n    skey: configuration.S,\n    host: configuration.H,\n  };`);
     assert.deepEqual(found(text), ['invalid-type@3']);
     assert.match(only(text, 'invalid-type')[0].message, /provider must be a string such as 'duo', not a number/);
+  });
+
+  test('context.multifactor = <non-object literal>: Auth0 requires no MFA', () => {
+    for (const value of ['true', "'duo'", '1', "['duo']"]) {
+      const text = rule(`  if (user.app_metadata.mfa) {\n    context.multifactor = ${value};\n  }`);
+      assert.deepEqual(found(text), ['invalid-type@3'], value);
+      const finding = only(text, 'invalid-type')[0];
+      assert.match(finding.message, /Auth0 requires no MFA when this is not an object/);
+      assert.equal(finding.range.start.character, 26);
+    }
+  });
+
+  test('context.multifactor = false, null, an object or a call is not invalid-type', () => {
+    assert.deepEqual(found(rule(`  context.multifactor = false;`)), []);
+    assert.deepEqual(found(rule(`  context.multifactor = null;`)), []);
+    assert.deepEqual(found(rule(`  context.multifactor = buildMfa();`)), []);
   });
 
   test('right types and dynamic values pass', () => {

@@ -118,10 +118,9 @@ function fixMissingFields(model: RuleModel, finding: Finding, all: Finding[]): Q
       const edit = insertIntoObject(text, config.options, entries, true);
       return edit && { title: absent.length ? `Add provider: 'duo' with ${absent.join(', ')} from configuration` : "Add provider: 'duo'", finding, edits: [edit], safe: true };
     }
-    // Actions: enable() without arguments.
+    // Actions: enable() without arguments. Duo then uses the keys of the tenant's Duo factor settings.
     if (config.callEnd === undefined || (config.argumentRanges?.length ?? 0) > 0) return undefined;
-    const providerOptions = duoKeys.map((k) => `${k}: ${secretRef(model, secretNames[k])}`).join(', ');
-    return { title: "Add the provider 'duo' with its providerOptions from event.secrets", finding, edits: [{ start: config.callEnd, end: config.callEnd, newText: `'duo', { providerOptions: { ${providerOptions} } }` }], safe: true };
+    return { title: "Add the provider 'duo' (keys from the tenant's Duo settings)", finding, edits: [{ start: config.callEnd, end: config.callEnd, newText: "'duo'" }], safe: true };
   }
 
   const container = data.container ?? 'options';

@@ -174,8 +174,39 @@ export function suggestNearest(name: string, candidates: readonly string[]): str
   return completions.length === 1 ? completions[0] : undefined;
 }
 
-function isPlaceholder(value: string): boolean {
-  return value.trim() === '' || value.includes('...') || value.includes('…') || value.includes('XXXXXXXX') || value.includes('REPLACE_WITH_');
+/**
+ * A documentation sample instead of a value: `...`, `XXXXXXXX`, empty, text wrapped in braces or
+ * angle brackets (`{INTEGRATION_KEY}`, `<your ikey>`), `YOUR_…`/`your…` prose naming a key, secret,
+ * host, id or integration (`Your WebSDK Integration Key`), `REPLACE_WITH_…`, `CHANGE_ME`.
+ */
+export function isPlaceholder(value: string): boolean {
+  const v = value.trim();
+  if (v === '' || v.includes('...') || v.includes('…') || v.includes('XXXXXXXX') || /REPLACE_WITH_/i.test(v)) return true;
+  if (/^\{[^{}]*\}$/.test(v) || /^<[^<>]*>$/.test(v)) return true;
+  if (/^your/i.test(v) && /key|secret|host|id|integration/i.test(v)) return true;
+  return /^change[_ -]?me$/i.test(v);
+}
+
+/** A sample application id left in a list of clients: `REPLACE_WITH_…`, `{yourClientId}`, `{YOUR_CLIENT_ID}`. */
+function clientIdPlaceholder(value: string): string | undefined {
+  const replace = /\{?REPLACE_WITH_[A-Za-z0-9_]*\}?/.exec(value);
+  if (replace) return replace[0];
+  const braced = /^\s*(\{[A-Za-z_ ]*client[_ ]?id[A-Za-z_ ]*\})\s*$/i.exec(value);
+  return braced?.[1];
+}
+
+/** Whether a configuration makes Auth0 ask for a second factor (`none` and non-object values do not). */
+export function requiresMfa(config: MfaConfig): boolean {
+  if (config.form === 'action-enable') return config.providerName !== 'none';
+  return !config.nonObject;
+}
+
+/** How messages name the MFA a file requires: `Duo MFA`, `Guardian MFA`, or plain `MFA`. */
+function mfaLabel(model: RuleModel): string {
+  const names = new Set(model.configs.filter(requiresMfa).map((c) => c.providerName));
+  if (names.size !== 1) return 'MFA';
+  const only = [...names][0];
+  return only === 'duo' ? 'Duo MFA' : only === 'guardian' ? 'Guardian MFA' : only === 'google-authenticator' ? 'Google Authenticator MFA' : 'MFA';
 }
 
 function describeKind(value: MfaValue): string {
@@ -219,7 +250,7 @@ function checkConfig(model: RuleModel, config: MfaConfig, configIndex: number, o
 
   // The provider itself.
   if (config.provider === null) {
-    if (isRule ? config.options.fieldsKnown : true) {
+    if (isRule ? config.options.fieldsKnown && !config.nonObject : true) {
       out.add('missing-field', anchor, isRule
         ? "The multifactor configuration has no 'provider': add provider: 'duo'."
         : "api.multifactor.enable() needs a provider as its first argument, e.g. 'duo'.", { field: 'provider', container: 'options', configIndex });
@@ -238,6 +269,13 @@ function checkConfig(model: RuleModel, config: MfaConfig, configIndex: number, o
   const providerKnown = name !== undefined && providers.includes(name);
   const providerUnknownLiteral = name !== undefined && !providerKnown;
 
+  if (isRule && config.nonObject) {
+    // `= false` says "no MFA" on purpose; any other non-object is a mistake that silently disables MFA.
+    if (config.nonObject.kind === 'boolean' && config.nonObject.literal === false) return;
+    out.add('invalid-type', config.nonObject.range,
+      `context.multifactor must be an object such as { provider: 'duo', … }, not ${describeKind(config.nonObject)}: Auth0 requires no MFA when this is not an object.`, { field: 'multifactor', configIndex });
+    return;
+  }
   if (isRule) {
     const fields = name && ruleFieldsByProvider[name] ? ruleFieldsByProvider[name] : allRuleFields;
     const hasDuoKeys = duoKeyFields.some((k) => findProperty(config.options, k)) || !!findProperty(config.options, 'admin');
@@ -265,14 +303,8 @@ function checkConfig(model: RuleModel, config: MfaConfig, configIndex: number, o
   const duo = name === 'duo' || (!providerKnown && !providerUnknownLiteral && !!providerOptions);
   if (!duo) return;
   const po = config.duoOptions;
-  if (po === null) {
-    if (config.options.fieldsKnown) {
-      for (const key of duoKeyFields) {
-        out.add('missing-field', anchor, `Duo needs providerOptions.${key}: the ${fieldLabels[key]} of your Duo application.`, { field: key, container: 'providerOptions', configIndex });
-      }
-    }
-    return;
-  }
+  // Without providerOptions Auth0 uses the Duo keys of the tenant's Duo factor settings (its documented form).
+  if (po === null) return;
   checkFields(po, providerOptionFields, 'providerOptions', out, configIndex, false);
   checkMissing(po, 'providerOptions', anchor, out, configIndex, 'providerOptions');
   checkDuoValues(model, po, 'providerOptions', out, configIndex);
@@ -350,11 +382,8 @@ function checkDuoValues(model: RuleModel, object: MfaObject, container: FindingD
     const value = prop.value.literal as string;
     const label = container === 'admin' ? `admin.${key}` : container === 'providerOptions' ? `providerOptions.${key}` : key;
     if (isPlaceholder(value)) {
-      // REPLACE_WITH_ strings already get placeholder-client-id.
-      if (!value.includes('REPLACE_WITH_')) {
-        out.add('placeholder-value', prop.value.range,
-          `'${label}' is still the documentation sample${value.trim() === '' ? ' (empty)' : ''}: put the ${fieldLabels[key]} of your Duo application here.`, { field: key, container, configIndex });
-      }
+      out.add('placeholder-value', prop.value.range,
+        `'${label}' is still the documentation sample${value.trim() === '' ? ' (empty)' : ''}: put the ${fieldLabels[key]} of your Duo application here.`, { field: key, container, configIndex });
       continue;
     }
     if (key === 'ikey' && !/^[A-Z0-9]{20}$/.test(value)) {
@@ -391,11 +420,17 @@ function checkModel(model: RuleModel, options: AnalyzeOptions, out: Collector): 
     const at = Math.min(model.syntaxError.offset, model.text.length);
     out.add('syntax-error', { start: at, end: Math.min(at + 1, model.text.length) }, `Syntax error: ${model.syntaxError.message}.`);
   }
-  for (const s of model.stringLiterals) {
-    const placeholder = /\{?REPLACE_WITH_[A-Za-z0-9_]*\}?/.exec(s.value);
-    if (placeholder) {
-      out.add('placeholder-client-id', s.range,
-        `'${placeholder[0]}' is a placeholder from Auth0's sample: until it is replaced the check never matches and Duo MFA never runs.`);
+  // A sample client id only matters where it decides who gets MFA: in a file that requires none it is not ours to report.
+  if (model.configs.some(requiresMfa)) {
+    const duoValues = new Set(model.configs.flatMap((c) => [c.duoOptions, c.admin]).flatMap((o) => o?.properties ?? [])
+      .filter((p) => duoKeyFields.includes(p.key)).map((p) => p.value.range.start));
+    const label = mfaLabel(model);
+    for (const s of model.stringLiterals) {
+      const placeholder = duoValues.has(s.range.start) ? undefined : clientIdPlaceholder(s.value);
+      if (placeholder) {
+        out.add('placeholder-client-id', s.range,
+          `'${placeholder}' is a placeholder from Auth0's sample: until it is replaced no application matches the check and ${label} never runs.`);
+      }
     }
   }
   model.configs.forEach((config, i) => checkConfig(model, config, i, out));

@@ -121,11 +121,25 @@ function hoverField(model: RuleModel, offset: number): HoverAnswer | undefined {
   return { contents: formatFieldDoc(chain.join('.'), doc, fieldRootLink(docRoot)), range: word };
 }
 
+/** `api.multifactor.enable('duo')` without providerOptions: where Auth0 takes the keys from. */
+const tenantDuoHover = [
+  "**api.multifactor.enable('duo')** — Duo keys from the tenant",
+  '',
+  "Without `providerOptions`, Auth0 uses the Client ID (ikey), Client secret (skey) and API hostname (host) of the tenant's Duo factor settings: Dashboard > Security > Multi-factor Auth > Duo Security, or the Management API `/api/v2/guardian/factors/duo/settings`. Duo must be the only factor enabled in the tenant.",
+  '',
+  '`providerOptions: { ikey, skey, host }` overrides them for this call; it must then hold all three.',
+  '',
+  linkLine(links.duoMfa),
+].join('\n');
+
 /** The hover at `offset`, or undefined. Only Rules and Actions get hovers. */
 export function hover(model: RuleModel, offset: number): HoverAnswer | undefined {
   if (model.kind === 'other') return undefined;
   const form: FileForm = model.kind;
   for (const config of model.configs) {
+    if (config.form === 'action-enable' && config.providerName === 'duo' && config.duoOptions === null && inside(config.anchorRange, offset)) {
+      return { contents: tenantDuoHover, range: config.anchorRange };
+    }
     if (config.provider && inside(config.provider.range, offset) && config.providerName) {
       const p = findProviderDoc(config.providerName);
       if (p) return { contents: formatProviderDoc(p), range: config.provider.range };

@@ -124,6 +124,8 @@ export interface MfaConfig {
   admin: MfaObject | null;
   /** For `rule-binding`: the variable bound to the object. */
   bindingName?: string;
+  /** Rules: the assigned right-hand side when it is a literal that is not an object (`context.multifactor = true`). */
+  nonObject?: MfaValue;
   /** Actions: offset of the call's closing parenthesis (insert `, {…}` before it when options are absent). */
   callEnd?: number;
   /** Actions: the range of each argument. */
@@ -669,6 +671,7 @@ class FunctionScanner {
     let form: MfaConfig['form'] = 'rule-opaque';
     let options: MfaObject = { range: null, properties: [], fieldsKnown: false };
     let bindingName: string | undefined;
+    let nonObject: MfaValue | undefined;
     if (right.type === 'ObjectExpression') {
       form = 'rule-literal';
       options = this.objectOf(right);
@@ -679,9 +682,12 @@ class FunctionScanner {
         bindingName = right.name;
         options = this.objectOf(bound);
         (options as MfaObject & { source?: acorn.ObjectExpression }).source = bound;
+      } else {
+        const value = this.valueOf(right);
+        if (['string', 'boolean', 'number', 'array', 'function'].includes(value.kind)) nonObject = value;
       }
     }
-    this.configs.push({ form, anchorRange: rangeOf(left), range: rangeOf(node), provider: null, options, duoOptions: options, admin: null, bindingName });
+    this.configs.push({ form, anchorRange: rangeOf(left), range: rangeOf(node), provider: null, options, duoOptions: options, admin: null, bindingName, nonObject });
   }
 
   private noteCall(node: acorn.CallExpression): void {

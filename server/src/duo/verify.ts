@@ -72,6 +72,11 @@ export async function verifyMultifactor(
     return { application: null, check: failedStep('missing-credentials', message), universal: failedStep('missing-credentials', message), warnings };
   }
   const missing = (['ikey', 'skey', 'host'] as const).filter((k) => !nonEmptyString(mfa[k]));
+  if (missing.length === 3 && mfa.admin === undefined) {
+    // Auth0's documented Action, api.multifactor.enable('duo') without providerOptions, takes the keys from the tenant.
+    const message = "The run enabled Duo without keys: an Action calling api.multifactor.enable('duo') without providerOptions uses the keys of the tenant's Duo factor settings (Dashboard > Security > Multi-factor Auth > Duo Security, or the Management API's guardian/factors/duo/settings), which are not in the code. To verify them, pass them as providerOptions from event.secrets (or, for a Rule, set DUO_IKEY, DUO_SKEY and DUO_HOST).";
+    return { application: null, check: failedStep('missing-credentials', message), universal: failedStep('missing-credentials', message), warnings };
+  }
   if (missing.length > 0) {
     const message = `The Duo configuration has no ${missing.join(', ')} after the run (is the configuration value, e.g. DUO_${missing[0].toUpperCase()}, set?), so there is nothing to verify.`;
     return { application: null, check: failedStep('missing-credentials', message), universal: failedStep('missing-credentials', message), warnings };
