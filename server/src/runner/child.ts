@@ -1,8 +1,8 @@
 // The pooled child process that runs user code, one job at a time. Bundled as
 // dist/runnerChild.js; the parent forks it with IPC, a heap limit and (where Node supports
 // it) the permission model, and kills it when a run exceeds its time.
-import { executeJob, guardProcess, reportUncaught } from './sandbox';
-import type { ChildJob, ChildMessage } from './types';
+import { executeBatch, executeJob, guardProcess, reportUncaught } from './sandbox';
+import type { BatchJob, ChildJob, ChildMessage, ChildResult } from './types';
 
 function send(message: ChildMessage): void {
   if (process.connected) process.send?.(message);
@@ -14,26 +14,33 @@ process.on('unhandledRejection', (reason) => reportUncaught(reason, 'an unhandle
 // Without its parent the child has nothing to do; guardProcess lets exit through between runs.
 process.on('disconnect', () => process.exit(0));
 
-process.on('message', (job: ChildJob) => {
+process.on('message', (job: ChildJob | BatchJob) => {
+  if (job?.type === 'batch') {
+    executeBatch(job).then(
+      (results) => send({ type: 'batch-result', id: job.id, results }),
+      (err) => send({ type: 'batch-result', id: job.id, results: job.logins.map(() => [failedResult(err)]) }),
+    );
+    return;
+  }
   if (job?.type !== 'run') return;
   executeJob(job, {
     onCallback: () => send({ type: 'callback', id: job.id }),
     onLog: (line) => send({ type: 'log', id: job.id, line }),
   }).then(
     (result) => send({ type: 'result', id: job.id, result }),
-    (err) => send({
-      type: 'result',
-      id: job.id,
-      result: {
-        outcome: 'error',
-        error: { name: 'RunnerError', message: `the runner failed: ${err instanceof Error ? err.message : String(err)}` },
-        multifactor: null,
-        calls: [],
-        logs: [],
-        warnings: [],
-      },
-    }),
+    (err) => send({ type: 'result', id: job.id, result: failedResult(err) }),
   );
 });
+
+function failedResult(err: unknown): ChildResult {
+  return {
+    outcome: 'error',
+    error: { name: 'RunnerError', message: `the runner failed: ${err instanceof Error ? err.message : String(err)}` },
+    multifactor: null,
+    calls: [],
+    logs: [],
+    warnings: [],
+  };
+}
 
 send({ type: 'ready' });

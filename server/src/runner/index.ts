@@ -9,9 +9,9 @@ import { applyEnvironmentFallback, describeJsonError, findConfigurationKeys, rep
 import { createDefaultContext, createDefaultEvent, createDefaultUser, mergeDeep } from './mockInputs';
 import { RunnerPool, type JobOutcome } from './pool';
 import { collectSecrets, findAttemptedMultifactors, findLiteralSecrets, redactMultifactor, redactValue } from './redact';
-import type { ChildResult, Multifactor, RunOptions, RunOutcome, RunResult } from './types';
+import type { BatchLogin, ChildResult, Multifactor, RunOptions, RunOutcome, RunResult } from './types';
 
-export type { ActionChanges, Multifactor, RecordedCall, RunOptions, RunOutcome, RunOutcomeKind, RunResult } from './types';
+export type { ActionChanges, BatchLogin, ChildResult, Multifactor, RecordedCall, RunOptions, RunOutcome, RunOutcomeKind, RunResult } from './types';
 export {
   applyEnvironmentFallback,
   checkConfiguration,
@@ -96,16 +96,70 @@ function getPool(): RunnerPool {
   return pool;
 }
 
-function execute(kind: 'rule' | 'action', file: string, source: string, inputs: { user: unknown; context: unknown; event: unknown }, prepared: Prepared, timeoutMs: number): Promise<JobOutcome> {
-  return getPool().execute(
+/** What a single run can end with (a batch answer comes only for a batch job). */
+type SingleOutcome = Exclude<JobOutcome, { type: 'batch' }>;
+
+async function execute(kind: 'rule' | 'action', file: string, source: string, inputs: { user: unknown; context: unknown; event: unknown }, prepared: Prepared, timeoutMs: number): Promise<SingleOutcome> {
+  const outcome = await getPool().execute(
     { type: 'run', kind, filename: file, source, ...inputs, configuration: prepared.configuration, workspaceRoot: prepared.workspaceRoot },
     { memoryLimitMb: prepared.memoryLimitMb, readRoots: [prepared.workspaceRoot] },
     timeoutMs,
   );
+  if (outcome.type === 'batch') throw new Error('the runner answered a single run with a batch');
+  return outcome;
+}
+
+/** Room the parent gives a batch beyond its logins' own time, for starting and answering. */
+const BATCH_GRACE_MS = 5000;
+
+/**
+ * Runs scripts for many logins in one child (see executeBatch in the sandbox): per login, the
+ * unredacted result of each script that ran. When the child does not answer (killed, crashed),
+ * every login gets that failure as its result.
+ */
+async function executeBatch(kind: 'rule' | 'action', scripts: { filename: string; source: string }[], logins: BatchLogin[], prepared: Prepared, loginTimeoutMs: number): Promise<{ results: ChildResult[][]; durationMs: number }> {
+  const outcome = await getPool().execute(
+    { type: 'batch', kind, scripts, logins, configuration: prepared.configuration, workspaceRoot: prepared.workspaceRoot, loginTimeoutMs, backstopMs: Math.ceil(loginTimeoutMs) },
+    { memoryLimitMb: prepared.memoryLimitMb, readRoots: [prepared.workspaceRoot] },
+    Math.min(loginTimeoutMs * Math.max(1, logins.length) + BATCH_GRACE_MS, MAX_TIMEOUT_MS),
+  );
+  if (outcome.type === 'batch') return { results: outcome.results, durationMs: outcome.durationMs };
+  if (outcome.type === 'result') return { results: logins.map(() => [outcome.result]), durationMs: outcome.durationMs };
+  const failed = resultFromOutcome(outcome, kind, { ...prepared, timeoutMs: loginTimeoutMs }, { user: logins[0]?.user, context: logins[0]?.context });
+  return { results: logins.map(() => [failed]), durationMs: outcome.durationMs };
+}
+
+export interface BatchRunOptions {
+  kind: 'rule' | 'action';
+  /** The scripts in order (rules of a pipeline, Actions of a flow), keyword tokens already replaced. */
+  scripts: { file: string; source: string }[];
+  logins: BatchLogin[];
+  /** `configuration` / `event.secrets`. */
+  configuration: Record<string, string>;
+  workspaceRoot: string;
+  /** What the scripts of one login may take together; default 5,000 ms. */
+  timeoutMs?: number;
+  memoryLimitMb?: number;
+}
+
+/**
+ * Runs the same scripts for many logins in one child process (the differential check's hundreds of
+ * logins). The results are NOT redacted: they hold what the code set up, real keys included, and
+ * must not be printed as they are.
+ */
+export async function runBatch(options: BatchRunOptions): Promise<{ results: ChildResult[][]; durationMs: number }> {
+  const prepared: Prepared = {
+    configuration: options.configuration,
+    warnings: [],
+    workspaceRoot: resolve(options.workspaceRoot),
+    timeoutMs: Math.min(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS),
+    memoryLimitMb: options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB,
+  };
+  return executeBatch(options.kind, options.scripts.map((s) => ({ filename: s.file, source: s.source })), options.logins, prepared, prepared.timeoutMs);
 }
 
 /** A result for a job the child did not answer (timeout, crash), in the child's unredacted shape. */
-function resultFromOutcome(outcome: JobOutcome, kind: 'rule' | 'action', prepared: Prepared, inputs: { user: unknown; context: unknown }): ChildResult {
+function resultFromOutcome(outcome: SingleOutcome, kind: 'rule' | 'action', prepared: Prepared, inputs: { user: unknown; context: unknown }): ChildResult {
   if (outcome.type === 'result') return outcome.result;
   const base: ChildResult = { outcome: 'error', error: null, multifactor: null, calls: [], logs: outcome.logs, warnings: [] };
   if (kind === 'rule') Object.assign(base, { user: inputs.user, context: inputs.context });
@@ -230,40 +284,54 @@ export async function listDirectoryRules(dir: string): Promise<RuleEntry[]> {
   return entries.sort((a, b) => a.order - b.order || a.name.localeCompare(b.name));
 }
 
-/** Runs the rules one after another as Auth0 does, each with the previous one's user and context. */
+/**
+ * Runs the rules one after another as Auth0 did: in one context, so they share one `global` (a
+ * helper an earlier rule stores there is there for the next), each with the previous one's user
+ * and context.
+ */
 async function runRulesDirectory(dir: string, options: RunOptions): Promise<RunOutcome> {
   const entries = await listDirectoryRules(dir);
   // Every script is read and every keyword replaced before anything runs, so a missing mapping stops the whole run.
   const sources = await Promise.all(entries.map(async (e) => replaceKeywords(await readSource(e.file), options.mappings, e.file)));
   const workspaceRoot = options.workspaceRoot ?? findWorkspaceRoot(dir);
   const prepared = await prepare({ ...options, workspaceRoot }, join(dir, 'rules'), sources, 'rule', { target: dir, stopDir: options.workspaceRoot });
-  let { user, context } = buildInputs('rule', options) as { user: unknown; context: unknown };
-  const combined: ChildResult = { outcome: 'completed', error: null, multifactor: null, calls: [], logs: [], warnings: [...prepared.warnings], user, context };
+  const { user, context } = buildInputs('rule', options) as { user: unknown; context: unknown };
+  const { results, durationMs } = await executeBatch('rule', entries.map((e, i) => ({ filename: e.file, source: sources[i] })), [{ user, context, event: null }], prepared, prepared.timeoutMs);
+  const combined = combineRuleSteps(results[0], entries.map((e) => e.name), { user, context });
+  combined.result.warnings.unshift(...prepared.warnings);
+  const secrets = collectSecrets([prepared.configuration, options.mappings], combined.attempted, sources.flatMap(findLiteralSecrets));
+  const result = finishResult('rule', combined.result, Math.round(durationMs * 100) / 100, secrets);
+  return { result: { ...result, outcome: combined.outcome, rule: combined.decidingRule, rules: combined.ran }, secretMultifactor: combined.result.multifactor };
+}
+
+/** A script the batch stopped for taking too long is a timeout, not an error of the code. */
+export function stepOutcome(step: ChildResult): RunResult['outcome'] {
+  return step.outcome === 'error' && step.error?.name === 'TimeoutError' ? 'timeout' : step.outcome;
+}
+
+/**
+ * One result for a pipeline from the results of the rules that ran: the last one decides; the rule
+ * that decided (or last changed context.multifactor) is named; logs and warnings carry rule names.
+ */
+export function combineRuleSteps(steps: ChildResult[], names: string[], inputs: { user: unknown; context: unknown }) {
+  const combined: ChildResult = { outcome: 'completed', error: null, multifactor: null, calls: [], logs: [], warnings: [], user: inputs.user, context: inputs.context };
   const ran: { name: string; outcome: RunResult['outcome'] }[] = [];
-  let decidingRule: string | null = null;
-  let durationMs = 0;
   const attempted: Multifactor[] = [];
-  for (const [index, entry] of entries.entries()) {
-    const remaining = Math.max(1, Math.round(prepared.timeoutMs - durationMs));
-    const outcome = await execute('rule', entry.file, sources[index], { user, context, event: null }, prepared, remaining);
-    const raw = resultFromOutcome(outcome, 'rule', { ...prepared, timeoutMs: remaining }, { user, context });
-    attempted.push(...findAttemptedMultifactors(raw));
-    durationMs += outcome.durationMs;
-    ran.push({ name: entry.name, outcome: raw.outcome });
-    combined.calls.push(...raw.calls);
-    combined.logs.push(...raw.logs.map((line) => `[${entry.name}] ${line}`));
-    combined.warnings.push(...raw.warnings.map((line) => `${entry.name}: ${line}`));
-    const before = JSON.stringify((context as { multifactor?: unknown } | null)?.multifactor);
-    Object.assign(combined, { outcome: raw.outcome, error: raw.error, multifactor: raw.multifactor, user: raw.user, context: raw.context });
-    if (raw.outcome !== 'completed') {
-      decidingRule = entry.name;
-      break;
-    }
-    if (JSON.stringify((raw.context as { multifactor?: unknown } | null)?.multifactor) !== before) decidingRule = entry.name;
-    user = raw.user;
-    context = raw.context;
-  }
-  const secrets = collectSecrets([prepared.configuration, options.mappings], attempted, sources.flatMap(findLiteralSecrets));
-  const result = finishResult('rule', combined, Math.round(durationMs * 100) / 100, secrets);
-  return { result: { ...result, rule: decidingRule, rules: ran }, secretMultifactor: combined.multifactor };
+  let decidingRule: string | null = null;
+  let outcome: RunResult['outcome'] = 'completed';
+  let before = JSON.stringify((inputs.context as { multifactor?: unknown } | null)?.multifactor);
+  steps.forEach((step, index) => {
+    const name = names[index] ?? `#${index + 1}`;
+    attempted.push(...findAttemptedMultifactors(step));
+    outcome = stepOutcome(step);
+    ran.push({ name, outcome });
+    combined.calls.push(...step.calls);
+    combined.logs.push(...step.logs.map((line) => `[${name}] ${line}`));
+    combined.warnings.push(...step.warnings.map((line) => `${name}: ${line}`));
+    Object.assign(combined, { outcome: step.outcome, error: step.error, multifactor: step.multifactor, user: step.user, context: step.context });
+    const now = JSON.stringify((step.context as { multifactor?: unknown } | null)?.multifactor);
+    if (step.outcome !== 'completed' || now !== before) decidingRule = name;
+    before = now;
+  });
+  return { result: combined, outcome, ran, decidingRule, attempted };
 }

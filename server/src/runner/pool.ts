@@ -4,7 +4,10 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { ChildJob, ChildMessage, ChildResult } from './types';
+import type { BatchJob, ChildJob, ChildMessage, ChildResult } from './types';
+
+/** A job as callers hand it over: the pool numbers it and sets the backstop. */
+export type JobRequest = Omit<ChildJob, 'id' | 'backstopMs'> | (Omit<BatchJob, 'id' | 'backstopMs'> & { backstopMs?: number });
 
 const MAX_CHILDREN = 2;
 const START_TIMEOUT_MS = 15_000;
@@ -23,6 +26,7 @@ export interface ChildSpec {
 
 export type JobOutcome =
   | { type: 'result'; result: ChildResult; durationMs: number }
+  | { type: 'batch'; results: ChildResult[][]; durationMs: number }
   | { type: 'timeout'; callbackCalled: boolean; logs: string[]; durationMs: number }
   /**
    * The child died on its own: `outOfMemory` when it hit the heap limit, `exitCode` when it
@@ -137,7 +141,7 @@ class PooledChild {
     (this.process.stderr as { ref?(): void; unref?(): void } | null)?.[method]?.();
   }
 
-  run(job: Omit<ChildJob, 'backstopMs'>, timeoutMs: number): Promise<JobOutcome> {
+  run(job: JobRequest & { id: number }, timeoutMs: number): Promise<JobOutcome> {
     return new Promise((resolve) => {
       const started = performance.now();
       const logs: string[] = [];
@@ -168,13 +172,15 @@ class PooledChild {
         if (message.type === 'callback') callbackCalled = true;
         else if (message.type === 'log') logs.push(message.line);
         else if (message.type === 'result') finish({ type: 'result', result: message.result, durationMs: elapsed() });
+        else if (message.type === 'batch-result') finish({ type: 'batch', results: message.results, durationMs: elapsed() });
       };
       this.onExit = (code, signal) => {
         if (timedOut) return finish({ type: 'timeout', callbackCalled, logs, durationMs: elapsed() });
         outOfMemory ||= /heap out of memory|Reached heap limit/i.test(this.stderrTail);
         finish({ type: 'crashed', outOfMemory, exitCode: signal === null ? code : null, message: describeCrash(code, signal, this.stderrTail), logs, durationMs: elapsed() });
       };
-      this.process.send({ ...job, backstopMs: Math.ceil(timeoutMs) + BACKSTOP_GRACE_MS });
+      // A batch bounds each call into user code by its own per-login time; a single run by the watchdog's.
+      this.process.send({ ...job, backstopMs: 'backstopMs' in job && job.backstopMs !== undefined ? job.backstopMs : Math.ceil(timeoutMs) + BACKSTOP_GRACE_MS });
     });
   }
 
@@ -193,7 +199,7 @@ export class RunnerPool {
   private nextId = 1;
   private disposed = false;
 
-  async execute(job: Omit<ChildJob, 'id' | 'backstopMs'>, spec: ChildSpec, timeoutMs: number): Promise<JobOutcome> {
+  async execute(job: JobRequest, spec: ChildSpec, timeoutMs: number): Promise<JobOutcome> {
     this.disposed = false;
     const child = await this.acquire(spec);
     try {

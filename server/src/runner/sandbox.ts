@@ -9,7 +9,7 @@ import * as vm from 'node:vm';
 import { normaliseActionMultifactor, normaliseRuleMultifactor } from './multifactor';
 import { toPlainJson, truncateText } from './plainJson';
 import { collectSecrets, findAttemptedMultifactors, redactString } from './redact';
-import type { ActionChanges, ChildJob, ChildResult, Multifactor, RecordedCall } from './types';
+import type { ActionChanges, BatchJob, BatchLogin, ChildJob, ChildResult, Multifactor, RecordedCall } from './types';
 
 /** How long pending timers may keep running after the decision, to catch a second callback or a late error. */
 const SETTLE_MS = 50;
@@ -357,14 +357,20 @@ function createContext(run: Run, job: ChildJob): vm.Context {
     Object.defineProperty(sandbox, name, { configurable: true, enumerable: true, get: () => globalThis[name] });
   }
   const context = vm.createContext(sandbox, { name: job.filename });
-  vm.runInContext(
-    `globalThis.global = globalThis;
-     globalThis.UnauthorizedError = class UnauthorizedError extends Error {
-       constructor(message) { super(message); this.name = 'UnauthorizedError'; }
-     };`,
-    context,
-  );
+  CONTEXT_SETUP.runInContext(context);
   return context;
+}
+
+const CONTEXT_SETUP = new vm.Script(
+  `globalThis.global = globalThis;
+   globalThis.UnauthorizedError = class UnauthorizedError extends Error {
+     constructor(message) { super(message); this.name = 'UnauthorizedError'; }
+   };`,
+);
+
+/** The next script of a login runs in the same context (one `global`): its reporting globals follow the new run. */
+function bindRun(context: vm.Context, run: Run): void {
+  Object.assign(context, { console: createConsole(run), process: createFakeProcess(run, {}), ...createTimers(run) });
 }
 
 function createAuth0(run: Run, context: vm.Context) {
@@ -388,16 +394,30 @@ function createAuth0(run: Run, context: vm.Context) {
 }
 
 /** Compiles the file as Auth0 does: a Rule is an expression (an anonymous function is fine). */
+// A batch runs the same scripts for hundreds of logins: each is compiled once, then run in every
+// login's fresh context (a vm.Script is not tied to a context).
+const compiled = new Map<string, vm.Script>();
+const MAX_COMPILED = 32;
+
+function compile(code: string, filename: string): vm.Script {
+  const key = `${filename}\0${code}`;
+  let script = compiled.get(key);
+  if (!script) {
+    script = new vm.Script(code, { filename });
+    if (compiled.size >= MAX_COMPILED) compiled.clear();
+    compiled.set(key, script);
+  }
+  return script;
+}
+
 function compileRule(job: ChildJob, context: vm.Context): unknown {
-  const script = new vm.Script(`(${job.source}\n)`, { filename: job.filename });
-  return script.runInContext(context);
+  return compile(`(${job.source}\n)`, job.filename).runInContext(context);
 }
 
 function compileAction(job: ChildJob, context: vm.Context): Record<string, unknown> {
   const module = vm.runInContext('({ exports: {} })', context) as { exports: Record<string, unknown> };
-  const wrapper = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${job.source}\n})`, {
-    filename: job.filename,
-  }).runInContext(context) as (...args: unknown[]) => void;
+  const wrapper = compile(`(function (exports, require, module, __filename, __dirname) {${job.source}\n})`, job.filename)
+    .runInContext(context) as (...args: unknown[]) => void;
   wrapper(module.exports, (context as { require: unknown }).require, module, job.filename, '/');
   return module.exports;
 }
@@ -546,6 +566,33 @@ function readRuleMultifactor(context: unknown): Multifactor | null {
   }
 }
 
+/** Gives the script its Auth0 globals (Rules) or secrets (Actions) and starts it. */
+function startScript(run: Run, job: ChildJob, context: vm.Context): void {
+  if (job.kind === 'rule') {
+    (context as Record<string, unknown>).configuration = watchMissingKeys(job.configuration, run, 'configuration');
+    (context as Record<string, unknown>).auth0 = createAuth0(run, context);
+    run.currentSkeys = () => collectSecrets([], [readRuleMultifactor(job.context)]);
+    startRule(run, job, context);
+  } else {
+    (job.event as Record<string, unknown>).secrets = watchMissingKeys(job.configuration, run, 'event.secrets');
+    run.currentSkeys = () => collectSecrets([], findAttemptedMultifactors({ multifactor: null, calls: run.calls }));
+    startAction(run, job, context);
+  }
+}
+
+/**
+ * The inputs become objects of the fresh context, so a rule that changes their prototypes
+ * changes only its own realm, never the child's for the next run.
+ */
+function adoptInputs(job: ChildJob, context: vm.Context): void {
+  const parse = vm.runInContext('JSON.parse', context) as (text: string) => unknown;
+  const adopt = <T>(value: T): T => (value === undefined || value === null ? value : (parse(JSON.stringify(value)) as T));
+  job.user = adopt(job.user);
+  job.context = adopt(job.context);
+  job.event = adopt(job.event);
+  job.configuration = adopt(job.configuration);
+}
+
 /** Runs one job to its decision; the parent's watchdog takes care of code that never decides. */
 export async function executeJob(job: ChildJob, hooks: RunHooks): Promise<ChildResult> {
   const run = new Run(hooks, job.backstopMs);
@@ -553,24 +600,8 @@ export async function executeJob(job: ChildJob, hooks: RunHooks): Promise<ChildR
   try {
     const context = createContext(run, job);
     run.context = context;
-    // The inputs become objects of the fresh context, so a rule that changes their prototypes
-    // changes only its own realm, never the child's for the next run.
-    const parse = vm.runInContext('JSON.parse', context) as (text: string) => unknown;
-    const adopt = <T>(value: T): T => (value === undefined || value === null ? value : (parse(JSON.stringify(value)) as T));
-    job.user = adopt(job.user);
-    job.context = adopt(job.context);
-    job.event = adopt(job.event);
-    job.configuration = adopt(job.configuration);
-    if (job.kind === 'rule') {
-      (context as Record<string, unknown>).configuration = watchMissingKeys(job.configuration, run, 'configuration');
-      (context as Record<string, unknown>).auth0 = createAuth0(run, context);
-      run.currentSkeys = () => collectSecrets([], [readRuleMultifactor(job.context)]);
-      startRule(run, job, context);
-    } else {
-      (job.event as Record<string, unknown>).secrets = watchMissingKeys(job.configuration, run, 'event.secrets');
-      run.currentSkeys = () => collectSecrets([], findAttemptedMultifactors({ multifactor: null, calls: run.calls }));
-      startAction(run, job, context);
-    }
+    adoptInputs(job, context);
+    startScript(run, job, context);
     await run.waitForDecision();
     await run.settle();
   } finally {
@@ -578,6 +609,79 @@ export async function executeJob(job: ChildJob, hooks: RunHooks): Promise<ChildR
     current = null;
   }
   return buildResult(run, job);
+}
+
+const silentHooks: RunHooks = { onCallback: () => undefined, onLog: () => undefined };
+
+/** True when the run decided within `ms`. */
+function decidedWithin(run: Run, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    void run.waitForDecision().then(() => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
+/**
+ * Runs the scripts of a batch for every login, in order, as Auth0 ran a login: the rules of one
+ * login share one context (one `global`, so helpers an earlier rule stores there are there for the
+ * next) and hand their user and context on; the next login starts from a fresh context. A script
+ * that does not decide within the login's remaining time ends as a TimeoutError, so one slow login
+ * cannot cost the others their results. Returns, per login, the result of each script that ran.
+ */
+export async function executeBatch(job: BatchJob): Promise<ChildResult[][]> {
+  const results: ChildResult[][] = [];
+  for (const login of job.logins) results.push(await runLogin(job, login));
+  return results;
+}
+
+async function runLogin(job: BatchJob, login: BatchLogin): Promise<ChildResult[]> {
+  const steps: ChildResult[] = [];
+  const started = performance.now();
+  let context: vm.Context | null = null;
+  let inputs = { user: login.user, context: login.context, event: login.event, configuration: job.configuration };
+  for (const script of job.scripts) {
+    const remaining = Math.max(1, job.loginTimeoutMs - (performance.now() - started));
+    const step: ChildJob = {
+      type: 'run', id: job.id, kind: job.kind, filename: script.filename, source: script.source,
+      ...inputs, workspaceRoot: job.workspaceRoot, backstopMs: Math.ceil(Math.min(job.backstopMs, remaining)),
+    };
+    const run = new Run(silentHooks, step.backstopMs);
+    current = run;
+    try {
+      if (context === null) {
+        context = createContext(run, step);
+        adoptInputs(step, context);
+      } else {
+        bindRun(context, run);
+      }
+      run.context = context;
+      startScript(run, step, context);
+      if (!(await decidedWithin(run, remaining))) {
+        const message = job.kind === 'action'
+          ? `onExecutePostLogin did not finish within ${job.loginTimeoutMs} ms`
+          : run.callbackCalls > 0 ? `callback was called, but the code did not finish within ${job.loginTimeoutMs} ms` : `callback was never called within ${job.loginTimeoutMs} ms`;
+        run.decide({ outcome: 'error', error: { name: 'TimeoutError', message } });
+      }
+      await run.settle();
+    } finally {
+      run.clearTimers();
+      current = null;
+    }
+    const result = buildResult(run, step);
+    steps.push(result);
+    if (result.outcome !== 'completed') break;
+    // The next rule gets the objects this one handed to its callback, as Auth0 passed them on.
+    inputs = {
+      user: run.decision?.user ?? step.user,
+      context: run.decision?.context ?? step.context,
+      event: step.event,
+      configuration: step.configuration,
+    };
+  }
+  return steps;
 }
 
 function buildResult(run: Run, job: ChildJob): ChildResult {

@@ -103,6 +103,31 @@ export interface ChildJob {
   backstopMs: number;
 }
 
+/** One login of a batch: the inputs of its first script. */
+export interface BatchLogin {
+  user: unknown;
+  context: unknown;
+  event: unknown;
+}
+
+/**
+ * Many logins through the same scripts in one child: the rules of a pipeline (sharing one `global`
+ * per login) or the Actions of a flow. Each login starts from a fresh context.
+ */
+export interface BatchJob {
+  type: 'batch';
+  id: number;
+  kind: 'rule' | 'action';
+  scripts: { filename: string; source: string }[];
+  logins: BatchLogin[];
+  configuration: Record<string, string>;
+  workspaceRoot: string;
+  /** What all the scripts of one login may take together. */
+  loginTimeoutMs: number;
+  /** Longest a single call into user code may run (see Run.invoke). */
+  backstopMs: number;
+}
+
 /** The child's unredacted answer; the parent redacts it and adds kind, timing and rule names. */
 export interface ChildResult extends Omit<RunResult, 'kind' | 'outcome' | 'durationMs' | 'rule' | 'rules'> {
   outcome: Exclude<RunOutcomeKind, 'timeout'>;
@@ -112,4 +137,5 @@ export type ChildMessage =
   | { type: 'ready' }
   | { type: 'callback'; id: number }
   | { type: 'log'; id: number; line: string }
-  | { type: 'result'; id: number; result: ChildResult };
+  | { type: 'result'; id: number; result: ChildResult }
+  | { type: 'batch-result'; id: number; results: ChildResult[][] };
