@@ -8,6 +8,7 @@
 import type * as acorn from 'acorn';
 import { analyzeModel, LineIndex } from './diagnostics';
 import { buildModel, type RuleModel } from './model';
+import { lookupMember } from './ruleToAction';
 
 /** Something the user must look at. `line` is 1-based in the Action; `blocking` ones are TODO comments there. */
 export interface ConvertNote {
@@ -54,32 +55,6 @@ const blockingSelfCodes = new Set(['rule-global-in-action', 'syntax-error', 'dot
 const duoSecretShape = /^[A-Za-z0-9]{40}$/;
 /** Documentation samples and placeholders (DOMAIN.md §8): never copied anywhere. */
 const placeholderShape = /\{[^}]*\}|REPLACE_|YOUR_|\.\.\.|^Your |XXXX|^$/i;
-
-/** Rules `context` fields with a direct Actions equivalent, and sub-fields renamed on the way. */
-const contextFields: Record<string, string> = {
-  clientID: 'event.client.client_id',
-  clientName: 'event.client.name',
-  clientMetadata: 'event.client.metadata',
-  connection: 'event.connection.name',
-  connectionID: 'event.connection.id',
-  connectionStrategy: 'event.connection.strategy',
-  connectionMetadata: 'event.connection.metadata',
-  protocol: 'event.transaction.protocol',
-  tenant: 'event.tenant.id',
-  request: 'event.request',
-  authentication: 'event.authentication',
-  authorization: 'event.authorization',
-  organization: 'event.organization',
-  stats: 'event.stats',
-};
-const contextSubFields: Record<string, Record<string, string>> = {
-  stats: { loginsCount: 'event.stats.logins_count' },
-  request: { userAgent: 'event.request.user_agent' },
-};
-
-function contextFieldToEvent(field: string, sub?: string): string | undefined {
-  return sub === undefined ? contextFields[field] : contextSubFields[field]?.[sub];
-}
 
 const guardedDenyMessage = "'Access denied: this login path of the Rule was not converted yet'";
 
@@ -752,20 +727,13 @@ class RuleConverter {
     if (node.type === 'MemberExpression' && this.isOwn(node.object, this.contextName, shadowed)) {
       const field = memberName(node);
       const sub = parent?.type === 'MemberExpression' && parent.object === node ? memberName(parent) : undefined;
-      const subMapped = field && sub ? contextFieldToEvent(field, sub) : undefined;
-      if (subMapped && parent) {
-        this.replace(parent, subMapped);
-        return true;
-      }
-      const mapped = field ? contextFieldToEvent(field) : undefined;
-      if (mapped) {
-        this.replace(node, mapped);
+      const equivalent = field === undefined ? undefined : lookupMember(sub === undefined ? ['context', field] : ['context', field, sub]);
+      if (equivalent?.rewrite === 'mechanical') {
+        this.replace(equivalent.consumed === 3 && parent ? parent : node, equivalent.action);
         return true;
       }
       const hint = field === 'multifactor' ? 'set MFA with api.multifactor.enable(...) where the rule assigns context.multifactor.'
-        : field === 'idToken' || field === 'accessToken' ? `use api.${field}.setCustomClaim(name, value).`
-          : field === 'redirect' ? 'Actions redirect with api.redirect.sendUserTo(url) and resume in exports.onContinuePostLogin.'
-            : 'it has no direct post-login Action equivalent (see the event object reference).';
+        : equivalent?.note ?? 'it has no direct post-login Action equivalent (see the event object reference).';
       this.todo(statement, `${this.contextName}.${field ?? '[…]'}: ${hint}`);
       return true;
     }
