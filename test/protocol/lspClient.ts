@@ -24,6 +24,8 @@ export interface LspClientOptions {
   execArgv?: string[];
   /** Milliseconds after which a wait fails instead of hanging the suite (default 20 s). */
   timeoutMs?: number;
+  /** The Node binary that runs the server (default: the one running the tests). */
+  nodePath?: string;
 }
 
 interface Waiter {
@@ -87,7 +89,7 @@ export class LspClient {
 
   /** Spawns the server and completes initialize/initialized. */
   static async start(options: LspClientOptions = {}): Promise<LspClient> {
-    const child = spawn(process.execPath, [...(options.execArgv ?? []), options.serverModule ?? serverPath, '--stdio', ...(options.args ?? [])], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(options.nodePath ?? process.execPath, [...(options.execArgv ?? []), options.serverModule ?? serverPath, '--stdio', ...(options.args ?? [])], { stdio: ['pipe', 'pipe', 'pipe'] });
     const client = new LspClient(child, options);
     const folders = options.workspaceFolders ?? [];
     client.initializeResult = await client.withTimeout(client.connection.sendRequest<InitializeResult>('initialize', {

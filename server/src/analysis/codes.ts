@@ -25,6 +25,7 @@ export const defaultSeverities = {
   'syntax-error': 'error',
   'unknown-configuration-key': 'warning',
   'duo-verify-failed': 'error',
+  'too-deeply-nested': 'information',
 } as const satisfies Record<string, SeverityName>;
 
 export type DiagnosticCode = keyof typeof defaultSeverities;

@@ -17,6 +17,8 @@ export interface ScanState {
   string?: { quote: string; start: number };
   /** True when the end offset is inside a comment. */
   comment: boolean;
+  /** With a depth limit: the offset of the first bracket nested deeper than the limit (the scan stops there). */
+  tooDeepAt?: number;
 }
 
 const regexAfterWords = new Set(['return', 'typeof', 'instanceof', 'in', 'of', 'new', 'delete', 'void', 'throw', 'case', 'do', 'else', 'yield', 'await']);
@@ -25,8 +27,11 @@ function isIdentChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 36 || c === 95 || c > 127;
 }
 
-/** Scans `text` from `start` to `end` (a position in code, not inside a string or comment). */
-export function scanTo(text: string, end: number, start = 0): ScanState {
+/**
+ * Scans `text` from `start` to `end` (a position in code, not inside a string or comment).
+ * With `depthLimit`, stops at the first bracket (or `${`) that opens deeper than that.
+ */
+export function scanTo(text: string, end: number, start = 0, depthLimit = Infinity): ScanState {
   const stack: OpenBracket[] = [];
   let i = start;
   // Whether a `/` here starts a regular expression: true after an operator or keyword, false after a value.
@@ -40,6 +45,7 @@ export function scanTo(text: string, end: number, start = 0): ScanState {
       if (c === '`') { inTemplate = false; regexAllowed = false; i++; continue; }
       if (c === '$' && text[i + 1] === '{') {
         stack.push({ ch: '${', offset: i, lastComma: -1 });
+        if (stack.length > depthLimit) return { stack, comment: false, tooDeepAt: i };
         inTemplate = false;
         regexAllowed = true;
         i += 2;
@@ -112,6 +118,7 @@ export function scanTo(text: string, end: number, start = 0): ScanState {
     }
     if (c === '{' || c === '(' || c === '[') {
       stack.push({ ch: c, offset: i, lastComma: -1 });
+      if (stack.length > depthLimit) return { stack, comment: false, tooDeepAt: i };
       regexAllowed = true;
     } else if (c === '}' || c === ')' || c === ']') {
       const top = stack.pop();

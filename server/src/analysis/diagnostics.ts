@@ -482,9 +482,16 @@ function readSuppressions(model: RuleModel, lines: LineIndex): { file: Set<strin
 
 /** Diagnoses an already built model (the server caches models per document version). */
 export function analyzeModel(model: RuleModel, options: AnalyzeOptions = {}): Finding[] {
-  if (model.kind === 'other') return [];
+  const deep = model.parse.tooDeep;
+  if (model.kind === 'other' && !deep) return [];
   const out = new Collector();
-  checkModel(model, options, out);
+  if (deep) {
+    const at = Math.min(deep.offset, model.text.length);
+    out.add('too-deeply-nested', { start: at, end: Math.min(at + 1, model.text.length) },
+      `This file nests ${deep.what === 'brackets' ? 'brackets' : 'expressions or statements'} more than ${deep.limit} levels deep here: duo-rules does not analyse it further, so nothing else in it is checked.`);
+  } else {
+    checkModel(model, options, out);
+  }
   const lines = new LineIndex(model.text);
   const { file, byLine } = readSuppressions(model, lines);
   const findings: Finding[] = [];

@@ -5,6 +5,8 @@
 // All offsets are UTF-16 offsets into the ORIGINAL text (the string as given), end exclusive.
 import * as acorn from 'acorn';
 import * as acornLoose from 'acorn-loose';
+import { scanTo } from './completionScan';
+import { findTooDeep, walk } from './walk';
 
 /** A half-open span of UTF-16 offsets into the original text. */
 export interface OffsetRange {
@@ -44,7 +46,26 @@ export interface ParseResult {
   keywordTokens: KeywordToken[];
   /** True when `program` came from acorn-loose (it may contain dummy `✖` nodes). */
   loose: boolean;
+  /** Set when the text nests too deeply to analyse safely; `program` is then empty. */
+  tooDeep?: TooDeepInfo;
 }
+
+/** Where and how a text nests beyond what duo-rules analyses (hostile or generated input). */
+export interface TooDeepInfo {
+  offset: number;
+  /** What is nested: brackets (`(`, `[`, `{`, `${`), or expressions and statements. */
+  what: 'brackets' | 'expressions';
+  limit: number;
+}
+
+/**
+ * Nesting limits. Parsing recurses per level, and a stack overflow in V8's regular-expression
+ * compiler aborts Node instead of throwing (deep template literals did that on Node 20), so text
+ * nested deeper than real code ever is never reaches the parser. The limits leave the parser and
+ * the model scan far from the stack limit also when called deep inside the language server.
+ */
+export const bracketNestingLimit = 160;
+export const syntaxNestingLimit = 1000;
 
 /** What kind of expression a value is. `dynamic`: anything not decidable statically; `missing`: half-typed. */
 export type MfaValueKind = 'string' | 'boolean' | 'number' | 'null' | 'object' | 'array' | 'function' | 'dynamic' | 'missing';
@@ -285,30 +306,48 @@ export function parseSource(text: string): ParseResult {
   if (!startsWithFunction && !actionHandlerPattern.test(neutral)) {
     return { program: emptyProgram(text), comments, keywordTokens: tokens, loose: false };
   }
+  const tooDeep = (offset: number, what: TooDeepInfo['what'], limit: number): ParseResult =>
+    ({ program: emptyProgram(text), comments: [], keywordTokens: tokens, loose: false, tooDeep: { offset, what, limit } });
+  const deepAt = scanTo(neutral, neutral.length, 0, bracketNestingLimit).tooDeepAt;
+  if (deepAt !== undefined) return tooDeep(deepAt, 'brackets', bracketNestingLimit);
+  // acorn reports its own stack overflow (long `a + a + …` or `!!!…` chains) as this syntax error.
+  const overflowed = (err: unknown): boolean => err instanceof RangeError || /Not enough stack space/.test(String((err as { message?: unknown })?.message));
+  const deepTree = (program: acorn.Program): ParseResult | undefined => {
+    const at = findTooDeep(program, syntaxNestingLimit);
+    return at === undefined ? undefined : tooDeep(at, 'expressions', syntaxNestingLimit);
+  };
   if (startsWithFunction) {
     try {
       const expr = acorn.parseExpressionAt(neutral, 0, { ...parseOptions, onComment: comments });
       if (skipTrivia(neutral, expr.end, true) === neutral.length) {
         const statement = { type: 'ExpressionStatement', start: expr.start, end: expr.end, expression: expr };
         const program = { type: 'Program', start: 0, end: text.length, body: [statement], sourceType: 'script' } as unknown as acorn.Program;
-        return { program, comments, keywordTokens: tokens, loose: false };
+        return deepTree(program) ?? { program, comments, keywordTokens: tokens, loose: false };
       }
     } catch (err) {
+      if (overflowed(err)) return tooDeep(describeError(err).offset, 'expressions', syntaxNestingLimit);
       firstError = describeError(err);
     }
   }
   comments = [];
   try {
     const program = acorn.parse(neutral, { ...parseOptions, onComment: comments });
-    return { program, comments, keywordTokens: tokens, loose: false };
+    return deepTree(program) ?? { program, comments, keywordTokens: tokens, loose: false };
   } catch (err) {
+    if (overflowed(err)) return tooDeep(describeError(err).offset, 'expressions', syntaxNestingLimit);
     firstError ??= describeError(err);
   }
   // Binary files (NUL bytes) are not source being typed: recovering through them is slow and useless.
   if (neutral.includes('\0')) return { program: emptyProgram(text), comments: [], keywordTokens: tokens, loose: true, syntaxError: firstError };
   comments = [];
-  const program = QuietLooseParser.parse(neutral, { ...parseOptions, onComment: comments });
-  return { program, comments, keywordTokens: tokens, loose: true, syntaxError: firstError };
+  let program: acorn.Program;
+  try {
+    program = QuietLooseParser.parse(neutral, { ...parseOptions, onComment: comments });
+  } catch (err) {
+    if (overflowed(err)) return tooDeep(firstError?.offset ?? 0, 'expressions', syntaxNestingLimit);
+    throw err;
+  }
+  return deepTree(program) ?? { program, comments, keywordTokens: tokens, loose: true, syntaxError: firstError };
 }
 
 /**
@@ -788,25 +827,20 @@ function finishConfig(config: MfaConfig): void {
 }
 
 /** Every string literal and template chunk of a whole program (an Action's module code included). */
-function collectStrings(node: AnyNode, out: StringLiteralInfo[]): void {
-  if (node.type === 'Literal') {
-    if (typeof node.value === 'string') out.push({ value: node.value, range: rangeOf(node) });
-    return;
-  }
-  if (node.type === 'TemplateElement') {
-    out.push({ value: node.value.cooked ?? node.value.raw, range: rangeOf(node) });
-    return;
-  }
-  const record = node as unknown as NodeRecord;
-  for (const key in record) {
-    const child = record[key];
-    if (!child || typeof child !== 'object' || key === 'loc') continue;
-    if (Array.isArray(child)) {
-      for (const c of child) if (c && typeof (c as NodeRecord).type === 'string') collectStrings(c as AnyNode, out);
-    } else if (typeof (child as NodeRecord).type === 'string') {
-      collectStrings(child as AnyNode, out);
-    }
-  }
+function collectStrings(root: AnyNode, out: StringLiteralInfo[]): void {
+  walk(root, {
+    enter(node) {
+      if (node.type === 'Literal') {
+        if (typeof node.value === 'string') out.push({ value: node.value, range: rangeOf(node) });
+        return false;
+      }
+      if (node.type === 'TemplateElement') {
+        out.push({ value: node.value.cooked ?? node.value.raw, range: rangeOf(node) });
+        return false;
+      }
+      return true;
+    },
+  });
 }
 
 /** Parses the text and extracts the rule/action model. Never throws on any input. */
