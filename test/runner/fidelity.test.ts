@@ -2,7 +2,8 @@
 // the clock, mocks and input-merging controls. Through `duo-rules run` as a real process.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createWorkspace, runCliProcess, type CliRun, type TempWorkspace } from './runnerHelpers';
+import { createDefaultContext, createDefaultEvent, createDefaultUser } from '../../server/src/runner/mockInputs';
+import { createWorkspace, DUO_CONFIGURATION, runCliProcess, type CliRun, type TempWorkspace } from './runnerHelpers';
 
 let ws: TempWorkspace;
 
@@ -32,6 +33,35 @@ before(() => {
     callback(null, user, context);
   }`);
   ws.write('social-first-login.json', JSON.stringify({ connectionStrategy: 'google-oauth2', stats: { loginsCount: 1 } }));
+  ws.write('rules/saml-mappings.js', `function mapSamlAttributes(user, context, callback) {
+    if (context.protocol !== 'samlp' && context.protocol !== 'wsfed') return callback(null, user, context);
+    context.samlConfiguration.mappings = {
+      'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn': 'upn',
+      'http://schemas.example.com/claims/plan': 'app_metadata.plan',
+    };
+    context.samlConfiguration.lifetimeInSeconds = 600;
+    callback(null, user, context);
+  }`);
+  ws.write('saml-login.json', JSON.stringify({ protocol: 'samlp' }));
+  ws.write('rules/adaptive-duo.js', `function adaptiveDuo(user, context, callback) {
+    const risk = context.riskAssessment;
+    const { NewDevice, UntrustedIP, ImpossibleTravel } = risk.assessments;
+    const risky = risk.confidence === 'low' || NewDevice.confidence === 'low' ||
+      UntrustedIP.code === 'found_on_deny_list' || ImpossibleTravel.code === 'impossible_travel_from_last_login';
+    if (risky) {
+      context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };
+    }
+    callback(null, user, context);
+  }`);
+  ws.write('actions/adaptive-duo/code.js', `exports.onExecutePostLogin = async (event, api) => {
+    const { confidence, assessments } = event.authentication.riskAssessment;
+    if (confidence === 'low' || assessments.NewDevice.confidence === 'low' || assessments.UntrustedIP.code === 'found_on_deny_list') {
+      api.multifactor.enable('duo', { allowRememberBrowser: false });
+    }
+  };`);
+  ws.write('new-device.json', JSON.stringify({ riskAssessment: { confidence: 'low', assessments: { NewDevice: { confidence: 'low', code: 'no_match' } } } }));
+  ws.write('new-device-event.json', JSON.stringify({ authentication: { riskAssessment: { assessments: { NewDevice: { confidence: 'low', code: 'no_match' } } } } }));
+  ws.write('config.json', JSON.stringify(DUO_CONFIGURATION));
   ws.write('social-user.json', JSON.stringify({ identities: [{ connection: 'google-oauth2', isSocial: true, provider: 'google-oauth2', user_id: '1090' }] }));
 });
 after(() => ws.remove());
@@ -51,5 +81,109 @@ describe('outcomes as Auth0 decides them', () => {
     const { code, result } = await runJson(['rules/no-social-signup.js']);
     assert.equal(code, 0);
     assert.equal(result.outcome, 'completed');
+  });
+});
+
+describe('realistic defaults', () => {
+  test('a SAML attribute-mapping rule runs clean on a samlp login: samlConfiguration is there to write into', async () => {
+    const { code, result, stderr } = await runJson(['rules/saml-mappings.js', '--context', 'saml-login.json']);
+    assert.equal(code, 0, stderr);
+    assert.equal(result.outcome, 'completed', JSON.stringify(result.error));
+    assert.equal(result.context.samlConfiguration.lifetimeInSeconds, 600);
+    assert.equal(result.context.samlConfiguration.mappings['http://schemas.example.com/claims/plan'], 'app_metadata.plan');
+    assert.equal(result.context.samlConfiguration.signatureAlgorithm, 'rsa-sha256', 'the other add-on settings stay');
+  });
+
+  test('samlConfiguration exists only for SAML and WS-Fed logins', () => {
+    assert.equal(createDefaultContext().samlConfiguration, undefined);
+    assert.equal(typeof createDefaultContext({ protocol: 'wsfed' }).samlConfiguration, 'object');
+    assert.equal(typeof createDefaultContext({ protocol: 'samlp' }).samlConfiguration, 'object');
+  });
+
+  test('an adaptive-MFA rule runs clean on the defaults (a known device) and requires Duo for a new device', async () => {
+    const quiet = await runJson(['rules/adaptive-duo.js', '--configuration', 'config.json']);
+    assert.equal(quiet.code, 0, quiet.stderr);
+    assert.equal(quiet.result.outcome, 'completed', JSON.stringify(quiet.result.error));
+    assert.equal(quiet.result.multifactor, null);
+    const risky = await runJson(['rules/adaptive-duo.js', '--configuration', 'config.json', '--context', 'new-device.json']);
+    assert.equal(risky.result.outcome, 'completed', JSON.stringify(risky.result.error));
+    assert.equal(risky.result.multifactor?.provider, 'duo');
+    assert.equal(risky.result.context.riskAssessment.assessments.UntrustedIP.code, 'not_found_on_deny_list', 'the other assessments stay');
+  });
+
+  test('an adaptive-MFA Action reads event.authentication.riskAssessment', async () => {
+    const quiet = await runJson(['actions/adaptive-duo/code.js']);
+    assert.equal(quiet.result.outcome, 'completed', JSON.stringify(quiet.result.error));
+    assert.equal(quiet.result.multifactor, null);
+    const risky = await runJson(['actions/adaptive-duo/code.js', '--event', 'new-device-event.json']);
+    assert.equal(risky.result.outcome, 'completed', JSON.stringify(risky.result.error));
+    assert.equal(risky.result.multifactor?.provider, 'duo');
+  });
+
+  // What Auth0's documentation lists for a rule's user and context and a post-login event. Fields
+  // Auth0 sets only in some logins (primaryUser for linked accounts, organization, redirect,
+  // multifactor set by a rule, an enterprise connection's tenant_domain) are left out of the defaults.
+  type Kind = 'string' | 'number' | 'boolean' | 'object' | 'array';
+  const kindOf = (value: unknown): string => (Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value);
+  function checkShape(value: unknown, shape: Record<string, Kind | Record<string, unknown>>, path: string): void {
+    assert.equal(kindOf(value), 'object', `${path} is an object`);
+    for (const [key, expected] of Object.entries(shape)) {
+      const field = (value as Record<string, unknown>)[key];
+      if (typeof expected === 'string') assert.equal(kindOf(field), expected, `${path}.${key} is ${expected}`);
+      else checkShape(field, expected as Record<string, Kind>, `${path}.${key}`);
+    }
+  }
+  const assessment = { confidence: 'string', code: 'string' } as const;
+  const riskAssessment = { confidence: 'string', version: 'string', assessments: { UntrustedIP: assessment, NewDevice: assessment, ImpossibleTravel: assessment } } as const;
+
+  test('the default user has the documented fields with the right types', () => {
+    checkShape(createDefaultUser(), {
+      user_id: 'string', email: 'string', email_verified: 'boolean', name: 'string', nickname: 'string', given_name: 'string',
+      family_name: 'string', username: 'string', picture: 'string', phone_number: 'string', phone_verified: 'boolean',
+      created_at: 'string', updated_at: 'string', last_password_reset: 'string', last_ip: 'string', last_login: 'string',
+      logins_count: 'number', blocked: 'boolean', identities: 'array', app_metadata: 'object', user_metadata: 'object',
+      multifactor: 'array', permissions: 'array',
+    }, 'user');
+    const identity = (createDefaultUser().identities as unknown[])[0];
+    checkShape(identity, { connection: 'string', isSocial: 'boolean', provider: 'string', user_id: 'string' }, 'user.identities[0]');
+  });
+
+  test('the default Rules context has the documented fields with the right types', () => {
+    const context = createDefaultContext();
+    checkShape(context, {
+      tenant: 'string', clientID: 'string', clientName: 'string', clientMetadata: 'object', connectionID: 'string', connection: 'string',
+      connectionStrategy: 'string', connectionOptions: 'object', connectionMetadata: 'object', protocol: 'string', riskAssessment,
+      stats: { loginsCount: 'number' }, sso: { with_auth0: 'boolean', with_dbconn: 'boolean', current_clients: 'array' },
+      accessToken: { scope: 'array' }, idToken: 'object', sessionID: 'string',
+      request: {
+        userAgent: 'string', ip: 'string', hostname: 'string', query: 'object', body: 'object',
+        geoip: {
+          country_code: 'string', country_code3: 'string', country_name: 'string', city_name: 'string', latitude: 'number', longitude: 'number',
+          time_zone: 'string', continent_code: 'string', subdivision_code: 'string', subdivision_name: 'string',
+        },
+      },
+      authentication: { methods: 'array' }, authorization: { roles: 'array' },
+    }, 'context');
+    for (const value of Object.values(context.clientMetadata as object)) assert.equal(typeof value, 'string', 'clientMetadata holds strings only');
+    const method = ((context.authentication as { methods: unknown[] }).methods)[0];
+    checkShape(method, { name: 'string', timestamp: 'number' }, 'context.authentication.methods[0]');
+  });
+
+  test('the default post-login event has the documented fields with the right types', () => {
+    checkShape(createDefaultEvent(), {
+      user: 'object', secrets: 'object',
+      client: { client_id: 'string', name: 'string', metadata: 'object' },
+      connection: { id: 'string', name: 'string', strategy: 'string', metadata: 'object' },
+      transaction: { protocol: 'string', requested_scopes: 'array', acr_values: 'array', ui_locales: 'array', locale: 'string', redirect_uri: 'string', response_type: 'array' },
+      tenant: { id: 'string' }, stats: { logins_count: 'number' },
+      request: {
+        ip: 'string', hostname: 'string', method: 'string', language: 'string', user_agent: 'string', query: 'object', body: 'object',
+        geoip: {
+          countryCode: 'string', countryCode3: 'string', countryName: 'string', cityName: 'string', latitude: 'number', longitude: 'number',
+          timeZone: 'string', continentCode: 'string', subdivisionCode: 'string', subdivisionName: 'string',
+        },
+      },
+      authentication: { methods: 'array', riskAssessment }, authorization: { roles: 'array' }, session: { id: 'string' },
+    }, 'event');
   });
 });

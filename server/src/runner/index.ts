@@ -222,8 +222,13 @@ async function prepare(options: RunOptions, file: string, sources: string[], kin
 
 function buildInputs(kind: 'rule' | 'action', options: RunOptions) {
   const user = checkObject(options.user, 'the user') ?? createDefaultUser();
-  const context = mergeDeep(createDefaultContext(), checkObject(options.context, 'the context'));
-  const event = mergeDeep(createDefaultEvent(), checkObject(options.event, 'the event')) as Record<string, unknown>;
+  const contextOverride = checkObject(options.context, 'the context');
+  const eventOverride = checkObject(options.event, 'the event');
+  // Some defaults depend on the protocol the caller chose (samlConfiguration for SAML and WS-Fed logins).
+  const contextProtocol = typeof contextOverride?.protocol === 'string' ? contextOverride.protocol : undefined;
+  const eventProtocol = (eventOverride?.transaction as { protocol?: unknown } | undefined)?.protocol;
+  const context = mergeDeep(createDefaultContext({ protocol: contextProtocol }), contextOverride);
+  const event = mergeDeep(createDefaultEvent(undefined, { protocol: typeof eventProtocol === 'string' ? eventProtocol : undefined }), eventOverride) as Record<string, unknown>;
   // --user wins over a user inside --event.
   if (options.user !== undefined) event.user = user;
   return kind === 'rule' ? { user, context, event: null } : { user: null, context: null, event };

@@ -51,7 +51,63 @@ function createRequest(): Record<string, unknown> {
   };
 }
 
-export function createDefaultContext(): Record<string, unknown> {
+/** Protocols whose logins Auth0 answers with a SAML or WS-Fed response, and so hands rules `context.samlConfiguration`. */
+const SAML_PROTOCOLS = new Set(['samlp', 'wsfed']);
+
+/**
+ * The SAML2 add-on's settings as a rule sees them: Auth0 always provides the object on SAML and
+ * WS-Fed logins, and attribute-mapping rules write into it (`context.samlConfiguration.mappings = …`).
+ */
+function createSamlConfiguration(): Record<string, unknown> {
+  return {
+    audience: 'urn:example:portal',
+    recipient: 'https://portal.example.com/saml/acs',
+    destination: 'https://portal.example.com/saml/acs',
+    mappings: {},
+    createUpnClaim: true,
+    passthroughClaimsWithNoMapping: true,
+    mapUnknownClaimsAsIs: false,
+    mapIdentities: true,
+    signatureAlgorithm: 'rsa-sha256',
+    digestAlgorithm: 'sha256',
+    lifetimeInSeconds: 3600,
+    signResponse: false,
+    typedAttributes: true,
+    includeAttributeNameFormat: true,
+    nameIdentifierFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified',
+    nameIdentifierProbes: [
+      'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier',
+      'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress',
+      'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name',
+    ],
+    authnContextClassRef: 'urn:oasis:names:tc:SAML:2.0:ac:classes:unspecified',
+  };
+}
+
+/**
+ * Adaptive MFA's assessment of a login from a known device and place: the same object in Rules
+ * (`context.riskAssessment`) and Actions (`event.authentication.riskAssessment`). Codes and
+ * confidence levels as Auth0's post-login event reference lists them.
+ */
+export function createRiskAssessment(): Record<string, unknown> {
+  return {
+    confidence: 'high',
+    version: '1',
+    assessments: {
+      UntrustedIP: { confidence: 'high', code: 'not_found_on_deny_list' },
+      NewDevice: { confidence: 'high', code: 'match', details: { device: 'known', useragent: 'known' } },
+      ImpossibleTravel: { confidence: 'high', code: 'minimal_travel_from_last_login' },
+    },
+  };
+}
+
+/** What the defaults depend on: the protocol of the login (from the caller's context or event). */
+export interface DefaultInputOptions {
+  protocol?: string;
+}
+
+export function createDefaultContext(options: DefaultInputOptions = {}): Record<string, unknown> {
+  const protocol = options.protocol ?? 'oidc-basic-profile';
   return {
     tenant: 'example-tenant',
     clientID: CLIENT_ID,
@@ -62,8 +118,9 @@ export function createDefaultContext(): Record<string, unknown> {
     connectionStrategy: 'auth0',
     connectionOptions: {},
     connectionMetadata: {},
-    protocol: 'oidc-basic-profile',
-    riskAssessment: { confidence: 'high', version: '1', assessments: {} },
+    protocol,
+    ...(SAML_PROTOCOLS.has(protocol) ? { samlConfiguration: createSamlConfiguration() } : {}),
+    riskAssessment: createRiskAssessment(),
     stats: { loginsCount: 42 },
     sso: { with_auth0: false, with_dbconn: false, current_clients: [] },
     accessToken: { scope: ['openid', 'profile', 'email'] },
@@ -76,18 +133,32 @@ export function createDefaultContext(): Record<string, unknown> {
 }
 
 /** The post-login event of the same login; `user` is replaced by the caller's user when given. */
-export function createDefaultEvent(user: unknown = createDefaultUser()): Record<string, unknown> {
+export function createDefaultEvent(user: unknown = createDefaultUser(), options: DefaultInputOptions = {}): Record<string, unknown> {
   const request = createRequest();
+  const protocol = options.protocol ?? 'oidc-basic-profile';
   return {
     user,
     client: { client_id: CLIENT_ID, name: 'Example Portal', metadata: {} },
     connection: { id: CONNECTION_ID, name: 'Username-Password-Authentication', strategy: 'auth0', metadata: {} },
-    transaction: { protocol: 'oidc-basic-profile', requested_scopes: ['openid', 'profile', 'email'] },
+    transaction: {
+      id: 'txn_Zx4Cv6Bn8Mq1Wr3T',
+      protocol,
+      requested_scopes: ['openid', 'profile', 'email'],
+      acr_values: [],
+      ui_locales: [],
+      locale: 'en',
+      redirect_uri: 'https://portal.example.com/callback',
+      response_type: ['code'],
+      response_mode: 'query',
+      state: 'st_Lk2Jh4Gf6Ds8Ap0Q',
+    },
     tenant: { id: 'example-tenant' },
     stats: { logins_count: 42 },
     request: {
       ip: request.ip,
       hostname: request.hostname,
+      method: 'GET',
+      language: 'en-US',
       user_agent: request.userAgent,
       query: request.query,
       body: request.body,
@@ -97,7 +168,7 @@ export function createDefaultEvent(user: unknown = createDefaultUser()): Record<
         subdivisionCode: 'OR', subdivisionName: 'Oregon',
       },
     },
-    authentication: { methods: [{ name: 'pwd', timestamp: '2026-11-20T08:02:11.000Z' }] },
+    authentication: { methods: [{ name: 'pwd', timestamp: '2026-11-20T08:02:11.000Z' }], riskAssessment: createRiskAssessment() },
     authorization: { roles: ['staff'] },
     session: { id: 'sess_Qw7Er9Ty2Ui4Op6A' },
     secrets: {},
