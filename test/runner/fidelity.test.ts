@@ -62,6 +62,30 @@ before(() => {
   ws.write('new-device.json', JSON.stringify({ riskAssessment: { confidence: 'low', assessments: { NewDevice: { confidence: 'low', code: 'no_match' } } } }));
   ws.write('new-device-event.json', JSON.stringify({ authentication: { riskAssessment: { assessments: { NewDevice: { confidence: 'low', code: 'no_match' } } } } }));
   ws.write('config.json', JSON.stringify(DUO_CONFIGURATION));
+  // Weekday-only access, judged on the login's day in UTC as Auth0's servers see it.
+  ws.write('rules/weekdays-only.js', `function weekdaysOnly(user, context, callback) {
+    const day = new Date().getUTCDay();
+    if (day === 0 || day === 6) return callback(new UnauthorizedError('This app is available on weekdays only'));
+    callback(null, user, context);
+  }`);
+  ws.write('rules/password-age.js', `function passwordAge(user, context, callback) {
+    const days = (Date.now() - Date.parse(user.last_password_reset)) / 86400000;
+    console.log('password age', Math.floor(days), 'days; Date() is', Date().slice(0, 15), '; module sees', require('clock-reader')().slice(0, 10));
+    if (days > 365) return callback(new UnauthorizedError('Password expired'));
+    callback(null, user, context);
+  }`);
+  ws.write('node_modules/clock-reader/package.json', '{ "name": "clock-reader", "main": "index.js" }');
+  ws.write('node_modules/clock-reader/index.js', 'module.exports = () => new Date().toISOString();');
+  ws.write('actions/weekdays-only/code.js', `exports.onExecutePostLogin = async (event, api) => {
+    const day = new Date(Date.now()).getUTCDay();
+    if (day === 0 || day === 6) api.access.deny('weekdays only');
+  };`);
+  ws.write('rules/show-inputs.js', `function showInputs(user, context, callback) {
+    console.log(JSON.stringify({ app_metadata: 'app_metadata' in user, email: user.email, name: user.name ?? null, request: 'request' in context, roles: context.authorization.roles }));
+    callback(null, user, context);
+  }`);
+  ws.write('partial-user.json', JSON.stringify({ email: 'sam@example.org', app_metadata: null }));
+  ws.write('no-request.json', JSON.stringify({ request: null, authorization: { roles: ['auditor'] } }));
   ws.write('social-user.json', JSON.stringify({ identities: [{ connection: 'google-oauth2', isSocial: true, provider: 'google-oauth2', user_id: '1090' }] }));
 });
 after(() => ws.remove());
@@ -185,5 +209,78 @@ describe('realistic defaults', () => {
       },
       authentication: { methods: 'array', riskAssessment }, authorization: { roles: 'array' }, session: { id: 'string' },
     }, 'event');
+  });
+});
+
+describe('clock: --now', () => {
+  const MONDAY = '2026-11-30T12:00:00Z';
+  const SATURDAY = '2026-12-05T12:00:00Z';
+
+  test('a weekday rule is allowed with --now on a Monday and denied on a Saturday; the result records the clock', async () => {
+    const monday = await runJson(['rules/weekdays-only.js', '--now', MONDAY]);
+    assert.equal(monday.code, 0, monday.stderr);
+    assert.equal(monday.result.outcome, 'completed', JSON.stringify(monday.result.error));
+    assert.deepEqual(monday.result.clock, { start: '2026-11-30T12:00:00.000Z', given: true });
+    const saturday = await runJson(['rules/weekdays-only.js', '--now', SATURDAY]);
+    assert.equal(saturday.code, 0);
+    assert.equal(saturday.result.outcome, 'denied');
+    assert.equal(saturday.result.error.message, 'This app is available on weekdays only');
+    const text = await runCli(['rules/weekdays-only.js', '--now', SATURDAY]);
+    assert.match(text.stdout, /\n {2}clock: started at 2026-12-05T12:00:00\.000Z\n/);
+  });
+
+  test('the same in an Action', async () => {
+    assert.equal((await runJson(['actions/weekdays-only/code.js', '--now', MONDAY])).result.outcome, 'completed');
+    const saturday = await runJson(['actions/weekdays-only/code.js', '--now', SATURDAY]);
+    assert.equal(saturday.result.outcome, 'denied');
+    assert.deepEqual(saturday.result.clock, { start: '2026-12-05T12:00:00.000Z', given: true });
+  });
+
+  test('Date.now(), Date() and the npm modules the rule requires all see the chosen instant', async () => {
+    // The default user's last password reset is 2025-06-03.
+    const recent = await runJson(['rules/password-age.js', '--now', '2025-07-03']);
+    assert.equal(recent.result.outcome, 'completed', JSON.stringify(recent.result.error));
+    assert.match(recent.result.logs[0], /^password age (29|30) days; Date\(\) is \w{3} Jul 0[23] 2025 ; module sees 2025-07-03$/);
+    const old = await runJson(['rules/password-age.js', '--now', '2027-01-01T00:00:00+00:00']);
+    assert.equal(old.result.outcome, 'denied');
+  });
+
+  test('without --now the real clock runs and the result says so', async () => {
+    const before = Date.now();
+    const { result } = await runJson(['rules/weekdays-only.js']);
+    assert.equal(result.clock.given, false);
+    assert.ok(Math.abs(Date.parse(result.clock.start) - before) < 60_000, result.clock.start);
+  });
+
+  test('the rules of a deploy-cli directory share the chosen clock', async () => {
+    ws.write('pipeline/rules/a-stamp.json', JSON.stringify({ name: 'stamp', order: 1, stage: 'login_success', script: './a-stamp.js' }));
+    ws.write('pipeline/rules/a-stamp.js', 'function (u, c, cb) { c.idToken.seen = new Date().toISOString().slice(0, 10); cb(null, u, c); }');
+    ws.write('pipeline/rules/b-weekdays.json', JSON.stringify({ name: 'weekdays', order: 2, stage: 'login_success', script: '../../rules/weekdays-only.js' }));
+    const { result } = await runJson(['pipeline', '--now', SATURDAY]);
+    assert.equal(result.outcome, 'denied');
+    assert.equal(result.rule, 'weekdays');
+    assert.equal(result.context.idToken.seen, '2026-12-05');
+    assert.deepEqual(result.clock, { start: '2026-12-05T12:00:00.000Z', given: true });
+  });
+
+  test('a --now that is not an ISO-8601 date is a usage error (exit 2)', async () => {
+    const { code, stderr } = await runCli(['rules/weekdays-only.js', '--now', 'next monday']);
+    assert.equal(code, 2);
+    assert.match(stderr, /--now must be an ISO-8601 date or date-time/);
+  });
+});
+
+describe('inputs: one merging rule', () => {
+  test('--user is merged over the default user and null removes a default key', async () => {
+    const { result } = await runJson(['rules/show-inputs.js', '--user', 'partial-user.json', '--context', 'no-request.json']);
+    assert.equal(result.outcome, 'completed', JSON.stringify(result.error));
+    assert.deepEqual(JSON.parse(result.logs[0]), { app_metadata: false, email: 'sam@example.org', name: 'Jamie Rivera', request: false, roles: ['auditor'] });
+    assert.equal(result.user.user_id, 'auth0|65a1f3c2b7e4d90012ab34cd', 'the default user_id stays');
+  });
+
+  test('--user-replace starts from an empty user', async () => {
+    const { result } = await runJson(['rules/show-inputs.js', '--user', 'partial-user.json', '--user-replace']);
+    assert.deepEqual(JSON.parse(result.logs[0]), { app_metadata: false, email: 'sam@example.org', name: null, request: true, roles: ['staff'] });
+    assert.deepEqual(result.user, { email: 'sam@example.org' });
   });
 });

@@ -293,12 +293,18 @@ describe('rule inputs', () => {
     assert.equal((context.request as { ip: string }).ip, user.last_ip);
   });
 
-  test('a custom user replaces the default; a custom context is deep-merged over it', async () => {
-    const { result } = await runText(ws, `function (user, context, callback) {
-      console.log(user.email, user.name === undefined, context.protocol, context.clientName, context.request.geoip.country_code);
+  // The user used to replace the default while the context merged; one rule for all inputs now: merge,
+  // with userReplace (--user-replace) for a user that starts empty.
+  test('a custom user and a custom context are both deep-merged over the defaults', async () => {
+    const rule = `function (user, context, callback) {
+      console.log(user.email, user.name, context.protocol, context.clientName, context.request.geoip.country_code);
       callback(null, user, context);
-    }`, { user: { user_id: 'google-oauth2|1234', email: 'sam@example.org' }, context: { protocol: 'oauth2-refresh-token', request: { geoip: { country_code: 'DE' } } } });
-    assert.deepEqual(result.logs, ['sam@example.org true oauth2-refresh-token Example Portal DE']);
+    }`;
+    const { result } = await runText(ws, rule, { user: { user_id: 'google-oauth2|1234', email: 'sam@example.org' }, context: { protocol: 'oauth2-refresh-token', request: { geoip: { country_code: 'DE' } } } });
+    assert.deepEqual(result.logs, ['sam@example.org Jamie Rivera oauth2-refresh-token Example Portal DE']);
+    const replaced = await runText(ws, rule, { user: { user_id: 'google-oauth2|1234', email: 'sam@example.org' }, userReplace: true });
+    assert.deepEqual(replaced.result.logs, ['sam@example.org undefined oidc-basic-profile Example Portal US']);
+    assert.deepEqual(replaced.result.user, { user_id: 'google-oauth2|1234', email: 'sam@example.org' });
   });
 
   test('the example rule skips Duo for refresh tokens given in a custom context', async () => {

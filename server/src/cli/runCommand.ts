@@ -4,7 +4,7 @@
 import os from 'node:os';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { disposeRunnerPool, loadRunInputs, runFile, RunInputError, type LoadedRunInputs, type RunOutcome, type RunResult } from '../runner/index';
+import { disposeRunnerPool, loadRunInputs, parseNow, runFile, RunInputError, type LoadedRunInputs, type RunOutcome, type RunResult } from '../runner/index';
 import type { CliIO } from './io';
 import { describeFlagError, UsageError } from './io';
 import { formatVerifyText, isVerified, parseVerifyArgs, verifyTarget, verifyRunOutcome, VERIFY_FLAGS, VERIFY_USAGE, type VerifyArgs } from './runVerify';
@@ -12,10 +12,12 @@ import type { VerifyResult } from '../duo/types';
 
 export const RUN_FLAGS = {
   user: { type: 'string' },
+  'user-replace': { type: 'boolean' },
   context: { type: 'string' },
   event: { type: 'string' },
   configuration: { type: 'string' },
   mappings: { type: 'string' },
+  now: { type: 'string' },
   timeout: { type: 'string' },
   format: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -28,15 +30,23 @@ Runs an Auth0 Rule or post-login Action against a mock user in an isolated proce
 reports the outcome and the MFA the login would require (secrets shown as [redacted]).
 
 Options (each takes a file path; a repeated flag: the last one wins):
-  --user <json>           the user (for Actions: event.user)
+  --user <json>           deep-merged over the default user (for Actions: event.user,
+                          merged after a user inside --event)
+  --user-replace          start from an empty user instead of the default one
   --context <json>        deep-merged over the default Rules context
   --event <json>          deep-merged over the default Actions event
+                          Merging: objects merge key by key, null removes a key, arrays
+                          and other values replace. E.g. a --user file
+                          {"email": "sam@example.org", "app_metadata": null} is the
+                          default user with that email and without app_metadata.
   --configuration <json>  flat object used as configuration / event.secrets; keys it lacks
                           come from the auth0-deploy-cli repository around the file
                           (rules-configs/, tenant.yaml, actions/<name>.json secrets), then
                           from environment variables of the same name
   --mappings <json>       deploy-cli keyword mappings, or a config.json with
                           AUTH0_KEYWORD_REPLACE_MAPPINGS
+  --now <ISO-8601>        the code's clock (Date, Date.now(), new Date()) starts at this
+                          instant and advances from there, e.g. --now 2026-11-30T09:00:00Z
   --timeout <ms>          default 5000
   --format text|json      default text
 
@@ -51,10 +61,12 @@ Exit codes: 0 completed or denied (with --verify: and the Duo configuration veri
 export interface RunCommandArgs extends VerifyArgs {
   file: string;
   user?: string;
+  userReplace?: boolean;
   context?: string;
   event?: string;
   configuration?: string;
   mappings?: string;
+  now?: string;
   timeoutMs?: number;
   format: 'text' | 'json';
   help: boolean;
@@ -77,6 +89,13 @@ export function parseRunArgs(argv: string[]): RunCommandArgs {
   }
   const format = values.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not '${format}'`);
+  if (values.now !== undefined) {
+    try {
+      parseNow(values.now);
+    } catch (err) {
+      throw new UsageError(`--${(err as Error).message}`);
+    }
+  }
   let timeoutMs: number | undefined;
   if (values.timeout !== undefined) {
     timeoutMs = Number(values.timeout);
@@ -85,10 +104,12 @@ export function parseRunArgs(argv: string[]): RunCommandArgs {
   return {
     file: positionals[0],
     user: values.user,
+    userReplace: values['user-replace'] === true,
     context: values.context,
     event: values.event,
     configuration: values.configuration,
     mappings: values.mappings,
+    now: values.now,
     timeoutMs,
     format,
     help: false,
@@ -102,6 +123,8 @@ export async function executeRun(args: RunCommandArgs, io: CliIO): Promise<{ out
   const outcome = await runFile({
     file: resolve(io.cwd, args.file),
     ...inputs,
+    userReplace: args.userReplace,
+    now: args.now,
     timeoutMs: args.timeoutMs,
     env: io.env,
   });
@@ -130,6 +153,7 @@ export function formatRunText(report: RunReport, file: string): string {
   const lines: string[] = [];
   const what = report.kind === 'action' ? 'Action' : report.rules ? 'Rules' : 'Rule';
   lines.push(`${what} ${file}: ${report.outcome} in ${report.durationMs} ms`);
+  if (report.clock?.given) lines.push(`  clock: started at ${report.clock.start}`);
   if (report.rules) {
     lines.push(`  ran: ${report.rules.map((r) => `${r.name} (${r.outcome})`).join(', ')}`);
     if (report.rule) lines.push(`  decided by: ${report.rule}`);

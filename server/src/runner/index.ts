@@ -84,6 +84,8 @@ async function readSource(file: string): Promise<string> {
 
 interface Prepared {
   configuration: Record<string, string>;
+  /** Epoch ms of `options.now`, when given. */
+  now?: number;
   /** About the deploy-cli repository's values (unreadable files, unmapped tokens); never a value. */
   warnings: string[];
   workspaceRoot: string;
@@ -96,12 +98,17 @@ function getPool(): RunnerPool {
   return pool;
 }
 
+/** The job's clock (`--now`): each login starts at the given instant; the rules of one login share its clock, which advances as they run. */
+function nowOf(prepared: Prepared): { now?: number } {
+  return prepared.now === undefined ? {} : { now: prepared.now };
+}
+
 /** What a single run can end with (a batch answer comes only for a batch job). */
 type SingleOutcome = Exclude<JobOutcome, { type: 'batch' }>;
 
 async function execute(kind: 'rule' | 'action', file: string, source: string, inputs: { user: unknown; context: unknown; event: unknown }, prepared: Prepared, timeoutMs: number): Promise<SingleOutcome> {
   const outcome = await getPool().execute(
-    { type: 'run', kind, filename: file, source, ...inputs, configuration: prepared.configuration, workspaceRoot: prepared.workspaceRoot },
+    { type: 'run', kind, filename: file, source, ...inputs, configuration: prepared.configuration, workspaceRoot: prepared.workspaceRoot, ...nowOf(prepared) },
     { memoryLimitMb: prepared.memoryLimitMb, readRoots: [prepared.workspaceRoot] },
     timeoutMs,
   );
@@ -119,7 +126,7 @@ const BATCH_GRACE_MS = 5000;
  */
 async function executeBatch(kind: 'rule' | 'action', scripts: { filename: string; source: string }[], logins: BatchLogin[], prepared: Prepared, loginTimeoutMs: number): Promise<{ results: ChildResult[][]; durationMs: number }> {
   const outcome = await getPool().execute(
-    { type: 'batch', kind, scripts, logins, configuration: prepared.configuration, workspaceRoot: prepared.workspaceRoot, loginTimeoutMs, backstopMs: Math.ceil(loginTimeoutMs) },
+    { type: 'batch', kind, scripts, logins, configuration: prepared.configuration, workspaceRoot: prepared.workspaceRoot, loginTimeoutMs, backstopMs: Math.ceil(loginTimeoutMs), ...nowOf(prepared) },
     { memoryLimitMb: prepared.memoryLimitMb, readRoots: [prepared.workspaceRoot] },
     Math.min(loginTimeoutMs * Math.max(1, logins.length) + BATCH_GRACE_MS, MAX_TIMEOUT_MS),
   );
@@ -181,7 +188,19 @@ function resultFromOutcome(outcome: SingleOutcome, kind: 'rule' | 'action', prep
   return { ...base, outcome: 'timeout' as ChildResult['outcome'], error: { name: 'TimeoutError', message } };
 }
 
-function finishResult(kind: 'rule' | 'action', raw: ChildResult, durationMs: number, secrets: string[]): RunResult {
+/** `--now`: an ISO-8601 date or date-time (`2026-11-30`, `2026-11-30T09:00:00Z`, `…+01:00`). */
+export function parseNow(value: string): number {
+  const iso = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+  const ms = iso.test(value.trim()) ? Date.parse(value.trim()) : NaN;
+  if (!Number.isFinite(ms)) throw new RunInputError(`now must be an ISO-8601 date or date-time such as 2026-11-30T09:00:00Z, not '${value}'`);
+  return ms;
+}
+
+function clockOf(prepared: Prepared, startedAt: number): RunResult['clock'] {
+  return { start: new Date(prepared.now ?? startedAt).toISOString(), given: prepared.now !== undefined };
+}
+
+function finishResult(kind: 'rule' | 'action', raw: ChildResult, durationMs: number, secrets: string[], clock: RunResult['clock']): RunResult {
   const result: RunResult = {
     kind,
     outcome: raw.outcome,
@@ -193,6 +212,7 @@ function finishResult(kind: 'rule' | 'action', raw: ChildResult, durationMs: num
     logs: redactValue(raw.logs, secrets),
     warnings: redactValue(raw.warnings, secrets),
     durationMs,
+    clock,
   };
   return result;
 }
@@ -212,6 +232,7 @@ async function prepare(options: RunOptions, file: string, sources: string[], kin
   const configuration = applyEnvironmentFallback({ ...repository.values, ...options.configuration }, keys, options.env ?? {});
   return {
     configuration,
+    ...(options.now === undefined ? {} : { now: parseNow(options.now) }),
     warnings: [...repository.warnings, ...describeUnmappedKeys(repository, configuration, keys)],
     workspaceRoot,
     // setTimeout fires at once beyond 2^31-1 ms: a huge --timeout means "as long as possible", not zero.
@@ -220,17 +241,20 @@ async function prepare(options: RunOptions, file: string, sources: string[], kin
   };
 }
 
+/** Every input is merged over its default the same way (see mergeDeep); `userReplace` starts the user from `{}`. */
 function buildInputs(kind: 'rule' | 'action', options: RunOptions) {
-  const user = checkObject(options.user, 'the user') ?? createDefaultUser();
+  const userOverride = checkObject(options.user, 'the user');
+  const user = mergeDeep(options.userReplace ? {} : createDefaultUser(), userOverride) as Record<string, unknown>;
   const contextOverride = checkObject(options.context, 'the context');
   const eventOverride = checkObject(options.event, 'the event');
   // Some defaults depend on the protocol the caller chose (samlConfiguration for SAML and WS-Fed logins).
   const contextProtocol = typeof contextOverride?.protocol === 'string' ? contextOverride.protocol : undefined;
   const eventProtocol = (eventOverride?.transaction as { protocol?: unknown } | undefined)?.protocol;
   const context = mergeDeep(createDefaultContext({ protocol: contextProtocol }), contextOverride);
-  const event = mergeDeep(createDefaultEvent(undefined, { protocol: typeof eventProtocol === 'string' ? eventProtocol : undefined }), eventOverride) as Record<string, unknown>;
-  // --user wins over a user inside --event.
-  if (options.user !== undefined) event.user = user;
+  const eventDefaults = createDefaultEvent(options.userReplace ? {} : undefined, { protocol: typeof eventProtocol === 'string' ? eventProtocol : undefined });
+  const event = mergeDeep(eventDefaults, eventOverride) as Record<string, unknown>;
+  // --user is merged last, so it wins over a user inside --event.
+  if (userOverride !== undefined) event.user = mergeDeep(event.user, userOverride);
   return kind === 'rule' ? { user, context, event: null } : { user: null, context: null, event };
 }
 
@@ -246,11 +270,12 @@ export async function runFile(options: RunOptions): Promise<RunOutcome> {
   const source = replaceKeywords(original, options.mappings, file);
   const prepared = await prepare(options, file, [source], kind, { target: file, stopDir: options.workspaceRoot });
   const inputs = buildInputs(kind, options);
+  const startedAt = Date.now();
   const outcome = await execute(kind, file, source, inputs, prepared, prepared.timeoutMs);
   const raw = resultFromOutcome(outcome, kind, prepared, { user: inputs.user, context: inputs.context });
   raw.warnings.unshift(...prepared.warnings);
   const secrets = collectSecrets([prepared.configuration, options.mappings], findAttemptedMultifactors(raw), findLiteralSecrets(source));
-  return { result: finishResult(kind, raw, outcome.durationMs, secrets), secretMultifactor: raw.multifactor };
+  return { result: finishResult(kind, raw, outcome.durationMs, secrets, clockOf(prepared, startedAt)), secretMultifactor: raw.multifactor };
 }
 
 interface RuleEntry {
@@ -301,11 +326,12 @@ async function runRulesDirectory(dir: string, options: RunOptions): Promise<RunO
   const workspaceRoot = options.workspaceRoot ?? findWorkspaceRoot(dir);
   const prepared = await prepare({ ...options, workspaceRoot }, join(dir, 'rules'), sources, 'rule', { target: dir, stopDir: options.workspaceRoot });
   const { user, context } = buildInputs('rule', options) as { user: unknown; context: unknown };
+  const startedAt = Date.now();
   const { results, durationMs } = await executeBatch('rule', entries.map((e, i) => ({ filename: e.file, source: sources[i] })), [{ user, context, event: null }], prepared, prepared.timeoutMs);
   const combined = combineRuleSteps(results[0], entries.map((e) => e.name), { user, context });
   combined.result.warnings.unshift(...prepared.warnings);
   const secrets = collectSecrets([prepared.configuration, options.mappings], combined.attempted, sources.flatMap(findLiteralSecrets));
-  const result = finishResult('rule', combined.result, Math.round(durationMs * 100) / 100, secrets);
+  const result = finishResult('rule', combined.result, Math.round(durationMs * 100) / 100, secrets, clockOf(prepared, startedAt));
   return { result: { ...result, outcome: combined.outcome, rule: combined.decidingRule, rules: combined.ran }, secretMultifactor: combined.result.multifactor };
 }
 

@@ -179,10 +179,18 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Objects merge key by key; arrays and scalars in `override` replace the default. */
+/**
+ * How every input (user, context, event) is laid over its default: objects merge key by key, a
+ * `null` removes the key (a way to test a login without, say, `app_metadata` or `request`),
+ * arrays and other values replace the default.
+ */
 export function mergeDeep(base: unknown, override: unknown): unknown {
-  if (!isPlainObject(base) || !isPlainObject(override)) return override === undefined ? base : override;
-  const merged: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(override)) merged[key] = mergeDeep(base[key], value);
+  if (override === undefined) return base;
+  if (!isPlainObject(override)) return override;
+  const merged: Record<string, unknown> = isPlainObject(base) ? { ...base } : {};
+  for (const [key, value] of Object.entries(override)) {
+    if (value === null) delete merged[key];
+    else merged[key] = mergeDeep(merged[key], value);
+  }
   return merged;
 }

@@ -373,6 +373,38 @@ function bindRun(context: vm.Context, run: Run): void {
   Object.assign(context, { console: createConsole(run), process: createFakeProcess(run, {}), ...createTimers(run) });
 }
 
+/**
+ * A `Date` whose clock starts at the run's chosen instant and advances in real time: `new Date()`,
+ * `Date()` and `Date.now()` are shifted, everything else (parsing, `new Date(ms)`, the prototype,
+ * `instanceof`, subclasses) is the realm's own Date. Built from the realm's own intrinsics.
+ */
+const SHIFTED_DATE = `(function (offset) {
+  const RealDate = globalThis.Date;
+  const realNow = RealDate.now;
+  const now = function now() { return realNow() + offset; };
+  return new Proxy(RealDate, {
+    construct(target, args, newTarget) { return Reflect.construct(target, args.length === 0 ? [now()] : args, newTarget); },
+    apply() { return new RealDate(now()).toString(); },
+    get(target, key, receiver) { return key === 'now' ? now : Reflect.get(target, key, receiver); },
+  });
+})`;
+
+/**
+ * Moves the clock of the sandbox to `job.now` and, for the run, the child's own `Date` too, so npm
+ * modules the code requires (moment, date-fns) see the same instant. Returns the undo.
+ */
+function installClock(now: number | undefined, context: vm.Context): () => void {
+  if (now === undefined) return () => undefined;
+  const offset = now - Date.now();
+  const sandboxGlobal = context as Record<string, unknown>;
+  sandboxGlobal.Date = (vm.runInContext(SHIFTED_DATE, context) as (o: number) => DateConstructor)(offset);
+  const hostDate = globalThis.Date;
+  globalThis.Date = (vm.runInThisContext(SHIFTED_DATE) as (o: number) => DateConstructor)(offset);
+  return () => {
+    globalThis.Date = hostDate;
+  };
+}
+
 function createAuth0(run: Run, context: vm.Context) {
   const ContextPromise = vm.runInContext('Promise', context) as PromiseConstructor;
   const update = (name: string) => (...args: unknown[]) => {
@@ -597,14 +629,17 @@ function adoptInputs(job: ChildJob, context: vm.Context): void {
 export async function executeJob(job: ChildJob, hooks: RunHooks): Promise<ChildResult> {
   const run = new Run(hooks, job.backstopMs);
   current = run;
+  let restoreClock = () => undefined as void;
   try {
     const context = createContext(run, job);
     run.context = context;
+    restoreClock = installClock(job.now, context);
     adoptInputs(job, context);
     startScript(run, job, context);
     await run.waitForDecision();
     await run.settle();
   } finally {
+    restoreClock();
     run.clearTimers();
     current = null;
   }
@@ -638,6 +673,18 @@ export async function executeBatch(job: BatchJob): Promise<ChildResult[][]> {
 }
 
 async function runLogin(job: BatchJob, login: BatchLogin): Promise<ChildResult[]> {
+  let restoreClock = () => undefined as void;
+  try {
+    return await runLoginScripts(job, login, (context) => {
+      restoreClock = installClock(job.now, context);
+    });
+  } finally {
+    restoreClock();
+  }
+}
+
+/** The scripts of one login; `onContext` is told of the login's context when it is created. */
+async function runLoginScripts(job: BatchJob, login: BatchLogin, onContext: (context: vm.Context) => void): Promise<ChildResult[]> {
   const steps: ChildResult[] = [];
   const started = performance.now();
   let context: vm.Context | null = null;
@@ -653,6 +700,7 @@ async function runLogin(job: BatchJob, login: BatchLogin): Promise<ChildResult[]
     try {
       if (context === null) {
         context = createContext(run, step);
+        onContext(context);
         adoptInputs(step, context);
       } else {
         bindRun(context, run);

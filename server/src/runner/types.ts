@@ -45,6 +45,8 @@ export interface RunResult {
   logs: string[];
   warnings: string[];
   durationMs: number;
+  /** The sandbox's clock: where it started (ISO-8601) and whether `--now` / `duoRules.mock.now` chose it. */
+  clock: { start: string; given: boolean };
   /** Rules directories only: the rule that decided the outcome (or set the MFA), and every rule that ran. */
   rule?: string | null;
   rules?: { name: string; outcome: RunOutcomeKind }[];
@@ -55,11 +57,13 @@ export interface RunOptions {
   file: string;
   /** Unsaved editor buffer; used instead of reading `file`. */
   text?: string;
-  /** Replaces the default user (for Actions: `event.user`). */
+  /** Deep-merged over the default user (for Actions: `event.user`); `null` removes a key, arrays replace. */
   user?: unknown;
-  /** Deep-merged over the default Rules context. */
+  /** Start the user from `{}` instead of the default user (`--user-replace`). */
+  userReplace?: boolean;
+  /** Deep-merged over the default Rules context, as `user`. */
   context?: unknown;
-  /** Deep-merged over the default Actions event. */
+  /** Deep-merged over the default Actions event, as `user`. */
   event?: unknown;
   /**
    * `configuration` for Rules and `event.secrets` for Actions. In an auth0-deploy-cli repository these
@@ -79,6 +83,8 @@ export interface RunOptions {
   env?: Record<string, string | undefined>;
   /** Heap limit of the child process; default 256 MB. */
   memoryLimitMb?: number;
+  /** ISO-8601 instant the code's clock starts at (`Date`, `Date.now()`, `new Date()`); time still advances. Default: the real clock. */
+  now?: string;
 }
 
 export interface RunOutcome {
@@ -101,6 +107,8 @@ export interface ChildJob {
   workspaceRoot: string;
   /** Longest a single call into user code may run before the child gives up on its own (see Run.invoke). */
   backstopMs: number;
+  /** Epoch ms the sandbox's clock starts at (`--now`); absent: the real clock. */
+  now?: number;
 }
 
 /** One login of a batch: the inputs of its first script. */
@@ -126,10 +134,12 @@ export interface BatchJob {
   loginTimeoutMs: number;
   /** Longest a single call into user code may run (see Run.invoke). */
   backstopMs: number;
+  /** Epoch ms each login's clock starts at (`--now`); absent: the real clock. */
+  now?: number;
 }
 
 /** The child's unredacted answer; the parent redacts it and adds kind, timing and rule names. */
-export interface ChildResult extends Omit<RunResult, 'kind' | 'outcome' | 'durationMs' | 'rule' | 'rules'> {
+export interface ChildResult extends Omit<RunResult, 'kind' | 'outcome' | 'durationMs' | 'clock' | 'rule' | 'rules'> {
   outcome: Exclude<RunOutcomeKind, 'timeout'>;
 }
 
