@@ -13,7 +13,7 @@ const MAX_BODY_BYTES = 1024 * 1024;
 /** Duo's messages are one short sentence; a server sending pages of text gets them cut. */
 const MAX_DUO_TEXT = 300;
 
-function cutText(text: string, max: number): string {
+export function cutText(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max)}… (${text.length} characters)` : text;
 }
 
@@ -66,7 +66,8 @@ export function describeInvalidHost(host: unknown): string | undefined {
   return `The host ${shown} is not a Duo API hostname (api-XXXXXXXX.duosecurity.com or *.duofederal.com), so nothing was sent to it.`;
 }
 
-interface Target {
+/** Where requests go; exported so the Auth0 Management API client shares the connection-error wording. */
+export interface Target {
   origin: string;
   hostname: string;
   pinned: boolean;
@@ -155,7 +156,7 @@ function describeProxy(proxy: string): string | undefined {
   }
 }
 
-function describeConnectionError(err: unknown, target: Target, proxy: string | undefined): { reason: TransportFailureReason; message: string } {
+export function describeConnectionError(err: unknown, target: Target, proxy: string | undefined): { reason: TransportFailureReason; message: string } {
   const codes = errorCodes(err);
   if (proxy !== undefined && describeProxy(proxy) === undefined) {
     return { reason: 'network', message: 'The proxy setting (HTTPS_PROXY, or http.proxy in VS Code) is not a URL like http://proxy.example:3128.' };
@@ -179,7 +180,7 @@ function describeConnectionError(err: unknown, target: Target, proxy: string | u
   return { reason: 'network', message: `Could not talk to ${where}: ${errorMessage(err)}${known ? ` (${known})` : ''}` };
 }
 
-function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
+export function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
     const timer = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve(); }, ms);
@@ -190,19 +191,19 @@ function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
 
 class DeadlineExceeded extends Error {}
 
-async function readLimited(body: AsyncIterable<Buffer | Uint8Array>): Promise<Buffer | undefined> {
+export async function readLimited(body: AsyncIterable<Buffer | Uint8Array>, maxBytes = MAX_BODY_BYTES): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) return undefined;
+    if (size > maxBytes) return undefined;
     chunks.push(Buffer.from(chunk));
   }
   return Buffer.concat(chunks);
 }
 
 /** The origin a redirect points to (its path and query may carry whatever the server chose to echo). */
-function describeRedirectTarget(location: string, origin: string): string {
+export function describeRedirectTarget(location: string, origin: string): string {
   try {
     return new URL(location, origin).origin;
   } catch {

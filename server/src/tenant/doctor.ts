@@ -1,0 +1,197 @@
+// `duo-rules doctor`'s checks: from the facts about a tenant (factors, Duo settings, bound
+// post-login Actions, Rules) to findings with a stable id, a severity and the fix. Pure: the
+// facts come from the Management API or a deploy-cli repository; verification is separate.
+import { analyze } from '../analysis/diagnostics';
+import { buildModel, findProperty, type MfaConfig, type RuleModel } from '../analysis/model';
+import type { BoundAction, DuoSettings, FactLocation, TenantFacts, TenantRule } from './facts';
+
+export type DoctorSeverity = 'error' | 'warning';
+
+export interface DoctorFinding {
+  /** duo-in-rule, no-duo-action, …, or a `duo-rules lint` code for a bound Action's code. */
+  id: string;
+  severity: DoctorSeverity;
+  /** What is wrong and the fix; never a secret. */
+  message: string;
+  /** What it is about: `rule:<name>`, `action:<name>`, `factor:duo`, `factors` or `duo-settings`. */
+  subject: string;
+  /** Repository sources: the file (and zero-based line/character) the finding belongs to. */
+  location?: FactLocation & { character?: number };
+}
+
+export const RULES_END_OF_LIFE = '2026-11-18';
+
+function duoConfigs(model: RuleModel): MfaConfig[] {
+  return model.configs.filter((c) => c.providerName === 'duo');
+}
+
+/** Does this Rule script configure Duo (`context.multifactor = { provider: 'duo', … }`)? */
+export function ruleConfiguresDuo(script: string | undefined): boolean {
+  if (!script) return false;
+  const model = buildModel(script);
+  if (duoConfigs(model).length > 0) return true;
+  // A configuration assembled in steps or by a helper: the provider is still written down somewhere.
+  return model.configs.length > 0 && /provider\s*:\s*['"`]duo['"`]/.test(script);
+}
+
+/** The `api.multifactor.enable('duo', …)` calls of an Action's code. */
+export function actionDuoCalls(code: string | undefined): MfaConfig[] {
+  if (!code) return [];
+  return duoConfigs(buildModel(code)).filter((c) => c.form === 'action-enable');
+}
+
+function ruleSubject(rule: TenantRule): string {
+  return `rule:${rule.name}`;
+}
+
+function actionSubject(action: BoundAction): string {
+  return `action:${action.name}`;
+}
+
+function settingsComplete(settings: DuoSettings | null | undefined): boolean {
+  return Boolean(settings && settings.ikey && settings.skey && settings.host);
+}
+
+function lineOf(text: string, offset: number): { line: number; character: number } {
+  const before = text.slice(0, offset).split(/\r\n|\r|\n/);
+  return { line: before.length - 1, character: before[before.length - 1].length };
+}
+
+export function diagnose(facts: TenantFacts): DoctorFinding[] {
+  const findings: DoctorFinding[] = [];
+  const duoRules = facts.rules.filter((r) => ruleConfiguresDuo(r.script));
+
+  for (const rule of duoRules.filter((r) => r.enabled)) {
+    findings.push({
+      id: 'duo-in-rule',
+      severity: 'error',
+      subject: ruleSubject(rule),
+      message: `The enabled Rule "${rule.name}" configures Duo, but Rules stopped executing on ${RULES_END_OF_LIFE}: this MFA is not running and users log in without Duo. Fix: convert it with \`duo-rules convert\`, deploy the Action and bind it to the post-login trigger, then disable the Rule.`,
+      location: rule.scriptLocation ?? rule.location,
+    });
+  }
+
+  const duoFactor = facts.factors?.find((f) => f.name === 'duo');
+  const running = facts.postLoginActions.filter((a) => a.deployed);
+  const duoActions = running.filter((a) => actionDuoCalls(a.code).length > 0);
+
+  if (duoActions.length === 0 && (duoFactor?.enabled || duoRules.length > 0)) {
+    const why = duoFactor?.enabled ? 'The Duo factor is enabled' : `A Rule configures Duo (${duoRules.map((r) => `"${r.name}"`).join(', ')})`;
+    findings.push({
+      id: 'no-duo-action',
+      severity: 'error',
+      subject: 'post-login',
+      message: `${why}, but no deployed Action bound to the post-login trigger calls api.multifactor.enable('duo', …), so no login is asked for Duo. Fix: deploy a post-login Action that enables Duo (\`duo-rules convert\` turns a Duo Rule into one) and bind it to the post-login trigger.`,
+      location: duoRules[0]?.scriptLocation ?? duoRules[0]?.location,
+    });
+  }
+
+  if (duoActions.length > 0 && facts.factors !== undefined && !duoFactor?.enabled) {
+    findings.push({
+      id: 'duo-factor-disabled',
+      severity: 'error',
+      subject: 'factor:duo',
+      message: `${duoActions.map((a) => `The Action "${a.name}"`).join(' and ')} enables Duo, but the tenant's Duo factor is ${duoFactor ? 'disabled' : 'not configured'}, so Duo cannot run. Fix: enable Duo under Security > Multi-factor Auth > Duo Security (or guardianFactors in the deploy-cli repository).`,
+      location: facts.factorsLocation,
+    });
+  }
+
+  const others = facts.factors?.filter((f) => f.enabled && f.name !== 'duo') ?? [];
+  if (duoFactor?.enabled && others.length > 0) {
+    findings.push({
+      id: 'duo-not-sole-factor',
+      severity: 'error',
+      subject: 'factors',
+      message: `Duo works only when it is the only enabled MFA factor, but ${others.map((f) => f.name).join(', ')} ${others.length === 1 ? 'is' : 'are'} enabled too. Fix: disable ${others.length === 1 ? 'it' : 'them'} under Security > Multi-factor Auth.`,
+      location: facts.factorsLocation,
+    });
+  }
+
+  for (const action of duoActions) {
+    const calls = actionDuoCalls(action.code);
+    if (calls.some((c) => c.duoOptions === null) && facts.duoSettings !== undefined && !settingsComplete(facts.duoSettings)) {
+      const missing = facts.duoSettings ? (['ikey', 'skey', 'host'] as const).filter((k) => !facts.duoSettings?.[k]) : [];
+      findings.push({
+        id: 'duo-keys-missing',
+        severity: 'error',
+        subject: actionSubject(action),
+        message: `The Action "${action.name}" enables Duo without providerOptions, so Duo uses the tenant's Duo settings, but the tenant has ${missing.length ? `no ${missing.join(', ')} in them` : 'none'}. Fix: enter the Web SDK application's Client ID, Client secret and API hostname under Security > Multi-factor Auth > Duo Security (or \`auth0 guardian factors duo settings set\`).`,
+        location: action.codeLocation ?? action.location,
+      });
+    }
+  }
+
+  for (const action of facts.postLoginActions) {
+    if (!action.deployed) {
+      findings.push({
+        id: 'action-not-deployed',
+        severity: 'warning',
+        subject: actionSubject(action),
+        message: `The Action "${action.name}" is bound to post-login but has never been deployed, so nothing of it runs. Fix: deploy it.`,
+        location: action.location,
+      });
+    } else if (!action.allChangesDeployed) {
+      findings.push({
+        id: 'action-not-deployed',
+        severity: 'warning',
+        subject: actionSubject(action),
+        message: `The Action "${action.name}" has changes that are not deployed; logins still run the deployed version, which is what was checked. Fix: deploy it, or discard the draft.`,
+        location: action.location,
+      });
+    }
+  }
+
+  for (const action of running) findings.push(...lintAction(action));
+  return findings;
+}
+
+/** Every error `duo-rules lint` reports on the Action's deployed code, prefixed with its name. */
+function lintAction(action: BoundAction): DoctorFinding[] {
+  if (!action.code) return [];
+  const code = action.code;
+  const configs = buildModel(code).configs;
+  return analyze(code)
+    .filter((f) => f.severity === 'error')
+    // Without providerOptions, Duo takes its keys from the tenant's settings (checked on their own): no keys in the code is the documented form.
+    .filter((f) => !(f.code === 'missing-field' && f.data?.container === 'providerOptions' && configs[f.data.configIndex ?? -1]?.form === 'action-enable' && configs[f.data.configIndex ?? -1]?.duoOptions === null))
+    .map((f) => ({
+      id: f.code,
+      severity: 'error' as const,
+      subject: actionSubject(action),
+      message: `Action "${action.name}": ${f.message}`,
+      location: action.codeLocation ? { file: action.codeLocation.file, ...lineOf(code, f.offsets.start) } : action.location,
+    }));
+}
+
+/** Where an Action's Duo keys come from: literal values, or `event.secrets.X` names to look up. */
+export interface ActionKeySource {
+  action: string;
+  /** The literal value, or the secret's name. */
+  ikey?: { literal?: string; secret?: string };
+  skey?: { literal?: string; secret?: string };
+  host?: { literal?: string; secret?: string };
+}
+
+/** The providerOptions of each Duo call of a bound, deployed Action (for --verify). */
+export function actionKeySources(facts: TenantFacts): ActionKeySource[] {
+  const out: ActionKeySource[] = [];
+  for (const action of facts.postLoginActions.filter((a) => a.deployed)) {
+    for (const call of actionDuoCalls(action.code)) {
+      if (!call.duoOptions) continue;
+      const source: ActionKeySource = { action: action.name };
+      for (const key of ['ikey', 'skey', 'host'] as const) {
+        const value = findProperty(call.duoOptions, key)?.value;
+        if (!value) continue;
+        if (value.kind === 'string' && typeof value.literal === 'string' && !value.keywordToken) source[key] = { literal: value.literal };
+        else if (value.secretRef) source[key] = { secret: value.secretRef.key };
+      }
+      out.push(source);
+    }
+  }
+  return out;
+}
+
+/** Does any bound Action enable Duo without providerOptions (the documented form)? */
+export function usesTenantDuoSettings(facts: TenantFacts): boolean {
+  return facts.postLoginActions.some((a) => a.deployed && actionDuoCalls(a.code).some((c) => c.duoOptions === null));
+}

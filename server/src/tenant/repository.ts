@@ -1,0 +1,268 @@
+// The doctor's offline source: the same facts as the Management API gives, read from an
+// auth0-deploy-cli repository in its directory format (rules/, actions/, triggers/, guardian/)
+// or its YAML format (tenant.yaml). Kept small and self-contained: it reads only what the doctor
+// needs and never writes.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { BoundAction, DuoSettings, FactLocation, GuardianFactor, TenantFacts, TenantRule } from './facts';
+
+/** The repository cannot be read: an I/O or usage problem (exit status 2). */
+export class RepositoryError extends Error {}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
+  } catch (err) {
+    throw new RepositoryError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+function readJson(path: string): unknown {
+  const text = readText(path);
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new RepositoryError(`${path}: not valid JSON (${(err as Error).message})`);
+  }
+}
+
+function isDir(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function jsonFiles(dir: string): string[] {
+  if (!isDir(dir)) return [];
+  return readdirSync(dir).filter((n) => n.endsWith('.json')).sort().map((n) => join(dir, n));
+}
+
+/** The first existing of `candidates`, or undefined. */
+function firstExisting(candidates: string[]): string | undefined {
+  return candidates.find((c) => existsSync(c) && !isDir(c));
+}
+
+/** deploy-cli writes code paths relative to the repository root (`./actions/x/code.js`) or to the file. */
+function resolveCodePath(ref: string, root: string, fileDir: string): string | undefined {
+  return firstExisting([resolve(root, ref), resolve(fileDir, ref), resolve(fileDir, basename(ref))]);
+}
+
+/** Where an `action_name` is bound to post-login, in trigger order; undefined when the export has no triggers. */
+function postLoginNames(triggers: unknown): string[] | undefined {
+  if (!isObject(triggers)) return undefined;
+  const list = triggers['post-login'];
+  if (!Array.isArray(list)) return [];
+  return list.filter(isObject).map((b) => str(b.action_name) ?? str(b.display_name)).filter((n): n is string => Boolean(n));
+}
+
+function supportsPostLogin(action: Record<string, unknown>): boolean {
+  const triggers = action.supported_triggers;
+  if (!Array.isArray(triggers)) return true;
+  return triggers.some((t) => isObject(t) && t.id === 'post-login');
+}
+
+interface RawAction {
+  name: string;
+  code: string | undefined;
+  deployed: boolean;
+  postLogin: boolean;
+  location: FactLocation;
+  codeLocation?: FactLocation;
+}
+
+function bindActions(actions: RawAction[], bound: string[] | undefined, notes: string[]): BoundAction[] {
+  const toBound = (a: RawAction): BoundAction => ({
+    name: a.name, code: a.code, deployed: a.code !== undefined, allChangesDeployed: a.deployed, location: a.location, codeLocation: a.codeLocation,
+  });
+  if (bound === undefined) {
+    const postLogin = actions.filter((a) => a.postLogin);
+    if (postLogin.length) notes.push('The export has no trigger bindings (triggers), so every post-login Action in it is treated as bound to the login flow.');
+    return postLogin.map(toBound);
+  }
+  const out: BoundAction[] = [];
+  for (const name of bound) {
+    const action = actions.find((a) => a.name === name);
+    if (action) out.push(toBound(action));
+    else notes.push(`The post-login trigger binds the Action "${name}", which is not in the export.`);
+  }
+  return out;
+}
+
+const SKEY_NOTE = 'auth0-deploy-cli never exports the Duo factor settings (their skey is secret), so the tenant\'s Duo keys were not checked; pass --configuration with DUO_IKEY, DUO_SKEY and DUO_HOST (or set them in the environment), or use --tenant.';
+
+/** Zero-based line of `name: <name>` after the line of `section:` in a YAML text, for findings. */
+function yamlLine(text: string, section: string, name: string): number | undefined {
+  const lines = text.split(/\r?\n/);
+  const start = lines.findIndex((l) => new RegExp(`^${section}\\s*:`).test(l));
+  if (start < 0) return undefined;
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = new RegExp(`^\\s*-?\\s*name\\s*:\\s*['"]?${escaped}['"]?\\s*$`);
+  for (let i = start + 1; i < lines.length; i++) {
+    if (/^\S/.test(lines[i]) && !lines[i].startsWith('-')) break;
+    if (pattern.test(lines[i])) return i;
+  }
+  return start;
+}
+
+function readYamlRepository(file: string, shown: string): TenantFacts {
+  const root = dirname(file);
+  const text = readText(file);
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (err) {
+    throw new RepositoryError(`${file}: not valid YAML (${(err as Error).message.split('\n')[0]})`);
+  }
+  if (!isObject(doc)) doc = {};
+  const tenant = doc as Record<string, unknown>;
+  const notes: string[] = [];
+  const loc = (section: string, name: string): FactLocation => ({ file, line: yamlLine(text, section, name) });
+  const scriptFrom = (ref: unknown): { code?: string; location?: FactLocation } => {
+    const value = str(ref);
+    if (value === undefined) return {};
+    // A reference to a file next to tenant.yaml, or (rarely) the code inline.
+    const path = /\n/.test(value) ? undefined : resolveCodePath(value, root, root);
+    return path ? { code: readText(path), location: { file: path } } : { code: /\n|function|exports/.test(value) ? value : undefined };
+  };
+
+  const rules: TenantRule[] = (Array.isArray(tenant.rules) ? tenant.rules : []).filter(isObject).map((r) => {
+    const name = str(r.name) ?? '(unnamed rule)';
+    const script = scriptFrom(r.script);
+    return { name, enabled: r.enabled !== false, script: script.code, order: typeof r.order === 'number' ? r.order : undefined, location: loc('rules', name), scriptLocation: script.location };
+  });
+
+  const rawActions: RawAction[] = (Array.isArray(tenant.actions) ? tenant.actions : []).filter(isObject).map((a) => {
+    const name = str(a.name) ?? '(unnamed Action)';
+    const code = scriptFrom(a.code);
+    return { name, code: code.code, deployed: a.deployed !== false, postLogin: supportsPostLogin(a), location: loc('actions', name), codeLocation: code.location };
+  });
+
+  let factors: GuardianFactor[] | undefined;
+  if (Array.isArray(tenant.guardianFactors)) {
+    factors = tenant.guardianFactors.filter(isObject).filter((f) => typeof f.name === 'string').map((f) => ({ name: f.name as string, enabled: f.enabled === true }));
+  } else {
+    notes.push('tenant.yaml has no guardianFactors, so which MFA factors are enabled was not checked.');
+  }
+  const factorsLine = text.split(/\r?\n/).findIndex((l) => /^guardianFactors\s*:/.test(l));
+  return {
+    source: 'repository',
+    tenant: shown,
+    factors,
+    duoSettings: undefined,
+    postLoginActions: bindActions(rawActions, postLoginNames(tenant.triggers), notes),
+    rules: rules.sort((a, b) => (a.order ?? 0) - (b.order ?? 0)),
+    notes,
+    factorsLocation: { file, line: factorsLine >= 0 ? factorsLine : undefined },
+  };
+}
+
+function readDirectoryRepository(root: string, shown: string): TenantFacts {
+  const notes: string[] = [];
+  const rules: TenantRule[] = [];
+  const rulesDir = join(root, 'rules');
+  for (const file of jsonFiles(rulesDir)) {
+    const json = readJson(file);
+    if (!isObject(json)) continue;
+    const name = str(json.name) ?? basename(file, '.json');
+    const scriptRef = str(json.script) ?? `./${basename(file, '.json')}.js`;
+    const scriptPath = resolveCodePath(scriptRef, root, rulesDir);
+    rules.push({
+      name,
+      enabled: json.enabled !== false,
+      script: scriptPath ? readText(scriptPath) : undefined,
+      order: typeof json.order === 'number' ? json.order : undefined,
+      location: { file },
+      scriptLocation: scriptPath ? { file: scriptPath } : undefined,
+    });
+  }
+
+  const actionsDir = join(root, 'actions');
+  const rawActions: RawAction[] = [];
+  for (const file of jsonFiles(actionsDir)) {
+    const json = readJson(file);
+    if (!isObject(json)) continue;
+    const name = str(json.name) ?? basename(file, '.json');
+    const codePath = resolveCodePath(str(json.code) ?? `./actions/${name}/code.js`, root, actionsDir)
+      ?? firstExisting([join(actionsDir, basename(file, '.json'), 'code.js')]);
+    rawActions.push({
+      name,
+      code: codePath ? readText(codePath) : undefined,
+      deployed: json.deployed !== false,
+      postLogin: supportsPostLogin(json),
+      location: { file },
+      codeLocation: codePath ? { file: codePath } : undefined,
+    });
+  }
+
+  const triggersFile = firstExisting([join(root, 'triggers', 'triggers.json')]);
+  const bound = triggersFile ? postLoginNames(readJson(triggersFile)) ?? [] : undefined;
+
+  let factors: GuardianFactor[] | undefined;
+  const factorsDir = join(root, 'guardian', 'factors');
+  if (isDir(factorsDir)) {
+    factors = [];
+    for (const file of jsonFiles(factorsDir)) {
+      const json = readJson(file);
+      if (isObject(json)) factors.push({ name: str(json.name) ?? basename(file, '.json'), enabled: json.enabled === true });
+    }
+  } else {
+    notes.push('The export has no guardian/factors directory, so which MFA factors are enabled was not checked.');
+  }
+  const duoFactorFile = firstExisting([join(factorsDir, 'duo.json')]);
+  return {
+    source: 'repository',
+    tenant: shown,
+    factors,
+    duoSettings: undefined,
+    postLoginActions: bindActions(rawActions, bound, notes),
+    rules: rules.sort((a, b) => (a.order ?? 0) - (b.order ?? 0)),
+    notes,
+    factorsLocation: duoFactorFile ? { file: duoFactorFile } : undefined,
+  };
+}
+
+/** The tenant.yaml/tenant.yml of a YAML-format repository at `dir`, if any. */
+function yamlFileIn(dir: string): string | undefined {
+  return firstExisting([join(dir, 'tenant.yaml'), join(dir, 'tenant.yml')]);
+}
+
+/** Is `dir` the root of a deploy-cli repository (either format)? */
+export function isDeployRepository(dir: string): boolean {
+  return yamlFileIn(dir) !== undefined || ['rules', 'actions', 'triggers', 'guardian'].some((d) => isDir(join(dir, d)));
+}
+
+/**
+ * Reads the repository at `path` (its root directory, or its tenant.yaml). `shown` is how the
+ * path appears in messages. Throws RepositoryError when it is not a deploy-cli repository.
+ */
+export function readRepositoryFacts(path: string, shown: string = path, localKeys?: { settings: DuoSettings; from: string }): TenantFacts {
+  if (!existsSync(path)) throw new RepositoryError(`${shown}: no such file or directory`);
+  let facts: TenantFacts;
+  if (!isDir(path)) {
+    if (!/\.ya?ml$/i.test(path)) throw new RepositoryError(`${shown}: give an auth0-deploy-cli repository directory or its tenant.yaml`);
+    facts = readYamlRepository(path, shown);
+  } else {
+    const yaml = yamlFileIn(path);
+    if (yaml) facts = readYamlRepository(yaml, shown);
+    else if (isDeployRepository(path)) facts = readDirectoryRepository(path, shown);
+    else throw new RepositoryError(`${shown} is not an auth0-deploy-cli repository (no tenant.yaml, and no rules/, actions/, triggers/ or guardian/ directory); pass its path, or --tenant to read the tenant itself`);
+  }
+  if (localKeys) {
+    facts.duoSettings = localKeys.settings;
+    facts.notes.push(`The export has no Duo factor settings; the Duo keys from ${localKeys.from} stand in for them.`);
+  } else {
+    facts.notes.push(SKEY_NOTE);
+  }
+  return facts;
+}

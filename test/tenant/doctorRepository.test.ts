@@ -1,0 +1,139 @@
+// `duo-rules doctor [path]` on auth0-deploy-cli repositories, in the directory and the YAML
+// layout: the same findings as for a tenant, notes for what an export cannot tell (the Duo
+// settings), local keys standing in for them, file locations for the editor, and exit codes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { doctorCommand, runDoctor } from '../../server/src/cli/doctorCommand';
+
+const DUO_RULE = `function duo(user, context, callback) {
+  context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };
+  callback(null, user, context);
+}
+`;
+const DOCUMENTED_ACTION = `exports.onExecutePostLogin = async (event, api) => {
+  api.multifactor.enable('duo', { allowRememberBrowser: false });
+};
+`;
+const LOCAL_SKEY = 'Zh5eGmUq9zpfQnyUIu5OL9iWoMMv5ZNmk3zLJ4Ep';
+
+function write(root: string, files: Record<string, string>): void {
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, name)), { recursive: true });
+    writeFileSync(join(root, name), text);
+  }
+}
+
+function withRepo(files: Record<string, string>, body: (root: string) => Promise<void>): Promise<void> {
+  const root = mkdtempSync(join(tmpdir(), 'doctor-repo-'));
+  write(root, files);
+  return body(root).finally(() => rmSync(root, { recursive: true, force: true }));
+}
+
+async function doctor(args: string[], cwd: string, env: Record<string, string> = {}) {
+  let stdout = '';
+  let stderr = '';
+  const code = await doctorCommand(args, { stdout: (s) => { stdout += s; }, stderr: (s) => { stderr += s; }, cwd, env });
+  return { code, stdout, stderr };
+}
+
+const directoryRepo = (ruleEnabled: boolean) => ({
+  'rules/Require Duo.json': JSON.stringify({ name: 'Require Duo', enabled: ruleEnabled, order: 1, stage: 'login_success', script: './Require Duo.js' }),
+  'rules/Require Duo.js': DUO_RULE,
+  'actions/Duo MFA.json': JSON.stringify({ name: 'Duo MFA', code: './actions/Duo MFA/code.js', deployed: true, runtime: 'node22', supported_triggers: [{ id: 'post-login', version: 'v3' }] }),
+  'actions/Duo MFA/code.js': DOCUMENTED_ACTION,
+  'triggers/triggers.json': JSON.stringify({ 'post-login': [{ action_name: 'Duo MFA', display_name: 'Duo MFA' }] }),
+  'guardian/factors/duo.json': JSON.stringify({ name: 'duo', enabled: true }),
+  'guardian/factors/otp.json': JSON.stringify({ name: 'otp', enabled: false }),
+});
+
+test('directory layout: an enabled Duo Rule is duo-in-rule at the rule\'s script, exit 1; the export lacks the Duo settings and says so', async () => {
+  await withRepo(directoryRepo(true), async (root) => {
+    const json = await doctor(['.', '--format', 'json'], root);
+    assert.equal(json.code, 1, json.stderr);
+    const report = JSON.parse(json.stdout);
+    assert.equal(report.source, 'repository');
+    assert.equal(report.tenant, '.');
+    assert.deepEqual(report.findings.map((f: { id: string }) => f.id), ['duo-in-rule']);
+    assert.match(json.stderr, /note: auth0-deploy-cli never exports the Duo factor settings/);
+    const run = await runDoctor({ tenant: false, verify: false }, { cwd: root, env: {} });
+    assert.equal(run.findings[0].location?.file, join(root, 'rules/Require Duo.js'));
+  });
+});
+
+test('directory layout: after the conversion (Rule disabled, Duo Action bound) it is clean, exit 0', async () => {
+  await withRepo(directoryRepo(false), async (root) => {
+    const text = await doctor([], root);
+    assert.equal(text.code, 0, text.stdout);
+    assert.match(text.stdout, /No problems found/);
+  });
+});
+
+test('directory layout: an Action not in triggers.json is not bound (no-duo-action); other enabled factors are reported at their files', async () => {
+  const files = directoryRepo(false);
+  files['triggers/triggers.json'] = JSON.stringify({ 'post-login': [] });
+  files['guardian/factors/otp.json'] = JSON.stringify({ name: 'otp', enabled: true });
+  await withRepo(files, async (root) => {
+    const run = await runDoctor({ tenant: false, verify: false }, { cwd: root, env: {} });
+    assert.deepEqual(run.report.findings.map((f) => f.id).sort(), ['duo-not-sole-factor', 'no-duo-action']);
+  });
+});
+
+test('YAML layout: tenant.yaml rules, actions, triggers and guardianFactors; findings point at tenant.yaml lines', async () => {
+  const yaml = `rules:
+  - name: Require Duo
+    script: ./rules/Require Duo.js
+    stage: login_success
+    enabled: true
+    order: 1
+actions:
+  - name: Duo MFA
+    code: ./actions/Duo MFA/code.js
+    deployed: false
+    runtime: node22
+    supported_triggers:
+      - id: post-login
+        version: v3
+triggers:
+  post-login:
+    - action_name: Duo MFA
+      display_name: Duo MFA
+guardianFactors:
+  - name: duo
+    enabled: false
+`;
+  await withRepo({ 'tenant.yaml': yaml, 'rules/Require Duo.js': DUO_RULE, 'actions/Duo MFA/code.js': DOCUMENTED_ACTION }, async (root) => {
+    const run = await runDoctor({ path: 'tenant.yaml', tenant: false, verify: false }, { cwd: root, env: {} });
+    const byId = Object.fromEntries(run.findings.map((f) => [f.id, f]));
+    assert.deepEqual(Object.keys(byId).sort(), ['action-not-deployed', 'duo-factor-disabled', 'duo-in-rule']);
+    assert.equal(byId['duo-in-rule'].location?.file, join(root, 'rules/Require Duo.js'));
+    assert.equal(byId['action-not-deployed'].location?.file, join(root, 'tenant.yaml'));
+    assert.equal(byId['action-not-deployed'].location?.line, 7);
+    assert.equal(byId['duo-factor-disabled'].location?.line, 18);
+  });
+});
+
+test('local keys stand in for the Duo settings: incomplete ones give duo-keys-missing; no secret in any output', async () => {
+  await withRepo(directoryRepo(false), async (root) => {
+    write(root, { 'keys.json': JSON.stringify({ DUO_IKEY: 'DIWJ8X6AEYOR5OMC6TQ1', DUO_SKEY: LOCAL_SKEY, DUO_HOST: 'api-12345678.duosecurity.com' }) });
+    const complete = await doctor(['--configuration', 'keys.json', '--format', 'json'], root);
+    assert.equal(complete.code, 0, complete.stdout + complete.stderr);
+    assert.match(complete.stderr, /the Duo keys from --configuration stand in/);
+    const fromEnv = await doctor([], root, { DUO_IKEY: 'DIWJ8X6AEYOR5OMC6TQ1', DUO_SKEY: LOCAL_SKEY, DUO_HOST: 'api-12345678.duosecurity.com' });
+    assert.equal(fromEnv.code, 0);
+    for (const out of [complete, fromEnv]) assert.ok(!(out.stdout + out.stderr).includes(LOCAL_SKEY));
+  });
+});
+
+test('not a deploy-cli repository, or a path that does not exist: exit 2', async () => {
+  await withRepo({ 'README.md': '# hi' }, async (root) => {
+    const notRepo = await doctor([], root);
+    assert.equal(notRepo.code, 2);
+    assert.match(notRepo.stderr, /is not an auth0-deploy-cli repository/);
+    const missing = await doctor(['nowhere'], root);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /nowhere: no such file or directory/);
+  });
+});
