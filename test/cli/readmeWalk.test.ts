@@ -52,7 +52,10 @@ describe('duo-rules on a new user\'s mistakes', () => {
       [['convert', 'rule.js', '--out'], 'duo-rules convert: --out needs a value (see duo-rules convert --help)'],
       [['convert', 'a.js', 'b.js'], 'duo-rules convert: expected one rule file or rules directory, got 2 (see duo-rules convert --help)'],
       [['emulator', '--generate', 'extra'], "duo-rules emulator: Unexpected argument 'extra' (see duo-rules emulator --help)"],
-      [['emulator'], 'duo-rules emulator: give either --config <json> or --generate (see duo-rules emulator --help)'],
+      [['emulator'], 'duo-rules emulator: give --config <json>, --generate or --auth0 <tenant.json> (see duo-rules emulator --help)'],
+      [['doctor', '--bogus'], "duo-rules doctor: Unknown option '--bogus' (see duo-rules doctor --help)"],
+      [['doctor', '--tenant', '--auth0-client-secret', 'x'], "duo-rules doctor: Unknown option '--auth0-client-secret' (see duo-rules doctor --help)"],
+      [['doctor', '--auth0-domain', 'x.auth0.com'], 'duo-rules doctor: --auth0-domain only applies with --tenant'],
     ];
     for (const [args, message] of cases) {
       const result = duoRules(args, dir);

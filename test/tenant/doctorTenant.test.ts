@@ -298,7 +298,7 @@ test('a server that echoes the client secret and token in its error gets them re
 });
 
 test('a redirect is not followed', async () => {
-  const server = http.createServer((req, res) => { res.writeHead(302, { location: 'https://evil.example/steal' }); res.end(); });
+  const server = http.createServer((_req, res) => { res.writeHead(302, { location: 'https://evil.example/steal' }); res.end(); });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   try {
     const out = await doctor({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
@@ -312,7 +312,7 @@ test('a redirect is not followed', async () => {
 
 test('only the given Auth0 domain: a non-Auth0 domain from the environment and a non-loopback --auth0-url are refused before sending', async () => {
   let hits = 0;
-  const server = http.createServer((req, res) => { hits++; res.end('{}'); });
+  const server = http.createServer((_req, res) => { hits++; res.end('{}'); });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   try {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
