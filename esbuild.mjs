@@ -52,7 +52,7 @@ await Promise.all(bundles.filter((b) => existing(b.in)).map((b) => esbuild.build
 })));
 
 if (withTests) {
-  const roots = ['server/src', 'client/src', 'test', 'bench'].filter(existing);
+  const roots = ['shared', 'server/src', 'client/src', 'test', 'bench'].filter(existing);
   await esbuild.build({
     entryPoints: roots.flatMap(listTs),
     outdir: 'out',

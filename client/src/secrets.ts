@@ -1,5 +1,6 @@
 // Duo secrets kept in VS Code's SecretStorage (the OS keychain), never in settings or the workspace.
 import * as vscode from 'vscode';
+import { redactText } from '../../shared/redact';
 
 const namesKey = 'duoRules.secretNames';
 const secretKey = (name: string) => `duoRules.secret.${name}`;
@@ -41,12 +42,7 @@ export class SecretStore {
 
   /** Replaces every secret value seen in this session with "[redacted]". */
   redact(text: string): string {
-    let result = text;
-    for (const value of this.known) {
-      // Short values would scrub ordinary words; Duo secrets are 40 characters.
-      if (value.length >= 6) result = result.split(value).join('[redacted]');
-    }
-    return result;
+    return redactText(text, [...this.known]);
   }
 }
 

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { findKeywordTokens, replaceDeployKeywords } from '../../server/src/runner/inputs';
+import { listKeywordTokens, replaceDeployKeywords } from '../../server/src/runner/inputs';
 import { runCliProcess } from './runnerHelpers';
 
 
@@ -212,7 +212,7 @@ describe('replaceDeployKeywords (deploy-cli replacement in its own files)', () =
   test('tokens without a mapping leave the file parseable and stay visible in the value', () => {
     const parsed = JSON.parse(replaceDeployKeywords('{ "a": @@A@@, "b": "##B##" }', { OTHER: 'x' }));
     assert.equal(parsed.a, '@@A@@');
-    assert.deepEqual(findKeywordTokens(parsed.b), ['##B##']);
-    assert.deepEqual(findKeywordTokens('plain-value'), []);
+    assert.deepEqual(listKeywordTokens(parsed.b), ['##B##']);
+    assert.deepEqual(listKeywordTokens('plain-value'), []);
   });
 });

@@ -2,7 +2,8 @@
 // become "[redacted]" in every field of the result, including inside longer strings.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { collectSecrets, findLiteralSecrets, redactValue } from '../../server/src/runner/redact';
+import { redactValue } from '../../shared/redact';
+import { collectSecrets, findLiteralSecrets } from '../../server/src/runner/runSecrets';
 import { disposeRunnerPool } from '../../server/src/runner/index';
 import { createWorkspace, DUO_CONFIGURATION, runText, type TempWorkspace } from './runnerHelpers';
 

@@ -3,6 +3,7 @@
 //
 // Messages never quote a secret: values are described (length, shape), never echoed.
 import type { Diagnostic, Range } from 'vscode-languageserver-types';
+import { looksLikeDuoSkey } from '../../../shared/redact';
 import {
   codeDescriptionUrl,
   defaultSeverities,
@@ -390,7 +391,7 @@ function checkDuoValues(model: RuleModel, object: MfaObject, container: FindingD
       out.add('invalid-ikey', prop.value.range, `'${label}' does not look like a Duo Client ID: expected 20 upper-case letters and digits, found ${describeShape(value, true)}.`, { field: key, container, configIndex });
     }
     if (key === 'skey') {
-      if (!/^[A-Za-z0-9]{40}$/.test(value)) {
+      if (!looksLikeDuoSkey(value)) {
         out.add('invalid-skey', prop.value.range, `'${label}' does not look like a Duo Client secret: expected 40 letters and digits, found ${describeShape(value, false)}.`, { field: key, container, configIndex });
       }
       const secretName = container === 'admin' ? 'DUO_ADMIN_SKEY' : 'DUO_SKEY';

@@ -5,6 +5,7 @@
 // All offsets are UTF-16 offsets into the ORIGINAL text (the string as given), end exclusive.
 import * as acorn from 'acorn';
 import * as acornLoose from 'acorn-loose';
+import { neutraliseKeywordTokens, type KeywordToken } from '../../../shared/keywordTokens';
 import { scanTo } from './completionScan';
 import { findTooDeep, walk } from './walk';
 
@@ -17,15 +18,7 @@ export interface OffsetRange {
 /** `rule`: exactly one top-level function. `action`: assigns exports.onExecutePostLogin/onContinuePostLogin. */
 export type FileKind = 'rule' | 'action' | 'other';
 
-/** An auth0-deploy-cli keyword token (`@@KEY@@` JSON-replaced, `##KEY##` raw-replaced). */
-export interface KeywordToken {
-  /** The mapping key between the markers, e.g. `DUO_IKEY`. */
-  name: string;
-  /** Which replacement style the token uses. */
-  style: '@@' | '##';
-  /** Where the whole token (markers included) sits. */
-  range: OffsetRange;
-}
+export type { KeywordToken };
 
 /** The first syntax error of a strict parse. */
 export interface SyntaxErrorInfo {
@@ -236,7 +229,6 @@ type NodeRecord = Record<string, unknown>;
 
 const parseOptions = { ecmaVersion: 'latest', sourceType: 'script', allowReturnOutsideFunction: true, allowHashBang: true, allowAwaitOutsideFunction: true } as const;
 
-const keywordTokenPattern = /@@([A-Za-z0-9_$.-]+)@@|##([A-Za-z0-9_$.-]+)##/g;
 const actionHandlerPattern = /\bon(?:Execute|Continue)PostLogin\b/;
 
 /**
@@ -275,17 +267,6 @@ function startsWithFunctionKeyword(text: string): boolean {
   return text.startsWith('function', pos) && !/[\w$]/.test(text.charAt(pos + 8));
 }
 
-/** Replaces deploy-cli tokens by same-length identifiers so offsets never move. */
-function neutraliseTokens(text: string): { text: string; tokens: KeywordToken[] } {
-  const tokens: KeywordToken[] = [];
-  if (!text.includes('@@') && !text.includes('##')) return { text, tokens };
-  const neutral = text.replace(keywordTokenPattern, (whole: string, at: string | undefined, hash: string | undefined, offset: number) => {
-    tokens.push({ name: at ?? hash ?? '', style: at !== undefined ? '@@' : '##', range: { start: offset, end: offset + whole.length } });
-    return '_'.repeat(whole.length);
-  });
-  return { text: neutral, tokens };
-}
-
 function describeError(err: unknown): SyntaxErrorInfo {
   const e = err as { message?: string; pos?: number };
   return { message: String(e.message ?? err).replace(/ \(\d+:\d+\)$/, ''), offset: typeof e.pos === 'number' ? e.pos : 0 };
@@ -298,7 +279,7 @@ function describeError(err: unknown): SyntaxErrorInfo {
  * parsed at all: `program` is then empty.
  */
 export function parseSource(text: string): ParseResult {
-  const { text: neutral, tokens } = neutraliseTokens(text);
+  const { text: neutral, tokens } = neutraliseKeywordTokens(text);
   let comments: acorn.Comment[] = [];
   let firstError: SyntaxErrorInfo | undefined;
   const startsWithFunction = startsWithFunctionKeyword(neutral);

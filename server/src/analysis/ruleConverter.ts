@@ -6,6 +6,7 @@
 // (unless the caller asks for the unsafe variant). Before returning, the output is analysed
 // by the same core as the editor, and what it finds there is reported as blocking too.
 import type * as acorn from 'acorn';
+import { looksLikeDuoSkey } from '../../../shared/redact';
 import { analyzeModel, LineIndex } from './diagnostics';
 import { buildModel, type RuleModel } from './model';
 import { lookupMember } from './ruleToAction';
@@ -51,8 +52,6 @@ export const noteTag = 'NOTE(duo-rules)';
 /** Findings in the output that mean the Action is broken or still reads Rule-only names. */
 const blockingSelfCodes = new Set(['rule-global-in-action', 'syntax-error', 'dotted-key']);
 
-/** What a Duo Client secret (skey) looks like: 40 letters and digits. */
-const duoSecretShape = /^[A-Za-z0-9]{40}$/;
 /** Documentation samples and placeholders (DOMAIN.md §8): never copied anywhere. */
 const placeholderShape = /\{[^}]*\}|REPLACE_|YOUR_|\.\.\.|^Your |XXXX|^$/i;
 
@@ -502,7 +501,7 @@ class RuleConverter {
         && node.right.type === 'ObjectExpression') {
         visitObject(node.right, false, here);
       }
-      if (node.type === 'Literal' && typeof node.value === 'string' && duoSecretShape.test(node.value)
+      if (node.type === 'Literal' && typeof node.value === 'string' && looksLikeDuoSkey(node.value)
         && !this.edits.some((e) => e.start === node.start) && !dropped.some((d) => d.start <= node.start && node.end <= d.end)) {
         moveLiteral(node, 'skey', false, here);
       }

@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { proxyFromEnvironment, scrubSecrets } from '../duo/transport';
+import { redactText } from '../../../shared/redact';
+import { proxyFromEnvironment } from '../duo/transport';
 import { credentialsFromEnvironment, TenantAccessError, TenantClient, REQUIRED_SCOPES } from '../tenant/client';
 import { diagnose, type DoctorFinding } from '../tenant/doctor';
 import type { DuoSettings, TenantFacts } from '../tenant/facts';
@@ -252,7 +253,7 @@ export async function doctorCommand(argv: string[], io: CliIO): Promise<number> 
   // Every secret seen on the way; whatever we print passes through this filter last.
   const secrets: string[] = [];
   const hide = (s: string) => { if (s) secrets.push(s); };
-  const clean = (text: string) => scrubSecrets(text, secrets);
+  const clean = (text: string) => redactText(text, secrets);
   let run: DoctorRun;
   try {
     run = await runDoctor(options, io, hide);

@@ -2,6 +2,7 @@
 // CA certificates, never follows redirects, bounds every request (retries included) by one
 // timeout, backs off on 429 like Duo's clients, and keeps secrets out of every message.
 import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
+import { cutText, redactText } from '../../../shared/redact';
 import { DUO_CA_CERTIFICATES } from './duoCaCerts';
 import type { PreparedRequest } from './signing';
 import type { StepReason } from './types';
@@ -12,10 +13,6 @@ const MAX_BACKOFF_FACTOR = 32;
 const MAX_BODY_BYTES = 1024 * 1024;
 /** Duo's messages are one short sentence; a server sending pages of text gets them cut. */
 const MAX_DUO_TEXT = 300;
-
-export function cutText(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max)}… (${text.length} characters)` : text;
-}
 
 export interface TransportOptions {
   /** Send requests here instead of https://<host> (e.g. the emulator); signing still uses the host. */
@@ -116,15 +113,6 @@ export function bypassesProxy(hostname: string, noProxy: string | undefined): bo
     const suffix = entry.replace(/^\*?\.?/, '');
     return host === suffix || host.endsWith(`.${suffix}`);
   });
-}
-
-/** Removes every secret (and any Authorization value) from a text that may reach the user. */
-export function scrubSecrets(text: string, secrets: readonly string[]): string {
-  let out = text.replace(/(authorization\s*[:=]\s*)(basic|bearer)\s+[A-Za-z0-9+/=._-]+/gi, '$1[redacted]');
-  for (const secret of secrets) {
-    if (secret && secret.length >= 4) out = out.split(secret).join('[redacted]');
-  }
-  return out;
 }
 
 function errorCodes(err: unknown): string[] {
@@ -273,11 +261,11 @@ export class DuoTransport {
     };
     const hidden = () => [...this.hidden];
     // Scrubbed whole, then cut: a cut first could leave the beginning of an echoed secret behind.
-    const said = (text: string | undefined) => text && cutText(scrubSecrets(text, hidden()), MAX_DUO_TEXT);
+    const said = (text: string | undefined) => text && cutText(redactText(text, hidden()), MAX_DUO_TEXT);
     const scrub = (r: DuoCallResult): DuoCallResult => {
       if (r.ok) return r;
       if (r.reason === 'duo') return { ...r, duoMessage: said(r.duoMessage), detail: said(r.detail) };
-      return { ...r, message: scrubSecrets(r.message, hidden()) };
+      return { ...r, message: redactText(r.message, hidden()) };
     };
     try {
       return scrub(await this.attempt(prepareAndRemember, target, signal, started));

@@ -4,12 +4,13 @@
 import { createClientAssertion, healthCheckAudience, HEALTH_CHECK_PATH } from './clientAssertion';
 import { explainDuoFailure, explainHealthCheckFailure } from './messages';
 import { formatRfc2822Date, prepareSignedRequest, type PreparedRequest, type SignatureVersion } from './signing';
-import { describeInvalidHost, DuoTransport, scrubSecrets, type DuoCallResult, type TransportOptions } from './transport';
-import type { Multifactor } from '../runner/types';
+import { redactValue } from '../../../shared/redact';
+import { describeInvalidHost, DuoTransport, type DuoCallResult, type TransportOptions } from './transport';
+import type { Multifactor } from '../../../shared/multifactor';
 import type { ApplicationKind, PreauthResult, PreauthStep, Step, VerifyResult } from './types';
 
 export type { ApplicationKind, PreauthStep, Step, StepReason, VerifyResult } from './types';
-export type { Multifactor } from '../runner/types';
+export type { Multifactor } from '../../../shared/multifactor';
 
 export interface VerifyOptions extends TransportOptions {
   /** 5 (default, like duo_client_python) or 2. */
@@ -86,7 +87,8 @@ export async function verifyMultifactor(
   const host = mfa.host as string;
   const admin = mfa.admin ?? undefined;
   const secrets = [skey, ...(admin && nonEmptyString(admin.skey) ? [admin.skey] : [])];
-  const seal = (result: VerifyResult, hidden: readonly string[] = secrets): VerifyResult => scrubDeep(result, hidden);
+  // A hostile server may echo secrets back: every string of the result is redacted.
+  const seal = (result: VerifyResult, hidden: readonly string[] = secrets): VerifyResult => redactValue(result, hidden);
 
   const invalidHost = describeInvalidHost(host);
   if (invalidHost) {
@@ -194,16 +196,6 @@ export async function verifyMultifactor(
   } finally {
     await transport.close();
   }
-}
-
-/** Every string in the result with secrets removed: a hostile server may echo them back to us. */
-function scrubDeep<T>(value: T, secrets: readonly string[]): T {
-  if (typeof value === 'string') return scrubSecrets(value, secrets) as T;
-  if (Array.isArray(value)) return value.map((v) => scrubDeep(v, secrets)) as T;
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubDeep(v, secrets)])) as T;
-  }
-  return value;
 }
 
 const PREAUTH_RESULTS = new Set<PreauthResult>(['auth', 'allow', 'deny', 'enroll']);

@@ -6,7 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { extractDeclaredValues, type DeployConfigKind } from '../workspace/deployConfig';
-import { findKeywordTokens, replaceDeployKeywords } from './inputs';
+import { listKeywordTokens, replaceDeployKeywords } from './inputs';
 
 export interface DeployValues {
   /** The repository's values that are set (plain, or with every token mapped). */
@@ -95,7 +95,7 @@ export async function readDeployValues(
     }
     for (const { name, value } of entries) {
       if (value === undefined) continue;
-      const tokens = findKeywordTokens(value);
+      const tokens = listKeywordTokens(value);
       if (tokens.length > 0) found.unmapped.push({ key: name, file: shown, tokens });
       else found.values[name] = value;
     }

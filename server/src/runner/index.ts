@@ -8,7 +8,8 @@ import { describeUnmappedKeys, readDeployValues } from './deployValues';
 import { applyEnvironmentFallback, describeJsonError, findConfigurationKeys, replaceKeywords, RunInputError } from './inputs';
 import { createDefaultContext, createDefaultEvent, createDefaultUser, mergeDeep } from './mockInputs';
 import { RunnerPool, type JobOutcome } from './pool';
-import { collectSecrets, findAttemptedMultifactors, findLiteralSecrets, redactMultifactor, redactValue } from './redact';
+import { redactValue } from '../../../shared/redact';
+import { collectSecrets, findAttemptedMultifactors, findLiteralSecrets, redactMultifactor } from './runSecrets';
 import type { BatchLogin, ChildResult, Multifactor, RunOptions, RunOutcome, RunResult } from './types';
 
 export type { ActionChanges, BatchLogin, ChildResult, Multifactor, RecordedCall, RunOptions, RunOutcome, RunOutcomeKind, RunResult } from './types';
@@ -26,7 +27,7 @@ export {
   type RunInputFiles,
 } from './inputs';
 export { createDefaultContext, createDefaultEvent, createDefaultUser } from './mockInputs';
-export { REDACTED } from './redact';
+export { REDACTED } from '../../../shared/redact';
 
 export const DEFAULT_TIMEOUT_MS = 5000;
 export const DEFAULT_MEMORY_LIMIT_MB = 256;

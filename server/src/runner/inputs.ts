@@ -3,6 +3,7 @@
 // the same clear message for the same bad file.
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { findKeywordTokens, replaceKeywordTokens } from '../../../shared/keywordTokens';
 
 /** The run cannot start because an input is missing or malformed; the message says which and why. */
 export class RunInputError extends Error {
@@ -146,22 +147,19 @@ export function applyEnvironmentFallback(
   return merged;
 }
 
-const TOKEN = /@@([A-Za-z0-9_.-]+)@@|##([A-Za-z0-9_.-]+)##/g;
-
 /**
  * deploy-cli keyword replacement: `@@KEY@@` becomes the JSON-encoded value, `##KEY##` the raw
  * value. Tokens without a mapping stop the run, naming every one of them.
  */
 export function replaceKeywords(source: string, mappings: Record<string, unknown> | undefined, file: string): string {
   const missing = new Set<string>();
-  const replaced = source.replace(TOKEN, (token, jsonKey: string | undefined, rawKey: string | undefined) => {
-    const key = (jsonKey ?? rawKey) as string;
-    if (!mappings || !Object.prototype.hasOwnProperty.call(mappings, key)) {
-      missing.add(token);
-      return token;
+  const replaced = replaceKeywordTokens(source, (token) => {
+    if (!mappings || !Object.prototype.hasOwnProperty.call(mappings, token.name)) {
+      missing.add(token.text);
+      return token.text;
     }
-    const value = mappings[key];
-    if (jsonKey !== undefined) return JSON.stringify(value) ?? 'undefined';
+    const value = mappings[token.name];
+    if (token.style === '@@') return JSON.stringify(value) ?? 'undefined';
     return typeof value === 'string' ? value : JSON.stringify(value);
   });
   if (missing.size > 0) {
@@ -176,25 +174,21 @@ export function replaceKeywords(source: string, mappings: Record<string, unknown
  * the text before parsing: `@@KEY@@` (with or without the quotes around it) becomes the
  * JSON-encoded value, `##KEY##` the raw value. Unlike replaceKeywords, a token without a mapping
  * does not stop anything: `@@KEY@@` becomes the string "@@KEY@@" (so the file still parses) and
- * `##KEY##` stays, and findKeywordTokens then marks the value as unset. A word joiner goes before an
+ * `##KEY##` stays, and listKeywordTokens then marks the value as unset. A word joiner goes before an
  * unmapped `##KEY##`: YAML reads `#` after a space as a comment, which would turn `value: ##KEY##`
  * into null and `value: a ##KEY##` into "a", hiding the token.
  */
 export function replaceDeployKeywords(text: string, mappings: Record<string, unknown> | undefined): string {
   const mapped = (key: string) => mappings !== undefined && Object.prototype.hasOwnProperty.call(mappings, key);
-  return text
-    .replace(/"@@([A-Za-z0-9_.-]+)@@"|@@([A-Za-z0-9_.-]+)@@/g, (_token, quoted: string | undefined, bare: string | undefined) => {
-      const key = (quoted ?? bare) as string;
-      return mapped(key) ? (JSON.stringify(mappings![key]) ?? 'null') : JSON.stringify(`@@${key}@@`);
-    })
-    .replace(/##([A-Za-z0-9_.-]+)##/g, (token, key: string) => {
-      if (!mapped(key)) return `\u2060${token}`;
-      const value = mappings![key];
-      return typeof value === 'string' ? value : JSON.stringify(value);
-    });
+  return replaceKeywordTokens(text, (token) => {
+    if (token.style === '@@') return mapped(token.name) ? (JSON.stringify(mappings![token.name]) ?? 'null') : JSON.stringify(`@@${token.name}@@`);
+    if (!mapped(token.name)) return `\u2060${token.text}`;
+    const value = mappings![token.name];
+    return typeof value === 'string' ? value : JSON.stringify(value);
+  }, { includeQuotes: true });
 }
 
-/** The deploy-cli keyword tokens left in a value. */
-export function findKeywordTokens(value: string): string[] {
-  return [...value.matchAll(TOKEN)].map((m) => m[0]);
+/** The deploy-cli keyword tokens left in a value, as written. */
+export function listKeywordTokens(value: string): string[] {
+  return findKeywordTokens(value).map((t) => value.slice(t.range.start, t.range.end));
 }

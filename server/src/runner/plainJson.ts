@@ -1,5 +1,6 @@
 // Turns whatever a rule leaves in user/context (cycles, functions, getters that throw,
 // BigInts, class instances from the vm realm) into plain JSON data for IPC and printing.
+import { cutText } from '../../../shared/redact';
 
 const MAX_DEPTH = 40;
 /** Longer strings are cut: a rule that puts 100 MB into user/context must not flood the editor. */
@@ -7,17 +8,12 @@ export const MAX_STRING_LENGTH = 100_000;
 /** Values beyond this many, in one result, become "[Truncated]". */
 const MAX_VALUES = 200_000;
 
-/** Cuts a long text, saying how long it was (redaction recognises the mark, see redact.ts). */
-export function truncateText(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max)}… (${text.length} characters)` : text;
-}
-
 export function toPlainJson(value: unknown): unknown {
   const ancestors: object[] = [];
   let budget = MAX_VALUES;
   const walk = (item: unknown, depth: number): unknown => {
     if (--budget < 0) return '[Truncated]';
-    if (typeof item === 'string') return truncateText(item, MAX_STRING_LENGTH);
+    if (typeof item === 'string') return cutText(item, MAX_STRING_LENGTH);
     if (item === null || typeof item === 'boolean') return item;
     if (typeof item === 'number') return Number.isFinite(item) ? item : null;
     if (typeof item === 'bigint') return item.toString();

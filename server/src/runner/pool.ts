@@ -3,7 +3,7 @@
 // endless loop or a memory bomb never takes the CLI or the language server down with it.
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { BatchJob, ChildJob, ChildMessage, ChildResult } from './types';
 
 /** A job as callers hand it over: the pool numbers it and sets the backstop. */
@@ -43,6 +43,15 @@ export function findChildScript(): string {
   const found = candidates.find((path) => existsSync(path));
   if (!found) throw new Error(`the runner's child script is missing (looked for ${candidates.join(', ')}); run the build first`);
   return found;
+}
+
+/**
+ * The folders the child must read its own code from: the bundle's folder, or for the transpiled
+ * tree the runner's folder and the shared modules (shared/) it imports.
+ */
+function findChildCodeRoots(script: string): string[] {
+  const dir = dirname(script);
+  return basename(script) === 'child.js' ? [dir, join(dir, '..', '..', '..', 'shared')] : [dir];
 }
 
 /** The permission flag this Node understands (renamed from --experimental-permission in Node 22.13/23.5). */
@@ -256,7 +265,7 @@ export class RunnerPool {
     const key = JSON.stringify(spec);
     const script = findChildScript();
     const start = (withPermission: boolean) => {
-      const roots = { ...spec, readRoots: [dirname(script), ...spec.readRoots] };
+      const roots = { ...spec, readRoots: [...findChildCodeRoots(script), ...spec.readRoots] };
       const child = new PooledChild(key, script, buildExecArgv(roots, withPermission), spec.memoryLimitMb * 2 + RSS_ALLOWANCE_MB);
       child.busy = busy;
       child.setHeld(busy);

@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { format } from 'node:util';
 import * as vm from 'node:vm';
 import { normaliseActionMultifactor, normaliseRuleMultifactor } from './multifactor';
-import { toPlainJson, truncateText } from './plainJson';
-import { collectSecrets, findAttemptedMultifactors, redactString } from './redact';
+import { cutText, redactText } from '../../../shared/redact';
+import { toPlainJson } from './plainJson';
+import { collectSecrets, findAttemptedMultifactors } from './runSecrets';
 import type { ActionChanges, BatchJob, BatchLogin, ChildJob, ChildResult, Multifactor, RecordedCall } from './types';
 
 /** How long pending timers may keep running after the decision, to catch a second callback or a late error. */
@@ -113,7 +114,7 @@ class Run {
     }
     // Streamed lines are all the parent has after a timeout, when the MFA the code set up never comes back:
     // the skeys it holds so far are taken out here. (The parent redacts everything else.)
-    const line = truncateText(redactString(format(...args), this.currentSkeys()), MAX_LOG_LINE_LENGTH);
+    const line = cutText(redactText(format(...args), this.currentSkeys()), MAX_LOG_LINE_LENGTH);
     this.logs.push(line);
     this.hooks.onLog(line);
   }

@@ -1,16 +1,8 @@
 // Public shapes of the runner (used by the CLI, the language server's commands and the Duo
 // verifier) and the messages exchanged with the pooled child process.
+import type { Multifactor } from '../../../shared/multifactor';
 
-/** The MFA a login would require, normalised for Rules and Actions. Options the code did not set are absent. */
-export interface Multifactor {
-  provider: string;
-  ikey?: unknown;
-  skey?: unknown;
-  host?: unknown;
-  username?: unknown;
-  allowRememberBrowser?: unknown;
-  admin?: { ikey?: unknown; skey?: unknown };
-}
+export type { Multifactor };
 
 export type RunOutcomeKind = 'completed' | 'denied' | 'error' | 'timeout';
 

@@ -3,15 +3,14 @@
 // one timeout, redirects are never followed, bodies are bounded, proxies come from the caller, and
 // no secret or token survives into a message.
 import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
+import { cutText, redactText } from '../../../shared/redact';
 import {
   abortableDelay,
   bypassesProxy,
-  cutText,
   describeConnectionError,
   describeRedirectTarget,
   isLoopbackHost,
   readLimited,
-  scrubSecrets,
   type Target,
 } from '../duo/transport';
 
@@ -127,7 +126,7 @@ export class Auth0Http {
   }
 
   scrub(text: string): string {
-    return scrubSecrets(text, [...this.secrets]);
+    return redactText(text, [...this.secrets]);
   }
 
   private usesProxy(target: Target): boolean {

@@ -4,6 +4,7 @@
 // extractDeclaredValues, for the runner's `configuration` / `event.secrets`; never in a message.
 import type { Node as YamlNode } from 'yaml';
 import type { OffsetRange } from '../analysis/model';
+import { looksLikeDuoSkey } from '../../../shared/redact';
 
 type Yaml = typeof import('yaml');
 let yaml: Yaml | undefined;
@@ -107,9 +108,6 @@ export function extractDeclaredValues(kind: DeployConfigKind, text: string): Dec
   });
 }
 
-/** Duo Client secrets (skeys) are 40 letters and digits. */
-const duoSecretPattern = /^[A-Za-z0-9]{40}$/;
-
 export interface PlaintextSecret {
   /** The declared key, e.g. DUO_SKEY (a name, never the value). */
   name: string;
@@ -131,7 +129,7 @@ export function findPlaintextSecrets(kind: DeployConfigKind, text: string): Plai
   const found: PlaintextSecret[] = [];
   for (const e of entries) {
     const v = e.value;
-    if (!isScalar(v) || typeof v.value !== 'string' || !duoSecretPattern.test(v.value) || !v.range) continue;
+    if (!isScalar(v) || typeof v.value !== 'string' || !looksLikeDuoSkey(v.value) || !v.range) continue;
     found.push({
       name: e.name,
       range: { start: v.range[0], end: v.range[1] },

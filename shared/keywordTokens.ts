@@ -1,0 +1,75 @@
+// auth0-deploy-cli keyword tokens: `@@KEY@@` is replaced by the JSON-encoded mapping value,
+// `##KEY##` by the raw value. The analysis, the converter and the runner must agree on what a
+// token is, or a file that lints clean fails to convert or to run: this is the only definition.
+
+/** The characters a token's key may use (deploy-cli itself accepts any mapping key). */
+const KEY = '[A-Za-z0-9_$.-]+';
+
+export type KeywordTokenStyle = '@@' | '##';
+
+/** A keyword token found in a text; offsets are into that text. */
+export interface KeywordToken {
+  name: string;
+  style: KeywordTokenStyle;
+  range: { start: number; end: number };
+}
+
+/** One match handed to {@link replaceKeywordTokens}'s callback. */
+export interface KeywordTokenMatch {
+  name: string;
+  style: KeywordTokenStyle;
+  /** The matched text: the token, or with `includeQuotes` the token with its double quotes. */
+  text: string;
+  /** True when the match is a `"@@KEY@@"` with its quotes (only with `includeQuotes`). */
+  quoted: boolean;
+  offset: number;
+}
+
+function tokenPattern(includeQuotes: boolean): RegExp {
+  return new RegExp(`${includeQuotes ? `"@@(${KEY})@@"|` : '()'}@@(${KEY})@@|##(${KEY})##`, 'g');
+}
+
+/** Does the text contain anything that could be a token? A cheap test before the real scan. */
+export function mayContainKeywordTokens(text: string): boolean {
+  return text.includes('@@') || text.includes('##');
+}
+
+/**
+ * Replaces every token by what `replace` returns. With `includeQuotes`, a `"@@KEY@@"` is matched
+ * with its quotes, so a JSON string holding only a token can become any JSON value.
+ */
+export function replaceKeywordTokens(
+  text: string,
+  replace: (token: KeywordTokenMatch) => string,
+  options: { includeQuotes?: boolean } = {},
+): string {
+  if (!mayContainKeywordTokens(text)) return text;
+  const includeQuotes = options.includeQuotes ?? false;
+  return text.replace(tokenPattern(includeQuotes), (whole: string, quoted: string | undefined, at: string | undefined, hash: string | undefined, offset: number) => {
+    const style: KeywordTokenStyle = hash !== undefined ? '##' : '@@';
+    return replace({ name: quoted || at || hash || '', style, text: whole, quoted: includeQuotes && quoted !== undefined && quoted !== '', offset });
+  });
+}
+
+/** Every token in the text, in order. */
+export function findKeywordTokens(text: string): KeywordToken[] {
+  const tokens: KeywordToken[] = [];
+  replaceKeywordTokens(text, (t) => {
+    tokens.push({ name: t.name, style: t.style, range: { start: t.offset, end: t.offset + t.text.length } });
+    return t.text;
+  });
+  return tokens;
+}
+
+/**
+ * Tokens are not JavaScript: replacing each by a same-length identifier lets a parser read the
+ * file while every offset still points into the original text.
+ */
+export function neutraliseKeywordTokens(text: string): { text: string; tokens: KeywordToken[] } {
+  const tokens: KeywordToken[] = [];
+  const neutral = replaceKeywordTokens(text, (t) => {
+    tokens.push({ name: t.name, style: t.style, range: { start: t.offset, end: t.offset + t.text.length } });
+    return '_'.repeat(t.text.length);
+  });
+  return { text: neutral, tokens };
+}
