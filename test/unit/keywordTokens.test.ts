@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { findKeywordTokens, neutraliseKeywordTokens, replaceKeywordTokens } from '../../shared/keywordTokens';
-import { convertRuleToAction } from '../../server/src/analysis/convert';
+import { convertRule } from '../../server/src/analysis/ruleConverter';
 import { analyze } from '../../server/src/analysis/diagnostics';
 import { buildModel } from '../../server/src/analysis/model';
 import { replaceKeywords } from '../../server/src/runner/inputs';
@@ -26,11 +26,12 @@ describe('keyword tokens with dots, dashes and dollars', () => {
     assert.deepEqual(model.parse.keywordTokens.map((t) => [t.name, t.style]), [['DUO.IKEY', '@@'], ['DUO-HOST', '##']]);
   });
 
-  test('the converter turns the rule into an Action that keeps the tokens', () => {
-    const result = convertRuleToAction(rule);
+  test('the converter turns the rule into an Action that reads the tokens\' keys as secrets', () => {
+    const result = convertRule(rule);
     assert.ok(result.ok, result.ok ? '' : result.message);
-    assert.match(result.code, /ikey: @@DUO\.IKEY@@,/);
-    assert.match(result.code, /host: '##DUO-HOST##'/);
+    assert.match(result.code, /ikey: event\.secrets\["DUO\.IKEY"\],/);
+    assert.match(result.code, /host: event\.secrets\["DUO-HOST"\],/);
+    assert.deepEqual([...result.secrets].sort(), ['DUO-HOST', 'DUO.IKEY', 'DUO_SKEY']);
   });
 
   test('the runner replaces the tokens with the mapped values', () => {

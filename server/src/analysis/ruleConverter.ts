@@ -471,7 +471,8 @@ class RuleConverter {
       // A deploy-cli token (@@DUO_IKEY@@, '##DUO_HOST##') names the value already: the secret gets that name.
       const token = this.model.parse.keywordTokens.find((t) => t.range.start >= value.start && t.range.end <= value.end);
       if (token && (value.type === 'Identifier' || (value.type === 'Literal' && value.raw?.length === token.range.end - token.range.start + 2))) {
-        this.replace(value, `event.secrets.${token.name}`);
+        // deploy-cli accepts keys such as DUO.IKEY or DUO-HOST, which are no identifiers.
+        this.replace(value, /^[A-Za-z_$][\w$]*$/.test(token.name) ? `event.secrets.${token.name}` : `event.secrets[${JSON.stringify(token.name)}]`);
         this.addSecret(token.name);
         return;
       }
