@@ -55,4 +55,12 @@ describe('a batch of logins', () => {
     assert.match(String(results[0][0].error?.message), /callback was never called within 300 ms/);
     assert.equal(results[1][0].outcome, 'completed');
   });
+
+  test('code that loops without end costs its login a timeout; the logins after it run in a new child', async () => {
+    const loop = { file: join(pipeline, 'loop.js'), source: 'function (user, context, callback) { while (user.loop) {} callback(null, user, context); }' };
+    const logins = [createDefaultUser(), { ...createDefaultUser(), loop: true }, createDefaultUser()].map((user) => ({ user, context: createDefaultContext(), event: null }));
+    const { results } = await runBatch({ kind: 'rule', scripts: [loop], logins, configuration: {}, workspaceRoot: pipeline, timeoutMs: 300 });
+    assert.deepEqual(results.map((steps) => steps[0].outcome), ['completed', 'error', 'completed']);
+    assert.equal(results[1][0].error?.name, 'TimeoutError');
+  });
 });

@@ -43,6 +43,11 @@ export type ConvertResult =
       functionName?: string;
       /** Functions stored on `global` that this Rule defines (for later Rules of a pipeline). */
       definedGlobalFunctions: Map<string, string>;
+      /**
+       * The Rule's literal ikey and host values moved into secrets (never an skey), so a differential
+       * check can give the Action what the Rule had.
+       */
+      movedValues: Record<string, string>;
     }
   | { ok: false; message: string };
 
@@ -175,6 +180,7 @@ class RuleConverter {
   private multifactorVar = 'multifactor';
   private needsErrorMessageHelper = false;
   private readonly globalTodoStatements = new Set<Node>();
+  private readonly movedValues: Record<string, string> = {};
   private nestedDecision = false;
   /** Literal Duo key values already given a secret name (value -> name). */
   private readonly keySecretNames = new Map<string, string>();
@@ -315,6 +321,7 @@ class RuleConverter {
       secrets: this.secrets,
       functionName,
       definedGlobalFunctions: findGlobalFunctions(this.model),
+      movedValues: this.movedValues,
     };
   }
 
@@ -457,6 +464,7 @@ class RuleConverter {
       const value = literal.value as string;
       const name = this.secretNameFor(field, value, admin);
       this.replace(literal, `event.secrets.${name}`);
+      if (field !== 'skey') this.movedValues[name] = value;
       if (this.secrets.includes(name)) return;
       this.addSecret(name);
       if (placeholderShape.test(value)) {

@@ -10,6 +10,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   run: { summary: 'Run a rule or Action against a mock user (add --verify to check it with Duo)', load: async () => (await import('./runCommand')).runCommand },
   convert: { summary: 'Convert a Rule (or a rules directory) to a post-login Action', load: async () => (await import('./convertCommand')).convertCommand },
   doctor: { summary: 'Check that Duo MFA really runs on a tenant (deploy-cli repository or --tenant)', load: async () => (await import('./doctorCommand')).doctorCommand },
+  equivalence: { summary: 'Run a Rule and its Action on a matrix of logins and report where they decide differently', load: async () => (await import('./equivalenceCommand')).equivalenceCommand },
   emulator: { summary: 'Start a local Duo API emulator for offline development', load: async () => (await import('./emulatorCommand')).emulatorCommand },
 };
 

@@ -29,6 +29,9 @@ Converts an Auth0 Rule to a post-login Action (Auth0 Rules stopped executing on 
                       in the tenant's Duo settings
   --unsafe-allow      what cannot be converted with the same decision is allowed (with a TODO)
                       instead of denied
+  --check             then run the Rule(s) and the Action(s) on a matrix of logins and compare
+                      their decisions (see duo-rules equivalence --help); a divergence exits 1
+  --max-logins <n>    at most n logins for --check (default 512)
   --format text|json  json prints { file, action, notes: [{ line, blocking, message }] } per rule
 Never less strict than the Rule: denials stay denials, and a path that cannot be converted with
 the same decision becomes api.access.deny with a TODO(duo-rules) comment.
@@ -126,13 +129,6 @@ function parseKeys(value: string | undefined): KeysMode {
   throw new UsageError(`--keys must be secrets or tenant, not '${value}'`);
 }
 
-export function parseMaxLogins(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--max-logins must be a positive whole number, not '${value}'`);
-  return n;
-}
-
 export async function convertCommand(argv: string[], io: CliIO): Promise<number> {
   let parsed;
   try {
@@ -144,6 +140,8 @@ export async function convertCommand(argv: string[], io: CliIO): Promise<number>
         force: { type: 'boolean' },
         keys: { type: 'string' },
         'unsafe-allow': { type: 'boolean' },
+        check: { type: 'boolean' },
+        'max-logins': { type: 'string' },
         format: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -159,6 +157,11 @@ export async function convertCommand(argv: string[], io: CliIO): Promise<number>
   const format = parsed.values.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not '${format}'`);
   const options: ConvertOptions = { keys: parseKeys(parsed.values.keys), unsafeAllow: parsed.values['unsafe-allow'] === true };
+  const check = parsed.values.check === true;
+  if (parsed.values['max-logins'] !== undefined && !check) throw new UsageError('--max-logins goes with --check');
+  // Loaded only for --check: converting alone never starts the runner.
+  const checker = check ? await import('./equivalenceCommand') : undefined;
+  const maxLogins = checker?.parseMaxLogins(parsed.values['max-logins']);
   const input = resolve(io.cwd, parsed.positionals[0]);
   const out = parsed.values.out !== undefined ? resolve(io.cwd, parsed.values.out) : undefined;
   const force = parsed.values.force === true;
@@ -185,11 +188,14 @@ export async function convertCommand(argv: string[], io: CliIO): Promise<number>
         written = [out];
       }
     }
-    const checkFailed = false;
-    const check: unknown = undefined;
+    const report = checker
+      ? await checker.runCheck({ rules: [{ file: input, source: readText(input) }], actions: [{ file: written[0] ?? input.replace(/(\.js)?$/, '.action.js'), source: result.code }], actionSecrets: result.movedValues, maxLogins, keys: options.keys })
+      : undefined;
+    const checkFailed = (report?.divergences.length ?? 0) > 0;
+    if (report && checker && !json) io.stderr(checker.formatEquivalence(report));
     if (json) {
-      const report: ConvertReport & { check?: unknown } = { file: show(input), action: result.code, notes: result.notes, secrets: result.secrets, ...(written.length ? { written: written.map(show) } : {}), ...(check ? { check } : {}) };
-      io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+      const output: ConvertReport & { check?: unknown } = { file: show(input), action: result.code, notes: result.notes, secrets: result.secrets, ...(written.length ? { written: written.map(show) } : {}), ...(report ? { check: report } : {}) };
+      io.stdout(`${JSON.stringify(output, null, 2)}\n`);
     } else if (out === undefined) {
       io.stdout(result.code);
       if (result.notes.length) io.stderr(`${blocking ? 'TODO (finish by hand before deploying)' : 'Notes'}:\n${formatNotes('Action', result.notes)}`);
@@ -211,7 +217,7 @@ export async function convertCommand(argv: string[], io: CliIO): Promise<number>
   let blocking = false;
   const todos: string[] = [];
   const reports: ConvertReport[] = [];
-  const converted: { rule: string; code: string; file: string }[] = [];
+  const converted: { rule: string; code: string; file: string; movedValues: Record<string, string> }[] = [];
   // Functions earlier rules stored on global, available to the rules after them (as in one Auth0 login).
   const globalFunctions = new Map<string, string>();
   if (!json) io.stdout(`Converting ${rules.length} rule${rules.length === 1 ? '' : 's'} in order:\n`);
@@ -226,17 +232,26 @@ export async function convertCommand(argv: string[], io: CliIO): Promise<number>
     }
     if (rule.meta?.enabled !== false) for (const [name, source] of result.definedGlobalFunctions) globalFunctions.set(name, source);
     const written = writeDeployAction(root, rule.file, rule.meta, width, result, force);
-    if (rule.meta?.enabled !== false) converted.push({ rule: rule.file, code: result.code, file: written[0] });
+    if (rule.meta?.enabled !== false) converted.push({ rule: rule.file, code: result.code, file: written[0], movedValues: result.movedValues });
     blocking ||= result.notes.some((n) => n.blocking);
     reports.push({ file: show(rule.file), action: result.code, notes: result.notes, secrets: result.secrets, written: written.map(show) });
     const flags = [rule.meta?.order !== undefined ? `order ${rule.meta.order}` : undefined, rule.meta?.enabled === false ? 'disabled rule' : undefined].filter(Boolean).join(', ');
     if (!json) io.stdout(`  ${position} ${show(rule.file)}${flags ? ` (${flags})` : ''} -> ${written.map(show).join(' + ')}${result.secrets.length ? `  secrets: ${result.secrets.join(', ')}` : ''}\n`);
     if (result.notes.length) todos.push(formatNotes(show(written[0]), result.notes));
   });
-  const checkFailed = false;
-  const check: unknown = undefined;
+  const report = checker && failed === 0 && converted.length
+    ? await checker.runCheck({
+      rules: converted.map((c) => ({ file: c.rule, source: readText(c.rule) })),
+      actions: converted.map((c) => ({ file: c.file, source: c.code })),
+      actionSecrets: Object.assign({}, ...converted.map((c) => c.movedValues)),
+      maxLogins,
+      keys: options.keys,
+    })
+    : undefined;
+  const checkFailed = (report?.divergences.length ?? 0) > 0;
+  if (report && checker && !json) io.stdout(checker.formatEquivalence(report));
   if (json) {
-    io.stdout(`${JSON.stringify(check ? { files: reports, check } : reports, null, 2)}\n`);
+    io.stdout(`${JSON.stringify(report ? { files: reports, check: report } : reports, null, 2)}\n`);
   } else {
     if (todos.length) io.stdout(`${blocking ? 'TODO (finish by hand before deploying)' : 'Notes'}:\n${todos.join('')}`);
     io.stdout('Bind the Actions to the post-login trigger in the order listed; active Rules run before Actions, so disable each Rule once its Action is deployed.\n');

@@ -16,9 +16,17 @@ process.on('disconnect', () => process.exit(0));
 
 process.on('message', (job: ChildJob | BatchJob) => {
   if (job?.type === 'batch') {
-    executeBatch(job).then(
-      (results) => send({ type: 'batch-result', id: job.id, results }),
-      (err) => send({ type: 'batch-result', id: job.id, results: job.logins.map(() => [failedResult(err)]) }),
+    let done = 0;
+    // Each login is reported as it ends, so the parent can tell a stuck login from a slow batch.
+    executeBatch(job, (index, steps) => {
+      done = index + 1;
+      send({ type: 'batch-login', id: job.id, index, steps });
+    }).then(
+      () => send({ type: 'batch-done', id: job.id }),
+      (err) => {
+        for (let index = done; index < job.logins.length; index++) send({ type: 'batch-login', id: job.id, index, steps: [failedResult(err)] });
+        send({ type: 'batch-done', id: job.id });
+      },
     );
     return;
   }

@@ -117,24 +117,37 @@ async function execute(kind: 'rule' | 'action', file: string, source: string, in
   return outcome;
 }
 
-/** Room the parent gives a batch beyond its logins' own time, for starting and answering. */
-const BATCH_GRACE_MS = 5000;
+/** Room the parent gives each login of a batch beyond its own time limit (the child enforces that one). */
+const BATCH_GRACE_MS = 1000;
 
 /**
  * Runs scripts for many logins in one child (see executeBatch in the sandbox): per login, the
- * unredacted result of each script that ran. When the child does not answer (killed, crashed),
- * every login gets that failure as its result.
+ * unredacted result of each script that ran. A login whose code never ends (the child is killed)
+ * or that kills the child gets that failure as its result, and the logins after it go on in a new child.
  */
 async function executeBatch(kind: 'rule' | 'action', scripts: { filename: string; source: string }[], logins: BatchLogin[], prepared: Prepared, loginTimeoutMs: number): Promise<{ results: ChildResult[][]; durationMs: number }> {
-  const outcome = await getPool().execute(
-    { type: 'batch', kind, scripts, logins, configuration: prepared.configuration, workspaceRoot: prepared.workspaceRoot, loginTimeoutMs, backstopMs: Math.ceil(loginTimeoutMs), ...nowOf(prepared) },
-    { memoryLimitMb: prepared.memoryLimitMb, readRoots: [prepared.workspaceRoot] },
-    Math.min(loginTimeoutMs * Math.max(1, logins.length) + BATCH_GRACE_MS, MAX_TIMEOUT_MS),
-  );
-  if (outcome.type === 'batch') return { results: outcome.results, durationMs: outcome.durationMs };
-  if (outcome.type === 'result') return { results: logins.map(() => [outcome.result]), durationMs: outcome.durationMs };
-  const failed = resultFromOutcome(outcome, kind, { ...prepared, timeoutMs: loginTimeoutMs }, { user: logins[0]?.user, context: logins[0]?.context });
-  return { results: logins.map(() => [failed]), durationMs: outcome.durationMs };
+  const results: ChildResult[][] = [];
+  let durationMs = 0;
+  while (results.length < logins.length) {
+    const outcome = await getPool().execute(
+      { type: 'batch', kind, scripts, logins: logins.slice(results.length), configuration: prepared.configuration, workspaceRoot: prepared.workspaceRoot, loginTimeoutMs, ...nowOf(prepared) },
+      { memoryLimitMb: prepared.memoryLimitMb, readRoots: [prepared.workspaceRoot] },
+      Math.min(loginTimeoutMs + BATCH_GRACE_MS, MAX_TIMEOUT_MS),
+    );
+    durationMs += outcome.durationMs;
+    if (outcome.type !== 'batch') throw new Error('the runner answered a batch with a single result');
+    results.push(...outcome.results);
+    if (results.length >= logins.length) break;
+    const login = logins[results.length];
+    const failure = outcome.stalled
+      ? { type: 'timeout' as const, callbackCalled: false, logs: [], durationMs: loginTimeoutMs }
+      : { type: 'crashed' as const, outOfMemory: /memory limit/.test(outcome.crashed ?? ''), exitCode: null, message: outcome.crashed ?? 'the runner process stopped', logs: [], durationMs: 0 };
+    const failed = resultFromOutcome(failure, kind, { ...prepared, timeoutMs: loginTimeoutMs }, { user: login.user, context: login.context });
+    // A timeout here is the batch's: its result says so by the error's name, as the child's own do.
+    if (outcome.stalled) failed.outcome = 'error';
+    results.push([failed]);
+  }
+  return { results, durationMs };
 }
 
 export interface BatchRunOptions {

@@ -26,7 +26,8 @@ export interface ChildSpec {
 
 export type JobOutcome =
   | { type: 'result'; result: ChildResult; durationMs: number }
-  | { type: 'batch'; results: ChildResult[][]; durationMs: number }
+  /** A batch: the logins that finished, in order; fewer than asked when one did not finish in time (`stalled`) or the child died. */
+  | { type: 'batch'; results: ChildResult[][]; stalled: boolean; crashed: string | null; durationMs: number }
   | { type: 'timeout'; callbackCalled: boolean; logs: string[]; durationMs: number }
   /**
    * The child died on its own: `outOfMemory` when it hit the heap limit, `exitCode` when it
@@ -151,6 +152,7 @@ class PooledChild {
   }
 
   run(job: JobRequest & { id: number }, timeoutMs: number): Promise<JobOutcome> {
+    if (job.type === 'batch') return this.runBatch(job, timeoutMs);
     return new Promise((resolve) => {
       const started = performance.now();
       const logs: string[] = [];
@@ -181,7 +183,6 @@ class PooledChild {
         if (message.type === 'callback') callbackCalled = true;
         else if (message.type === 'log') logs.push(message.line);
         else if (message.type === 'result') finish({ type: 'result', result: message.result, durationMs: elapsed() });
-        else if (message.type === 'batch-result') finish({ type: 'batch', results: message.results, durationMs: elapsed() });
       };
       this.onExit = (code, signal) => {
         if (timedOut) return finish({ type: 'timeout', callbackCalled, logs, durationMs: elapsed() });
@@ -190,6 +191,55 @@ class PooledChild {
       };
       // A batch bounds each call into user code by its own per-login time; a single run by the watchdog's.
       this.process.send({ ...job, backstopMs: 'backstopMs' in job && job.backstopMs !== undefined ? job.backstopMs : Math.ceil(timeoutMs) + BACKSTOP_GRACE_MS });
+    });
+  }
+
+  /**
+   * A batch, watched login by login: each login has `timeoutMs` from the end of the previous one;
+   * one that takes longer (code that loops without end) gets the child killed, and the logins that
+   * finished are kept.
+   */
+  private runBatch(job: Omit<BatchJob, 'backstopMs'> & { backstopMs?: number }, timeoutMs: number): Promise<JobOutcome> {
+    return new Promise((resolve) => {
+      const started = performance.now();
+      const results: ChildResult[][] = [];
+      let stalled = false;
+      let outOfMemory = false;
+      const finish = (crashed: string | null) => {
+        clearTimeout(watchdog);
+        clearInterval(memoryWatch);
+        this.onMessage = null;
+        this.onExit = null;
+        resolve({ type: 'batch', results, stalled, crashed, durationMs: Math.round((performance.now() - started) * 100) / 100 });
+      };
+      const arm = () => setTimeout(() => {
+        stalled = true;
+        this.process.kill('SIGKILL');
+      }, timeoutMs);
+      let watchdog = arm();
+      const memoryWatch = setInterval(() => {
+        const rss = residentMb(this.process.pid);
+        if (rss !== null && rss > this.rssLimitMb) {
+          outOfMemory = true;
+          this.process.kill('SIGKILL');
+        }
+      }, MEMORY_CHECK_MS);
+      this.onMessage = (message) => {
+        if (!('id' in message) || message.id !== job.id) return;
+        if (message.type === 'batch-login') {
+          results[message.index] = message.steps;
+          clearTimeout(watchdog);
+          watchdog = arm();
+        } else if (message.type === 'batch-done') {
+          finish(null);
+        }
+      };
+      this.onExit = (code, signal) => {
+        if (stalled) return finish(null);
+        outOfMemory ||= /heap out of memory|Reached heap limit/i.test(this.stderrTail);
+        finish(outOfMemory ? `the code hit the memory limit and was stopped` : describeCrash(code, signal, this.stderrTail));
+      };
+      this.process.send({ ...job, backstopMs: 0 });
     });
   }
 

@@ -66,14 +66,15 @@ class Run {
   /**
    * Calls into user code under a vm timeout. The parent's watchdog normally kills the child
    * long before; this backstop only matters when the parent died mid-run, so an endless
-   * loop cannot outlive it as an orphan.
+   * loop cannot outlive it as an orphan. A batch passes 0: a vm timeout starts a watchdog thread
+   * per call, which would cost more than the login itself; there the parent watches every login.
    */
   invoke(fn: (...a: unknown[]) => unknown, args: unknown[]): unknown {
     const context = this.context as Record<string, unknown> | null;
     if (!context) return fn(...args);
     context[INVOKE_KEY] = () => fn(...args);
     try {
-      return INVOKER.runInContext(context, { timeout: this.backstopMs });
+      return INVOKER.runInContext(context, this.backstopMs > 0 ? { timeout: this.backstopMs } : undefined);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT' && !process.connected) realExit(1);
       throw err;
@@ -369,6 +370,11 @@ const CONTEXT_SETUP = new vm.Script(
    };`,
 );
 
+// Compiled once: a batch asks every login's context for these.
+const CONTEXT_PROMISE = new vm.Script('Promise');
+const NEW_MODULE = new vm.Script('({ exports: {} })');
+const CONTEXT_JSON_PARSE = new vm.Script('JSON.parse');
+
 /** The next script of a login runs in the same context (one `global`): its reporting globals follow the new run. */
 function bindRun(context: vm.Context, run: Run): void {
   Object.assign(context, { console: createConsole(run), process: createFakeProcess(run, {}), ...createTimers(run) });
@@ -407,7 +413,7 @@ function installClock(now: number | undefined, context: vm.Context): () => void 
 }
 
 function createAuth0(run: Run, context: vm.Context) {
-  const ContextPromise = vm.runInContext('Promise', context) as PromiseConstructor;
+  const ContextPromise = CONTEXT_PROMISE.runInContext(context) as PromiseConstructor;
   const update = (name: string) => (...args: unknown[]) => {
     run.record(`auth0.users.${name}`, args.filter((a) => typeof a !== 'function'));
     const done = args.find((a) => typeof a === 'function') as ((err: null) => void) | undefined;
@@ -448,7 +454,7 @@ function compileRule(job: ChildJob, context: vm.Context): unknown {
 }
 
 function compileAction(job: ChildJob, context: vm.Context): Record<string, unknown> {
-  const module = vm.runInContext('({ exports: {} })', context) as { exports: Record<string, unknown> };
+  const module = NEW_MODULE.runInContext(context) as { exports: Record<string, unknown> };
   const wrapper = compile(`(function (exports, require, module, __filename, __dirname) {${job.source}\n})`, job.filename)
     .runInContext(context) as (...args: unknown[]) => void;
   wrapper(module.exports, (context as { require: unknown }).require, module, job.filename, '/');
@@ -618,7 +624,7 @@ function startScript(run: Run, job: ChildJob, context: vm.Context): void {
  * changes only its own realm, never the child's for the next run.
  */
 function adoptInputs(job: ChildJob, context: vm.Context): void {
-  const parse = vm.runInContext('JSON.parse', context) as (text: string) => unknown;
+  const parse = CONTEXT_JSON_PARSE.runInContext(context) as (text: string) => unknown;
   const adopt = <T>(value: T): T => (value === undefined || value === null ? value : (parse(JSON.stringify(value)) as T));
   job.user = adopt(job.user);
   job.context = adopt(job.context);
@@ -665,11 +671,16 @@ function decidedWithin(run: Run, ms: number): Promise<boolean> {
  * login share one context (one `global`, so helpers an earlier rule stores there are there for the
  * next) and hand their user and context on; the next login starts from a fresh context. A script
  * that does not decide within the login's remaining time ends as a TimeoutError, so one slow login
- * cannot cost the others their results. Returns, per login, the result of each script that ran.
+ * cannot cost the others their results; code that loops without end is the parent's to stop (it
+ * hears of every finished login). Returns, per login, the result of each script that ran.
  */
-export async function executeBatch(job: BatchJob): Promise<ChildResult[][]> {
+export async function executeBatch(job: BatchJob, onLogin: (index: number, steps: ChildResult[]) => void = () => undefined): Promise<ChildResult[][]> {
   const results: ChildResult[][] = [];
-  for (const login of job.logins) results.push(await runLogin(job, login));
+  for (const [index, login] of job.logins.entries()) {
+    const steps = await runLogin(job, login);
+    results.push(steps);
+    onLogin(index, steps);
+  }
   return results;
 }
 
@@ -694,9 +705,9 @@ async function runLoginScripts(job: BatchJob, login: BatchLogin, onContext: (con
     const remaining = Math.max(1, job.loginTimeoutMs - (performance.now() - started));
     const step: ChildJob = {
       type: 'run', id: job.id, kind: job.kind, filename: script.filename, source: script.source,
-      ...inputs, workspaceRoot: job.workspaceRoot, backstopMs: Math.ceil(Math.min(job.backstopMs, remaining)),
+      ...inputs, workspaceRoot: job.workspaceRoot, backstopMs: 0,
     };
-    const run = new Run(silentHooks, step.backstopMs);
+    const run = new Run(silentHooks, 0);
     current = run;
     try {
       if (context === null) {

@@ -124,7 +124,7 @@ export interface BatchJob {
   workspaceRoot: string;
   /** What all the scripts of one login may take together. */
   loginTimeoutMs: number;
-  /** Longest a single call into user code may run (see Run.invoke). */
+  /** Unused by a batch (the parent watches each login); present for the shape of every job. */
   backstopMs: number;
   /** Epoch ms each login's clock starts at (`--now`); absent: the real clock. */
   now?: number;
@@ -140,4 +140,5 @@ export type ChildMessage =
   | { type: 'callback'; id: number }
   | { type: 'log'; id: number; line: string }
   | { type: 'result'; id: number; result: ChildResult }
-  | { type: 'batch-result'; id: number; results: ChildResult[][] };
+  | { type: 'batch-login'; id: number; index: number; steps: ChildResult[] }
+  | { type: 'batch-done'; id: number };

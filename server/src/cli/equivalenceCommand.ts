@@ -1,0 +1,134 @@
+// `duo-rules equivalence <rule|rules-dir> <action-file>` (and `duo-rules convert --check`): runs
+// the Rule (or the rules pipeline) and the Action(s) on a matrix of logins and reports every way
+// their decisions differ, with the smallest login that shows it.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { convertRule } from '../analysis/ruleConverter';
+import { disposeRunnerPool, findWorkspaceRoot, listDirectoryRules, replaceKeywords, RunInputError } from '../runner/index';
+import { checkEquivalence, DEFAULT_MAX_LOGINS, formatEquivalence, type EquivalenceReport } from '../runner/equivalence';
+import type { CliIO } from './io';
+
+export { formatEquivalence };
+import { describeFlagError, UsageError } from './io';
+
+const help = `Usage: duo-rules equivalence <rule.js|rules-dir> <action.js> [options]
+
+Runs the Rule (or the enabled rules of a deploy-cli directory, in order, sharing global as in
+Auth0) and the post-login Action on a matrix of logins: the default mock login varied along every
+input the Rule's conditions read (client ids, connections, protocols including
+oauth2-refresh-token, email_verified, roles and metadata flags) with the values they compare
+against. Compares: denied (and the message), MFA provider, Duo host/ikey/username/
+allowRememberBrowser, redirect, custom claims, metadata writes.
+  --max-logins <n>    at most n logins (default ${DEFAULT_MAX_LOGINS})
+  --keys tenant       the Action takes the Duo keys from the tenant: host and ikey are not compared
+  --format text|json  json prints { logins, agreeing, divergences: [{ fields, logins, login, settings, rule, action }] }
+Keys the code reads get stand-in values (the check compares logic, not keys); deploy-cli tokens too.
+Exit codes: 0 same decisions; 1 a divergence; 2 usage or I/O error.
+`;
+
+export interface CheckInput {
+  /** Rule files in pipeline order with their text. */
+  rules: { file: string; source: string }[];
+  actions: { file: string; source: string }[];
+  /** Secrets the converter filled from the Rule's literals. */
+  actionSecrets?: Record<string, string>;
+  maxLogins?: number;
+  keys?: 'secrets' | 'tenant';
+}
+
+const TOKEN_NAMES = /@@([A-Za-z0-9_.-]+)@@|##([A-Za-z0-9_.-]+)##/g;
+
+/** deploy-cli tokens get the same stand-in value the Action's secret of that name gets. */
+function standInTokens(source: string, file: string): string {
+  const mappings: Record<string, string> = {};
+  for (const m of source.matchAll(TOKEN_NAMES)) mappings[m[1] ?? m[2]] = `${m[1] ?? m[2]}-value`;
+  return replaceKeywords(source, mappings, file);
+}
+
+/** Runs the check; the runner's children are stopped afterwards. */
+export async function runCheck(input: CheckInput): Promise<EquivalenceReport> {
+  try {
+    return await checkEquivalence({
+      rules: input.rules.map((r) => ({ file: r.file, source: standInTokens(r.source, r.file) })),
+      actions: input.actions,
+      actionSecrets: input.actionSecrets,
+      workspaceRoot: findWorkspaceRoot(dirname(input.rules[0]?.file ?? '.')),
+      maxLogins: input.maxLogins,
+      keys: input.keys,
+    });
+  } catch (err) {
+    if (err instanceof RunInputError) throw new UsageError(err.message);
+    throw err;
+  } finally {
+    disposeRunnerPool();
+  }
+}
+
+export function parseMaxLogins(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--max-logins must be a positive whole number, not '${value}'`);
+  return n;
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+}
+
+export async function equivalenceCommand(argv: string[], io: CliIO): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { 'max-logins': { type: 'string' }, keys: { type: 'string' }, format: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (err) {
+    throw new UsageError(describeFlagError(err, 'equivalence'));
+  }
+  if (parsed.values.help) {
+    io.stdout(help);
+    return 0;
+  }
+  if (parsed.positionals.length !== 2) throw new UsageError('expected a rule file (or rules directory) and an Action file (see duo-rules equivalence --help)');
+  const format = parsed.values.format ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not '${format}'`);
+  const keys = parsed.values.keys ?? 'secrets';
+  if (keys !== 'secrets' && keys !== 'tenant') throw new UsageError(`--keys must be secrets or tenant, not '${keys}'`);
+  const [rulePath, actionPath] = parsed.positionals.map((p) => resolve(io.cwd, p));
+  for (const [given, path] of [[parsed.positionals[0], rulePath], [parsed.positionals[1], actionPath]]) {
+    if (!existsSync(path)) throw new UsageError(`${given}: no such file or directory`);
+  }
+  let ruleFiles: string[];
+  if (statSync(rulePath).isDirectory()) {
+    try {
+      ruleFiles = (await listDirectoryRules(rulePath)).map((e) => e.file);
+    } catch (err) {
+      throw new UsageError(err instanceof Error ? err.message : String(err));
+    }
+  } else {
+    ruleFiles = [rulePath];
+  }
+  const rules = ruleFiles.map((file) => ({ file, source: readText(file) }));
+  // What the converter would move from the Rule's literals into secrets, so literal keys compare equal.
+  const actionSecrets: Record<string, string> = {};
+  for (const rule of rules) {
+    const converted = convertRule(rule.source);
+    if (converted.ok) Object.assign(actionSecrets, converted.movedValues);
+  }
+  const report = await runCheck({
+    rules,
+    actions: [{ file: actionPath, source: readText(actionPath) }],
+    actionSecrets,
+    maxLogins: parseMaxLogins(parsed.values['max-logins']),
+    keys,
+  });
+  if (format === 'json') io.stdout(`${JSON.stringify({ rule: relative(io.cwd, rulePath) || '.', action: relative(io.cwd, actionPath), ...report }, null, 2)}\n`);
+  else io.stdout(formatEquivalence(report));
+  return report.divergences.length ? 1 : 0;
+}

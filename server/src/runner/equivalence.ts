@@ -1,0 +1,216 @@
+// The differential check: runs a Rule (or a rules pipeline) and its Action (or the Actions of a
+// flow) on the same matrix of logins and compares what each decided: denied (and the message), MFA
+// provider, Duo host/ikey/username/allowRememberBrowser, redirect, custom claims, metadata writes.
+// Each divergence is reported once, with the smallest login that shows it.
+import { applyLogin, buildLoginMatrix, describeLogin, findConditionDimensions, toActionEvent, type LoginCase, type LoginSetting } from '../analysis/loginMatrix';
+import { buildModel } from '../analysis/model';
+import { findConfigurationKeys } from './inputs';
+import { runBatch, stepOutcome } from './index';
+import { createDefaultContext, createDefaultEvent, createDefaultUser } from './mockInputs';
+import { collectSecrets, redactValue } from './redact';
+import type { ChildResult, Multifactor } from './types';
+
+export const DEFAULT_MAX_LOGINS = 512;
+
+/** What a login ended with, in terms both a Rule and an Action have. */
+export interface Decision {
+  outcome: 'allowed' | 'denied' | 'error' | 'timeout';
+  /** The denial's message (or the error's, which is not compared: Rule and Action fail differently). */
+  message?: string;
+  mfa: { provider: unknown; host?: unknown; ikey?: unknown; username?: unknown; allowRememberBrowser?: unknown } | null;
+  redirect: unknown;
+  idToken: Record<string, unknown>;
+  accessToken: Record<string, unknown>;
+  appMetadata: Record<string, unknown>;
+  userMetadata: Record<string, unknown>;
+}
+
+export interface Divergence {
+  /** What differs: `outcome`, `message`, `mfa`, `mfa.host`, `idToken`… */
+  fields: string[];
+  /** How many logins show it. */
+  logins: number;
+  /** The smallest such login, as text and as its settings over the default mock. */
+  login: string;
+  settings: LoginSetting[];
+  rule: Decision;
+  action: Decision;
+}
+
+export interface EquivalenceReport {
+  logins: number;
+  agreeing: number;
+  divergences: Divergence[];
+  durationMs: number;
+}
+
+export interface EquivalenceOptions {
+  /** The Rule, or the rules of a pipeline in order (keyword tokens replaced). */
+  rules: { file: string; source: string }[];
+  /** The Action, or the Actions of a flow in order. */
+  actions: { file: string; source: string }[];
+  /** Values for keys the code reads; keys without one get a stand-in value (the check compares logic, not keys). */
+  configuration?: Record<string, string>;
+  /** Action secrets with their Rule's value (a literal the converter moved into a secret). */
+  actionSecrets?: Record<string, string>;
+  workspaceRoot: string;
+  maxLogins?: number;
+  /** `tenant`: the Action holds no Duo keys, so host and ikey are not compared. */
+  keys?: 'secrets' | 'tenant';
+  /** Per login. */
+  timeoutMs?: number;
+}
+
+function standIns(sources: readonly string[], given: Record<string, string>): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const key of sources.flatMap(findConfigurationKeys)) values[key] = given[key] ?? `${key}-value`;
+  return { ...values, ...given };
+}
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Keys of `after` whose value differs from `before`'s. */
+function changed(after: unknown, before: unknown): Json {
+  const out: Json = {};
+  if (!isObject(after)) return out;
+  const old = isObject(before) ? before : {};
+  for (const [k, v] of Object.entries(after)) if (JSON.stringify(v) !== JSON.stringify(old[k])) out[k] = v;
+  return out;
+}
+
+function pickMfa(mfa: Multifactor | null): Decision['mfa'] {
+  if (!mfa) return null;
+  const out: Decision['mfa'] = { provider: mfa.provider };
+  for (const key of ['host', 'ikey', 'username', 'allowRememberBrowser'] as const) if (mfa[key] !== undefined) out[key] = mfa[key];
+  return out;
+}
+
+function baseDecision(last: ChildResult | undefined): Decision {
+  const kind = last ? stepOutcome(last) : 'error';
+  const outcome = kind === 'completed' ? 'allowed' : kind;
+  const decision: Decision = { outcome, mfa: null, redirect: null, idToken: {}, accessToken: {}, appMetadata: {}, userMetadata: {} };
+  if (outcome !== 'allowed' && last?.error) decision.message = last.error.message;
+  return decision;
+}
+
+function ruleDecision(steps: ChildResult[], input: { user: Json; context: Json }): Decision {
+  const last = steps[steps.length - 1];
+  const decision = baseDecision(last);
+  if (decision.outcome !== 'allowed') return decision;
+  const context = isObject(last.context) ? last.context : {};
+  decision.mfa = pickMfa(last.multifactor);
+  decision.redirect = isObject(context.redirect) ? context.redirect.url ?? null : null;
+  decision.idToken = changed(context.idToken, input.context.idToken);
+  decision.accessToken = changed(context.accessToken, input.context.accessToken);
+  for (const step of steps) {
+    for (const call of step.calls) {
+      const data = call.args[1];
+      if (call.name === 'auth0.users.updateAppMetadata') Object.assign(decision.appMetadata, changed(data, input.user.app_metadata));
+      if (call.name === 'auth0.users.updateUserMetadata') Object.assign(decision.userMetadata, changed(data, input.user.user_metadata));
+    }
+  }
+  return decision;
+}
+
+function actionDecision(steps: ChildResult[], input: { user: Json }): Decision {
+  const decision = baseDecision(steps[steps.length - 1]);
+  if (decision.outcome !== 'allowed') return decision;
+  for (const step of steps) {
+    if (step.multifactor) decision.mfa = pickMfa(step.multifactor);
+    const changes = step.changes;
+    if (!changes) continue;
+    Object.assign(decision.idToken, changes.idToken);
+    Object.assign(decision.accessToken, changes.accessToken);
+    Object.assign(decision.appMetadata, changed(changes.appMetadata, input.user.app_metadata));
+    Object.assign(decision.userMetadata, changed(changes.userMetadata, input.user.user_metadata));
+    if (changes.redirect) decision.redirect = changes.redirect.url;
+  }
+  return decision;
+}
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/** The fields on which two decisions differ (empty: they agree). */
+export function compareDecisions(rule: Decision, action: Decision, keys: 'secrets' | 'tenant' = 'secrets'): string[] {
+  if (rule.outcome !== action.outcome) return ['outcome'];
+  if (rule.outcome === 'denied') return rule.message === action.message ? [] : ['message'];
+  if (rule.outcome !== 'allowed') return [];
+  const fields: string[] = [];
+  if (!rule.mfa !== !action.mfa) fields.push('mfa');
+  else if (rule.mfa && action.mfa) {
+    const compared = keys === 'tenant' ? ['provider', 'username', 'allowRememberBrowser'] as const : ['provider', 'host', 'ikey', 'username', 'allowRememberBrowser'] as const;
+    for (const key of compared) if (!same(rule.mfa[key], action.mfa[key])) fields.push(`mfa.${key}`);
+  }
+  for (const key of ['redirect', 'idToken', 'accessToken', 'appMetadata', 'userMetadata'] as const) if (!same(rule[key], action[key])) fields.push(key);
+  return fields;
+}
+
+/** Runs both sides on the login matrix and reports where they decide differently. */
+export async function checkEquivalence(options: EquivalenceOptions): Promise<EquivalenceReport> {
+  const started = performance.now();
+  const maxLogins = options.maxLogins ?? DEFAULT_MAX_LOGINS;
+  const dimensions = findConditionDimensions(options.rules.map((r) => buildModel(r.source)));
+  const matrix: LoginCase[] = buildLoginMatrix(dimensions, maxLogins);
+  const user = createDefaultUser() as Json;
+  const context = createDefaultContext() as Json;
+  const event = createDefaultEvent() as Json;
+  const inputs = matrix.map((login) => applyLogin(user, context, login));
+  const ruleConfiguration = standIns(options.rules.map((r) => r.source), options.configuration ?? {});
+  const actionConfiguration = standIns(options.actions.map((a) => a.source), { ...ruleConfiguration, ...options.actionSecrets });
+  const [rules, actions] = await Promise.all([
+    runBatch({ kind: 'rule', scripts: options.rules, logins: inputs.map((i) => ({ ...i, event: null })), configuration: ruleConfiguration, workspaceRoot: options.workspaceRoot, timeoutMs: options.timeoutMs }),
+    runBatch({ kind: 'action', scripts: options.actions, logins: inputs.map((i) => ({ user: null, context: null, event: toActionEvent(i.user, i.context, event) })), configuration: actionConfiguration, workspaceRoot: options.workspaceRoot, timeoutMs: options.timeoutMs }),
+  ]);
+  const groups = new Map<string, Divergence>();
+  let agreeing = 0;
+  matrix.forEach((login, index) => {
+    const rule = ruleDecision(rules.results[index] ?? [], inputs[index]);
+    const action = actionDecision(actions.results[index] ?? [], inputs[index]);
+    const fields = compareDecisions(rule, action, options.keys);
+    if (fields.length === 0) {
+      agreeing++;
+      return;
+    }
+    const key = fields[0] === 'outcome' ? `outcome:${rule.outcome}:${action.outcome}` : fields.join(',');
+    const found = groups.get(key);
+    if (found) {
+      found.logins++;
+      // The matrix lists smaller logins first, but random fill may not: keep the smallest.
+      if (login.settings.length < found.settings.length) Object.assign(found, { login: describeLogin(login.settings), settings: login.settings, rule, action });
+    } else {
+      groups.set(key, { fields, logins: 1, login: describeLogin(login.settings), settings: login.settings, rule, action });
+    }
+  });
+  // Denial messages and claims come from the code: what it read from the configuration is not printed.
+  const secrets = collectSecrets([options.configuration, options.actionSecrets], []);
+  return {
+    logins: matrix.length,
+    agreeing,
+    divergences: redactValue([...groups.values()], secrets),
+    durationMs: Math.round(performance.now() - started),
+  };
+}
+
+function describeDecision(d: Decision): string {
+  if (d.outcome === 'denied') return `denied (${JSON.stringify(d.message ?? '')})`;
+  if (d.outcome === 'error' || d.outcome === 'timeout') return `${d.outcome}${d.message ? ` (${d.message})` : ''}`;
+  const parts = [d.mfa ? `MFA ${String(d.mfa.provider)}${d.mfa.host !== undefined ? ` host ${String(d.mfa.host)}` : ''}${d.mfa.ikey !== undefined ? ` ikey ${String(d.mfa.ikey)}` : ''}${d.mfa.username !== undefined ? ` username ${String(d.mfa.username)}` : ''}${d.mfa.allowRememberBrowser !== undefined ? ` allowRememberBrowser ${String(d.mfa.allowRememberBrowser)}` : ''}` : 'no MFA'];
+  if (d.redirect !== null) parts.push(`redirect ${JSON.stringify(d.redirect)}`);
+  for (const key of ['idToken', 'accessToken', 'appMetadata', 'userMetadata'] as const) if (Object.keys(d[key]).length) parts.push(`${key} ${JSON.stringify(d[key])}`);
+  return `allowed, ${parts.join(', ')}`;
+}
+
+/** The text report: a summary line, then each divergence with its smallest login. */
+export function formatEquivalence(report: EquivalenceReport): string {
+  const lines = [`Differential check: ${report.logins} login${report.logins === 1 ? '' : 's'}, ${report.agreeing} agree, ${report.divergences.length} divergence${report.divergences.length === 1 ? '' : 's'} (${report.durationMs} ms).`];
+  for (const d of report.divergences) {
+    lines.push(`  DIVERGES on ${d.fields.join(', ')} in ${d.logins} login${d.logins === 1 ? '' : 's'}; smallest: ${d.login}`);
+    lines.push(`    Rule:   ${describeDecision(d.rule)}`);
+    lines.push(`    Action: ${describeDecision(d.action)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,118 @@
+// The differential check as a real process: `duo-rules convert --check` and `duo-rules equivalence`
+// run the Rule and the Action on a matrix of logins; converted fixtures agree, what the converter
+// could only deny behind a TODO shows as a divergence with its smallest login, and a mutated Action
+// (a denial removed) is caught.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+
+const root = join(__dirname, '..', '..', '..');
+const cliPath = join(root, 'dist', 'cli.js');
+const fixtures = join(root, 'test', 'fixtures', 'convert');
+
+function cli(args: string[], cwd: string) {
+  return spawnSync(process.execPath, [cliPath, ...args], { cwd, encoding: 'utf8' });
+}
+
+interface Report {
+  logins: number;
+  agreeing: number;
+  divergences: { fields: string[]; logins: number; login: string; rule: { outcome: string; message?: string }; action: { outcome: string; message?: string } }[];
+}
+
+function checkOf(run: ReturnType<typeof cli>): Report {
+  return (JSON.parse(run.stdout) as { check: Report }).check;
+}
+
+describe('duo-rules convert --check', () => {
+  const work = mkdtempSync(join(tmpdir(), 'duo-check-'));
+  after(() => rmSync(work, { recursive: true, force: true }));
+
+  for (const name of ['deny.js', 'spread-config.js', 'multifactor-true.js']) {
+    test(`${name}: the Action decides as the Rule on every login; exit 0`, () => {
+      const run = cli(['convert', join(fixtures, name), '--check', '--format', 'json'], work);
+      assert.equal(run.status, 0, run.stderr + run.stdout);
+      const check = checkOf(run);
+      assert.ok(check.logins >= 6, `only ${check.logins} logins`);
+      assert.equal(check.agreeing, check.logins);
+      assert.deepEqual(check.divergences, []);
+    });
+  }
+
+  test("Auth0's sample rule: the same decisions, but exit 1 for the TODOs (sample keys)", () => {
+    const run = cli(['convert', join(root, 'test', 'fixtures', 'seed-rule.js'), '--check', '--format', 'json'], work);
+    assert.equal(run.status, 1);
+    assert.deepEqual(checkOf(run).divergences, []);
+  });
+
+  test('context.redirect: the guarded deny shows as the one divergence, on the login that redirects', () => {
+    const run = cli(['convert', join(fixtures, 'redirect.js'), '--check'], work);
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /^Differential check: \d+ logins, \d+ agree, 1 divergence/m);
+    assert.match(run.stderr, /DIVERGES on outcome in \d+ logins?; smallest: context\.clientID = "consentClient00000000000000000000"\n {4}Rule: {3}allowed, MFA duo[^\n]*redirect "https:\/\/consent\.example\.com\/"\n {4}Action: denied/);
+  });
+
+  test('a two-rule pipeline with a global helper: only the deny-helper path diverges, and only for unverified users', () => {
+    const repo = join(work, 'pipeline');
+    cpSync(join(fixtures, 'pipeline'), repo, { recursive: true });
+    const run = cli(['convert', repo, '--check', '--format', 'json'], work);
+    assert.equal(run.status, 1, run.stderr);
+    const check = checkOf(run);
+    assert.equal(check.divergences.length, 1, JSON.stringify(check.divergences));
+    assert.equal(check.divergences[0].login, 'user.email_verified = false');
+    assert.deepEqual([check.divergences[0].rule.outcome, check.divergences[0].action.outcome], ['allowed', 'denied']);
+    // The helper came along: isStaff is a module-level function of the Duo Action, and staff get Duo.
+    assert.match(readFileSync(join(repo, 'actions', '2-duo', 'code.js'), 'utf8'), /^const isStaff = function/m);
+  });
+
+  test('--max-logins caps the matrix; it needs --check', () => {
+    const run = cli(['convert', join(fixtures, 'deny.js'), '--check', '--max-logins', '3', '--format', 'json'], work);
+    assert.equal(checkOf(run).logins, 3);
+    const alone = cli(['convert', join(fixtures, 'deny.js'), '--max-logins', '3'], work);
+    assert.equal(alone.status, 2);
+    assert.match(alone.stderr, /--max-logins goes with --check/);
+  });
+});
+
+describe('duo-rules equivalence', () => {
+  const work = mkdtempSync(join(tmpdir(), 'duo-equivalence-'));
+  after(() => rmSync(work, { recursive: true, force: true }));
+
+  test('a mutated Action (a denial removed) is caught, with the smallest login that shows it', () => {
+    const converted = cli(['convert', join(fixtures, 'deny.js')], work);
+    assert.equal(converted.status, 0, converted.stderr);
+    const mutated = converted.stdout.replace(/^\s*return api\.access\.deny\('Account blocked: '[^\n]*\n/m, '');
+    assert.notEqual(mutated, converted.stdout, 'the denial was found and removed');
+    writeFileSync(join(work, 'mutated.js'), mutated);
+    writeFileSync(join(work, 'faithful.js'), converted.stdout);
+    const caught = cli(['equivalence', join(fixtures, 'deny.js'), 'mutated.js'], work);
+    assert.equal(caught.status, 1, caught.stderr);
+    assert.match(caught.stdout, /DIVERGES on outcome in \d+ logins?; smallest: context\.authorization\.roles contains "blocked"\n {4}Rule: {3}denied \("Account blocked: [^"]+"\)\n {4}Action: allowed, MFA duo/);
+    const faithful = cli(['equivalence', join(fixtures, 'deny.js'), 'faithful.js', '--format', 'json'], work);
+    assert.equal(faithful.status, 0, faithful.stdout);
+    const report = JSON.parse(faithful.stdout) as Report;
+    assert.equal(report.agreeing, report.logins);
+  });
+
+  test('a rules directory (global shared between its rules) against one Action', () => {
+    const repo = join(work, 'pipeline');
+    cpSync(join(fixtures, 'pipeline'), repo, { recursive: true });
+    assert.equal(cli(['convert', repo], work).status, 1);
+    const run = cli(['equivalence', repo, join(repo, 'actions', '2-duo', 'code.js'), '--format', 'json'], work);
+    assert.equal(run.status, 1, run.stderr);
+    const report = JSON.parse(run.stdout) as Report;
+    assert.deepEqual(report.divergences.map((d) => d.login), ['user.email_verified = false']);
+  });
+
+  test('usage errors exit 2', () => {
+    const none = cli(['equivalence', join(fixtures, 'deny.js')], work);
+    assert.equal(none.status, 2);
+    assert.match(none.stderr, /expected a rule file \(or rules directory\) and an Action file/);
+    const missing = cli(['equivalence', join(fixtures, 'deny.js'), 'nope.js'], work);
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /nope\.js: no such file or directory/);
+  });
+});
