@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
-test('the demo lints, runs both examples, verifies them against the emulator and exits 0', async () => {
+test('the demo lints, runs both examples, verifies them against the emulator, runs the tenant doctor before and after the conversion, and exits 0', async () => {
   const root = join(__dirname, '../../..');
   const child = spawn(process.execPath, [join(root, 'scripts/demo.mjs')], { cwd: root });
   let out = '';
@@ -15,5 +15,8 @@ test('the demo lints, runs both examples, verifies them against the emulator and
   assert.equal(code, 0, out);
   assert.match(out, /Demo passed/);
   assert.doesNotMatch(out, /FAIL/);
-  assert.match(out, /Emulator stopped \(exit 0\)/);
+  assert.match(out, /Emulators stopped \(exit 0\)/);
+  // The doctor step: the enabled Duo Rule is found (exit 1), and after the conversion the tenant is clean (exit 0).
+  assert.match(out, /ok {3}duo-in-rule found: .*\(exit 1\)/);
+  assert.match(out, /ok {3}doctor is clean after the conversion \(exit 0\)/);
 });

@@ -2,7 +2,8 @@
 // ask Duo (or the emulator) whether it accepts the configuration the rule produced.
 import { createDefaultUser, type LoadedRunInputs, type RunOutcome } from '../runner/index';
 import { proxyFromEnvironment } from '../duo/transport';
-import { verifyMultifactor } from '../duo/verify';
+import { credentialsFromEnvironment } from '../tenant/client';
+import { verifyRunKeys } from '../tenant/documentedForm';
 import type { Step, VerifyResult } from '../duo/types';
 import type { CliIO } from './io';
 import { UsageError } from './io';
@@ -13,6 +14,9 @@ export const VERIFY_FLAGS = {
   verify: { type: 'boolean' },
   'duo-url': { type: 'string' },
   'duo-timeout': { type: 'string' },
+  'auth0-domain': { type: 'string' },
+  'auth0-client-id': { type: 'string' },
+  'auth0-url': { type: 'string' },
 } as const;
 
 export const VERIFY_USAGE = `Duo verification:
@@ -21,18 +25,33 @@ export const VERIFY_USAGE = `Duo verification:
   --duo-url <url>         send the requests there instead (e.g. the emulator); they are still
                           signed for the configured host; plain http only to this computer
   --duo-timeout <ms>      bound for each Duo request, retries included (default 10000)
+  An Action that enables Duo without providerOptions (Auth0's documented form) uses the
+  tenant's Duo settings: with AUTH0_DOMAIN, AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET set (read
+  access, like duo-rules doctor --tenant) those are verified, else DUO_IKEY, DUO_SKEY and
+  DUO_HOST from --configuration or the environment.
+  --auth0-domain <d>, --auth0-client-id <id>   instead of AUTH0_DOMAIN / AUTH0_CLIENT_ID
+  --auth0-url <url>       read the tenant from this loopback address (the emulator)
 `;
 
 export interface VerifyArgs {
   verify: boolean;
   duoUrl?: string;
   duoTimeoutMs?: number;
+  auth0Domain?: string;
+  auth0ClientId?: string;
+  auth0Url?: string;
 }
 
-export function parseVerifyArgs(values: { verify?: boolean; 'duo-url'?: string; 'duo-timeout'?: string }): VerifyArgs {
+export function parseVerifyArgs(values: { verify?: boolean; 'duo-url'?: string; 'duo-timeout'?: string; 'auth0-domain'?: string; 'auth0-client-id'?: string; 'auth0-url'?: string }): VerifyArgs {
   const verify = values.verify ?? false;
   if (!verify && (values['duo-url'] !== undefined || values['duo-timeout'] !== undefined)) {
     throw new UsageError('--duo-url and --duo-timeout only apply with --verify');
+  }
+  for (const flag of ['auth0-domain', 'auth0-client-id', 'auth0-url'] as const) {
+    if (!verify && values[flag] !== undefined) throw new UsageError(`--${flag} only applies with --verify`);
+  }
+  if (values['auth0-url'] !== undefined && !/^https?:\/\//i.test(values['auth0-url'])) {
+    throw new UsageError(`--auth0-url must be an http(s) URL such as http://127.0.0.1:8444, not '${values['auth0-url']}'`);
   }
   let duoTimeoutMs: number | undefined;
   if (values['duo-timeout'] !== undefined) {
@@ -42,7 +61,7 @@ export function parseVerifyArgs(values: { verify?: boolean; 'duo-url'?: string; 
   if (values['duo-url'] !== undefined && !/^https?:\/\//i.test(values['duo-url'])) {
     throw new UsageError(`--duo-url must be an http(s) URL such as http://127.0.0.1:8443, not '${values['duo-url']}'`);
   }
-  return { verify, duoUrl: values['duo-url'], duoTimeoutMs };
+  return { verify, duoUrl: values['duo-url'], duoTimeoutMs, auth0Domain: values['auth0-domain'], auth0ClientId: values['auth0-client-id'], auth0Url: values['auth0-url'] };
 }
 
 /**
@@ -60,10 +79,17 @@ function findUserId(outcome: RunOutcome, inputs: LoadedRunInputs): string | unde
 }
 
 export async function verifyRunOutcome(outcome: RunOutcome, args: VerifyArgs, io: CliIO, inputs: LoadedRunInputs): Promise<VerifyResult> {
-  return verifyMultifactor(outcome.secretMultifactor, { userId: findUserId(outcome, inputs) }, {
+  const { credentials } = credentialsFromEnvironment(io.env, { domain: args.auth0Domain, clientId: args.auth0ClientId });
+  const pick = (k: 'DUO_IKEY' | 'DUO_SKEY' | 'DUO_HOST') => inputs.configuration?.[k] || io.env[k] || undefined;
+  return verifyRunKeys(outcome.secretMultifactor, { userId: findUserId(outcome, inputs) }, {
     baseUrl: args.duoUrl,
     timeoutMs: args.duoTimeoutMs,
     ...proxyFromEnvironment(io.env),
+  }, {
+    tenant: credentials ? { credentials, http: { baseUrl: args.auth0Url, ...proxyFromEnvironment(io.env) } } : undefined,
+    local: { DUO_IKEY: pick('DUO_IKEY'), DUO_SKEY: pick('DUO_SKEY'), DUO_HOST: pick('DUO_HOST') },
+    localPlaces: '--configuration or the environment',
+    tenantPlaces: 'AUTH0_DOMAIN, AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET in the environment',
   });
 }
 

@@ -35,8 +35,18 @@ export interface RunParams {
 /** Duo transport options (setting `duoRules.duo.*`, proxy from VS Code's `http.*`). */
 export type DuoOptions = Pick<TransportOptions, 'baseUrl' | 'timeoutMs' | 'proxy' | 'noProxy' | 'strictSSL' | 'pinCertificates'>;
 
+/** Tenant access from the editor's SecretStorage (`Duo: Store Auth0 Credentials`); `baseUrl` only to loopback. */
+export interface Auth0Access {
+  domain: string;
+  clientId: string;
+  clientSecret: string;
+  baseUrl?: string;
+}
+
 export interface VerifyParams extends RunParams {
   duo: DuoOptions;
+  /** When set, an Action enabling Duo without providerOptions verifies the tenant's Duo settings. */
+  auth0?: Auth0Access;
 }
 
 /** `duoRules/run` answers RunResult; `duoRules/verify` answers it with `verify`. */
@@ -164,10 +174,20 @@ export function register(ctx: ServerContext): void {
     throwIfCancelled(token);
     const abort = new AbortController();
     const listener = token.onCancellationRequested(() => abort.abort());
-    const { verifyMultifactor } = loadRunAndVerify();
+    const { verifyRunKeys } = loadRunAndVerify();
     let verify: VerifyResult;
+    const local = { ...inputs.configuration, ...params.secrets };
+    const auth0 = params.auth0;
     try {
-      verify = await verifyMultifactor(outcome.secretMultifactor, { userId: userIdOf(outcome.result, inputs) }, { ...params.duo, signal: abort.signal });
+      verify = await verifyRunKeys(outcome.secretMultifactor, { userId: userIdOf(outcome.result, inputs) }, { ...params.duo, signal: abort.signal }, {
+        tenant: auth0 ? {
+          credentials: { domain: auth0.domain, clientId: auth0.clientId, clientSecret: auth0.clientSecret, explicitDomain: true },
+          http: { baseUrl: auth0.baseUrl, proxy: params.duo.proxy, noProxy: params.duo.noProxy, strictSSL: params.duo.strictSSL, timeoutMs: params.duo.timeoutMs, signal: abort.signal },
+        } : undefined,
+        local: { DUO_IKEY: local.DUO_IKEY || process.env.DUO_IKEY, DUO_SKEY: local.DUO_SKEY || process.env.DUO_SKEY, DUO_HOST: local.DUO_HOST || process.env.DUO_HOST },
+        localPlaces: 'the configuration file, a stored Duo secret (Duo: Store a Duo Secret) or the environment',
+        tenantPlaces: 'Duo: Store Auth0 Credentials',
+      });
     } catch (err) {
       throwIfCancelled(token);
       throw err;

@@ -5,3 +5,4 @@
 export { loadRunInputs, RunInputError, type LoadedRunInputs, type RunInputFiles } from '../runner/inputs';
 export { runFile } from '../runner/index';
 export { verifyMultifactor } from '../duo/verify';
+export { verifyRunKeys } from '../tenant/documentedForm';
