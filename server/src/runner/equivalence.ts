@@ -7,7 +7,8 @@ import { buildModel } from '../analysis/model';
 import { findConfigurationKeys } from './inputs';
 import { runBatch, stepOutcome } from './index';
 import { createDefaultContext, createDefaultEvent, createDefaultUser } from './mockInputs';
-import { collectSecrets, redactValue } from './redact';
+import { redactValue } from '../../../shared/redact';
+import { collectSecrets } from './runSecrets';
 import type { ChildResult, Multifactor } from './types';
 
 export const DEFAULT_MAX_LOGINS = 512;
