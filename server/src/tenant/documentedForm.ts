@@ -2,9 +2,9 @@
 // without providerOptions: Duo then uses the tenant's Duo factor settings, so those are the keys
 // to verify. They come from the tenant (when tenant access is configured), else from keys given
 // locally (configuration, environment, the editor's SecretStorage); else we say what is needed.
-import type { Multifactor } from '../runner/types';
+import type { Multifactor } from '../../../shared/multifactor';
 import type { Step, VerifyResult } from '../duo/types';
-import { scrubSecrets } from '../duo/transport';
+import { redactText } from '../../../shared/redact';
 import { verifyMultifactor, type VerifyOptions } from '../duo/verify';
 import { TenantAccessError, TenantClient, type TenantCredentials } from './client';
 import type { Auth0HttpOptions } from './http';
@@ -78,7 +78,7 @@ export function unverified(message: string): VerifyResult {
 export async function verifyRunKeys(mfa: Multifactor | null, runContext: { userId?: string }, options: VerifyOptions, sources: DocumentedFormSources): Promise<VerifyResult> {
   if (!isDocumentedForm(mfa)) return verifyMultifactor(mfa, runContext, options);
   const keys = await keysForDocumentedForm(mfa!, sources);
-  if (!keys.ok) return unverified(scrubSecrets(keys.message, keys.secrets));
+  if (!keys.ok) return unverified(redactText(keys.message, keys.secrets));
   const result = await verifyMultifactor(keys.mfa, runContext, options);
   result.warnings.unshift(`The Action enables Duo without providerOptions, so Duo uses the tenant's Duo settings: verified ${keys.from}.`);
   return result;
