@@ -1,4 +1,4 @@
-// Insert Duo Rule / Insert Duo Post-Login Action: the extension's own snippets, read at command
+// Insert Post-Login Action / Insert Rule (legacy): the extension's own snippets, read at command
 // time so the command and the `duo-rule` / `duo-action` completions never disagree.
 import * as vscode from 'vscode';
 

@@ -2,7 +2,26 @@
 // packaged VSIX: what a person sees. Called by driver.js with a page, the workbench URL and a
 // `step(name, fn)` reporter. Waits on what appears on screen, each wait with a timeout.
 'use strict';
+const fs = require('node:fs');
 const path = require('node:path');
+
+const repo = path.resolve(__dirname, '..', '..');
+
+/**
+ * Screenshots `locator` for the README: always into test-artifacts/readme-<name>.png, and into
+ * images/<name>.png (committed, shown on the Marketplace page) when DUO_E2E_UPDATE_IMAGES=1, so an
+ * ordinary run never dirties the working tree.
+ */
+async function readmeShot(page, locators, artifacts, name) {
+  const boxes = [];
+  for (const l of locators) { const b = await l.boundingBox(); if (b) boxes.push(b); }
+  if (!boxes.length) throw new Error(`nothing visible to photograph for ${name}`);
+  const x = Math.min(...boxes.map((b) => b.x)), y = Math.min(...boxes.map((b) => b.y));
+  const clip = { x, y, width: Math.max(...boxes.map((b) => b.x + b.width)) - x, height: Math.max(...boxes.map((b) => b.y + b.height)) - y };
+  const file = path.join(artifacts, `readme-${name}.png`);
+  await page.screenshot({ path: file, clip, animations: 'disabled', caret: 'hide' });
+  if (process.env.DUO_E2E_UPDATE_IMAGES === '1') fs.copyFileSync(file, path.join(repo, 'images', `${name}.png`));
+}
 
 async function quickOpen(page, fileName) {
   await page.keyboard.press('Control+P');
@@ -58,6 +77,7 @@ async function runUiSmokeSteps({ page, url, step, artifacts }) {
     await panel.waitFor({ timeout: 15_000 });
     await panel.getByText('placeholder-client-id').first().waitFor({ timeout: 15_000 });
     await panel.getByText('deprecated-field').first().waitFor({ timeout: 15_000 });
+    await readmeShot(page, [page.locator('.monaco-workbench .part.editor'), page.locator('.monaco-workbench .part.panel')], artifacts, 'diagnostics');
   });
 
   await step('Ctrl+Space inside context.multifactor shows the Duo keys', async () => {
@@ -70,12 +90,13 @@ async function runUiSmokeSteps({ page, url, step, artifacts }) {
     await suggest.locator('.monaco-list-row', { hasText: 'skey' }).first().waitFor({ timeout: 20_000 });
     await suggest.locator('.monaco-list-row', { hasText: 'host' }).first().waitFor({ timeout: 5_000 });
     await page.screenshot({ path: path.join(artifacts, 'ui-smoke-completion.png') });
+    await readmeShot(page, [page.locator('.monaco-workbench .part.editor')], artifacts, 'completion');
     await page.keyboard.press('Escape');
   });
 
-  await step('Duo: Run Rule Against Mock User runs from the command palette', async () => {
+  await step('Duo: Run Against Mock User runs from the command palette', async () => {
     await quickOpen(page, 'require-duo.js');
-    await runCommand(page, 'Duo: Run Rule Against Mock User');
+    await runCommand(page, 'Duo: Run Against Mock User');
     // The one-line summary shows in the notification and at the top of the result view.
     await page.getByText(/Rule require-duo\.js requires MFA with duo/).first().waitFor({ timeout: 30_000 });
     await page.locator('.tabs-container .tab', { hasText: 'require-duo.js (run)' }).first().waitFor({ timeout: 5_000 });
