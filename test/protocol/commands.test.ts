@@ -198,6 +198,22 @@ describe('duoRules/* requests over stdio', () => {
     assert.equal(result.verify.check.ok, false);
   });
 
+  test('Duo that cannot be reached is reported in the result, never as a diagnostic on the code', async () => {
+    // A loopback port that was free a moment ago: connection refused, as when offline.
+    const closed = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => { const { port } = probe.address() as AddressInfo; probe.close(() => resolve(port)); });
+    });
+    const uri = pathToFileURL(join(dir, 'rule.js')).href;
+    const params = { ...runParams(dir, 'rule.js'), duo: { baseUrl: `http://127.0.0.1:${closed}`, timeoutMs: 5000 } };
+    session.notifications.length = 0;
+    const published = session.waitForNotification('duoRules/verifyDiagnostics', (p) => p.uri === uri);
+    const result: any = await session.connection.sendRequest('duoRules/verify', params);
+    assert.equal(result.verify.application, null);
+    assert.equal(result.verify.check.reason, 'network', JSON.stringify(result.verify.check));
+    assert.match(result.verify.check.message, /connection refused/);
+    assert.deepEqual((await published).diagnostics, []);
+  });
+
   test('a wrong skey becomes a duo-verify-failed diagnostic on the skey line', async () => {
     const uri = pathToFileURL(join(dir, 'rule.js')).href;
     session.notifications.length = 0;

@@ -1,5 +1,5 @@
-// Where a failed Duo verification points in the source: the property Duo's answer implicates
-// (the skey line for a bad signature, the host line for an unreachable host, ...). Pure.
+// Where a Duo rejection points in the source: the property Duo's answer implicates (the skey
+// line for a bad signature, the ikey line for an unknown ikey). Pure.
 import { buildModel, findProperty, type MfaConfig, type OffsetRange, type RuleModel } from '../analysis/model';
 import type { Step, VerifyResult } from '../duo/types';
 
@@ -8,23 +8,22 @@ export interface VerifyFailure {
   message: string;
 }
 
-/** Which key of the Duo configuration a failed step blames. */
-function blamedKey(step: Step): 'ikey' | 'skey' | 'host' | undefined {
-  switch (step.reason) {
-    case 'invalid-host':
-    case 'network':
-    case 'timeout':
-    case 'redirect':
-    case 'bad-response':
-      return 'host';
-    case 'duo':
-      // 40102 unknown ikey, 40301 keys of another application type, 40103 / 40002 bad signature or assertion.
-      if (step.code === 40102 || step.code === 40301) return 'ikey';
-      if (step.code === 40103 || step.code === 40002) return 'skey';
-      return undefined;
-    default:
-      return undefined;
-  }
+/**
+ * Duo's own rejections of the keys: the only failures that are a defect of the code or its
+ * configuration. Unreachable hosts, timeouts, proxies, TLS, rate limits, a wrong clock or keys
+ * that are not set say nothing about the code, so the editor reports them in the result view
+ * and the status bar instead of on a line.
+ */
+const rejectionKeys: Record<number, 'ikey' | 'skey'> = {
+  40102: 'ikey', // unknown ikey
+  40301: 'ikey', // keys of another kind of Duo application
+  40103: 'skey', // the signature made with the skey does not match the ikey
+  40002: 'skey', // invalid_client: the client assertion signed with the skey was refused
+};
+
+/** Which key of the Duo configuration a step that Duo rejected blames; undefined for any other failure. */
+function blamedKey(step: Step): 'ikey' | 'skey' | undefined {
+  return !step.ok && step.reason === 'duo' && step.code !== undefined ? rejectionKeys[step.code] : undefined;
 }
 
 /** The configuration Duo verified: the first one that configures Duo, else the first one. */
@@ -55,18 +54,20 @@ export function findVerifyFailures(text: string, verify: VerifyResult): VerifyFa
   const config = verifiedConfig(model);
   const failures: VerifyFailure[] = [];
   if (verify.application === null) {
-    const step = [verify.check, verify.universal].find((s) => !s.ok && blamedKey(s)) ?? verify.check;
-    const others = [verify.check, verify.universal].filter((s) => !s.ok && s.message !== step.message).map((s) => s.message);
-    const lead = step.reason === 'missing-credentials' ? 'Nothing to verify with Duo: ' : 'Duo did not accept this configuration: ';
-    const message = [lead + step.message, ...others].join(' ');
-    failures.push({ range: locate(model, config, blamedKey(step)), message });
+    const rejected = [verify.check, verify.universal].filter((s) => blamedKey(s));
+    // Both checks must have been refused by Duo: one unreachable endpoint proves nothing about the keys.
+    if (rejected.length === 2) {
+      const [step, other] = rejected;
+      const message = ['Duo did not accept this configuration: ' + step.message, ...(other.message !== step.message ? [other.message] : [])].join(' ');
+      failures.push({ range: locate(model, config, blamedKey(step)), message });
+    }
   } else if (verify.application === 'admin-api') {
     failures.push({ range: locate(model, config, 'ikey'), message: 'Duo accepted these keys only as Admin API keys: they belong under admin, and this configuration needs Web SDK (or Auth API) keys.' });
   }
-  if (verify.preauth && !verify.preauth.ok) {
+  if (verify.preauth && blamedKey(verify.preauth)) {
     failures.push({ range: locate(model, config, 'username'), message: `Duo enrolment check failed: ${verify.preauth.message}` });
   }
-  if (verify.admin && !verify.admin.ok) {
+  if (verify.admin && blamedKey(verify.admin)) {
     failures.push({ range: locate(model, config, blamedKey(verify.admin), true), message: `Duo Admin API check failed: ${verify.admin.message}` });
   }
   return failures;
