@@ -33,6 +33,8 @@ export interface RunJson {
   calls?: Array<{ name: string; args: unknown[] }>;
   logs?: unknown[];
   warnings?: string[];
+  /** Every network attempt of the code (allowed or blocked). */
+  connections?: Array<{ host: string; port: number | null; protocol: string }>;
   durationMs?: number;
   verify?: VerifyJson;
 }
@@ -133,6 +135,8 @@ function renderChanges(result: RunJson): string[] {
   }
   const calls = (result.calls ?? []).map((c) => `- \`${c.name}(${c.args.map((a) => JSON.stringify(a)).join(', ')})\``);
   if (calls.length) lines.push(`Calls to \`${result.kind === 'action' ? 'api' : 'auth0'}\`:`, '', ...calls, '');
+  const network = (result.connections ?? []).map((c) => `- ${c.protocol} \`${c.port === null ? c.host : `${c.host}:${c.port}`}\``);
+  if (network.length) lines.push('Network attempts:', '', ...network, '');
   return lines.length ? lines : ['Nothing besides the MFA decision.'];
 }
 

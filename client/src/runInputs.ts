@@ -39,6 +39,7 @@ export async function collectRunParams(document: vscode.TextDocument, secrets: S
     },
     secrets: await secrets.readAll(),
     timeoutMs: config.get<number>('run.timeoutMs'),
+    network: config.get<string>('run.network') === 'off' ? 'off' : 'on',
     workspaceRoot: folder?.uri.fsPath,
   };
 }

@@ -19,6 +19,8 @@ export const RUN_FLAGS = {
   mappings: { type: 'string' },
   now: { type: 'string' },
   timeout: { type: 'string' },
+  env: { type: 'string', multiple: true },
+  network: { type: 'string' },
   format: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   ...VERIFY_FLAGS,
@@ -48,6 +50,11 @@ Options (each takes a file path; a repeated flag: the last one wins):
   --now <ISO-8601>        the code's clock (Date, Date.now(), new Date()) starts at this
                           instant and advances from there, e.g. --now 2026-11-30T09:00:00Z
   --timeout <ms>          default 5000
+  --env <NAME>            let configuration.NAME / event.secrets.NAME fall back to the
+                          environment variable NAME (repeatable); without it only DUO_*
+                          variables and keys the project declares do
+  --network on|off        off blocks every network attempt of the code (default on);
+                          the result lists every attempt either way
   --format text|json      default text
 
 ${VERIFY_USAGE}
@@ -68,6 +75,8 @@ export interface RunCommandArgs extends VerifyArgs {
   mappings?: string;
   now?: string;
   timeoutMs?: number;
+  envNames?: string[];
+  network?: 'on' | 'off';
   format: 'text' | 'json';
   help: boolean;
 }
@@ -101,8 +110,15 @@ export function parseRunArgs(argv: string[]): RunCommandArgs {
     timeoutMs = Number(values.timeout);
     if (!/^\d+$/.test(values.timeout) || timeoutMs < 1) throw new UsageError(`--timeout must be a positive number of milliseconds, not '${values.timeout}'`);
   }
+  const network = values.network;
+  if (network !== undefined && network !== 'on' && network !== 'off') throw new UsageError(`--network must be on or off, not '${network}'`);
+  for (const name of values.env ?? []) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UsageError(`--env takes a variable name (letters, digits, _), not '${name}'`);
+  }
   return {
     file: positionals[0],
+    envNames: values.env,
+    network,
     user: values.user,
     userReplace: values['user-replace'] === true,
     context: values.context,
@@ -127,6 +143,8 @@ export async function executeRun(args: RunCommandArgs, io: CliIO): Promise<{ out
     now: args.now,
     timeoutMs: args.timeoutMs,
     env: io.env,
+    envNames: args.envNames,
+    network: args.network,
   });
   return { outcome, inputs };
 }
@@ -175,6 +193,10 @@ export function formatRunText(report: RunReport, file: string): string {
   if (report.calls.length > 0) {
     lines.push('Calls:');
     for (const call of report.calls) lines.push(`  ${call.name}(${call.args.map((a) => JSON.stringify(a)).join(', ')})`);
+  }
+  if (report.connections?.length > 0) {
+    lines.push('Network:');
+    for (const c of report.connections) lines.push(`  ${c.protocol} ${c.port === null ? c.host : `${c.host}:${c.port}`}`);
   }
   if (report.logs.length > 0) {
     lines.push('Logs:');

@@ -29,6 +29,8 @@ export interface RunParams {
   /** Values from VS Code's SecretStorage; they override the configuration file's values. */
   secrets?: Record<string, string>;
   timeoutMs?: number;
+  /** `duoRules.run.network`; default on. */
+  network?: 'on' | 'off';
   workspaceRoot?: string;
 }
 
@@ -101,7 +103,7 @@ async function loadInputs(params: RunParams): Promise<LoadedRunInputs> {
   }
 }
 
-async function runWithInputs(params: RunParams, inputs: LoadedRunInputs): Promise<RunOutcome> {
+async function runWithInputs(ctx: ServerContext, params: RunParams, inputs: LoadedRunInputs): Promise<RunOutcome> {
   const { runFile, RunInputError } = loadRunAndVerify();
   try {
     return await runFile({
@@ -114,8 +116,11 @@ async function runWithInputs(params: RunParams, inputs: LoadedRunInputs): Promis
       mappings: inputs.mappings,
       timeoutMs: params.timeoutMs,
       workspaceRoot: params.workspaceRoot,
-      // Like the CLI: keys missing from the configuration come from the environment.
+      network: params.network === 'off' ? 'off' : 'on',
+      // Like the CLI: keys missing from the configuration come from the environment, but only DUO_* and
+      // keys the workspace declares (deploy-cli files, duoRules.configurationKeys).
       env: process.env,
+      declaredKeys: await ctx.getDeclaredKeys(params.uri),
     });
   } catch (err) {
     if (err instanceof RunInputError) throw new ResponseError(inputErrorCode, err.message);
@@ -163,14 +168,14 @@ export function register(ctx: ServerContext): void {
   const { connection } = ctx;
 
   connection.onRequest('duoRules/run', async (params: RunParams, token: CancellationToken): Promise<RunResult> => {
-    const outcome = await runWithInputs(params, await loadInputs(params));
+    const outcome = await runWithInputs(ctx, params, await loadInputs(params));
     throwIfCancelled(token);
     return outcome.result;
   });
 
   connection.onRequest('duoRules/verify', async (params: VerifyParams, token: CancellationToken): Promise<VerifyResponse> => {
     const inputs = await loadInputs(params);
-    const outcome = await runWithInputs(params, inputs);
+    const outcome = await runWithInputs(ctx, params, inputs);
     throwIfCancelled(token);
     const abort = new AbortController();
     const listener = token.onCancellationRequested(() => abort.abort());

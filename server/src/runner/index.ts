@@ -1,20 +1,25 @@
 // The runner's entry point for the CLI and the language server: prepares the inputs,
 // hands the code to the pooled child, and turns what comes back into the documented,
 // redacted result (plus the real MFA keys for the Duo verifier only).
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { describeUnmappedKeys, readDeployValues } from './deployValues';
-import { applyEnvironmentFallback, describeJsonError, findConfigurationKeys, replaceKeywords, RunInputError } from './inputs';
+import { findProjectConfigFile } from '../config/projectConfig';
+import { applyEnvironmentPolicy, describeJsonError, describeSkippedVariable, findConfigurationKeys, isEnvironmentKeyAllowed, replaceKeywords, RunInputError } from './inputs';
 import { createDefaultContext, createDefaultEvent, createDefaultUser, mergeDeep } from './mockInputs';
-import { RunnerPool, type JobOutcome } from './pool';
+import { OUTPUT_LIMIT_MIB, RunnerPool, type ChildSpec, type JobOutcome } from './pool';
+import { findReadBoundary } from './readBoundary';
 import { redactValue } from '../../../shared/redact';
 import { collectSecrets, findAttemptedMultifactors, findLiteralSecrets, redactMultifactor } from './runSecrets';
-import type { BatchLogin, ChildResult, Multifactor, RunOptions, RunOutcome, RunResult } from './types';
+import type { BatchLogin, ChildResult, Connection, Multifactor, NetworkMode, RunOptions, RunOutcome, RunResult } from './types';
 
-export type { ActionChanges, BatchLogin, ChildResult, Multifactor, RecordedCall, RunOptions, RunOutcome, RunOutcomeKind, RunResult } from './types';
+export type { ActionChanges, BatchLogin, ChildResult, Connection, Multifactor, NetworkMode, RecordedCall, RunOptions, RunOutcome, RunOutcomeKind, RunResult } from './types';
+export { OUTPUT_LIMIT_MIB, RunnerPool, RunnerSession, RunnerUnavailableError, type RunnerPoolOptions } from './pool';
+export { findReadBoundary } from './readBoundary';
 export {
   applyEnvironmentFallback,
+  isEnvironmentKeyAllowed,
   checkConfiguration,
   describeJsonError,
   extractMappings,
@@ -44,6 +49,9 @@ export function disposeRunnerPool(): void {
 }
 
 const EXPORTS_HANDLER = /\bexports\s*(?:\.\s*|\[\s*['"`])on(?:Execute|Continue)PostLogin\b/; // exports.onExecutePostLogin = …
+// Object.defineProperty(exports, 'onExecutePostLogin', …) and Object.assign(module.exports, { onExecutePostLogin … }).
+const DEFINED_HANDLER = /\bObject\s*\.\s*defineProperty\s*\(\s*(?:module\s*\.\s*)?exports\s*,\s*['"`]on(?:Execute|Continue)PostLogin['"`]/;
+const ASSIGNED_EXPORTS = /\bObject\s*\.\s*assign\s*\(\s*(?:module\s*\.\s*)?exports\s*,/;
 const MODULE_EXPORTS_OBJECT = /\bmodule\.exports\s*=\s*\{/;
 const HANDLER_NAME = /\bon(?:Execute|Continue)PostLogin\b/;
 // An unclosed block comment runs to the end of the text (`$(?![\s\S])`), so no match is retried from every
@@ -54,7 +62,9 @@ const COMMENT = /\/\*[\s\S]*?(?:\*\/|$(?![\s\S]))|(^|[^:])\/\/.*$/gm;
 export function detectKind(source: string): 'rule' | 'action' {
   // Comments may mention the Action API (migration notes in a Rule): look at code only.
   const code = source.replace(COMMENT, '$1');
-  if (EXPORTS_HANDLER.test(code)) return 'action';
+  if (EXPORTS_HANDLER.test(code) || DEFINED_HANDLER.test(code)) return 'action';
+  const assigned = ASSIGNED_EXPORTS.exec(code);
+  if (assigned && HANDLER_NAME.test(code.slice(assigned.index))) return 'action';
   // module.exports = { onExecutePostLogin … }: the name anywhere after the first such assignment.
   const object = MODULE_EXPORTS_OBJECT.exec(code);
   return object && HANDLER_NAME.test(code.slice(object.index)) ? 'action' : 'rule';
@@ -87,6 +97,10 @@ interface Prepared {
   configuration: Record<string, string>;
   /** Epoch ms of `options.now`, when given. */
   now?: number;
+  /** Configuration keys the code reads whose environment variable exists but was not passed (the warning names them). */
+  skippedVariables: string[];
+  readRoots: string[];
+  network: NetworkMode;
   /** About the deploy-cli repository's values (unreadable files, unmapped tokens); never a value. */
   warnings: string[];
   workspaceRoot: string;
@@ -107,10 +121,14 @@ function nowOf(prepared: Prepared): { now?: number } {
 /** What a single run can end with (a batch answer comes only for a batch job). */
 type SingleOutcome = Exclude<JobOutcome, { type: 'batch' }>;
 
+function specOf(prepared: Prepared): ChildSpec {
+  return { memoryLimitMb: prepared.memoryLimitMb, readRoots: prepared.readRoots, network: prepared.network };
+}
+
 async function execute(kind: 'rule' | 'action', file: string, source: string, inputs: { user: unknown; context: unknown; event: unknown }, prepared: Prepared, timeoutMs: number): Promise<SingleOutcome> {
   const outcome = await getPool().execute(
-    { type: 'run', kind, filename: file, source, ...inputs, configuration: prepared.configuration, workspaceRoot: prepared.workspaceRoot, ...nowOf(prepared) },
-    { memoryLimitMb: prepared.memoryLimitMb, readRoots: [prepared.workspaceRoot] },
+    { type: 'run', kind, filename: file, source, ...inputs, configuration: prepared.configuration, workspaceRoot: prepared.workspaceRoot, network: prepared.network, ...nowOf(prepared) },
+    specOf(prepared),
     timeoutMs,
   );
   if (outcome.type === 'batch') throw new Error('the runner answered a single run with a batch');
@@ -125,29 +143,33 @@ const BATCH_GRACE_MS = 1000;
  * unredacted result of each script that ran. A login whose code never ends (the child is killed)
  * or that kills the child gets that failure as its result, and the logins after it go on in a new child.
  */
-async function executeBatch(kind: 'rule' | 'action', scripts: { filename: string; source: string }[], logins: BatchLogin[], prepared: Prepared, loginTimeoutMs: number): Promise<{ results: ChildResult[][]; durationMs: number }> {
+async function executeBatch(kind: 'rule' | 'action', scripts: { filename: string; source: string }[], logins: BatchLogin[], prepared: Prepared, loginTimeoutMs: number): Promise<{ results: ChildResult[][]; durationMs: number; connections: Connection[] }> {
   const results: ChildResult[][] = [];
+  const connections: Connection[] = [];
   let durationMs = 0;
+  // Every login comes from the same command and files: one dedicated, single-use child takes them
+  // all, and only a login that stalls or kills it makes the rest go on in a fresh one.
   while (results.length < logins.length) {
     const outcome = await getPool().execute(
-      { type: 'batch', kind, scripts, logins: logins.slice(results.length), configuration: prepared.configuration, workspaceRoot: prepared.workspaceRoot, loginTimeoutMs, ...nowOf(prepared) },
-      { memoryLimitMb: prepared.memoryLimitMb, readRoots: [prepared.workspaceRoot] },
+      { type: 'batch', kind, scripts, logins: logins.slice(results.length), configuration: prepared.configuration, workspaceRoot: prepared.workspaceRoot, network: prepared.network, loginTimeoutMs, ...nowOf(prepared) },
+      specOf(prepared),
       Math.min(loginTimeoutMs + BATCH_GRACE_MS, MAX_TIMEOUT_MS),
     );
     durationMs += outcome.durationMs;
+    connections.push(...outcome.connections);
     if (outcome.type !== 'batch') throw new Error('the runner answered a batch with a single result');
     results.push(...outcome.results);
     if (results.length >= logins.length) break;
     const login = logins[results.length];
     const failure = outcome.stalled
-      ? { type: 'timeout' as const, callbackCalled: false, logs: [], durationMs: loginTimeoutMs }
-      : { type: 'crashed' as const, outOfMemory: /memory limit/.test(outcome.crashed ?? ''), exitCode: null, message: outcome.crashed ?? 'the runner process stopped', logs: [], durationMs: 0 };
+      ? { type: 'timeout' as const, callbackCalled: false, logs: [], connections: [], durationMs: loginTimeoutMs }
+      : { type: 'crashed' as const, outOfMemory: /memory limit/.test(outcome.crashed ?? ''), exitCode: null, message: outcome.crashed ?? 'the runner process stopped', logs: [], connections: [], durationMs: 0 };
     const failed = resultFromOutcome(failure, kind, { ...prepared, timeoutMs: loginTimeoutMs }, { user: login.user, context: login.context });
     // A timeout here is the batch's: its result says so by the error's name, as the child's own do.
     if (outcome.stalled) failed.outcome = 'error';
     results.push([failed]);
   }
-  return { results, durationMs };
+  return { results, durationMs, connections };
 }
 
 export interface BatchRunOptions {
@@ -161,6 +183,7 @@ export interface BatchRunOptions {
   /** What the scripts of one login may take together; default 5,000 ms. */
   timeoutMs?: number;
   memoryLimitMb?: number;
+  network?: NetworkMode;
 }
 
 /**
@@ -168,15 +191,29 @@ export interface BatchRunOptions {
  * logins). The results are NOT redacted: they hold what the code set up, real keys included, and
  * must not be printed as they are.
  */
-export async function runBatch(options: BatchRunOptions): Promise<{ results: ChildResult[][]; durationMs: number }> {
+export async function runBatch(options: BatchRunOptions): Promise<{ results: ChildResult[][]; durationMs: number; connections: Connection[] }> {
+  const workspaceRoot = resolve(options.workspaceRoot);
   const prepared: Prepared = {
     configuration: options.configuration,
     warnings: [],
-    workspaceRoot: resolve(options.workspaceRoot),
+    skippedVariables: [],
+    readRoots: findReadBoundary(workspaceRoot, workspaceRoot).readRoots,
+    network: options.network ?? 'on',
+    workspaceRoot,
     timeoutMs: Math.min(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS),
     memoryLimitMb: options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB,
   };
   return executeBatch(options.kind, options.scripts.map((s) => ({ filename: s.file, source: s.source })), options.logins, prepared, prepared.timeoutMs);
+}
+
+/**
+ * Starts the child processes for runs like `options` ahead of need (every run takes a fresh
+ * one); resolves when they are ready. Nothing is run.
+ */
+export async function prestartRunner(options: RunOptions): Promise<void> {
+  const file = resolve(options.file);
+  const prepared = await prepare(options, file, [], 'rule', { target: file, stopDir: options.workspaceRoot });
+  await getPool().prestart(specOf(prepared));
 }
 
 /** A result for a job the child did not answer (timeout, crash), in the child's unredacted shape. */
@@ -185,6 +222,13 @@ function resultFromOutcome(outcome: SingleOutcome, kind: 'rule' | 'action', prep
   const base: ChildResult = { outcome: 'error', error: null, multifactor: null, calls: [], logs: outcome.logs, warnings: [] };
   if (kind === 'rule') Object.assign(base, { user: inputs.user, context: inputs.context });
   else base.changes = { idToken: {}, accessToken: {}, appMetadata: {}, userMetadata: {}, redirect: null };
+  if (outcome.type === 'violation') {
+    // The child was killed for it: what it sent is not trusted, and the parent carries on.
+    base.error = outcome.reason === 'output-limit'
+      ? { name: 'OutputLimitError', message: `the rule's output exceeded ${OUTPUT_LIMIT_MIB} MiB (logs, calls and result together); the run was stopped` }
+      : { name: 'RunnerError', message: `${outcome.message}; the run was stopped and counts as failed` };
+    return base;
+  }
   if (outcome.type === 'crashed') {
     base.error = outcome.outOfMemory
       ? { name: 'MemoryLimitError', message: `the code hit the memory limit of ${prepared.memoryLimitMb} MB and was stopped` }
@@ -214,7 +258,7 @@ function clockOf(prepared: Prepared, startedAt: number): RunResult['clock'] {
   return { start: new Date(prepared.now ?? startedAt).toISOString(), given: prepared.now !== undefined };
 }
 
-function finishResult(kind: 'rule' | 'action', raw: ChildResult, durationMs: number, secrets: string[], clock: RunResult['clock']): RunResult {
+function finishResult(kind: 'rule' | 'action', raw: ChildResult, durationMs: number, secrets: string[], clock: RunResult['clock'], connections: Connection[]): RunResult {
   const result: RunResult = {
     kind,
     outcome: raw.outcome,
@@ -225,6 +269,7 @@ function finishResult(kind: 'rule' | 'action', raw: ChildResult, durationMs: num
     calls: redactValue(raw.calls, secrets),
     logs: redactValue(raw.logs, secrets),
     warnings: redactValue(raw.warnings, secrets),
+    connections: redactValue(connections, secrets),
     durationMs,
     clock,
   };
@@ -241,18 +286,56 @@ async function prepare(options: RunOptions, file: string, sources: string[], kin
     if (value !== undefined && !(Number.isFinite(value) && value > 0)) throw new RunInputError(`${name} must be a positive number, not ${value}`);
   }
   const keys = sources.flatMap(findConfigurationKeys);
-  const workspaceRoot = resolve(options.workspaceRoot ?? findWorkspaceRoot(dirname(file)));
+  const boundary = findReadBoundary(dirname(file), options.boundaryRoot ?? options.workspaceRoot);
+  const workspaceRoot = resolve(options.workspaceRoot ?? boundary.workspaceRoot);
   const repository = await readDeployValues(deploy.target, kind, options.mappings, deploy.stopDir);
-  const configuration = applyEnvironmentFallback({ ...repository.values, ...options.configuration }, keys, options.env ?? {});
+  const declared = [
+    ...Object.keys(repository.values),
+    ...repository.unmapped.map((u) => u.key),
+    ...(options.declaredKeys ?? []),
+    ...readDeclaredKeys(dirname(file), boundary.root),
+  ];
+  const { configuration, skipped } = applyEnvironmentPolicy({ ...repository.values, ...options.configuration }, keys, options.env ?? {}, (key) =>
+    isEnvironmentKeyAllowed(key, declared, options.envNames ?? []),
+  );
+  const label = kind === 'action' ? 'event.secrets' : 'configuration';
   return {
     configuration,
     ...(options.now === undefined ? {} : { now: parseNow(options.now) }),
-    warnings: [...repository.warnings, ...describeUnmappedKeys(repository, configuration, keys)],
+    skippedVariables: skipped,
+    warnings: [...repository.warnings, ...describeUnmappedKeys(repository, configuration, keys), ...skipped.map((key) => describeSkippedVariable(key, label))],
     workspaceRoot,
+    // A given workspace above the boundary (the home directory opened as a folder) lends only its modules.
+    readRoots: [...new Set([...boundary.readRoots, ...(isInsideDir(workspaceRoot, boundary.root) ? [] : [join(workspaceRoot, 'node_modules')])])],
+    network: options.network ?? 'on',
     // setTimeout fires at once beyond 2^31-1 ms: a huge --timeout means "as long as possible", not zero.
     timeoutMs: Math.min(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS),
     memoryLimitMb: options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB,
   };
+}
+
+function isInsideDir(path: string, root: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/** `configurationKeys` of the project's .duo-rules.json: keys the project declares, allowed in the environment fallback. */
+function readDeclaredKeys(startDir: string, stopDir: string): string[] {
+  const path = findProjectConfigFile(startDir, stopDir);
+  if (!path) return [];
+  try {
+    const keys = (JSON.parse(readFileSync(path, 'utf8')) as { configurationKeys?: unknown } | null)?.configurationKeys;
+    return Array.isArray(keys) ? keys.filter((k): k is string => typeof k === 'string') : [];
+  } catch {
+    return []; // lint and the editor report a broken .duo-rules.json
+  }
+}
+
+/** The sandbox's own "is not set" warning, replaced by the one naming the variable that was left out. */
+function dropPlainMissingWarnings(warnings: string[], prepared: Prepared): string[] {
+  if (prepared.skippedVariables.length === 0) return warnings;
+  const plain = new Set(prepared.skippedVariables.flatMap((k) => [`configuration.${k}`, `event.secrets.${k}`]));
+  return warnings.filter((w) => !(/ is not set: add it to the configuration file/.test(w) && plain.has(w.split(' ')[0])));
 }
 
 /** Every input is merged over its default the same way (see mergeDeep); `userReplace` starts the user from `{}`. */
@@ -287,9 +370,9 @@ export async function runFile(options: RunOptions): Promise<RunOutcome> {
   const startedAt = Date.now();
   const outcome = await execute(kind, file, source, inputs, prepared, prepared.timeoutMs);
   const raw = resultFromOutcome(outcome, kind, prepared, { user: inputs.user, context: inputs.context });
-  raw.warnings.unshift(...prepared.warnings);
+  raw.warnings = [...prepared.warnings, ...dropPlainMissingWarnings(raw.warnings, prepared)];
   const secrets = collectSecrets([prepared.configuration, options.mappings], findAttemptedMultifactors(raw), findLiteralSecrets(source));
-  return { result: finishResult(kind, raw, outcome.durationMs, secrets, clockOf(prepared, startedAt)), secretMultifactor: raw.multifactor };
+  return { result: finishResult(kind, raw, outcome.durationMs, secrets, clockOf(prepared, startedAt), outcome.connections), secretMultifactor: raw.multifactor };
 }
 
 interface RuleEntry {
@@ -337,15 +420,15 @@ async function runRulesDirectory(dir: string, options: RunOptions): Promise<RunO
   const entries = await listDirectoryRules(dir);
   // Every script is read and every keyword replaced before anything runs, so a missing mapping stops the whole run.
   const sources = await Promise.all(entries.map(async (e) => replaceKeywords(await readSource(e.file), options.mappings, e.file)));
-  const workspaceRoot = options.workspaceRoot ?? findWorkspaceRoot(dir);
-  const prepared = await prepare({ ...options, workspaceRoot }, join(dir, 'rules'), sources, 'rule', { target: dir, stopDir: options.workspaceRoot });
+  const prepared = await prepare(options, join(dir, 'rules'), sources, 'rule', { target: dir, stopDir: options.workspaceRoot });
   const { user, context } = buildInputs('rule', options) as { user: unknown; context: unknown };
   const startedAt = Date.now();
-  const { results, durationMs } = await executeBatch('rule', entries.map((e, i) => ({ filename: e.file, source: sources[i] })), [{ user, context, event: null }], prepared, prepared.timeoutMs);
-  const combined = combineRuleSteps(results[0], entries.map((e) => e.name), { user, context });
+  const { results, durationMs, connections } = await executeBatch('rule', entries.map((e, i) => ({ filename: e.file, source: sources[i] })), [{ user, context, event: null }], prepared, prepared.timeoutMs);
+  const steps = results[0].map((step) => ({ ...step, warnings: dropPlainMissingWarnings(step.warnings, prepared) }));
+  const combined = combineRuleSteps(steps, entries.map((e) => e.name), { user, context });
   combined.result.warnings.unshift(...prepared.warnings);
   const secrets = collectSecrets([prepared.configuration, options.mappings], combined.attempted, sources.flatMap(findLiteralSecrets));
-  const result = finishResult('rule', combined.result, Math.round(durationMs * 100) / 100, secrets, clockOf(prepared, startedAt));
+  const result = finishResult('rule', combined.result, Math.round(durationMs * 100) / 100, secrets, clockOf(prepared, startedAt), connections);
   return { result: { ...result, outcome: combined.outcome, rule: combined.decidingRule, rules: combined.ran }, secretMultifactor: combined.result.multifactor };
 }
 

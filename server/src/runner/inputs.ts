@@ -133,18 +133,50 @@ export function findConfigurationKeys(source: string): string[] {
   return [...keys];
 }
 
-/** Keys the code reads that `configuration` lacks are taken from environment variables of the same name. */
+/**
+ * Keys the code reads that `configuration` lacks are taken from environment variables of the same
+ * name, but only those `allowed` (see isEnvironmentKeyAllowed): the environment holds unrelated
+ * secrets (DATABASE_URL, API keys) that a rule must not read just by naming them. A skipped
+ * variable that exists is named in `skipped`.
+ */
 export function applyEnvironmentFallback(
   configuration: Record<string, string>,
   keys: Iterable<string>,
   env: Record<string, string | undefined>,
+  allowed: (key: string) => boolean = (key) => key.startsWith('DUO_'),
 ): Record<string, string> {
+  return applyEnvironmentPolicy(configuration, keys, env, allowed).configuration;
+}
+
+/** applyEnvironmentFallback with the names of the variables it left out. */
+export function applyEnvironmentPolicy(
+  configuration: Record<string, string>,
+  keys: Iterable<string>,
+  env: Record<string, string | undefined>,
+  allowed: (key: string) => boolean,
+): { configuration: Record<string, string>; skipped: string[] } {
   const merged = { ...configuration };
+  const skipped: string[] = [];
   for (const key of keys) {
     const value = env[key];
-    if (!(key in merged) && typeof value === 'string') merged[key] = value;
+    if (key in merged || typeof value !== 'string') continue;
+    if (allowed(key)) merged[key] = value;
+    else skipped.push(key);
   }
-  return merged;
+  return { configuration: merged, skipped };
+}
+
+/** The environment fallback's rule: DUO_* variables, keys the project declares, and names passed with --env. */
+export function isEnvironmentKeyAllowed(key: string, declared: Iterable<string>, envNames: Iterable<string>): boolean {
+  if (key.startsWith('DUO_')) return true;
+  for (const name of declared) if (name === key) return true;
+  for (const name of envNames) if (name === key) return true;
+  return false;
+}
+
+/** The warning for a variable the fallback left out: it names the variable, never its value. */
+export function describeSkippedVariable(key: string, label: string): string {
+  return `${label}.${key} is not set: the environment variable ${key} exists but is not passed to the code (only DUO_* variables, keys the project declares and variables named with --env are); pass --env ${key} (or add it to the configuration) to use it`;
 }
 
 /**

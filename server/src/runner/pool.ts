@@ -1,16 +1,32 @@
-// A small pool of child processes that run user code. Each job gets a watchdog: when it
-// runs past its time the child is killed and a fresh one is started in its place, so an
-// endless loop or a memory bomb never takes the CLI or the language server down with it.
-import { fork, type ChildProcess } from 'node:child_process';
+// The child processes that run user code. Every child is single-use: it runs one login (or
+// one session: the rules of one pipeline login, or a batch of logins from the same command
+// and files) and is then killed, so nothing a rule leaves behind in its process can reach
+// another run. A small set of children is started ahead of need to keep runs fast.
+//
+// Each child gets Node's permission model (no fallback: a child that cannot have it is never
+// started), its own process group, a heap limit, a watchdog on time and resident memory, and
+// a private line-based channel (job in on stdin, messages out on fd 3) whose every message
+// is size-capped and schema-checked here before the parent believes it.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import type { BatchJob, ChildJob, ChildMessage, ChildResult } from './types';
+import { dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { RunInputError } from './inputs';
+import type { BatchJob, ChildJob, ChildMessage, ChildResult, Connection, NetworkMode } from './types';
 
 /** A job as callers hand it over: the pool numbers it and sets the backstop. */
-export type JobRequest = Omit<ChildJob, 'id' | 'backstopMs'> | (Omit<BatchJob, 'id' | 'backstopMs'> & { backstopMs?: number });
+export type JobRequest = Omit<ChildJob, 'id' | 'backstopMs'> | Omit<BatchJob, 'id' | 'backstopMs'>;
 
-const MAX_CHILDREN = 2;
+/** A run's messages (logs, result) may total at most this much, and so may any one message. */
+export const OUTPUT_LIMIT_MIB = 8;
+const OUTPUT_LIMIT_BYTES = OUTPUT_LIMIT_MIB * 1024 * 1024;
+/** Children running or starting at once; further runs wait for one to finish. */
+const MAX_CHILDREN = 4;
+/** Children kept started and idle for each setting, ready for the next run. */
+const PRESTARTED = 2;
 const START_TIMEOUT_MS = 15_000;
+/** A child killed while starting (or that failed to start) is replaced this many times before the run gives up. */
+const START_ATTEMPTS = 3;
 const STDERR_TAIL = 4096;
 const MEMORY_CHECK_MS = 100;
 /** The child stops a call into user code on its own this long after the parent's watchdog should have. */
@@ -20,20 +36,42 @@ const RSS_ALLOWANCE_MB = 160;
 
 export interface ChildSpec {
   memoryLimitMb: number;
-  /** Directories the child may read (its own code, the workspace's node_modules). */
+  /** Directories the child may read (its own code, the workspace, the module folders require uses). */
   readRoots: string[];
+  /** `off` also withholds Node's network permission where the running Node has one. */
+  network: NetworkMode;
+}
+
+/** Messages the parent collected while a job ran: all there is after a timeout or a kill. */
+interface Streamed {
+  logs: string[];
+  connections: Connection[];
+  durationMs: number;
 }
 
 export type JobOutcome =
-  | { type: 'result'; result: ChildResult; durationMs: number }
-  /** A batch: the logins that finished, in order; fewer than asked when one did not finish in time (`stalled`) or the child died. */
-  | { type: 'batch'; results: ChildResult[][]; stalled: boolean; crashed: string | null; durationMs: number }
-  | { type: 'timeout'; callbackCalled: boolean; logs: string[]; durationMs: number }
+  | ({ type: 'result'; result: ChildResult } & Streamed)
+  /**
+   * A batch: the logins that finished, in order; fewer than asked when one did not finish in time
+   * (`stalled`) or the child died or broke the channel's rules (`crashed` says how).
+   */
+  | ({ type: 'batch'; results: ChildResult[][]; stalled: boolean; crashed: string | null } & Streamed)
+  | ({ type: 'timeout'; callbackCalled: boolean } & Streamed)
   /**
    * The child died on its own: `outOfMemory` when it hit the heap limit, `exitCode` when it
    * ended itself (process.exit is caught in the child, so only a way around it gets here).
    */
-  | { type: 'crashed'; outOfMemory: boolean; exitCode: number | null; message: string; logs: string[]; durationMs: number };
+  | ({ type: 'crashed'; outOfMemory: boolean; exitCode: number | null; message: string } & Streamed)
+  /** The child broke the channel's rules (output over the cap, a malformed or unexpected message) and was killed. */
+  | ({ type: 'violation'; reason: 'output-limit' | 'invalid-message'; message: string } & Streamed);
+
+/**
+ * The runner cannot isolate code here: it refuses to run anything rather than run it
+ * unrestricted. A RunInputError, so the CLI and the editor show its message as they show bad inputs.
+ */
+export class RunnerUnavailableError extends RunInputError {
+  override name = 'RunnerUnavailableError';
+}
 
 /**
  * The child's code: dist/runnerChild.js next to a bundle (CLI, language server), or the
@@ -46,15 +84,6 @@ export function findChildScript(): string {
   return found;
 }
 
-/**
- * The folders the child must read its own code from: the bundle's folder, or for the transpiled
- * tree the runner's folder and the shared modules (shared/) it imports.
- */
-function findChildCodeRoots(script: string): string[] {
-  const dir = dirname(script);
-  return basename(script) === 'child.js' ? [dir, join(dir, '..', '..', '..', 'shared')] : [dir];
-}
-
 /** The permission flag this Node understands (renamed from --experimental-permission in Node 22.13/23.5). */
 function permissionFlag(): string | null {
   const flags = process.allowedNodeEnvironmentFlags;
@@ -63,17 +92,23 @@ function permissionFlag(): string | null {
   return null;
 }
 
-let permissionWorks = permissionFlag() !== null;
+function describeNode(): string {
+  return `${process.release?.name === 'node' ? 'Node' : 'this runtime'} ${process.version}${process.versions.electron ? ` (Electron ${process.versions.electron})` : ''}`;
+}
 
-function buildExecArgv(spec: ChildSpec, withPermission: boolean): string[] {
-  const args = [`--max-old-space-size=${spec.memoryLimitMb}`];
+function buildExecArgv(spec: ChildSpec): string[] {
   const flag = permissionFlag();
-  if (withPermission && flag) {
-    args.push(flag, '--disable-warning=ExperimentalWarning');
-    // Both spellings of a symlinked folder (macOS /tmp → /private/tmp): the check may see either.
-    const roots = new Set(spec.readRoots.flatMap((root) => [root, realpathOrSelf(root)]));
-    for (const root of roots) args.push(`--allow-fs-read=${root === '/' ? '*' : join(root, '*')}`);
+  if (!flag) {
+    throw new RunnerUnavailableError(
+      `${describeNode()} offers no permission model (--permission or --experimental-permission), which the runner needs to keep rules from writing files or starting processes; nothing was run. Use Node 20, 22 or 24`,
+    );
   }
+  const args = [`--max-old-space-size=${spec.memoryLimitMb}`, flag, '--disable-warning=ExperimentalWarning'];
+  // Node 25+ denies network under the permission model unless allowed: allowed only when the run's network is on.
+  if (spec.network === 'on' && process.allowedNodeEnvironmentFlags.has('--allow-net')) args.push('--allow-net');
+  // Both spellings of a symlinked folder (macOS /tmp → /private/tmp): the check may see either.
+  const roots = new Set(spec.readRoots.flatMap((root) => [root, realpathOrSelf(root)]));
+  for (const root of roots) args.push(`--allow-fs-read=${join(root, '*')}`);
   return args;
 }
 
@@ -107,144 +142,259 @@ function buildChildEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-class PooledChild {
-  busy = false;
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const OUTCOMES = new Set(['completed', 'denied', 'error']);
+
+/** What is wrong with a result the child sent, or null: a forged or broken one must not reach the report. */
+function checkResult(r: unknown): string | null {
+  if (!isObject(r)) return 'the result is not an object';
+  if (!OUTCOMES.has(r.outcome as string)) return 'unknown outcome';
+  if (r.error !== null && !(isObject(r.error) && isString(r.error.name) && isString(r.error.message))) return 'malformed error';
+  if (r.multifactor !== null && !(isObject(r.multifactor) && isString(r.multifactor.provider))) return 'malformed multifactor';
+  if (!Array.isArray(r.calls) || !r.calls.every((c) => isObject(c) && isString(c.name) && Array.isArray(c.args))) return 'malformed calls';
+  if (!Array.isArray(r.logs) || !r.logs.every(isString)) return 'malformed logs';
+  if (!Array.isArray(r.warnings) || !r.warnings.every(isString)) return 'malformed warnings';
+  if (r.changes !== undefined) {
+    const c = r.changes;
+    if (!isObject(c) || !['idToken', 'accessToken', 'appMetadata', 'userMetadata'].every((k) => isObject(c[k])) || !(c.redirect === null || isObject(c.redirect))) {
+      return 'malformed changes';
+    }
+  }
+  return null;
+}
+
+function checkSteps(steps: unknown): string | null {
+  if (!Array.isArray(steps)) return 'the steps of a login are not a list';
+  for (const step of steps) {
+    const problem = checkResult(step);
+    if (problem) return problem;
+  }
+  return null;
+}
+
+function checkConnection(m: Record<string, unknown>): boolean {
+  return isString(m.host) && (m.port === null || (typeof m.port === 'number' && Number.isInteger(m.port))) && isString(m.protocol);
+}
+
+/** The message as its type, or a reason why it is not one the child may send. */
+function parseMessage(line: string): { message: ChildMessage } | { problem: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return { problem: 'not JSON' };
+  }
+  if (!isObject(value)) return { problem: 'not an object' };
+  const m = value;
+  const ok =
+    (m.type === 'ready' && typeof m.permission === 'boolean') ||
+    (m.type === 'callback' && typeof m.id === 'number') ||
+    (m.type === 'log' && typeof m.id === 'number' && isString(m.line)) ||
+    (m.type === 'connection' && typeof m.id === 'number' && checkConnection(m)) ||
+    (m.type === 'result' && typeof m.id === 'number' && checkResult(m.result) === null) ||
+    (m.type === 'batch-login' && typeof m.id === 'number' && typeof m.index === 'number' && checkSteps(m.steps) === null) ||
+    (m.type === 'batch-done' && typeof m.id === 'number');
+  if (ok) return { message: value as ChildMessage };
+  if (m.type === 'result') return { problem: checkResult(m.result) ?? 'malformed result' };
+  if (m.type === 'batch-login') return { problem: checkSteps(m.steps) ?? 'malformed batch login' };
+  return { problem: `unexpected message type ${JSON.stringify(String(m.type)).slice(0, 40)}` };
+}
+
+interface ActiveJob {
+  id: number;
+  bytes: number;
+  onMessage(message: ChildMessage): void;
+  onViolation(reason: 'output-limit' | 'invalid-message', message: string): void;
+}
+
+class RunnerChild {
   dead = false;
   stderrTail = '';
-  private onMessage: ((message: ChildMessage) => void) | null = null;
+  /** Set once the child broke the channel's rules outside a job: its next job fails with this. */
+  private misbehaved: string | null = null;
+  private job: ActiveJob | null = null;
   private onExit: ((code: number | null, signal: NodeJS.Signals | null) => void) | null = null;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
   readonly process: ChildProcess;
   readonly ready: Promise<void>;
 
-  constructor(readonly key: string, script: string, execArgv: string[], readonly rssLimitMb: number) {
-    this.process = fork(script, [], { execArgv, env: buildChildEnv(), stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' });
+  constructor(script: string, execArgv: string[], readonly rssLimitMb: number, onSpawn?: (pid: number) => void) {
+    // detached: the child leads its own process group, so a terminal's Ctrl+C or a group signal
+    // meant for the CLI is not the rule's to see; the parent kills it when it ends.
+    this.process = spawn(process.execPath, [...execArgv, script], { env: buildChildEnv(), stdio: ['pipe', 'ignore', 'pipe', 'pipe'], detached: true });
+    this.process.stdin?.on('error', () => undefined); // a dead child's pipe; 'exit' reports it
     this.process.stderr?.setEncoding('utf8');
     this.process.stderr?.on('data', (chunk: string) => {
       this.stderrTail = (this.stderrTail + chunk).slice(-STDERR_TAIL);
     });
+    const channel = this.process.stdio[3] as Readable | null;
+    channel?.on('data', (chunk: Buffer) => this.receive(chunk));
+    channel?.on('error', () => undefined);
+    let onReady: ((message: ChildMessage) => void) | null = null;
     this.ready = new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('the runner process did not start in time')), START_TIMEOUT_MS);
-      this.process.once('message', (message: ChildMessage) => {
+      onReady = (message) => {
         clearTimeout(timer);
-        if (message?.type === 'ready') resolve();
-        else reject(new Error('the runner process sent an unexpected first message'));
-      });
+        onReady = null;
+        if (message.type !== 'ready') reject(new Error('the runner process sent an unexpected first message'));
+        // Fail closed: a Node that accepted the flag without applying it must not run the code.
+        else if (!message.permission) reject(new RunnerUnavailableError(`${describeNode()} started the runner process without the permission model in force; nothing was run`));
+        else resolve();
+      };
       this.process.once('exit', (code, signal) => {
         clearTimeout(timer);
-        reject(new Error(`the runner process exited while starting (${signal ?? `code ${code}`}): ${this.stderrTail.trim()}`));
+        reject(new Error(`the runner process exited while starting (${signal ?? `code ${code}`})${this.stderrTail.trim() ? `: ${this.stderrTail.trim()}` : ''}`));
       });
     });
     this.ready.catch(() => undefined);
-    this.process.on('message', (message: ChildMessage) => this.onMessage?.(message));
+    this.firstMessage = (message) => onReady?.(message);
     this.process.on('exit', (code, signal) => {
       this.dead = true;
       this.onExit?.(code, signal);
     });
     this.process.on('error', () => undefined); // 'exit' follows and reports it
+    if (this.process.pid !== undefined) onSpawn?.(this.process.pid);
+  }
+
+  private firstMessage: (message: ChildMessage) => void;
+
+  /** Splits the channel into lines, enforcing the size caps before anything is parsed. */
+  private receive(chunk: Buffer): void {
+    if (this.dead) return;
+    let start = 0;
+    for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, start)) {
+      const part = chunk.subarray(start, nl);
+      const line = this.pendingBytes === 0 ? part : Buffer.concat([...this.pending, part]);
+      this.pending = [];
+      this.pendingBytes = 0;
+      start = nl + 1;
+      if (!this.accept(line)) return;
+    }
+    if (start < chunk.length) {
+      this.pending.push(chunk.subarray(start));
+      this.pendingBytes += chunk.length - start;
+      if (this.job && this.job.bytes + this.pendingBytes > OUTPUT_LIMIT_BYTES) this.violate('output-limit', `the rule's output exceeded ${OUTPUT_LIMIT_MIB} MiB`);
+      else if (this.pendingBytes > OUTPUT_LIMIT_BYTES) this.violate('output-limit', `the rule's output exceeded ${OUTPUT_LIMIT_MIB} MiB`);
+    }
+  }
+
+  /** Handles one complete line; false when the child was killed for it. */
+  private accept(line: Buffer): boolean {
+    if (this.job) {
+      this.job.bytes += line.length + 1;
+      if (this.job.bytes > OUTPUT_LIMIT_BYTES) return this.violate('output-limit', `the rule's output exceeded ${OUTPUT_LIMIT_MIB} MiB`);
+    } else if (line.length > OUTPUT_LIMIT_BYTES) {
+      return this.violate('output-limit', `the rule's output exceeded ${OUTPUT_LIMIT_MIB} MiB`);
+    }
+    const parsed = parseMessage(line.toString('utf8'));
+    if ('problem' in parsed) return this.violate('invalid-message', `the runner process sent an invalid message (${parsed.problem})`);
+    const { message } = parsed;
+    if (message.type === 'ready') {
+      this.firstMessage(message);
+      return true;
+    }
+    if (!this.job || message.id !== this.job.id) return this.violate('invalid-message', 'the runner process sent a message for no job in progress');
+    this.job.onMessage(message);
+    return true;
+  }
+
+  private violate(reason: 'output-limit' | 'invalid-message', message: string): false {
+    this.pending = [];
+    this.pendingBytes = 0;
+    if (this.job) this.job.onViolation(reason, message);
+    else this.misbehaved ??= message;
+    this.kill();
+    return false;
   }
 
   /** Idle children must not keep the CLI or a test process alive. */
   setHeld(held: boolean): void {
     const method = held ? 'ref' : 'unref';
     this.process[method]();
-    (this.process.channel as { ref?(): void; unref?(): void } | undefined)?.[method]?.();
-    (this.process.stderr as { ref?(): void; unref?(): void } | null)?.[method]?.();
+    for (const stream of [this.process.stdin, this.process.stderr, this.process.stdio[3]]) {
+      (stream as { ref?(): void; unref?(): void } | null)?.[method]?.();
+    }
   }
 
   run(job: JobRequest & { id: number }, timeoutMs: number): Promise<JobOutcome> {
-    if (job.type === 'batch') return this.runBatch(job, timeoutMs);
     return new Promise((resolve) => {
       const started = performance.now();
       const logs: string[] = [];
+      const connections: Connection[] = [];
       let callbackCalled = false;
       let timedOut = false;
       let outOfMemory = false;
-      const elapsed = () => Math.round((performance.now() - started) * 100) / 100;
+      let violation: { reason: 'output-limit' | 'invalid-message'; message: string } | null = null;
+      const batch = job.type === 'batch' ? { results: [] as ChildResult[][] } : null;
+      const streamed = () => ({ logs, connections, durationMs: Math.round((performance.now() - started) * 100) / 100 });
       const finish = (outcome: JobOutcome) => {
         clearTimeout(watchdog);
         clearInterval(memoryWatch);
-        this.onMessage = null;
+        this.job = null;
         this.onExit = null;
         resolve(outcome);
       };
-      const watchdog = setTimeout(() => {
-        timedOut = true;
-        this.process.kill('SIGKILL');
-      }, timeoutMs);
-      const memoryWatch = setInterval(() => {
-        const rss = residentMb(this.process.pid);
-        if (rss !== null && rss > this.rssLimitMb) {
-          outOfMemory = true;
-          this.process.kill('SIGKILL');
-        }
-      }, MEMORY_CHECK_MS);
-      this.onMessage = (message) => {
-        if (!('id' in message) || message.id !== job.id) return;
-        if (message.type === 'callback') callbackCalled = true;
-        else if (message.type === 'log') logs.push(message.line);
-        else if (message.type === 'result') finish({ type: 'result', result: message.result, durationMs: elapsed() });
-      };
-      this.onExit = (code, signal) => {
-        if (timedOut) return finish({ type: 'timeout', callbackCalled, logs, durationMs: elapsed() });
-        outOfMemory ||= /heap out of memory|Reached heap limit/i.test(this.stderrTail);
-        finish({ type: 'crashed', outOfMemory, exitCode: signal === null ? code : null, message: describeCrash(code, signal, this.stderrTail), logs, durationMs: elapsed() });
-      };
-      // A batch bounds each call into user code by its own per-login time; a single run by the watchdog's.
-      this.process.send({ ...job, backstopMs: 'backstopMs' in job && job.backstopMs !== undefined ? job.backstopMs : Math.ceil(timeoutMs) + BACKSTOP_GRACE_MS });
-    });
-  }
-
-  /**
-   * A batch, watched login by login: each login has `timeoutMs` from the end of the previous one;
-   * one that takes longer (code that loops without end) gets the child killed, and the logins that
-   * finished are kept.
-   */
-  private runBatch(job: Omit<BatchJob, 'backstopMs'> & { backstopMs?: number }, timeoutMs: number): Promise<JobOutcome> {
-    return new Promise((resolve) => {
-      const started = performance.now();
-      const results: ChildResult[][] = [];
-      let stalled = false;
-      let outOfMemory = false;
-      const finish = (crashed: string | null) => {
-        clearTimeout(watchdog);
-        clearInterval(memoryWatch);
-        this.onMessage = null;
-        this.onExit = null;
-        resolve({ type: 'batch', results, stalled, crashed, durationMs: Math.round((performance.now() - started) * 100) / 100 });
-      };
+      // A batch's watchdog is re-armed by every finished login: each login has `timeoutMs`.
       const arm = () => setTimeout(() => {
-        stalled = true;
-        this.process.kill('SIGKILL');
+        timedOut = true;
+        this.kill();
       }, timeoutMs);
       let watchdog = arm();
       const memoryWatch = setInterval(() => {
         const rss = residentMb(this.process.pid);
         if (rss !== null && rss > this.rssLimitMb) {
           outOfMemory = true;
-          this.process.kill('SIGKILL');
+          this.kill();
         }
       }, MEMORY_CHECK_MS);
-      this.onMessage = (message) => {
-        if (!('id' in message) || message.id !== job.id) return;
-        if (message.type === 'batch-login') {
-          results[message.index] = message.steps;
-          clearTimeout(watchdog);
-          watchdog = arm();
-        } else if (message.type === 'batch-done') {
-          finish(null);
-        }
+      this.job = {
+        id: job.id,
+        bytes: 0,
+        onMessage: (message) => {
+          if (message.type === 'callback') callbackCalled = true;
+          else if (message.type === 'log') logs.push(message.line);
+          else if (message.type === 'connection') connections.push({ host: message.host, port: message.port, protocol: message.protocol });
+          else if (message.type === 'result') finish({ type: 'result', result: message.result, ...streamed() });
+          else if (message.type === 'batch-login' && batch) {
+            batch.results[message.index] = message.steps;
+            // The output cap holds per login of a batch, as per run.
+            if (this.job) this.job.bytes = 0;
+            clearTimeout(watchdog);
+            watchdog = arm();
+          } else if (message.type === 'batch-done' && batch) {
+            finish({ type: 'batch', results: batch.results, stalled: false, crashed: null, ...streamed() });
+          }
+        },
+        onViolation: (reason, message) => {
+          violation ??= { reason, message };
+        },
       };
       this.onExit = (code, signal) => {
-        if (stalled) return finish(null);
+        if (batch) {
+          outOfMemory ||= /heap out of memory|Reached heap limit/i.test(this.stderrTail);
+          const crashed = violation?.message ?? (timedOut ? null : outOfMemory ? 'the code hit the memory limit and was stopped' : describeCrash(code, signal, this.stderrTail));
+          return finish({ type: 'batch', results: batch.results, stalled: timedOut && !violation, crashed, ...streamed() });
+        }
+        if (violation) return finish({ type: 'violation', ...violation, ...streamed() });
+        if (timedOut) return finish({ type: 'timeout', callbackCalled, ...streamed() });
         outOfMemory ||= /heap out of memory|Reached heap limit/i.test(this.stderrTail);
-        finish(outOfMemory ? `the code hit the memory limit and was stopped` : describeCrash(code, signal, this.stderrTail));
+        finish({ type: 'crashed', outOfMemory, exitCode: signal === null ? code : null, message: describeCrash(code, signal, this.stderrTail), ...streamed() });
       };
-      this.process.send({ ...job, backstopMs: 0 });
+      if (this.dead || this.misbehaved) {
+        const message = this.misbehaved ?? 'the runner process ended before the run';
+        return finish({ type: 'violation', reason: 'invalid-message', message, ...streamed() });
+      }
+      // A batch runs without a vm timeout (the parent watches every login); a single run has one beyond the watchdog's.
+      const backstopMs = job.type === 'batch' ? 0 : Math.ceil(timeoutMs) + BACKSTOP_GRACE_MS;
+      this.process.stdin?.write(JSON.stringify({ ...job, backstopMs }) + '\n');
     });
   }
 
   kill(): void {
-    if (!this.dead) this.process.kill('SIGKILL');
+    // Only this child's own pid: never a group, never a pid it did not start.
+    if (!this.dead && this.process.pid !== undefined && this.process.pid > 1) this.process.kill('SIGKILL');
   }
 }
 
@@ -252,109 +402,156 @@ function describeCrash(code: number | null, signal: NodeJS.Signals | null, stder
   return `the runner process stopped unexpectedly (${signal ?? `exit code ${code}`})${stderr.trim() ? `: ${stderr.trim().split('\n').slice(-3).join(' ')}` : ''}`;
 }
 
-export class RunnerPool {
-  private children: PooledChild[] = [];
-  private waiting: (() => void)[] = [];
+/**
+ * One dedicated child for jobs that belong together: the rules of one pipeline login, or a
+ * batch of logins from the same command and files. Close it when done; it is never reused.
+ */
+export class RunnerSession {
   private nextId = 1;
+  private closed = false;
+
+  constructor(private readonly child: RunnerChild, private readonly onClose: () => void) {}
+
+  /** Runs one job in this session's child. After a timeout or crash the child is gone: later jobs fail. */
+  run(job: JobRequest, timeoutMs: number): Promise<JobOutcome> {
+    if (this.closed) throw new Error('the runner session is closed');
+    return this.child.run({ ...job, id: this.nextId++ }, timeoutMs);
+  }
+
+  /** Whether the child can still take a job (it was not killed by a timeout, a limit or a violation). */
+  get alive(): boolean {
+    return !this.child.dead;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.child.kill();
+    this.onClose();
+  }
+}
+
+export interface RunnerPoolOptions {
+  /** Called with the pid of every child as it is started (tests kill one while it starts). */
+  onSpawn?: (pid: number) => void;
+}
+
+export class RunnerPool {
+  /** Started and idle children, by the settings they were started with. */
+  private prestarted = new Map<string, RunnerChild[]>();
+  /** Children handed to a session and not yet closed: disposing the pool kills them too. */
+  private inUse = new Set<RunnerChild>();
+  private busy = 0;
+  private waiting: (() => void)[] = [];
   private disposed = false;
 
+  constructor(private readonly options: RunnerPoolOptions = {}) {}
+
+  /** Runs one job in a fresh child, which is killed afterwards. */
   async execute(job: JobRequest, spec: ChildSpec, timeoutMs: number): Promise<JobOutcome> {
-    this.disposed = false;
-    const child = await this.acquire(spec);
+    const session = await this.openSession(spec);
     try {
-      const outcome = await child.run({ ...job, id: this.nextId++ }, timeoutMs);
-      if (child.dead) {
-        this.remove(child);
-        // A replacement starts right away so the next run does not pay for the fork.
-        if (!this.disposed) this.spawn(spec).catch(() => undefined);
-      }
-      return outcome;
+      return await session.run(job, timeoutMs);
     } finally {
-      if (!child.dead) this.release(child);
+      session.close();
     }
+  }
+
+  /** A dedicated single-use child; see RunnerSession. Throws RunnerUnavailableError when no child can be isolated. */
+  async openSession(spec: ChildSpec): Promise<RunnerSession> {
+    this.disposed = false;
+    const execArgv = this.execArgvFor(spec);
+    while (this.busy >= MAX_CHILDREN) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.busy++;
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      this.busy--;
+      this.waiting.shift()?.();
+    };
+    try {
+      const child = await this.takeChild(spec, execArgv);
+      child.setHeld(true);
+      this.inUse.add(child);
+      return new RunnerSession(child, () => {
+        this.inUse.delete(child);
+        release();
+        // After the caller has its result: starting a process blocks this thread for milliseconds.
+        setImmediate(() => this.refill(spec, execArgv));
+      });
+    } catch (err) {
+      release();
+      throw err;
+    }
+  }
+
+  /** Starts children for `spec` ahead of need and resolves when one is ready (the editor calls this early). */
+  async prestart(spec: ChildSpec): Promise<void> {
+    this.disposed = false;
+    this.refill(spec, this.execArgvFor(spec));
+    await Promise.all((this.prestarted.get(JSON.stringify(spec)) ?? []).map((c) => c.ready.catch(() => undefined)));
   }
 
   dispose(): void {
     this.disposed = true;
-    for (const child of this.children) child.kill();
-    this.children = [];
+    for (const children of this.prestarted.values()) for (const child of children) child.kill();
+    this.prestarted.clear();
+    for (const child of this.inUse) child.kill();
   }
 
-  private async acquire(spec: ChildSpec): Promise<PooledChild> {
-    const key = JSON.stringify(spec);
-    for (;;) {
-      const idle = this.children.find((c) => !c.busy && !c.dead && c.key === key);
-      if (idle) {
-        idle.busy = true;
-        idle.setHeld(true);
-        try {
-          await idle.ready;
-          return idle;
-        } catch {
-          this.remove(idle);
-          continue;
-        }
-      }
-      if (this.children.length >= MAX_CHILDREN) {
-        // Make room by retiring an idle child started for other settings (another workspace).
-        const other = this.children.find((c) => !c.busy);
-        if (other) {
-          other.kill();
-          this.remove(other);
-        } else {
-          await new Promise<void>((resolve) => this.waiting.push(resolve));
-          continue;
-        }
-      }
-      const fresh = await this.spawn(spec, true);
-      return fresh;
-    }
-  }
-
-  private async spawn(spec: ChildSpec, busy = false): Promise<PooledChild> {
-    const key = JSON.stringify(spec);
+  private execArgvFor(spec: ChildSpec): string[] {
     const script = findChildScript();
-    const start = (withPermission: boolean) => {
-      const roots = { ...spec, readRoots: [...findChildCodeRoots(script), ...spec.readRoots] };
-      const child = new PooledChild(key, script, buildExecArgv(roots, withPermission), spec.memoryLimitMb * 2 + RSS_ALLOWANCE_MB);
-      child.busy = busy;
-      child.setHeld(busy);
-      this.children.push(child);
-      return child;
-    };
-    const child = start(permissionWorks);
-    try {
-      await child.ready;
-      return child;
-    } catch (err) {
-      this.remove(child);
-      if (!permissionWorks) throw err;
-      // Some Node builds (Electron's) refuse the permission flags: run without them rather than not at all.
-      permissionWorks = false;
-      const plain = start(false);
+    return buildExecArgv({ ...spec, readRoots: [dirname(script), ...spec.readRoots] });
+  }
+
+  private async takeChild(spec: ChildSpec, execArgv: string[]): Promise<RunnerChild> {
+    const key = JSON.stringify(spec);
+    let lastError: unknown;
+    for (let attempt = 0; attempt < START_ATTEMPTS; attempt++) {
+      const ready = this.prestarted.get(key)?.shift();
+      const child = ready ?? this.start(spec, execArgv);
+      // Starting a process blocks this thread for milliseconds: with a child at hand, the
+      // replacement starts when the run is over (see openSession), not in the run's way.
+      if (!ready) this.refill(spec, execArgv);
       try {
-        await plain.ready;
-      } catch (again) {
-        this.remove(plain);
-        throw again;
+        await child.ready;
+        if (child.dead) throw new Error('the runner process ended before the run');
+        return child;
+      } catch (err) {
+        child.kill();
+        // Never retried without the permission model: the same flags, a new process.
+        if (err instanceof RunnerUnavailableError) throw err;
+        lastError = err;
       }
-      return plain;
     }
+    throw new RunnerUnavailableError(`the runner process could not be started (${describeNode()}); nothing was run: ${lastError instanceof Error ? lastError.message : String(lastError)}`);
   }
 
-  private release(child: PooledChild): void {
-    if (this.disposed) {
-      child.kill();
-      this.remove(child);
-      return;
+  private refill(spec: ChildSpec, execArgv: string[]): void {
+    if (this.disposed) return;
+    const key = JSON.stringify(spec);
+    const idle = (this.prestarted.get(key) ?? []).filter((c) => !c.dead);
+    // One setting at a time keeps started children: those of another workspace or limit go.
+    for (const [other, children] of this.prestarted) {
+      if (other !== key) {
+        for (const child of children) child.kill();
+        this.prestarted.delete(other);
+      }
     }
-    child.busy = false;
-    child.setHeld(false);
-    this.waiting.shift()?.();
+    while (idle.length < PRESTARTED) {
+      const child = this.start(spec, execArgv);
+      child.setHeld(false);
+      child.ready.catch(() => {
+        const list = this.prestarted.get(key);
+        if (list) this.prestarted.set(key, list.filter((c) => c !== child));
+      });
+      idle.push(child);
+    }
+    this.prestarted.set(key, idle);
   }
 
-  private remove(child: PooledChild): void {
-    this.children = this.children.filter((c) => c !== child);
-    this.waiting.shift()?.();
+  private start(spec: ChildSpec, execArgv: string[]): RunnerChild {
+    return new RunnerChild(findChildScript(), execArgv, spec.memoryLimitMb * 2 + RSS_ALLOWANCE_MB, this.options.onSpawn);
   }
 }

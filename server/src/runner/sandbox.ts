@@ -10,7 +10,7 @@ import { normaliseActionMultifactor, normaliseRuleMultifactor } from './multifac
 import { cutText, redactText } from '../../../shared/redact';
 import { toPlainJson } from './plainJson';
 import { collectSecrets, findAttemptedMultifactors } from './runSecrets';
-import type { ActionChanges, BatchJob, BatchLogin, ChildJob, ChildResult, Multifactor, RecordedCall } from './types';
+import type { ActionChanges, BatchJob, BatchLogin, ChildJob, ChildResult, Connection, Multifactor, NetworkMode, RecordedCall } from './types';
 
 /** How long pending timers may keep running after the decision, to catch a second callback or a late error. */
 const SETTLE_MS = 50;
@@ -20,13 +20,22 @@ const MAX_LOG_LINE_LENGTH = 10_000;
 export interface RunHooks {
   onCallback(): void;
   onLog(line: string): void;
+  onConnection(connection: Connection): void;
 }
 
-/** Thrown into the rule when it calls process.exit/abort, so the code after it does not run. */
+/**
+ * Thrown into the rule when it calls process.exit/abort or reaches for something the child
+ * guards (signals, addons, the working directory), so the code after it does not run; the
+ * run ends as an error named `errorName`.
+ */
 class ExitAttempt extends Error {
-  constructor(what: string) {
-    super(`the rule tried to exit the process (${what}); Auth0 rules and Actions must finish through callback/return`);
+  constructor(message: string, readonly errorName = 'ProcessExitError') {
+    super(message);
   }
+}
+
+function describeExit(what: string): string {
+  return `the rule tried to exit the process (${what}); Auth0 rules and Actions must finish through callback/return`;
 }
 
 type Decision = { outcome: ChildResult['outcome']; error: ChildResult['error']; user?: unknown; context?: unknown };
@@ -36,8 +45,11 @@ function describeError(err: unknown): { name: string; message: string } {
     const e = err as { name?: unknown; message?: unknown; code?: unknown; resource?: unknown; permission?: unknown };
     let message = String(e.message);
     if (e.code === 'ERR_ACCESS_DENIED') {
-      // A file operation names its path; starting a process or a worker names only the permission.
-      const what = e.resource || (e.permission === 'ChildProcess' ? 'starting a process' : e.permission === 'WorkerThreads' ? 'starting a worker thread' : e.permission) || 'this operation';
+      // Node 22+ appends "Use --allow-… to manage permissions.": advice for whoever starts Node, not for the rule's author.
+      message = message.replace(/\.?\s*Use --allow-[\s\S]*$/, '');
+      // A file operation names its path (Node 22+ may set resource to true instead); a process or a worker names only the permission.
+      const resource = typeof e.resource === 'string' && e.resource ? e.resource : null;
+      const what = resource ?? (e.permission === 'ChildProcess' ? 'starting a process' : e.permission === 'WorkerThreads' ? 'starting a worker thread' : typeof e.permission === 'string' && e.permission ? e.permission : 'this operation');
       message += ` (${what}): the runner lets the code read only its workspace folder, not write files or start processes`;
     }
     return { name: typeof e.name === 'string' && e.name ? e.name : 'Error', message };
@@ -61,7 +73,7 @@ class Run {
 
   context: vm.Context | null = null;
 
-  constructor(readonly hooks: RunHooks, private readonly backstopMs: number) {}
+  constructor(readonly hooks: RunHooks, private readonly backstopMs: number, readonly network: NetworkMode = 'on') {}
 
   /**
    * Calls into user code under a vm timeout. The parent's watchdog normally kills the child
@@ -76,7 +88,8 @@ class Run {
     try {
       return INVOKER.runInContext(context, this.backstopMs > 0 ? { timeout: this.backstopMs } : undefined);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT' && !process.connected) realExit(1);
+      // Reparented: the parent died mid-run, so nothing will kill this child; it must not loop on as an orphan.
+      if ((err as NodeJS.ErrnoException).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT' && process.ppid !== PARENT_PID) realExit(1);
       throw err;
     } finally {
       delete context[INVOKE_KEY];
@@ -101,7 +114,10 @@ class Run {
   }
 
   attemptExit(what: string): never {
-    const attempt = new ExitAttempt(what);
+    return this.refuse(new ExitAttempt(describeExit(what)));
+  }
+
+  refuse(attempt: ExitAttempt): never {
     this.exitAttempt ??= attempt;
     this.notify();
     throw attempt;
@@ -168,7 +184,9 @@ class Run {
 }
 
 let current: Run | null = null;
-const realExit = process.exit.bind(process);
+const PARENT_PID = process.ppid;
+// Captured before the guards replace it: process.exit itself ends in a call of process.reallyExit.
+const realExit = (process as unknown as { reallyExit(code?: number): never }).reallyExit.bind(process);
 const INVOKE_KEY = '__duoRulesInvoke';
 const INVOKER = new vm.Script(`globalThis.${INVOKE_KEY}()`);
 
@@ -177,24 +195,71 @@ export function reportUncaught(err: unknown, where: string): void {
   current?.fail(err, where);
 }
 
-/** Routes the real process.exit/abort/kill(self) of the child into the current run. */
-export function guardProcess(): void {
-  const realKill = process.kill.bind(process);
-  process.exit = ((code?: number) => {
-    if (current && !current.finished) return current.attemptExit(`process.exit(${code ?? ''})`);
-    return realExit(code);
-  }) as typeof process.exit;
-  process.abort = (() => {
-    if (current && !current.finished) return current.attemptExit('process.abort()');
-    return realExit(134);
-  }) as typeof process.abort;
-  process.kill = ((pid: number, signal?: string | number) => {
-    if (current && !current.finished && (pid === process.pid || pid === process.ppid)) {
-      return current.attemptExit(`process.kill(${pid})`);
-    }
-    return realKill(pid, signal);
-  }) as typeof process.kill;
+// ---- process guards (installed by the child before any user code) ----
+
+/**
+ * Replaces a property of the real `process` for good: not configurable, so deleting it cannot
+ * uncover anything; still writable, because Node's own modules wrap some of them when loaded
+ * (worker_threads wraps chdir), and a rule that assigns one gets nothing but its own function.
+ */
+function lockProcessProperty(name: string, value: unknown): void {
+  Object.defineProperty(process, name, { value, writable: true, configurable: false, enumerable: false });
 }
+
+/** During a run: the run fails with `errorName`; outside one (no user code should run then) a plain error. */
+function refuseInRun(errorName: string, message: string): never {
+  if (current && !current.finished) return current.refuse(new ExitAttempt(message, errorName));
+  throw new Error(message);
+}
+
+/**
+ * What Node's permission model leaves open, closed on the real `process` (reachable from a rule
+ * through any host function's constructor): signals to any process, native addons, the exit
+ * paths below process.exit, the working directory and umask, user and group ids, replacing the
+ * process image, raw handles and bindings, and the child's own stdin (its job channel).
+ */
+export function guardProcess(): void {
+  const exitRun = (what: string, code: number) => {
+    if (current && !current.finished) return current.attemptExit(what);
+    return realExit(code);
+  };
+  lockProcessProperty('exit', (code?: number) => exitRun(`process.exit(${code ?? ''})`, typeof code === 'number' ? code : 0));
+  lockProcessProperty('reallyExit', (code?: number) => exitRun(`process.reallyExit(${code ?? ''})`, typeof code === 'number' ? code : 0));
+  lockProcessProperty('abort', () => exitRun('process.abort()', 134));
+  const signal = (name: string) => (pid?: unknown, sig?: unknown) =>
+    refuseInRun('ProcessSignalError', `the rule tried to send a signal (${name}(${String(pid)}${sig === undefined ? '' : `, ${String(sig)}`})); the runner does not let code signal any process`);
+  lockProcessProperty('kill', signal('process.kill'));
+  lockProcessProperty('_kill', signal('process._kill'));
+  const denied = (what: string) => () => refuseInRun('ProcessGuardError', `the rule tried ${what}; the runner does not allow it`);
+  lockProcessProperty('dlopen', denied('to load a native addon (process.dlopen)'));
+  lockProcessProperty('chdir', denied('to change the working directory (process.chdir)'));
+  const realUmask = process.umask.bind(process);
+  lockProcessProperty('umask', (mask?: unknown) => (mask === undefined ? realUmask() : denied('to change the umask (process.umask)')()));
+  for (const name of ['setuid', 'setgid', 'seteuid', 'setegid', 'setgroups', 'initgroups']) {
+    if (name in process) lockProcessProperty(name, denied(`to change the process's user or groups (process.${name})`));
+  }
+  for (const name of ['execve', 'binding', '_linkedBinding', '_getActiveHandles', '_getActiveRequests', 'openStdin', '_debugProcess', '_debugEnd', '_startProfilerIdleNotifier']) {
+    if (name in process) lockProcessProperty(name, denied(`to use process.${name}`));
+  }
+  // stdin carries the child's jobs: nothing of a rule may read it.
+  Object.defineProperty(process, 'stdin', { get: denied('to read the runner\'s stdin (process.stdin)'), configurable: false, enumerable: false });
+}
+
+/** Called by the network guard for every attempt of the code: reports it, and refuses it when the run's network is off. */
+export function checkNetworkAttempt(connection: Connection): void {
+  const run = current;
+  if (!run || run.finished) throw new Error(`network access outside a run (${connection.protocol} ${connection.host}) is not allowed`);
+  // Look-ups come before their connection, which is what the report lists.
+  if (connection.protocol !== 'dns') run.hooks.onConnection(connection);
+  if (run.network === 'off') {
+    const where = connection.port === null ? connection.host : `${connection.host}:${connection.port}`;
+    const error = new Error(`network access is off for this run: ${connection.protocol} ${where} was blocked`);
+    (error as NodeJS.ErrnoException).code = 'ERR_NETWORK_OFF';
+    throw error;
+  }
+}
+
+// ---- end of process guards ----
 
 function createTimers(run: Run) {
   const guard = (fn: (...a: unknown[]) => unknown, args: unknown[]) => {
@@ -329,7 +394,7 @@ function createFakeProcess(run: Run, env: Record<string, string>) {
     },
     exit: (code?: number) => run.attemptExit(`process.exit(${code ?? ''})`),
     abort: () => run.attemptExit('process.abort()'),
-    kill: () => run.attemptExit('process.kill()'),
+    kill: (pid?: unknown) => run.refuse(new ExitAttempt(`the rule tried to send a signal (process.kill(${String(pid)})); the runner does not let code signal any process`, 'ProcessSignalError')),
     on: () => undefined,
     once: () => undefined,
   };
@@ -634,7 +699,7 @@ function adoptInputs(job: ChildJob, context: vm.Context): void {
 
 /** Runs one job to its decision; the parent's watchdog takes care of code that never decides. */
 export async function executeJob(job: ChildJob, hooks: RunHooks): Promise<ChildResult> {
-  const run = new Run(hooks, job.backstopMs);
+  const run = new Run(hooks, job.backstopMs, job.network);
   current = run;
   let restoreClock = () => undefined as void;
   try {
@@ -653,7 +718,7 @@ export async function executeJob(job: ChildJob, hooks: RunHooks): Promise<ChildR
   return buildResult(run, job);
 }
 
-const silentHooks: RunHooks = { onCallback: () => undefined, onLog: () => undefined };
+const silentHooks: RunHooks = { onCallback: () => undefined, onLog: () => undefined, onConnection: () => undefined };
 
 /** True when the run decided within `ms`. */
 function decidedWithin(run: Run, ms: number): Promise<boolean> {
@@ -674,20 +739,25 @@ function decidedWithin(run: Run, ms: number): Promise<boolean> {
  * cannot cost the others their results; code that loops without end is the parent's to stop (it
  * hears of every finished login). Returns, per login, the result of each script that ran.
  */
-export async function executeBatch(job: BatchJob, onLogin: (index: number, steps: ChildResult[]) => void = () => undefined): Promise<ChildResult[][]> {
+export async function executeBatch(
+  job: BatchJob,
+  onLogin: (index: number, steps: ChildResult[]) => void = () => undefined,
+  onConnection: RunHooks['onConnection'] = () => undefined,
+): Promise<ChildResult[][]> {
   const results: ChildResult[][] = [];
+  const hooks = { ...silentHooks, onConnection };
   for (const [index, login] of job.logins.entries()) {
-    const steps = await runLogin(job, login);
+    const steps = await runLogin(job, login, hooks);
     results.push(steps);
     onLogin(index, steps);
   }
   return results;
 }
 
-async function runLogin(job: BatchJob, login: BatchLogin): Promise<ChildResult[]> {
+async function runLogin(job: BatchJob, login: BatchLogin, hooks: RunHooks): Promise<ChildResult[]> {
   let restoreClock = () => undefined as void;
   try {
-    return await runLoginScripts(job, login, (context) => {
+    return await runLoginScripts(job, login, hooks, (context) => {
       restoreClock = installClock(job.now, context);
     });
   } finally {
@@ -696,7 +766,7 @@ async function runLogin(job: BatchJob, login: BatchLogin): Promise<ChildResult[]
 }
 
 /** The scripts of one login; `onContext` is told of the login's context when it is created. */
-async function runLoginScripts(job: BatchJob, login: BatchLogin, onContext: (context: vm.Context) => void): Promise<ChildResult[]> {
+async function runLoginScripts(job: BatchJob, login: BatchLogin, hooks: RunHooks, onContext: (context: vm.Context) => void): Promise<ChildResult[]> {
   const steps: ChildResult[] = [];
   const started = performance.now();
   let context: vm.Context | null = null;
@@ -705,9 +775,9 @@ async function runLoginScripts(job: BatchJob, login: BatchLogin, onContext: (con
     const remaining = Math.max(1, job.loginTimeoutMs - (performance.now() - started));
     const step: ChildJob = {
       type: 'run', id: job.id, kind: job.kind, filename: script.filename, source: script.source,
-      ...inputs, workspaceRoot: job.workspaceRoot, backstopMs: 0,
+      ...inputs, workspaceRoot: job.workspaceRoot, network: job.network, backstopMs: 0,
     };
-    const run = new Run(silentHooks, 0);
+    const run = new Run(hooks, 0, job.network);
     current = run;
     try {
       if (context === null) {
@@ -751,7 +821,7 @@ function buildResult(run: Run, job: ChildJob): ChildResult {
   }
   if (run.droppedLogs > 0) warnings.push(`${run.droppedLogs} more log lines were dropped after the first ${MAX_LOG_LINES}`);
   let decision = run.decision ?? { outcome: 'error' as const, error: null };
-  if (run.exitAttempt) decision = { ...decision, outcome: 'error', error: { name: 'ProcessExitError', message: run.exitAttempt.message } };
+  if (run.exitAttempt) decision = { ...decision, outcome: 'error', error: { name: run.exitAttempt.errorName, message: run.exitAttempt.message } };
   const result: ChildResult = {
     outcome: decision.outcome,
     error: decision.error,

@@ -39,10 +39,22 @@ export interface RunResult {
   durationMs: number;
   /** The sandbox's clock: where it started (ISO-8601) and whether `--now` / `duoRules.mock.now` chose it. */
   clock: { start: string; given: boolean };
+  /** Every outbound network attempt (connect, send, listen) the code made, in order, allowed or blocked. */
+  connections: Connection[];
   /** Rules directories only: the rule that decided the outcome (or set the MFA), and every rule that ran. */
   rule?: string | null;
   rules?: { name: string; outcome: RunOutcomeKind }[];
 }
+
+/** One network attempt of the code: `protocol` is tcp, tls, udp or unix, with `-listen` for a server it opened. */
+export interface Connection {
+  host: string;
+  port: number | null;
+  protocol: string;
+}
+
+/** `off` blocks every network attempt inside the sandbox (and with Node's network permission where it has one). */
+export type NetworkMode = 'on' | 'off';
 
 export interface RunOptions {
   /** A Rule or Action file, or a deploy-cli directory (with `rules/`, or the `rules/` directory itself). */
@@ -71,8 +83,22 @@ export interface RunOptions {
    * node_modules. The search for the file's deploy-cli repository goes no higher.
    */
   workspaceRoot?: string;
-  /** Configuration keys the code reads but `configuration` lacks are taken from here (the CLI passes process.env). */
+  /**
+   * Configuration keys the code reads but `configuration` lacks are taken from here (the CLI passes
+   * process.env), but only keys named DUO_*, keys the project declares and keys in `envNames`.
+   */
   env?: Record<string, string | undefined>;
+  /** Variables the user allowed explicitly (`--env NAME`) for the environment fallback. */
+  envNames?: string[];
+  /** Keys the project declares (`.duo-rules.json` / `duoRules.configurationKeys`), allowed in the environment fallback. */
+  declaredKeys?: string[];
+  /** Default `on`: real rules call their own APIs. */
+  network?: NetworkMode;
+  /**
+   * The highest folder the code may read: the editor's workspace folder. Without it the nearest folder
+   * above the file with `.git` (or the deploy-cli repository's root) is used; never above the home directory.
+   */
+  boundaryRoot?: string;
   /** Heap limit of the child process; default 256 MB. */
   memoryLimitMb?: number;
   /** ISO-8601 instant the code's clock starts at (`Date`, `Date.now()`, `new Date()`); time still advances. Default: the real clock. */
@@ -97,6 +123,7 @@ export interface ChildJob {
   event: unknown;
   configuration: Record<string, string>;
   workspaceRoot: string;
+  network: NetworkMode;
   /** Longest a single call into user code may run before the child gives up on its own (see Run.invoke). */
   backstopMs: number;
   /** Epoch ms the sandbox's clock starts at (`--now`); absent: the real clock. */
@@ -122,6 +149,7 @@ export interface BatchJob {
   logins: BatchLogin[];
   configuration: Record<string, string>;
   workspaceRoot: string;
+  network: NetworkMode;
   /** What all the scripts of one login may take together. */
   loginTimeoutMs: number;
   /** Unused by a batch (the parent watches each login); present for the shape of every job. */
@@ -131,13 +159,15 @@ export interface BatchJob {
 }
 
 /** The child's unredacted answer; the parent redacts it and adds kind, timing and rule names. */
-export interface ChildResult extends Omit<RunResult, 'kind' | 'outcome' | 'durationMs' | 'clock' | 'rule' | 'rules'> {
+export interface ChildResult extends Omit<RunResult, 'kind' | 'outcome' | 'durationMs' | 'clock' | 'rule' | 'rules' | 'connections'> {
   outcome: Exclude<RunOutcomeKind, 'timeout'>;
 }
 
 export type ChildMessage =
-  | { type: 'ready' }
+  /** `permission`: whether Node's permission model is in force in the child (it must be). */
+  | { type: 'ready'; permission: boolean }
   | { type: 'callback'; id: number }
+  | ({ type: 'connection'; id: number } & Connection)
   | { type: 'log'; id: number; line: string }
   | { type: 'result'; id: number; result: ChildResult }
   | { type: 'batch-login'; id: number; index: number; steps: ChildResult[] }
