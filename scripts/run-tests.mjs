@@ -17,7 +17,8 @@ function findTests(dir) {
   return found.sort();
 }
 
-const filter = process.argv[2];
-const files = findTests('out/test').filter((f) => !filter || f.includes(filter));
+// Each argument is a path substring; a file runs when it matches any of them (all files without one).
+const filters = process.argv.slice(2);
+const files = findTests('out/test').filter((f) => filters.length === 0 || filters.some((filter) => f.includes(filter)));
 const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--test-reporter=spec', ...files], { stdio: 'inherit' });
 process.exit(result.status ?? 1);
