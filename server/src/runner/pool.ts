@@ -502,7 +502,9 @@ export class RunnerPool {
 
   private execArgvFor(spec: ChildSpec): string[] {
     const script = findChildScript();
-    return buildExecArgv({ ...spec, readRoots: [dirname(script), ...spec.readRoots] });
+    // The bundle is one file; the transpiled child (tests) also loads shared/ beside server/ in out/.
+    const codeRoot = script.endsWith('runnerChild.js') ? dirname(script) : join(dirname(script), '..', '..', '..');
+    return buildExecArgv({ ...spec, readRoots: [codeRoot, ...spec.readRoots] });
   }
 
   private async takeChild(spec: ChildSpec, execArgv: string[]): Promise<RunnerChild> {
