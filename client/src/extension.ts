@@ -12,6 +12,8 @@ import { registerRunCommands } from './runCommands';
 import { createRedactingChannel, SecretStore, setSecretCommand } from './secrets';
 import { insertSnippetCommand } from './snippets';
 import { StatusBar } from './statusBar';
+import { Auth0CredentialStore, registerTenantCommands } from './tenant';
+import { collectDuoOptionsFor } from './runInputs';
 import { VerifyDiagnostics } from './verifyDiagnostics';
 
 let client: LanguageClient | undefined;
@@ -20,6 +22,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const secrets = new SecretStore(context.secrets, context.globalState);
   const channel = vscode.window.createOutputChannel('Duo Rules', { log: true });
   const log = createRedactingChannel(channel, secrets);
+  const auth0 = new Auth0CredentialStore(context.secrets, secrets);
   const languageClient = createLanguageClient(context, log);
   client = languageClient;
   const statusBar = new StatusBar();
@@ -41,11 +44,13 @@ export function activate(context: vscode.ExtensionContext): void {
       statusBar.clear();
       await languageClient.restart();
     }),
-    ...registerRunCommands({ client: languageClient, secrets, results, log }),
+    ...registerRunCommands({ client: languageClient, secrets, results, log, auth0: () => auth0.read() }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => log.info('The workspace is now trusted: Run and Verify are available.')),
   );
 
-  languageClient.start().catch((err: unknown) => {
+  const started = languageClient.start();
+  context.subscriptions.push(...registerTenantCommands({ client: languageClient, store: auth0, secrets, log, duoOptions: () => collectDuoOptionsFor(undefined) }, started));
+  started.catch((err: unknown) => {
     log.error(`The Duo Rules language server did not start: ${err instanceof Error ? err.message : String(err)}`);
     void vscode.window.showErrorMessage('Duo Rules: the language server did not start.', 'Show Output').then((picked) => { if (picked) channel.show(); });
   });

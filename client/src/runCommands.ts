@@ -18,6 +18,8 @@ export interface RunServices {
   secrets: SecretStore;
   results: ResultView;
   log: vscode.LogOutputChannel;
+  /** Stored Auth0 credentials: Verify on an Action without providerOptions checks the tenant's Duo settings. */
+  auth0?: () => Promise<VerifyParams['auth0']>;
 }
 
 /** Options a programmatic caller may pass as the second argument. */
@@ -62,6 +64,7 @@ async function execute(services: RunServices, mode: 'run' | 'verify', target: un
   }
   const name = path.basename(document.uri.path);
   const params: VerifyParams = { ...(await collectRunParams(document, services.secrets)), duo: collectDuoOptions(document) };
+  if (mode === 'verify') params.auth0 = await services.auth0?.();
   log.info(`${verb}: ${document.uri.toString(true)}`);
   const request = (token?: vscode.CancellationToken) =>
     mode === 'run'

@@ -46,7 +46,12 @@ export async function collectRunParams(document: vscode.TextDocument, secrets: S
 
 /** Duo transport options: base URL, timeout and pinning from `duoRules.duo.*`, the proxy from VS Code's own settings. */
 export function collectDuoOptions(document: vscode.TextDocument): DuoOptions {
-  const config = vscode.workspace.getConfiguration('duoRules', document.uri);
+  return collectDuoOptionsFor(document.uri);
+}
+
+/** The same for a resource (undefined: the window's settings, as for the tenant check). */
+export function collectDuoOptionsFor(resource: vscode.Uri | undefined): DuoOptions {
+  const config = vscode.workspace.getConfiguration('duoRules', resource);
   const http = vscode.workspace.getConfiguration('http');
   return {
     baseUrl: config.get<string>('duo.baseUrl')?.trim() || undefined,

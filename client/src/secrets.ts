@@ -40,6 +40,11 @@ export class SecretStore {
     return values;
   }
 
+  /** Adds a value kept elsewhere (the Auth0 client secret) to those every log line is scrubbed of. */
+  remember(value: string): void {
+    if (value) this.known.add(value);
+  }
+
   /** Replaces every secret value seen in this session with "[redacted]". */
   redact(text: string): string {
     return redactText(text, [...this.known]);

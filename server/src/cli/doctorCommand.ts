@@ -3,15 +3,14 @@
 // tenant itself (read-only, Management API), prints one finding per line with its fix.
 // Exit 0 no error, 1 errors, 2 usage/I/O/credential problems.
 import { readFileSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { redactText } from '../../../shared/redact';
-import { proxyFromEnvironment } from '../duo/transport';
-import { credentialsFromEnvironment, TenantAccessError, TenantClient, REQUIRED_SCOPES } from '../tenant/client';
-import { diagnose, type DoctorFinding } from '../tenant/doctor';
-import type { DuoSettings, TenantFacts } from '../tenant/facts';
-import { readRepositoryFacts, RepositoryError } from '../tenant/repository';
-import { verifyDoctorKeys, type DoctorVerified } from '../tenant/verifyKeys';
+import { TenantAccessError, REQUIRED_SCOPES } from '../tenant/client';
+import { RepositoryError } from '../tenant/repository';
+import { runDoctor, type DoctorOptions, type DoctorReport, type DoctorRun } from '../tenant/runDoctor';
+
+export { runDoctor } from '../tenant/runDoctor';
 import type { CliIO } from './io';
 import { describeFlagError, UsageError } from './io';
 
@@ -80,13 +79,6 @@ ${AUTH0_USAGE}
 Exit status: 0 no error finding, 1 error findings, 2 usage, I/O or credential problems.
 `;
 
-export interface DoctorReport {
-  source: 'tenant' | 'repository';
-  tenant: string;
-  findings: { id: string; severity: 'error' | 'warning'; message: string; subject: string }[];
-  verified: DoctorVerified | null;
-}
-
 function positiveMs(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
@@ -111,20 +103,6 @@ function readConfiguration(path: string, cwd: string): Record<string, string> {
   return Object.fromEntries(Object.entries(json).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
 }
 
-/** Duo keys given locally: --configuration first, then the environment. */
-export function localDuoKeys(configuration: Record<string, string> | undefined, env: NodeJS.ProcessEnv): { settings: DuoSettings; from: string } | undefined {
-  const pick = (source: Record<string, string | undefined>) => ({ ikey: source.DUO_IKEY, skey: source.DUO_SKEY, host: source.DUO_HOST });
-  if (configuration) {
-    const s = pick(configuration);
-    if (s.ikey && s.skey && s.host) return { settings: s, from: '--configuration' };
-  }
-  const e = pick(env);
-  if (e.ikey && e.skey && e.host) return { settings: e, from: 'the environment (DUO_IKEY, DUO_SKEY, DUO_HOST)' };
-  return undefined;
-}
-
-const SEVERITY_ORDER = { error: 0, warning: 1 } as const;
-
 function formatText(report: DoctorReport, notes: string[]): string {
   const lines = [`duo-rules doctor: ${report.source === 'tenant' ? `tenant ${report.tenant} (read-only)` : `deploy-cli repository ${report.tenant}`}`];
   const rows = report.findings.map((f) => [f.severity, f.id, f.subject, f.message]);
@@ -143,76 +121,6 @@ function formatText(report: DoctorReport, notes: string[]): string {
     ? '✔ No problems found: Duo is enabled by a deployed post-login Action and nothing stands in its way.'
     : `✖ ${errors} ${errors === 1 ? 'error' : 'errors'}, ${warnings} ${warnings === 1 ? 'warning' : 'warnings'}`);
   return lines.join('\n') + '\n';
-}
-
-export interface DoctorRun {
-  report: DoctorReport;
-  /** Findings with their repository locations (for the editor). */
-  findings: DoctorFinding[];
-  notes: string[];
-  facts: TenantFacts;
-}
-
-export interface DoctorOptions {
-  path?: string;
-  tenant: boolean;
-  verify: boolean;
-  configuration?: Record<string, string>;
-  auth0Domain?: string;
-  auth0ClientId?: string;
-  auth0Url?: string;
-  auth0TimeoutMs?: number;
-  duoUrl?: string;
-  duoTimeoutMs?: number;
-}
-
-/** Reads the source, diagnoses, verifies: the CLI's work, also used by the language server. Throws TenantAccessError/RepositoryError/UsageError. */
-export async function runDoctor(options: DoctorOptions, io: Pick<CliIO, 'cwd' | 'env'>, hide: (secret: string) => void = () => undefined): Promise<DoctorRun> {
-  const local = localDuoKeys(options.configuration, io.env);
-  if (local?.settings.skey) hide(local.settings.skey);
-  const proxy = proxyFromEnvironment(io.env);
-  let facts: TenantFacts;
-  if (options.tenant) {
-    const { credentials, missing } = credentialsFromEnvironment(io.env, { domain: options.auth0Domain, clientId: options.auth0ClientId });
-    if (!credentials) throw new TenantAccessError(`--tenant needs ${missing.join(', ')}.`);
-    hide(credentials.clientSecret);
-    const client = new TenantClient(credentials, { baseUrl: options.auth0Url, timeoutMs: options.auth0TimeoutMs, ...proxy });
-    try {
-      facts = await client.readFacts();
-    } finally {
-      await client.close();
-    }
-    if (facts.duoSettings?.skey) hide(facts.duoSettings.skey);
-  } else {
-    const path = resolve(io.cwd, options.path ?? '.');
-    const rel = relative(io.cwd, path);
-    const shown = rel === '' ? '.' : !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
-    facts = readRepositoryFacts(path, shown, local);
-  }
-  const findings = diagnose(facts);
-  const notes = [...facts.notes];
-  let verified: DoctorVerified | null = null;
-  if (options.verify) {
-    const values: Record<string, string> = {};
-    for (const [k, v] of Object.entries(io.env)) if (typeof v === 'string' && /^[A-Za-z0-9_-]+$/.test(k)) values[k] = v;
-    Object.assign(values, options.configuration ?? {});
-    for (const v of Object.values(options.configuration ?? {})) if (v.length >= 16) hide(v);
-    const outcome = await verifyDoctorKeys(facts, { values }, options.tenant ? 'tenant' : 'local', {
-      baseUrl: options.duoUrl,
-      timeoutMs: options.duoTimeoutMs,
-      ...proxy,
-    });
-    verified = outcome.verified;
-    findings.push(...outcome.findings);
-    notes.push(...outcome.notes);
-  }
-  findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
-  return {
-    report: { source: facts.source, tenant: facts.tenant, findings: findings.map(({ id, severity, message, subject }) => ({ id, severity, message, subject })), verified },
-    findings,
-    notes,
-    facts,
-  };
 }
 
 export async function doctorCommand(argv: string[], io: CliIO): Promise<number> {

@@ -6,3 +6,6 @@ export { loadRunInputs, RunInputError, type LoadedRunInputs, type RunInputFiles 
 export { runFile } from '../runner/index';
 export { verifyMultifactor } from '../duo/verify';
 export { verifyRunKeys } from '../tenant/documentedForm';
+export { runDoctor } from '../tenant/runDoctor';
+export { TenantAccessError } from '../tenant/client';
+export { RepositoryError, isDeployRepository } from '../tenant/repository';

@@ -1,0 +1,115 @@
+// `duoRules/doctor`: the doctor for the editor. `Duo: Check Tenant` reads the tenant with the
+// credentials stored in VS Code's SecretStorage; the open auth0-deploy-cli repository's findings
+// come back with their files and lines for the Problems panel. Read-only in both cases; the
+// tenant code loads with the runner's bundle, on the first request.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { LSPErrorCodes, ResponseError, type CancellationToken, type Range } from 'vscode-languageserver/node';
+import { redactText, redactValue } from '../../../shared/redact';
+import { isDeployRepository } from '../tenant/repository';
+import type { DoctorReport } from '../tenant/runDoctor';
+import type { Auth0Access, DuoOptions } from './commands';
+import type { ServerContext } from './context';
+
+export interface DoctorParams {
+  /** The workspace folder (absolute path): the repository for `tenant: false`. */
+  folder: string;
+  /** true: read the tenant with `auth0`; false: the deploy-cli repository at `folder`. */
+  tenant: boolean;
+  auth0?: Auth0Access;
+  verify?: boolean;
+  duo?: DuoOptions;
+  /** Values stored with Store a Duo Secret (DUO_IKEY, DUO_SKEY, DUO_HOST stand in for the tenant's Duo settings). */
+  secrets?: Record<string, string>;
+}
+
+/** A repository finding on a file, for the Problems panel. */
+export interface DoctorProblem {
+  uri: string;
+  range: Range;
+  /** 1 error, 2 warning (LSP severities). */
+  severity: 1 | 2;
+  id: string;
+  message: string;
+}
+
+export interface DoctorResponse {
+  /** null when the folder is not an auth0-deploy-cli repository (repository source only). */
+  report: DoctorReport | null;
+  notes: string[];
+  problems: DoctorProblem[];
+}
+
+type Tenant = typeof import('./runAndVerify');
+let loaded: Tenant | undefined;
+
+function load(): Tenant {
+  if (!loaded) {
+    const bundled = join(__dirname, 'serverRunAndVerify.js');
+    loaded = require(existsSync(bundled) ? bundled : join(__dirname, 'runAndVerify.js')) as Tenant;
+  }
+  return loaded;
+}
+
+function lineRange(file: string, line: number | undefined, character: number | undefined): Range {
+  const l = line ?? 0;
+  let length = 0;
+  try {
+    length = readFileSync(file, 'utf8').split(/\r?\n/)[l]?.length ?? 0;
+  } catch {
+    // The file went away since it was read: a zero-width range still names it.
+  }
+  return { start: { line: l, character: character ?? 0 }, end: { line: l, character: Math.max(length, character ?? 0) } };
+}
+
+export function register(ctx: ServerContext): void {
+  ctx.connection.onRequest('duoRules/doctor', async (params: DoctorParams, token: CancellationToken): Promise<DoctorResponse> => {
+    // Checked before loading the tenant code, so a folder that is no repository costs nothing.
+    if (!params.tenant && !isDeployRepository(params.folder)) return { report: null, notes: [], problems: [] };
+    const tenant = load();
+    if (params.tenant && !params.auth0) {
+      throw new ResponseError(LSPErrorCodes.RequestFailed, 'No Auth0 credentials: run "Duo: Store Auth0 Credentials" first.');
+    }
+    const abort = new AbortController();
+    const listener = token.onCancellationRequested(() => abort.abort());
+    const secrets: string[] = [];
+    const hide = (s: string) => { if (s) secrets.push(s); };
+    for (const v of Object.values(params.secrets ?? {})) hide(v);
+    if (params.auth0) hide(params.auth0.clientSecret);
+    const env: NodeJS.ProcessEnv = params.auth0
+      ? { AUTH0_DOMAIN: params.auth0.domain, AUTH0_CLIENT_ID: params.auth0.clientId, AUTH0_CLIENT_SECRET: params.auth0.clientSecret }
+      : {};
+    try {
+      const run = await tenant.runDoctor({
+        path: params.folder,
+        tenant: params.tenant,
+        verify: params.verify ?? false,
+        configuration: params.secrets,
+        auth0Domain: params.auth0?.domain,
+        auth0Url: params.auth0?.baseUrl || undefined,
+        duoUrl: params.duo?.baseUrl || undefined,
+        duoTimeoutMs: params.duo?.timeoutMs,
+        network: { proxy: params.duo?.proxy, noProxy: params.duo?.noProxy, strictSSL: params.duo?.strictSSL, pinCertificates: params.duo?.pinCertificates },
+        signal: abort.signal,
+      }, { cwd: params.folder, env }, hide);
+      const problems: DoctorProblem[] = run.findings.filter((f) => f.location).map((f) => ({
+        uri: pathToFileURL(f.location!.file).href,
+        range: lineRange(f.location!.file, f.location!.line, f.location!.character),
+        severity: f.severity === 'error' ? 1 : 2,
+        id: f.id,
+        message: f.message,
+      }));
+      // Last filter before anything leaves the server: no secret in the answer, whatever a server echoed.
+      return redactValue({ report: run.report, notes: run.notes, problems }, secrets);
+    } catch (err) {
+      if (err instanceof tenant.TenantAccessError || err instanceof tenant.RepositoryError) {
+        throw new ResponseError(LSPErrorCodes.RequestFailed, redactText(err.message, secrets));
+      }
+      if (abort.signal.aborted) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'Cancelled.');
+      throw err;
+    } finally {
+      listener.dispose();
+    }
+  });
+}

@@ -1,0 +1,105 @@
+// The doctor's whole check (read the source, diagnose, verify), shared by `duo-rules doctor`
+// and the language server's duoRules/doctor request.
+import { isAbsolute, relative, resolve } from 'node:path';
+import { proxyFromEnvironment } from '../duo/transport';
+import { credentialsFromEnvironment, TenantAccessError, TenantClient } from './client';
+import { diagnose, type DoctorFinding } from './doctor';
+import type { DuoSettings, TenantFacts } from './facts';
+import { readRepositoryFacts } from './repository';
+import { verifyDoctorKeys, type DoctorVerified } from './verifyKeys';
+
+export interface DoctorReport {
+  source: 'tenant' | 'repository';
+  tenant: string;
+  findings: { id: string; severity: 'error' | 'warning'; message: string; subject: string }[];
+  verified: DoctorVerified | null;
+}
+
+/** Duo keys given locally: --configuration first, then the environment. */
+export function localDuoKeys(configuration: Record<string, string> | undefined, env: NodeJS.ProcessEnv): { settings: DuoSettings; from: string } | undefined {
+  const pick = (source: Record<string, string | undefined>) => ({ ikey: source.DUO_IKEY, skey: source.DUO_SKEY, host: source.DUO_HOST });
+  if (configuration) {
+    const s = pick(configuration);
+    if (s.ikey && s.skey && s.host) return { settings: s, from: '--configuration' };
+  }
+  const e = pick(env);
+  if (e.ikey && e.skey && e.host) return { settings: e, from: 'the environment (DUO_IKEY, DUO_SKEY, DUO_HOST)' };
+  return undefined;
+}
+
+const SEVERITY_ORDER = { error: 0, warning: 1 } as const;
+
+export interface DoctorRun {
+  report: DoctorReport;
+  /** Findings with their repository locations (for the editor). */
+  findings: DoctorFinding[];
+  notes: string[];
+  facts: TenantFacts;
+}
+
+export interface DoctorOptions {
+  path?: string;
+  tenant: boolean;
+  verify: boolean;
+  configuration?: Record<string, string>;
+  auth0Domain?: string;
+  auth0ClientId?: string;
+  auth0Url?: string;
+  auth0TimeoutMs?: number;
+  duoUrl?: string;
+  duoTimeoutMs?: number;
+  /** The editor's proxy settings; the CLI reads HTTPS_PROXY/NO_PROXY from the environment. */
+  network?: { proxy?: string; noProxy?: string; strictSSL?: boolean; pinCertificates?: boolean };
+  signal?: AbortSignal;
+}
+
+/** Reads the source, diagnoses, verifies. Throws TenantAccessError or RepositoryError. */
+export async function runDoctor(options: DoctorOptions, io: { cwd: string; env: NodeJS.ProcessEnv }, hide: (secret: string) => void = () => undefined): Promise<DoctorRun> {
+  const local = localDuoKeys(options.configuration, io.env);
+  if (local?.settings.skey) hide(local.settings.skey);
+  const proxy: NonNullable<DoctorOptions['network']> = options.network ?? proxyFromEnvironment(io.env);
+  let facts: TenantFacts;
+  if (options.tenant) {
+    const { credentials, missing } = credentialsFromEnvironment(io.env, { domain: options.auth0Domain, clientId: options.auth0ClientId });
+    if (!credentials) throw new TenantAccessError(`--tenant needs ${missing.join(', ')}.`);
+    hide(credentials.clientSecret);
+    const client = new TenantClient(credentials, { baseUrl: options.auth0Url, timeoutMs: options.auth0TimeoutMs, proxy: proxy.proxy, noProxy: proxy.noProxy, strictSSL: proxy.strictSSL, signal: options.signal });
+    try {
+      facts = await client.readFacts();
+    } finally {
+      await client.close();
+    }
+    if (facts.duoSettings?.skey) hide(facts.duoSettings.skey);
+  } else {
+    const path = resolve(io.cwd, options.path ?? '.');
+    const rel = relative(io.cwd, path);
+    const shown = rel === '' ? '.' : !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+    facts = readRepositoryFacts(path, shown, local);
+  }
+  const findings = diagnose(facts);
+  const notes = [...facts.notes];
+  let verified: DoctorVerified | null = null;
+  if (options.verify) {
+    const values: Record<string, string> = {};
+    for (const [k, v] of Object.entries(io.env)) if (typeof v === 'string' && /^[A-Za-z0-9_-]+$/.test(k)) values[k] = v;
+    Object.assign(values, options.configuration ?? {});
+    for (const v of Object.values(options.configuration ?? {})) if (v.length >= 16) hide(v);
+    const outcome = await verifyDoctorKeys(facts, { values }, options.tenant ? 'tenant' : 'local', {
+      baseUrl: options.duoUrl,
+      timeoutMs: options.duoTimeoutMs,
+      ...proxy,
+      signal: options.signal,
+    });
+    verified = outcome.verified;
+    findings.push(...outcome.findings);
+    notes.push(...outcome.notes);
+  }
+  findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+  return {
+    report: { source: facts.source, tenant: facts.tenant, findings: findings.map(({ id, severity, message, subject }) => ({ id, severity, message, subject })), verified },
+    findings,
+    notes,
+    facts,
+  };
+}
+
