@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LSPErrorCodes, ResponseError, type CancellationToken, type Range } from 'vscode-languageserver/node';
 import { redactText, redactValue } from '../../../shared/redact';
-import { isDeployRepository } from '../tenant/repository';
+import { isDeployRepository } from '../tenant/repositoryRoot';
 import type { DoctorReport } from '../tenant/runDoctor';
 import type { Auth0Access, DuoOptions } from './commands';
 import type { ServerContext } from './context';

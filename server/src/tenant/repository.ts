@@ -5,9 +5,12 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { isDeployRepository, yamlFileIn } from './repositoryRoot';
 import type { BoundAction, DuoSettings, FactLocation, GuardianFactor, TenantFacts, TenantRule } from './facts';
 
 /** The repository cannot be read: an I/O or usage problem (exit status 2). */
+export { isDeployRepository } from './repositoryRoot';
+
 export class RepositoryError extends Error {}
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -230,16 +233,6 @@ function readDirectoryRepository(root: string, shown: string): TenantFacts {
     notes,
     factorsLocation: duoFactorFile ? { file: duoFactorFile } : undefined,
   };
-}
-
-/** The tenant.yaml/tenant.yml of a YAML-format repository at `dir`, if any. */
-function yamlFileIn(dir: string): string | undefined {
-  return firstExisting([join(dir, 'tenant.yaml'), join(dir, 'tenant.yml')]);
-}
-
-/** Is `dir` the root of a deploy-cli repository (either format)? */
-export function isDeployRepository(dir: string): boolean {
-  return yamlFileIn(dir) !== undefined || ['rules', 'actions', 'triggers', 'guardian'].some((d) => isDir(join(dir, d)));
 }
 
 /**
