@@ -37,6 +37,13 @@ const files: Record<string, string> = {
     '};',
     '',
   ].join('\n'),
+  'actions/from-rule/code.js': [
+    'exports.onExecutePostLogin = async (event, api) => {',
+    '  if (context.clientID !== configuration.APP_ID) return;',
+    "  api.multifactor.enable('duo');",
+    '};',
+    '',
+  ].join('\n'),
   'rules-configs/duo-skey.json': JSON.stringify({ key: 'DUO_SKEY', value: 'abcdefghij0123456789ABCDEFGHIJ0123456789' }),
 };
 
@@ -45,6 +52,7 @@ before(async () => {
   mkdirSync(join(repo, 'rules'));
   mkdirSync(join(repo, 'rules-configs'));
   mkdirSync(join(repo, 'actions', 'duo-mfa'), { recursive: true });
+  mkdirSync(join(repo, 'actions', 'from-rule'), { recursive: true });
   for (const key of ['DUO_IKEY', 'DUO_HOST']) writeFileSync(join(repo, 'rules-configs', `${key}.json`), JSON.stringify({ key, value: `##${key}##` }));
   writeFileSync(join(repo, 'actions', 'duo-mfa.json'), JSON.stringify({ name: 'duo-mfa', secrets: [{ name: 'DUO_IKEY' }, { name: 'DUO_SKEY' }, { name: 'DUO_HOST' }] }));
   for (const [path, text] of Object.entries(files)) writeFileSync(join(repo, path), text);
@@ -70,5 +78,5 @@ test('duo-rules lint and the language server report the same diagnostics', async
     for (const d of diagnostics) codes.add(`${d.code}:${d.severity}`);
   }
   // The fixture exercises what must agree: project severities, suppressions and declared keys.
-  assert.deepEqual([...codes].sort(), ['deprecated-field:1', 'hardcoded-secret:2', 'invalid-host:2', 'invalid-skey:4', 'unknown-configuration-key:2']);
+  assert.deepEqual([...codes].sort(), ['deprecated-field:1', 'hardcoded-secret:2', 'invalid-host:2', 'invalid-skey:4', 'rule-global-in-action:1', 'unknown-configuration-key:2']);
 });

@@ -26,6 +26,7 @@ export const defaultSeverities = {
   'unknown-configuration-key': 'warning',
   'duo-verify-failed': 'error',
   'too-deeply-nested': 'information',
+  'rule-global-in-action': 'error',
 } as const satisfies Record<string, SeverityName>;
 
 export type DiagnosticCode = keyof typeof defaultSeverities;

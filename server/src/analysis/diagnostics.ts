@@ -13,6 +13,9 @@ import {
   type DiagnosticCode,
   type SeverityName,
 } from './codes';
+import { describeGlobal, isRuleGlobal, lookupCallPattern, lookupMember, ruleGlobals, type ActionNames, type RuleGlobal } from './ruleToAction';
+import { findFreeReferences, type FreeReference } from './scope';
+import type { AnyNode } from './walk';
 import { buildModel, findProperty, type MfaConfig, type MfaObject, type MfaProperty, type MfaValue, type OffsetRange, type RuleModel } from './model';
 
 /** Effective level per code after merging layers; codes not listed use their default. */
@@ -39,6 +42,8 @@ export interface FindingData {
   allowRememberBrowser?: boolean;
   /** Index into RuleModel.configs of the configuration concerned. */
   configIndex?: number;
+  /** A rewrite computed with the finding (rule-global-in-action): its title and offset edits. */
+  rewrite?: { title: string; edits: Array<{ start: number; end: number; newText: string }> };
 }
 
 export interface Finding {
@@ -416,6 +421,124 @@ function checkAdminSameAsAuth(options: MfaObject, admin: MfaObject, out: Collect
     "admin.ikey is the same as the Auth API ikey: the Admin API needs its own Duo application (Admin API type) with its own keys.", { field: 'ikey', container: 'admin', configIndex });
 }
 
+const ruleGlobalNames: ReadonlySet<string> = new Set(ruleGlobals);
+
+function textOf(model: RuleModel, node: { start: number; end: number }): string {
+  return model.text.slice(node.start, node.end);
+}
+
+/** Whether `node` is the whole expression of a statement (so replacing it by a call keeps the meaning). */
+function isStatementExpression(node: AnyNode | undefined, parent: AnyNode | undefined): boolean {
+  return !!node && parent?.type === 'ExpressionStatement' && parent.expression === node;
+}
+
+/** `callback(new UnauthorizedError(m))`: the call, when the reference is its callback or its UnauthorizedError. */
+function denyCallOf(ref: FreeReference): (AnyNode & { type: 'CallExpression' }) | undefined {
+  const { user, userParent } = ref;
+  const call = ref.name === 'callback' ? (ref.access === 'call' ? user : undefined)
+    : ref.name === 'UnauthorizedError' && user?.type === 'NewExpression' && user.callee === ref.node ? userParent : undefined;
+  if (call?.type !== 'CallExpression' || call.callee.type !== 'Identifier' || call.callee.name !== 'callback') return undefined;
+  const first = call.arguments[0];
+  const isDeny = first?.type === 'NewExpression' && first.callee.type === 'Identifier' && first.callee.name === 'UnauthorizedError'
+    && first.arguments.length === 1 && first.arguments[0].type !== 'SpreadElement';
+  return isDeny ? call : undefined;
+}
+
+/** `callback(null, …)` / `callback()` called as a statement or returned: the statement. */
+function successStatementOf(ref: FreeReference): AnyNode | undefined {
+  const { user, userParent } = ref;
+  if (ref.name !== 'callback' || ref.access !== 'call' || user?.type !== 'CallExpression') return undefined;
+  const first = user.arguments[0];
+  const success = !first || (first.type === 'Literal' && first.value === null) || (first.type === 'Identifier' && first.name === 'undefined');
+  if (!success) return undefined;
+  if (isStatementExpression(user, userParent) || (userParent?.type === 'ReturnStatement' && userParent.argument === user)) return userParent;
+  return undefined;
+}
+
+/**
+ * The mechanical rewrite of a Rules-global reference, when there is one and the handler's names
+ * are in reach. Rewrites that wrap other code (a denial's message, a claim's value) edit only
+ * around it, so the references inside are fixed by their own edits in the same "fix all".
+ */
+function ruleGlobalRewrite(model: RuleModel, ref: FreeReference, names: Required<ActionNames>, handlerBody: OffsetRange | undefined): FindingData['rewrite'] {
+  if (!handlerBody) return undefined;
+  const { user, userParent } = ref;
+  const deny = denyCallOf(ref);
+  if (deny) {
+    const first = deny.arguments[0] as AnyNode & { type: 'NewExpression' };
+    const message = first.arguments[0];
+    const call = lookupCallPattern('deny', names).action.replace('(m)', '(');
+    return {
+      title: `Replace with ${call}…)`,
+      edits: [{ start: deny.start, end: message.start, newText: call }, { start: message.end, end: deny.end, newText: ')' }],
+    };
+  }
+  const success = successStatementOf(ref);
+  if (success) {
+    // Only in the handler itself: a return inside a nested callback would not end the Action.
+    if (ref.enclosingFunction?.type !== 'ArrowFunctionExpression' && ref.enclosingFunction?.type !== 'FunctionExpression' && ref.enclosingFunction?.type !== 'FunctionDeclaration') return undefined;
+    if (ref.enclosingFunction.body.start !== handlerBody.start || ref.enclosingFunction.body.end !== handlerBody.end) return undefined;
+    return { title: 'Replace with return', edits: [{ start: success.start, end: success.end, newText: 'return;' }] };
+  }
+  // context.idToken[k] = v / context.accessToken.k = v as a statement → api.…Token.setCustomClaim(k, v)
+  if (ref.name === 'context' && ref.members.length === 2 && ref.access === 'write' && (ref.path[1] === 'idToken' || ref.path[1] === 'accessToken')
+    && user?.type === 'AssignmentExpression' && user.operator === '=' && isStatementExpression(user, userParent)) {
+    const target = ref.members[1];
+    if (!target.computed && ref.path[1] === 'accessToken' && ref.path[2] === 'scope') return undefined;
+    const key = target.computed ? textOf(model, target.property) : `'${(target.property as { name: string }).name}'`;
+    const call = lookupCallPattern(ref.path[1] === 'idToken' ? 'idTokenClaim' : 'accessTokenClaim', names).action.replace('(k, v)', `(${key}, `);
+    return {
+      title: `Replace with ${call.length > 60 ? `${call.slice(0, 57)}…` : call}…)`,
+      edits: [{ start: user.start, end: user.right.start, newText: call }, { start: user.right.end, end: user.end, newText: ')' }],
+    };
+  }
+  if (ref.access === 'write') return undefined;
+  const equivalent = lookupMember(ref.path, ref.access === 'call' ? 'read' : ref.access, names);
+  if (!equivalent || equivalent.rewrite !== 'mechanical') return undefined;
+  const end = equivalent.consumed === 1 ? ref.node.end : ref.members[equivalent.consumed - 2].end;
+  // `{ configuration }` shorthand keeps its key.
+  const shorthand = equivalent.consumed === 1 && ref.user?.type === 'Property' && ref.user.shorthand;
+  return {
+    title: `Replace with ${equivalent.action}`,
+    edits: [{ start: ref.node.start, end, newText: shorthand ? `${ref.name}: ${equivalent.action}` : equivalent.action }],
+  };
+}
+
+/** The Action equivalent named in the message. */
+function ruleGlobalHint(ref: FreeReference & { name: RuleGlobal }, names: Required<ActionNames>): string {
+  if (denyCallOf(ref)) return `callback(new UnauthorizedError(m)) → ${lookupCallPattern('deny', names).action}`;
+  if (successStatementOf(ref)) return 'callback(null, user, context) → return';
+  if (ref.name === 'callback' || ref.name === 'UnauthorizedError') return describeGlobal(ref.name, names);
+  if (ref.name === 'context' && ref.access === 'write' && ref.members.length === 2 && (ref.path[1] === 'idToken' || ref.path[1] === 'accessToken')
+    && !(ref.path[1] === 'accessToken' && ref.path[2] === 'scope')) {
+    return `context.${ref.path[1]}[k] = v → ${lookupCallPattern(ref.path[1] === 'idToken' ? 'idTokenClaim' : 'accessTokenClaim', names).action}`;
+  }
+  const equivalent = lookupMember(ref.path, ref.access, names);
+  if (!equivalent) return describeGlobal(ref.name, names);
+  const ruleText = ref.path.slice(0, equivalent.consumed).join('.');
+  return `${ruleText} → ${equivalent.action}${equivalent.rewrite === 'manual' && equivalent.note ? ` (${equivalent.note.replace(/\.$/, '')})` : ''}`;
+}
+
+function isRuleGlobalReference(ref: FreeReference): ref is FreeReference & { name: RuleGlobal } {
+  return isRuleGlobal(ref.name);
+}
+
+/** rule-global-in-action: Rules globals read in an Action that does not declare them. */
+function checkRuleGlobals(model: RuleModel, out: Collector): void {
+  if (model.kind !== 'action') return;
+  for (const ref of findFreeReferences(model.parse.program, ruleGlobalNames)) {
+    if (!isRuleGlobalReference(ref)) continue;
+    const handler = model.actionExports.find((e) => e.function && e.function.bodyRange.start <= ref.node.start && ref.node.end <= e.function.bodyRange.end);
+    const names = { event: handler?.eventName ?? model.eventName ?? 'event', api: handler?.apiName ?? model.apiName ?? 'api' };
+    const handlerBody = handler?.eventName && handler.apiName ? handler.function?.bodyRange : undefined;
+    const what = ref.name === 'global'
+      ? "'global' in an Action is Node's global object, not the Rules cache shared by the rules of a login"
+      : `'${ref.name}' is a Rules global that does not exist in Actions: this throws a ReferenceError at every login`;
+    const rewrite = ruleGlobalRewrite(model, ref, names, handlerBody);
+    out.add('rule-global-in-action', { start: ref.node.start, end: ref.node.end }, `${what}. Use the Action equivalent: ${ruleGlobalHint(ref, names)}.`, rewrite ? { rewrite } : undefined);
+  }
+}
+
 function checkModel(model: RuleModel, options: AnalyzeOptions, out: Collector): void {
   if (model.syntaxError) {
     const at = Math.min(model.syntaxError.offset, model.text.length);
@@ -435,6 +558,7 @@ function checkModel(model: RuleModel, options: AnalyzeOptions, out: Collector): 
     }
   }
   model.configs.forEach((config, i) => checkConfig(model, config, i, out));
+  checkRuleGlobals(model, out);
   if (model.kind === 'rule' && model.ruleFunction) {
     const callbackParam = model.ruleFunction.params[2];
     if (model.callbackName && callbackParam && model.callbackReferences.length === 0) {
