@@ -7,7 +7,7 @@ import * as acorn from 'acorn';
 import * as acornLoose from 'acorn-loose';
 import { neutraliseKeywordTokens, type KeywordToken } from '../../../shared/keywordTokens';
 import { scanTo } from './completionScan';
-import { findTooDeep, walk } from './walk';
+import { walk } from './walk';
 
 /** A half-open span of UTF-16 offsets into the original text. */
 export interface OffsetRange {
@@ -293,17 +293,13 @@ export function parseSource(text: string): ParseResult {
   if (deepAt !== undefined) return tooDeep(deepAt, 'brackets', bracketNestingLimit);
   // acorn reports its own stack overflow (long `a + a + …` or `!!!…` chains) as this syntax error.
   const overflowed = (err: unknown): boolean => err instanceof RangeError || /Not enough stack space/.test(String((err as { message?: unknown })?.message));
-  const deepTree = (program: acorn.Program): ParseResult | undefined => {
-    const at = findTooDeep(program, syntaxNestingLimit);
-    return at === undefined ? undefined : tooDeep(at, 'expressions', syntaxNestingLimit);
-  };
   if (startsWithFunction) {
     try {
       const expr = acorn.parseExpressionAt(neutral, 0, { ...parseOptions, onComment: comments });
       if (skipTrivia(neutral, expr.end, true) === neutral.length) {
         const statement = { type: 'ExpressionStatement', start: expr.start, end: expr.end, expression: expr };
         const program = { type: 'Program', start: 0, end: text.length, body: [statement], sourceType: 'script' } as unknown as acorn.Program;
-        return deepTree(program) ?? { program, comments, keywordTokens: tokens, loose: false };
+        return { program, comments, keywordTokens: tokens, loose: false };
       }
     } catch (err) {
       if (overflowed(err)) return tooDeep(describeError(err).offset, 'expressions', syntaxNestingLimit);
@@ -313,7 +309,7 @@ export function parseSource(text: string): ParseResult {
   comments = [];
   try {
     const program = acorn.parse(neutral, { ...parseOptions, onComment: comments });
-    return deepTree(program) ?? { program, comments, keywordTokens: tokens, loose: false };
+    return { program, comments, keywordTokens: tokens, loose: false };
   } catch (err) {
     if (overflowed(err)) return tooDeep(describeError(err).offset, 'expressions', syntaxNestingLimit);
     firstError ??= describeError(err);
@@ -328,7 +324,7 @@ export function parseSource(text: string): ParseResult {
     if (overflowed(err)) return tooDeep(firstError?.offset ?? 0, 'expressions', syntaxNestingLimit);
     throw err;
   }
-  return deepTree(program) ?? { program, comments, keywordTokens: tokens, loose: true, syntaxError: firstError };
+  return { program, comments, keywordTokens: tokens, loose: true, syntaxError: firstError };
 }
 
 /**
@@ -454,6 +450,13 @@ function resolveTopLevelFunction(program: acorn.Program, name: string): acorn.Fu
   return null;
 }
 
+/** Thrown by the model scan when the tree is deeper than it walks (caught in buildModel). */
+class TooDeepError extends Error {
+  constructor(readonly offset: number) {
+    super('too deeply nested');
+  }
+}
+
 interface PendingWrite {
   /** `ctx`: `context.multifactor.key = …`; otherwise the object literal of the binding written to. */
   target: 'ctx' | acorn.ObjectExpression;
@@ -540,8 +543,19 @@ class FunctionScanner {
     ({ owner: this.owner, callbackName: this.callbackName, eventName: this.eventName } = saved);
   }
 
+  private depth = 0;
+
   private visit(node: AnyNode | null | undefined): void {
     if (!node) return;
+    if (++this.depth > syntaxNestingLimit) throw new TooDeepError(node.start);
+    try {
+      this.visitNode(node);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private visitNode(node: AnyNode): void {
     switch (node.type) {
       case 'FunctionExpression':
       case 'ArrowFunctionExpression':
@@ -827,6 +841,18 @@ function collectStrings(root: AnyNode, out: StringLiteralInfo[]): void {
 /** Parses the text and extracts the rule/action model. Never throws on any input. */
 export function buildModel(text: string): RuleModel {
   const parse = parseSource(text);
+  try {
+    return extractModel(text, parse);
+  } catch (err) {
+    if (!(err instanceof TooDeepError) && !(err instanceof RangeError)) throw err;
+    // A tree deeper than the scan walks (a long `a + a + …` chain that the parser still managed).
+    const offset = err instanceof TooDeepError ? err.offset : 0;
+    const tooDeep: TooDeepInfo = { offset, what: 'expressions', limit: syntaxNestingLimit };
+    return extractModel(text, { program: emptyProgram(text), comments: [], keywordTokens: parse.keywordTokens, loose: false, tooDeep });
+  }
+}
+
+function extractModel(text: string, parse: ParseResult): RuleModel {
   const model: RuleModel = {
     text,
     kind: 'other',

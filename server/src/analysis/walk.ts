@@ -47,14 +47,3 @@ export function walk(root: AnyNode, visitor: WalkVisitor): void {
     for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i], parent: frame.node, leaving: false });
   }
 }
-
-/** How deep the tree goes, stopping early once `limit` is passed (then it returns the offset where). */
-export function findTooDeep(root: AnyNode, limit: number): number | undefined {
-  const stack: Array<{ node: AnyNode; depth: number }> = [{ node: root, depth: 0 }];
-  while (stack.length) {
-    const { node, depth } = stack.pop()!;
-    if (depth > limit) return node.start;
-    for (const child of childNodes(node)) stack.push({ node: child, depth: depth + 1 });
-  }
-  return undefined;
-}
