@@ -282,7 +282,8 @@ export function findQuickFix(model: RuleModel, finding: Finding, all: Finding[])
     case 'placeholder-value': return fixPlaceholderValue(model, finding);
     case 'unknown-provider': return fixRenameLiteral(model, finding, 'provider');
     case 'unknown-configuration-key': return fixRenameLiteral(model, finding, 'key');
-    case 'rule-global-in-action': return finding.data?.rewrite ? { title: finding.data.rewrite.title, finding, edits: finding.data.rewrite.edits, safe: true } : undefined;
+    case 'rule-global-in-action':
+    case 'dotted-key': return finding.data?.rewrite ? { title: finding.data.rewrite.title, finding, edits: finding.data.rewrite.edits, safe: true } : undefined;
     default: return undefined;
   }
 }

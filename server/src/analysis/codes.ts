@@ -27,6 +27,7 @@ export const defaultSeverities = {
   'duo-verify-failed': 'error',
   'too-deeply-nested': 'information',
   'rule-global-in-action': 'error',
+  'dotted-key': 'error',
 } as const satisfies Record<string, SeverityName>;
 
 export type DiagnosticCode = keyof typeof defaultSeverities;

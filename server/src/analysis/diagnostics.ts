@@ -15,8 +15,8 @@ import {
 } from './codes';
 import { describeGlobal, isRuleGlobal, lookupCallPattern, lookupMember, ruleGlobals, type ActionNames, type RuleGlobal } from './ruleToAction';
 import { findFreeReferences, type FreeReference } from './scope';
-import type { AnyNode } from './walk';
-import { buildModel, findProperty, type MfaConfig, type MfaObject, type MfaProperty, type MfaValue, type OffsetRange, type RuleModel } from './model';
+import { walk, type AnyNode } from './walk';
+import { buildModel, findProperty, type DottedKey, type MfaConfig, type MfaObject, type MfaProperty, type MfaValue, type OffsetRange, type RuleModel } from './model';
 
 /** Effective level per code after merging layers; codes not listed use their default. */
 export type SeverityMap = Partial<Record<DiagnosticCode, SeverityName | 'off'>>;
@@ -523,6 +523,53 @@ function isRuleGlobalReference(ref: FreeReference): ref is FreeReference & { nam
   return isRuleGlobal(ref.name);
 }
 
+/**
+ * dotted-key: `providerOptions.ikey: …` in an object literal. One finding per dotted key; the fix
+ * merges the dotted keys with the same first name of one object into a nested object, editing
+ * only around the values so fixes inside them (configuration → event.secrets) still apply.
+ */
+function checkDottedKeys(model: RuleModel, out: Collector): void {
+  const keys = model.parse.dottedKeys;
+  if (keys.length === 0) return;
+  const properties = new Map<number, AnyNode & { type: 'Property' }>();
+  walk(model.parse.program, {
+    enter(node) {
+      if (node.type === 'Property') properties.set(node.key.start, node);
+    },
+  });
+  const groups = new Map<string, DottedKey[]>();
+  for (const key of keys) {
+    const id = `${key.objectStart}:${key.segments[0].name}`;
+    groups.set(id, [...(groups.get(id) ?? []), key]);
+  }
+  for (const group of groups.values()) {
+    const prefix = group[0].segments[0].name;
+    const rewrite = mergeDottedKeys(model, group, properties);
+    for (const key of group) {
+      const written = key.segments.map((seg) => seg.name).join('.');
+      out.add('dotted-key', key.range,
+        `'${written}' is not a valid object key: a dotted name cannot be a key, so this is a syntax error and Auth0 refuses the code. Nest it: ${prefix}: { ${key.segments.slice(1).map((seg) => seg.name).join('.')}: … }.`,
+        rewrite ? { rewrite } : undefined);
+    }
+  }
+}
+
+function mergeDottedKeys(model: RuleModel, group: DottedKey[], properties: Map<number, AnyNode & { type: 'Property' }>): FindingData['rewrite'] {
+  const props = group.map((key) => properties.get(key.range.start));
+  if (props.some((p) => !p)) return undefined;
+  // Only consecutive properties (nothing but commas, blanks and comments between them) are merged in place.
+  for (let i = 1; i < props.length; i++) {
+    const between = model.text.slice(props[i - 1]!.end, props[i]!.start);
+    if (!/^\s*,\s*(?:(?:\/\/[^\n]*\n|\/\*[^]*?\*\/)\s*)*$/.test(between)) return undefined;
+  }
+  const prefix = group[0].segments[0].name;
+  const rest = (key: DottedKey): string => key.segments.slice(1).map((seg) => seg.name).join('.');
+  const edits = group.map((key, i) => ({ start: key.range.start, end: key.range.end, newText: i === 0 ? `${prefix}: { ${rest(key)}` : rest(key) }));
+  const last = props[props.length - 1]!;
+  edits.push({ start: last.value.end, end: last.value.end, newText: ' }' });
+  return { title: `Merge the dotted keys into ${prefix}: { … }`, edits };
+}
+
 /** rule-global-in-action: Rules globals read in an Action that does not declare them. */
 function checkRuleGlobals(model: RuleModel, out: Collector): void {
   if (model.kind !== 'action') return;
@@ -559,6 +606,7 @@ function checkModel(model: RuleModel, options: AnalyzeOptions, out: Collector): 
   }
   model.configs.forEach((config, i) => checkConfig(model, config, i, out));
   checkRuleGlobals(model, out);
+  checkDottedKeys(model, out);
   if (model.kind === 'rule' && model.ruleFunction) {
     const callbackParam = model.ruleFunction.params[2];
     if (model.callbackName && callbackParam && model.callbackReferences.length === 0) {

@@ -41,6 +41,21 @@ export interface ParseResult {
   loose: boolean;
   /** Set when the text nests too deeply to analyse safely; `program` is then empty. */
   tooDeep?: TooDeepInfo;
+  /**
+   * Object keys written as member expressions (`providerOptions.ikey: …`), a syntax error. The text
+   * was parsed with each dot read as `$`, and the model nests such keys as if written out.
+   */
+  dottedKeys: DottedKey[];
+}
+
+/** A dotted object key such as `providerOptions.ikey`. */
+export interface DottedKey {
+  /** The names and where each sits. */
+  segments: Array<{ name: string; start: number; end: number }>;
+  /** From the first name to the last. */
+  range: OffsetRange;
+  /** Offset of the `{` of the object literal it is written in. */
+  objectStart: number;
 }
 
 /** Where and how a text nests beyond what duo-rules analyses (hostile or generated input). */
@@ -103,6 +118,8 @@ export interface MfaProperty {
   keyToken: boolean;
   /** Where the key came from: the object literal, a later `x.key = …` write, or `Object.assign(x, {…})`. */
   origin: 'literal' | 'assignment' | 'object-assign';
+  /** True for the object that dotted keys (`providerOptions.ikey: …`) stand for. */
+  dotted?: boolean;
 }
 
 export interface MfaObject {
@@ -280,15 +297,65 @@ function describeError(err: unknown): SyntaxErrorInfo {
  */
 export function parseSource(text: string): ParseResult {
   const { text: neutral, tokens } = neutraliseKeywordTokens(text);
-  let comments: acorn.Comment[] = [];
+  const first = parseNeutral(text, neutral, tokens);
+  if (!first.syntaxError || first.tooDeep) return first;
+  // Auth0's published Duo Action template writes `providerOptions.ikey: …`: read such keys as nested ones.
+  const dottedKeys = findDottedKeys(neutral);
+  if (dottedKeys.length === 0) return first;
+  let undotted = neutral;
+  for (const key of dottedKeys) {
+    for (let i = key.range.start; i < key.range.end; i++) {
+      if (undotted[i] === '.') undotted = `${undotted.slice(0, i)}$${undotted.slice(i + 1)}`;
+    }
+  }
+  return { ...parseNeutral(text, undotted, tokens), dottedKeys };
+}
+
+/**
+ * Object keys written as member expressions: a name after `{` or `,`, then `.name` one or more
+ * times, then `:`. Found with acorn's tokenizer, so strings, comments and templates never match.
+ */
+function findDottedKeys(text: string): DottedKey[] {
+  const found: DottedKey[] = [];
+  const tokens: acorn.Token[] = [];
+  try {
+    for (const token of acorn.tokenizer(text, { ecmaVersion: 'latest', allowHashBang: true })) tokens.push(token);
+  } catch {
+    // A token acorn cannot read ends the search; the keys before it still count.
+  }
+  const tt = acorn.tokTypes;
+  const braces: number[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i];
+    if (token.type === tt.braceL || token.type === tt.dollarBraceL) braces.push(token.type === tt.braceL ? token.start : -1);
+    else if (token.type === tt.braceR) braces.pop();
+    const before = tokens[i - 1];
+    if (token.type !== tt.name || !before || (before.type !== tt.braceL && before.type !== tt.comma)) continue;
+    const segments = [{ name: text.slice(token.start, token.end), start: token.start, end: token.end }];
+    let j = i + 1;
+    while (tokens[j]?.type === tt.dot && tokens[j + 1]?.type === tt.name) {
+      segments.push({ name: text.slice(tokens[j + 1].start, tokens[j + 1].end), start: tokens[j + 1].start, end: tokens[j + 1].end });
+      j += 2;
+    }
+    const objectStart = braces[braces.length - 1];
+    if (segments.length < 2 || tokens[j]?.type !== tt.colon || objectStart === undefined || objectStart < 0) continue;
+    // Only dots between the names: `a . b` with blanks stays a plain syntax error.
+    if (segments.some((seg, k) => k > 0 && seg.start !== segments[k - 1].end + 1)) continue;
+    found.push({ segments, range: { start: segments[0].start, end: segments[segments.length - 1].end }, objectStart });
+    i = j;
+  }
+  return found;
+}
+
+function parseNeutral(text: string, neutral: string, tokens: KeywordToken[]): ParseResult {  let comments: acorn.Comment[] = [];
   let firstError: SyntaxErrorInfo | undefined;
   const startsWithFunction = startsWithFunctionKeyword(neutral);
   // Neither a rule nor an Action can be in here: skip parsing (binary files, minified bundles…).
   if (!startsWithFunction && !actionHandlerPattern.test(neutral)) {
-    return { program: emptyProgram(text), comments, keywordTokens: tokens, loose: false };
+    return { program: emptyProgram(text), comments, keywordTokens: tokens, loose: false, dottedKeys: [] };
   }
   const tooDeep = (offset: number, what: TooDeepInfo['what'], limit: number): ParseResult =>
-    ({ program: emptyProgram(text), comments: [], keywordTokens: tokens, loose: false, tooDeep: { offset, what, limit } });
+    ({ program: emptyProgram(text), comments: [], keywordTokens: tokens, loose: false, tooDeep: { offset, what, limit }, dottedKeys: [] });
   const deepAt = scanTo(neutral, neutral.length, 0, bracketNestingLimit).tooDeepAt;
   if (deepAt !== undefined) return tooDeep(deepAt, 'brackets', bracketNestingLimit);
   // acorn reports its own stack overflow (long `a + a + …` or `!!!…` chains) as this syntax error.
@@ -299,7 +366,7 @@ export function parseSource(text: string): ParseResult {
       if (skipTrivia(neutral, expr.end, true) === neutral.length) {
         const statement = { type: 'ExpressionStatement', start: expr.start, end: expr.end, expression: expr };
         const program = { type: 'Program', start: 0, end: text.length, body: [statement], sourceType: 'script' } as unknown as acorn.Program;
-        return { program, comments, keywordTokens: tokens, loose: false };
+        return { program, comments, keywordTokens: tokens, loose: false, dottedKeys: [] };
       }
     } catch (err) {
       if (overflowed(err)) return tooDeep(describeError(err).offset, 'expressions', syntaxNestingLimit);
@@ -309,13 +376,13 @@ export function parseSource(text: string): ParseResult {
   comments = [];
   try {
     const program = acorn.parse(neutral, { ...parseOptions, onComment: comments });
-    return { program, comments, keywordTokens: tokens, loose: false };
+    return { program, comments, keywordTokens: tokens, loose: false, dottedKeys: [] };
   } catch (err) {
     if (overflowed(err)) return tooDeep(describeError(err).offset, 'expressions', syntaxNestingLimit);
     firstError ??= describeError(err);
   }
   // Binary files (NUL bytes) are not source being typed: recovering through them is slow and useless.
-  if (neutral.includes('\0')) return { program: emptyProgram(text), comments: [], keywordTokens: tokens, loose: true, syntaxError: firstError };
+  if (neutral.includes('\0')) return { program: emptyProgram(text), comments: [], keywordTokens: tokens, loose: true, syntaxError: firstError, dottedKeys: [] };
   comments = [];
   let program: acorn.Program;
   try {
@@ -324,7 +391,7 @@ export function parseSource(text: string): ParseResult {
     if (overflowed(err)) return tooDeep(firstError?.offset ?? 0, 'expressions', syntaxNestingLimit);
     throw err;
   }
-  return { program, comments, keywordTokens: tokens, loose: true, syntaxError: firstError };
+  return { program, comments, keywordTokens: tokens, loose: true, syntaxError: firstError, dottedKeys: [] };
 }
 
 /**
@@ -544,6 +611,8 @@ class FunctionScanner {
   }
 
   private depth = 0;
+  /** Dotted keys by the offset of their first name. */
+  dotted = new Map<number, DottedKey>();
 
   private visit(node: AnyNode | null | undefined): void {
     if (!node) return;
@@ -671,6 +740,11 @@ class FunctionScanner {
     let fieldsKnown = true;
     for (const prop of node.properties) {
       if (prop.type !== 'Property') { fieldsKnown = false; continue; }
+      const dotted = this.dotted.get(prop.key.start);
+      if (dotted) {
+        this.addDotted(properties, dotted.segments, prop);
+        continue;
+      }
       const key = propertyKeyName(prop);
       if (key === undefined) {
         if (prop.computed) fieldsKnown = false;
@@ -680,6 +754,25 @@ class FunctionScanner {
       properties.push({ key, keyRange: rangeOf(prop.key), range: rangeOf(prop), value: this.valueOf(prop.value), keyToken, origin: 'literal' });
     }
     return { range: rangeOf(node), properties, fieldsKnown };
+  }
+
+  /** `a.b.c: v` as `a: { b: { c: v } }`, merged with the other dotted keys of the same object. */
+  private addDotted(properties: MfaProperty[], segments: DottedKey['segments'], prop: acorn.Property): void {
+    const [head, ...rest] = segments;
+    const keyRange = { start: head.start, end: head.end };
+    if (rest.length === 0) {
+      properties.push({ key: head.name, keyRange, range: rangeOf(prop), value: this.valueOf(prop.value), keyToken: false, origin: 'literal' });
+      return;
+    }
+    let holder = properties.find((p) => p.key === head.name && p.dotted && p.value.object);
+    if (!holder) {
+      holder = {
+        key: head.name, keyRange, range: rangeOf(prop), keyToken: false, origin: 'literal', dotted: true,
+        value: { range: rangeOf(prop), kind: 'object', keywordToken: false, object: { range: null, properties: [], fieldsKnown: true } },
+      };
+      properties.push(holder);
+    }
+    this.addDotted(holder.value.object!.properties, rest, prop);
   }
 
   private noteAssignment(node: acorn.AssignmentExpression): void {
@@ -848,7 +941,7 @@ export function buildModel(text: string): RuleModel {
     // A tree deeper than the scan walks (a long `a + a + …` chain that the parser still managed).
     const offset = err instanceof TooDeepError ? err.offset : 0;
     const tooDeep: TooDeepInfo = { offset, what: 'expressions', limit: syntaxNestingLimit };
-    return extractModel(text, { program: emptyProgram(text), comments: [], keywordTokens: parse.keywordTokens, loose: false, tooDeep });
+    return extractModel(text, { program: emptyProgram(text), comments: [], keywordTokens: parse.keywordTokens, loose: false, tooDeep, dottedKeys: [] });
   }
 }
 
@@ -871,6 +964,7 @@ function extractModel(text: string, parse: ParseResult): RuleModel {
     model.ruleFunction = info;
     [model.userName, model.contextName, model.callbackName] = [info.params[0]?.name, info.params[1]?.name, info.params[2]?.name];
     const scanner = new FunctionScanner('rule', model.contextName, parse.keywordTokens, model.secretRefs, model.stringLiterals, model.callbackName, model.callbackReferences, undefined);
+    scanner.dotted = new Map(parse.dottedKeys.map((k) => [k.range.start, k]));
     scanner.scan(ruleFn);
     model.configs = scanner.configs;
     return model;
@@ -894,6 +988,7 @@ function extractModel(text: string, parse: ParseResult): RuleModel {
     model.actionExports.push(exp);
     if (fn) {
       const scanner = new FunctionScanner('action', exp.apiName, parse.keywordTokens, model.secretRefs, [], undefined, [], exp.eventName);
+      scanner.dotted = new Map(parse.dottedKeys.map((k) => [k.range.start, k]));
       scanner.scan(fn);
       model.configs.push(...scanner.configs);
     }
