@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { VerifyDiagnosticsParams } from '../../server/src/features/commands';
 import type { FileStatus } from '../../server/src/features/status';
-import { convertToActionCommand } from './convert';
+import { convertToActionCommand, type ConvertCommandOptions } from './convert';
 import { createLanguageClient } from './languageClient';
 import { createMockFilesCommand } from './mockFiles';
 import { ResultView } from './resultView';
@@ -35,7 +35,7 @@ export function activate(context: vscode.ExtensionContext): void {
     languageClient.onNotification('duoRules/verifyDiagnostics', (params: VerifyDiagnosticsParams) => verifyDiagnostics.set(languageClient, params)),
     vscode.commands.registerCommand('duoRules.insertDuoRule', () => insertSnippetCommand(context.extensionUri, 'duo-rule')),
     vscode.commands.registerCommand('duoRules.insertDuoAction', () => insertSnippetCommand(context.extensionUri, 'duo-action')),
-    vscode.commands.registerCommand('duoRules.convertToAction', (target?: unknown) => convertToActionCommand(languageClient, log, target)),
+    vscode.commands.registerCommand('duoRules.convertToAction', (target?: unknown, options?: ConvertCommandOptions) => convertToActionCommand(languageClient, log, target, options)),
     vscode.commands.registerCommand('duoRules.createMockFiles', () => createMockFilesCommand(languageClient, log)),
     vscode.commands.registerCommand('duoRules.setSecret', (name?: unknown, value?: unknown) => setSecretCommand(secrets, log, name, value)),
     vscode.commands.registerCommand('duoRules.showOutput', () => channel.show()),

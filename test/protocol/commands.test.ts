@@ -310,6 +310,16 @@ describe('duoRules/* requests over stdio', () => {
 
     const loose: any = await session.connection.sendRequest('duoRules/convert', { uri: pathToFileURL(join(dir, 'rule.js')).href });
     assert.equal(loose.deployCli, null);
+    // Outside a deploy-cli repository the Action goes beside the Rule; without `check` nothing runs.
+    assert.equal(loose.actionPath, join(dir, 'rule.action.js'));
+    assert.equal(loose.check, undefined);
+    const checked: any = await session.connection.sendRequest('duoRules/convert', { uri: pathToFileURL(join(dir, 'rule.js')).href, check: true });
+    assert.ok(checked.check.logins >= 6, JSON.stringify(checked.check));
+    assert.equal(checked.check.agreeing, checked.check.logins);
+    assert.deepEqual(checked.check.divergences, []);
+    const denying = "function (user, context, callback) {\n  context.redirect = { url: 'https://example.com/consent' };\n  callback(null, user, context);\n}\n";
+    const diverging: any = await session.connection.sendRequest('duoRules/convert', { uri: pathToFileURL(join(dir, 'redirect.js')).href, text: denying, check: true });
+    assert.deepEqual(diverging.check.divergences.map((d: { fields: string[] }) => d.fields), [['outcome']]);
     const notARule: any = await session.connection.sendRequest('duoRules/convert', { uri: 'untitled:Untitled-1', text: 'exports.x = 1;' });
     assert.equal(notARule.ok, false);
     assert.equal(typeof notARule.message, 'string');

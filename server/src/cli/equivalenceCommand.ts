@@ -5,7 +5,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { convertRule } from '../analysis/ruleConverter';
-import { disposeRunnerPool, findWorkspaceRoot, listDirectoryRules, replaceKeywords, RunInputError } from '../runner/index';
+import { disposeRunnerPool, findWorkspaceRoot, listDirectoryRules, RunInputError } from '../runner/index';
 import { checkEquivalence, DEFAULT_MAX_LOGINS, formatEquivalence, type EquivalenceReport } from '../runner/equivalence';
 import type { CliIO } from './io';
 
@@ -37,20 +37,11 @@ export interface CheckInput {
   keys?: 'secrets' | 'tenant';
 }
 
-const TOKEN_NAMES = /@@([A-Za-z0-9_.-]+)@@|##([A-Za-z0-9_.-]+)##/g;
-
-/** deploy-cli tokens get the same stand-in value the Action's secret of that name gets. */
-function standInTokens(source: string, file: string): string {
-  const mappings: Record<string, string> = {};
-  for (const m of source.matchAll(TOKEN_NAMES)) mappings[m[1] ?? m[2]] = `${m[1] ?? m[2]}-value`;
-  return replaceKeywords(source, mappings, file);
-}
-
 /** Runs the check; the runner's children are stopped afterwards. */
 export async function runCheck(input: CheckInput): Promise<EquivalenceReport> {
   try {
     return await checkEquivalence({
-      rules: input.rules.map((r) => ({ file: r.file, source: standInTokens(r.source, r.file) })),
+      rules: input.rules,
       actions: input.actions,
       actionSecrets: input.actionSecrets,
       workspaceRoot: findWorkspaceRoot(dirname(input.rules[0]?.file ?? '.')),

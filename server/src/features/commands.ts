@@ -3,7 +3,7 @@
 // converter, and answer with the same JSON as `duo-rules run --format json [--verify]`.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { type CancellationToken, type Diagnostic, LSPErrorCodes, RequestType, ResponseError } from 'vscode-languageserver/node';
@@ -13,6 +13,7 @@ import type { TransportOptions } from '../duo/transport';
 import type { VerifyResult } from '../duo/types';
 import { createDefaultContext, createDefaultEvent, createDefaultUser } from '../runner/mockInputs';
 import type { RunOutcome, RunResult } from '../runner/types';
+import type { EquivalenceReport } from '../runner/equivalence';
 import type { ServerContext } from './context';
 import { planDeployCliAction, type DeployCliActionPlan } from './convertLayout';
 import type { LoadedRunInputs, RunInputFiles } from './runAndVerify';
@@ -63,10 +64,23 @@ export interface VerifyDiagnosticsParams {
 export interface ConvertParams {
   uri: string;
   text?: string;
+  /** Also run the differential check (it runs the workspace's code: only in a trusted workspace). */
+  check?: boolean;
 }
 
 export type ConvertResponse =
-  | { ok: true; name: string; code: string; notes: ConvertNote[]; secrets: string[]; deployCli: DeployCliActionPlan | null }
+  | {
+      ok: true;
+      name: string;
+      code: string;
+      notes: ConvertNote[];
+      secrets: string[];
+      deployCli: DeployCliActionPlan | null;
+      /** Outside a deploy-cli repository: `<name>.action.js` beside the Rule (null for an unsaved Rule). */
+      actionPath: string | null;
+      /** The differential check, when asked for: its report, or why it could not run. */
+      check?: EquivalenceReport | { error: string };
+    }
   | { ok: false; message: string };
 
 export interface MockInputsResponse {
@@ -213,8 +227,25 @@ export function register(ctx: ServerContext): void {
     const uri = new URL(params.uri);
     const fileName = decodeURIComponent(uri.pathname.split('/').pop() ?? '');
     const name = (uri.protocol === 'file:' && fileName.replace(/\.js$/i, '')) || converted.functionName || 'duo-mfa';
-    const deployCli = uri.protocol === 'file:' ? await planDeployCliAction(fileURLToPath(uri), name, converted.code, converted.secrets) : null;
-    return { ok: true, name, code: converted.code, notes: converted.notes, secrets: converted.secrets, deployCli };
+    const rulePath = uri.protocol === 'file:' ? fileURLToPath(uri) : null;
+    const deployCli = rulePath ? await planDeployCliAction(rulePath, name, converted.code, converted.secrets) : null;
+    const actionPath = rulePath && !deployCli ? join(dirname(rulePath), `${name}.action.js`) : null;
+    let check: EquivalenceReport | { error: string } | undefined;
+    if (params.check) {
+      const file = rulePath ?? join(process.cwd(), `${name}.js`);
+      try {
+        const runner = loadRunAndVerify();
+        check = await runner.checkEquivalence({
+          rules: [{ file, source: text }],
+          actions: [{ file: deployCli?.codePath ?? actionPath ?? join(dirname(file), `${name}.action.js`), source: converted.code }],
+          actionSecrets: converted.movedValues,
+          workspaceRoot: runner.findWorkspaceRoot(dirname(file)),
+        });
+      } catch (err) {
+        check = { error: err instanceof Error ? err.message : String(err) };
+      }
+    }
+    return { ok: true, name, code: converted.code, notes: converted.notes, secrets: converted.secrets, deployCli, actionPath, ...(check ? { check } : {}) };
   });
 
   connection.onRequest('duoRules/mockInputs', (): MockInputsResponse => {

@@ -4,7 +4,7 @@
 // Each divergence is reported once, with the smallest login that shows it.
 import { applyLogin, buildLoginMatrix, describeLogin, findConditionDimensions, toActionEvent, type LoginCase, type LoginSetting } from '../analysis/loginMatrix';
 import { buildModel } from '../analysis/model';
-import { findConfigurationKeys } from './inputs';
+import { findConfigurationKeys, replaceKeywords } from './inputs';
 import { runBatch, stepOutcome } from './index';
 import { createDefaultContext, createDefaultEvent, createDefaultUser } from './mockInputs';
 import { redactValue } from '../../../shared/redact';
@@ -46,7 +46,7 @@ export interface EquivalenceReport {
 }
 
 export interface EquivalenceOptions {
-  /** The Rule, or the rules of a pipeline in order (keyword tokens replaced). */
+  /** The Rule, or the rules of a pipeline in order (deploy-cli keyword tokens get stand-in values). */
   rules: { file: string; source: string }[];
   /** The Action, or the Actions of a flow in order. */
   actions: { file: string; source: string }[];
@@ -60,6 +60,15 @@ export interface EquivalenceOptions {
   keys?: 'secrets' | 'tenant';
   /** Per login. */
   timeoutMs?: number;
+}
+
+const TOKEN_NAMES = /@@([A-Za-z0-9_.-]+)@@|##([A-Za-z0-9_.-]+)##/g;
+
+/** deploy-cli tokens in a Rule get the stand-in value the Action's secret of that name gets. */
+function standInTokens(source: string, file: string): string {
+  const mappings: Record<string, string> = {};
+  for (const m of source.matchAll(TOKEN_NAMES)) mappings[m[1] ?? m[2]] = `${m[1] ?? m[2]}-value`;
+  return replaceKeywords(source, mappings, file);
 }
 
 function standIns(sources: readonly string[], given: Record<string, string>): Record<string, string> {
@@ -154,16 +163,17 @@ export function compareDecisions(rule: Decision, action: Decision, keys: 'secret
 export async function checkEquivalence(options: EquivalenceOptions): Promise<EquivalenceReport> {
   const started = performance.now();
   const maxLogins = options.maxLogins ?? DEFAULT_MAX_LOGINS;
-  const dimensions = findConditionDimensions(options.rules.map((r) => buildModel(r.source)));
+  const ruleScripts = options.rules.map((r) => ({ file: r.file, source: standInTokens(r.source, r.file) }));
+  const dimensions = findConditionDimensions(ruleScripts.map((r) => buildModel(r.source)));
   const matrix: LoginCase[] = buildLoginMatrix(dimensions, maxLogins);
   const user = createDefaultUser() as Json;
   const context = createDefaultContext() as Json;
   const event = createDefaultEvent() as Json;
   const inputs = matrix.map((login) => applyLogin(user, context, login));
-  const ruleConfiguration = standIns(options.rules.map((r) => r.source), options.configuration ?? {});
+  const ruleConfiguration = standIns(ruleScripts.map((r) => r.source), options.configuration ?? {});
   const actionConfiguration = standIns(options.actions.map((a) => a.source), { ...ruleConfiguration, ...options.actionSecrets });
   const [rules, actions] = await Promise.all([
-    runBatch({ kind: 'rule', scripts: options.rules, logins: inputs.map((i) => ({ ...i, event: null })), configuration: ruleConfiguration, workspaceRoot: options.workspaceRoot, timeoutMs: options.timeoutMs }),
+    runBatch({ kind: 'rule', scripts: ruleScripts, logins: inputs.map((i) => ({ ...i, event: null })), configuration: ruleConfiguration, workspaceRoot: options.workspaceRoot, timeoutMs: options.timeoutMs }),
     runBatch({ kind: 'action', scripts: options.actions, logins: inputs.map((i) => ({ user: null, context: null, event: toActionEvent(i.user, i.context, event) })), configuration: actionConfiguration, workspaceRoot: options.workspaceRoot, timeoutMs: options.timeoutMs }),
   ]);
   const groups = new Map<string, Divergence>();

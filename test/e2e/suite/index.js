@@ -257,5 +257,35 @@ exports.run = async function run() {
     assert.deepEqual(action.multifactor, ruleResult ? ruleResult.multifactor : expectedMfa);
   });
 
+  await test('Convert again: never overwrites without asking, TODOs in the code, the check\'s result and a diff Rule ↔ Action', async () => {
+    const codeUri = fileUri('actions/require-duo/code.js');
+    await writeFile('actions/require-duo/code.js', '// edited by hand\n');
+    const kept = await vscode.commands.executeCommand('duoRules.convertToAction', fileUri('rules/require-duo.js'), { existing: 'keep' });
+    assert.deepEqual(kept.files, [], 'nothing written over an existing Action');
+    assert.equal(await readFile(codeUri), '// edited by hand\n');
+    assert.equal(vscode.Uri.parse(kept.uri).scheme, 'untitled', 'the Action opened in a new editor instead');
+    // The workspace is trusted: the differential check ran, and the converted Action agrees with the Rule.
+    assert.ok(kept.check && kept.check.logins >= 6, JSON.stringify(kept.check).slice(0, 300));
+    assert.deepEqual(kept.check.divergences, []);
+
+    const replaced = await vscode.commands.executeCommand('duoRules.convertToAction', fileUri('rules/require-duo.js'), { existing: 'overwrite', diff: true });
+    assert.ok(replaced.files.some((f) => f.endsWith(path.join('actions', 'require-duo', 'code.js'))));
+    assert.match(await readFile(codeUri), /exports\.onExecutePostLogin/);
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    assert.ok(tab && tab.input instanceof vscode.TabInputTextDiff, 'the diff Rule ↔ Action is open');
+    assert.ok(tab.input.original.path.endsWith('rules/require-duo.js') && tab.input.modified.path.endsWith('actions/require-duo/code.js'));
+
+    // Outside a deploy-cli layout the Action is <name>.action.js beside the Rule; its TODOs are comments at the lines the notes name.
+    const loose = await writeFile('loose/deny-helper.js', "function (user, context, callback) {\n  if (!user.email_verified) return callback(null, user, global.postError('unverified', context));\n  callback(null, user, context);\n}\n");
+    const converted = await vscode.commands.executeCommand('duoRules.convertToAction', loose);
+    assert.deepEqual(converted.files.map((f) => path.basename(f)), ['deny-helper.action.js']);
+    const lines = (await readFile(fileUri('loose/deny-helper.action.js'))).split('\n');
+    const todo = converted.todos.find((n) => n.blocking);
+    assert.ok(todo, 'the deny helper is a blocking TODO');
+    assert.match(lines[todo.line - 1], /\/\/ TODO\(duo-rules\): the Rule ended the login with callback\(null, user, global\.postError/);
+    assert.match(lines[todo.line], /return api\.access\.deny\(/);
+    assert.deepEqual(converted.check.divergences.map((d) => d.login), ['user.email_verified = false']);
+  });
+
   finish();
 };
