@@ -2,9 +2,7 @@
 // auth0-deploy-cli files whose keys and secrets the server reads.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-
-/** deploy-cli files that declare `configuration` / `event.secrets` keys (and may hold plaintext secrets). */
-const deployCliPatterns = ['**/rules-configs/*.json', '**/actions/*.json', '**/tenant.yaml'];
+import { deployConfigGlobs, watchedFileGlobs } from '../../shared/protocol';
 
 export function createLanguageClient(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): LanguageClient {
   const module = context.asAbsolutePath('dist/server.js');
@@ -12,13 +10,13 @@ export function createLanguageClient(context: vscode.ExtensionContext, log: vsco
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
   };
-  const watchers = [...deployCliPatterns, '**/.duo-rules.json'].map((glob) => vscode.workspace.createFileSystemWatcher(glob));
+  const watchers = watchedFileGlobs.map((glob) => vscode.workspace.createFileSystemWatcher(glob));
   context.subscriptions.push(...watchers);
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: 'javascript' },
       { scheme: 'untitled', language: 'javascript' },
-      ...deployCliPatterns.map((pattern) => ({ scheme: 'file', pattern })),
+      ...deployConfigGlobs.map((pattern) => ({ scheme: 'file', pattern })),
     ],
     synchronize: { fileEvents: watchers },
     outputChannel: log,

@@ -5,7 +5,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { register as registerCodeActions, codeActionKinds } from './features/codeActions';
 import { register as registerCompletion, completionTriggerCharacters } from './features/completion';
 import { register as registerHover } from './features/hover';
-import { register as registerWorkspaceKeys } from './features/workspaceKeys';
+import { register as registerDeclaredKeys } from './features/declaredKeys';
 import { register as registerCodeLens } from './features/codeLens';
 import { register as registerCommands } from './features/commands';
 import { register as registerDoctor } from './features/doctor';
@@ -35,7 +35,7 @@ connection.onInitialized(() => ctx.initialized());
 declare const VERSION: string;
 
 registerDiagnostics(ctx);
-registerWorkspaceKeys(ctx);
+registerDeclaredKeys(ctx);
 registerCompletion(ctx);
 registerHover(ctx);
 registerCodeActions(ctx);

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { listKeywordTokens, replaceDeployKeywords } from '../../server/src/runner/inputs';
+import { listKeywordTokens, replaceDeployKeywords } from '../../server/src/deployCli/deployValues';
 import { runCliProcess } from './runnerHelpers';
 
 

@@ -8,6 +8,7 @@ import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { convertRule, type ConvertNote, type ConvertOptions, type KeysMode } from '../analysis/ruleConverter';
 import { buildActionJson, actionFileName, orderedActionName, type RuleMeta } from '../analysis/convertDeploy';
+import { readActionTemplate } from '../deployCli/repository';
 import type { CliIO } from './io';
 import { describeFlagError, UsageError } from './io';
 import { describeJsonError } from '../runner/inputs';
@@ -63,14 +64,6 @@ function readText(path: string): string {
   }
 }
 
-function readJson(path: string): unknown {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * A rule's deploy-cli metadata: absent is fine (no order), but a broken file stops the conversion,
  * since silently dropping its `order` would name and order the Actions wrongly.
@@ -97,16 +90,6 @@ function listRules(rulesDir: string): RuleInput[] {
     return { file, meta };
   });
   return rules.sort((a, b) => (a.meta?.order ?? Number.MAX_SAFE_INTEGER) - (b.meta?.order ?? Number.MAX_SAFE_INTEGER) || a.file.localeCompare(b.file));
-}
-
-/** The first existing deploy-cli Action JSON, whose shape new Actions copy. */
-function findActionTemplate(actionsDir: string): Record<string, unknown> | undefined {
-  if (!existsSync(actionsDir)) return undefined;
-  for (const n of readdirSync(actionsDir).filter((x) => x.endsWith('.json')).sort()) {
-    const json = readJson(join(actionsDir, n));
-    if (json && typeof json === 'object' && !Array.isArray(json)) return json as Record<string, unknown>;
-  }
-  return undefined;
 }
 
 /** `where:line: TODO message`, one per note; `where` is the written Action file, or "Action" for stdout. */
@@ -275,7 +258,7 @@ function writeDeployAction(
   const codePath = join(actionsDir, fileName, 'code.js');
   const jsonPath = join(actionsDir, `${fileName}.json`);
   const codeRef = `./${relative(repoRoot, codePath).split('\\').join('/')}`;
-  const json = buildActionJson(name, codeRef, result.secrets, findActionTemplate(actionsDir));
+  const json = buildActionJson(name, codeRef, result.secrets, readActionTemplate(actionsDir));
   for (const p of [codePath, jsonPath]) if (existsSync(p) && !force) throw new UsageError(`${p} already exists (use --force to overwrite)`);
   writeFile(codePath, result.code, force);
   writeFile(jsonPath, `${JSON.stringify(json, null, 2)}\n`, force);

@@ -4,7 +4,7 @@ import { CodeActionKind, CodeActionTriggerKind, type CodeAction, type Diagnostic
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeModel, toDiagnostic, type Finding } from '../analysis/diagnostics';
 import { collectFixAllEdits, findNameRuleFunctionFix, findQuickFix, type TextEditOffsets } from '../analysis/codeActions';
-import { fixDeployConfigSecret } from '../workspace/configLint';
+import { fixDeployConfigSecret } from '../deployCli/configLint';
 import type { ServerContext } from './context';
 
 export const fixAllKind = `${CodeActionKind.SourceFixAll}.duoRules`;

@@ -15,7 +15,7 @@ import { createDefaultContext, createDefaultEvent, createDefaultUser } from '../
 import type { RunOutcome, RunResult } from '../runner/types';
 import type { EquivalenceReport } from '../runner/equivalence';
 import type { ServerContext } from './context';
-import { planDeployCliAction, type DeployCliActionPlan } from './convertLayout';
+import { planDeployCliAction, type DeployCliActionPlan } from '../deployCli/actionFiles';
 import type { LoadedRunInputs, RunInputFiles } from './runAndVerify';
 import { findVerifyFailures } from './verifyDiagnostics';
 
@@ -228,7 +228,7 @@ export function register(ctx: ServerContext): void {
     const fileName = decodeURIComponent(uri.pathname.split('/').pop() ?? '');
     const name = (uri.protocol === 'file:' && fileName.replace(/\.js$/i, '')) || converted.functionName || 'duo-mfa';
     const rulePath = uri.protocol === 'file:' ? fileURLToPath(uri) : null;
-    const deployCli = rulePath ? await planDeployCliAction(rulePath, name, converted.code, converted.secrets) : null;
+    const deployCli = rulePath ? planDeployCliAction(rulePath, name, converted.code, converted.secrets) : null;
     const actionPath = rulePath && !deployCli ? join(dirname(rulePath), `${name}.action.js`) : null;
     let check: EquivalenceReport | { error: string } | undefined;
     if (params.check) {

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { describeUnmappedKeys, readDeployValues } from './deployValues';
+import { describeUnmappedKeys, readDeployValues } from '../deployCli/deployValues';
 import { findProjectConfigFile } from '../config/projectConfig';
 import { applyEnvironmentPolicy, describeJsonError, describeSkippedVariable, findConfigurationKeys, isEnvironmentKeyAllowed, replaceKeywords, RunInputError } from './inputs';
 import { createDefaultContext, createDefaultEvent, createDefaultUser, mergeDeep } from './mockInputs';

@@ -3,7 +3,7 @@
 // the same clear message for the same bad file.
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { findKeywordTokens, replaceKeywordTokens } from '../../../shared/keywordTokens';
+import { replaceKeywordTokens } from '../../../shared/keywordTokens';
 
 /** The run cannot start because an input is missing or malformed; the message says which and why. */
 export class RunInputError extends Error {
@@ -201,26 +201,3 @@ export function replaceKeywords(source: string, mappings: Record<string, unknown
   return replaced;
 }
 
-/**
- * deploy-cli's replacement in its own files (rules-configs, actions/*.json, tenant.yaml), done on
- * the text before parsing: `@@KEY@@` (with or without the quotes around it) becomes the
- * JSON-encoded value, `##KEY##` the raw value. Unlike replaceKeywords, a token without a mapping
- * does not stop anything: `@@KEY@@` becomes the string "@@KEY@@" (so the file still parses) and
- * `##KEY##` stays, and listKeywordTokens then marks the value as unset. A word joiner goes before an
- * unmapped `##KEY##`: YAML reads `#` after a space as a comment, which would turn `value: ##KEY##`
- * into null and `value: a ##KEY##` into "a", hiding the token.
- */
-export function replaceDeployKeywords(text: string, mappings: Record<string, unknown> | undefined): string {
-  const mapped = (key: string) => mappings !== undefined && Object.prototype.hasOwnProperty.call(mappings, key);
-  return replaceKeywordTokens(text, (token) => {
-    if (token.style === '@@') return mapped(token.name) ? (JSON.stringify(mappings![token.name]) ?? 'null') : JSON.stringify(`@@${token.name}@@`);
-    if (!mapped(token.name)) return `\u2060${token.text}`;
-    const value = mappings![token.name];
-    return typeof value === 'string' ? value : JSON.stringify(value);
-  }, { includeQuotes: true });
-}
-
-/** The deploy-cli keyword tokens left in a value, as written. */
-export function listKeywordTokens(value: string): string[] {
-  return findKeywordTokens(value).map((t) => value.slice(t.range.start, t.range.end));
-}

@@ -1,7 +1,8 @@
-// Is a folder an auth0-deploy-cli repository? Kept apart from the reader (and its YAML parser)
-// so the language server can ask cheaply for every workspace folder.
-import { existsSync, statSync } from 'node:fs';
+// Is a folder an auth0-deploy-cli export the doctor can read? Kept apart from the reader (and its
+// YAML parser) so the language server can ask cheaply for every workspace folder.
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import { isDeployCliRoot, listTenantFiles } from '../deployCli/repository';
 
 function isDir(path: string): boolean {
   try {
@@ -13,10 +14,10 @@ function isDir(path: string): boolean {
 
 /** The tenant.yaml/tenant.yml of a YAML-format repository at `dir`, if any. */
 export function yamlFileIn(dir: string): string | undefined {
-  return [join(dir, 'tenant.yaml'), join(dir, 'tenant.yml')].find((c) => existsSync(c) && !isDir(c));
+  return listTenantFiles(dir)[0];
 }
 
-/** Is `dir` the root of a deploy-cli repository (either format)? */
+/** Is `dir` the root of a deploy-cli repository (either format)? An export may hold only triggers/ or guardian/. */
 export function isDeployRepository(dir: string): boolean {
-  return yamlFileIn(dir) !== undefined || ['rules', 'actions', 'triggers', 'guardian'].some((d) => isDir(join(dir, d)));
+  return isDeployCliRoot(dir) || ['triggers', 'guardian'].some((d) => isDir(join(dir, d)));
 }

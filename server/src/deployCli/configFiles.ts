@@ -1,9 +1,10 @@
-// Reads auth0-deploy-cli configuration files: which `configuration` / `event.secrets` keys
+// Parses auth0-deploy-cli configuration files: which `configuration` / `event.secrets` keys
 // they declare, and where they store a Duo secret in plain text. Pure (text in, data out):
 // the language server and `duo-rules lint` share it. Secret VALUES are returned only by
 // extractDeclaredValues, for the runner's `configuration` / `event.secrets`; never in a message.
 import type { Node as YamlNode } from 'yaml';
 import type { OffsetRange } from '../analysis/model';
+import type { DeployConfigKind } from './layout';
 import { looksLikeDuoSkey } from '../../../shared/redact';
 
 type Yaml = typeof import('yaml');
@@ -14,20 +15,6 @@ function loadYaml(): Yaml {
   yaml ??= require('yaml') as Yaml;
   return yaml;
 }
-
-/** Which deploy-cli file a path is, judged by its last segments. */
-export type DeployConfigKind = 'rulesConfig' | 'actionJson' | 'tenantYaml';
-
-export function classifyDeployConfigPath(path: string): DeployConfigKind | undefined {
-  const p = path.replace(/\\/g, '/');
-  if (/(^|\/)rules-configs\/[^/]+\.json$/i.test(p)) return 'rulesConfig';
-  if (/(^|\/)actions\/[^/]+\.json$/i.test(p)) return 'actionJson';
-  if (/(^|\/)tenant\.ya?ml$/i.test(p)) return 'tenantYaml';
-  return undefined;
-}
-
-/** Globs of the files above, relative to a workspace folder (for file watchers). */
-export const deployConfigGlobs = ['**/rules-configs/*.json', '**/actions/*.json', '**/tenant.yaml', '**/tenant.yml'] as const;
 
 /** One `{ key|name, value }` entry of a declared secret. */
 interface SecretEntry {

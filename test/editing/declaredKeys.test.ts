@@ -8,9 +8,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { fixDeployConfigSecret, lintDeployConfig } from '../../server/src/workspace/configLint';
-import { classifyDeployConfigPath, extractDeclaredKeys, findPlaintextSecrets } from '../../server/src/workspace/deployConfig';
-import { DeclaredKeysIndex, findDeployRoot } from '../../server/src/workspace/workspaceKeys';
+import { fixDeployConfigSecret, lintDeployConfig } from '../../server/src/deployCli/configLint';
+import { extractDeclaredKeys, findPlaintextSecrets } from '../../server/src/deployCli/configFiles';
+import { DeclaredKeysIndex } from '../../server/src/deployCli/declaredKeys';
+import { classifyDeployConfigPath } from '../../server/src/deployCli/layout';
+import { findDeployCliRoot } from '../../server/src/deployCli/repository';
 
 const root = join(__dirname, '..', '..', '..');
 const cliPath = join(root, 'dist', 'cli.js');
@@ -97,7 +99,7 @@ describe('a deploy-cli repository on disk', () => {
   writeFileSync(join(repo, 'actions', 'duo.json'), JSON.stringify({ name: 'duo', secrets: [{ name: 'DUO_HOST', value: '##DUO_HOST##' }] }));
 
   test('keys are found from a rule file below the root, and re-read after clear()', () => {
-    assert.equal(findDeployRoot(join(repo, 'rules', 'duo.js')), repo);
+    assert.equal(findDeployCliRoot(join(repo, 'rules', 'duo.js')), repo);
     const index = new DeclaredKeysIndex();
     assert.deepEqual(index.keysFor(join(repo, 'rules', 'duo.js')).sort(), ['DUO_HOST', 'DUO_IKEY', 'DUO_SKEY']);
     writeFileSync(join(repo, 'rules-configs', 'extra.json'), '{ "key": "EXTRA", "value": "1" }');

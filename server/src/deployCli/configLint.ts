@@ -4,7 +4,8 @@
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { defaultSeverities } from '../analysis/codes';
 import { LineIndex, toDiagnostic, type SeverityMap } from '../analysis/diagnostics';
-import { classifyDeployConfigPath, findPlaintextSecrets } from './deployConfig';
+import { findPlaintextSecrets } from './configFiles';
+import { classifyDeployConfigPath } from './layout';
 
 /** Diagnostics for a deploy-cli config file, or [] when `path` is not one (or the code is off). */
 export function lintDeployConfig(path: string, text: string, severities: SeverityMap = {}): Diagnostic[] {

@@ -2,9 +2,9 @@
 // declared keys feed `unknown-configuration-key` and completion; rules-configs/*.json,
 // actions/*.json and tenant.yaml get `hardcoded-secret` diagnostics when the client syncs them.
 import { fileURLToPath } from 'node:url';
-import { lintDeployConfig } from '../workspace/configLint';
-import { classifyDeployConfigPath } from '../workspace/deployConfig';
-import { DeclaredKeysIndex } from '../workspace/workspaceKeys';
+import { lintDeployConfig } from '../deployCli/configLint';
+import { classifyDeployConfigPath } from '../deployCli/layout';
+import { DeclaredKeysIndex } from '../deployCli/declaredKeys';
 import type { ServerContext } from './context';
 
 function filePathOf(uri: string): string | undefined {

@@ -1,0 +1,93 @@
+// The configuration a Rule or Action would have in Auth0 after an auth0-deploy-cli deploy of the
+// repository it lives in: rules-configs/*.json and tenant.yaml `rulesConfigs` for Rules, the
+// Action's actions/<name>.json `secrets` for Actions, keyword tokens replaced from the mappings.
+// Read only: nothing is ever written into the repository.
+import { readFile } from 'node:fs/promises';
+import { relative, sep } from 'node:path';
+import { findKeywordTokens, replaceKeywordTokens } from '../../../shared/keywordTokens';
+import { extractDeclaredValues } from './configFiles';
+import type { DeployConfigKind } from './layout';
+import { findActionJson, findDeployCliRoot, listDeployConfigFiles } from './repository';
+
+export interface DeployValues {
+  /** The repository's values that are set (plain, or with every token mapped). */
+  values: Record<string, string>;
+  /** Keys whose value holds a token the mappings lack: they count as not set. */
+  unmapped: { key: string; file: string; tokens: string[] }[];
+  /** Files that could not be read or parsed; their values are not used. */
+  warnings: string[];
+}
+
+/**
+ * deploy-cli's replacement in its own files (rules-configs, actions/*.json, tenant.yaml), done on
+ * the text before parsing: `@@KEY@@` (with or without the quotes around it) becomes the
+ * JSON-encoded value, `##KEY##` the raw value. Unlike replaceKeywords, a token without a mapping
+ * does not stop anything: `@@KEY@@` becomes the string "@@KEY@@" (so the file still parses) and
+ * `##KEY##` stays, and listKeywordTokens then marks the value as unset. A word joiner goes before an
+ * unmapped `##KEY##`: YAML reads `#` after a space as a comment, which would turn `value: ##KEY##`
+ * into null and `value: a ##KEY##` into "a", hiding the token.
+ */
+export function replaceDeployKeywords(text: string, mappings: Record<string, unknown> | undefined): string {
+  const mapped = (key: string) => mappings !== undefined && Object.prototype.hasOwnProperty.call(mappings, key);
+  return replaceKeywordTokens(text, (token) => {
+    if (token.style === '@@') return mapped(token.name) ? (JSON.stringify(mappings![token.name]) ?? 'null') : JSON.stringify(`@@${token.name}@@`);
+    if (!mapped(token.name)) return `\u2060${token.text}`;
+    const value = mappings![token.name];
+    return typeof value === 'string' ? value : JSON.stringify(value);
+  }, { includeQuotes: true });
+}
+
+/** The deploy-cli keyword tokens left in a value, as written. */
+export function listKeywordTokens(value: string): string[] {
+  return findKeywordTokens(value).map((t) => value.slice(t.range.start, t.range.end));
+}
+
+/**
+ * Reads the repository's values for a Rule (or a rules directory, `file` being the rules folder) or
+ * an Action. Outside a deploy-cli repository there are none.
+ */
+export async function readDeployValues(
+  file: string,
+  kind: 'rule' | 'action',
+  mappings: Record<string, unknown> | undefined,
+  stopDir?: string,
+): Promise<DeployValues> {
+  const found: DeployValues = { values: {}, unmapped: [], warnings: [] };
+  const root = findDeployCliRoot(file, stopDir);
+  if (!root) return found;
+  const sources: Array<[DeployConfigKind, string]> = [];
+  if (kind === 'rule') {
+    for (const { kind: fileKind, path } of listDeployConfigFiles(root, ['rulesConfig', 'tenantYaml'])) sources.push([fileKind, path]);
+  } else {
+    const actionJson = findActionJson(root, file);
+    if (actionJson) sources.push(['actionJson', actionJson]);
+  }
+  for (const [fileKind, path] of sources) {
+    const shown = relative(root, path).split(sep).join('/');
+    let entries;
+    try {
+      entries = extractDeclaredValues(fileKind, replaceDeployKeywords(await readFile(path, 'utf8'), mappings));
+    } catch (err) {
+      found.warnings.push(`${shown}: ${(err as Error).message}; its values are not used`);
+      continue;
+    }
+    for (const { name, value } of entries) {
+      if (value === undefined) continue;
+      const tokens = listKeywordTokens(value);
+      if (tokens.length > 0) found.unmapped.push({ key: name, file: shown, tokens });
+      else found.values[name] = value;
+    }
+  }
+  return found;
+}
+
+/**
+ * Warnings for keys the code reads whose repository value has a token without a mapping and that got
+ * no value elsewhere; they name the token, never a value.
+ */
+export function describeUnmappedKeys(deploy: DeployValues, configuration: Record<string, string>, keys: string[]): string[] {
+  const read = new Set(keys);
+  return deploy.unmapped
+    .filter(({ key }) => read.has(key) && !(key in configuration))
+    .map(({ key, file, tokens }) => `${key} in ${file} is ${tokens.join(', ')}, which the keyword mappings do not map (--mappings / duoRules.mappingsFile), so it is not set`);
+}

@@ -1,0 +1,97 @@
+// Finding an auth0-deploy-cli repository and its files on disk. Every caller (declared keys,
+// the runner's values, the converter's Action files) asks here, so they agree on what a
+// repository is.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { REPOSITORY_FOLDERS, TENANT_FILE_NAMES, type DeployConfigKind } from './layout';
+
+export function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function isRepositoryRoot(dir: string): boolean {
+  return REPOSITORY_FOLDERS.some((name) => isDirectory(join(dir, name))) || TENANT_FILE_NAMES.some((name) => isFile(join(dir, name)));
+}
+
+/**
+ * The deploy-cli repository a file or folder belongs to: the nearest folder at or above `start`
+ * with rules/, rules-configs/, actions/ or a tenant.yaml/tenant.yml. The search ends at `stopDir`
+ * (when `start` is inside it) and at a folder with package.json or node_modules (the end of a
+ * project, as for `require`), so an unrelated folder higher up is never taken for it.
+ */
+export function findDeployCliRoot(start: string, stopDir?: string): string | undefined {
+  const from = isDirectory(start) ? resolve(start) : dirname(resolve(start));
+  const stop = stopDir && (from + sep).startsWith(resolve(stopDir) + sep) ? resolve(stopDir) : undefined;
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (isRepositoryRoot(dir)) return dir;
+    const projectEnd = existsSync(join(dir, 'package.json')) || existsSync(join(dir, 'node_modules'));
+    if (dir === stop || projectEnd || dirname(dir) === dir) return undefined;
+  }
+}
+
+/** The `.json` files of a folder, sorted; none when it does not exist. */
+export function listJsonFiles(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((n) => n.toLowerCase().endsWith('.json')).sort().map((n) => join(dir, n));
+  } catch {
+    return [];
+  }
+}
+
+/** The repository's tenant.yaml / tenant.yml files that exist. */
+export function listTenantFiles(root: string): string[] {
+  return TENANT_FILE_NAMES.map((name) => join(root, name)).filter(isFile);
+}
+
+/** Every configuration file of a repository with its kind: rules-configs/*.json, actions/*.json, tenant files. */
+export function listDeployConfigFiles(root: string, kinds: readonly DeployConfigKind[] = ['rulesConfig', 'actionJson', 'tenantYaml']): { kind: DeployConfigKind; path: string }[] {
+  const found: { kind: DeployConfigKind; path: string }[] = [];
+  if (kinds.includes('rulesConfig')) for (const path of listJsonFiles(join(root, 'rules-configs'))) found.push({ kind: 'rulesConfig', path });
+  if (kinds.includes('actionJson')) for (const path of listJsonFiles(join(root, 'actions'))) found.push({ kind: 'actionJson', path });
+  if (kinds.includes('tenantYaml')) for (const path of listTenantFiles(root)) found.push({ kind: 'tenantYaml', path });
+  return found;
+}
+
+function readJsonObject(path: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    return value && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, unknown> : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The actions/<name>.json of the Action whose code is `codeFile`: the one named after the file's
+ * folder under actions/ (deploy-cli writes actions/<name>/code.js), else one whose `code` path is the file.
+ */
+export function findActionJson(root: string, codeFile: string): string | undefined {
+  const actionsDir = join(root, 'actions');
+  const inside = relative(actionsDir, codeFile).split(sep);
+  if (inside.length > 1 && inside[0] !== '..' && existsSync(join(actionsDir, `${inside[0]}.json`))) return join(actionsDir, `${inside[0]}.json`);
+  return listJsonFiles(actionsDir).find((path) => {
+    const code = readJsonObject(path)?.code;
+    return typeof code === 'string' && resolve(root, code) === codeFile;
+  });
+}
+
+/** The first readable actions/*.json object: new Actions copy its key order, runtime and trigger version. */
+export function readActionTemplate(actionsDir: string): Record<string, unknown> | undefined {
+  for (const path of listJsonFiles(actionsDir)) {
+    const json = readJsonObject(path);
+    if (json) return json;
+  }
+  return undefined;
+}
