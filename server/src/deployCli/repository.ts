@@ -21,7 +21,8 @@ function isFile(path: string): boolean {
   }
 }
 
-function isRepositoryRoot(dir: string): boolean {
+/** Does `dir` hold rules/, rules-configs/, actions/ or a tenant.yaml/tenant.yml? */
+export function isDeployCliRoot(dir: string): boolean {
   return REPOSITORY_FOLDERS.some((name) => isDirectory(join(dir, name))) || TENANT_FILE_NAMES.some((name) => isFile(join(dir, name)));
 }
 
@@ -35,7 +36,7 @@ export function findDeployCliRoot(start: string, stopDir?: string): string | und
   const from = isDirectory(start) ? resolve(start) : dirname(resolve(start));
   const stop = stopDir && (from + sep).startsWith(resolve(stopDir) + sep) ? resolve(stopDir) : undefined;
   for (let dir = from; ; dir = dirname(dir)) {
-    if (isRepositoryRoot(dir)) return dir;
+    if (isDeployCliRoot(dir)) return dir;
     const projectEnd = existsSync(join(dir, 'package.json')) || existsSync(join(dir, 'node_modules'));
     if (dir === stop || projectEnd || dirname(dir) === dir) return undefined;
   }

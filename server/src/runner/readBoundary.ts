@@ -6,6 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
+import { isDeployCliRoot } from '../deployCli/repository';
 
 function isDirectory(path: string): boolean {
   try {
@@ -26,7 +27,7 @@ function tooHigh(dir: string, fileDir: string, home: string): boolean {
 }
 
 function isRepositoryRoot(dir: string): boolean {
-  return existsSync(join(dir, '.git')) || isDirectory(join(dir, 'rules')) || isDirectory(join(dir, 'actions')) || existsSync(join(dir, 'tenant.yaml'));
+  return existsSync(join(dir, '.git')) || isDeployCliRoot(dir);
 }
 
 export interface ReadBoundary {
