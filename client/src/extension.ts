@@ -5,13 +5,14 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import type { VerifyDiagnosticsParams } from '../../server/src/features/commands';
 import type { FileStatus } from '../../server/src/features/status';
 import { convertToActionCommand, type ConvertCommandOptions } from './convert';
+import { FileKinds, refuseUnlessRule } from './fileKinds';
 import { createLanguageClient } from './languageClient';
 import { createMockFilesCommand } from './mockFiles';
 import { ResultView } from './resultView';
 import { registerRunCommands } from './runCommands';
 import { createRedactingChannel, SecretStore, setSecretCommand } from './secrets';
 import { insertSnippetCommand } from './snippets';
-import { StatusBar } from './statusBar';
+import { showFileProblemsCommand, StatusBar } from './statusBar';
 import { Auth0CredentialStore, registerTenantCommands } from './tenant';
 import { collectDuoOptionsFor } from './runInputs';
 import { VerifyDiagnostics } from './verifyDiagnostics';
@@ -25,26 +26,29 @@ export function activate(context: vscode.ExtensionContext): void {
   const auth0 = new Auth0CredentialStore(context.secrets, secrets);
   const languageClient = createLanguageClient(context, log);
   client = languageClient;
-  const statusBar = new StatusBar();
+  const kinds = new FileKinds();
   const results = new ResultView();
+  const statusBar = new StatusBar(kinds, languageClient, results);
   const verifyDiagnostics = new VerifyDiagnostics();
-  context.subscriptions.push(channel, statusBar, results, verifyDiagnostics);
+  context.subscriptions.push(channel, kinds, statusBar, results, verifyDiagnostics);
 
   context.subscriptions.push(
-    languageClient.onNotification('duoRules/status', (status: FileStatus) => statusBar.update(status)),
+    languageClient.onNotification('duoRules/status', (status: FileStatus) => kinds.update(status)),
     languageClient.onNotification('duoRules/verifyDiagnostics', (params: VerifyDiagnosticsParams) => verifyDiagnostics.set(languageClient, params)),
     vscode.commands.registerCommand('duoRules.insertDuoRule', () => insertSnippetCommand(context.extensionUri, 'duo-rule')),
     vscode.commands.registerCommand('duoRules.insertDuoAction', () => insertSnippetCommand(context.extensionUri, 'duo-action')),
-    vscode.commands.registerCommand('duoRules.convertToAction', (target?: unknown, options?: ConvertCommandOptions) => convertToActionCommand(languageClient, log, target, options)),
+    vscode.commands.registerCommand('duoRules.convertToAction', async (target?: unknown, options?: ConvertCommandOptions) =>
+      (await refuseUnlessRule(kinds, log, target)) ?? convertToActionCommand(languageClient, log, target, options)),
     vscode.commands.registerCommand('duoRules.createMockFiles', () => createMockFilesCommand(languageClient, log)),
     vscode.commands.registerCommand('duoRules.setSecret', (name?: unknown, value?: unknown) => setSecretCommand(secrets, log, name, value)),
     vscode.commands.registerCommand('duoRules.showOutput', () => channel.show()),
+    vscode.commands.registerCommand('duoRules.showFileProblems', () => showFileProblemsCommand()),
     vscode.commands.registerCommand('duoRules.restartServer', async () => {
       log.info('Restarting the language server.');
       statusBar.clear();
       await languageClient.restart();
     }),
-    ...registerRunCommands({ client: languageClient, secrets, results, log, auth0: () => auth0.read() }),
+    ...registerRunCommands({ client: languageClient, secrets, results, kinds, log, auth0: () => auth0.read() }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => log.info('The workspace is now trusted: Run and Verify are available.')),
   );
 

@@ -5,7 +5,9 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { VerifyParams } from '../../server/src/features/commands';
 import { collectDuoOptions, collectRunParams } from './runInputs';
-import { type RunJson, type ResultView, summarizeResult } from './resultView';
+import type { FileKinds } from './fileKinds';
+import type { ResultView } from './resultView';
+import { type RunJson, summarizeResult } from './resultVerdict';
 import type { SecretStore } from './secrets';
 
 /** Returned instead of a result when nothing ran; `name` says why (documented in the README for test authors). */
@@ -17,6 +19,7 @@ export interface RunServices {
   client: LanguageClient;
   secrets: SecretStore;
   results: ResultView;
+  kinds: FileKinds;
   log: vscode.LogOutputChannel;
   /** Stored Auth0 credentials: Verify on an Action without providerOptions checks the tenant's Duo settings. */
   auth0?: () => Promise<VerifyParams['auth0']>;
@@ -24,7 +27,7 @@ export interface RunServices {
 
 /** Options a programmatic caller may pass as the second argument. */
 interface RunCommandOptions {
-  /** false: return the JSON without opening the result view (the notification is still shown). */
+  /** false: return the JSON without opening the result view; a notification shows the verdict instead. */
   showResult?: boolean;
 }
 
@@ -63,6 +66,11 @@ async function execute(services: RunServices, mode: 'run' | 'verify', target: un
     return refuse(log, 'NoRuleFile', `Cannot open ${uri.toString(true)}: ${messageOf(err)}`);
   }
   const name = path.basename(document.uri.path);
+  // The server's recognition decides, as for the menus: a helper module or a test file is not run.
+  const kind = await services.kinds.whenKnown(document.uri);
+  if (kind === 'other') {
+    return refuse(log, 'NoRuleFile', `${name} is not an Auth0 Rule or post-login Action: ${verb.toLowerCase()} works on a Rule (one top-level function (user, context, callback)) or an Action (exports.onExecutePostLogin).`);
+  }
   const params: VerifyParams = { ...(await collectRunParams(document, services.secrets)), duo: collectDuoOptions(document) };
   if (mode === 'verify') params.auth0 = await services.auth0?.();
   log.info(`${verb}: ${document.uri.toString(true)}`);
@@ -88,9 +96,9 @@ async function execute(services: RunServices, mode: 'run' | 'verify', target: un
   }
   const summary = summarizeResult(name, result);
   log.info(summary);
-  const failed = result.outcome === 'error' || result.outcome === 'timeout' || (result.verify && !result.verify.application);
-  void (failed ? vscode.window.showWarningMessage(summary) : vscode.window.showInformationMessage(summary));
-  if ((options as RunCommandOptions | undefined)?.showResult !== false) await services.results.show(document.uri, result);
+  // The result view leads with the same verdict; a notification as well would only repeat it.
+  if ((options as RunCommandOptions | undefined)?.showResult === false) void vscode.window.showInformationMessage(summary);
+  else services.results.show(document.uri, result);
   return result;
 }
 

@@ -1,68 +1,134 @@
-// Status bar item and the `duoRules.fileKind` context key for the active editor. The kind comes
-// from the server's `duoRules/status` notifications; the problem count from the published
-// duo-rules diagnostics (including the last Duo verification's).
+// Status bar item in the style of ESLint's and rust-analyzer's: the language server's state, the
+// active file's kind (as the server recognised it) and its problems counted the way the Problems
+// panel counts them (every source, hints excluded, per severity). A verification that could not
+// reach Duo is shown here with its reason, since it is not a problem of the code. Clicking opens a
+// quick pick of the file's findings.
 import * as vscode from 'vscode';
-import type { FileStatus } from '../../server/src/features/status';
+import { State, type LanguageClient } from 'vscode-languageclient/node';
+import type { FileKinds } from './fileKinds';
+import type { ResultView } from './resultView';
+import { type DuoAnswer, duoAnswerOf } from './resultVerdict';
 
 const labels = { rule: 'Duo Rule', action: 'Duo Action' } as const;
 
-/** Our problems in a file (like the Problems panel's count, hints are not problems) and the icon of the worst. */
-function summariseProblems(uri: vscode.Uri): { count: number; icon: string } {
-  const problems = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'duo-rules' && d.severity !== vscode.DiagnosticSeverity.Hint);
-  const worst = Math.min(...problems.map((d) => d.severity));
-  const icon = worst === vscode.DiagnosticSeverity.Error ? '$(error)' : worst === vscode.DiagnosticSeverity.Warning ? '$(warning)' : '$(info)';
-  return { count: problems.length, icon };
+interface ProblemCounts { errors: number; warnings: number; infos: number }
+
+/** Counted like the Problems panel's badge for the file: all sources, hints are not listed there. */
+export function countProblems(uri: vscode.Uri): ProblemCounts {
+  const counts = { errors: 0, warnings: 0, infos: 0 };
+  for (const d of vscode.languages.getDiagnostics(uri)) {
+    if (d.severity === vscode.DiagnosticSeverity.Error) counts.errors++;
+    else if (d.severity === vscode.DiagnosticSeverity.Warning) counts.warnings++;
+    else if (d.severity === vscode.DiagnosticSeverity.Information) counts.infos++;
+  }
+  return counts;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('duoRules.status', vscode.StatusBarAlignment.Right, 100);
-  private readonly kinds = new Map<string, FileStatus['kind']>();
+  private readonly duoAnswers = new Map<string, DuoAnswer>();
+  private serverState: State = State.Starting;
   private readonly subscriptions: vscode.Disposable[];
 
-  constructor() {
+  constructor(private readonly kinds: FileKinds, client: LanguageClient, results: ResultView) {
     this.item.name = 'Duo Rules';
-    this.item.command = 'workbench.actions.view.problems';
     this.subscriptions = [
       this.item,
+      kinds.onDidChange((status) => { if (status.uri === this.activeUri()) this.refresh(); }),
+      client.onDidChangeState((e) => { this.serverState = e.newState; this.refresh(); }),
+      results.onDidShow(({ source, result }) => {
+        if (!result.verify) return;
+        this.duoAnswers.set(source.toString(), duoAnswerOf(result.verify));
+        if (source.toString() === this.activeUri()) this.refresh();
+      }),
       vscode.window.onDidChangeActiveTextEditor(() => this.refresh()),
       vscode.languages.onDidChangeDiagnostics((e) => {
-        const active = vscode.window.activeTextEditor?.document.uri.toString();
+        const active = this.activeUri();
         if (e.uris.some((u) => u.toString() === active)) this.refresh();
       }),
-      vscode.workspace.onDidCloseTextDocument((d) => this.kinds.delete(d.uri.toString())),
+      vscode.workspace.onDidCloseTextDocument((d) => this.duoAnswers.delete(d.uri.toString())),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.refresh()),
     ];
+    this.refresh();
   }
 
-  update(status: FileStatus): void {
-    this.kinds.set(status.uri, status.kind);
-    if (status.uri === vscode.window.activeTextEditor?.document.uri.toString()) this.refresh();
+  private activeUri(): string | undefined {
+    return vscode.window.activeTextEditor?.document.uri.toString();
   }
 
-  /** Forgets every file (the server restarted and will report again). */
+  /** Forgets what the last server said (it restarted and will report again). */
   clear(): void {
     this.kinds.clear();
     this.refresh();
   }
 
-  private refresh(): void {
+  refresh(): void {
     const document = vscode.window.activeTextEditor?.document;
-    const kind = (document && this.kinds.get(document.uri.toString())) ?? 'other';
+    const kind = (document && this.kinds.get(document.uri)) ?? 'other';
     void vscode.commands.executeCommand('setContext', 'duoRules.fileKind', kind);
+    if (document?.languageId === 'javascript' && this.serverState !== State.Running) {
+      const stopped = this.serverState === State.Stopped;
+      this.item.text = stopped ? '$(error) Duo: server stopped' : '$(sync~spin) Duo';
+      this.item.tooltip = stopped ? 'The Duo Rules language server stopped. Click to restart it.' : 'The Duo Rules language server is starting.';
+      this.item.command = stopped ? 'duoRules.restartServer' : 'duoRules.showOutput';
+      this.item.show();
+      return;
+    }
     if (!document || kind === 'other') {
       this.item.hide();
       return;
     }
-    const { count: problems, icon } = summariseProblems(document.uri);
-    this.item.text = `$(shield) ${labels[kind]}${problems ? ` ${icon} ${problems}` : ' $(check)'}`;
+    const { errors, warnings, infos } = countProblems(document.uri);
+    const counts = [errors && `$(error) ${errors}`, warnings && `$(warning) ${warnings}`, infos && `$(info) ${infos}`].filter(Boolean).join(' ');
+    const answer = this.duoAnswers.get(document.uri.toString());
+    const offline = answer?.kind === 'unreachable' ? ' $(cloud-offline) could not reach Duo' : '';
+    this.item.text = `$(shield) ${labels[kind]} ${counts || '$(check)'}${offline}`;
     const what = kind === 'rule' ? 'an Auth0 Rule' : 'an Auth0 post-login Action';
-    const count = problems === 1 ? '1 problem' : `${problems || 'no'} problems`;
+    const total = errors + warnings + infos;
+    const problems = total ? `${plural(total, 'problem')} (${[plural(errors, 'error'), plural(warnings, 'warning'), `${infos} information`].join(', ')})` : 'no problems';
     const running = vscode.workspace.isTrusted ? 'Run and Verify Duo are in the CodeLens above it.' : 'Run and Verify Duo need a trusted workspace.';
-    this.item.tooltip = `Duo Rules: this file is ${what}; ${count}. ${running} Click to show Problems.`;
+    const duo = answer ? ` Last verification: ${answer.text}.` : '';
+    this.item.tooltip = `Duo Rules: this file is ${what}, ${problems}.${duo} ${running} Click to list the problems.`;
+    this.item.command = 'duoRules.showFileProblems';
     this.item.show();
   }
 
   dispose(): void {
     for (const s of this.subscriptions) s.dispose();
   }
+}
+
+const severityIcons = ['$(error)', '$(warning)', '$(info)', '$(lightbulb)'];
+
+function codeText(code: vscode.Diagnostic['code']): string {
+  return code === undefined ? '' : typeof code === 'object' ? String(code.value) : String(code);
+}
+
+/** The findings of the active file in a quick pick; choosing one moves the cursor there. */
+export async function showFileProblemsCommand(): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) return;
+  const diagnostics = vscode.languages.getDiagnostics(editor.document.uri)
+    .filter((d) => d.severity !== vscode.DiagnosticSeverity.Hint)
+    .sort((a, b) => a.severity - b.severity || a.range.start.compareTo(b.range.start));
+  type Item = vscode.QuickPickItem & { diagnostic?: vscode.Diagnostic };
+  const items: Item[] = diagnostics.map((d) => ({
+    label: `${severityIcons[d.severity]} ${d.message}`,
+    description: `${[d.source, codeText(d.code)].filter(Boolean).join(' ')}  Ln ${d.range.start.line + 1}, Col ${d.range.start.character + 1}`,
+    diagnostic: d,
+  }));
+  items.push({ label: '$(list-filter) Open the Problems panel', description: 'every file' });
+  const picked = await vscode.window.showQuickPick(items, { title: `Problems in ${vscode.workspace.asRelativePath(editor.document.uri)}`, matchOnDescription: true, placeHolder: diagnostics.length ? 'Go to a problem' : 'No problems in this file' });
+  if (!picked) return;
+  if (!picked.diagnostic) {
+    await vscode.commands.executeCommand('workbench.actions.view.problems');
+    return;
+  }
+  editor.selection = new vscode.Selection(picked.diagnostic.range.start, picked.diagnostic.range.start);
+  editor.revealRange(picked.diagnostic.range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, preserveFocus: false });
 }

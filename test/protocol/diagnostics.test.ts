@@ -37,6 +37,8 @@ describe('diagnostics over stdio', () => {
     const version = await client.open(uri, seed);
     const { diagnostics } = await client.waitForDiagnostics(uri, version);
     assert.deepEqual(codesOf(diagnostics), ['rules-eol', 'placeholder-client-id', 'placeholder-value', 'placeholder-value', 'placeholder-value', 'deprecated-field']);
+    // In the editor the end-of-life advice names the editor's command, not the CLI's.
+    assert.equal(diagnostics[0].message, 'Auth0 Rules reached end of life on 2026-11-18 and no longer run: migrate this rule to a post-login Action with the command "Duo: Convert Rule to Post-Login Action".');
     const placeholder = diagnostics[1];
     assert.equal(placeholder.source, 'duo-rules');
     assert.equal(placeholder.severity, 1);

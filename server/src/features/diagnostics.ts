@@ -8,6 +8,14 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeModel, toDiagnostic } from '../analysis/diagnostics';
 import type { ServerContextInternals } from './context';
 
+/**
+ * In the editor, advice names the editor's command; the shared analysis words it for the command
+ * line (`duo-rules lint` prints the same finding).
+ */
+const editorMessages: Partial<Record<string, string>> = {
+  'rules-eol': 'Auth0 Rules reached end of life on 2026-11-18 and no longer run: migrate this rule to a post-login Action with the command "Duo: Convert Rule to Post-Login Action".',
+};
+
 /** Analysis slower than this (ms) is deferred until typing pauses; a 1k-line rule takes about 10 ms. */
 const quickAnalysisMs = 50;
 /** Before the first measurement, texts longer than this are assumed slow. */
@@ -84,7 +92,10 @@ export function register(ctx: ServerContextInternals): void {
         // Smoothed, so one slow run (a cold JIT, a busy machine) does not switch the file to deferred mode.
         const duration = performance.now() - started;
         state.lastDurationMs = state.lastDurationMs === undefined ? duration : (state.lastDurationMs + duration) / 2;
-        for (const f of findings) diagnostics.push(toDiagnostic(f));
+        for (const f of findings) {
+          const diagnostic = toDiagnostic(f);
+          diagnostics.push({ ...diagnostic, message: editorMessages[String(diagnostic.code)] ?? diagnostic.message });
+        }
       }
       for (const provider of ctx.diagnosticProviders) {
         try {

@@ -231,6 +231,25 @@ exports.run = async function run() {
     }
   }, 45_000);
 
+  await test('a Duo that cannot be reached leaves no diagnostic on the code: the result says "could not reach Duo"', async () => {
+    const uri = fileUri('rules/require-duo.js');
+    await openFile(uri);
+    // A loopback port nothing listens on (taken, then released): connection refused, as when offline.
+    const net = require('node:net');
+    const port = await new Promise((resolve) => { const probe = net.createServer().listen(0, '127.0.0.1', () => { const p = probe.address().port; probe.close(() => resolve(p)); }); });
+    const before = duoDiagnostics(uri).filter((d) => codeOf(d) === 'duo-verify-failed');
+    await vscode.workspace.getConfiguration('duoRules').update('duo.baseUrl', `http://127.0.0.1:${port}`, vscode.ConfigurationTarget.Workspace);
+    // The previous test left a duo-verify-failed diagnostic: its removal is the event to wait for.
+    const cleared = before.length ? waitForDiagnostics(uri, (ds) => !ds.some((d) => codeOf(d) === 'duo-verify-failed'), 'duo-verify-failed removed') : Promise.resolve();
+    const result = await vscode.commands.executeCommand('duoRules.verifyDuo', uri, { showResult: false });
+    assert.ok(result && result.verify, `no verify object: ${JSON.stringify(result).slice(0, 300)}`);
+    assert.equal(result.verify.application, null);
+    assert.equal(result.verify.check.reason, 'network', JSON.stringify(result.verify.check));
+    await cleared;
+    const left = duoDiagnostics(uri).filter((d) => codeOf(d) === 'duo-verify-failed');
+    assert.equal(left.length, 0, describe(left));
+  }, 45_000);
+
   await test('Convert Rule to Action writes a deploy-cli Action that runs to the same MFA decision', async () => {
     const actionsDir = fileUri('actions');
     const before = new Set((await vscode.workspace.fs.readDirectory(actionsDir)).map(([name]) => name));

@@ -1,0 +1,100 @@
+// The result view's verdict line and page (pure parts of the client): what a user reads first
+// after Run or Verify.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { pageCommands, renderResultPage } from '../../client/src/resultHtml';
+import { duoAnswerOf, type RunJson, summarizeResult, verdictOf, type VerifyJson } from '../../client/src/resultVerdict';
+
+const completed = (kind: 'rule' | 'action', multifactor: RunJson['multifactor'], warnings: string[] = []): RunJson =>
+  ({ kind, outcome: 'completed', error: null, multifactor, warnings, logs: [], calls: [], durationMs: 12 });
+const keys = { ikey: 'DIWJ8X6AEYOR5OMC6TQ1', skey: '[redacted]', host: 'api-3c9a1b2d.duosecurity.com' };
+const page = (result: RunJson) => renderResultPage(result, { name: 'duo.js', source: 'file:///w/duo.js', cspSource: 'vscode-resource:', trusted: true });
+
+test('the verdict says where the Duo keys come from', () => {
+  assert.equal(verdictOf(completed('action', { provider: 'duo', ...keys })).text, 'Requires Duo (keys from secrets)');
+  assert.equal(verdictOf(completed('rule', { provider: 'duo', ...keys })).text, 'Requires Duo (keys from configuration)');
+  // api.multifactor.enable('duo') without providerOptions: the tenant's Duo settings apply.
+  assert.equal(verdictOf(completed('action', { provider: 'duo', allowRememberBrowser: false })).text, 'Requires Duo (tenant keys)');
+});
+
+test('unset Duo keys make the verdict say the login would fail, naming the keys', () => {
+  const unsetSecrets = ['event.secrets.DUO_IKEY is not set: add it to the configuration file or set the environment variable DUO_IKEY'];
+  const action = verdictOf(completed('action', { provider: 'duo' }, unsetSecrets));
+  assert.equal(action.text, 'Requires Duo, but ikey, skey and host are not set: this login would fail');
+  assert.equal(action.ok, false);
+  assert.deepEqual(action.unsetKeys, ['ikey', 'skey', 'host']);
+  assert.equal(verdictOf(completed('rule', { provider: 'duo', ikey: keys.ikey, host: keys.host })).text, 'Requires Duo, but skey is not set: this login would fail');
+  assert.equal(verdictOf(completed('rule', { provider: 'duo', ikey: '', skey: '[redacted]', host: keys.host })).text, 'Requires Duo, but ikey is not set: this login would fail');
+});
+
+test('denied, no MFA, other MFA, error and timeout verdicts; messages never end in a doubled period', () => {
+  assert.equal(verdictOf({ ...completed('rule', null), outcome: 'denied', error: { name: 'UnauthorizedError', message: 'Only staff may log in.' } }).text, 'Denied: "Only staff may log in"');
+  assert.equal(verdictOf(completed('rule', null)).text, 'No MFA');
+  assert.equal(verdictOf(completed('action', { provider: 'guardian' })).text, 'Requires MFA with guardian');
+  assert.equal(verdictOf({ ...completed('rule', null), outcome: 'error', error: { name: 'TypeError', message: "Cannot read properties of undefined (reading 'x')" } }).text, "Error: Cannot read properties of undefined (reading 'x')");
+  const timeout = { ...completed('rule', null), outcome: 'timeout' as const, error: { name: 'Timeout', message: 'The rule did not call its callback within 5000 ms.' } };
+  assert.equal(verdictOf(timeout).text, 'Timed out: The rule did not call its callback within 5000 ms');
+  assert.equal(summarizeResult('duo.js', timeout), 'duo.js: Timed out: The rule did not call its callback within 5000 ms (12 ms).');
+});
+
+const step = (reason: string, message: string, code?: number) => ({ ok: false, reason, message, ...(code === undefined ? {} : { code }) });
+const verifyOf = (check: VerifyJson['check'], universal: VerifyJson['universal'] = check, application: string | null = null): VerifyJson => ({ application, check, universal, warnings: [] });
+
+test('Duo that cannot be reached reads "could not reach Duo" with the reason, never as rejected keys', () => {
+  const dns = duoAnswerOf(verifyOf(step('network', 'Could not resolve api-3c9a1b2d.duosecurity.com (DNS lookup failed).')));
+  assert.equal(dns.kind, 'unreachable');
+  assert.equal(dns.text, 'Could not reach Duo: Could not resolve api-3c9a1b2d.duosecurity.com (DNS lookup failed)');
+  for (const failure of [step('timeout', 'No complete answer within 10000 ms.'), step('bad-response', 'Not a Duo API answer: an HTML page.'), step('redirect', 'a redirect'), step('duo', 'Too Many Requests', 42901)]) {
+    assert.equal(duoAnswerOf(verifyOf(failure)).kind, 'unreachable', JSON.stringify(failure));
+  }
+  const rejected = duoAnswerOf(verifyOf(step('duo', 'Duo rejected the signature: the skey does not match this ikey.', 40103), step('duo', 'invalid_client', 40002)));
+  assert.equal(rejected.kind, 'rejected');
+  assert.equal(rejected.text, 'Duo rejected the keys: Duo rejected the signature: the skey does not match this ikey');
+  assert.equal(duoAnswerOf(verifyOf({ ok: true, message: 'fine' }, step('duo', 'wrong type', 40301), 'auth-api')).text, 'Duo accepted the keys as Auth API keys');
+  const nothing = duoAnswerOf(verifyOf(step('missing-credentials', 'The run produced no Duo configuration: the skey is empty.')));
+  assert.equal(nothing.text, 'Nothing to verify with Duo: The run produced no Duo configuration: the skey is empty');
+});
+
+test('the page leads with the verdict, marks checks with ✓/✗ text and keeps the JSON collapsed', () => {
+  const result: RunJson = { ...completed('rule', { provider: 'duo', ikey: keys.ikey, host: keys.host }), verify: verifyOf(step('network', 'Nothing is listening at http://127.0.0.1:9 (connection refused).')) };
+  const html = page(result);
+  const verdictAt = html.indexOf('id="verdict">Requires Duo, but skey is not set: this login would fail<');
+  assert.ok(verdictAt > 0, 'verdict line');
+  assert.ok(verdictAt < html.indexOf('<h2>Checks</h2>'), 'the verdict comes before the checks');
+  assert.match(html, /id="duo-answer">Could not reach Duo: Nothing is listening at http:\/\/127\.0\.0\.1:9 \(connection refused\)</);
+  assert.match(html, /aria-label="failed">✗<\/span> <code>skey<\/code> not set/);
+  assert.match(html, /aria-label="passed">✓<\/span> The code ran to the end/);
+  assert.match(html, /<details><summary>JSON/);
+  assert.ok(!html.includes('<details open'), 'the JSON starts collapsed');
+  assert.ok(!/\.\./.test(html.replace(/<[^>]*>/g, '').replace(/\.\.\./g, '')), 'a doubled period in the text');
+  // Storing the missing secret is the first button.
+  assert.match(html, /<nav class="actions"><a class="button" role="button" href="command:duoRules\.setSecret"/);
+});
+
+test('the page runs no script, escapes what the code logged and links only allowed commands', () => {
+  const result: RunJson = { ...completed('action', null), logs: ['<script>alert(1)</script>', '<img src=x onerror=alert(1)>'] };
+  const html = page(result);
+  assert.ok(!/<script/i.test(html), 'a script element');
+  assert.ok(!/<img/i.test(html), 'an unescaped element from the logs');
+  assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+  assert.match(html, /default-src 'none'/);
+  const linked = [...html.matchAll(/href="command:([^"?]+)/g)].map((m) => m[1]);
+  assert.ok(linked.length >= 4, linked.join());
+  for (const command of linked) assert.ok((pageCommands as readonly string[]).includes(command), command);
+  assert.ok(linked.includes('duoRules.runRule') && linked.includes('duoRules.verifyDuo'));
+  const rerun = html.match(/href="command:duoRules\.runRule\?([^"]+)"/)![1];
+  assert.deepEqual(JSON.parse(decodeURIComponent(rerun.replace(/&amp;/g, '&'))), ['file:///w/duo.js']);
+  const untrusted = renderResultPage(result, { name: 'duo.js', source: 'file:///w/duo.js', cspSource: 'x', trusted: false });
+  assert.ok(!untrusted.includes('command:duoRules.runRule'), 'Run offered in an untrusted workspace');
+});
+
+test('the page lists the code\'s network attempts under Connections', () => {
+  const html = page({ ...completed('action', null), connections: [{ host: 'api.example.com', port: 443, protocol: 'https' }] });
+  assert.match(html, /<h2>Connections<\/h2>\s*<p>The code tried to connect to:<\/p><ul class="plain"><li>https <code>api\.example\.com:443<\/code><\/li>/);
+  assert.match(page(completed('action', null)), /The code made no network connection/);
+});
+
+test('the page says where the code\'s clock started', () => {
+  assert.match(page({ ...completed('rule', null), clock: { start: '2026-12-05T12:00:00.000Z', given: true } }), /clock started at 2026-12-05T12:00:00\.000Z \(setting duoRules\.mock\.now\)/);
+  assert.match(page({ ...completed('rule', null), clock: { start: '2026-11-29T15:00:00.000Z', given: false } }), /\(the real time\)/);
+});
