@@ -246,6 +246,26 @@ describe('never less strict than the Rule', () => {
   });
 });
 
+describe('no Rule identifier survives', () => {
+  test('the output is analysed: a Rule global left in a helper from an earlier rule is a blocking TODO at its line', () => {
+    const helpers = new Map([['errorUrl', "function (code) {\n  return configuration.ERROR_URL + '?code=' + code;\n}"]]);
+    const r = convert("function (user, context, callback) {\n  if (!user.email_verified) return callback(new UnauthorizedError(global.errorUrl('x')));\n  callback(null, user, context);\n}\n", { globalFunctions: helpers });
+    const lines = r.code.split('\n');
+    const found = r.notes.filter((n) => n.blocking && n.message.startsWith('rule-global-in-action:'));
+    assert.equal(found.length, 1, JSON.stringify(r.notes));
+    assert.match(lines[found[0].line - 1], /^\s*\/\/ TODO\(duo-rules\): rule-global-in-action: 'configuration'/);
+    assert.match(lines[found[0].line], /return configuration\.ERROR_URL/);
+    assert.ok(lines.some((l) => l === ` *   line ${found[0].line}: ${found[0].message}`), 'the header lists it');
+  });
+
+  test('a Rule that can end without calling callback (the login timed out) ends the Action with a guarded deny', () => {
+    const r = convert("function (user, context, callback) {\n  if (user.email_verified) {\n    callback(null, user, context);\n  }\n}\n");
+    assert.match(r.code, /\/\/ TODO\(duo-rules\): the Rule can reach its end here without calling callback[^\n]*\n {2}return api\.access\.deny\('Access denied: this login path of the Rule was not converted yet'\);\n\};/);
+    const complete = convert("function (user, context, callback) {\n  if (user.email_verified) {\n    return callback(null, user, context);\n  } else {\n    callback(new UnauthorizedError('verify'));\n  }\n}\n");
+    assert.deepEqual(complete.notes, []);
+  });
+});
+
 describe('keys', () => {
   const rule = "function (user, context, callback) {\n  context.multifactor = { provider: 'duo', ikey: 'DIABCDEFGHIJ01234567', skey: configuration.DUO_SKEY, host: 'api-1234abcd.duosecurity.com', allowRememberBrowser: true };\n  callback(null, user, context);\n}\n";
 

@@ -213,6 +213,20 @@ class RuleConverter {
     if (this.plan.mode === 'variable') {
       bodyText = `\n  // What the Rule kept in context.multifactor; MFA is enabled from it where the Rule ended.\n  let ${this.multifactorVar};${bodyText}`;
     }
+    if (!this.nestedDecision && !this.endsWithDecision(body.body)) {
+      // A Rule that reaches its end without calling callback never finished: Auth0 failed the login
+      // (timeout). An Action that reaches its end allows it.
+      bodyText = bodyText.replace(/\s*$/, '');
+      const what = 'the Rule can reach its end here without calling callback, which failed the login (it timed out); an Action that ends here allows it.';
+      if (this.unsafeAllow) {
+        bodyText += `\n  // ${todoTag}: ${what} Allowed because of --unsafe-allow: check this path.\n`;
+        this.notes.push({ pos: -2, blocking: true, message: `${what} Allowed because of --unsafe-allow: check this path.` });
+      } else {
+        const message = `${what} Denied here until you decide what this path should do.`;
+        bodyText += `\n  // ${todoTag}: ${message}\n  return api.access.deny(${guardedDenyMessage});\n`;
+        this.notes.push({ pos: -2, blocking: true, message });
+      }
+    }
     if (this.nestedDecision) {
       bodyText = bodyText.replace(/\s*$/, '');
       if (this.unsafeAllow) {
@@ -550,6 +564,24 @@ class RuleConverter {
   private walkInside(node: Node, ancestors: Node[], shadowed: Set<string>, nested: boolean): string {
     this.walk(node, ancestors, shadowed, nested);
     return this.render(node.start, node.end);
+  }
+
+  /** True when every path through these statements ends in a callback call, a return of one, or a throw. */
+  private endsWithDecision(statements: readonly Node[]): boolean {
+    const last = [...statements].reverse().find((s) => s.type !== 'EmptyStatement' && s.type !== 'FunctionDeclaration');
+    if (!last) return false;
+    const isCallback = (n: Node | null | undefined): boolean => !!n && n.type === 'CallExpression' && this.isOwn(n.callee, this.callbackName, new Set());
+    switch (last.type) {
+      case 'ExpressionStatement': return isCallback(last.expression);
+      case 'ReturnStatement': return isCallback(last.argument);
+      case 'ThrowStatement': return true;
+      case 'BlockStatement': return this.endsWithDecision(last.body);
+      case 'IfStatement':
+        return !!last.alternate && this.endsWithDecision([last.consequent]) && this.endsWithDecision([last.alternate]);
+      case 'TryStatement':
+        return this.endsWithDecision(last.block.body) && (!last.handler || this.endsWithDecision(last.handler.body.body));
+      default: return false;
+    }
   }
 
   /** What ends the Action where the Rule ended the login successfully. */

@@ -12,6 +12,8 @@ import { collectSecrets } from './runSecrets';
 import type { ChildResult, Multifactor } from './types';
 
 export const DEFAULT_MAX_LOGINS = 512;
+/** Per login: a path that never decides (a Rule that never calls back) must not hold hundreds of logins for 5 s each. */
+const DEFAULT_CHECK_TIMEOUT_MS = 2000;
 
 /** What a login ended with, in terms both a Rule and an Action have. */
 export interface Decision {
@@ -58,7 +60,7 @@ export interface EquivalenceOptions {
   maxLogins?: number;
   /** `tenant`: the Action holds no Duo keys, so host and ikey are not compared. */
   keys?: 'secrets' | 'tenant';
-  /** Per login. */
+  /** Per login; default 2,000 ms. */
   timeoutMs?: number;
 }
 
@@ -170,11 +172,12 @@ export async function checkEquivalence(options: EquivalenceOptions): Promise<Equ
   const context = createDefaultContext() as Json;
   const event = createDefaultEvent() as Json;
   const inputs = matrix.map((login) => applyLogin(user, context, login));
+  const timeoutMs = options.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
   const ruleConfiguration = standIns(ruleScripts.map((r) => r.source), options.configuration ?? {});
   const actionConfiguration = standIns(options.actions.map((a) => a.source), { ...ruleConfiguration, ...options.actionSecrets });
   const [rules, actions] = await Promise.all([
-    runBatch({ kind: 'rule', scripts: ruleScripts, logins: inputs.map((i) => ({ ...i, event: null })), configuration: ruleConfiguration, workspaceRoot: options.workspaceRoot, timeoutMs: options.timeoutMs }),
-    runBatch({ kind: 'action', scripts: options.actions, logins: inputs.map((i) => ({ user: null, context: null, event: toActionEvent(i.user, i.context, event) })), configuration: actionConfiguration, workspaceRoot: options.workspaceRoot, timeoutMs: options.timeoutMs }),
+    runBatch({ kind: 'rule', scripts: ruleScripts, logins: inputs.map((i) => ({ ...i, event: null })), configuration: ruleConfiguration, workspaceRoot: options.workspaceRoot, timeoutMs }),
+    runBatch({ kind: 'action', scripts: options.actions, logins: inputs.map((i) => ({ user: null, context: null, event: toActionEvent(i.user, i.context, event) })), configuration: actionConfiguration, workspaceRoot: options.workspaceRoot, timeoutMs }),
   ]);
   const groups = new Map<string, Divergence>();
   let agreeing = 0;
