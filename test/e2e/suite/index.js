@@ -6,6 +6,7 @@ const assert = require('node:assert/strict');
 const path = require('node:path');
 const keys = require('./duoKeys');
 const { startEmulator } = require('./emulator');
+const { startAuth0Emulator } = require('./auth0Emulator');
 const {
   createHarness, fileUri, writeFile, readFile, openFile, codeOf, duoDiagnostics, describe, waitForDiagnostics,
   hasCodes, completionLabels, positionAfter, hoverText, duoExtension,
@@ -305,6 +306,54 @@ exports.run = async function run() {
     assert.match(lines[todo.line], /return api\.access\.deny\(/);
     assert.deepEqual(converted.check.divergences.map((d) => d.login), ['user.email_verified = false']);
   });
+
+  await test('doctor findings of the deploy-cli workspace appear in the Problems panel on the Duo Rule\'s file', async () => {
+    const responses = await vscode.commands.executeCommand('duoRules.refreshDoctorProblems');
+    assert.ok(Array.isArray(responses) && responses.length === 1 && responses[0].report, `no repository report: ${JSON.stringify(responses).slice(0, 300)}`);
+    assert.equal(responses[0].report.source, 'repository');
+    const doctor = vscode.languages.getDiagnostics(fileUri('rules/require-duo.js')).filter((d) => d.source === 'duo-rules doctor');
+    const inRule = doctor.find((d) => codeOf(d) === 'duo-in-rule');
+    assert.ok(inRule, `no duo-in-rule on rules/require-duo.js: ${describe(doctor)}`);
+    assert.equal(inRule.severity, vscode.DiagnosticSeverity.Error);
+    assert.match(inRule.message, /duo-rules convert/);
+  });
+
+  await test('Check Tenant against the Auth0 emulator: stored credentials, findings with their fix, the Duo settings verified, no secret', async () => {
+    const emulator = await startAuth0Emulator(duoExtension().extensionPath, keys);
+    try {
+      const config = vscode.workspace.getConfiguration('duoRules');
+      await config.update('duo.baseUrl', emulator.duoUrl, vscode.ConfigurationTarget.Workspace);
+      await config.update('auth0.baseUrl', emulator.auth0Url, vscode.ConfigurationTarget.Workspace);
+      const stored = await vscode.commands.executeCommand('duoRules.storeAuth0Credentials', emulator.domain, emulator.client.client_id, emulator.client.client_secret);
+      assert.deepEqual(stored, { stored: true });
+      const result = await vscode.commands.executeCommand('duoRules.checkTenant', { showResult: false });
+      assert.ok(result && result.report, `no report: ${JSON.stringify(result).slice(0, 300)}`);
+      assert.equal(result.report.source, 'tenant');
+      assert.equal(result.report.tenant, emulator.domain);
+      assert.deepEqual(result.report.findings.map((f) => f.id), ['duo-in-rule']);
+      assert.match(result.report.findings[0].message, /Rules stopped executing on 2026-11-18/);
+      assert.equal(result.report.verified.duoSettings.ok, true, JSON.stringify(result.report.verified));
+      const text = JSON.stringify(result);
+      assert.ok(!text.includes(emulator.client.client_secret) && !text.includes(keys.DUO_SKEY), 'a secret leaked into the result');
+
+      // The result view: a read-only document listing each finding and its fix.
+      await vscode.commands.executeCommand('duoRules.checkTenant');
+      const view = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'duo-rules-doctor');
+      assert.ok(view, 'no result view opened');
+      assert.match(view.getText(), /`duo-in-rule` \(rule:Old Duo rule\): .*Fix: convert it with `duo-rules convert`/);
+      assert.ok(!view.getText().includes(emulator.client.client_secret));
+
+      // Verify on the documented Action uses the same credentials for the tenant's Duo settings.
+      const action = await writeFile('actions/documented/code.js', "exports.onExecutePostLogin = async (event, api) => {\n  api.multifactor.enable('duo', { allowRememberBrowser: false });\n};\n");
+      const verified = await vscode.commands.executeCommand('duoRules.verifyDuo', action, { showResult: false });
+      assert.equal(verified.verify && verified.verify.application, 'web-sdk', JSON.stringify(verified).slice(0, 400));
+      assert.match(verified.verify.warnings[0], /tenant's Duo settings \(e2e-tenant\.us\.auth0\.com\)/);
+    } finally {
+      emulator.stop();
+      await vscode.commands.executeCommand('duoRules.storeAuth0Credentials', '');
+      await vscode.workspace.getConfiguration('duoRules').update('auth0.baseUrl', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  }, 60_000);
 
   finish();
 };

@@ -44,5 +44,12 @@ exports.run = async function run() {
     });
   }
 
+  await test('duoRules.checkTenant is refused with a Workspace Trust explanation', async () => {
+    const result = await vscode.commands.executeCommand('duoRules.checkTenant', { showResult: false });
+    assert.ok(result && result.error, `not refused: ${JSON.stringify(result).slice(0, 300)}`);
+    assert.equal(result.report, undefined, 'the tenant was read');
+    assert.equal(result.error.name, 'WorkspaceTrustRequired');
+  });
+
   finish();
 };
