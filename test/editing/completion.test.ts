@@ -32,9 +32,14 @@ describe('inside the context.multifactor object', () => {
     assert.deepEqual(got, ['skey', 'username', 'allowRememberBrowser', 'admin']);
   });
 
-  test('allowRememberBrowser is not offered next to its former name ignoreCookie', () => {
+  test('next to its former name ignoreCookie, allowRememberBrowser comes first, as the warning and its fix recommend', () => {
     const got = labels(`${ruleHead}  context.multifactor = {\n    provider: 'duo',\n    ignoreCookie: true,\n    |\n  };\n  callback(null, user, context);\n}`);
-    assert.deepEqual(got, ['ikey', 'skey', 'host', 'username', 'admin']);
+    assert.deepEqual(got, ['allowRememberBrowser', 'ikey', 'skey', 'host', 'username', 'admin']);
+    // Typing `allow` there finds it, and says that ignoreCookie goes.
+    const { answer } = at(`${ruleHead}  context.multifactor = {\n    provider: 'duo',\n    ignoreCookie: true,\n    allow|\n  };\n  callback(null, user, context);\n}`);
+    const item = answer?.items.find((i) => i.label === 'allowRememberBrowser');
+    assert.ok(item, JSON.stringify(answer?.items.map((i) => i.label)));
+    assert.match(String(item.detail), /replaces ignoreCookie/);
   });
 
   test('the half-typed key is replaced, not kept', () => {

@@ -179,8 +179,10 @@ function keyInsertText(ctx: Ctx, doc: KeyDoc, place: KeyPlace): string {
 function completeKeys(ctx: Ctx, index: number, place: KeyPlace, word: { start: number; end: number }): CompletionItem[] {
   const provider = providerOfObject(ctx, index, word);
   const present = new Set(collectObjectKeys(ctx.text, ctx.stack[index].offset, word).map((k) => k.name));
-  // ignoreCookie is the former, inverted name of allowRememberBrowser: offering both would set the option twice.
-  if (present.has('ignoreCookie')) present.add('allowRememberBrowser');
+  // ignoreCookie is the former, inverted name of allowRememberBrowser. The deprecated-field warning
+  // and its fix recommend allowRememberBrowser, so completion offers it too, first, saying that
+  // ignoreCookie then goes (both would set the option twice).
+  const replacesIgnoreCookie = present.has('ignoreCookie') && !present.has('allowRememberBrowser');
   // A comma after the inserted property when the line has nothing else after the word.
   const lineEnd = ctx.text.indexOf('\n', word.end);
   const restOfLine = ctx.text.slice(word.end, lineEnd === -1 ? ctx.text.length : lineEnd);
@@ -189,15 +191,20 @@ function completeKeys(ctx: Ctx, index: number, place: KeyPlace, word: { start: n
   const space = /[{,]/.test(ctx.text[word.start - 1] ?? '') ? ' ' : '';
   return listKeyDocs(place, ctx.form, provider)
     .filter((d) => !present.has(d.name))
-    .map((d, i) => ({
-      label: d.name,
-      kind: CompletionItemKind.Property,
-      detail: detailOf(d),
-      documentation: { kind: MarkupKind.Markdown, value: formatKeyDoc(d) },
-      insertText: space + keyInsertText(ctx, d, place) + comma,
-      insertTextFormat: InsertTextFormat.Snippet,
-      sortText: String(i).padStart(2, '0'),
-    }));
+    .map((d, i) => {
+      const replacing = replacesIgnoreCookie && d.name === 'allowRememberBrowser';
+      return {
+        label: d.name,
+        kind: CompletionItemKind.Property,
+        detail: replacing ? `${detailOf(d)}: replaces ignoreCookie (inverted), delete ignoreCookie` : detailOf(d),
+        documentation: { kind: MarkupKind.Markdown, value: formatKeyDoc(d) },
+        insertText: space + keyInsertText(ctx, d, place) + comma,
+        insertTextFormat: InsertTextFormat.Snippet,
+        sortText: replacing ? '00' : String(i + 1).padStart(2, '0'),
+        ...(replacing ? { preselect: true } : {}),
+      };
+    })
+    .sort((a, b) => a.sortText.localeCompare(b.sortText));
 }
 
 function detailOf(d: KeyDoc): string {

@@ -86,6 +86,24 @@ exports.run = async function run() {
     assert.ok(!labels.includes('provider'), 'provider is already present');
   });
 
+  await test('completion offers allowRememberBrowser after `allow` next to ignoreCookie, as the deprecated-field fix does', async () => {
+    const uri = await writeFile('rules/typing-allow.js', [
+      'function (user, context, callback) {',
+      '  context.multifactor = {',
+      "    provider: 'duo',",
+      '    ignoreCookie: true,',
+      '    allow',
+      '  };',
+      '  callback(null, user, context);',
+      '}',
+      '',
+    ].join('\n'));
+    const { document } = await openFile(uri);
+    const list = await vscode.commands.executeCommand('vscode.executeCompletionItemProvider', uri, positionAfter(document, '    allow'));
+    const labels = completionLabels(list);
+    assert.ok(labels.includes('allowRememberBrowser'), `allowRememberBrowser not offered; got ${JSON.stringify(labels.slice(0, 30))}`);
+  });
+
   await test('completion inside providerOptions of an Action on text that does not parse', async () => {
     const uri = await writeFile('actions/typing-action/code.js', [
       'exports.onExecutePostLogin = async (event, api) => {',
