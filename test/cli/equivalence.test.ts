@@ -68,6 +68,22 @@ describe('duo-rules convert --check', () => {
     assert.match(readFileSync(join(repo, 'actions', '2-duo', 'code.js'), 'utf8'), /^const isStaff = function/m);
   });
 
+  test('--merge: one Action runs the pipeline\'s rules in order and decides as the pipeline did (but for the deny-helper path)', () => {
+    const repo = join(work, 'merged');
+    cpSync(join(fixtures, 'pipeline'), repo, { recursive: true });
+    const run = cli(['convert', repo, '--merge', '--check', '--format', 'json'], work);
+    assert.equal(run.status, 1, run.stderr);
+    const output = JSON.parse(run.stdout) as { files: { written: string[]; notes: { line: number; blocking: boolean; message: string }[]; action: string }[]; check: Report };
+    assert.equal(output.files.length, 1);
+    assert.deepEqual(output.files[0].written.map((f) => f.split(/[\\/]/).slice(-2).join('/')), ['rules-pipeline/code.js', 'actions/rules-pipeline.json']);
+    assert.deepEqual(output.check.divergences.map((d) => d.login), ['user.email_verified = false']);
+    const lines = output.files[0].action.split('\n');
+    for (const note of output.files[0].notes) assert.ok(lines[note.line - 1].includes(note.message), `line ${note.line}`);
+    const single = cli(['convert', join(fixtures, 'deny.js'), '--merge'], work);
+    assert.equal(single.status, 2);
+    assert.match(single.stderr, /--merge takes a rules directory/);
+  });
+
   test('--max-logins caps the matrix; it needs --check', () => {
     const run = cli(['convert', join(fixtures, 'deny.js'), '--check', '--max-logins', '3', '--format', 'json'], work);
     assert.equal(checkOf(run).logins, 3);

@@ -48,6 +48,8 @@ export type ConvertResult =
        * check can give the Action what the Rule had.
        */
       movedValues: Record<string, string>;
+      /** The Action without its header comment (what `--merge` combines). */
+      body: string;
     }
   | { ok: false; message: string };
 
@@ -316,39 +318,17 @@ class RuleConverter {
       ...this.notes.map((n) => ({ blocking: n.blocking, message: n.message })),
       ...selfNotes.map((n) => ({ blocking: true, message: n.message })),
     ];
-    const located = this.locateNotes(code, all);
-    const blocking = located.filter((n) => n.blocking);
-    const headerLines = [
-      '/**',
-      ` * Post-login Action converted from the Auth0 Rule${functionName ? ` "${functionName}"` : ''} by duo-rules convert.`,
-      this.secrets.length ? ` * Secrets it reads (event.secrets): ${this.secrets.join(', ')}.` : undefined,
-      blocking.length ? ` * Finish these ${todoTag} comments before deploying it:` : undefined,
-    ].filter((l): l is string => l !== undefined);
-    const shift = headerLines.length + blocking.length + 1;
-    for (const n of blocking) headerLines.push(` *   line ${n.line + shift}: ${n.message.replace(/\*\//g, '* /')}`);
-    headerLines.push(' */');
-    const notes = located.map((n) => ({ line: n.line + shift, blocking: n.blocking, message: n.message })).sort((a, b) => a.line - b.line);
+    const { text, notes } = withHeader(code, all, `converted from the Auth0 Rule${functionName ? ` "${functionName}"` : ''}`, this.secrets);
     return {
       ok: true,
-      code: `${headerLines.join('\n')}\n${code}`,
+      code: text,
+      body: code,
       notes,
       secrets: this.secrets,
       functionName,
       definedGlobalFunctions: findGlobalFunctions(this.model),
       movedValues: this.movedValues,
     };
-  }
-
-  /** The 1-based line of each note's comment in `code` (notes without a comment get line 1). */
-  private locateNotes(code: string, notes: { blocking: boolean; message: string }[]): { line: number; blocking: boolean; message: string }[] {
-    const codeLines = code.split('\n');
-    const taken = new Set<number>();
-    return notes.map((n) => {
-      const marker = `${n.blocking ? todoTag : noteTag}: ${n.message}`;
-      const index = codeLines.findIndex((l, i) => !taken.has(i) && l.includes(marker));
-      if (index >= 0) taken.add(index);
-      return { ...n, line: index >= 0 ? index + 1 : 1 };
-    });
   }
 
   /** The original text of [start, end) with the edits inside it applied. */
@@ -922,6 +902,76 @@ class RuleConverter {
     const text = options.length ? `api.multifactor.enable(${provider}, {\n${options.join('\n')}\n${indent}});` : `api.multifactor.enable(${provider});`;
     this.replace(statement, text);
   }
+}
+
+/** The 1-based line of each note's comment in `code` (notes without a comment get line 1). */
+function locateNotes(code: string, notes: readonly { blocking: boolean; message: string }[]): ConvertNote[] {
+  const codeLines = code.split('\n');
+  const taken = new Set<number>();
+  return notes.map((n) => {
+    const marker = `${n.blocking ? todoTag : noteTag}: ${n.message}`;
+    const index = codeLines.findIndex((l, i) => !taken.has(i) && l.includes(marker));
+    if (index >= 0) taken.add(index);
+    return { line: index >= 0 ? index + 1 : 1, blocking: n.blocking, message: n.message };
+  });
+}
+
+/** Prefixes the header (what it is, its secrets, every TODO with its final line) and gives the notes their final lines. */
+function withHeader(code: string, notes: readonly { blocking: boolean; message: string }[], origin: string, secrets: readonly string[]): { text: string; notes: ConvertNote[] } {
+  const located = locateNotes(code, notes);
+  const blocking = located.filter((n) => n.blocking);
+  const headerLines = [
+    '/**',
+    ` * Post-login Action ${origin} by duo-rules convert.`,
+    secrets.length ? ` * Secrets it reads (event.secrets): ${secrets.join(', ')}.` : undefined,
+    blocking.length ? ` * Finish these ${todoTag} comments before deploying it:` : undefined,
+  ].filter((l): l is string => l !== undefined);
+  const shift = headerLines.length + blocking.length + 1;
+  for (const n of blocking) headerLines.push(` *   line ${n.line + shift}: ${n.message.replace(/\*\//g, '* /')}`);
+  headerLines.push(' */');
+  return {
+    text: `${headerLines.join('\n')}\n${code}`,
+    notes: located.map((n) => ({ ...n, line: n.line + shift })).sort((a, b) => a.line - b.line),
+  };
+}
+
+/**
+ * One Action that runs the converted Rules of a pipeline in order (`duo-rules convert --merge`):
+ * each Rule's Action code keeps its own scope (its helpers cannot collide), and a denial stops the
+ * rules after it, as in Auth0. MFA enabled by a later rule replaces an earlier one's, as the last
+ * context.multifactor did.
+ */
+export function mergeConvertedRules(parts: readonly { name: string; body: string; notes: readonly ConvertNote[]; secrets: readonly string[] }[]): { code: string; notes: ConvertNote[]; secrets: string[] } {
+  const sections = parts.map((p) => [
+    `// Rule "${p.name.replace(/\n/g, ' ')}"`,
+    '(() => {',
+    'const exports = {};',
+    p.body.replace(/\n+$/, ''),
+    'return exports.onExecutePostLogin;',
+    '})(),',
+  ].join('\n'));
+  const code = [
+    '// The Rules of the pipeline, in order, each converted to a post-login handler in its own scope.',
+    'const rules = [',
+    ...sections,
+    '];',
+    '',
+    'exports.onExecutePostLogin = async (event, api) => {',
+    '  let denied = false;',
+    '  const tracked = Object.assign(Object.create(api), {',
+    '    access: { ...api.access, deny: (reason) => { denied = true; return api.access.deny(reason); } },',
+    '  });',
+    '  for (const rule of rules) {',
+    '    await rule(event, tracked);',
+    '    // Auth0 ran no rule after one that failed the login.',
+    '    if (denied) return;',
+    '  }',
+    '};',
+    '',
+  ].join('\n');
+  const secrets = [...new Set(parts.flatMap((p) => p.secrets))];
+  const { text, notes } = withHeader(code, parts.flatMap((p) => p.notes), `running the Auth0 Rules ${parts.map((p) => `"${p.name}"`).join(', ')} in order, converted`, secrets);
+  return { code: text, notes, secrets };
 }
 
 /** Converts a Rule's text to a post-login Action. Pure: no I/O. */

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { convertRule, type ConvertNote, type ConvertOptions, type KeysMode } from '../analysis/ruleConverter';
+import { convertRule, mergeConvertedRules, type ConvertNote, type ConvertOptions, type KeysMode } from '../analysis/ruleConverter';
 import { buildActionJson, actionFileName, orderedActionName, type RuleMeta } from '../analysis/convertDeploy';
 import { readActionTemplate } from '../deployCli/repository';
 import type { CliIO } from './io';
@@ -30,6 +30,8 @@ Converts an Auth0 Rule to a post-login Action (Auth0 Rules stopped executing on 
                       in the tenant's Duo settings
   --unsafe-allow      what cannot be converted with the same decision is allowed (with a TODO)
                       instead of denied
+  --merge             (rules-dir) one Action, actions/rules-pipeline, that runs the rules' converted
+                      logic in order (a denial stops the rules after it) instead of one per rule
   --check             then run the Rule(s) and the Action(s) on a matrix of logins and compare
                       their decisions (see duo-rules equivalence --help); a divergence exits 1
   --max-logins <n>    at most n logins for --check (default 512)
@@ -39,6 +41,9 @@ the same decision becomes api.access.deny with a TODO(duo-rules) comment.
 Exit codes: 0 converted, nothing left to do; 1 converted, but TODO(duo-rules) comments remain
 (or --check found a divergence); 2 could not convert (syntax error, usage, I/O).
 `;
+
+/** The Action `--merge` writes for a whole pipeline. */
+const MERGED_NAME = 'rules-pipeline';
 
 interface RuleInput {
   file: string;
@@ -124,6 +129,7 @@ export async function convertCommand(argv: string[], io: CliIO): Promise<number>
         keys: { type: 'string' },
         'unsafe-allow': { type: 'boolean' },
         check: { type: 'boolean' },
+        merge: { type: 'boolean' },
         'max-logins': { type: 'string' },
         format: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -153,6 +159,7 @@ export async function convertCommand(argv: string[], io: CliIO): Promise<number>
   const json = format === 'json';
 
   if (statSync(input).isFile()) {
+    if (parsed.values.merge) throw new UsageError('--merge takes a rules directory');
     const result = convertRule(readText(input), options);
     if (!result.ok) {
       if (json) io.stdout(`${JSON.stringify({ file: show(input), error: result.message }, null, 2)}\n`);
@@ -190,6 +197,7 @@ export async function convertCommand(argv: string[], io: CliIO): Promise<number>
   }
 
   // A directory: a deploy-cli repository (with rules/) or a rules directory itself.
+  const merge = parsed.values.merge === true;
   const rulesDir = existsSync(join(input, 'rules')) && statSync(join(input, 'rules')).isDirectory() ? join(input, 'rules') : input;
   const root = out ?? (basename(rulesDir) === 'rules' ? dirname(rulesDir) : undefined);
   if (root === undefined) throw new UsageError(`${show(input)} is not an auth0-deploy-cli repository: give --out <dir> for the Action files`);
@@ -201,6 +209,7 @@ export async function convertCommand(argv: string[], io: CliIO): Promise<number>
   const todos: string[] = [];
   const reports: ConvertReport[] = [];
   const converted: { rule: string; code: string; file: string; movedValues: Record<string, string> }[] = [];
+  const mergeParts: { name: string; body: string; notes: ConvertNote[]; secrets: string[]; rule: string; movedValues: Record<string, string> }[] = [];
   // Functions earlier rules stored on global, available to the rules after them (as in one Auth0 login).
   const globalFunctions = new Map<string, string>();
   if (!json) io.stdout(`Converting ${rules.length} rule${rules.length === 1 ? '' : 's'} in order:\n`);
@@ -214,6 +223,12 @@ export async function convertCommand(argv: string[], io: CliIO): Promise<number>
       return;
     }
     if (rule.meta?.enabled !== false) for (const [name, source] of result.definedGlobalFunctions) globalFunctions.set(name, source);
+    if (merge) {
+      // One Action for the whole pipeline: only the enabled rules run, and nothing is written per rule.
+      if (rule.meta?.enabled !== false) mergeParts.push({ name: rule.meta?.name ?? basename(rule.file, '.js'), body: result.body, notes: result.notes, secrets: result.secrets, rule: rule.file, movedValues: result.movedValues });
+      if (!json) io.stdout(`  ${position} ${show(rule.file)}${rule.meta?.enabled === false ? ' (disabled rule: left out)' : ''}\n`);
+      return;
+    }
     const written = writeDeployAction(root, rule.file, rule.meta, width, result, force);
     if (rule.meta?.enabled !== false) converted.push({ rule: rule.file, code: result.code, file: written[0], movedValues: result.movedValues });
     blocking ||= result.notes.some((n) => n.blocking);
@@ -222,8 +237,23 @@ export async function convertCommand(argv: string[], io: CliIO): Promise<number>
     if (!json) io.stdout(`  ${position} ${show(rule.file)}${flags ? ` (${flags})` : ''} -> ${written.map(show).join(' + ')}${result.secrets.length ? `  secrets: ${result.secrets.join(', ')}` : ''}\n`);
     if (result.notes.length) todos.push(formatNotes(show(written[0]), result.notes));
   });
+  if (merge && failed === 0 && mergeParts.length) {
+    const merged = mergeConvertedRules(mergeParts);
+    const written = writeDeployAction(root, join(rulesDir, `${MERGED_NAME}.js`), undefined, undefined, merged, force);
+    converted.push({ rule: '', code: merged.code, file: written[0], movedValues: Object.assign({}, ...mergeParts.map((p) => p.movedValues)) });
+    blocking = merged.notes.some((n) => n.blocking);
+    reports.push({ file: show(rulesDir), action: merged.code, notes: merged.notes, secrets: merged.secrets, written: written.map(show) });
+    if (!json) io.stdout(`  -> ${written.map(show).join(' + ')}${merged.secrets.length ? `  secrets: ${merged.secrets.join(', ')}` : ''}\n`);
+    todos.splice(0, todos.length, ...(merged.notes.length ? [formatNotes(show(written[0]), merged.notes)] : []));
+  }
   const report = checker && failed === 0 && converted.length
-    ? await checker.runCheck({
+    ? await checker.runCheck(merge ? {
+      rules: mergeParts.map((p) => ({ file: p.rule, source: readText(p.rule) })),
+      actions: converted.map((c) => ({ file: c.file, source: c.code })),
+      actionSecrets: converted[0]?.movedValues,
+      maxLogins,
+      keys: options.keys,
+    } : {
       rules: converted.map((c) => ({ file: c.rule, source: readText(c.rule) })),
       actions: converted.map((c) => ({ file: c.file, source: c.code })),
       actionSecrets: Object.assign({}, ...converted.map((c) => c.movedValues)),
@@ -237,7 +267,9 @@ export async function convertCommand(argv: string[], io: CliIO): Promise<number>
     io.stdout(`${JSON.stringify(report ? { files: reports, check: report } : reports, null, 2)}\n`);
   } else {
     if (todos.length) io.stdout(`${blocking ? 'TODO (finish by hand before deploying)' : 'Notes'}:\n${todos.join('')}`);
-    io.stdout('Bind the Actions to the post-login trigger in the order listed; active Rules run before Actions, so disable each Rule once its Action is deployed.\n');
+    io.stdout(merge
+      ? `Bind actions/${MERGED_NAME} to the post-login trigger; active Rules run before Actions, so disable the Rules once it is deployed.\n`
+      : 'Bind the Actions to the post-login trigger in the order listed; active Rules run before Actions, so disable each Rule once its Action is deployed.\n');
   }
   return failed ? 2 : blocking || checkFailed ? 1 : 0;
 }
