@@ -71,6 +71,14 @@ test('directory layout: after the conversion (Rule disabled, Duo Action bound) i
   });
 });
 
+test('run from a folder inside the repository (rules/), the doctor reads the repository it belongs to', async () => {
+  await withRepo(directoryRepo(true), async (root) => {
+    const out = await doctor([], join(root, 'rules'));
+    assert.equal(out.code, 1, out.stdout + out.stderr);
+    assert.match(out.stdout, /^error\s+duo-in-rule/m);
+  });
+});
+
 test('directory layout: an Action not in triggers.json is not bound (no-duo-action); other enabled factors are reported at their files', async () => {
   const files = directoryRepo(false);
   files['triggers/triggers.json'] = JSON.stringify({ 'post-login': [] });

@@ -2,9 +2,10 @@
 // auth0-deploy-cli repository in its directory format (rules/, actions/, triggers/, guardian/)
 // or its YAML format (tenant.yaml). Kept small and self-contained: it reads only what the doctor
 // needs and never writes.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { findDeployCliRoot, isDirectory, listJsonFiles } from '../deployCli/repository';
 import { isDeployRepository, yamlFileIn } from './repositoryRoot';
 import type { BoundAction, DuoSettings, FactLocation, GuardianFactor, TenantFacts, TenantRule } from './facts';
 
@@ -38,18 +39,8 @@ function readJson(path: string): unknown {
   }
 }
 
-function isDir(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-function jsonFiles(dir: string): string[] {
-  if (!isDir(dir)) return [];
-  return readdirSync(dir).filter((n) => n.endsWith('.json')).sort().map((n) => join(dir, n));
-}
+const isDir = isDirectory;
+const jsonFiles = listJsonFiles;
 
 /** The first existing of `candidates`, or undefined. */
 function firstExisting(candidates: string[]): string | undefined {
@@ -246,9 +237,11 @@ export function readRepositoryFacts(path: string, shown: string = path, localKey
     if (!/\.ya?ml$/i.test(path)) throw new RepositoryError(`${shown}: give an auth0-deploy-cli repository directory or its tenant.yaml`);
     facts = readYamlRepository(path, shown);
   } else {
-    const yaml = yamlFileIn(path);
+    // A folder inside a repository (its rules/, say) reads the repository it belongs to.
+    const root = isDeployRepository(path) ? path : findDeployCliRoot(path);
+    const yaml = root && yamlFileIn(root);
     if (yaml) facts = readYamlRepository(yaml, shown);
-    else if (isDeployRepository(path)) facts = readDirectoryRepository(path, shown);
+    else if (root) facts = readDirectoryRepository(root, shown);
     else throw new RepositoryError(`${shown} is not an auth0-deploy-cli repository (no tenant.yaml, and no rules/, actions/, triggers/ or guardian/ directory); pass its path, or --tenant to read the tenant itself`);
   }
   if (localKeys) {
