@@ -6,8 +6,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { ConvertResponse } from '../../server/src/features/commands';
-import type { ConvertNote } from '../../server/src/analysis/ruleConverter';
+import { ConvertRequest, type ConvertNote, type ConvertResponse } from '../../shared/protocol';
 
 /** What the command returns: the Action's document, the files it wrote, the notes and the check. */
 export interface ConvertCommandResult {
@@ -85,7 +84,7 @@ export async function convertToActionCommand(client: LanguageClient, log: vscode
   try {
     const document = await vscode.workspace.openTextDocument(uri);
     // The check runs the Rule and the Action: only where the workspace's code may run.
-    response = await client.sendRequest<ConvertResponse>('duoRules/convert', { uri: uri.toString(), text: document.getText(), check: vscode.workspace.isTrusted });
+    response = await client.sendRequest(ConvertRequest, { uri: uri.toString(), text: document.getText(), check: vscode.workspace.isTrusted });
   } catch (err) {
     return fail(log, 'ServerError', `Cannot convert ${path.basename(uri.path)}: ${err instanceof Error ? err.message : String(err)}`);
   }

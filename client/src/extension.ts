@@ -2,8 +2,7 @@
 // Activation happens only when a JavaScript file opens (or one of our commands runs).
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { VerifyDiagnosticsParams } from '../../server/src/features/commands';
-import type { FileStatus } from '../../server/src/features/status';
+import { StatusNotification, VerifyDiagnosticsNotification, type FileStatus, type VerifyDiagnosticsParams } from '../../shared/protocol';
 import { convertToActionCommand, type ConvertCommandOptions } from './convert';
 import { FileKinds, refuseUnlessRule } from './fileKinds';
 import { createLanguageClient } from './languageClient';
@@ -33,8 +32,8 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(channel, kinds, statusBar, results, verifyDiagnostics);
 
   context.subscriptions.push(
-    languageClient.onNotification('duoRules/status', (status: FileStatus) => kinds.update(status)),
-    languageClient.onNotification('duoRules/verifyDiagnostics', (params: VerifyDiagnosticsParams) => verifyDiagnostics.set(languageClient, params)),
+    languageClient.onNotification(StatusNotification, (status: FileStatus) => kinds.update(status)),
+    languageClient.onNotification(VerifyDiagnosticsNotification, (params: VerifyDiagnosticsParams) => verifyDiagnostics.set(languageClient, params)),
     vscode.commands.registerCommand('duoRules.insertDuoRule', () => insertSnippetCommand(context.extensionUri, 'duo-rule')),
     vscode.commands.registerCommand('duoRules.insertDuoAction', () => insertSnippetCommand(context.extensionUri, 'duo-action')),
     vscode.commands.registerCommand('duoRules.convertToAction', async (target?: unknown, options?: ConvertCommandOptions) =>

@@ -3,7 +3,7 @@
 // context key (menus) and the Run / Verify / Convert commands all follow this one classification.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { FileStatus } from '../../server/src/features/status';
+import type { FileStatus } from '../../shared/protocol';
 
 export type FileKind = FileStatus['kind'];
 

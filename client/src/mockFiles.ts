@@ -2,7 +2,7 @@
 // under .duo-rules/mock/ and points the settings at them. Never writes a secret value.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { MockInputsResponse } from '../../server/src/features/commands';
+import { MockInputsRequest } from '../../shared/protocol';
 
 const mockDir = '.duo-rules/mock';
 
@@ -32,7 +32,7 @@ export async function createMockFilesCommand(client: LanguageClient, log: vscode
     void vscode.window.showErrorMessage(`Duo Rules: ${message}`);
     return { error: { name: 'NoWorkspaceFolder', message } };
   }
-  const inputs = await client.sendRequest<MockInputsResponse>('duoRules/mockInputs');
+  const inputs = await client.sendRequest(MockInputsRequest);
   const contents: Record<string, unknown> = {
     'user.json': inputs.user,
     'context.json': inputs.context,

@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { VerifyParams } from '../../server/src/features/commands';
+import { inputErrorCode, requestCancelledCode, RunRequest, VerifyRequest, type VerifyParams } from '../../shared/protocol';
 import { collectDuoOptions, collectRunParams } from './runInputs';
 import type { FileKinds } from './fileKinds';
 import type { ResultView } from './resultView';
@@ -76,8 +76,8 @@ async function execute(services: RunServices, mode: 'run' | 'verify', target: un
   log.info(`${verb}: ${document.uri.toString(true)}`);
   const request = (token?: vscode.CancellationToken) =>
     mode === 'run'
-      ? services.client.sendRequest<RunJson>('duoRules/run', params, token)
-      : services.client.sendRequest<RunJson>('duoRules/verify', params, token);
+      ? services.client.sendRequest(RunRequest, params, token) as Promise<RunJson>
+      : services.client.sendRequest(VerifyRequest, params, token) as Promise<RunJson>;
   let result: RunJson;
   try {
     result = await vscode.window.withProgress(
@@ -102,10 +102,6 @@ async function execute(services: RunServices, mode: 'run' | 'verify', target: un
   return result;
 }
 
-/** Matches `inputErrorCode` in server/src/features/commands.ts (LSP's RequestFailed). */
-const inputErrorCode = -32803;
-/** LSP's RequestCancelled. */
-const requestCancelledCode = -32800;
 
 export function registerRunCommands(services: RunServices): vscode.Disposable[] {
   return [

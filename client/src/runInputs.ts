@@ -2,7 +2,7 @@
 // settings (resolved against the document's workspace folder), stored secrets, and Duo options.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { DuoOptions, RunParams } from '../../server/src/features/commands';
+import type { DuoOptions, RunParams } from '../../shared/protocol';
 import type { SecretStore } from './secrets';
 
 function workspaceFolderOf(document: vscode.TextDocument): vscode.WorkspaceFolder | undefined {

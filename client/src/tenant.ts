@@ -4,8 +4,7 @@
 // in the Problems panel.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { Auth0Access } from '../../server/src/features/commands';
-import type { DoctorParams, DoctorResponse } from '../../server/src/features/doctor';
+import { DoctorRequest, type Auth0Access, type DoctorParams, type DoctorResponse } from '../../shared/protocol';
 import type { SecretStore } from './secrets';
 
 const keys = { domain: 'duoRules.auth0.domain', clientId: 'duoRules.auth0.clientId', clientSecret: 'duoRules.auth0.clientSecret' };
@@ -137,7 +136,7 @@ async function checkTenant(services: TenantServices, documents: ResultDocuments,
   try {
     response = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Checking the Duo MFA of ${auth0.domain}`, cancellable: true },
-      (_progress, token) => services.client.sendRequest<DoctorResponse>('duoRules/doctor', params, token),
+      (_progress, token) => services.client.sendRequest(DoctorRequest, params, token),
     );
   } catch (err) {
     return fail('ServerError', err instanceof Error ? err.message : String(err), ['Store Auth0 Credentials']);
@@ -182,7 +181,7 @@ class RepositoryProblems implements vscode.Disposable {
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       if (folder.uri.scheme !== 'file') continue;
       try {
-        const response = await this.services.client.sendRequest<DoctorResponse>('duoRules/doctor', { folder: folder.uri.fsPath, tenant: false } satisfies DoctorParams);
+        const response = await this.services.client.sendRequest(DoctorRequest, { folder: folder.uri.fsPath, tenant: false } satisfies DoctorParams);
         responses.push(response);
         for (const p of response.problems) {
           const diagnostic = new vscode.Diagnostic(

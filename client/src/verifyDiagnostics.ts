@@ -2,7 +2,7 @@
 // (after an edit the line they point at may no longer be the one Duo rejected).
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { VerifyDiagnosticsParams } from '../../server/src/features/commands';
+import type { VerifyDiagnosticsParams } from '../../shared/protocol';
 
 export class VerifyDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('duo-rules-verify');

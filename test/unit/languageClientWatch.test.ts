@@ -25,7 +25,6 @@ moduleWithResolve._resolveFilename = (request, ...rest) => (request === 'vscode'
 require.cache.vscode = { id: 'vscode', filename: 'vscode', loaded: true, exports: vscodeStub } as NodeModule;
 require.cache['vscode-languageclient/node'] = { id: 'vscode-languageclient/node', filename: 'vscode-languageclient/node', loaded: true, exports: languageClientStub } as NodeModule;
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { createLanguageClient } = require('../../client/src/languageClient') as typeof import('../../client/src/languageClient');
 
 test('tenant.yml is watched and synced like tenant.yaml, rules-configs and actions files', () => {

@@ -12,7 +12,6 @@ const resolve = moduleWithResolve._resolveFilename;
 moduleWithResolve._resolveFilename = (request, ...rest) => (request === 'vscode' ? 'vscode' : resolve(request, ...rest));
 require.cache.vscode = { id: 'vscode', filename: 'vscode', loaded: true, exports: {} } as NodeModule;
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { SecretStore, createRedactingChannel } = require('../../client/src/secrets') as typeof import('../../client/src/secrets');
 
 function memento() {

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { type CancellationToken, type Diagnostic, LSPErrorCodes, RequestType, ResponseError } from 'vscode-languageserver/node';
+import { type CancellationToken, type Diagnostic, LSPErrorCodes, ResponseError } from 'vscode-languageserver/node';
 import { codeDescriptionUrl, defaultSeverities, diagnosticSource, lspSeverity } from '../analysis/codes';
 import { convertRule, type ConvertNote } from '../analysis/ruleConverter';
 import type { TransportOptions } from '../duo/transport';
@@ -14,6 +14,7 @@ import type { VerifyResult } from '../duo/types';
 import { createDefaultContext, createDefaultEvent, createDefaultUser } from '../runner/mockInputs';
 import type { RunOutcome, RunResult } from '../runner/types';
 import type { EquivalenceReport } from '../runner/equivalence';
+import { ConvertRequest, inputErrorCode, MockInputsRequest, RunRequest, VerifyDiagnosticsNotification, VerifyRequest } from '../../../shared/protocol';
 import type { ServerContext } from './context';
 import { planDeployCliAction, type DeployCliActionPlan } from '../deployCli/actionFiles';
 import type { LoadedRunInputs, RunInputFiles } from './runAndVerify';
@@ -89,8 +90,6 @@ export interface MockInputsResponse {
   event: unknown;
 }
 
-/** Bad input files and unconvertible rules: a readable message, LSP's RequestFailed code. */
-export const inputErrorCode = LSPErrorCodes.RequestFailed;
 
 type RunAndVerify = typeof import('./runAndVerify');
 let runAndVerify: RunAndVerify | undefined;
@@ -181,13 +180,13 @@ async function buildVerifyDiagnostics(ctx: ServerContext, uri: string, text: str
 export function register(ctx: ServerContext): void {
   const { connection } = ctx;
 
-  connection.onRequest('duoRules/run', async (params: RunParams, token: CancellationToken): Promise<RunResult> => {
+  connection.onRequest(RunRequest, async (params: RunParams, token: CancellationToken): Promise<RunResult> => {
     const outcome = await runWithInputs(ctx, params, await loadInputs(params));
     throwIfCancelled(token);
     return outcome.result;
   });
 
-  connection.onRequest('duoRules/verify', async (params: VerifyParams, token: CancellationToken): Promise<VerifyResponse> => {
+  connection.onRequest(VerifyRequest, async (params: VerifyParams, token: CancellationToken): Promise<VerifyResponse> => {
     const inputs = await loadInputs(params);
     const outcome = await runWithInputs(ctx, params, inputs);
     throwIfCancelled(token);
@@ -216,11 +215,11 @@ export function register(ctx: ServerContext): void {
     throwIfCancelled(token);
     const text = await documentText(ctx, params.uri, params.text);
     const diagnostics = await buildVerifyDiagnostics(ctx, params.uri, text, verify);
-    void connection.sendNotification('duoRules/verifyDiagnostics', { uri: params.uri, diagnostics } satisfies VerifyDiagnosticsParams);
+    void connection.sendNotification(VerifyDiagnosticsNotification, { uri: params.uri, diagnostics } satisfies VerifyDiagnosticsParams);
     return { ...outcome.result, verify };
   });
 
-  connection.onRequest(new RequestType<ConvertParams, ConvertResponse, void>('duoRules/convert'), async (params) => {
+  connection.onRequest(ConvertRequest, async (params) => {
     const text = await documentText(ctx, params.uri, params.text);
     const converted = convertRule(text);
     if (!converted.ok) return converted;
@@ -248,7 +247,7 @@ export function register(ctx: ServerContext): void {
     return { ok: true, name, code: converted.code, notes: converted.notes, secrets: converted.secrets, deployCli, actionPath, ...(check ? { check } : {}) };
   });
 
-  connection.onRequest('duoRules/mockInputs', (): MockInputsResponse => {
+  connection.onRequest(MockInputsRequest, (): MockInputsResponse => {
     const user = createDefaultUser();
     // The mock event's user would only be overridden by the user file: keep one source of truth.
     const event = createDefaultEvent(user);

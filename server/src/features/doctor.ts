@@ -10,6 +10,7 @@ import { redactText, redactValue } from '../../../shared/redact';
 import { isDeployRepository } from '../tenant/repositoryRoot';
 import type { DoctorReport } from '../tenant/runDoctor';
 import type { Auth0Access, DuoOptions } from './commands';
+import { DoctorRequest } from '../../../shared/protocol';
 import type { ServerContext } from './context';
 
 export interface DoctorParams {
@@ -64,7 +65,7 @@ function lineRange(file: string, line: number | undefined, character: number | u
 }
 
 export function register(ctx: ServerContext): void {
-  ctx.connection.onRequest('duoRules/doctor', async (params: DoctorParams, token: CancellationToken): Promise<DoctorResponse> => {
+  ctx.connection.onRequest(DoctorRequest, async (params: DoctorParams, token: CancellationToken): Promise<DoctorResponse> => {
     // Checked before loading the tenant code, so a folder that is no repository costs nothing.
     if (!params.tenant && !isDeployRepository(params.folder)) return { report: null, notes: [], problems: [] };
     const tenant = load();

@@ -2,6 +2,7 @@
 // status bar and the `duoRules.fileKind` context key (menus) follow the server's recognition.
 // The client counts the problems itself from the published diagnostics.
 import type { FileKind } from '../analysis/model';
+import { StatusNotification } from '../../../shared/protocol';
 import type { ServerContext } from './context';
 
 export interface FileStatus {
@@ -16,7 +17,7 @@ export function register(ctx: ServerContext): void {
     const kind = (settings.enable && ctx.getModel(document.uri)?.kind) || 'other';
     if (sent.get(document.uri) !== kind) {
       sent.set(document.uri, kind);
-      void ctx.connection.sendNotification('duoRules/status', { uri: document.uri, kind } satisfies FileStatus);
+      void ctx.connection.sendNotification(StatusNotification, { uri: document.uri, kind } satisfies FileStatus);
     }
     return [];
   });

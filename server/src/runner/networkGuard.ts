@@ -10,7 +10,6 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 
 // The module object itself, which net and user code share: a namespace import would be a bundler's copy.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const dns = require('node:dns') as typeof DnsModule;
 import type { Connection } from './types';
 

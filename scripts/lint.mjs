@@ -1,0 +1,63 @@
+// Checks the import rules of ARCHITECTURE.md that the compiler cannot: which folder may import
+// which. (Unused code is the compiler's: noUnusedLocals and noUnusedParameters.) Prints each
+// offending import as file:line and exits 1 if there is one.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+
+const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
+
+function listTs(dir) {
+  const found = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) {
+      if (name !== 'node_modules' && name !== 'fixtures') found.push(...listTs(path));
+    } else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) {
+      found.push(path);
+    }
+  }
+  return found;
+}
+
+const nodeIo = new Set(['fs', 'fs/promises', 'child_process', 'net', 'http', 'https', 'http2', 'tls', 'dgram', 'worker_threads', 'cluster', 'os', 'vm', 'process']);
+
+/**
+ * [folder the importing file is in, test on the imported path (repository-relative, or a package
+ * name), why]. A rule applies to every .ts file under the folder.
+ */
+const rules = [
+  ['client/src/', (to) => to.startsWith('server/'), 'the extension talks to the server only through shared/protocol.ts'],
+  ['shared/', (to) => to.startsWith('client/') || to.startsWith('server/'), 'shared/ depends on no layer', (file) => file !== 'shared/protocol.ts'],
+  ['shared/protocol.ts', (to, statement) => to.startsWith('client/') || (to.startsWith('server/') && to !== 'server/src/deployCli/layout' && !/^\s*(import|export) type\b/.test(statement)), 'the protocol takes only types from the server (and the pure deploy-cli layout), so the extension bundles no server code'],
+  ['server/src/analysis/', (to) => /^server\/src\/(runner|duo|features|cli|tenant|deployCli|config)\//.test(to) || to.startsWith('client/'), 'the analysis is the pure core'],
+  ['server/src/analysis/', (to) => to === 'vscode-languageserver' || to.startsWith('vscode-languageserver/') || to === 'vscode' || nodeIo.has(to.replace(/^node:/, '')), 'the analysis has no LSP connection and no Node I/O'],
+  ['server/src/duo/', (to) => /^server\/src\/(runner|features|cli|tenant)\//.test(to), 'the Duo client does not depend on the runner or the editor'],
+  ['server/src/runner/', (to) => /^server\/src\/(features|cli|duo|tenant)\//.test(to), 'the runner knows no LSP, no command line and no Duo'],
+  ['server/src/deployCli/', (to) => /^server\/src\/(features|cli|runner|duo|tenant)\//.test(to), 'deploy-cli files are read below every user of them'],
+];
+
+const importPattern = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|(?:^|[^\w.])(?:import|require)\(\s*['"]([^'"]+)['"]\s*\)/g;
+
+const problems = [];
+for (const top of ['client/src', 'server/src', 'shared']) {
+  for (const path of listTs(join(root, top))) {
+    const file = relative(root, path).split(sep).join('/');
+    const text = readFileSync(path, 'utf8');
+    for (const m of text.matchAll(importPattern)) {
+      const spec = m[1] ?? m[2];
+      const to = spec.startsWith('.') ? relative(root, resolve(dirname(path), spec)).split(sep).join('/') : spec;
+      for (const [folder, forbidden, why, applies] of rules) {
+        if (!(file === folder || file.startsWith(folder))) continue;
+        if (applies && !applies(file)) continue;
+        if (forbidden(to, m[0])) {
+          const line = text.slice(0, m.index + m[0].length).split('\n').length;
+          problems.push(`${file}:${line}: imports ${spec}: ${why}`);
+        }
+      }
+    }
+  }
+}
+
+for (const p of problems) console.error(p);
+console.log(`lint: ${problems.length} import rule violation${problems.length === 1 ? '' : 's'}`);
+process.exit(problems.length ? 1 : 0);
