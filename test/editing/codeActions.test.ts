@@ -189,6 +189,23 @@ describe('invalid-host', () => {
   });
 });
 
+describe('placeholder-client-id', () => {
+  test("Auth0's template list reads the client ids from a configuration key, and the finding goes", () => {
+    const text = rule("  var CLIENTS_WITH_MFA = ['{REPLACE_WITH_YOUR_CLIENT_ID}'];\n  if (CLIENTS_WITH_MFA.indexOf(context.clientID) !== -1) {\n    context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };\n  }");
+    const fixed = applyFix(text, 'placeholder-client-id');
+    assert.match(fixed.text, /var CLIENTS_WITH_MFA = \[\.\.\.\(configuration\.MFA_CLIENT_IDS \|\| ''\)\.split\(','\)\];/);
+    assert.equal(fixed.title, 'Read the client ids from configuration.MFA_CLIENT_IDS (comma-separated)');
+    assert.deepEqual(analyze(fixed.text).filter((f) => f.code === 'placeholder-client-id' || f.code === 'syntax-error'), []);
+  });
+
+  test('in an Action a single id is read from event.secrets', () => {
+    const text = "exports.onExecutePostLogin = async (event, api) => {\n  if (event.client.client_id === '{REPLACE_WITH_YOUR_CLIENT_ID}') {\n    api.multifactor.enable('duo', { providerOptions: { ikey: event.secrets.DUO_IKEY, skey: event.secrets.DUO_SKEY, host: event.secrets.DUO_HOST } });\n  }\n};\n";
+    const fixed = applyFix(text, 'placeholder-client-id');
+    assert.match(fixed.text, /event\.client\.client_id === event\.secrets\.MFA_CLIENT_ID\)/);
+    assert.deepEqual(analyze(fixed.text).filter((f) => f.code === 'placeholder-client-id' || f.code === 'syntax-error'), []);
+  });
+});
+
 describe('placeholder-value', () => {
   test('the seed rule\'s samples become configuration keys, one fix each', () => {
     let text = readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'seed-rule.js'), 'utf8');

@@ -238,6 +238,25 @@ function fixPlaceholderValue(model: RuleModel, finding: Finding): QuickFix | und
   };
 }
 
+/**
+ * A sample client id such as '{REPLACE_WITH_YOUR_CLIENT_ID}': read the ids from a configuration
+ * key / Action secret instead, so they are set per tenant and never edited in the code. Inside an
+ * array literal (Auth0's template: `var CLIENTS_WITH_MFA = ['{REPLACE_WITH_…}']`) the comma-separated
+ * value is spread into it; elsewhere the one id is read.
+ */
+function fixPlaceholderClientId(model: RuleModel, finding: Finding): QuickFix | undefined {
+  const before = model.text.slice(Math.max(0, finding.offsets.start - 200), finding.offsets.start).replace(/\s+$/, '');
+  const inArray = /[[,]$/.test(before);
+  const replacement = inArray ? `...(${secretRef(model, 'MFA_CLIENT_IDS')} || '').split(',')` : secretRef(model, 'MFA_CLIENT_ID');
+  return {
+    title: inArray ? `Read the client ids from ${secretRef(model, 'MFA_CLIENT_IDS')} (comma-separated)` : `Read the client id from ${replacement}`,
+    finding,
+    edits: [{ start: finding.offsets.start, end: finding.offsets.end, newText: replacement }],
+    // Not in fix-all: the key must be set in the tenant first, which only the user can do.
+    safe: false,
+  };
+}
+
 /** `https://api-x.duosecurity.com:443/path` -> `api-x.duosecurity.com`, when what remains is a Duo API host. */
 export function stripHost(value: string): string | undefined {
   const host = value.trim()
@@ -280,6 +299,7 @@ export function findQuickFix(model: RuleModel, finding: Finding, all: Finding[])
     case 'hardcoded-secret': return fixHardcodedSecret(model, finding);
     case 'invalid-host': return fixInvalidHost(model, finding);
     case 'placeholder-value': return fixPlaceholderValue(model, finding);
+    case 'placeholder-client-id': return fixPlaceholderClientId(model, finding);
     case 'unknown-provider': return fixRenameLiteral(model, finding, 'provider');
     case 'unknown-configuration-key': return fixRenameLiteral(model, finding, 'key');
     case 'rule-global-in-action':
