@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { StatusNotification, VerifyDiagnosticsNotification, type FileStatus, type VerifyDiagnosticsParams } from '../../shared/protocol';
-import { convertToActionCommand, type ConvertCommandOptions } from './convert';
+import { convertToActionCommand, type ConvertCommandOptions } from './convertToAction';
 import { FileKinds, refuseUnlessRule } from './fileKinds';
 import { createLanguageClient } from './languageClient';
 import { createMockFilesCommand } from './mockFiles';
@@ -14,7 +14,7 @@ import { insertSnippetCommand } from './snippets';
 import { showFileProblemsCommand, StatusBar } from './statusBar';
 import { Auth0CredentialStore, registerTenantCommands } from './tenant';
 import { collectDuoOptionsFor } from './runInputs';
-import { VerifyDiagnostics } from './verifyDiagnostics';
+import { VerifyDiagnostics } from './verifyDiagnosticsCollection';
 
 let client: LanguageClient | undefined;
 
