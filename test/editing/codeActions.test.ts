@@ -131,7 +131,8 @@ describe('unknown-field', () => {
     assert.deepEqual(fixes.map((f) => f.title).sort(), ["Add skey from event.secrets", "Rename 'hots' to 'host'"]);
     let out = inAction;
     for (const fix of fixes.sort((a, b) => b.edits[0].start - a.edits[0].start)) out = applyEdits(out, fix.edits);
-    assert.match(out, /providerOptions: \{ ikey: event\.secrets\.DUO_IKEY, host: event\.secrets\.DUO_HOST, skey: event\.secrets\.DUO_SKEY \}/);
+    // skey goes next to the required ikey; hots is renamed where it stands.
+    assert.match(out, /providerOptions: \{ ikey: event\.secrets\.DUO_IKEY, skey: event\.secrets\.DUO_SKEY, host: event\.secrets\.DUO_HOST \}/);
     assert.deepEqual(analyze(out), []);
   });
 
@@ -186,6 +187,17 @@ describe('invalid-host', () => {
   test('another domain gets no fix', () => {
     assert.equal(stripHost('https://example.com/x'), undefined);
     assert.equal(stripHost('http://api-abc.duofederal.com'), 'api-abc.duofederal.com');
+  });
+});
+
+describe('missing-field: Add <field> goes next to the required keys', () => {
+  test('host is added after skey, before the optional keys', () => {
+    const multi = rule("  context.multifactor = {\n    provider: 'duo',\n    ikey: configuration.DUO_IKEY,\n    skey: configuration.DUO_SKEY,\n    username: user.email,\n    allowRememberBrowser: false,\n  };");
+    assert.match(applyFix(multi, 'missing-field').text, /skey: configuration\.DUO_SKEY,\n    host: configuration\.DUO_HOST,\n    username: user\.email,\n    allowRememberBrowser: false,\n/);
+    const single = rule("  context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, allowRememberBrowser: false };");
+    const fixed = applyFix(single, 'missing-field').text;
+    assert.match(fixed, /skey: configuration\.DUO_SKEY, host: configuration\.DUO_HOST, allowRememberBrowser: false/);
+    assert.deepEqual(analyze(fixed).filter((f) => f.code === 'missing-field' || f.code === 'syntax-error'), []);
   });
 });
 

@@ -47,7 +47,11 @@ function literalProperties(object: MfaObject): MfaProperty[] {
 }
 
 /** An edit adding `entries` ("key: value") to an object literal, matching its layout. */
-function insertIntoObject(text: string, object: MfaObject, entries: string[], atStart = false): TextEditOffsets | undefined {
+/**
+ * Inserts `entries` as properties of `object`: at its start, or after the last property named in
+ * `after` (so added Duo keys sit next to the other required keys), else after its last property.
+ */
+function insertIntoObject(text: string, object: MfaObject, entries: string[], atStart = false, after: readonly string[] = []): TextEditOffsets | undefined {
   const range = object.range;
   if (!range || entries.length === 0) return undefined;
   const props = literalProperties(object);
@@ -63,7 +67,8 @@ function insertIntoObject(text: string, object: MfaObject, entries: string[], at
       ? { start: range.start + 1, end: range.start + 1, newText: ` ${entries.join(', ')},` }
       : { start: range.start + 1, end: range.end - 1, newText: ` ${entries.join(', ')}${/\S/.test(inner) ? inner : ''} ` };
   }
-  const last = props.reduce((a, b) => (b.range.end > a.range.end ? b : a));
+  const anchors = props.filter((p) => after.includes(p.key));
+  const last = (anchors.length ? anchors : props).reduce((a, b) => (b.range.end > a.range.end ? b : a));
   if (multiline) {
     const indent = lineIndentAt(text, last.range.start);
     return { start: last.range.end, end: last.range.end, newText: entries.map((e) => `,${eol}${indent}${e}`).join('') };
@@ -132,12 +137,13 @@ function fixMissingFields(model: RuleModel, finding: Finding, all: Finding[]): Q
   const entries = ordered.map((k) => `${k}: ${secretRef(model, secretNames[k])}`);
   const title = `Add ${ordered.join(', ')} from ${model.kind === 'rule' ? 'configuration' : 'event.secrets'}`;
 
+  const required = ['provider', ...duoKeys];
   if (model.kind === 'rule' || container === 'options') {
-    const edit = insertIntoObject(text, config.options, entries);
+    const edit = insertIntoObject(text, config.options, entries, false, required);
     return edit && { title, finding, edits: [edit], safe: true };
   }
   if (config.duoOptions) {
-    const edit = insertIntoObject(text, config.duoOptions, entries);
+    const edit = insertIntoObject(text, config.duoOptions, entries, false, required);
     return edit && { title, finding, edits: [edit], safe: true };
   }
   const providerOptions = `providerOptions: { ${entries.join(', ')} }`;
