@@ -76,11 +76,24 @@ async function runUiSmokeSteps({ page, url, step, artifacts }) {
     await panel.getByText('placeholder-client-id').first().waitFor({ timeout: 15_000 });
     await panel.getByText('deprecated-field').first().waitFor({ timeout: 15_000 });
     // The status bar counts what the Problems panel counts for the file (every source, per severity).
-    const badge = panel.locator('.monaco-list-row', { hasText: 'duo-seed.js' }).first().locator('.monaco-count-badge');
-    const listed = Number((await badge.textContent()).trim());
-    const item = page.locator('.statusbar-item', { hasText: 'Duo Rule' }).first();
-    const shown = ((await item.textContent()).match(/\d+/g) || []).map(Number).reduce((a, b) => a + b, 0);
-    if (!listed || shown !== listed) throw new Error(`status bar counts ${shown}, the Problems panel ${listed}`);
+    // VS Code's own JavaScript check reports later than ours: wait until both have settled on one number.
+    const counts = () => page.evaluate(() => {
+      const row = [...document.querySelectorAll('.markers-panel .monaco-list-row')].find((r) => r.textContent.includes('duo-seed.js'));
+      const badge = row && row.querySelector('.monaco-count-badge');
+      const item = [...document.querySelectorAll('.statusbar-item')].find((i) => i.textContent.includes('Duo Rule'));
+      const shown = ((item && item.textContent.match(/\d+/g)) || []).map(Number).reduce((a, b) => a + b, 0);
+      return { listed: badge ? Number(badge.textContent.trim()) : 0, shown };
+    });
+    await page.waitForFunction(() => {
+      const row = [...document.querySelectorAll('.markers-panel .monaco-list-row')].find((r) => r.textContent.includes('duo-seed.js'));
+      const badge = row && row.querySelector('.monaco-count-badge');
+      const item = [...document.querySelectorAll('.statusbar-item')].find((i) => i.textContent.includes('Duo Rule'));
+      const shown = ((item && item.textContent.match(/\d+/g)) || []).map(Number).reduce((a, b) => a + b, 0);
+      return badge && Number(badge.textContent.trim()) > 0 && Number(badge.textContent.trim()) === shown;
+    }, undefined, { timeout: 20_000 }).catch(async () => {
+      const { listed, shown } = await counts();
+      throw new Error(`status bar counts ${shown}, the Problems panel ${listed}`);
+    });
     await readmeShot(page, [page.locator('.monaco-workbench .part.editor'), page.locator('.monaco-workbench .part.panel')], artifacts, 'diagnostics');
   });
 
