@@ -1,4 +1,4 @@
-// Duo request signing: the official vectors (DOMAIN.md §5) and an oracle comparison against Duo's
+// Duo request signing: the signature vectors from Duo's API documentation and an oracle comparison against Duo's
 // own Node client (@duosecurity/duo_api's lib/duo_sig.js) over many random requests.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

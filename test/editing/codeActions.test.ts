@@ -1,4 +1,4 @@
-// Quick fixes (issue 3 §4): each fix is applied to the text, the text is analysed again, and
+// Quick fixes: each fix is applied to the text, the text is analysed again, and
 // the diagnostic must be gone with no error added. Also source.fixAll.duoRules.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';

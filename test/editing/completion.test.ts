@@ -1,4 +1,4 @@
-// Completion contract (issue 3 §2) on caret-marked fixtures: `|` is the cursor. Includes text
+// Completion contract on caret-marked fixtures: `|` is the cursor. Includes text
 // that does not parse (the half-typed line, unclosed objects, truncated files) and files that
 // are not Rules or Actions, where nothing is offered.
 import assert from 'node:assert/strict';

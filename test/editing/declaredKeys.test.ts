@@ -1,4 +1,4 @@
-// Workspace configuration keys and plaintext secrets in auth0-deploy-cli files (issue 3 §6):
+// Workspace configuration keys and plaintext secrets in auth0-deploy-cli files:
 // keys from rules-configs/*.json, tenant.yaml and actions/*.json; Duo secrets stored in them
 // get hardcoded-secret with exact ranges, in the core and in `duo-rules lint`; values are
 // never shown.

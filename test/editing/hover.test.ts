@@ -1,4 +1,4 @@
-// Hover (issue 3 §3): every multifactor key and provider value, Duo's current and former
+// Hover: every multifactor key and provider value, Duo's current and former
 // names, type/default/required and a documentation link; context/user/event fields too.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';

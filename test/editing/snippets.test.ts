@@ -1,4 +1,4 @@
-// Snippets and the injection grammar (issue 3 §7): the files parse, the manifest points at
+// Snippets and the injection grammar: the files parse, the manifest points at
 // them, and the snippets inserted as they are give the expected diagnostics only.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';

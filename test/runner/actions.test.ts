@@ -1,5 +1,5 @@
 // Post-login Actions in the runner: the recorded `api`, `event` with secrets, and the
-// hostile cases of issue 4 §2.
+// hostile cases (code that exits, loops, never settles or exhausts memory).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';

@@ -1,5 +1,5 @@
-// Rules in the runner: every row of the outcomes table of issue 4 §2, the emulated globals,
-// and default and custom inputs.
+// Rules in the runner: every outcome a Rule can reach (completed, denied, error, timed out),
+// the emulated globals, and default and custom inputs.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { readFileSync } from 'node:fs';

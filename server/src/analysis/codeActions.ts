@@ -1,4 +1,4 @@
-// Quick fixes and "fix all" for duo-rules findings (issue 3 §4). Each fix turns one finding's
+// Quick fixes and "fix all" for duo-rules findings. Each fix turns one finding's
 // data into text edits on the original text; applying it removes that finding and adds no
 // error. Pure: model and findings in, offset edits out. A hard-coded secret is never copied:
 // its fix only replaces the literal with a configuration/secret reference.

@@ -1,4 +1,4 @@
-// Completion for Duo Rules and post-login Actions (issue 3 §2). It finds the cursor's context
+// Completion for Duo Rules and post-login Actions. It finds the cursor's context
 // with a character scan of the text (completionScan.ts), never a parse, so it answers at once on
 // broken and very large files. Pure: text in, LSP completion items out.
 import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem } from 'vscode-languageserver-types';

@@ -1,6 +1,6 @@
 // Documentation data shared by completion and hover: every key Auth0 accepts in a
 // multifactor configuration (Rules and Actions forms), the provider values, and the
-// documented fields of `context`, `user` and `event`. Facts come from DOMAIN.md; keeping
+// documented fields of `context`, `user` and `event`. Facts follow Auth0's and Duo's documentation; keeping
 // them in one table means completion and hover can never disagree.
 
 export type FileForm = 'rule' | 'action';

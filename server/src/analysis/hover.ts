@@ -1,4 +1,4 @@
-// Hover for Duo Rules and post-login Actions (issue 3 §3): every multifactor key and provider
+// Hover for Duo Rules and post-login Actions: every multifactor key and provider
 // value, and the documented fields of context, user, event and api. Pure: model in, markdown out.
 import { findFieldDoc, findKeyDoc, findProviderDoc, fieldRootLink, links, type FieldDoc, type FieldRoot, type FileForm, type KeyDoc, type KeyPlace, type ProviderDoc } from './docs';
 import type { MfaObject, OffsetRange, RuleModel } from './model';

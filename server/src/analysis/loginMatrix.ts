@@ -31,7 +31,7 @@ export interface LoginCase {
   settings: LoginSetting[];
 }
 
-/** Inputs every Duo rule is checked on, whatever its conditions say (DOMAIN.md §8: refresh tokens, unverified email). */
+/** Inputs every Duo rule is checked on, whatever its conditions say (refresh-token logins and unverified email skip or bypass Duo in real tenants, so they are always tried). */
 const alwaysTried: { path: string[]; equals: unknown[] }[] = [
   { path: ['context', 'protocol'], equals: ['oauth2-refresh-token'] },
   { path: ['user', 'email_verified'], equals: [true, false] },

@@ -59,7 +59,7 @@ export const noteTag = 'NOTE(duo-rules)';
 /** Findings in the output that mean the Action is broken or still reads Rule-only names. */
 const blockingSelfCodes = new Set(['rule-global-in-action', 'syntax-error', 'dotted-key']);
 
-/** Documentation samples and placeholders (DOMAIN.md §8): never copied anywhere. */
+/** Documentation samples and placeholders from Auth0's and Duo's docs: never copied anywhere, since they are not real values. */
 const placeholderShape = /\{[^}]*\}|REPLACE_|YOUR_|\.\.\.|^Your |XXXX|^$/i;
 
 const guardedDenyMessage = "'Access denied: this login path of the Rule was not converted yet'";

@@ -1,5 +1,5 @@
 // The one table of how Auth0 Rule globals and members translate to post-login Actions
-// (Auth0's migration guide, DOMAIN.md §1–2). The Rule→Action converter and the
+// (following Auth0's Rules-to-Actions migration guide). The Rule→Action converter and the
 // `rule-global-in-action` diagnostic both read it, so a fact about an equivalent lives here
 // only. Pure data plus small lookups: no parsing, no I/O.
 

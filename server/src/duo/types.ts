@@ -1,4 +1,4 @@
-// The `verify` object of `duo-rules run --verify --format json` (issue 5 §4): a contract shared
+// The `verify` object of `duo-rules run --verify --format json` : a contract shared
 // by the CLI, the language server's duoRules/verify request and the VS Code result view.
 
 export type StepReason =

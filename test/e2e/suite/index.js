@@ -1,4 +1,4 @@
-// The real-editor suite, trusted workspace (issue 6 §1). Loaded by the workbench as
+// The real-editor suite, trusted workspace. Loaded by the workbench as
 // extensionTestsPath, in the extension host, with a fresh copy of test/e2e/fixtures/workspace.
 'use strict';
 const vscode = require('vscode');
