@@ -47,8 +47,8 @@ function describeError(err: unknown): { name: string; message: string } {
     if (e.code === 'ERR_ACCESS_DENIED') {
       // Node 22+ appends "Use --allow-… to manage permissions.": advice for whoever starts Node, not for the rule's author.
       message = message.replace(/\.?\s*Use --allow-[\s\S]*$/, '');
-      // A file operation names its path (Node 22+ may set resource to true instead); a process or a worker names only the permission.
-      const resource = typeof e.resource === 'string' && e.resource ? e.resource : null;
+      // A file operation names its path; a process or a worker names only the permission (Node 22+ sets resource to "true" there).
+      const resource = typeof e.resource === 'string' && e.resource && e.resource !== 'true' ? e.resource : null;
       const what = resource ?? (e.permission === 'ChildProcess' ? 'starting a process' : e.permission === 'WorkerThreads' ? 'starting a worker thread' : typeof e.permission === 'string' && e.permission ? e.permission : 'this operation');
       message += ` (${what}): the runner lets the code read only its workspace folder, not write files or start processes`;
     }
