@@ -29,18 +29,104 @@ export function cutText(text: string, max: number): string {
 const CUT_MARK = /… \(\d+ characters\)$/;
 const AUTHORIZATION = /(authorization\s*[:=]\s*)(basic|bearer)\s+[A-Za-z0-9+/=._-]+/gi;
 
+/** Any this many consecutive characters of a long secret (or of an encoded form of it) count as the secret. */
+export const FRAGMENT_LENGTH = 8;
+/** Secrets from this length on are caught in pieces; shorter ones (a password like "hunter2!") only whole. */
+const MIN_FRAGMENTED_SECRET = 16;
+
+/**
+ * The forms a secret may be printed in besides itself: base64 (standard and URL-safe, at each of
+ * the three byte alignments, so the secret is found inside the base64 of a longer text such as
+ * `ikey:skey`), hex, percent-encoding of every byte, and JSON/JavaScript escapes. Only the part of
+ * each encoding that depends on the secret alone is kept.
+ */
+export function secretForms(secret: string): string[] {
+  const bytes = Buffer.from(secret, 'utf8');
+  const forms = new Set<string>([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]);
+  forms.add(bytes.toString('hex'));
+  forms.add([...bytes].map((b) => `%${b.toString(16).padStart(2, '0')}`).join(''));
+  forms.add([...secret].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join(''));
+  forms.add([...secret].map((c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`).join(''));
+  for (let align = 0; align < 3; align++) {
+    const encoded = Buffer.concat([Buffer.alloc(align), bytes]).toString('base64');
+    // The first group mixes in the alignment bytes, the last one the end padding or what follows.
+    const core = encoded.slice(align === 0 ? 0 : 4, encoded.length - 4);
+    if (core.length >= FRAGMENT_LENGTH) {
+      forms.add(core);
+      forms.add(core.replace(/\+/g, '-').replace(/\//g, '_'));
+    }
+  }
+  return [...forms];
+}
+
+interface Matcher {
+  /** Whole secrets and their forms, longest first. */
+  whole: string[];
+  /** Lower-cased FRAGMENT_LENGTH-character windows of the long secrets' forms. */
+  fragments: Set<string>;
+}
+
+// redactValue calls redactText with the same list for every string of a result: prepare it once.
+const matchers = new WeakMap<readonly string[], Matcher>();
+
+function matcherFor(secrets: readonly string[]): Matcher {
+  let matcher = matchers.get(secrets);
+  if (matcher) return matcher;
+  const valid = secrets.filter((s) => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH);
+  const whole = new Set<string>();
+  const fragments = new Set<string>();
+  for (const secret of valid) {
+    whole.add(secret);
+    if (secret.length < MIN_FRAGMENTED_SECRET) continue;
+    for (const form of secretForms(secret)) {
+      whole.add(form);
+      const lower = form.toLowerCase();
+      for (let i = 0; i + FRAGMENT_LENGTH <= lower.length; i++) fragments.add(lower.slice(i, i + FRAGMENT_LENGTH));
+    }
+  }
+  matcher = { whole: [...whole].sort((a, b) => b.length - a.length), fragments };
+  matchers.set(secrets, matcher);
+  return matcher;
+}
+
+/** Replaces every run of text covered by fragments of a long secret (any case) with one "[redacted]". */
+function redactFragments(text: string, fragments: Set<string>): string {
+  if (fragments.size === 0 || text.length < FRAGMENT_LENGTH) return text;
+  const lower = text.toLowerCase();
+  let out = '';
+  let copied = 0;
+  let runEnd = -1;
+  let runStart = -1;
+  for (let i = 0; i + FRAGMENT_LENGTH <= lower.length; i++) {
+    if (!fragments.has(lower.slice(i, i + FRAGMENT_LENGTH))) continue;
+    if (i > runEnd) {
+      if (runStart >= 0) {
+        out += text.slice(copied, runStart) + REDACTED;
+        copied = runEnd;
+      }
+      runStart = i;
+    }
+    runEnd = i + FRAGMENT_LENGTH;
+  }
+  if (runStart < 0) return text;
+  return out + text.slice(copied, runStart) + REDACTED + text.slice(runEnd);
+}
+
 /**
  * The text with every secret (from MIN_SECRET_LENGTH characters on) and every Authorization
- * header value replaced by "[redacted]", also inside longer strings. A text cut by cutText in
- * the middle of a secret ends with the secret's beginning: that part is redacted too.
+ * header value replaced by "[redacted]", also inside longer strings. Secrets of 16 characters and
+ * more are also caught in any case, in pieces of 8 characters or more, and base64-, hex-, URL- or
+ * escape-encoded (alone or inside a longer encoded text such as base64 of `ikey:skey`). A text cut
+ * by cutText in the middle of a secret ends with the secret's beginning: that part is redacted too.
  */
 export function redactText(text: string, secrets: readonly string[]): string {
   let out = text.replace(AUTHORIZATION, `$1${REDACTED}`);
+  const { whole, fragments } = matcherFor(secrets);
   // Longest first, so a secret that contains another is replaced whole.
-  const ordered = secrets.filter((s) => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
-  for (const secret of ordered) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+  for (const secret of whole) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
   const cut = CUT_MARK.exec(out);
-  return cut ? redactCutTail(out.slice(0, cut.index), ordered) + cut[0] : out;
+  if (cut) out = redactCutTail(out.slice(0, cut.index), whole) + cut[0];
+  return redactFragments(out, fragments);
 }
 
 function redactCutTail(head: string, secrets: readonly string[]): string {
