@@ -4,13 +4,18 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DuoOptions, RunParams } from '../../shared/protocol';
 import type { SecretStore } from './secrets';
+import { getSetting } from './settings';
+import type { SettingKey } from '../../shared/settings';
+
+/** The settings that name an input file, relative to the workspace folder or absolute. */
+type PathSettingKey = Extract<SettingKey, 'mock.userFile' | 'mock.contextFile' | 'mock.eventFile' | 'configurationFile' | 'mappingsFile'>;
 
 function workspaceFolderOf(document: vscode.TextDocument): vscode.WorkspaceFolder | undefined {
   return vscode.workspace.getWorkspaceFolder(document.uri) ?? (document.isUntitled ? vscode.workspace.workspaceFolders?.[0] : undefined);
 }
 
-function resolveSetting(config: vscode.WorkspaceConfiguration, key: string, folder: vscode.WorkspaceFolder | undefined): string | undefined {
-  const value = config.get<string>(key)?.trim();
+function resolveSetting(config: vscode.WorkspaceConfiguration, key: PathSettingKey, folder: vscode.WorkspaceFolder | undefined): string | undefined {
+  const value = getSetting(config, key).trim();
   if (!value) return undefined;
   if (path.isAbsolute(value) || !folder) return value;
   return path.join(folder.uri.fsPath, value);
@@ -38,8 +43,8 @@ export async function collectRunParams(document: vscode.TextDocument, secrets: S
       mappings: resolveSetting(config, 'mappingsFile', folder),
     },
     secrets: await secrets.readAll(),
-    timeoutMs: config.get<number>('run.timeoutMs'),
-    network: config.get<string>('run.network') === 'off' ? 'off' : 'on',
+    timeoutMs: getSetting(config, 'run.timeoutMs'),
+    network: getSetting(config, 'run.network') === 'off' ? 'off' : 'on',
     workspaceRoot: folder?.uri.fsPath,
   };
 }
@@ -54,9 +59,9 @@ export function collectDuoOptionsFor(resource: vscode.Uri | undefined): DuoOptio
   const config = vscode.workspace.getConfiguration('duoRules', resource);
   const http = vscode.workspace.getConfiguration('http');
   return {
-    baseUrl: config.get<string>('duo.baseUrl')?.trim() || undefined,
-    timeoutMs: config.get<number>('duo.timeoutMs'),
-    pinCertificates: config.get<boolean>('duo.pinCertificates'),
+    baseUrl: getSetting(config, 'duo.baseUrl').trim() || undefined,
+    timeoutMs: getSetting(config, 'duo.timeoutMs'),
+    pinCertificates: getSetting(config, 'duo.pinCertificates'),
     proxy: http.get<string>('proxy')?.trim() || undefined,
     noProxy: http.get<string[]>('noProxy')?.join(',') || undefined,
     strictSSL: http.get<boolean>('proxyStrictSSL'),

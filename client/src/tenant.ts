@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { DoctorRequest, type Auth0Access, type DoctorParams, type DoctorResponse } from '../../shared/protocol';
+import { getSetting } from './settings';
 import type { SecretStore } from './secrets';
 
 const keys = { domain: 'duoRules.auth0.domain', clientId: 'duoRules.auth0.clientId', clientSecret: 'duoRules.auth0.clientSecret' };
@@ -31,7 +32,7 @@ export class Auth0CredentialStore {
     if (!domain || !clientId || !clientSecret) return undefined;
     // The output channel scrubs every secret it has seen: LSP traces include request parameters.
     this.secrets.remember(clientSecret);
-    const baseUrl = vscode.workspace.getConfiguration('duoRules').get<string>('auth0.baseUrl')?.trim() || undefined;
+    const baseUrl = getSetting(vscode.workspace.getConfiguration('duoRules'), 'auth0.baseUrl').trim() || undefined;
     return { domain, clientId, clientSecret, baseUrl };
   }
 }

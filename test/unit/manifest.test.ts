@@ -5,6 +5,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { diagnosticCodes } from '../../server/src/analysis/codes';
+import { readSetting, settingsSchema, type AnySettingSpec, severitySetting, severitySettingPrefix } from '../../shared/settings';
 
 const root = join(__dirname, '..', '..', '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -101,6 +102,30 @@ test('every other contributed setting is read by the client or the server', () =
         || (text.includes("section: 'duoRules'") && new RegExp(`\\.${suffix.replace('.', '\\.')}\\b`).test(text)));
     assert.ok(read, `${key} is contributed but never read`);
   }
+});
+
+test('every contributed setting has the type, default, scope and choices of the shared settings schema, and the reverse', () => {
+  const schemaOf = (key: string): AnySettingSpec | undefined => key.startsWith(severitySettingPrefix) ? severitySetting : (settingsSchema as Record<string, AnySettingSpec | undefined>)[key];
+  for (const [key, contributed] of Object.entries(settings)) {
+    const suffix = key.slice('duoRules.'.length);
+    const schema = schemaOf(suffix);
+    assert.ok(schema, `${key} is contributed but missing from shared/settings.ts`);
+    assert.equal(contributed.type, schema.type, key);
+    assert.deepEqual(contributed.default, schema.default, key);
+    assert.equal(contributed.scope, schema.scope, key);
+    assert.deepEqual(contributed.enum, schema.enum, key);
+  }
+  for (const key of Object.keys(settingsSchema)) assert.ok(`duoRules.${key}` in settings, `duoRules.${key} is in shared/settings.ts but not contributed`);
+});
+
+test('settings read from an LSP configuration section: nested or dotted values, defaults for missing or mistyped ones', () => {
+  assert.equal(readSetting({}, 'enable'), true);
+  assert.equal(readSetting({ enable: false }, 'enable'), false);
+  assert.equal(readSetting({ enable: 'no' }, 'enable'), true);
+  assert.equal(readSetting({ run: { timeoutMs: 250 } }, 'run.timeoutMs'), 250);
+  assert.equal(readSetting({ 'run.timeoutMs': 300 }, 'run.timeoutMs'), 300);
+  assert.equal(readSetting({ run: { network: 'sometimes' } }, 'run.network'), 'on');
+  assert.deepEqual(readSetting({ configurationKeys: 'DUO_IKEY' }, 'configurationKeys'), []);
 });
 
 test('snippet files parse and hold the snippets the insert commands use', () => {

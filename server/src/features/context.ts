@@ -14,6 +14,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { mergeSeverities, type SeverityMap } from '../analysis/diagnostics';
 import { buildModel, type RuleModel } from '../analysis/model';
 import { loadProjectConfig, type ProjectConfig } from '../config/projectConfig';
+import { readSetting } from '../../../shared/settings';
 
 /** Settings of one document: VS Code's `duoRules` section merged over `.duo-rules.json`. */
 export interface DocumentSettings {
@@ -201,9 +202,9 @@ export function createServerContext(connection: Connection, documents: TextDocum
     const path = filePathOf(uri);
     const projectConfig = path ? loadProjectConfig(dirname(path), stopDirFor(path)) : null;
     for (const problem of projectConfig?.problems ?? []) ctx.log(`duo-rules: ${problem}`);
-    const keys = Array.isArray(raw.configurationKeys) ? raw.configurationKeys.filter((k): k is string => typeof k === 'string') : [];
+    const keys = readSetting(raw, 'configurationKeys').filter((k): k is string => typeof k === 'string');
     return {
-      enable: raw.enable !== false,
+      enable: readSetting(raw, 'enable'),
       severities: mergeSeverities(projectConfig?.severities, readEditorSeverities(raw)),
       configurationKeys: keys,
       projectConfig,
