@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Step, VerifyResult } from '../../server/src/duo/types';
-import { findVerifyFailures } from '../../server/src/features/verifyDiagnostics';
+import { findVerifyFailures } from '../../server/src/analysis/verifyFailures';
 
 const rule = [
   'function (user, context, callback) {',

@@ -18,7 +18,7 @@ import { ConvertRequest, inputErrorCode, MockInputsRequest, RunRequest, VerifyDi
 import type { ServerContext } from './context';
 import { planDeployCliAction, type DeployCliActionPlan } from '../deployCli/actionFiles';
 import type { LoadedRunInputs, RunInputFiles } from './runAndVerify';
-import { findVerifyFailures } from './verifyDiagnostics';
+import { findVerifyFailures } from '../analysis/verifyFailures';
 
 /** `duoRules/run` params. Paths are absolute (the client resolves settings against the workspace folder). */
 export interface RunParams {

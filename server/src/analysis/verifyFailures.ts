@@ -1,7 +1,27 @@
 // Where a Duo rejection points in the source: the property Duo's answer implicates (the skey
-// line for a bad signature, the ikey line for an unknown ikey). Pure.
-import { buildModel, findProperty, type MfaConfig, type OffsetRange, type RuleModel } from '../analysis/model';
-import type { Step, VerifyResult } from '../duo/types';
+// line for a bad signature, the ikey line for an unknown ikey). Pure: the source text and the
+// plain verify result (the JSON `duo-rules run --verify` prints) in, offset ranges out.
+import { buildModel, findProperty, type MfaConfig, type OffsetRange, type RuleModel } from './model';
+
+/** One checked step of a verify result, as far as locating a failure needs it. */
+export interface VerifyStep {
+  ok: boolean;
+  /** Why the step failed; 'duo' when Duo itself answered with an error. */
+  reason?: string;
+  /** Duo's error code when Duo answered `stat: FAIL`. */
+  code?: number;
+  message: string;
+}
+
+/** The parts of a verify result that can point at a line. */
+export interface VerifyOutcome {
+  /** The kind of Duo application that accepted the keys, null if none did. */
+  application: string | null;
+  check: VerifyStep;
+  universal: VerifyStep;
+  preauth?: VerifyStep;
+  admin?: VerifyStep;
+}
 
 export interface VerifyFailure {
   range: OffsetRange;
@@ -22,7 +42,7 @@ const rejectionKeys: Record<number, 'ikey' | 'skey'> = {
 };
 
 /** Which key of the Duo configuration a step that Duo rejected blames; undefined for any other failure. */
-function blamedKey(step: Step): 'ikey' | 'skey' | undefined {
+function blamedKey(step: VerifyStep): 'ikey' | 'skey' | undefined {
   return !step.ok && step.reason === 'duo' && step.code !== undefined ? rejectionKeys[step.code] : undefined;
 }
 
@@ -49,7 +69,7 @@ function locate(model: RuleModel, config: MfaConfig | undefined, key: string | u
  * One failure per problem that would break the login: the key check when no application
  * accepted the keys, a failed enrolment lookup, and failed Admin API keys.
  */
-export function findVerifyFailures(text: string, verify: VerifyResult): VerifyFailure[] {
+export function findVerifyFailures(text: string, verify: VerifyOutcome): VerifyFailure[] {
   const model = buildModel(text);
   const config = verifiedConfig(model);
   const failures: VerifyFailure[] = [];
