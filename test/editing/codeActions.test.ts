@@ -13,8 +13,8 @@ import { buildModel } from '../../server/src/analysis/model';
 
 const SKEY = 'abcdefghij0123456789ABCDEFGHIJ0123456789';
 
-const rule = (body: string): string => `function (user, context, callback) {\n${body}\n  callback(null, user, context);\n}\n`;
-const action = (body: string): string => `exports.onExecutePostLogin = async (event, api) => {\n${body}\n};\n`;
+const rule = (body: string): string => `function (user, context, callback) { if (context.protocol === 'oauth2-refresh-token') return callback(null, user, context);\n${body}\n  callback(null, user, context);\n}\n`;
+const action = (body: string): string => `exports.onExecutePostLogin = async (event, api) => { if (event.transaction.protocol === 'oauth2-refresh-token') return;\n${body}\n};\n`;
 
 const errors = (findings: Finding[]): string[] => findings.filter((f) => f.severity === 'error').map((f) => `${f.code}: ${f.message}`).sort();
 

@@ -145,7 +145,7 @@ describe('editing features over stdio', () => {
 
   test('undeclared keys are reported, and a new rules-configs file clears them once the watcher fires', async () => {
     const uri = pathToFileURL(join(repo, 'rules', 'host.js')).href;
-    const text = "function (user, context, callback) {\n  context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };\n  callback(null, user, context);\n}\n";
+    const text = "function (user, context, callback) { if (context.protocol === 'oauth2-refresh-token') return callback(null, user, context);\n  context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };\n  callback(null, user, context);\n}\n";
     session.open(uri, text);
     const before = await session.diagnostics(uri, (d) => d.some((x) => x.code === 'unknown-configuration-key'));
     assert.match(String(before.find((d) => d.code === 'unknown-configuration-key')!.message), /'DUO_HOST' is not declared/);
@@ -194,7 +194,7 @@ describe('editing features over stdio', () => {
 
   test('VS Code\'s "Identifier expected" ts(1003) on an anonymous rule gets the "Name the rule function" fix', async () => {
     const uri = pathToFileURL(join(repo, 'rules', 'duo-mfa.js')).href;
-    const text = "function (user, context, callback) {\n  context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };\n  callback(null, user, context);\n}\n";
+    const text = "function (user, context, callback) { if (context.protocol === 'oauth2-refresh-token') return callback(null, user, context);\n  context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };\n  callback(null, user, context);\n}\n";
     session.open(uri, text);
     const before = await session.diagnostics(uri);
     // What VS Code's TypeScript extension publishes for this file, and sends back with the light-bulb request.

@@ -78,5 +78,5 @@ test('duo-rules lint and the language server report the same diagnostics', async
     for (const d of diagnostics) codes.add(`${d.code}:${d.severity}`);
   }
   // The fixture exercises what must agree: project severities, suppressions and declared keys.
-  assert.deepEqual([...codes].sort(), ['deprecated-field:1', 'dotted-key:1', 'hardcoded-secret:2', 'invalid-host:2', 'invalid-skey:4', 'rule-global-in-action:1', 'unknown-configuration-key:2']);
+  assert.deepEqual([...codes].sort(), ['deprecated-field:1', 'dotted-key:1', 'hardcoded-secret:2', 'invalid-host:2', 'invalid-skey:4', 'missing-refresh-token-guard:2', 'rule-global-in-action:1', 'unknown-configuration-key:2']);
 });

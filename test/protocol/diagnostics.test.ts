@@ -36,7 +36,7 @@ describe('diagnostics over stdio', () => {
     const uri = pathToFileURL(join(workspace, 'seed.js')).href;
     const version = await client.open(uri, seed);
     const { diagnostics } = await client.waitForDiagnostics(uri, version);
-    assert.deepEqual(codesOf(diagnostics), ['rules-eol', 'placeholder-client-id', 'placeholder-value', 'placeholder-value', 'placeholder-value', 'deprecated-field']);
+    assert.deepEqual(codesOf(diagnostics), ['rules-eol', 'placeholder-client-id', 'missing-refresh-token-guard', 'placeholder-value', 'placeholder-value', 'placeholder-value', 'deprecated-field']);
     // In the editor the end-of-life advice names the editor's command, not the CLI's.
     assert.equal(diagnostics[0].message, 'Auth0 Rules reached end of life on 2026-11-18 and no longer run: migrate this rule to a post-login Action with the command "Duo: Convert Rule to Post-Login Action".');
     const placeholder = diagnostics[1];
@@ -49,7 +49,7 @@ describe('diagnostics over stdio', () => {
 
   test('typing updates diagnostics at once for a small file; save re-publishes; close clears', async () => {
     const uri = pathToFileURL(join(workspace, 'typing.js')).href;
-    const broken = `function (user, context, callback) {\n  context.multifactor = { provider: 'duo', ikey: configuration.I, skey: configuration.S, host: configuration.H, hots: 1 };\n  callback(null, user, context);\n}\n`;
+    const broken = `function (user, context, callback) { if (context.protocol === 'oauth2-refresh-token') return callback(null, user, context);\n  context.multifactor = { provider: 'duo', ikey: configuration.I, skey: configuration.S, host: configuration.H, hots: 1 };\n  callback(null, user, context);\n}\n`;
     await client.open(uri, broken);
     assert.deepEqual(codesOf((await client.waitForDiagnostics(uri, 1)).diagnostics), ['rules-eol', 'unknown-field']);
     // An incremental edit: delete ", hots: 1".
@@ -105,7 +105,7 @@ describe('diagnostics over stdio', () => {
     // Still serving: a small document right after gets its diagnostics.
     const after = pathToFileURL(join(workspace, 'after.js')).href;
     await client.open(after, seed);
-    assert.equal((await client.waitForDiagnostics(after, 1)).diagnostics.length, 6);
+    assert.equal((await client.waitForDiagnostics(after, 1)).diagnostics.length, 7);
     for (const uri of [junkUri, emptyUri, bigUri, after]) await client.close(uri);
   });
 });
@@ -134,6 +134,7 @@ describe('settings and .duo-rules.json', () => {
     const { diagnostics } = await client.waitForDiagnostics(uri, 1);
     assert.deepEqual(diagnostics.map((d: Diagnostic) => `${d.code}:${d.severity}`), [
       'placeholder-client-id:1',
+      'missing-refresh-token-guard:2',
       'placeholder-value:2',
       'placeholder-value:2',
       'placeholder-value:2',
@@ -148,6 +149,7 @@ describe('settings and .duo-rules.json', () => {
     await client.changeConfiguration();
     assert.deepEqual((await next).diagnostics.map((d: Diagnostic) => `${d.code}:${d.severity}`), [
       'rules-eol:4',
+      'missing-refresh-token-guard:2',
       'placeholder-value:1',
       'placeholder-value:1',
       'placeholder-value:1',
@@ -162,7 +164,7 @@ describe('settings and .duo-rules.json', () => {
   test('a suppression comment works in the editor too', async () => {
     settings = {};
     const uri = pathToFileURL(join(workspace, 'rules', 'suppressed.js')).href;
-    await client.open(uri, `/* duo-rules-disable deprecated-field */\nfunction (user, context, callback) {\n  context.multifactor = { provider: 'guardian', ignoreCookie: true };\n  // duo-rules-disable-next-line unknown-field\n  context.multifactor.hots = 1;\n  callback(null, user, context);\n}\n`);
+    await client.open(uri, `/* duo-rules-disable deprecated-field */\nfunction (user, context, callback) { if (context.protocol === 'oauth2-refresh-token') return callback(null, user, context);\n  context.multifactor = { provider: 'guardian', ignoreCookie: true };\n  // duo-rules-disable-next-line unknown-field\n  context.multifactor.hots = 1;\n  callback(null, user, context);\n}\n`);
     assert.deepEqual((await client.waitForDiagnostics(uri, 1)).diagnostics, []);
   });
 });

@@ -13,11 +13,11 @@ const ADMIN_IKEY = 'DIZYXWVUTSRQ98765432';
 
 /** A rule whose body is `body`, with the callback called. */
 function rule(body: string): string {
-  return `function (user, context, callback) {\n${body}\n  callback(null, user, context);\n}\n`;
+  return `function (user, context, callback) { if (context.protocol === 'oauth2-refresh-token') return callback(null, user, context);\n${body}\n  callback(null, user, context);\n}\n`;
 }
 
 function action(body: string): string {
-  return `exports.onExecutePostLogin = async (event, api) => {\n${body}\n};\n`;
+  return `exports.onExecutePostLogin = async (event, api) => { if (event.transaction.protocol === 'oauth2-refresh-token') return;\n${body}\n};\n`;
 }
 
 /** `code@line` for every finding except rules-eol (present on every rule). */
@@ -48,10 +48,11 @@ describe('clean files', () => {
     assert.deepEqual(found(rule(goodRuleConfig)), []);
   });
 
-  test('the Duo seed snippet yields placeholder-client-id, placeholder-value and deprecated-field', () => {
+  test('the Duo seed snippet yields placeholder-client-id, placeholder-value, deprecated-field and the refresh-token warning', () => {
     const seed = readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'seed-rule.js'), 'utf8');
     assert.deepEqual(found(seed), [
       'placeholder-client-id@3',
+      'missing-refresh-token-guard@8',
       'placeholder-value@11',
       'placeholder-value@12',
       'placeholder-value@13',
@@ -410,7 +411,7 @@ describe('syntax-error and text mid-typing', () => {
   });
 
   test('valid files, with deploy-cli tokens anywhere, have no syntax error', () => {
-    const text = `function (user, context, callback) {\n  var clients = @@MFA_CLIENTS@@;\n  if (clients.indexOf(context.clientID) !== -1) {\n    context.multifactor = { provider: 'duo', ikey: '##DUO_IKEY##', skey: ##DUO_SKEY##, host: @@DUO_HOST@@ };\n  }\n  callback(null, user, context);\n}\n`;
+    const text = `function (user, context, callback) {\n  if (context.protocol === 'oauth2-refresh-token') return callback(null, user, context);\n  var clients = @@MFA_CLIENTS@@;\n  if (clients.indexOf(context.clientID) !== -1) {\n    context.multifactor = { provider: 'duo', ikey: '##DUO_IKEY##', skey: ##DUO_SKEY##, host: @@DUO_HOST@@ };\n  }\n  callback(null, user, context);\n}\n`;
     assert.deepEqual(found(text), []);
   });
 });

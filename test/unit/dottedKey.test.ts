@@ -15,7 +15,7 @@ function found(text: string): string[] {
   return analyze(text).filter((f) => f.code !== 'rules-eol').map((f) => `${f.code}@${f.range.start.line + 1}`);
 }
 function action(body: string): string {
-  return `exports.onExecutePostLogin = async (event, api) => {\n${body}\n};\n`;
+  return `exports.onExecutePostLogin = async (event, api) => { if (event.transaction.protocol === 'oauth2-refresh-token') return;\n${body}\n};\n`;
 }
 function fixAll(text: string): string {
   return applyEdits(text, collectFixAllEdits(buildModel(text), analyze(text)));

@@ -28,6 +28,7 @@ export const defaultSeverities = {
   'too-deeply-nested': 'information',
   'rule-global-in-action': 'error',
   'dotted-key': 'error',
+  'missing-refresh-token-guard': 'warning',
 } as const satisfies Record<string, SeverityName>;
 
 export type DiagnosticCode = keyof typeof defaultSeverities;

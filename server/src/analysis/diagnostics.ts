@@ -570,6 +570,80 @@ function mergeDottedKeys(model: RuleModel, group: DottedKey[], properties: Map<n
   return { title: `Merge the dotted keys into ${prefix}: { … }`, edits };
 }
 
+const refreshProtocol = 'oauth2-refresh-token';
+
+/** Whether the subtree holds the string literal 'oauth2-refresh-token'. */
+function mentionsRefreshProtocol(node: AnyNode): boolean {
+  let found = false;
+  walk(node, {
+    enter(n) {
+      if (found) return false;
+      if (n.type === 'Literal' && n.value === refreshProtocol) found = true;
+      return !found;
+    },
+  });
+  return found;
+}
+
+/** Whether the subtree returns, throws or calls the rule's callback (an early exit). */
+function exits(node: AnyNode, callbackName: string | undefined): boolean {
+  let found = false;
+  walk(node, {
+    enter(n) {
+      if (found) return false;
+      if (n.type === 'ReturnStatement' || n.type === 'ThrowStatement') found = true;
+      else if (n.type === 'CallExpression' && callbackName && n.callee.type === 'Identifier' && n.callee.name === callbackName) found = true;
+      return !found;
+    },
+  });
+  return found;
+}
+
+/**
+ * missing-refresh-token-guard: MFA required with no way around it for refresh-token exchanges,
+ * where Auth0 cannot prompt and fails the exchange. A configuration is guarded by an earlier
+ * `if` on 'oauth2-refresh-token' that exits, or by a condition around it that mentions it.
+ */
+function checkRefreshTokenGuard(model: RuleModel, out: Collector): void {
+  const configs = model.configs.map((config, index) => ({ config, index })).filter(({ config }) => requiresMfa(config));
+  if (configs.length === 0) return;
+  const earlyExits: number[] = [];
+  const guardedRanges: OffsetRange[] = [];
+  walk(model.parse.program, {
+    enter(node) {
+      if (node.type !== 'IfStatement' && node.type !== 'ConditionalExpression' && node.type !== 'LogicalExpression' && node.type !== 'SwitchStatement') return true;
+      const test = node.type === 'LogicalExpression' ? node.left : node.type === 'SwitchStatement' ? node.discriminant : node.test;
+      if (!mentionsRefreshProtocol(node.type === 'SwitchStatement' ? node : test)) return true;
+      guardedRanges.push({ start: node.start, end: node.end });
+      if (node.type === 'IfStatement' && exits(node.consequent, model.callbackName)) earlyExits.push(node.end);
+      return true;
+    },
+  });
+  const fix = refreshGuardFix(model);
+  for (const { config, index } of configs) {
+    const at = config.range.start;
+    if (earlyExits.some((end) => end <= at) || guardedRanges.some((r) => r.start <= at && at < r.end)) continue;
+    const protocol = model.kind === 'rule' ? `${model.contextName ?? 'context'}.protocol` : `${model.eventName ?? 'event'}.transaction.protocol`;
+    out.add('missing-refresh-token-guard', config.anchorRange,
+      `MFA is required here also when ${protocol} is '${refreshProtocol}': Auth0 cannot prompt during a refresh-token exchange, so the exchange fails and the application loses its session. Return early for that protocol first.`,
+      fix ? { configIndex: index, rewrite: fix } : { configIndex: index });
+  }
+}
+
+/** Auth0's documented early return, inserted at the top of the rule function or handler. */
+function refreshGuardFix(model: RuleModel): FindingData['rewrite'] {
+  const fn = model.kind === 'rule' ? model.ruleFunction : (model.actionExports.find((e) => e.name === 'onExecutePostLogin') ?? model.actionExports[0])?.function ?? undefined;
+  if (!fn || model.text[fn.bodyRange.start] !== '{') return undefined;
+  const line = model.kind === 'rule'
+    ? `if (${model.contextName ?? 'context'}.protocol === '${refreshProtocol}') return ${model.callbackName ?? 'callback'}(null, ${model.userName ?? 'user'}, ${model.contextName ?? 'context'});`
+    : `if (${model.eventName ?? 'event'}.transaction.protocol === '${refreshProtocol}') return;`;
+  const eol = model.text.includes('\r\n') ? '\r\n' : '\n';
+  const after = model.text.slice(fn.bodyRange.start + 1);
+  const indent = /^[ \t]*\r?\n([ \t]+)\S/.exec(after)?.[1] ?? '  ';
+  const comment = `// Auth0 cannot ask for MFA during a refresh-token exchange: skip it.`;
+  return { title: `Return early for ${refreshProtocol} exchanges`, edits: [{ start: fn.bodyRange.start + 1, end: fn.bodyRange.start + 1, newText: `${eol}${indent}${comment}${eol}${indent}${line}` }] };
+}
+
 /** rule-global-in-action: Rules globals read in an Action that does not declare them. */
 function checkRuleGlobals(model: RuleModel, out: Collector): void {
   if (model.kind !== 'action') return;
@@ -607,6 +681,7 @@ function checkModel(model: RuleModel, options: AnalyzeOptions, out: Collector): 
   model.configs.forEach((config, i) => checkConfig(model, config, i, out));
   checkRuleGlobals(model, out);
   checkDottedKeys(model, out);
+  checkRefreshTokenGuard(model, out);
   if (model.kind === 'rule' && model.ruleFunction) {
     const callbackParam = model.ruleFunction.params[2];
     if (model.callbackName && callbackParam && model.callbackReferences.length === 0) {
