@@ -40,7 +40,7 @@ const files: Record<string, string> = {
   'actions/from-rule/code.js': [
     'exports.onExecutePostLogin = async (event, api) => {',
     '  if (context.clientID !== configuration.APP_ID) return;',
-    "  api.multifactor.enable('duo', { providerOptions.ikey: event.secrets.DUO_IKEY, providerOptions.skey: event.secrets.DUO_SKEY, providerOptions.host: event.secrets.DUO_HOST });",
+    "  if (event.authorization.roles.indexOf('mfa')) api.multifactor.enable('duo', { providerOptions.ikey: event.secrets.DUO_IKEY, providerOptions.skey: event.secrets.DUO_SKEY, providerOptions.host: event.secrets.DUO_HOST });",
     '};',
     '',
   ].join('\n'),
@@ -78,5 +78,5 @@ test('duo-rules lint and the language server report the same diagnostics', async
     for (const d of diagnostics) codes.add(`${d.code}:${d.severity}`);
   }
   // The fixture exercises what must agree: project severities, suppressions and declared keys.
-  assert.deepEqual([...codes].sort(), ['deprecated-field:1', 'dotted-key:1', 'hardcoded-secret:2', 'invalid-host:2', 'invalid-skey:4', 'missing-refresh-token-guard:2', 'rule-global-in-action:1', 'unknown-configuration-key:2']);
+  assert.deepEqual([...codes].sort(), ['deprecated-field:1', 'dotted-key:1', 'hardcoded-secret:2', 'invalid-host:2', 'invalid-skey:4', 'mfa-gate-indexof:2', 'missing-refresh-token-guard:2', 'rule-global-in-action:1', 'unknown-configuration-key:2']);
 });

@@ -310,7 +310,8 @@ export function findQuickFix(model: RuleModel, finding: Finding, all: Finding[])
     case 'unknown-configuration-key': return fixRenameLiteral(model, finding, 'key');
     case 'rule-global-in-action':
     case 'dotted-key': return finding.data?.rewrite ? { title: finding.data.rewrite.title, finding, edits: finding.data.rewrite.edits, safe: true } : undefined;
-    // Not in fix-all: skipping MFA for an exchange is a decision about the application's security.
+    // Not in fix-all: skipping MFA for an exchange, or changing who gets MFA, is a decision about the application's security.
+    case 'mfa-gate-indexof':
     case 'missing-refresh-token-guard': return finding.data?.rewrite ? { title: finding.data.rewrite.title, finding, edits: finding.data.rewrite.edits, safe: false } : undefined;
     default: return undefined;
   }

@@ -29,6 +29,7 @@ export const defaultSeverities = {
   'rule-global-in-action': 'error',
   'dotted-key': 'error',
   'missing-refresh-token-guard': 'warning',
+  'mfa-gate-indexof': 'warning',
 } as const satisfies Record<string, SeverityName>;
 
 export type DiagnosticCode = keyof typeof defaultSeverities;

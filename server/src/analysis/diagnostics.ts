@@ -644,6 +644,55 @@ function refreshGuardFix(model: RuleModel): FindingData['rewrite'] {
   return { title: `Return early for ${refreshProtocol} exchanges`, edits: [{ start: fn.bodyRange.start + 1, end: fn.bodyRange.start + 1, newText: `${eol}${indent}${comment}${eol}${indent}${line}` }] };
 }
 
+/** `x.indexOf(y)` calls used as a boolean inside a condition (`if (x.indexOf(y))`, `!x.indexOf(y)`, `a && x.indexOf(y)`). */
+function booleanIndexOfCalls(test: AnyNode): Array<{ call: AnyNode & { type: 'CallExpression' }; negation?: AnyNode }> {
+  const found: Array<{ call: AnyNode & { type: 'CallExpression' }; negation?: AnyNode }> = [];
+  const stack: Array<{ node: AnyNode; negation?: AnyNode }> = [{ node: test }];
+  while (stack.length) {
+    const { node, negation } = stack.pop()!;
+    if (node.type === 'UnaryExpression' && node.operator === '!') stack.push({ node: node.argument, negation: negation ? undefined : node });
+    else if (node.type === 'LogicalExpression' && node.operator !== '??') stack.push({ node: node.left }, { node: node.right });
+    else if (node.type === 'CallExpression' && node.callee.type === 'MemberExpression' && !node.callee.computed
+      && node.callee.property.type === 'Identifier' && node.callee.property.name === 'indexOf' && node.arguments.length >= 1) {
+      found.push({ call: node, negation });
+    }
+  }
+  return found;
+}
+
+/**
+ * mfa-gate-indexof: a condition deciding whether MFA is required (around the MFA, or an earlier
+ * `if` that exits) that uses `x.indexOf(y)` as a boolean: index 0 is falsy and -1 truthy, so the
+ * first member skips MFA and everyone else gets it.
+ */
+function checkIndexOfGates(model: RuleModel, out: Collector): void {
+  const configs = model.configs.filter(requiresMfa);
+  if (configs.length === 0) return;
+  const reported = new Set<number>();
+  walk(model.parse.program, {
+    enter(node) {
+      if (node.type !== 'IfStatement' && node.type !== 'ConditionalExpression' && !(node.type === 'LogicalExpression' && node.operator !== '??')) return true;
+      const test = node.type === 'LogicalExpression' ? node.left : node.test;
+      const around = configs.some((c) => node.start <= c.range.start && c.range.end <= node.end && !(test.start <= c.range.start && c.range.end <= test.end));
+      const gateBefore = node.type === 'IfStatement' && exits(node.consequent, model.callbackName) && configs.some((c) => node.end <= c.range.start);
+      if (!around && !gateBefore) return true;
+      for (const { call, negation } of booleanIndexOfCalls(test)) {
+        if (reported.has(call.start)) continue;
+        reported.add(call.start);
+        const target = negation ?? call;
+        const callText = model.text.slice(call.start, call.end);
+        const compared = `${callText} ${negation ? '===' : '!=='} -1`;
+        // Under a `!` that stays (`!!x.indexOf(y)`), the comparison needs parentheses.
+        const replacement = !negation && /!\s*$/.test(model.text.slice(Math.max(0, call.start - 20), call.start)) ? `(${compared})` : compared;
+        out.add('mfa-gate-indexof', { start: call.start, end: call.end },
+          `${negation ? '!' : ''}${callText.length > 60 ? `${callText.slice(0, 57)}…` : callText} decides who gets MFA, but indexOf returns 0 for the first match (falsy) and -1 for none (truthy): write ${negation ? '=== -1' : '!== -1'} (or use includes).`,
+          { rewrite: { title: `Compare with ${negation ? '=== -1' : '!== -1'}`, edits: [{ start: target.start, end: target.end, newText: replacement }] } });
+      }
+      return true;
+    },
+  });
+}
+
 /** rule-global-in-action: Rules globals read in an Action that does not declare them. */
 function checkRuleGlobals(model: RuleModel, out: Collector): void {
   if (model.kind !== 'action') return;
@@ -682,6 +731,7 @@ function checkModel(model: RuleModel, options: AnalyzeOptions, out: Collector): 
   checkRuleGlobals(model, out);
   checkDottedKeys(model, out);
   checkRefreshTokenGuard(model, out);
+  checkIndexOfGates(model, out);
   if (model.kind === 'rule' && model.ruleFunction) {
     const callbackParam = model.ruleFunction.params[2];
     if (model.callbackName && callbackParam && model.callbackReferences.length === 0) {
