@@ -16,7 +16,8 @@ function lint(args: string[], cwd = root) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-const warningOnlyRule = `function (user, context, callback) {\n  context.multifactor = { provider: 'guardian', ignoreCookie: true };\n  callback(null, user, context);\n}\n`;
+// Guarded against refresh-token exchanges, so its only warning is the deprecated key.
+const warningOnlyRule = `function (user, context, callback) {\n  if (context.protocol === 'oauth2-refresh-token') return callback(null, user, context);\n  context.multifactor = { provider: 'guardian', ignoreCookie: true };\n  callback(null, user, context);\n}\n`;
 
 describe('duo-rules lint', () => {
   let dir: string;
@@ -50,7 +51,9 @@ describe('duo-rules lint', () => {
     assert.equal(lines[0], 'project/rules/seed.js');
     assert.match(lines[2], /^  project\/rules\/seed\.js:3:27 +error +'\{REPLACE_WITH_YOUR_CLIENT_ID\}' is a placeholder.* placeholder-client-id$/);
     assert.match(stdout, /seed\.js:16:9 +warning +'ignoreCookie' was replaced .* deprecated-field/);
-    assert.match(stdout, /✖ 6 problems \(4 errors, 1 warning, 1 info\)\n$/);
+    // The sample has no early return for refresh-token exchanges, which Auth0 fails when MFA is required.
+    assert.match(stdout, /seed\.js:8:7 +warning +MFA is required here also when context\.protocol is 'oauth2-refresh-token'.* missing-refresh-token-guard/);
+    assert.match(stdout, /✖ 7 problems \(4 errors, 2 warnings, 1 info\)\n$/);
   });
 
   test('--format json prints LSP diagnostics per file', () => {
@@ -104,7 +107,7 @@ describe('duo-rules lint', () => {
   test('a BOM and CRLF do not shift positions', () => {
     const [result] = JSON.parse(lint(['--format', 'json', 'crlf.js'], dir).stdout);
     const deprecated = result.diagnostics.find((d: { code: string }) => d.code === 'deprecated-field');
-    assert.deepEqual(deprecated.range.start, { line: 1, character: warningOnlyRule.split('\n')[1].indexOf('ignoreCookie') });
+    assert.deepEqual(deprecated.range.start, { line: 2, character: warningOnlyRule.split('\n')[2].indexOf('ignoreCookie') });
     assert.deepEqual(result.diagnostics[0].range.start, { line: 0, character: 0 });
   });
 
@@ -185,6 +188,6 @@ describe('duo-rules lint', () => {
     const result = lint(['mixed'], dir);
     assert.equal(result.code, 0);
     assert.match(result.stderr, /mixed\/blob\.js: skipped, the file is binary/);
-    assert.match(result.stdout, /mixed\/warn\.js:2:\d+ +warning/);
+    assert.match(result.stdout, /mixed\/warn\.js:3:\d+ +warning/);
   });
 });
