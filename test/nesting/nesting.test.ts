@@ -53,7 +53,8 @@ describe('analysis core', () => {
   test('ordinary nesting is analysed as before', () => {
     const expr = `${'('.repeat(40)}configuration.DUO_IKEY${')'.repeat(40)}`;
     const text = asRule(`1;\n  context.multifactor = { provider: 'duo', ikey: ${expr}, skey: configuration.S }`);
-    assert.deepEqual(analyze(text).map((f) => f.code), ['rules-eol', 'missing-field']);
+    // Every finding the same rule gets without the deep parentheses (it has no refresh-token guard).
+    assert.deepEqual(analyze(text).map((f) => f.code), ['rules-eol', 'missing-field', 'missing-refresh-token-guard']);
   });
 });
 
