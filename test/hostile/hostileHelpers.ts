@@ -89,3 +89,11 @@ export function canaryPath(arena: Arena, name: string): string {
   assert.equal(existsSync(path), false);
   return path;
 }
+
+/**
+ * Rule code defining put(s): writes s whole to the runner's message channel (fd 3). The channel is
+ * non-blocking, so a plain writeSync can fail with EAGAIN while the parent reads and the flood would
+ * silently shrink; put retries, a bounded number of times.
+ */
+export const putOnChannel = `const put = (s) => { const fs = require('fs'); const b = Buffer.from(s); let off = 0;
+  for (let n = 0; off < b.length && n < 1e7; n++) { try { off += fs.writeSync(3, b, off); } catch (e) { if (e.code !== 'EAGAIN') throw e; } } };`;
