@@ -93,7 +93,11 @@ export function canaryPath(arena: Arena, name: string): string {
 /**
  * Rule code defining put(s): writes s whole to the runner's message channel (fd 3). The channel is
  * non-blocking, so a plain writeSync can fail with EAGAIN while the parent reads and the flood would
- * silently shrink; put retries, a bounded number of times.
+ * silently shrink. put waits 1 ms and retries (at most 10,000 times) instead of spinning: a busy
+ * loop on a loaded machine starves the parent that must drain the pipe, and gave up having written
+ * nothing, so the attack "completed".
  */
 export const putOnChannel = `const put = (s) => { const fs = require('fs'); const b = Buffer.from(s); let off = 0;
-  for (let n = 0; off < b.length && n < 1e7; n++) { try { off += fs.writeSync(3, b, off); } catch (e) { if (e.code !== 'EAGAIN') throw e; } } };`;
+  const nap = new Int32Array(new SharedArrayBuffer(4));
+  for (let n = 0; off < b.length && n < 1e4; n++) { try { off += fs.writeSync(3, b, off); } catch (e) { if (e.code !== 'EAGAIN') throw e; Atomics.wait(nap, 0, 0, 1); } }
+  if (off < b.length) throw new Error('the channel stayed full'); };`;
