@@ -7,7 +7,7 @@ import * as acorn from 'acorn';
 import * as acornLoose from 'acorn-loose';
 import { neutraliseKeywordTokens, type KeywordToken } from '../../../shared/keywordTokens';
 import { scanTo } from './completionScan';
-import { walk } from './walk';
+import { childNodes, walk } from './walk';
 
 /** A half-open span of UTF-16 offsets into the original text. */
 export interface OffsetRange {
@@ -242,7 +242,6 @@ export interface RuleModel {
 }
 
 type AnyNode = acorn.AnyNode;
-type NodeRecord = Record<string, unknown>;
 
 const parseOptions = { ecmaVersion: 'latest', sourceType: 'script', allowReturnOutsideFunction: true, allowHashBang: true, allowAwaitOutsideFunction: true } as const;
 
@@ -670,17 +669,7 @@ class FunctionScanner {
   }
 
   private visitChildren(node: AnyNode): void {
-    const record = node as unknown as NodeRecord;
-    for (const key in record) {
-      if (key === 'type' || key === 'start' || key === 'end' || key === 'loc' || key === 'range') continue;
-      const child = record[key];
-      if (!child || typeof child !== 'object') continue;
-      if (Array.isArray(child)) {
-        for (const c of child) if (c && typeof (c as NodeRecord).type === 'string') this.visit(c as AnyNode);
-      } else if (typeof (child as NodeRecord).type === 'string') {
-        this.visit(child as AnyNode);
-      }
-    }
+    for (const child of childNodes(node)) this.visit(child);
   }
 
   private secretRefOf(node: AnyNode): SecretRef | undefined {
