@@ -2,7 +2,7 @@
 // redaction in both formats, and a prompt exit after the run.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -166,7 +166,14 @@ describe('duo-rules run (real process)', () => {
       [['deny.js', '--format', 'yaml'], /--format must be text or json/],
       [['deny.js', '--timeout', '-5'], /--timeout/],
       [['deny.js', '--bogus'], /Unknown option '--bogus'/],
+      // Reading a FIFO would wait for a writer for ever: refused before it is opened.
+      [['pipe.js'], /pipe\.js: is a FIFO, not a regular file/],
+      [['deny.js', '--user', 'pipe.json'], /user file pipe\.json: is a FIFO, not a regular file/],
     ];
+    for (const name of ['pipe.js', 'pipe.json']) {
+      const made = spawnSync('mkfifo', [join(ws.root, name)]);
+      assert.equal(made.status, 0, `mkfifo ${name}: ${made.stderr}`);
+    }
     const runs = await Promise.all(cases.map(([args]) => runCli(args)));
     runs.forEach(({ code, stderr, stdout }, i) => {
       const [args, message] = cases[i];

@@ -6,7 +6,7 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { describeUnmappedKeys, readDeployValues } from '../deployCli/deployValues';
 import { findProjectConfigFile } from '../config/projectConfig';
-import { applyEnvironmentPolicy, describeJsonError, describeSkippedVariable, findConfigurationKeys, isEnvironmentKeyAllowed, replaceKeywords, RunInputError } from './inputs';
+import { applyEnvironmentPolicy, describeJsonError, readRegularFile, describeSkippedVariable, findConfigurationKeys, isEnvironmentKeyAllowed, replaceKeywords, RunInputError } from './inputs';
 import { createDefaultContext, createDefaultEvent, createDefaultUser, mergeDeep } from './mockInputs';
 import { OUTPUT_LIMIT_MIB, RunnerPool, type ChildSpec, type JobOutcome } from './pool';
 import { findReadBoundary } from './readBoundary';
@@ -86,7 +86,7 @@ function checkObject(value: unknown, what: string): Record<string, unknown> | un
 
 async function readSource(file: string): Promise<string> {
   try {
-    return await readFile(file, 'utf8');
+    return await readRegularFile(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new RunInputError(`${file}: ${code === 'ENOENT' ? 'file not found' : (err as Error).message}`);

@@ -1,7 +1,7 @@
 // Reading the run's inputs (JSON files, deploy-cli mappings, environment fallback) and
 // replacing deploy-cli keywords. Shared by the CLI and the language server so both report
 // the same clear message for the same bad file.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { replaceKeywordTokens } from '../../../shared/keywordTokens';
 
@@ -48,12 +48,25 @@ export function describeJsonError(err: unknown, text: string): string {
   return message.replace(/,\s*(?:\.\.\.)?"[\s\S]*"(?:\.\.\.)?\s+is not valid JSON$/, '');
 }
 
+/**
+ * Reads a regular file as UTF-8. A FIFO, socket or device is refused before it is opened: reading one
+ * would wait for a writer (or never end) and the command would hang. Missing files read as usual.
+ */
+export async function readRegularFile(path: string): Promise<string> {
+  const info = await stat(path).catch(() => null);
+  if (info && !info.isFile() && !info.isDirectory()) {
+    const kind = info.isFIFO() ? 'a FIFO' : info.isSocket() ? 'a socket' : 'a device';
+    throw Object.assign(new Error(`is ${kind}, not a regular file`), { code: 'ENOTREG' });
+  }
+  return readFile(path, 'utf8');
+}
+
 /** Reads a JSON file that must hold an object; `what` names the input in messages (e.g. "--user"). */
 export async function readJsonObjectFile(path: string, what: string, cwd = process.cwd()): Promise<Record<string, unknown>> {
   const full = resolve(cwd, path);
   let text: string;
   try {
-    text = await readFile(full, 'utf8');
+    text = await readRegularFile(full);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, expected a JSON file' : (err as Error).message;
