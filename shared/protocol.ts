@@ -1,17 +1,124 @@
 // What the extension and the language server agree on. The extension imports nothing else from
 // the server: every custom request and notification with its parameters and result, the error
 // codes the extension interprets, and the files it watches on the server's behalf are here.
-import { LSPErrorCodes, NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
+import { LSPErrorCodes, NotificationType, RequestType, RequestType0, type Diagnostic, type Range } from 'vscode-languageserver-protocol';
 import { DEPLOY_CONFIG_GLOBS } from '../server/src/deployCli/layout';
-import type { ConvertParams, ConvertResponse, MockInputsResponse, RunParams, VerifyDiagnosticsParams, VerifyParams, VerifyResponse } from '../server/src/features/commands';
-import type { DoctorParams, DoctorResponse } from '../server/src/features/doctor';
-import type { FileStatus } from '../server/src/features/status';
+import type { ConvertNote } from '../server/src/analysis/ruleConverter';
+import type { FileKind } from '../server/src/analysis/model';
+import type { DeployCliActionPlan } from '../server/src/deployCli/actionFiles';
+import type { TransportOptions } from '../server/src/duo/transport';
+import type { VerifyResult } from '../server/src/duo/types';
+import type { EquivalenceReport } from '../server/src/runner/equivalence';
+import type { RunInputFiles } from '../server/src/runner/inputs';
 import type { RunResult } from '../server/src/runner/types';
+import type { DoctorReport } from '../server/src/tenant/runDoctor';
 
-export type { Auth0Access, ConvertParams, ConvertResponse, DuoOptions, MockInputsResponse, RunParams, VerifyDiagnosticsParams, VerifyParams, VerifyResponse } from '../server/src/features/commands';
-export type { DoctorParams, DoctorProblem, DoctorResponse } from '../server/src/features/doctor';
-export type { FileStatus } from '../server/src/features/status';
-export type { ConvertNote } from '../server/src/analysis/ruleConverter';
+export type { ConvertNote };
+
+/** `duoRules/run` params. Paths are absolute (the client resolves settings against the workspace folder). */
+export interface RunParams {
+  uri: string;
+  /** The file path the runner uses for `require` and messages (for untitled buffers: a path in the workspace folder). */
+  file: string;
+  /** The buffer, saved or not. */
+  text?: string;
+  files: RunInputFiles;
+  /** Values from VS Code's SecretStorage; they override the configuration file's values. */
+  secrets?: Record<string, string>;
+  timeoutMs?: number;
+  /** `duoRules.run.network`; default on. */
+  network?: 'on' | 'off';
+  workspaceRoot?: string;
+}
+
+/** Duo transport options (setting `duoRules.duo.*`, proxy from VS Code's `http.*`). */
+export type DuoOptions = Pick<TransportOptions, 'baseUrl' | 'timeoutMs' | 'proxy' | 'noProxy' | 'strictSSL' | 'pinCertificates'>;
+
+/** Tenant access from the editor's SecretStorage (`Duo: Store Auth0 Credentials`); `baseUrl` only to loopback. */
+export interface Auth0Access {
+  domain: string;
+  clientId: string;
+  clientSecret: string;
+  baseUrl?: string;
+}
+
+export interface VerifyParams extends RunParams {
+  duo: DuoOptions;
+  /** When set, an Action enabling Duo without providerOptions verifies the tenant's Duo settings. */
+  auth0?: Auth0Access;
+}
+
+/** `duoRules/run` answers RunResult; `duoRules/verify` answers it with `verify`. */
+export type VerifyResponse = RunResult & { verify: VerifyResult };
+
+/** Sent after `duoRules/verify`: the `duo-verify-failed` diagnostics (empty when all went well). */
+export interface VerifyDiagnosticsParams {
+  uri: string;
+  diagnostics: Diagnostic[];
+}
+
+export interface ConvertParams {
+  uri: string;
+  text?: string;
+  /** Also run the differential check (it runs the workspace's code: only in a trusted workspace). */
+  check?: boolean;
+}
+
+export type ConvertResponse =
+  | {
+      ok: true;
+      name: string;
+      code: string;
+      notes: ConvertNote[];
+      secrets: string[];
+      deployCli: DeployCliActionPlan | null;
+      /** Outside a deploy-cli repository: `<name>.action.js` beside the Rule (null for an unsaved Rule). */
+      actionPath: string | null;
+      /** The differential check, when asked for: its report, or why it could not run. */
+      check?: EquivalenceReport | { error: string };
+    }
+  | { ok: false; message: string };
+
+export interface MockInputsResponse {
+  user: unknown;
+  context: unknown;
+  event: unknown;
+}
+
+export interface DoctorParams {
+  /** The workspace folder (absolute path): the repository for `tenant: false`. */
+  folder: string;
+  /** true: read the tenant with `auth0`; false: the deploy-cli repository at `folder`. */
+  tenant: boolean;
+  auth0?: Auth0Access;
+  verify?: boolean;
+  duo?: DuoOptions;
+  /** Values stored with Store a Duo Secret (DUO_IKEY, DUO_SKEY, DUO_HOST stand in for the tenant's Duo settings). */
+  secrets?: Record<string, string>;
+}
+
+/** A repository finding on a file, for the Problems panel. */
+export interface DoctorProblem {
+  uri: string;
+  range: Range;
+  /** 1 error, 2 warning (LSP severities). */
+  severity: 1 | 2;
+  id: string;
+  message: string;
+}
+
+export interface DoctorResponse {
+  /** null when the folder is not an auth0-deploy-cli repository (repository source only). */
+  report: DoctorReport | null;
+  notes: string[];
+  problems: DoctorProblem[];
+}
+
+/** `duoRules/status`: what kind of file an analysed document is. */
+export interface FileStatus {
+  uri: string;
+  kind: FileKind;
+}
 
 /** Runs a Rule or Action against the mock inputs (trusted workspaces only). */
 export const RunRequest = new RequestType<RunParams, RunResult, void>('duoRules/run');

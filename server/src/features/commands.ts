@@ -8,88 +8,19 @@ import { fileURLToPath } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { type CancellationToken, type Diagnostic, LSPErrorCodes, ResponseError } from 'vscode-languageserver/node';
 import { codeDescriptionUrl, defaultSeverities, diagnosticSource, lspSeverity } from '../analysis/codes';
-import { convertRule, type ConvertNote } from '../analysis/ruleConverter';
-import type { TransportOptions } from '../duo/transport';
+import { convertRule } from '../analysis/ruleConverter';
 import type { VerifyResult } from '../duo/types';
 import { createDefaultContext, createDefaultEvent, createDefaultUser } from '../runner/mockInputs';
 import type { RunOutcome, RunResult } from '../runner/types';
 import type { EquivalenceReport } from '../runner/equivalence';
-import { ConvertRequest, inputErrorCode, MockInputsRequest, RunRequest, VerifyDiagnosticsNotification, VerifyRequest } from '../../../shared/protocol';
+import {
+  ConvertRequest, inputErrorCode, MockInputsRequest, RunRequest, VerifyDiagnosticsNotification, VerifyRequest,
+  type MockInputsResponse, type RunParams, type VerifyDiagnosticsParams, type VerifyParams, type VerifyResponse,
+} from '../../../shared/protocol';
 import type { ServerContext } from './context';
-import { planDeployCliAction, type DeployCliActionPlan } from '../deployCli/actionFiles';
-import type { LoadedRunInputs, RunInputFiles } from './runAndVerify';
+import { planDeployCliAction } from '../deployCli/actionFiles';
+import type { LoadedRunInputs } from './runAndVerify';
 import { findVerifyFailures } from '../analysis/verifyFailures';
-
-/** `duoRules/run` params. Paths are absolute (the client resolves settings against the workspace folder). */
-export interface RunParams {
-  uri: string;
-  /** The file path the runner uses for `require` and messages (for untitled buffers: a path in the workspace folder). */
-  file: string;
-  /** The buffer, saved or not. */
-  text?: string;
-  files: RunInputFiles;
-  /** Values from VS Code's SecretStorage; they override the configuration file's values. */
-  secrets?: Record<string, string>;
-  timeoutMs?: number;
-  /** `duoRules.run.network`; default on. */
-  network?: 'on' | 'off';
-  workspaceRoot?: string;
-}
-
-/** Duo transport options (setting `duoRules.duo.*`, proxy from VS Code's `http.*`). */
-export type DuoOptions = Pick<TransportOptions, 'baseUrl' | 'timeoutMs' | 'proxy' | 'noProxy' | 'strictSSL' | 'pinCertificates'>;
-
-/** Tenant access from the editor's SecretStorage (`Duo: Store Auth0 Credentials`); `baseUrl` only to loopback. */
-export interface Auth0Access {
-  domain: string;
-  clientId: string;
-  clientSecret: string;
-  baseUrl?: string;
-}
-
-export interface VerifyParams extends RunParams {
-  duo: DuoOptions;
-  /** When set, an Action enabling Duo without providerOptions verifies the tenant's Duo settings. */
-  auth0?: Auth0Access;
-}
-
-/** `duoRules/run` answers RunResult; `duoRules/verify` answers it with `verify`. */
-export type VerifyResponse = RunResult & { verify: VerifyResult };
-
-/** Sent after `duoRules/verify`: the `duo-verify-failed` diagnostics (empty when all went well). */
-export interface VerifyDiagnosticsParams {
-  uri: string;
-  diagnostics: Diagnostic[];
-}
-
-export interface ConvertParams {
-  uri: string;
-  text?: string;
-  /** Also run the differential check (it runs the workspace's code: only in a trusted workspace). */
-  check?: boolean;
-}
-
-export type ConvertResponse =
-  | {
-      ok: true;
-      name: string;
-      code: string;
-      notes: ConvertNote[];
-      secrets: string[];
-      deployCli: DeployCliActionPlan | null;
-      /** Outside a deploy-cli repository: `<name>.action.js` beside the Rule (null for an unsaved Rule). */
-      actionPath: string | null;
-      /** The differential check, when asked for: its report, or why it could not run. */
-      check?: EquivalenceReport | { error: string };
-    }
-  | { ok: false; message: string };
-
-export interface MockInputsResponse {
-  user: unknown;
-  context: unknown;
-  event: unknown;
-}
-
 
 type RunAndVerify = typeof import('./runAndVerify');
 let runAndVerify: RunAndVerify | undefined;

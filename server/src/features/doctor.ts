@@ -8,39 +8,8 @@ import { pathToFileURL } from 'node:url';
 import { LSPErrorCodes, ResponseError, type CancellationToken, type Range } from 'vscode-languageserver/node';
 import { redactText, redactValue } from '../../../shared/redact';
 import { isDeployRepository } from '../tenant/repositoryRoot';
-import type { DoctorReport } from '../tenant/runDoctor';
-import type { Auth0Access, DuoOptions } from './commands';
-import { DoctorRequest } from '../../../shared/protocol';
+import { DoctorRequest, type DoctorParams, type DoctorProblem, type DoctorResponse } from '../../../shared/protocol';
 import type { ServerContext } from './context';
-
-export interface DoctorParams {
-  /** The workspace folder (absolute path): the repository for `tenant: false`. */
-  folder: string;
-  /** true: read the tenant with `auth0`; false: the deploy-cli repository at `folder`. */
-  tenant: boolean;
-  auth0?: Auth0Access;
-  verify?: boolean;
-  duo?: DuoOptions;
-  /** Values stored with Store a Duo Secret (DUO_IKEY, DUO_SKEY, DUO_HOST stand in for the tenant's Duo settings). */
-  secrets?: Record<string, string>;
-}
-
-/** A repository finding on a file, for the Problems panel. */
-export interface DoctorProblem {
-  uri: string;
-  range: Range;
-  /** 1 error, 2 warning (LSP severities). */
-  severity: 1 | 2;
-  id: string;
-  message: string;
-}
-
-export interface DoctorResponse {
-  /** null when the folder is not an auth0-deploy-cli repository (repository source only). */
-  report: DoctorReport | null;
-  notes: string[];
-  problems: DoctorProblem[];
-}
 
 type Tenant = typeof import('./runAndVerify');
 let loaded: Tenant | undefined;

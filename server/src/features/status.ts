@@ -2,13 +2,8 @@
 // status bar and the `duoRules.fileKind` context key (menus) follow the server's recognition.
 // The client counts the problems itself from the published diagnostics.
 import type { FileKind } from '../analysis/model';
-import { StatusNotification } from '../../../shared/protocol';
+import { StatusNotification, type FileStatus } from '../../../shared/protocol';
 import type { ServerContext } from './context';
-
-export interface FileStatus {
-  uri: string;
-  kind: FileKind;
-}
 
 export function register(ctx: ServerContext): void {
   const sent = new Map<string, FileKind>();
