@@ -1,6 +1,8 @@
 // How faithful a run is to Auth0: outcomes as Auth0 decides them, realistic default inputs,
 // the clock, mocks and input-merging controls. Through `duo-rules run` as a real process.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createDefaultContext, createDefaultEvent, createDefaultUser } from '../../server/src/runner/mockInputs';
 import { createWorkspace, DUO_CONFIGURATION, runCliProcess, type CliRun, type TempWorkspace } from './runnerHelpers';
@@ -86,6 +88,48 @@ before(() => {
   }`);
   ws.write('partial-user.json', JSON.stringify({ email: 'sam@example.org', app_metadata: null }));
   ws.write('no-request.json', JSON.stringify({ request: null, authorization: { roles: ['auditor'] } }));
+  ws.write('rules/save-last-seen.js', `function saveLastSeen(user, context, callback) {
+    user.app_metadata = user.app_metadata || {};
+    user.app_metadata.last_seen_client = context.clientID;
+    auth0.users.updateAppMetadata(user.user_id, user.app_metadata)
+      .then(() => callback(null, user, context))
+      .catch((err) => {
+        console.log('could not save app_metadata:', err.message);
+        callback(new UnauthorizedError('Profile could not be saved, try again'));
+      });
+  }`);
+  ws.write('rules/save-preferences.js', `function savePreferences(user, context, callback) {
+    auth0.users.updateUserMetadata(user.user_id, { theme: 'dark' }, function (err, saved) {
+      if (err) return callback(err);
+      console.log('saved', JSON.stringify(saved));
+      callback(null, user, context);
+    });
+  }`);
+  ws.write('rules/vpn-check.js', `function vpnCheck(user, context, callback) {
+    const request = require('request@2.88.0');
+    request.get({ url: 'https://ip-reputation.example.com/check/' + context.request.ip, json: true }, (err, response, body) => {
+      if (err) return callback(err);
+      if (body.vpn) return callback(new UnauthorizedError('Logins through a VPN are not allowed'));
+      callback(null, user, context);
+    });
+  }`);
+  ws.write('actions/vpn-check/code.js', `const axios = require('axios');
+  exports.onExecutePostLogin = async (event, api) => {
+    const { data } = await axios.get('https://ip-reputation.example.com/check/' + event.request.ip);
+    if (data.vpn) api.access.deny('Logins through a VPN are not allowed');
+  };`);
+  ws.write('stubs/request.js', `console.log('request stub loaded');
+  module.exports = {
+    get(options, done) {
+      setTimeout(() => done(null, { statusCode: 200 }, { ip: options.url.split('/').pop(), vpn: true }), 1);
+    },
+  };`);
+  ws.write('stubs/axios.js', 'module.exports = { get: async (url) => ({ status: 200, data: { vpn: url.endsWith("203.0.113.24") } }) };');
+  ws.write('mocks/reject.json', JSON.stringify({ 'auth0.users.updateAppMetadata': { reject: 'Management API rate limit reached' } }));
+  ws.write('mocks/resolve.json', JSON.stringify({ 'auth0.users.updateUserMetadata': { resolve: { theme: 'dark', saved: true } } }));
+  ws.write('mocks/reject-callback.json', JSON.stringify({ 'auth0.users.updateUserMetadata': { reject: 'user not found' } }));
+  ws.write('mocks/modules.json', JSON.stringify({ modules: { request: '../stubs/request.js', axios: '../stubs/axios.js' } }));
+  ws.write('mocks/typo.json', JSON.stringify({ 'auth0.users.updateAppMetdata': { reject: 'x' } }));
   ws.write('social-user.json', JSON.stringify({ identities: [{ connection: 'google-oauth2', isSocial: true, provider: 'google-oauth2', user_id: '1090' }] }));
 });
 after(() => ws.remove());
@@ -282,5 +326,77 @@ describe('inputs: one merging rule', () => {
     const { result } = await runJson(['rules/show-inputs.js', '--user', 'partial-user.json', '--user-replace']);
     assert.deepEqual(JSON.parse(result.logs[0]), { app_metadata: false, email: 'sam@example.org', name: null, request: true, roles: ['staff'] });
     assert.deepEqual(result.user, { email: 'sam@example.org' });
+  });
+});
+
+describe('mocks: --mocks', () => {
+  test('a metadata update rejected by --mocks reaches the rule\'s error path; the call is still recorded', async () => {
+    const plain = await runJson(['rules/save-last-seen.js']);
+    assert.equal(plain.result.outcome, 'completed', 'by default the update succeeds');
+    assert.equal(plain.result.mocks, null);
+    const { code, result } = await runJson(['rules/save-last-seen.js', '--mocks', 'mocks/reject.json']);
+    assert.equal(code, 0);
+    assert.equal(result.outcome, 'denied');
+    assert.equal(result.error.message, 'Profile could not be saved, try again');
+    assert.deepEqual(result.logs, ['could not save app_metadata: Management API rate limit reached']);
+    assert.equal(result.calls.length, 1);
+    assert.equal(result.calls[0].name, 'auth0.users.updateAppMetadata');
+    assert.equal(result.calls[0].args[1].last_seen_client, 'k3Vb9XqT2mLw8RfJ4nYp6sHc1dGa5uEz');
+    assert.deepEqual(result.mocks, { file: 'mocks/reject.json', functions: { 'auth0.users.updateAppMetadata': 'reject' }, modules: {} });
+  });
+
+  test('callback-style calls get the mocked error or value too', async () => {
+    const resolved = await runJson(['rules/save-preferences.js', '--mocks', 'mocks/resolve.json']);
+    assert.equal(resolved.result.outcome, 'completed');
+    assert.deepEqual(resolved.result.logs, ['saved {"theme":"dark","saved":true}']);
+    const rejected = await runJson(['rules/save-preferences.js', '--mocks', 'mocks/reject-callback.json']);
+    assert.equal(rejected.result.outcome, 'denied');
+    assert.deepEqual(rejected.result.error, { name: 'Error', message: 'user not found' });
+  });
+
+  test('a module stub replaces request (resolved from the mocks file\'s folder, versioned require too)', async () => {
+    const missing = await runJson(['rules/vpn-check.js']);
+    assert.equal(missing.result.outcome, 'error');
+    assert.match(missing.result.error.message, /Cannot find module 'request'/);
+    const { code, result } = await runJson(['rules/vpn-check.js', '--mocks', 'mocks/modules.json']);
+    assert.equal(code, 0);
+    assert.equal(result.outcome, 'denied', JSON.stringify(result.error));
+    assert.equal(result.error.message, 'Logins through a VPN are not allowed');
+    assert.deepEqual(result.logs, ['request stub loaded'], 'the stub logs through the run');
+    assert.deepEqual(result.mocks.modules, { request: '../stubs/request.js', axios: '../stubs/axios.js' });
+    const text = await runCli(['rules/vpn-check.js', '--mocks', 'mocks/modules.json']);
+    assert.match(text.stdout, /\n {2}mocks: mocks\/modules\.json \(request from \.\.\/stubs\/request\.js, axios from \.\.\/stubs\/axios\.js\)\n/);
+  });
+
+  test('an Action\'s axios is stubbed the same way', async () => {
+    const { result } = await runJson(['actions/vpn-check/code.js', '--mocks', 'mocks/modules.json']);
+    assert.equal(result.outcome, 'denied', JSON.stringify(result.error));
+  });
+
+  test('a stub outside the workspace, a missing stub, a FIFO stub and an unknown key are input errors (exit 2)', async () => {
+    const outside = createWorkspace();
+    try {
+      const stub = outside.write('evil.js', 'module.exports = {};');
+      ws.write('mocks/outside.json', JSON.stringify({ modules: { request: stub } }));
+      const out = await runCli(['rules/vpn-check.js', '--mocks', 'mocks/outside.json']);
+      assert.equal(out.code, 2);
+      assert.match(out.stderr, /the stub of module "request" .* is outside the workspace folder/);
+    } finally {
+      outside.remove();
+    }
+    ws.write('mocks/missing.json', JSON.stringify({ modules: { request: './nope.js' } }));
+    const missing = await runCli(['rules/vpn-check.js', '--mocks', 'mocks/missing.json']);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /the stub of module "request" \(\.\/nope\.js\): file not found/);
+    // A FIFO as a stub would block the read until a writer comes: refused like the other inputs.
+    const made = spawnSync('mkfifo', [join(ws.root, 'stubs/fifo.js')]);
+    assert.equal(made.status, 0, `mkfifo: ${made.stderr}`);
+    ws.write('mocks/fifo.json', JSON.stringify({ modules: { request: '../stubs/fifo.js' } }));
+    const fifo = await runCli(['rules/vpn-check.js', '--mocks', 'mocks/fifo.json']);
+    assert.equal(fifo.code, 2);
+    assert.match(fifo.stderr, /the stub of module "request" \(\.\.\/stubs\/fifo\.js\): is a FIFO, not a regular file/);
+    const typo = await runCli(['rules/save-last-seen.js', '--mocks', 'mocks/typo.json']);
+    assert.equal(typo.code, 2);
+    assert.match(typo.stderr, /unknown key "auth0\.users\.updateAppMetdata"/);
   });
 });

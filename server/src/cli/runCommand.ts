@@ -17,6 +17,7 @@ export const RUN_FLAGS = {
   event: { type: 'string' },
   configuration: { type: 'string' },
   mappings: { type: 'string' },
+  mocks: { type: 'string' },
   now: { type: 'string' },
   timeout: { type: 'string' },
   env: { type: 'string', multiple: true },
@@ -47,6 +48,11 @@ Options (each takes a file path; a repeated flag: the last one wins):
                           from environment variables of the same name
   --mappings <json>       deploy-cli keyword mappings, or a config.json with
                           AUTH0_KEYWORD_REPLACE_MAPPINGS
+  --mocks <json>          answers of mocked functions and module stubs, e.g.
+                          { "auth0.users.updateAppMetadata": { "reject": "API down" },
+                            "auth0.users.updateUserMetadata": { "resolve": {} },
+                            "modules": { "request": "./stubs/request.js" } }
+                          (stub paths relative to the mocks file, inside the workspace)
   --now <ISO-8601>        the code's clock (Date, Date.now(), new Date()) starts at this
                           instant and advances from there, e.g. --now 2026-11-30T09:00:00Z
   --timeout <ms>          default 5000
@@ -73,6 +79,7 @@ export interface RunCommandArgs extends VerifyArgs {
   event?: string;
   configuration?: string;
   mappings?: string;
+  mocks?: string;
   now?: string;
   timeoutMs?: number;
   envNames?: string[];
@@ -125,6 +132,7 @@ export function parseRunArgs(argv: string[]): RunCommandArgs {
     event: values.event,
     configuration: values.configuration,
     mappings: values.mappings,
+    mocks: values.mocks,
     now: values.now,
     timeoutMs,
     format,
@@ -172,6 +180,13 @@ export function formatRunText(report: RunReport, file: string): string {
   const what = report.kind === 'action' ? 'Action' : report.rules ? 'Rules' : 'Rule';
   lines.push(`${what} ${file}: ${report.outcome} in ${report.durationMs} ms`);
   if (report.clock?.given) lines.push(`  clock: started at ${report.clock.start}`);
+  if (report.mocks) {
+    const parts = [
+      ...Object.entries(report.mocks.functions).map(([name, how]) => `${name} ${how === 'reject' ? 'rejects' : 'resolves'}`),
+      ...Object.entries(report.mocks.modules).map(([name, path]) => `${name} from ${path}`),
+    ];
+    lines.push(`  mocks: ${report.mocks.file}${parts.length ? ` (${parts.join(', ')})` : ''}`);
+  }
   if (report.rules) {
     lines.push(`  ran: ${report.rules.map((r) => `${r.name} (${r.outcome})`).join(', ')}`);
     if (report.rule) lines.push(`  decided by: ${report.rule}`);

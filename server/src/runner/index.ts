@@ -2,17 +2,17 @@
 // hands the code to the pooled child, and turns what comes back into the documented,
 // redacted result (plus the real MFA keys for the Duo verifier only).
 import { existsSync, readFileSync } from 'node:fs';
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readFile, readdir, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { describeUnmappedKeys, readDeployValues } from '../deployCli/deployValues';
 import { findProjectConfigFile } from '../config/projectConfig';
-import { applyEnvironmentPolicy, describeJsonError, readRegularFile, describeSkippedVariable, findConfigurationKeys, isEnvironmentKeyAllowed, replaceKeywords, RunInputError } from './inputs';
+import { applyEnvironmentPolicy, describeJsonError, readRegularFile, describeSkippedVariable, findConfigurationKeys, isEnvironmentKeyAllowed, replaceKeywords, RunInputError, type LoadedMocks } from './inputs';
 import { createDefaultContext, createDefaultEvent, createDefaultUser, mergeDeep } from './mockInputs';
 import { OUTPUT_LIMIT_MIB, RunnerPool, type ChildSpec, type JobOutcome } from './pool';
 import { findReadBoundary } from './readBoundary';
 import { redactValue } from '../../../shared/redact';
 import { collectSecrets, findAttemptedMultifactors, findLiteralSecrets, redactMultifactor } from './runSecrets';
-import type { BatchLogin, ChildResult, Connection, Multifactor, NetworkMode, RunOptions, RunOutcome, RunResult } from './types';
+import type { BatchLogin, ChildMocks, ChildResult, Connection, Multifactor, NetworkMode, RunOptions, RunOutcome, RunResult } from './types';
 
 export type { ActionChanges, BatchLogin, ChildResult, Connection, Multifactor, NetworkMode, RecordedCall, RunOptions, RunOutcome, RunOutcomeKind, RunResult } from './types';
 export { OUTPUT_LIMIT_MIB, RunnerPool, RunnerSession, RunnerUnavailableError, type RunnerPoolOptions } from './pool';
@@ -21,6 +21,7 @@ export {
   applyEnvironmentFallback,
   isEnvironmentKeyAllowed,
   checkConfiguration,
+  checkMocks,
   describeJsonError,
   extractMappings,
   findConfigurationKeys,
@@ -28,6 +29,7 @@ export {
   readJsonObjectFile,
   replaceKeywords,
   RunInputError,
+  type LoadedMocks,
   type LoadedRunInputs,
   type RunInputFiles,
 } from './inputs';
@@ -95,6 +97,8 @@ async function readSource(file: string): Promise<string> {
 
 interface Prepared {
   configuration: Record<string, string>;
+  /** `options.mocks` with the stubs' code, checked to lie inside the workspace. */
+  mocks?: ChildMocks;
   /** Epoch ms of `options.now`, when given. */
   now?: number;
   /** Configuration keys the code reads whose environment variable exists but was not passed (the warning names them). */
@@ -113,9 +117,55 @@ function getPool(): RunnerPool {
   return pool;
 }
 
-/** The job's clock (`--now`): each login starts at the given instant; the rules of one login share its clock, which advances as they run. */
-function nowOf(prepared: Prepared): { now?: number } {
-  return prepared.now === undefined ? {} : { now: prepared.now };
+/**
+ * What every job carries from the options: the clock (`--now`: each login starts at the given
+ * instant; the rules of one login share its clock, which advances as they run) and the mocks.
+ */
+function jobOptionsOf(prepared: Prepared): { now?: number; mocks?: ChildMocks } {
+  return { ...(prepared.now === undefined ? {} : { now: prepared.now }), ...(prepared.mocks ? { mocks: prepared.mocks } : {}) };
+}
+
+function isInside(path: string, root: string): boolean {
+  const rel = relative(root, path);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+}
+
+/**
+ * Reads the module stubs of a mocks file. A stub must lie inside the workspace folder (symbolic
+ * links followed): the code runs with read access to the workspace only, and a mocks file must not
+ * be a way to run files from elsewhere.
+ */
+async function prepareMocks(mocks: LoadedMocks | undefined, workspaceRoot: string): Promise<ChildMocks | undefined> {
+  if (!mocks) return undefined;
+  const root = await realpath(workspaceRoot).catch(() => workspaceRoot);
+  const modules: ChildMocks['modules'] = {};
+  for (const [name, path] of Object.entries(mocks.modules)) {
+    const what = `mocks file ${mocks.file}: the stub of module "${name}" (${mocks.modulePaths[name] ?? path})`;
+    let real: string;
+    try {
+      real = await realpath(path);
+    } catch {
+      throw new RunInputError(`${what}: file not found`);
+    }
+    if (!isInside(real, root)) throw new RunInputError(`${what} is outside the workspace folder ${workspaceRoot}; put stubs inside it`);
+    if ((await stat(real)).isDirectory()) throw new RunInputError(`${what} is a directory, expected a JavaScript file`);
+    let source: string;
+    try {
+      // A FIFO or device would block the read until a writer comes; refuse it like the other inputs.
+      source = await readRegularFile(real);
+    } catch (err) {
+      throw new RunInputError(`${what}: ${(err as Error).message}`);
+    }
+    modules[name] = { filename: real, source };
+  }
+  return { functions: mocks.functions, modules };
+}
+
+function mocksOf(mocks: LoadedMocks | undefined): RunResult['mocks'] {
+  if (!mocks) return null;
+  const functions: Record<string, 'reject' | 'resolve'> = {};
+  for (const [name, mock] of Object.entries(mocks.functions)) functions[name] = 'reject' in mock ? 'reject' : 'resolve';
+  return { file: mocks.file, functions, modules: { ...mocks.modulePaths } };
 }
 
 /** What a single run can end with (a batch answer comes only for a batch job). */
@@ -127,7 +177,7 @@ function specOf(prepared: Prepared): ChildSpec {
 
 async function execute(kind: 'rule' | 'action', file: string, source: string, inputs: { user: unknown; context: unknown; event: unknown }, prepared: Prepared, timeoutMs: number): Promise<SingleOutcome> {
   const outcome = await getPool().execute(
-    { type: 'run', kind, filename: file, source, ...inputs, configuration: prepared.configuration, workspaceRoot: prepared.workspaceRoot, network: prepared.network, ...nowOf(prepared) },
+    { type: 'run', kind, filename: file, source, ...inputs, configuration: prepared.configuration, workspaceRoot: prepared.workspaceRoot, network: prepared.network, ...jobOptionsOf(prepared) },
     specOf(prepared),
     timeoutMs,
   );
@@ -151,7 +201,7 @@ async function executeBatch(kind: 'rule' | 'action', scripts: { filename: string
   // all, and only a login that stalls or kills it makes the rest go on in a fresh one.
   while (results.length < logins.length) {
     const outcome = await getPool().execute(
-      { type: 'batch', kind, scripts, logins: logins.slice(results.length), configuration: prepared.configuration, workspaceRoot: prepared.workspaceRoot, network: prepared.network, loginTimeoutMs, ...nowOf(prepared) },
+      { type: 'batch', kind, scripts, logins: logins.slice(results.length), configuration: prepared.configuration, workspaceRoot: prepared.workspaceRoot, network: prepared.network, loginTimeoutMs, ...jobOptionsOf(prepared) },
       specOf(prepared),
       Math.min(loginTimeoutMs + BATCH_GRACE_MS, MAX_TIMEOUT_MS),
     );
@@ -258,7 +308,7 @@ function clockOf(prepared: Prepared, startedAt: number): RunResult['clock'] {
   return { start: new Date(prepared.now ?? startedAt).toISOString(), given: prepared.now !== undefined };
 }
 
-function finishResult(kind: 'rule' | 'action', raw: ChildResult, durationMs: number, secrets: string[], clock: RunResult['clock'], connections: Connection[]): RunResult {
+function finishResult(kind: 'rule' | 'action', raw: ChildResult, durationMs: number, secrets: string[], clock: RunResult['clock'], connections: Connection[], mocks: RunResult['mocks'] = null): RunResult {
   const result: RunResult = {
     kind,
     outcome: raw.outcome,
@@ -272,6 +322,7 @@ function finishResult(kind: 'rule' | 'action', raw: ChildResult, durationMs: num
     connections: redactValue(connections, secrets),
     durationMs,
     clock,
+    mocks,
   };
   return result;
 }
@@ -299,9 +350,11 @@ async function prepare(options: RunOptions, file: string, sources: string[], kin
     isEnvironmentKeyAllowed(key, declared, options.envNames ?? []),
   );
   const label = kind === 'action' ? 'event.secrets' : 'configuration';
+  const mocks = await prepareMocks(options.mocks, workspaceRoot);
   return {
     configuration,
     ...(options.now === undefined ? {} : { now: parseNow(options.now) }),
+    ...(mocks ? { mocks } : {}),
     skippedVariables: skipped,
     warnings: [...repository.warnings, ...describeUnmappedKeys(repository, configuration, keys), ...skipped.map((key) => describeSkippedVariable(key, label))],
     workspaceRoot,
@@ -372,7 +425,7 @@ export async function runFile(options: RunOptions): Promise<RunOutcome> {
   const raw = resultFromOutcome(outcome, kind, prepared, { user: inputs.user, context: inputs.context });
   raw.warnings = [...prepared.warnings, ...dropPlainMissingWarnings(raw.warnings, prepared)];
   const secrets = collectSecrets([prepared.configuration, options.mappings], findAttemptedMultifactors(raw), findLiteralSecrets(source));
-  return { result: finishResult(kind, raw, outcome.durationMs, secrets, clockOf(prepared, startedAt), outcome.connections), secretMultifactor: raw.multifactor };
+  return { result: finishResult(kind, raw, outcome.durationMs, secrets, clockOf(prepared, startedAt), outcome.connections, mocksOf(options.mocks)), secretMultifactor: raw.multifactor };
 }
 
 interface RuleEntry {
@@ -428,7 +481,7 @@ async function runRulesDirectory(dir: string, options: RunOptions): Promise<RunO
   const combined = combineRuleSteps(steps, entries.map((e) => e.name), { user, context });
   combined.result.warnings.unshift(...prepared.warnings);
   const secrets = collectSecrets([prepared.configuration, options.mappings], combined.attempted, sources.flatMap(findLiteralSecrets));
-  const result = finishResult('rule', combined.result, Math.round(durationMs * 100) / 100, secrets, clockOf(prepared, startedAt), connections);
+  const result = finishResult('rule', combined.result, Math.round(durationMs * 100) / 100, secrets, clockOf(prepared, startedAt), connections, mocksOf(options.mocks));
   return { result: { ...result, outcome: combined.outcome, rule: combined.decidingRule, rules: combined.ran }, secretMultifactor: combined.result.multifactor };
 }
 

@@ -2,7 +2,7 @@
 // replacing deploy-cli keywords. Shared by the CLI and the language server so both report
 // the same clear message for the same bad file.
 import { readFile, stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { replaceKeywordTokens } from '../../../shared/keywordTokens';
 
 /** The run cannot start because an input is missing or malformed; the message says which and why. */
@@ -17,6 +17,8 @@ export interface RunInputFiles {
   event?: string;
   configuration?: string;
   mappings?: string;
+  /** `--mocks` / `duoRules.mock.mocksFile`. */
+  mocks?: string;
 }
 
 export interface LoadedRunInputs {
@@ -25,6 +27,56 @@ export interface LoadedRunInputs {
   event?: unknown;
   configuration?: Record<string, string>;
   mappings?: Record<string, unknown>;
+  mocks?: LoadedMocks;
+}
+
+/** The emulated functions a mocks file may make reject or resolve with a chosen value. */
+export const MOCKABLE_FUNCTIONS = ['auth0.users.updateAppMetadata', 'auth0.users.updateUserMetadata'] as const;
+
+/** `{ "reject": "message" }` makes the call fail with `new Error(message)`; `{ "resolve": value }` answers `value`. */
+export type FunctionMock = { reject: string } | { resolve: unknown };
+
+/** A checked mocks file (`--mocks`). */
+export interface LoadedMocks {
+  /** The path as given (for the result and messages). */
+  file: string;
+  functions: Partial<Record<(typeof MOCKABLE_FUNCTIONS)[number], FunctionMock>>;
+  /** Module name → absolute path of its stub, resolved from the mocks file's folder. */
+  modules: Record<string, string>;
+  /** Module name → the stub's path as written in the file. */
+  modulePaths: Record<string, string>;
+}
+
+/**
+ * Checks a mocks file: `{ "auth0.users.updateAppMetadata": { "reject": "m" } | { "resolve": v },
+ * "auth0.users.updateUserMetadata": …, "modules": { "request": "./stubs/request.js" } }`.
+ * Stub paths are resolved from `dir`, the mocks file's folder.
+ */
+export function checkMocks(value: Record<string, unknown>, file: string, dir: string): LoadedMocks {
+  const what = `mocks file ${file}`;
+  const mocks: LoadedMocks = { file, functions: {}, modules: {}, modulePaths: {} };
+  for (const [key, item] of Object.entries(value)) {
+    if (key === 'modules') {
+      if (typeof item !== 'object' || item === null || Array.isArray(item)) throw new RunInputError(`${what}: "modules" must be an object of module name to stub file, found ${describeType(item)}`);
+      for (const [name, path] of Object.entries(item)) {
+        if (typeof path !== 'string' || path.trim() === '') throw new RunInputError(`${what}: the stub of module "${name}" must be a file path, found ${describeType(path)}`);
+        mocks.modules[name] = resolve(dir, path);
+        mocks.modulePaths[name] = path;
+      }
+      continue;
+    }
+    if (!(MOCKABLE_FUNCTIONS as readonly string[]).includes(key)) {
+      throw new RunInputError(`${what}: unknown key "${key}" (expected ${[...MOCKABLE_FUNCTIONS, 'modules'].join(', ')})`);
+    }
+    const mock = item as Record<string, unknown> | null;
+    const keys = typeof mock === 'object' && mock !== null && !Array.isArray(mock) ? Object.keys(mock) : [];
+    if (keys.length !== 1 || !(keys[0] === 'reject' || keys[0] === 'resolve')) {
+      throw new RunInputError(`${what}: "${key}" must be { "reject": "message" } or { "resolve": value }`);
+    }
+    if (keys[0] === 'reject' && typeof mock!.reject !== 'string') throw new RunInputError(`${what}: "${key}".reject must be the error message (a string), found ${describeType(mock!.reject)}`);
+    mocks.functions[key as (typeof MOCKABLE_FUNCTIONS)[number]] = keys[0] === 'reject' ? { reject: mock!.reject as string } : { resolve: mock!.resolve };
+  }
+  return mocks;
 }
 
 function describeType(value: unknown): string {
@@ -112,12 +164,13 @@ export function extractMappings(value: Record<string, unknown>, what: string): R
 /** Reads every given input file; relative paths are resolved against `cwd`. */
 export async function loadRunInputs(files: RunInputFiles, cwd = process.cwd()): Promise<LoadedRunInputs> {
   const read = (path: string | undefined, what: string) => (path === undefined ? undefined : readJsonObjectFile(path, what, cwd));
-  const [user, context, event, configuration, mappings] = await Promise.all([
+  const [user, context, event, configuration, mappings, mocks] = await Promise.all([
     read(files.user, 'user file'),
     read(files.context, 'context file'),
     read(files.event, 'event file'),
     read(files.configuration, 'configuration file'),
     read(files.mappings, 'mappings file'),
+    read(files.mocks, 'mocks file'),
   ]);
   return {
     user,
@@ -125,6 +178,7 @@ export async function loadRunInputs(files: RunInputFiles, cwd = process.cwd()): 
     event,
     configuration: configuration && checkConfiguration(configuration, `configuration file ${files.configuration}`),
     mappings: mappings && extractMappings(mappings, `mappings file ${files.mappings}`),
+    ...(mocks && files.mocks !== undefined ? { mocks: checkMocks(mocks, files.mocks, dirname(resolve(cwd, files.mocks))) } : {}),
   };
 }
 

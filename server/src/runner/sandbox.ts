@@ -3,14 +3,14 @@
 // `api`, recording everything the code asks for. The vm is not a security boundary: the
 // child process (permission model, heap limit, parent's watchdog) is.
 import { createRequire, isBuiltin } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { format } from 'node:util';
 import * as vm from 'node:vm';
 import { normaliseActionMultifactor, normaliseRuleMultifactor } from './multifactor';
 import { cutText, redactText } from '../../../shared/redact';
 import { toPlainJson } from './plainJson';
 import { collectSecrets, findAttemptedMultifactors } from './runSecrets';
-import type { ActionChanges, BatchJob, BatchLogin, ChildJob, ChildResult, Connection, Multifactor, NetworkMode, RecordedCall } from './types';
+import type { ActionChanges, BatchJob, BatchLogin, ChildMocks, ChildJob, ChildResult, Connection, Multifactor, NetworkMode, RecordedCall } from './types';
 
 /** How long pending timers may keep running after the decision, to catch a second callback or a late error. */
 const SETTLE_MS = 50;
@@ -322,11 +322,13 @@ function stripModuleVersion(id: string): string {
   return m ? m[1] + (m[2] ?? '') : id;
 }
 
-function createSandboxRequire(workspaceRoot: string) {
+function createSandboxRequire(workspaceRoot: string, stubs: ModuleStubs | null = null) {
   const hostRequire = createRequire(join(workspaceRoot, 'package.json'));
   return function require(id: unknown): unknown {
     if (typeof id !== 'string' || id === '') throw new TypeError('require() expects a module name');
     const name = stripModuleVersion(id);
+    // A stub from the mocks file wins over an installed module of the same name.
+    if (stubs?.has(name)) return stubs.load(name, require);
     if (isBuiltin(name)) return hostRequire(name);
     if (name.startsWith('.') || name.startsWith('/')) {
       throw new Error(`Cannot require '${id}': Auth0 rules and Actions can only require npm modules, not files`);
@@ -347,6 +349,41 @@ function createSandboxRequire(workspaceRoot: string) {
     }
     return hostRequire(resolved);
   };
+}
+
+/**
+ * Module stubs of a mocks file (`"modules": { "request": "./stubs/request.js" }`), loaded into the
+ * sandbox's own context like the code itself, so they log through its console, see its clock and
+ * require through its require. Each is loaded once per context.
+ */
+class ModuleStubs {
+  private readonly loaded = new Map<string, { exports: unknown }>();
+  context: vm.Context | null = null;
+
+  constructor(private readonly stubs: ChildMocks['modules']) {}
+
+  has(name: string): boolean {
+    return Object.prototype.hasOwnProperty.call(this.stubs, name);
+  }
+
+  load(name: string, require: (id: unknown) => unknown): unknown {
+    const cached = this.loaded.get(name);
+    if (cached) return cached.exports;
+    const { filename, source } = this.stubs[name];
+    if (!this.context) throw new Error(`the stub of '${name}' cannot be loaded before the code runs`);
+    const module = vm.runInContext('({ exports: {} })', this.context) as { exports: unknown };
+    // Registered before it runs, so two stubs requiring each other get the partial exports, as in Node.
+    this.loaded.set(name, module);
+    const wrapper = compile(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, filename)
+      .runInContext(this.context) as (...args: unknown[]) => void;
+    try {
+      wrapper(module.exports, require, module, filename, dirname(filename));
+    } catch (err) {
+      this.loaded.delete(name);
+      throw err;
+    }
+    return module.exports;
+  }
 }
 
 /** configuration / event.secrets: reads of keys that are not set become warnings, since they usually mean a missing secret. */
@@ -402,9 +439,10 @@ function createFakeProcess(run: Run, env: Record<string, string>) {
 
 function createContext(run: Run, job: ChildJob): vm.Context {
   const timers = createTimers(run);
+  const stubs = job.mocks && Object.keys(job.mocks.modules).length > 0 ? new ModuleStubs(job.mocks.modules) : null;
   const sandbox: Record<string, unknown> = {
     console: createConsole(run),
-    require: createSandboxRequire(job.workspaceRoot),
+    require: createSandboxRequire(job.workspaceRoot, stubs),
     process: createFakeProcess(run, {}),
     ...timers,
     queueMicrotask,
@@ -425,6 +463,7 @@ function createContext(run: Run, job: ChildJob): vm.Context {
   }
   const context = vm.createContext(sandbox, { name: job.filename });
   CONTEXT_SETUP.runInContext(context);
+  if (stubs) stubs.context = context;
   return context;
 }
 
@@ -477,17 +516,23 @@ function installClock(now: number | undefined, context: vm.Context): () => void 
   };
 }
 
-function createAuth0(run: Run, context: vm.Context) {
+function createAuth0(run: Run, context: vm.Context, mocks: ChildMocks['functions'] = {}) {
   const ContextPromise = CONTEXT_PROMISE.runInContext(context) as PromiseConstructor;
-  const update = (name: string) => (...args: unknown[]) => {
+  const ContextError = vm.runInContext('Error', context) as ErrorConstructor;
+  const parse = vm.runInContext('JSON.parse', context) as (text: string) => unknown;
+  const update = (name: 'updateAppMetadata' | 'updateUserMetadata') => (...args: unknown[]) => {
     run.record(`auth0.users.${name}`, args.filter((a) => typeof a !== 'function'));
-    const done = args.find((a) => typeof a === 'function') as ((err: null) => void) | undefined;
+    // The mocks file can make the call fail or answer a chosen value; by default it succeeds with nothing.
+    const mock = mocks[`auth0.users.${name}`];
+    const error = mock && 'reject' in mock ? new ContextError(mock.reject) : null;
+    const value = mock && 'resolve' in mock && mock.resolve !== undefined ? parse(JSON.stringify(mock.resolve)) : undefined;
+    const done = args.find((a) => typeof a === 'function') as ((err: Error | null, value?: unknown) => void) | undefined;
     if (done) {
       // Callback style of the old management client: answer asynchronously, like the real one.
-      createTimers(run).setImmediate(() => done(null));
+      createTimers(run).setImmediate(() => (error ? done(error) : done(null, value)));
       return undefined;
     }
-    return ContextPromise.resolve();
+    return error ? ContextPromise.reject(error) : ContextPromise.resolve(value);
   };
   return {
     accessToken: 'mock-management-api-access-token',
@@ -674,7 +719,7 @@ function readRuleMultifactor(context: unknown): Multifactor | null {
 function startScript(run: Run, job: ChildJob, context: vm.Context): void {
   if (job.kind === 'rule') {
     (context as Record<string, unknown>).configuration = watchMissingKeys(job.configuration, run, 'configuration');
-    (context as Record<string, unknown>).auth0 = createAuth0(run, context);
+    (context as Record<string, unknown>).auth0 = createAuth0(run, context, job.mocks?.functions);
     run.currentSkeys = () => collectSecrets([], [readRuleMultifactor(job.context)]);
     startRule(run, job, context);
   } else {
@@ -776,6 +821,7 @@ async function runLoginScripts(job: BatchJob, login: BatchLogin, hooks: RunHooks
     const step: ChildJob = {
       type: 'run', id: job.id, kind: job.kind, filename: script.filename, source: script.source,
       ...inputs, workspaceRoot: job.workspaceRoot, network: job.network, backstopMs: 0,
+      ...(job.mocks ? { mocks: job.mocks } : {}),
     };
     const run = new Run(hooks, 0, job.network);
     current = run;

@@ -1,6 +1,7 @@
 // Public shapes of the runner (used by the CLI, the language server's commands and the Duo
 // verifier) and the messages exchanged with the pooled child process.
 import type { Multifactor } from '../../../shared/multifactor';
+import type { LoadedMocks } from './inputs';
 
 export type { Multifactor };
 
@@ -41,6 +42,11 @@ export interface RunResult {
   clock: { start: string; given: boolean };
   /** Every outbound network attempt (connect, send, listen) the code made, in order, allowed or blocked. */
   connections: Connection[];
+  /**
+   * The mocks in effect (`--mocks` / `duoRules.mock.mocksFile`), or null: the file, how each mocked
+   * function answers, and each stubbed module with its stub's path as written in the file.
+   */
+  mocks: { file: string; functions: Record<string, 'reject' | 'resolve'>; modules: Record<string, string> } | null;
   /** Rules directories only: the rule that decided the outcome (or set the MFA), and every rule that ran. */
   rule?: string | null;
   rules?: { name: string; outcome: RunOutcomeKind }[];
@@ -101,6 +107,8 @@ export interface RunOptions {
   boundaryRoot?: string;
   /** Heap limit of the child process; default 256 MB. */
   memoryLimitMb?: number;
+  /** Mocked `auth0.users.*` answers and module stubs, from loadRunInputs (`--mocks`). */
+  mocks?: LoadedMocks;
   /** ISO-8601 instant the code's clock starts at (`Date`, `Date.now()`, `new Date()`); time still advances. Default: the real clock. */
   now?: string;
 }
@@ -128,6 +136,13 @@ export interface ChildJob {
   backstopMs: number;
   /** Epoch ms the sandbox's clock starts at (`--now`); absent: the real clock. */
   now?: number;
+  mocks?: ChildMocks;
+}
+
+/** The mocks as the child gets them: function answers, and the stubs' code read by the parent. */
+export interface ChildMocks {
+  functions: LoadedMocks['functions'];
+  modules: Record<string, { filename: string; source: string }>;
 }
 
 /** One login of a batch: the inputs of its first script. */
@@ -156,10 +171,11 @@ export interface BatchJob {
   backstopMs: number;
   /** Epoch ms each login's clock starts at (`--now`); absent: the real clock. */
   now?: number;
+  mocks?: ChildMocks;
 }
 
 /** The child's unredacted answer; the parent redacts it and adds kind, timing and rule names. */
-export interface ChildResult extends Omit<RunResult, 'kind' | 'outcome' | 'durationMs' | 'clock' | 'rule' | 'rules' | 'connections'> {
+export interface ChildResult extends Omit<RunResult, 'kind' | 'outcome' | 'durationMs' | 'clock' | 'mocks' | 'rule' | 'rules' | 'connections'> {
   outcome: Exclude<RunOutcomeKind, 'timeout'>;
 }
 
