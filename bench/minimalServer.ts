@@ -7,11 +7,11 @@ const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 connection.onInitialize(() => ({ capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental } }));
 documents.onDidChangeContent((e) => {
-  void connection.sendDiagnostics({
+  connection.sendDiagnostics({
     uri: e.document.uri,
     version: e.document.version,
     diagnostics: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, message: 'baseline', source: 'minimal' }],
-  });
+  }).catch((err: unknown) => console.error('minimal server: diagnostics not sent:', err));
 });
 documents.listen(connection);
 connection.listen();

@@ -1,8 +1,11 @@
-// Checks the import rules of ARCHITECTURE.md that the compiler cannot: which folder may import
-// which. (Unused code is the compiler's: noUnusedLocals and noUnusedParameters.) Prints each
-// offending import as file:line and exits 1 if there is one.
+// `npm run lint`: first the import rules of ARCHITECTURE.md that the compiler cannot check (which
+// folder may import which; each offending import printed as file:line), then ESLint with
+// typescript-eslint (tools/eslint/eslint.config.mjs: promises nobody handles, unused code) over the
+// whole project, type-aware. Exits 1 if either finds a problem.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { installTools, toolsDir, toolsInstalled } from './install-tools.mjs';
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
 
@@ -60,4 +63,12 @@ for (const top of ['client/src', 'server/src', 'shared']) {
 
 for (const p of problems) console.error(p);
 console.log(`lint: ${problems.length} import rule violation${problems.length === 1 ? '' : 's'}`);
-process.exit(problems.length ? 1 : 0);
+
+if (!toolsInstalled()) {
+  console.log('lint: installing tools/eslint (its own package-lock.json)');
+  installTools();
+}
+const started = Date.now();
+const eslint = spawnSync(process.execPath, [join(toolsDir, 'node_modules', 'eslint', 'bin', 'eslint.js'), '--config', join(toolsDir, 'eslint.config.mjs'), '--max-warnings', '0', '.'], { cwd: root, stdio: 'inherit' });
+console.log(`lint: ESLint ${eslint.status === 0 ? 'found no problems' : 'failed'} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+process.exit(problems.length || eslint.status !== 0 ? 1 : 0);

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { ConvertRequest, type ConvertNote, type ConvertResponse } from '../../shared/protocol';
+import { inBackground } from '../../shared/background';
 
 /** What the command returns: the Action's document, the files it wrote, the notes and the check. */
 export interface ConvertCommandResult {
@@ -35,7 +36,7 @@ async function exists(uri: vscode.Uri): Promise<boolean> {
 
 function fail(log: vscode.LogOutputChannel, name: ConvertCommandError['error']['name'], message: string): ConvertCommandError {
   log.warn(message);
-  void vscode.window.showErrorMessage(`Duo Rules: ${message}`);
+  inBackground(vscode.window.showErrorMessage(`Duo Rules: ${message}`), (err) => log.error(`Could not show a message: ${String(err)}`));
   return { error: { name, message } };
 }
 
@@ -117,12 +118,12 @@ export async function convertToActionCommand(client: LanguageClient, log: vscode
   const checkText = describeCheck(response.check);
   const diverged = !!response.check && !('error' in response.check) && response.check.divergences.length > 0;
   const show = diverged || response.notes.length ? 'Show Details' : undefined;
-  void vscode.window[diverged ? 'showWarningMessage' : 'showInformationMessage'](
+  inBackground(vscode.window[diverged ? 'showWarningMessage' : 'showInformationMessage'](
     `Duo Rules: converted ${path.basename(uri.path)} to a post-login Action in ${where}; ${todoText}${checkText ? `; ${checkText}` : ''}.`,
     'Show Diff', ...(show ? [show] : []),
-  ).then((picked) => {
-    if (picked === 'Show Diff') void showDiff();
+  ).then(async (picked) => {
+    if (picked === 'Show Diff') await showDiff();
     else if (picked) log.show(true);
-  });
+  }), (err) => log.error(`Could not show the converted Action: ${String(err)}`));
   return { uri: actionDocument.uri.toString(), files, todos: response.notes, ...(response.check ? { check: response.check } : {}) };
 }

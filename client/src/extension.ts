@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { StatusNotification, VerifyDiagnosticsNotification, type FileStatus, type VerifyDiagnosticsParams } from '../../shared/protocol';
+import { inBackground } from '../../shared/background';
 import { convertToActionCommand, type ConvertCommandOptions } from './convertToAction';
 import { FileKinds, refuseUnlessRule } from './fileKinds';
 import { createLanguageClient } from './languageClient';
@@ -55,7 +56,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(...registerTenantCommands({ client: languageClient, store: auth0, secrets, log, duoOptions: () => collectDuoOptionsFor(undefined) }, started));
   started.catch((err: unknown) => {
     log.error(`The Duo Rules language server did not start: ${err instanceof Error ? err.message : String(err)}`);
-    void vscode.window.showErrorMessage('Duo Rules: the language server did not start.', 'Show Output').then((picked) => { if (picked) channel.show(); });
+    inBackground(vscode.window.showErrorMessage('Duo Rules: the language server did not start.', 'Show Output').then((picked) => { if (picked) channel.show(); }), (shown: unknown) => log.error(`Could not show a message: ${String(shown)}`));
   });
 }
 

@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { FileStatus } from '../../shared/protocol';
+import { inBackground } from '../../shared/background';
 
 export type FileKind = FileStatus['kind'];
 
@@ -70,6 +71,6 @@ export async function refuseUnlessRule(kinds: FileKinds, log: vscode.LogOutputCh
     ? `${name} is already a post-login Action: only Rules are converted.`
     : `${name} is not an Auth0 Rule or post-login Action: only Rules are converted.`;
   log.warn(message);
-  void vscode.window.showErrorMessage(`Duo Rules: ${message}`);
+  inBackground(vscode.window.showErrorMessage(`Duo Rules: ${message}`), (err) => log.error(`Could not show a message: ${String(err)}`));
   return { error: { name: 'NoRuleFile', message } };
 }

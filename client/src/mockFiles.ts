@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { MockInputsRequest } from '../../shared/protocol';
+import { inBackground } from '../../shared/background';
 
 const mockDir = '.duo-rules/mock';
 
@@ -29,7 +30,7 @@ export async function createMockFilesCommand(client: LanguageClient, log: vscode
   const folder = chooseFolder();
   if (!folder) {
     const message = 'Open a folder first: the mock files are written into the workspace.';
-    void vscode.window.showErrorMessage(`Duo Rules: ${message}`);
+    inBackground(vscode.window.showErrorMessage(`Duo Rules: ${message}`), (err) => log.error(`Could not show a message: ${String(err)}`));
     return { error: { name: 'NoWorkspaceFolder', message } };
   }
   const inputs = await client.sendRequest(MockInputsRequest);
@@ -54,7 +55,7 @@ export async function createMockFilesCommand(client: LanguageClient, log: vscode
   const target = vscode.workspace.workspaceFile ? vscode.ConfigurationTarget.WorkspaceFolder : vscode.ConfigurationTarget.Workspace;
   for (const [key, value] of Object.entries(settings)) await config.update(key, value, target);
   log.info(`Mock inputs in ${dir.fsPath}: wrote ${files.length ? files.map((f) => vscode.workspace.asRelativePath(f)).join(', ') : 'nothing (all existed)'}; settings duoRules.mock.* point at them.`);
-  void vscode.window.showInformationMessage(`Duo Rules: mock inputs are in ${mockDir}/. Put your Duo values in a configuration file of your own (see configuration.example.json, keep it out of version control) or use "Store a Duo Secret".`, 'Open user.json')
-    .then(async (picked) => { if (picked) await vscode.window.showTextDocument(vscode.Uri.joinPath(dir, 'user.json')); });
+  inBackground(vscode.window.showInformationMessage(`Duo Rules: mock inputs are in ${mockDir}/. Put your Duo values in a configuration file of your own (see configuration.example.json, keep it out of version control) or use "Store a Duo Secret".`, 'Open user.json')
+    .then(async (picked) => { if (picked) await vscode.window.showTextDocument(vscode.Uri.joinPath(dir, 'user.json')); }), (err) => log.error(`Could not open user.json: ${String(err)}`));
   return { files, settings: Object.fromEntries(Object.entries(settings).map(([k, v]) => [`duoRules.${k}`, v])) };
 }

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { inputErrorCode, requestCancelledCode, RunRequest, VerifyRequest, type VerifyParams } from '../../shared/protocol';
+import { inBackground } from '../../shared/background';
 import { collectDuoOptions, collectRunParams } from './runInputs';
 import type { FileKinds } from './fileKinds';
 import type { ResultView } from './resultView';
@@ -33,10 +34,10 @@ interface RunCommandOptions {
 
 function refuse(log: vscode.LogOutputChannel, name: CommandError['error']['name'], message: string, actions: string[] = []): CommandError {
   log.warn(message);
-  void vscode.window.showErrorMessage(`Duo Rules: ${message}`, ...actions).then((picked) => {
-    if (picked === 'Manage Workspace Trust') void vscode.commands.executeCommand('workbench.trust.manage');
+  inBackground(vscode.window.showErrorMessage(`Duo Rules: ${message}`, ...actions).then(async (picked) => {
+    if (picked === 'Manage Workspace Trust') await vscode.commands.executeCommand('workbench.trust.manage');
     if (picked === 'Show Output') log.show(true);
-  });
+  }), (err) => log.error(`Could not show a message or its action: ${String(err)}`));
   return { error: { name, message } };
 }
 
@@ -97,7 +98,7 @@ async function execute(services: RunServices, mode: 'run' | 'verify', target: un
   const summary = summarizeResult(name, result);
   log.info(summary);
   // The result view leads with the same verdict; a notification as well would only repeat it.
-  if ((options as RunCommandOptions | undefined)?.showResult === false) void vscode.window.showInformationMessage(summary);
+  if ((options as RunCommandOptions | undefined)?.showResult === false) inBackground(vscode.window.showInformationMessage(summary), (err) => log.error(`Could not show a message: ${String(err)}`));
   else services.results.show(document.uri, result);
   return result;
 }

@@ -1,6 +1,7 @@
 // Duo secrets kept in VS Code's SecretStorage (the OS keychain), never in settings or the workspace.
 import * as vscode from 'vscode';
 import { redactText } from '../../shared/redact';
+import { inBackground } from '../../shared/background';
 
 const namesKey = 'duoRules.secretNames';
 const secretKey = (name: string) => `duoRules.secret.${name}`;
@@ -115,6 +116,6 @@ export async function setSecretCommand(secrets: SecretStore, log: vscode.LogOutp
   }
   await secrets.store(name, value);
   log.info(`Stored the secret ${name} in VS Code's secret storage.`);
-  void vscode.window.showInformationMessage(`Duo Rules: stored ${name}; runs and verification use it instead of the configuration file's value.`);
+  inBackground(vscode.window.showInformationMessage(`Duo Rules: stored ${name}; runs and verification use it instead of the configuration file's value.`), (err) => log.error(`Could not show a message: ${String(err)}`));
   return { name, stored: true };
 }

@@ -8,6 +8,7 @@ import { State, type LanguageClient } from 'vscode-languageclient/node';
 import type { FileKinds } from './fileKinds';
 import type { ResultView } from './resultView';
 import { type DuoAnswer, duoAnswerOf } from './resultVerdict';
+import { inBackground } from '../../shared/background';
 
 const labels = { rule: 'Duo Rule', action: 'Duo Action' } as const;
 
@@ -69,7 +70,8 @@ export class StatusBar implements vscode.Disposable {
   refresh(): void {
     const document = vscode.window.activeTextEditor?.document;
     const kind = (document && this.kinds.get(document.uri)) ?? 'other';
-    void vscode.commands.executeCommand('setContext', 'duoRules.fileKind', kind);
+    // setContext fails only while VS Code shuts the extension host down: nothing to show then.
+    inBackground(vscode.commands.executeCommand('setContext', 'duoRules.fileKind', kind), () => undefined);
     if (document?.languageId === 'javascript' && this.serverState !== State.Running) {
       const stopped = this.serverState === State.Stopped;
       this.item.text = stopped ? '$(error) Duo: server stopped' : '$(sync~spin) Duo';

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { DoctorRequest, type Auth0Access, type DoctorParams, type DoctorResponse } from '../../shared/protocol';
+import { inBackground } from '../../shared/background';
 import { getSetting } from './settings';
 import type { SecretStore } from './secrets';
 
@@ -69,7 +70,7 @@ export async function storeAuth0CredentialsCommand(store: Auth0CredentialStore, 
   if (!clientSecret) return undefined;
   await store.store(domain, clientId, clientSecret);
   log.info(`Stored Auth0 credentials for ${domain} in VS Code's secret storage.`);
-  void vscode.window.showInformationMessage(`Duo Rules: stored the Auth0 credentials for ${domain}. Run "Duo: Check Tenant" to check its Duo MFA.`);
+  inBackground(vscode.window.showInformationMessage(`Duo Rules: stored the Auth0 credentials for ${domain}. Run "Duo: Check Tenant" to check its Duo MFA.`), (err) => log.error(`Could not show a message: ${String(err)}`));
   return { stored: true };
 }
 
@@ -121,10 +122,10 @@ async function checkTenant(services: TenantServices, documents: ResultDocuments,
   const { log } = services;
   const fail = (name: string, message: string, actions: string[] = []) => {
     log.warn(message);
-    void vscode.window.showErrorMessage(`Duo Rules: ${message}`, ...actions).then((picked) => {
-      if (picked === 'Store Auth0 Credentials') void vscode.commands.executeCommand('duoRules.storeAuth0Credentials');
-      if (picked === 'Manage Workspace Trust') void vscode.commands.executeCommand('workbench.trust.manage');
-    });
+    inBackground(vscode.window.showErrorMessage(`Duo Rules: ${message}`, ...actions).then(async (picked) => {
+      if (picked === 'Store Auth0 Credentials') await vscode.commands.executeCommand('duoRules.storeAuth0Credentials');
+      if (picked === 'Manage Workspace Trust') await vscode.commands.executeCommand('workbench.trust.manage');
+    }), (err) => log.error(`Could not show a message or its action: ${String(err)}`));
     return { error: { name, message } };
   };
   if (!vscode.workspace.isTrusted) return fail('WorkspaceTrustRequired', 'Checking the tenant needs a trusted workspace.', ['Manage Workspace Trust']);
@@ -146,7 +147,7 @@ async function checkTenant(services: TenantServices, documents: ResultDocuments,
   const errors = report.findings.filter((f) => f.severity === 'error').length;
   const summary = errors ? `Duo MFA check of ${report.tenant}: ${errors} ${errors === 1 ? 'error' : 'errors'} (${report.findings.filter((f) => f.severity === 'error').map((f) => f.id).join(', ')}).` : `Duo MFA check of ${report.tenant}: no errors.`;
   log.info(summary);
-  void (errors ? vscode.window.showWarningMessage(summary) : vscode.window.showInformationMessage(summary));
+  inBackground(errors ? vscode.window.showWarningMessage(summary) : vscode.window.showInformationMessage(summary), (err) => log.error(`Could not show a message: ${String(err)}`));
   if ((options as { showResult?: boolean } | undefined)?.showResult !== false) {
     const uri = vscode.Uri.from({ scheme: RESULT_SCHEME, path: `/${report.tenant}.md` });
     documents.set(uri, formatDoctorMarkdown(response));
@@ -172,7 +173,10 @@ class RepositoryProblems implements vscode.Disposable {
 
   schedule(delayMs = 400): void {
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => { this.timer = undefined; void this.refresh(); }, delayMs);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      inBackground(this.refresh(), (err) => this.services.log.warn(`Could not refresh the doctor's findings: ${err instanceof Error ? err.message : String(err)}`));
+    }, delayMs);
   }
 
   /** Reads each workspace folder that is a deploy-cli repository (files only, nothing runs). */

@@ -60,7 +60,7 @@ class Session {
 
   open(uri: string, text: string, languageId = 'javascript'): void {
     this.documents.set(uri, TextDocument.create(uri, languageId, 1, text));
-    void this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
+    this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } }).catch((err: unknown) => console.error('didOpen not sent:', err));
   }
 
   /** Replaces the whole text; returns the new version. */
@@ -68,7 +68,7 @@ class Session {
     const doc = this.documents.get(uri)!;
     const next = TextDocument.create(uri, doc.languageId, doc.version + 1, text);
     this.documents.set(uri, next);
-    void this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: next.version }, contentChanges: [{ text }] });
+    this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: next.version }, contentChanges: [{ text }] }).catch((err: unknown) => console.error('didChange not sent:', err));
     return next.version;
   }
 

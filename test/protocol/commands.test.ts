@@ -77,7 +77,7 @@ async function startSession(): Promise<Session> {
       return new Promise((resolve) => waiters.push({ method, predicate, resolve }));
     },
     open(uri, text) {
-      void connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'javascript', version: 1, text } });
+      connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'javascript', version: 1, text } }).catch((err: unknown) => console.error('didOpen not sent:', err));
     },
     async close() {
       await connection.sendRequest('shutdown');

@@ -272,8 +272,7 @@ test('slow Management API: bounded by --auth0-timeout, exit 2', async () => {
 
 test('a server that echoes the client secret and token in its error gets them redacted', async () => {
   const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => { body += c; });
+    req.resume();
     req.on('end', () => {
       if (req.url === '/oauth/token') {
         res.writeHead(200, { 'content-type': 'application/json' });

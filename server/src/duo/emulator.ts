@@ -9,6 +9,7 @@ import { checkClientAssertion, healthCheckAudience, HEALTH_CHECK_PATH } from './
 import { canonicalizeRequest, type CanonicalRequest, type DuoParams } from './signing';
 import { isDuoApiHost } from './transport';
 import type { ApplicationKind } from './types';
+import { inBackground } from '../../../shared/background';
 
 export type EmulatorUserStatus = 'active' | 'bypass' | 'disabled';
 
@@ -271,7 +272,7 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
   const config = parseEmulatorConfig(options.config);
   const emulator = new DuoEmulator(config, options.clockOffsetMs ?? 0);
-  const listener = async (req: IncomingMessage, res: ServerResponse) => {
+  const respond = async (req: IncomingMessage, res: ServerResponse) => {
     let reply: Reply;
     const url = new URL(req.url ?? '/', 'http://emulator');
     try {
@@ -288,6 +289,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     const code = (reply.body as { code?: number }).code;
     options.log?.(`${req.method} ${url.pathname} ${reply.status}${code ? ` ${code}` : ''}`);
   };
+  // A reply that cannot be written (the client hung up) ends that connection, not the emulator.
+  const listener = (req: IncomingMessage, res: ServerResponse) => inBackground(respond(req, res), () => res.destroy());
   const server: Server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, listener) : createHttpServer(listener);
   const hostname = options.hostname ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {

@@ -17,6 +17,7 @@ import {
   ConvertRequest, inputErrorCode, MockInputsRequest, RunRequest, VerifyDiagnosticsNotification, VerifyRequest,
   type MockInputsResponse, type RunParams, type VerifyDiagnosticsParams, type VerifyParams, type VerifyResponse,
 } from '../../../shared/protocol';
+import { inBackground } from '../../../shared/background';
 import type { ServerContext } from './context';
 import { planDeployCliAction } from '../deployCli/actionFiles';
 import type { LoadedRunInputs } from './runAndVerify';
@@ -146,7 +147,7 @@ export function register(ctx: ServerContext): void {
     throwIfCancelled(token);
     const text = await documentText(ctx, params.uri, params.text);
     const diagnostics = await buildVerifyDiagnostics(ctx, params.uri, text, verify);
-    void connection.sendNotification(VerifyDiagnosticsNotification, { uri: params.uri, diagnostics } satisfies VerifyDiagnosticsParams);
+    inBackground(connection.sendNotification(VerifyDiagnosticsNotification, { uri: params.uri, diagnostics } satisfies VerifyDiagnosticsParams), (err) => ctx.log(`duo-rules: could not send the verify diagnostics of ${params.uri}: ${String(err)}`));
     return { ...outcome.result, verify };
   });
 

@@ -15,6 +15,7 @@ import { mergeSeverities, type SeverityMap } from '../analysis/diagnostics';
 import { buildModel, type RuleModel } from '../analysis/model';
 import { loadProjectConfig, type ProjectConfig } from '../config/projectConfig';
 import { readSetting } from '../../../shared/settings';
+import { inBackground } from '../../../shared/background';
 
 /** Settings of one document: VS Code's `duoRules` section merged over `.duo-rules.json`. */
 export interface DocumentSettings {
@@ -228,8 +229,9 @@ export function createServerContext(connection: Connection, documents: TextDocum
   }
 
   function initialized(): void {
-    if (supportsDynamicConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'duoRules' });
-    if (supportsDynamicWatchers) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/.duo-rules.json' }] });
+    const refused = (what: string) => (err: unknown) => ctx.log(`duo-rules: the client refused to send ${what}: ${String(err)}`);
+    if (supportsDynamicConfiguration) inBackground(connection.client.register(DidChangeConfigurationNotification.type, { section: 'duoRules' }), refused('setting changes'));
+    if (supportsDynamicWatchers) inBackground(connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/.duo-rules.json' }] }), refused('.duo-rules.json changes'));
   }
 
   connection.onDidChangeConfiguration(() => settingsChanged());

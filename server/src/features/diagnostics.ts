@@ -7,6 +7,7 @@ import type { Diagnostic } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeModel, toDiagnostic } from '../analysis/diagnostics';
 import type { ServerContextInternals } from './context';
+import { inBackground } from '../../../shared/background';
 
 /**
  * In the editor, advice names the editor's command; the shared analysis words it for the command
@@ -66,7 +67,7 @@ export function register(ctx: ServerContextInternals): void {
     cancelPending(state);
     // Even "at once" yields to the message queue first (setImmediate runs after pending I/O),
     // so requests already received go first.
-    const run = () => void validate(document.uri, generation);
+    const run = () => inBackground(validate(document.uri, generation), (err) => ctx.log(`duo-rules: analysis failed for ${document.uri}: ${describe(err)}`));
     const delay = delayFor(document, state, immediate);
     if (delay === 0) state.immediate = setImmediate(run);
     else state.timer = setTimeout(run, delay);
@@ -120,7 +121,7 @@ export function register(ctx: ServerContextInternals): void {
     if (state) cancelPending(state);
     states.delete(e.document.uri);
     ctx.forget(e.document.uri);
-    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+    inBackground(connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] }), (err) => ctx.log(`duo-rules: could not clear the diagnostics of ${e.document.uri}: ${describe(err)}`));
   });
   ctx.refreshListeners.push(() => {
     for (const document of documents.all()) schedule(document, true);

@@ -3,6 +3,7 @@
 // The client counts the problems itself from the published diagnostics.
 import type { FileKind } from '../analysis/model';
 import { StatusNotification, type FileStatus } from '../../../shared/protocol';
+import { inBackground } from '../../../shared/background';
 import type { ServerContext } from './context';
 
 export function register(ctx: ServerContext): void {
@@ -12,7 +13,7 @@ export function register(ctx: ServerContext): void {
     const kind = (settings.enable && ctx.getModel(document.uri)?.kind) || 'other';
     if (sent.get(document.uri) !== kind) {
       sent.set(document.uri, kind);
-      void ctx.connection.sendNotification(StatusNotification, { uri: document.uri, kind } satisfies FileStatus);
+      inBackground(ctx.connection.sendNotification(StatusNotification, { uri: document.uri, kind } satisfies FileStatus), (err) => ctx.log(`duo-rules: could not send the status of ${document.uri}: ${String(err)}`));
     }
     return [];
   });

@@ -766,14 +766,14 @@ export async function executeJob(job: ChildJob, hooks: RunHooks): Promise<ChildR
 const silentHooks: RunHooks = { onCallback: () => undefined, onLog: () => undefined, onConnection: () => undefined };
 
 /** True when the run decided within `ms`. */
-function decidedWithin(run: Run, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    void run.waitForDecision().then(() => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
+async function decidedWithin(run: Run, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), ms); });
+  try {
+    return await Promise.race([run.waitForDecision().then(() => true as const), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
