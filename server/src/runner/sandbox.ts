@@ -47,9 +47,11 @@ function describeError(err: unknown): { name: string; message: string } {
     if (e.code === 'ERR_ACCESS_DENIED') {
       // Node 22+ appends "Use --allow-… to manage permissions.": advice for whoever starts Node, not for the rule's author.
       message = message.replace(/\.?\s*Use --allow-[\s\S]*$/, '');
-      // A file operation names its path; a process or a worker names only the permission (Node 22+ sets resource to "true" there).
+      // A file operation names its path. A process or a worker names the permission, and its resource
+      // differs by Node version and release: none (20), the string "true", or the command.
       const resource = typeof e.resource === 'string' && e.resource && e.resource !== 'true' ? e.resource : null;
-      const what = resource ?? (e.permission === 'ChildProcess' ? 'starting a process' : e.permission === 'WorkerThreads' ? 'starting a worker thread' : typeof e.permission === 'string' && e.permission ? e.permission : 'this operation');
+      const action = e.permission === 'ChildProcess' ? 'starting a process' : e.permission === 'WorkerThreads' ? 'starting a worker thread' : null;
+      const what = action ? (resource ? `${action}: ${resource}` : action) : resource ?? (typeof e.permission === 'string' && e.permission ? e.permission : 'this operation');
       message += ` (${what}): the runner lets the code read only its workspace folder, not write files or start processes`;
     }
     return { name: typeof e.name === 'string' && e.name ? e.name : 'Error', message };

