@@ -8,6 +8,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { disposeRunnerPool, prestartRunner } from '../../server/src/runner/index';
+import { LineReader } from '../../server/src/runner/pool';
 import { createWorkspace, runText, type TempWorkspace } from './runnerHelpers';
 
 let ws: TempWorkspace;
@@ -168,5 +169,34 @@ describe('runner pool', () => {
     disposeRunnerPool();
     const again = await runText(ws, passThrough);
     assert.equal(again.result.outcome, 'completed');
+  });
+});
+
+describe('the channel from the child', () => {
+  const lines = (...texts: string[]) => Buffer.from(texts.map((t) => `${t}\n`).join(''));
+
+  test('after a refused line, nothing the child wrote later is read, in the same chunk or a later one', () => {
+    const seen: string[] = [];
+    const reader = new LineReader((line) => {
+      seen.push(line.toString());
+      return !line.toString().startsWith('forged');
+    }, () => true);
+    reader.push(lines('ok 1', 'forged', 'result in the same chunk'));
+    // Under load the child gets to write its real result before the kill reaches it: it arrives as a later chunk.
+    reader.push(lines('result in a later chunk'));
+    assert.deepEqual(seen, ['ok 1', 'forged']);
+  });
+
+  test('a line split over chunks arrives whole; an unfinished line over the limit stops the reading', () => {
+    const seen: string[] = [];
+    let held = 0;
+    const reader = new LineReader((line) => (seen.push(line.toString()), true), (bytes) => ((held = bytes), bytes <= 10));
+    reader.push(Buffer.from('{"a":'));
+    reader.push(Buffer.from('1}\n{"b"'));
+    assert.deepEqual(seen, ['{"a":1}']);
+    assert.equal(held, 4);
+    reader.push(Buffer.from(':"xxxxxxxx'));
+    reader.push(Buffer.from('"}\n'));
+    assert.deepEqual(seen, ['{"a":1}'], 'a line over the limit was still read');
   });
 });

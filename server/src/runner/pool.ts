@@ -201,6 +201,42 @@ function parseMessage(line: string): { message: ChildMessage } | { problem: stri
   return { problem: `unexpected message type ${JSON.stringify(String(m.type)).slice(0, 40)}` };
 }
 
+/**
+ * Splits the child's channel into lines. `onLine` gets each whole line and returns false to refuse
+ * it; `onPartial` is told how many bytes of an unfinished line are held and returns false when that
+ * is too many. After a refusal (or stop()) nothing more is read, including lines already received
+ * in the same or a later chunk.
+ */
+export class LineReader {
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private stopped = false;
+
+  constructor(private readonly onLine: (line: Buffer) => boolean, private readonly onPartial: (bytes: number) => boolean) {}
+
+  push(chunk: Buffer): void {
+    let start = 0;
+    for (let nl = chunk.indexOf(10); nl !== -1 && !this.stopped; nl = chunk.indexOf(10, start)) {
+      const part = chunk.subarray(start, nl);
+      const line = this.pendingBytes === 0 ? part : Buffer.concat([...this.pending, part]);
+      this.pending = [];
+      this.pendingBytes = 0;
+      start = nl + 1;
+      if (!this.onLine(line)) this.stop();
+    }
+    if (this.stopped || start >= chunk.length) return;
+    this.pending.push(chunk.subarray(start));
+    this.pendingBytes += chunk.length - start;
+    if (!this.onPartial(this.pendingBytes)) this.stop();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+}
+
 interface ActiveJob {
   id: number;
   bytes: number;
@@ -215,8 +251,10 @@ class RunnerChild {
   private misbehaved: string | null = null;
   private job: ActiveJob | null = null;
   private onExit: ((code: number | null, signal: NodeJS.Signals | null) => void) | null = null;
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
+  private readonly reader = new LineReader(
+    (line) => !this.dead && this.accept(line),
+    (bytes) => this.checkPartial(bytes),
+  );
   readonly process: ChildProcess;
   readonly ready: Promise<void>;
 
@@ -230,7 +268,7 @@ class RunnerChild {
       this.stderrTail = (this.stderrTail + chunk).slice(-STDERR_TAIL);
     });
     const channel = this.process.stdio[3] as Readable | null;
-    channel?.on('data', (chunk: Buffer) => this.receive(chunk));
+    channel?.on('data', (chunk: Buffer) => this.reader.push(chunk));
     channel?.on('error', () => undefined);
     let onReady: ((message: ChildMessage) => void) | null = null;
     this.ready = new Promise((resolve, reject) => {
@@ -260,24 +298,11 @@ class RunnerChild {
 
   private firstMessage: (message: ChildMessage) => void;
 
-  /** Splits the channel into lines, enforcing the size caps before anything is parsed. */
-  private receive(chunk: Buffer): void {
-    if (this.dead) return;
-    let start = 0;
-    for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, start)) {
-      const part = chunk.subarray(start, nl);
-      const line = this.pendingBytes === 0 ? part : Buffer.concat([...this.pending, part]);
-      this.pending = [];
-      this.pendingBytes = 0;
-      start = nl + 1;
-      if (!this.accept(line)) return;
-    }
-    if (start < chunk.length) {
-      this.pending.push(chunk.subarray(start));
-      this.pendingBytes += chunk.length - start;
-      if (this.job && this.job.bytes + this.pendingBytes > OUTPUT_LIMIT_BYTES) this.violate('output-limit', `the rule's output exceeded ${OUTPUT_LIMIT_MIB} MiB`);
-      else if (this.pendingBytes > OUTPUT_LIMIT_BYTES) this.violate('output-limit', `the rule's output exceeded ${OUTPUT_LIMIT_MIB} MiB`);
-    }
+  /** Enforces the size caps on a line still arriving; false when the child was killed for it. */
+  private checkPartial(pendingBytes: number): boolean {
+    if (this.dead) return false;
+    if ((this.job ? this.job.bytes : 0) + pendingBytes > OUTPUT_LIMIT_BYTES) return this.violate('output-limit', `the rule's output exceeded ${OUTPUT_LIMIT_MIB} MiB`);
+    return true;
   }
 
   /** Handles one complete line; false when the child was killed for it. */
@@ -301,8 +326,9 @@ class RunnerChild {
   }
 
   private violate(reason: 'output-limit' | 'invalid-message', message: string): false {
-    this.pending = [];
-    this.pendingBytes = 0;
+    // Whatever the child wrote after this line is not read: the kill below takes a moment, and a
+    // valid-looking result that arrives in the meantime must not end the run as if nothing happened.
+    this.reader.stop();
     if (this.job) this.job.onViolation(reason, message);
     else this.misbehaved ??= message;
     this.kill();
@@ -353,6 +379,7 @@ class RunnerChild {
         id: job.id,
         bytes: 0,
         onMessage: (message) => {
+          if (violation) return;
           if (message.type === 'callback') callbackCalled = true;
           else if (message.type === 'log') logs.push(message.line);
           else if (message.type === 'connection') connections.push({ host: message.host, port: message.port, protocol: message.protocol });
