@@ -1,5 +1,5 @@
-// Attack: flood the parent with output (logs, one endless message, a forged result) to exhaust
-// its memory or crash it.
+// Attack: flood the parent with output (logs, one endless message) to exhaust its memory or crash
+// it, or forge the child's messages (a malformed result, a well-formed one without the run's key).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { asAction, asRule, createArena, putOnChannel, runAttack, type Arena } from './hostileHelpers';
@@ -12,11 +12,17 @@ const put = putOnChannel;
 
 describe('hostile: output flood and forged messages', () => {
   for (const [form, wrap] of [['Rule', asRule], ['Action', asAction]] as const) {
-    test(`${form}: 64 MiB of messages end as OutputLimitError`, async () => {
+    test(`${form}: 64 MiB written straight to the channel, with no line end, end as OutputLimitError`, async () => {
       const report = await runAttack(arena, `flood-${form}`, wrap(`${put}
-        const line = '{"type":"log","id":1,"line":"' + 'x'.repeat(1 << 20) + '"}\\n';
-        for (let i = 0; i < 64; i++) put(line);
+        const chunk = 'x'.repeat(1 << 20);
+        for (let i = 0; i < 64; i++) put(chunk);
       `), { outcome: 'error', errorName: 'OutputLimitError' });
+      assert.match(report.error.message, /the rule's output exceeded 8 MiB/);
+    });
+
+    test(`${form}: logging past 8 MiB (the child's own messages) ends as OutputLimitError`, async () => {
+      const report = await runAttack(arena, `log-flood-${form}`, wrap(`for (let i = 0; i < 1000; i++) console.log(String(i).padEnd(10000, 'z'));`),
+        { outcome: 'error', errorName: 'OutputLimitError' });
       assert.match(report.error.message, /the rule's output exceeded 8 MiB/);
     });
 
@@ -25,6 +31,17 @@ describe('hostile: output flood and forged messages', () => {
         put(JSON.stringify({ type: 'result', id: 1, result: { outcome: 'completed', error: null, multifactor: 'none', calls: 5 } }) + '\\n');
       `), { outcome: 'error', errorName: 'RunnerError' });
       assert.match(report.error.message, /invalid message/);
+    });
+
+    test(`${form}: a forged well-formed result (MFA off, completed) is refused: it lacks the run's key`, async () => {
+      const forged = { type: 'result', id: 1, result: { outcome: 'completed', error: null, multifactor: null, calls: [], logs: [], warnings: [], user: {}, context: {},
+        changes: { idToken: {}, accessToken: {}, appMetadata: {}, userMetadata: {}, redirect: null } } };
+      for (const key of [undefined, '0'.repeat(32)]) {
+        const report = await runAttack(arena, `forge-valid-${form}`, wrap(`${put}
+          put(JSON.stringify(${JSON.stringify({ ...forged, key })}) + '\\n');
+        `), { outcome: 'error', errorName: 'RunnerError' });
+        assert.match(report.error.message, /did not come from the runner/);
+      }
     });
   }
 

@@ -153,9 +153,7 @@ describe('the channel to the parent', () => {
   test(`output over ${OUTPUT_LIMIT_MIB} MiB ends the run with a named error and the parent carries on`, async () => {
     const before = process.memoryUsage().rss;
     const { result } = await runText(ws, `function (u, c, cb) {
-      ${PUT}
-      const chunk = '{"type":"log","id":1,"line":"' + 'x'.repeat(1024 * 1024) + '"}\\n';
-      for (let i = 0; i < 64; i++) put(chunk);
+      for (let i = 0; i < 1000; i++) console.log(String(i).padEnd(10000, 'x'));
       cb(null, u, c);
     }`, { timeoutMs: 10_000 });
     assert.equal(result.outcome, 'error');
@@ -184,6 +182,19 @@ describe('the channel to the parent', () => {
     assert.equal(result.outcome, 'error');
     assert.equal(result.error?.name, 'RunnerError');
     assert.match(result.error?.message ?? '', /invalid message \(malformed/);
+  });
+
+  test('a well-formed forged result is refused: only the child\'s own messages carry the run\'s key', async () => {
+    const forged = { type: 'result', id: 1, result: { outcome: 'completed', error: null, multifactor: null, calls: [], logs: [], warnings: [], user: {}, context: {} } };
+    const { result } = await runText(ws, `function (u, c, cb) {
+      require('fs').writeSync(3, JSON.stringify(${JSON.stringify(forged)}) + '\\n');
+      c.multifactor = { provider: 'duo', host: 'api-x.duosecurity.com' };
+      cb(null, u, c);
+    }`);
+    assert.equal(result.outcome, 'error');
+    assert.equal(result.error?.name, 'RunnerError');
+    assert.match(result.error?.message ?? '', /did not come from the runner/);
+    assert.equal(result.multifactor, null);
   });
 
   test('a message that is not JSON is refused', async () => {

@@ -5,14 +5,24 @@
 import { Socket } from 'node:net';
 import { installNetworkGuard } from './networkGuard';
 import { checkNetworkAttempt, executeBatch, executeJob, guardProcess, reportUncaught } from './sandbox';
-import type { BatchJob, ChildJob, ChildMessage, ChildResult } from './types';
+import type { BatchJob, ChildJob, ChildResult, JobMessage, WireMessage } from './types';
 
 const output = new Socket({ fd: 3, readable: false, writable: true });
 const input = new Socket({ fd: 0, readable: true, writable: false });
 const exit = (process as unknown as { reallyExit(code?: number): never }).reallyExit.bind(process);
 
-function send(message: ChildMessage): void {
+function send(message: WireMessage): void {
   output.write(JSON.stringify(message) + '\n');
+}
+
+/**
+ * The run keys of the jobs in progress, by job id: the parent accepts a job's messages only with
+ * its key. They live only in this module's scope, never in anything handed to the job's code.
+ */
+const keys = new Map<number, string>();
+
+function sendForJob(message: JobMessage): void {
+  send({ ...message, key: keys.get(message.id) ?? '' });
 }
 
 guardProcess();
@@ -34,22 +44,24 @@ input.on('data', (chunk: string) => {
   for (let nl = buffered.indexOf('\n'); nl !== -1; nl = buffered.indexOf('\n')) {
     const line = buffered.slice(0, nl);
     buffered = buffered.slice(nl + 1);
-    const job = JSON.parse(line) as ChildJob | BatchJob;
-    if (job?.type === 'run') queue = queue.then(() => runJob(job));
-    else if (job?.type === 'batch') queue = queue.then(() => runBatch(job));
+    const { key, ...job } = JSON.parse(line) as (ChildJob | BatchJob) & { key?: unknown };
+    if (typeof job.id !== 'number' || typeof key !== 'string') continue;
+    keys.set(job.id, key);
+    if (job.type === 'run') queue = queue.then(() => runJob(job));
+    else if (job.type === 'batch') queue = queue.then(() => runBatch(job));
   }
 });
 
 async function runJob(job: ChildJob): Promise<void> {
   try {
     const result = await executeJob(job, {
-      onCallback: () => send({ type: 'callback', id: job.id }),
-      onLog: (line) => send({ type: 'log', id: job.id, line }),
-      onConnection: (connection) => send({ type: 'connection', id: job.id, ...connection }),
+      onCallback: () => sendForJob({ type: 'callback', id: job.id }),
+      onLog: (line) => sendForJob({ type: 'log', id: job.id, line }),
+      onConnection: (connection) => sendForJob({ type: 'connection', id: job.id, ...connection }),
     });
-    send({ type: 'result', id: job.id, result });
+    sendForJob({ type: 'result', id: job.id, result });
   } catch (err) {
-    send({ type: 'result', id: job.id, result: failedResult(err) });
+    sendForJob({ type: 'result', id: job.id, result: failedResult(err) });
   }
 }
 
@@ -61,14 +73,14 @@ async function runBatch(job: BatchJob): Promise<void> {
       job,
       (index, steps) => {
         done = index + 1;
-        send({ type: 'batch-login', id: job.id, index, steps });
+        sendForJob({ type: 'batch-login', id: job.id, index, steps });
       },
-      (connection) => send({ type: 'connection', id: job.id, ...connection }),
+      (connection) => sendForJob({ type: 'connection', id: job.id, ...connection }),
     );
   } catch (err) {
-    for (let index = done; index < job.logins.length; index++) send({ type: 'batch-login', id: job.id, index, steps: [failedResult(err)] });
+    for (let index = done; index < job.logins.length; index++) sendForJob({ type: 'batch-login', id: job.id, index, steps: [failedResult(err)] });
   }
-  send({ type: 'batch-done', id: job.id });
+  sendForJob({ type: 'batch-done', id: job.id });
 }
 
 function failedResult(err: unknown): ChildResult {

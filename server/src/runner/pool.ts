@@ -8,11 +8,12 @@
 // a private line-based channel (job in on stdin, messages out on fd 3) whose every message
 // is size-capped and schema-checked here before the parent believes it.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { RunInputError } from './inputs';
-import type { BatchJob, ChildJob, ChildMessage, ChildResult, Connection, NetworkMode } from './types';
+import type { BatchJob, ChildJob, ChildMessage, ChildResult, Connection, NetworkMode, WireMessage } from './types';
 
 /** A job as callers hand it over: the pool numbers it and sets the backstop. */
 export type JobRequest = Omit<ChildJob, 'id' | 'backstopMs'> | Omit<BatchJob, 'id' | 'backstopMs'>;
@@ -178,7 +179,7 @@ function checkConnection(m: Record<string, unknown>): boolean {
 }
 
 /** The message as its type, or a reason why it is not one the child may send. */
-function parseMessage(line: string): { message: ChildMessage } | { problem: string } {
+function parseMessage(line: string): { message: WireMessage } | { problem: string } {
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -195,7 +196,8 @@ function parseMessage(line: string): { message: ChildMessage } | { problem: stri
     (m.type === 'result' && typeof m.id === 'number' && checkResult(m.result) === null) ||
     (m.type === 'batch-login' && typeof m.id === 'number' && typeof m.index === 'number' && checkSteps(m.steps) === null) ||
     (m.type === 'batch-done' && typeof m.id === 'number');
-  if (ok) return { message: value as ChildMessage };
+  if (ok && m.type !== 'ready' && !isString(m.key)) return { problem: 'no run key' };
+  if (ok) return { message: value as WireMessage };
   if (m.type === 'result') return { problem: checkResult(m.result) ?? 'malformed result' };
   if (m.type === 'batch-login') return { problem: checkSteps(m.steps) ?? 'malformed batch login' };
   return { problem: `unexpected message type ${JSON.stringify(String(m.type)).slice(0, 40)}` };
@@ -237,8 +239,13 @@ export class LineReader {
   }
 }
 
+/** What a message without the job's run key is: the child's own reporting always adds it. */
+const FORGED = 'a message on the runner\'s channel did not come from the runner (it lacks the run\'s key): the code wrote it itself';
+
 interface ActiveJob {
   id: number;
+  /** The run key sent with the job: every message about it must carry it. */
+  key: string;
   bytes: number;
   onMessage(message: ChildMessage): void;
   onViolation(reason: 'output-limit' | 'invalid-message', message: string): void;
@@ -287,7 +294,11 @@ class RunnerChild {
       });
     });
     this.ready.catch(() => undefined);
-    this.firstMessage = (message) => onReady?.(message);
+    this.firstMessage = (message) => {
+      if (!onReady) return false;
+      onReady(message);
+      return true;
+    };
     this.process.on('exit', (code, signal) => {
       this.dead = true;
       this.onExit?.(code, signal);
@@ -296,7 +307,8 @@ class RunnerChild {
     if (this.process.pid !== undefined) onSpawn?.(this.process.pid);
   }
 
-  private firstMessage: (message: ChildMessage) => void;
+  /** Hands the child's first message to the start-up check; false when it was not the first. */
+  private firstMessage: (message: ChildMessage) => boolean;
 
   /** Enforces the size caps on a line still arriving; false when the child was killed for it. */
   private checkPartial(pendingBytes: number): boolean {
@@ -314,14 +326,20 @@ class RunnerChild {
       return this.violate('output-limit', `the rule's output exceeded ${OUTPUT_LIMIT_MIB} MiB`);
     }
     const parsed = parseMessage(line.toString('utf8'));
-    if ('problem' in parsed) return this.violate('invalid-message', `the runner process sent an invalid message (${parsed.problem})`);
+    if ('problem' in parsed) {
+      if (parsed.problem === 'no run key') return this.violate('invalid-message', FORGED);
+      return this.violate('invalid-message', `the runner process sent an invalid message (${parsed.problem})`);
+    }
     const { message } = parsed;
     if (message.type === 'ready') {
-      this.firstMessage(message);
+      // Sent once, before any job: one later can only be written by the job's code.
+      if (!this.firstMessage(message)) return this.violate('invalid-message', 'the runner process sent an unexpected message (ready, again)');
       return true;
     }
     if (!this.job || message.id !== this.job.id) return this.violate('invalid-message', 'the runner process sent a message for no job in progress');
-    this.job.onMessage(message);
+    if (message.key !== this.job.key) return this.violate('invalid-message', FORGED);
+    const { key: _key, ...jobMessage } = message;
+    this.job.onMessage(jobMessage);
     return true;
   }
 
@@ -375,8 +393,10 @@ class RunnerChild {
           this.kill();
         }
       }, MEMORY_CHECK_MS);
+      const key = randomBytes(16).toString('hex');
       this.job = {
         id: job.id,
+        key,
         bytes: 0,
         onMessage: (message) => {
           if (violation) return;
@@ -415,7 +435,7 @@ class RunnerChild {
       }
       // A batch runs without a vm timeout (the parent watches every login); a single run has one beyond the watchdog's.
       const backstopMs = job.type === 'batch' ? 0 : Math.ceil(timeoutMs) + BACKSTOP_GRACE_MS;
-      this.process.stdin?.write(JSON.stringify({ ...job, backstopMs }) + '\n');
+      this.process.stdin?.write(JSON.stringify({ ...job, backstopMs, key }) + '\n');
     });
   }
 

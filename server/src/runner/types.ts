@@ -182,9 +182,20 @@ export interface ChildResult extends Omit<RunResult, 'kind' | 'outcome' | 'durat
 export type ChildMessage =
   /** `permission`: whether Node's permission model is in force in the child (it must be). */
   | { type: 'ready'; permission: boolean }
+  | JobMessage;
+
+/**
+ * A message about a job. On the wire each also carries `key`: the random run key the parent sent
+ * with the job, which the child keeps where the job's code cannot read it; a message without the
+ * job's key was not written by the child's own reporting (see README, Runner isolation).
+ */
+export type JobMessage =
   | { type: 'callback'; id: number }
   | ({ type: 'connection'; id: number } & Connection)
   | { type: 'log'; id: number; line: string }
   | { type: 'result'; id: number; result: ChildResult }
   | { type: 'batch-login'; id: number; index: number; steps: ChildResult[] }
   | { type: 'batch-done'; id: number };
+
+/** What travels on the channel from the child. */
+export type WireMessage = { type: 'ready'; permission: boolean } | (JobMessage & { key: string });
