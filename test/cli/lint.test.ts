@@ -173,6 +173,40 @@ describe('duo-rules lint', () => {
     }
   });
 
+  test('a named FIFO is refused as "not a regular file" (reading it would wait for a writer for ever)', () => {
+    const made = spawnSync('mkfifo', [join(dir, 'pipe.js')]);
+    assert.equal(made.status, 0, String(made.stderr));
+    const result = lint(['pipe.js', 'crlf.js'], dir);
+    assert.equal(result.code, 2);
+    assert.equal(result.stderr, 'duo-rules lint: pipe.js: is a FIFO, not a regular file\n');
+    assert.equal(result.stdout, '');
+  });
+
+  test('a directory that cannot be read is named on stderr and makes the exit 2; the files around it are still checked', () => {
+    // Tests run as root, where no permission bit stops a read: a directory whose path is longer
+    // than the system allows cannot be listed either (ENAMETOOLONG), as on any machine.
+    const base = join(dir, 'deep');
+    mkdirSync(base);
+    writeFileSync(join(base, 'warn.js'), warningOnlyRule);
+    const segment = 'd'.repeat(200);
+    // Made one level at a time, relative to the previous one (a whole path that long is refused).
+    const made = spawnSync(process.execPath, ['-e', `const fs = require('fs'); process.chdir(process.argv[1]);
+      for (let i = 0; i < 25; i++) { fs.mkdirSync('${segment}'); process.chdir('${segment}'); }
+      fs.writeFileSync('hidden.js', 'x');`, base]);
+    try {
+      assert.equal(made.status, 0, String(made.stderr));
+      const result = lint(['deep'], dir);
+      assert.equal(result.code, 2, result.stderr);
+      const lines = result.stderr.trim().split('\n');
+      assert.equal(lines.length, 1, result.stderr);
+      assert.match(lines[0], /^duo-rules lint: deep\/(d{200}\/)+d{200}: directory cannot be read \(ENAMETOOLONG\); its files were not checked$/);
+      assert.match(result.stdout, /deep\/warn\.js:3:\d+ +warning/);
+    } finally {
+      // Node's own removal cannot reach below the path length limit; rm walks the tree relative to each folder.
+      spawnSync('rm', ['-rf', base]);
+    }
+  });
+
   test('a directory without .js files is an error, not a silent pass', () => {
     mkdirSync(join(dir, 'empty', 'node_modules', 'dep'), { recursive: true });
     writeFileSync(join(dir, 'empty', 'node_modules', 'dep', 'index.js'), seed);

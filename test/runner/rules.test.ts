@@ -269,6 +269,19 @@ describe('rule or Action', () => {
     assert.equal(detectKind('exports.onExecutePostLogin = async (event, api) => {};'), 'action');
     assert.equal(detectKind("exports['onExecutePostLogin'] = async () => {};"), 'action');
     assert.equal(detectKind('async function onExecutePostLogin(event, api) {}\nmodule.exports = { onExecutePostLogin };'), 'action');
+    assert.equal(detectKind("Object.defineProperty(exports, 'onExecutePostLogin', { value: async () => {} });"), 'action');
+    assert.equal(detectKind('Object.defineProperty(module.exports, "onContinuePostLogin", { get: () => handler });'), 'action');
+    assert.equal(detectKind('Object.assign(module.exports, { onExecutePostLogin: async () => {} });'), 'action');
+  });
+
+  test('an Action that sets its export with Object.defineProperty runs as an Action, not as a Rule', async () => {
+    const { result } = await runText(ws, `Object.defineProperty(exports, 'onExecutePostLogin', {
+      enumerable: true,
+      value: async (event, api) => { api.multifactor.enable('duo', { providerOptions: { host: 'api-1.duosecurity.com' } }); },
+    });`);
+    assert.equal(result.kind, 'action');
+    assert.equal(result.outcome, 'completed', JSON.stringify(result.error));
+    assert.deepEqual(result.multifactor, { provider: 'duo', host: 'api-1.duosecurity.com' });
   });
 
   test('telling them apart stays fast on hostile text (unclosed comments, many module.exports objects)', () => {

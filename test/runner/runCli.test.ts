@@ -169,7 +169,12 @@ describe('duo-rules run (real process)', () => {
       // Reading a FIFO would wait for a writer for ever: refused before it is opened.
       [['pipe.js'], /pipe\.js: is a FIFO, not a regular file/],
       [['deny.js', '--user', 'pipe.json'], /user file pipe\.json: is a FIFO, not a regular file/],
+      // 100,000 levels would overflow the stack of the merge and copy code ("internal error").
+      [['deny.js', '--user', 'deep-objects.json'], /user file deep-objects\.json: too deeply nested \(100001 levels of objects and arrays; at most 1000\)/],
+      [['deny.js', '--event', 'deep-arrays.json'], /event file deep-arrays\.json: too deeply nested/],
     ];
+    ws.write('deep-objects.json', '{"a":'.repeat(100_000) + '{}' + '}'.repeat(100_000));
+    ws.write('deep-arrays.json', `{"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
     for (const name of ['pipe.js', 'pipe.json']) {
       const made = spawnSync('mkfifo', [join(ws.root, name)]);
       assert.equal(made.status, 0, `mkfifo ${name}: ${made.stderr}`);
@@ -179,7 +184,15 @@ describe('duo-rules run (real process)', () => {
       const [args, message] = cases[i];
       assert.equal(code, 2, `${args.join(' ')}: ${stderr}`);
       assert.match(stderr, message);
+      assert.doesNotMatch(stderr, /internal error/);
       assert.equal(stdout, '');
     });
+  });
+
+  test('brackets inside strings do not count as nesting: a user with a 5,000-character "{[" string runs', async () => {
+    ws.write('brackets-user.json', JSON.stringify({ nickname: '{['.repeat(2500), app_metadata: { a: { b: [[1]] } } }));
+    const run = await runCli(['deny.js', '--user', 'brackets-user.json', '--format', 'json']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(JSON.parse(run.stdout).outcome, 'denied');
   });
 });

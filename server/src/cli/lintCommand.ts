@@ -123,11 +123,14 @@ export async function lintCommand(argv: string[], io: CliIO): Promise<number> {
   }
   if (positionals.length === 0) throw new UsageError('give at least one file, directory or glob to lint (see --help)');
 
-  const { targets, missing } = collectLintTargets(positionals, io.cwd);
-  if (missing.length > 0) {
+  const { targets, missing, notRegular, unreadable } = collectLintTargets(positionals, io.cwd);
+  if (missing.length > 0 || notRegular.length > 0) {
     for (const arg of missing) io.stderr(`duo-rules lint: ${arg}: no such file or directory${/[*?[\]{}]/.test(arg) ? ' (the pattern matches no files)' : ''}\n`);
+    for (const { arg, kind } of notRegular) io.stderr(`duo-rules lint: ${arg}: is ${kind}, not a regular file\n`);
     return 2;
   }
+  // The files that could be found are still checked; the exit code says the check was incomplete.
+  for (const { path, code } of unreadable) io.stderr(`duo-rules lint: ${displayPath(path, io.cwd)}: directory cannot be read (${code}); its files were not checked\n`);
 
   if (targets.length === 0) {
     // Like ESLint: a check that looked at nothing must not pass silently in CI.
@@ -151,7 +154,7 @@ export async function lintCommand(argv: string[], io: CliIO): Promise<number> {
   const declaredKeys = (path: string) => declaredKeysIndex.keysFor(path);
 
   const results: LintFileResult[] = [];
-  let ioFailed = false;
+  let ioFailed = unreadable.length > 0;
   for (const target of targets) {
     let text: string;
     try {

@@ -18,6 +18,10 @@ export interface CollectedTargets {
   targets: LintTarget[];
   /** Arguments that name nothing: a missing file or a glob without matches. */
   missing: string[];
+  /** Arguments that name something that is neither a file nor a directory (reading a FIFO would wait for ever). */
+  notRegular: { arg: string; kind: string }[];
+  /** Directories whose entries could not be listed, with the error code: their files were not checked. */
+  unreadable: { path: string; code: string }[];
 }
 
 const skippedDirectories = new Set(['node_modules', '.git']);
@@ -33,18 +37,19 @@ function classifyNamedFile(path: string): LintFileKind {
   return classifyFoundFile(path) ?? 'script';
 }
 
-function walk(dir: string, visit: (path: string) => void): void {
+function walk(dir: string, visit: (path: string) => void, unreadable: CollectedTargets['unreadable']): void {
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
+  } catch (err) {
+    unreadable.push({ path: dir, code: (err as NodeJS.ErrnoException).code ?? String(err) });
     return;
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (!skippedDirectories.has(entry.name)) walk(path, visit);
+      if (!skippedDirectories.has(entry.name)) walk(path, visit, unreadable);
     } else if (entry.isFile()) {
       visit(path);
     }
@@ -81,7 +86,7 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp('^' + out + '$');
 }
 
-function expandGlob(arg: string, cwd: string): string[] {
+function expandGlob(arg: string, cwd: string, unreadable: CollectedTargets['unreadable']): string[] {
   const normalised = arg.split(sep).join('/');
   const segments = normalised.split('/');
   const firstGlob = segments.findIndex(hasGlob);
@@ -91,14 +96,14 @@ function expandGlob(arg: string, cwd: string): string[] {
   walk(base, (path) => {
     const rel = path.slice(base.length + 1).split(sep).join('/');
     if (matcher.test(rel)) found.push(path);
-  });
+  }, unreadable);
   return found;
 }
 
 /** Resolves every argument; duplicates are linted once, in argument order. */
 export function collectLintTargets(args: string[], cwd: string): CollectedTargets {
   const seen = new Set<string>();
-  const result: CollectedTargets = { targets: [], missing: [] };
+  const result: CollectedTargets = { targets: [], missing: [], notRegular: [], unreadable: [] };
   const add = (path: string, kind: LintFileKind) => {
     if (seen.has(path)) return;
     seen.add(path);
@@ -116,11 +121,13 @@ export function collectLintTargets(args: string[], cwd: string): CollectedTarget
       walk(path, (file) => {
         const kind = classifyFoundFile(file);
         if (kind) add(file, kind);
-      });
+      }, result.unreadable);
     } else if (stats?.isFile()) {
       add(path, classifyNamedFile(path));
+    } else if (stats) {
+      result.notRegular.push({ arg, kind: stats.isFIFO() ? 'a FIFO' : stats.isSocket() ? 'a socket' : 'a device' });
     } else if (hasGlob(arg)) {
-      const matches = expandGlob(arg, cwd);
+      const matches = expandGlob(arg, cwd, result.unreadable);
       if (matches.length === 0) result.missing.push(arg);
       for (const file of matches) add(file, classifyNamedFile(file));
     } else {

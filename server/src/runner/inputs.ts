@@ -113,6 +113,29 @@ export async function readRegularFile(path: string): Promise<string> {
   return readFile(path, 'utf8');
 }
 
+/**
+ * Objects and arrays of an input may nest this deep. Mock users and contexts nest a few levels;
+ * far deeper ones would exhaust the stack of the code that merges and copies them.
+ */
+export const MAX_JSON_NESTING = 1000;
+
+/** How deep objects and arrays nest in JSON text (one linear pass; strings are skipped). */
+export function jsonNesting(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: the next character is escaped
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) deepest = Math.max(deepest, ++depth);
+    else if (c === 125 || c === 93) depth--;
+  }
+  return deepest;
+}
+
 /** Reads a JSON file that must hold an object; `what` names the input in messages (e.g. "--user"). */
 export async function readJsonObjectFile(path: string, what: string, cwd = process.cwd()): Promise<Record<string, unknown>> {
   const full = resolve(cwd, path);
@@ -126,6 +149,8 @@ export async function readJsonObjectFile(path: string, what: string, cwd = proce
   }
   let value: unknown;
   const json = text.replace(/^\uFEFF/, '');
+  const depth = jsonNesting(json);
+  if (depth > MAX_JSON_NESTING) throw new RunInputError(`${what} ${path}: too deeply nested (${depth} levels of objects and arrays; at most ${MAX_JSON_NESTING})`);
   try {
     value = JSON.parse(json);
   } catch (err) {
