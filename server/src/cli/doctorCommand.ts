@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { redactText } from '../../../shared/redact';
+import { extractMappings, readJsonObjectFile, RunInputError } from '../runner/inputs';
 import { TenantAccessError, REQUIRED_SCOPES } from '../tenant/client';
 import { RepositoryError } from '../tenant/repository';
 import { runDoctor, type DoctorOptions, type DoctorReport, type DoctorRun } from '../tenant/runDoctor';
@@ -26,6 +27,7 @@ const FLAGS = {
   format: { type: 'string' },
   verify: { type: 'boolean' },
   configuration: { type: 'string' },
+  mappings: { type: 'string' },
   'duo-url': { type: 'string' },
   'duo-timeout': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -71,7 +73,11 @@ Options:
                           repository the keys from --configuration / DUO_IKEY, DUO_SKEY,
                           DUO_HOST in the environment)
   --configuration <json>  flat object of Duo keys (DUO_IKEY, DUO_SKEY, DUO_HOST, or the
-                          event.secrets names an Action reads)
+                          event.secrets names an Action reads); wins over everything else
+  --mappings <json>       (repository, --verify) deploy-cli keyword mappings, or a config.json
+                          with AUTH0_KEYWORD_REPLACE_MAPPINGS, for the ##KEY## / @@KEY@@ tokens
+                          in the Actions' secrets (actions/<name>.json, tenant.yaml); as in
+                          deploy-cli, environment variables map too
   --duo-url <url>         with --verify: send Duo requests there (the Duo emulator)
   --duo-timeout <ms>      with --verify: bound for each Duo request (default 10000)
 
@@ -145,11 +151,22 @@ export async function doctorCommand(argv: string[], io: CliIO): Promise<number> 
   if (!values.verify && (values['duo-url'] !== undefined || values['duo-timeout'] !== undefined)) throw new UsageError('--duo-url and --duo-timeout only apply with --verify');
   if (values['auth0-url'] !== undefined && !/^https?:\/\//i.test(values['auth0-url'])) throw new UsageError(`--auth0-url must be an http(s) URL such as http://127.0.0.1:8444, not '${values['auth0-url']}'`);
   if (values['duo-url'] !== undefined && !/^https?:\/\//i.test(values['duo-url'])) throw new UsageError(`--duo-url must be an http(s) URL such as http://127.0.0.1:8443, not '${values['duo-url']}'`);
+  if (values.mappings !== undefined && (values.tenant || !values.verify)) throw new UsageError('--mappings only applies to a repository with --verify (it resolves the Actions\' secrets)');
+  let mappings: Record<string, unknown> | undefined;
+  if (values.mappings !== undefined) {
+    try {
+      mappings = extractMappings(await readJsonObjectFile(values.mappings, '--mappings', io.cwd), `--mappings ${values.mappings}`);
+    } catch (err) {
+      if (err instanceof RunInputError) throw new UsageError(err.message);
+      throw err;
+    }
+  }
   const options: DoctorOptions = {
     path: positionals[0],
     tenant: values.tenant ?? false,
     verify: values.verify ?? false,
     configuration: values.configuration !== undefined ? readConfiguration(values.configuration, io.cwd) : undefined,
+    mappings,
     auth0Domain: values['auth0-domain'],
     auth0ClientId: values['auth0-client-id'],
     auth0Url: values['auth0-url'],

@@ -80,14 +80,43 @@ export interface DeclaredValue {
  * excerpt: the file holds secrets), since a half-parsed value would be a wrong one.
  */
 export function extractDeclaredValues(kind: DeployConfigKind, text: string): DeclaredValue[] {
-  const { isMap, isScalar, parseDocument } = loadYaml();
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
-  const error = doc.errors[0];
-  if (error) throw new Error(`not valid ${kind === 'tenantYaml' ? 'YAML' : 'JSON'} at line ${text.slice(0, error.pos[0]).split('\n').length}`);
-  const root = doc.contents;
+  const { isMap } = loadYaml();
+  const root = parseStrictly(kind, text);
   const entries = kind === 'rulesConfig'
     ? readEntries(root, 'key')
     : isMap(root) ? readEntries(root.get(kind === 'tenantYaml' ? 'rulesConfigs' : 'secrets', true), kind === 'tenantYaml' ? 'key' : 'name') : [];
+  return toDeclaredValues(entries);
+}
+
+/**
+ * The `secrets` values of one Action: those of an actions/<name>.json (`actionName` is not needed
+ * there), or of the entry named `actionName` under tenant.yaml's `actions`. Keywords must already
+ * be replaced; throws like extractDeclaredValues.
+ */
+export function extractActionSecretValues(kind: 'actionJson' | 'tenantYaml', text: string, actionName: string): DeclaredValue[] {
+  const { isMap, isScalar, isSeq } = loadYaml();
+  const root = parseStrictly(kind, text);
+  if (!isMap(root)) return [];
+  if (kind === 'actionJson') return toDeclaredValues(readEntries(root.get('secrets', true), 'name'));
+  const actions = root.get('actions', true);
+  if (!isSeq(actions)) return [];
+  for (const action of actions.items) {
+    if (!isMap(action)) continue;
+    const name = action.get('name', true);
+    if (isScalar(name) && name.value === actionName) return toDeclaredValues(readEntries(action.get('secrets', true), 'name'));
+  }
+  return [];
+}
+
+function parseStrictly(kind: DeployConfigKind, text: string): unknown {
+  const doc = loadYaml().parseDocument(text, { prettyErrors: false, uniqueKeys: false });
+  const error = doc.errors[0];
+  if (error) throw new Error(`not valid ${kind === 'tenantYaml' ? 'YAML' : 'JSON'} at line ${text.slice(0, error.pos[0]).split('\n').length}`);
+  return doc.contents;
+}
+
+function toDeclaredValues(entries: SecretEntry[]): DeclaredValue[] {
+  const { isScalar } = loadYaml();
   return entries.map(({ name, value }) => {
     const scalar = isScalar(value) ? value.value : undefined;
     const ok = typeof scalar === 'string' || typeof scalar === 'number' || typeof scalar === 'boolean';

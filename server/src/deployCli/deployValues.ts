@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { relative, sep } from 'node:path';
 import { findKeywordTokens, replaceKeywordTokens } from '../../../shared/keywordTokens';
-import { extractDeclaredValues } from './configFiles';
+import { extractActionSecretValues, extractDeclaredValues } from './configFiles';
 import type { DeployConfigKind } from './layout';
 import { findActionJson, findDeployCliRoot, listDeployConfigFiles } from './repository';
 
@@ -77,6 +77,57 @@ export async function readDeployValues(
       if (tokens.length > 0) found.unmapped.push({ key: name, file: shown, tokens });
       else found.values[name] = value;
     }
+  }
+  return found;
+}
+
+/**
+ * The keyword mappings deploy-cli would use: those of a mappings file (a plain object, or a
+ * config.json's AUTH0_KEYWORD_REPLACE_MAPPINGS), overlaid, as deploy-cli does unless run with
+ * --env=false, by the environment: AUTH0_KEYWORD_REPLACE_MAPPINGS when it holds a JSON object,
+ * then every environment variable under its own name (so `##DUO_SKEY##` takes $DUO_SKEY).
+ */
+export function deployKeywordMappings(fromFile: Record<string, unknown> | undefined, env: Record<string, string | undefined>): Record<string, unknown> {
+  const mappings: Record<string, unknown> = { ...fromFile };
+  const inEnv = env.AUTH0_KEYWORD_REPLACE_MAPPINGS;
+  if (inEnv !== undefined) {
+    try {
+      const parsed: unknown = JSON.parse(inEnv);
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) Object.assign(mappings, parsed);
+    } catch {
+      // Not JSON: deploy-cli itself then takes it as one more plain variable, as below.
+    }
+  }
+  for (const [name, value] of Object.entries(env)) if (typeof value === 'string') mappings[name] = value;
+  return mappings;
+}
+
+/** Where an Action's `secrets` are declared: its actions/<name>.json, or its entry in tenant.yaml. */
+export interface ActionSecretsFile {
+  kind: 'actionJson' | 'tenantYaml';
+  file: string;
+  action: string;
+}
+
+/**
+ * The values of an Action's `secrets` as Auth0 would hold them after a deploy-cli import: keyword
+ * tokens replaced from `mappings` before parsing, as deploy-cli does. A value whose token has no
+ * mapping is listed in `unmapped` (by its token, never a value) and not set.
+ */
+export async function readActionSecrets(source: ActionSecretsFile, mappings: Record<string, unknown> | undefined, shown = source.file): Promise<DeployValues> {
+  const found: DeployValues = { values: {}, unmapped: [], warnings: [] };
+  let entries;
+  try {
+    entries = extractActionSecretValues(source.kind, replaceDeployKeywords(await readFile(source.file, 'utf8'), mappings), source.action);
+  } catch (err) {
+    found.warnings.push(`${shown}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}; its secrets are not used`);
+    return found;
+  }
+  for (const { name, value } of entries) {
+    if (value === undefined) continue;
+    const tokens = listKeywordTokens(value);
+    if (tokens.length > 0) found.unmapped.push({ key: name, file: shown, tokens });
+    else found.values[name] = value;
   }
   return found;
 }

@@ -166,6 +166,8 @@ function lintAction(action: BoundAction): DoctorFinding[] {
 /** Where an Action's Duo keys come from: literal values, or `event.secrets.X` names to look up. */
 export interface ActionKeySource {
   action: string;
+  /** Repository source: where the Action's secrets are declared. */
+  secretsFile?: BoundAction['secretsFile'];
   /** The literal value, or the secret's name. */
   ikey?: { literal?: string; secret?: string };
   skey?: { literal?: string; secret?: string };
@@ -178,7 +180,7 @@ export function actionKeySources(facts: TenantFacts): ActionKeySource[] {
   for (const action of facts.postLoginActions.filter((a) => a.deployed)) {
     for (const call of actionDuoCalls(action.code)) {
       if (!call.duoOptions) continue;
-      const source: ActionKeySource = { action: action.name };
+      const source: ActionKeySource = { action: action.name, secretsFile: action.secretsFile };
       for (const key of ['ikey', 'skey', 'host'] as const) {
         const value = findProperty(call.duoOptions, key)?.value;
         if (!value) continue;

@@ -1,5 +1,6 @@
 // What the doctor knows about a tenant's login path, whether read from the Management API or
 // from an auth0-deploy-cli repository. `undefined` always means "this source cannot tell".
+import type { ActionSecretsFile } from '../deployCli/deployValues';
 
 export interface GuardianFactor {
   name: string;
@@ -32,6 +33,8 @@ export interface BoundAction {
   /** The file of the Action's code, for repository findings on the code. */
   codeLocation?: FactLocation;
   location?: FactLocation;
+  /** Repository only: where the Action's `secrets` are declared (values are read only to verify). */
+  secretsFile?: ActionSecretsFile;
 }
 
 export interface TenantRule {

@@ -73,11 +73,12 @@ interface RawAction {
   postLogin: boolean;
   location: FactLocation;
   codeLocation?: FactLocation;
+  secretsFile: BoundAction['secretsFile'];
 }
 
 function bindActions(actions: RawAction[], bound: string[] | undefined, notes: string[]): BoundAction[] {
   const toBound = (a: RawAction): BoundAction => ({
-    name: a.name, code: a.code, deployed: a.code !== undefined, allChangesDeployed: a.deployed, location: a.location, codeLocation: a.codeLocation,
+    name: a.name, code: a.code, deployed: a.code !== undefined, allChangesDeployed: a.deployed, location: a.location, codeLocation: a.codeLocation, secretsFile: a.secretsFile,
   });
   if (bound === undefined) {
     const postLogin = actions.filter((a) => a.postLogin);
@@ -139,7 +140,7 @@ function readYamlRepository(file: string, shown: string): TenantFacts {
   const rawActions: RawAction[] = (Array.isArray(tenant.actions) ? tenant.actions : []).filter(isObject).map((a) => {
     const name = str(a.name) ?? '(unnamed Action)';
     const code = scriptFrom(a.code);
-    return { name, code: code.code, deployed: a.deployed !== false, postLogin: supportsPostLogin(a), location: loc('actions', name), codeLocation: code.location };
+    return { name, code: code.code, deployed: a.deployed !== false, postLogin: supportsPostLogin(a), location: loc('actions', name), codeLocation: code.location, secretsFile: { kind: 'tenantYaml', file, action: name } };
   });
 
   let factors: GuardianFactor[] | undefined;
@@ -196,6 +197,7 @@ function readDirectoryRepository(root: string, shown: string): TenantFacts {
       postLogin: supportsPostLogin(json),
       location: { file },
       codeLocation: codePath ? { file: codePath } : undefined,
+      secretsFile: { kind: 'actionJson', file, action: name },
     });
   }
 

@@ -1,12 +1,13 @@
 // The doctor's whole check (read the source, diagnose, verify), shared by `duo-rules doctor`
 // and the language server's duoRules/doctor request.
-import { isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { deployKeywordMappings } from '../deployCli/deployValues';
 import { proxyFromEnvironment } from '../duo/transport';
 import { credentialsFromEnvironment, TenantAccessError, TenantClient } from './client';
 import { diagnose, type DoctorFinding } from './doctor';
 import type { DuoSettings, TenantFacts } from './facts';
 import { readRepositoryFacts } from './repository';
-import { verifyDoctorKeys, type DoctorVerified } from './verifyKeys';
+import { verifyDoctorKeys, type DoctorVerified, type LocalKeys } from './verifyKeys';
 
 export interface DoctorReport {
   source: 'tenant' | 'repository';
@@ -27,6 +28,12 @@ export function localDuoKeys(configuration: Record<string, string> | undefined, 
   return undefined;
 }
 
+/** A path as the user sees it: relative to the working directory when inside it. */
+function showPath(cwd: string, path: string): string {
+  const rel = relative(cwd, path);
+  return rel === '' ? '.' : !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : path;
+}
+
 const SEVERITY_ORDER = { error: 0, warning: 1 } as const;
 
 export interface DoctorRun {
@@ -42,6 +49,8 @@ export interface DoctorOptions {
   tenant: boolean;
   verify: boolean;
   configuration?: Record<string, string>;
+  /** Repository source: deploy-cli keyword mappings (--mappings) for the Actions' secrets; the environment is added as deploy-cli adds it. */
+  mappings?: Record<string, unknown>;
   auth0Domain?: string;
   auth0ClientId?: string;
   auth0Url?: string;
@@ -72,19 +81,23 @@ export async function runDoctor(options: DoctorOptions, io: { cwd: string; env: 
     if (facts.duoSettings?.skey) hide(facts.duoSettings.skey);
   } else {
     const path = resolve(io.cwd, options.path ?? '.');
-    const rel = relative(io.cwd, path);
-    const shown = rel === '' ? '.' : !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
-    facts = readRepositoryFacts(path, shown, local);
+    facts = readRepositoryFacts(path, showPath(io.cwd, path), local);
   }
   const findings = diagnose(facts);
   const notes = [...facts.notes];
   let verified: DoctorVerified | null = null;
   if (options.verify) {
-    const values: Record<string, string> = {};
-    for (const [k, v] of Object.entries(io.env)) if (typeof v === 'string' && /^[A-Za-z0-9_-]+$/.test(k)) values[k] = v;
-    Object.assign(values, options.configuration ?? {});
+    const environment: Record<string, string> = {};
+    for (const [k, v] of Object.entries(io.env)) if (typeof v === 'string' && /^[A-Za-z0-9_-]+$/.test(k)) environment[k] = v;
     for (const v of Object.values(options.configuration ?? {})) if (v.length >= 16) hide(v);
-    const outcome = await verifyDoctorKeys(facts, { values }, options.tenant ? 'tenant' : 'local', {
+    const local: LocalKeys = {
+      configuration: options.configuration ?? {},
+      environment,
+      mappings: options.tenant ? undefined : deployKeywordMappings(options.mappings, io.env),
+      show: (file) => showPath(io.cwd, file),
+      hide,
+    };
+    const outcome = await verifyDoctorKeys(facts, local, options.tenant ? 'tenant' : 'local', {
       baseUrl: options.duoUrl,
       timeoutMs: options.duoTimeoutMs,
       ...proxy,

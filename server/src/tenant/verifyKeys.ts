@@ -1,6 +1,8 @@
 // `doctor --verify`: checks the Duo keys the login path would use (the tenant's Duo settings,
-// and any keys an Action passes in providerOptions) with the existing Duo verification, and
-// turns failures into `duo-keys-invalid` findings.
+// and any keys an Action passes in providerOptions, its event.secrets resolved as a deploy-cli
+// import would) with the existing Duo verification, and turns failures into `duo-keys-invalid` findings.
+import { looksLikeDuoSkey, isSecretKeyName } from '../../../shared/redact';
+import { readActionSecrets, type DeployValues } from '../deployCli/deployValues';
 import { isVerified, verifyMultifactor, type VerifyOptions } from '../duo/verify';
 import type { VerifyResult } from '../duo/types';
 import { actionKeySources, type DoctorFinding } from './doctor';
@@ -49,8 +51,29 @@ function entryFor(subject: string, keys: VerifyEntry['keys'], host: string, resu
 }
 
 export interface LocalKeys {
-  /** Values by name (DUO_IKEY, …) from --configuration, then the environment. */
-  values: Record<string, string>;
+  /** Values by name (DUO_IKEY, …) from --configuration or the editor's stored secrets: they win. */
+  configuration: Record<string, string>;
+  /** The environment: used when nothing else sets a name. */
+  environment: Record<string, string>;
+  /** Repository source: deploy-cli's keyword mappings for the `##KEY##` tokens in the Actions' secrets. */
+  mappings?: Record<string, unknown>;
+  /** How a repository file is named in messages. */
+  show?: (file: string) => string;
+  /** Told of every secret value read on the way, so no output shows it. */
+  hide?: (secret: string) => void;
+}
+
+/**
+ * The value of `event.secrets.<name>` for verification: --configuration first, then what the
+ * Action's deploy-cli secrets hold after keyword replacement (as Auth0 would after an import), then
+ * the environment. Says why when none has it.
+ */
+function secretValue(name: string, local: LocalKeys, repository: DeployValues | undefined): { value?: string; why?: string } {
+  const value = local.configuration[name] ?? repository?.values[name] ?? local.environment[name];
+  if (value) return { value };
+  const unmapped = repository?.unmapped.find((u) => u.key === name);
+  if (unmapped) return { why: `event.secrets.${name} (${unmapped.tokens.join(', ')} in ${unmapped.file}, with no mapping)` };
+  return { why: `event.secrets.${name}` };
 }
 
 export async function verifyDoctorKeys(
@@ -75,18 +98,33 @@ export async function verifyDoctorKeys(
     notes.push('The tenant\'s Duo settings were not verified: this source does not contain them.');
   }
 
+  const repositorySecrets = new Map<string, Promise<DeployValues>>();
   for (const source of actionKeySources(facts)) {
+    const file = source.secretsFile;
+    let repository: DeployValues | undefined;
+    if (file) {
+      const key = `${file.kind}\0${file.file}\0${file.action}`;
+      const first = !repositorySecrets.has(key);
+      if (first) repositorySecrets.set(key, readActionSecrets(file, local.mappings, local.show?.(file.file)));
+      repository = await repositorySecrets.get(key);
+      if (first) for (const warning of repository!.warnings) notes.push(`The Action "${source.action}": ${warning}.`);
+      for (const [name, value] of Object.entries(repository!.values)) if (isSecretKeyName(name) || looksLikeDuoSkey(value)) local.hide?.(value);
+    }
     const resolved: Record<string, string | undefined> = {};
     const unresolved: string[] = [];
     for (const key of ['ikey', 'skey', 'host'] as const) {
       const ref = source[key];
-      const value = ref?.literal ?? (ref?.secret ? local.values[ref.secret] : undefined);
-      if (value) resolved[key] = value;
-      else unresolved.push(ref?.secret ? `event.secrets.${ref.secret}` : key);
+      const found = ref?.literal !== undefined ? { value: ref.literal } : ref?.secret ? secretValue(ref.secret, local, repository) : { why: key };
+      if (found.value) resolved[key] = found.value;
+      else unresolved.push(found.why ?? key);
     }
+    if (resolved.skey) local.hide?.(resolved.skey);
     const subject = `action:${source.action}`;
     if (unresolved.length) {
-      const message = `Not verified: the values of ${unresolved.join(', ')} are not known here (Auth0 never returns Action secret values); pass --configuration with them to verify.`;
+      const fix = facts.source === 'tenant'
+        ? 'Auth0 never returns Action secret values: pass --configuration with them to verify'
+        : 'pass --configuration with them, or map the keyword tokens of the Action\'s secrets with --mappings or environment variables (as deploy-cli does), to verify';
+      const message = `Not verified: ${unresolved.join(', ')} ${unresolved.length === 1 ? 'has' : 'have'} no value here; ${fix}.`;
       verified.actions.push({ subject, keys: 'action', host: resolved.host ?? null, ok: false, result: null, message });
       notes.push(`The Action "${source.action}": ${message}`);
       continue;
