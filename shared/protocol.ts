@@ -26,6 +26,8 @@ export interface RunParams {
   /** Values from VS Code's SecretStorage; they override the configuration file's values. */
   secrets?: Record<string, string>;
   timeoutMs?: number;
+  /** `duoRules.mock.now`: ISO-8601 instant the code's clock starts at (`--now`); absent: the real clock. */
+  now?: string;
   /** `duoRules.run.network`; default on. */
   network?: 'on' | 'off';
   workspaceRoot?: string;

@@ -32,6 +32,8 @@ export const settingsSchema = {
   'mock.userFile': spec<string>({ type: 'string', default: '', scope: 'resource' }),
   'mock.contextFile': spec<string>({ type: 'string', default: '', scope: 'resource' }),
   'mock.eventFile': spec<string>({ type: 'string', default: '', scope: 'resource' }),
+  'mock.mocksFile': spec<string>({ type: 'string', default: '', scope: 'resource' }),
+  'mock.now': spec<string>({ type: 'string', default: '', scope: 'resource' }),
   configurationFile: spec<string>({ type: 'string', default: '', scope: 'resource' }),
   mappingsFile: spec<string>({ type: 'string', default: '', scope: 'resource' }),
   'run.timeoutMs': spec<number>({ type: 'number', default: 5000, scope: 'resource' }),

@@ -8,7 +8,7 @@ import { getSetting } from './settings';
 import type { SettingKey } from '../../shared/settings';
 
 /** The settings that name an input file, relative to the workspace folder or absolute. */
-type PathSettingKey = Extract<SettingKey, 'mock.userFile' | 'mock.contextFile' | 'mock.eventFile' | 'configurationFile' | 'mappingsFile'>;
+type PathSettingKey = Extract<SettingKey, 'mock.userFile' | 'mock.contextFile' | 'mock.eventFile' | 'mock.mocksFile' | 'configurationFile' | 'mappingsFile'>;
 
 function workspaceFolderOf(document: vscode.TextDocument): vscode.WorkspaceFolder | undefined {
   return vscode.workspace.getWorkspaceFolder(document.uri) ?? (document.isUntitled ? vscode.workspace.workspaceFolders?.[0] : undefined);
@@ -41,7 +41,9 @@ export async function collectRunParams(document: vscode.TextDocument, secrets: S
       event: resolveSetting(config, 'mock.eventFile', folder),
       configuration: resolveSetting(config, 'configurationFile', folder),
       mappings: resolveSetting(config, 'mappingsFile', folder),
+      mocks: resolveSetting(config, 'mock.mocksFile', folder),
     },
+    now: getSetting(config, 'mock.now').trim() || undefined,
     secrets: await secrets.readAll(),
     timeoutMs: getSetting(config, 'run.timeoutMs'),
     network: getSetting(config, 'run.network') === 'off' ? 'off' : 'on',

@@ -120,6 +120,20 @@ describe('duoRules/* requests over stdio', () => {
       'wrong-skey.json': JSON.stringify({ ...keysOf('auth-api'), DUO_SKEY: 'x'.repeat(40) }),
       'broken.json': '{ "DUO_IKEY": ',
       'user.json': JSON.stringify({ user_id: 'auth0|someone-else', email: 'someone@example.org' }),
+      // A weekday rule whose profile save can fail, with a stubbed module: the editor's clock and mocks settings.
+      'weekday-save.js': [
+        'function weekdaySave(user, context, callback) {',
+        "  const audit = require('audit-log');",
+        '  const day = new Date().getUTCDay();',
+        "  if (day === 0 || day === 6) return callback(new UnauthorizedError('weekdays only'));",
+        '  auth0.users.updateAppMetadata(user.user_id, { last_weekday_login: audit.stamp() })',
+        '    .then(() => callback(null, user, context))',
+        '    .catch((err) => callback(new Error(`profile not saved: ${err.message}`)));',
+        '}',
+        '',
+      ].join('\n'),
+      'mocks/mocks.json': JSON.stringify({ 'auth0.users.updateAppMetadata': { reject: 'rate limit' }, modules: { 'audit-log': '../stubs/audit-log.js' } }),
+      'stubs/audit-log.js': "module.exports = { stamp: () => new Date().toISOString() };\n",
     });
     emulator = await startEmulator({ config });
     session = await startSession();
@@ -155,6 +169,46 @@ describe('duoRules/* requests over stdio', () => {
     assert.equal(result.multifactor.skey, '[redacted]');
     assert.ok(result.logs.some((line: string) => line.includes('[redacted]')), JSON.stringify(result.logs));
     assert.ok(!JSON.stringify(result).includes(secret), 'the stored secret leaked into the result');
+  });
+
+  test('duoRules/run honours duoRules.mock.now and duoRules.mock.mocksFile as `--now` and `--mocks` do', async () => {
+    const mocks = join(dir, 'mocks', 'mocks.json');
+    const saturday: any = await session.connection.sendRequest('duoRules/run', runParams(dir, 'weekday-save.js', { now: '2026-12-05T12:00:00Z', files: { mocks } }));
+    assert.equal(saturday.outcome, 'denied');
+    assert.equal(saturday.error.message, 'weekdays only');
+    assert.deepEqual(saturday.clock, { start: '2026-12-05T12:00:00.000Z', given: true });
+    const monday: any = await session.connection.sendRequest('duoRules/run', runParams(dir, 'weekday-save.js', { now: '2026-12-07T09:00:00Z', files: { mocks } }));
+    assert.equal(monday.outcome, 'denied', 'the mocked rejection reaches the rule\'s error path');
+    assert.deepEqual(monday.error, { name: 'Error', message: 'profile not saved: rate limit' });
+    assert.equal(monday.calls[0].name, 'auth0.users.updateAppMetadata');
+    assert.equal(monday.calls[0].args[1].last_weekday_login.slice(0, 10), '2026-12-07', 'the stub sees the chosen clock');
+    assert.deepEqual(monday.mocks, { file: mocks, functions: { 'auth0.users.updateAppMetadata': 'reject' }, modules: { 'audit-log': '../stubs/audit-log.js' } });
+    const cli = spawnSync(process.execPath, [cliPath, 'run', join(dir, 'weekday-save.js'), '--now', '2026-12-07T09:00:00Z', '--mocks', mocks, '--format', 'json'], { cwd: dir, encoding: 'utf8' });
+    const fromCli = JSON.parse(cli.stdout);
+    // The clock advances as the code runs: compare the stub's stamp to the day.
+    for (const result of [monday, fromCli]) {
+      delete result.durationMs;
+      result.calls[0].args[1].last_weekday_login = result.calls[0].args[1].last_weekday_login.slice(0, 10);
+    }
+    assert.deepEqual(monday, fromCli);
+  });
+
+  test('duoRules/run: a duoRules.mock.now that is not ISO-8601, or a stub outside the workspace, is an input error naming it', async () => {
+    await assert.rejects(
+      session.connection.sendRequest('duoRules/run', runParams(dir, 'weekday-save.js', { now: 'next monday' })),
+      (err: any) => err.code === -32803 && /duoRules\.mock\.now must be an ISO-8601 date/.test(err.message),
+    );
+    const outside = mkdtempSync(join(tmpdir(), 'duo-rules-outside-'));
+    try {
+      writeFileSync(join(outside, 'audit-log.js'), 'module.exports = {};');
+      writeFileSync(join(dir, 'mocks', 'outside.json'), JSON.stringify({ modules: { 'audit-log': join(outside, 'audit-log.js') } }));
+      await assert.rejects(
+        session.connection.sendRequest('duoRules/run', runParams(dir, 'weekday-save.js', { files: { mocks: join(dir, 'mocks', 'outside.json') } })),
+        (err: any) => err.code === -32803 && /the stub of module "audit-log" .* is outside the workspace folder/.test(err.message),
+      );
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   test('duoRules/run rejects a broken input file with RequestFailed and a message naming it', async () => {

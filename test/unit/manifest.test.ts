@@ -61,6 +61,10 @@ test('running and verifying are disabled in untrusted workspaces; restricted set
   assert.equal(trust.supported, 'limited');
   assert.match(trust.description, /trusted workspace/);
   for (const key of trust.restrictedConfigurations) assert.ok(key in settings, `${key} is restricted but not contributed`);
+  // Files whose content decides what runs or where secrets go: an untrusted workspace must not pick them.
+  for (const key of ['duoRules.configurationFile', 'duoRules.mappingsFile', 'duoRules.mock.mocksFile']) {
+    assert.ok(trust.restrictedConfigurations.includes(key), `${key} is not restricted in untrusted workspaces`);
+  }
 });
 
 test('menus only name contributed commands', () => {

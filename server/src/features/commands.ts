@@ -49,7 +49,15 @@ async function loadInputs(params: RunParams): Promise<LoadedRunInputs> {
 }
 
 async function runWithInputs(ctx: ServerContext, params: RunParams, inputs: LoadedRunInputs): Promise<RunOutcome> {
-  const { runFile, RunInputError } = loadRunAndVerify();
+  const { parseNow, runFile, RunInputError } = loadRunAndVerify();
+  if (params.now !== undefined) {
+    try {
+      parseNow(params.now);
+    } catch (err) {
+      // Named as the user set it: the editor's clock comes from the setting.
+      throw new ResponseError(inputErrorCode, `duoRules.mock.${(err as Error).message}`);
+    }
+  }
   try {
     return await runFile({
       file: params.file,
@@ -59,6 +67,8 @@ async function runWithInputs(ctx: ServerContext, params: RunParams, inputs: Load
       event: inputs.event,
       configuration: { ...inputs.configuration, ...params.secrets },
       mappings: inputs.mappings,
+      mocks: inputs.mocks,
+      now: params.now,
       timeoutMs: params.timeoutMs,
       workspaceRoot: params.workspaceRoot,
       network: params.network === 'off' ? 'off' : 'on',

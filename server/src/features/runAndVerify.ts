@@ -3,7 +3,7 @@
 // language server does not compile the runner, undici and Duo's CA certificates at start-up
 // (about half of the server's code) just to publish diagnostics.
 export { loadRunInputs, RunInputError, type LoadedRunInputs, type RunInputFiles } from '../runner/inputs';
-export { findWorkspaceRoot, runFile } from '../runner/index';
+export { findWorkspaceRoot, parseNow, runFile } from '../runner/index';
 export { checkEquivalence } from '../runner/equivalence';
 export { verifyMultifactor } from '../duo/verify';
 export { verifyRunKeys } from '../tenant/documentedForm';
