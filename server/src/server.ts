@@ -12,10 +12,13 @@ import { register as registerDoctor } from './features/doctor';
 import { createServerContext } from './features/context';
 import { register as registerDiagnostics } from './features/diagnostics';
 import { register as registerStatus } from './features/status';
+import { createWatchedTransport, RequestWatch } from './features/transport';
 
-const connection = createConnection(ProposedFeatures.all);
+const requests = new RequestWatch();
+const transport = createWatchedTransport(process.argv.slice(2), requests);
+const connection = transport ? createConnection(ProposedFeatures.all, transport.reader, transport.writer) : createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
-const ctx = createServerContext(connection, documents);
+const ctx = createServerContext(connection, documents, requests);
 
 connection.onInitialize((params) => {
   ctx.initialize(params);

@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import type { CodeLens } from 'vscode-languageserver-protocol';
 import { LspClient } from './lspClient';
 
-/** A valid rule of about 20,000 lines (0.9 MB): its analysis takes well over the 50 ms quick threshold. */
+/** A valid rule of about 20,000 lines (0.9 MB): its analysis takes well over the 100 ms quick threshold. */
 function largeRule(): string {
   const lines = ['function requireDuo(user, context, callback) {', '  user.app_metadata = user.app_metadata || {};'];
   for (let i = 0; i < 20_000; i++) lines.push(`  user.app_metadata.partner${i} = context.clientID === 'client${i}' && user.email_verified;`);

@@ -74,6 +74,10 @@ export interface ServerContext {
   onSettingsChanged(listener: () => void): void;
   /** Writes to the client's log (never put a secret here). */
   log(message: string): void;
+  /** True while a completion or hover is received and not yet answered: analysis waits for it. */
+  editingRequestPending(): boolean;
+  /** Milliseconds since the client last sent anything (Infinity when the transport is not watched). */
+  clientQuietForMs(): number;
 }
 
 /** Internal hooks the diagnostics feature uses on top of ServerContext. */
@@ -106,7 +110,11 @@ function readEditorSeverities(raw: Record<string, unknown>): Record<string, unkn
   return result;
 }
 
-export function createServerContext(connection: Connection, documents: TextDocuments<TextDocument>): ServerContextInternals {
+export function createServerContext(
+  connection: Connection,
+  documents: TextDocuments<TextDocument>,
+  requests?: { editingRequestPending(): boolean; quietForMs(): number },
+): ServerContextInternals {
   const models = new Map<string, { version: number; model: RuleModel }>();
   const settingsCache = new Map<string, Promise<DocumentSettings>>();
   const watchedListeners: Array<(changes: FileEvent[]) => void> = [];
@@ -188,6 +196,9 @@ export function createServerContext(connection: Connection, documents: TextDocum
     log(message) {
       connection.console.log(message);
     },
+
+    editingRequestPending: () => requests?.editingRequestPending() ?? false,
+    clientQuietForMs: () => requests?.quietForMs() ?? Infinity,
   };
 
   function stopDirFor(path: string): string | undefined {
