@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyEdits, collectFixAllEdits, findNameRuleFunctionFix, findQuickFix, ruleNameFromFileName, stripHost } from '../../server/src/analysis/codeActions';
+import { applyEdits, clientCheckRemovedComment, collectFixAllEdits, findNameRuleFunctionFix, findQuickFix, findQuickFixes, ruleNameFromFileName, stripHost } from '../../server/src/analysis/codeActions';
 import { convertRule as convertRuleToAction } from '../../server/src/analysis/ruleConverter';
 import { analyze, type Finding } from '../../server/src/analysis/diagnostics';
 import { buildModel } from '../../server/src/analysis/model';
@@ -215,6 +215,53 @@ describe('placeholder-client-id', () => {
     const fixed = applyFix(text, 'placeholder-client-id');
     assert.match(fixed.text, /event\.client\.client_id === event\.secrets\.MFA_CLIENT_ID\)/);
     assert.deepEqual(analyze(fixed.text).filter((f) => f.code === 'placeholder-client-id' || f.code === 'syntax-error'), []);
+  });
+});
+
+describe('placeholder-client-id: remove the client check', () => {
+  /** Applies the second fix (removing the check); checks the finding is gone and nothing was added but a refresh-token note. */
+  function removeCheck(text: string): string {
+    const before = analyze(text);
+    const finding = before.find((f) => f.code === 'placeholder-client-id');
+    assert.ok(finding, text);
+    const fixes = findQuickFixes(buildModel(text), finding, before);
+    assert.equal(fixes.length, 2, JSON.stringify(fixes.map((f) => f.title)));
+    assert.equal(fixes[1].title, 'Remove the client check: every application requires MFA');
+    assert.equal(fixes[1].safe, false, 'changing who gets MFA is never applied on save');
+    const fixed = applyEdits(text, fixes[1].edits);
+    assert.deepEqual(analyze(fixed).map((f) => f.code).filter((c) => !before.some((f) => f.code === c)), [], fixed);
+    assert.deepEqual(analyze(fixed).filter((f) => f.code === 'placeholder-client-id'), [], fixed);
+    return fixed;
+  }
+  const duo = "context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };";
+
+  test("Auth0's template: the if becomes its body, the list goes, a comment confirms it", () => {
+    const text = rule(`  var CLIENTS_WITH_MFA = ['{REPLACE_WITH_YOUR_CLIENT_ID}'];\n  // run only for the specified clients\n  if (CLIENTS_WITH_MFA.indexOf(context.clientID) !== -1) {\n    ${duo}\n  }`);
+    assert.equal(removeCheck(text), rule(`  // run only for the specified clients\n  ${clientCheckRemovedComment}\n  ${duo}`));
+  });
+
+  test('an early return for other clients disappears; in an Action with includes', () => {
+    const text = "exports.onExecutePostLogin = async (event, api) => {\n  const CLIENTS_WITH_MFA = ['{REPLACE_WITH_YOUR_CLIENT_ID}'];\n  if (!CLIENTS_WITH_MFA.includes(event.client.client_id)) {\n    return;\n  }\n  api.multifactor.enable('duo');\n};\n";
+    assert.equal(removeCheck(text), `exports.onExecutePostLogin = async (event, api) => {\n  ${clientCheckRemovedComment}\n  api.multifactor.enable('duo');\n};\n`);
+  });
+
+  test('a direct comparison with the sample id', () => {
+    const text = `exports.onExecutePostLogin = async (event, api) => {\n  if (event.client.client_id === '{REPLACE_WITH_YOUR_CLIENT_ID}') {\n    api.multifactor.enable('duo');\n  }\n};\n`;
+    assert.match(removeCheck(text), /^ {2}\/\/ duo-rules: confirmed[^\n]*\n {2}api\.multifactor\.enable\('duo'\);\n\};/m);
+  });
+
+  test('not offered where removing the check would change another condition or drop real client ids', () => {
+    for (const text of [
+      rule(`  var CLIENTS = ['{REPLACE_WITH_YOUR_CLIENT_ID}'];\n  if (CLIENTS.indexOf(context.clientID) !== -1 && user.email_verified) {\n    ${duo}\n  }`),
+      rule(`  var CLIENTS = ['s6BhdRkqt3', '{REPLACE_WITH_YOUR_CLIENT_ID}'];\n  if (CLIENTS.indexOf(context.clientID) !== -1) {\n    ${duo}\n  }`),
+      rule(`  var CLIENTS = ['{REPLACE_WITH_YOUR_CLIENT_ID}'];\n  if (CLIENTS.indexOf(context.clientID) !== -1) {\n    ${duo}\n  } else {\n    user.app_metadata = {};\n  }`),
+      rule(`  var CLIENTS = ['{REPLACE_WITH_YOUR_CLIENT_ID}'];\n  user.app_metadata = { clients: CLIENTS };\n  if (CLIENTS.indexOf(context.clientID) !== -1) {\n    ${duo}\n  }`),
+    ]) {
+      const findings = analyze(text);
+      const finding = findings.find((f) => f.code === 'placeholder-client-id');
+      assert.ok(finding, text);
+      assert.deepEqual(findQuickFixes(buildModel(text), finding, findings).map((f) => f.title), ['Read the client ids from configuration.MFA_CLIENT_IDS (comma-separated)'], text);
+    }
   });
 });
 

@@ -4,6 +4,7 @@
 // its fix only replaces the literal with a configuration/secret reference.
 import type { Finding, FindingData } from './diagnostics';
 import type { MfaConfig, MfaObject, MfaProperty, RuleModel } from './model';
+import { walk, type AnyNode } from './walk';
 
 export interface TextEditOffsets {
   start: number;
@@ -263,6 +264,127 @@ function fixPlaceholderClientId(model: RuleModel, finding: Finding): QuickFix | 
   };
 }
 
+/** The comment the "remove the client check" fix leaves, so a reader knows MFA for every application is intended. */
+export const clientCheckRemovedComment = "// duo-rules: confirmed: every application requires MFA (the sample's client check was removed on purpose).";
+
+/**
+ * Whether `test` is exactly a check of the client against `list` (the placeholder array or literal):
+ * `list.includes(c)`, `list.indexOf(c) !== -1` (and `> -1`, `>= 0`), `c === 'id'`, or their negations.
+ * Returns true when the check lets the listed clients in, false when it keeps them out, undefined otherwise.
+ */
+function clientCheckPolarity(test: AnyNode, list: AnyNode): boolean | undefined {
+  if (test.type === 'UnaryExpression' && test.operator === '!') {
+    const inner = clientCheckPolarity(test.argument, list);
+    return inner === undefined ? undefined : !inner;
+  }
+  const isListCall = (node: AnyNode, method: string) => node.type === 'CallExpression' && node.arguments.length === 1
+    && node.callee.type === 'MemberExpression' && !node.callee.computed && node.callee.object === list
+    && node.callee.property.type === 'Identifier' && node.callee.property.name === method;
+  if (isListCall(test, 'includes')) return true;
+  if (test.type !== 'BinaryExpression') return undefined;
+  const number = (node: AnyNode): number | undefined => node.type === 'Literal' && typeof node.value === 'number' ? node.value
+    : node.type === 'UnaryExpression' && node.operator === '-' && node.argument.type === 'Literal' && typeof node.argument.value === 'number' ? -node.argument.value : undefined;
+  if (isListCall(test.left as AnyNode, 'indexOf')) {
+    const n = number(test.right);
+    if (n === -1 && (test.operator === '!==' || test.operator === '!=' || test.operator === '>')) return true;
+    if (n === -1 && (test.operator === '===' || test.operator === '==')) return false;
+    if (n === 0 && test.operator === '>=') return true;
+    if (n === 0 && test.operator === '<') return false;
+    return undefined;
+  }
+  if (test.left === list || test.right === list) {
+    if (test.operator === '===' || test.operator === '==') return true;
+    if (test.operator === '!==' || test.operator === '!=') return false;
+  }
+  return undefined;
+}
+
+/** Offsets of the whole lines `start`..`end` covers when nothing else is on them, else just the range. */
+function wholeLines(text: string, start: number, end: number): { start: number; end: number } {
+  let lineStart = start;
+  while (lineStart > 0 && (text[lineStart - 1] === ' ' || text[lineStart - 1] === '\t')) lineStart--;
+  let lineEnd = end;
+  while (lineEnd < text.length && (text[lineEnd] === ' ' || text[lineEnd] === '\t' || text[lineEnd] === ';')) lineEnd++;
+  const startsLine = lineStart === 0 || text[lineStart - 1] === '\n';
+  const endsLine = lineEnd === text.length || text[lineEnd] === '\n' || text[lineEnd] === '\r';
+  if (!startsLine || !endsLine) return { start, end };
+  if (text[lineEnd] === '\r') lineEnd++;
+  if (text[lineEnd] === '\n') lineEnd++;
+  return { start: lineStart, end: lineEnd };
+}
+
+/**
+ * The second fix for a sample client id: drop the client check, so every application gets MFA, and say so in
+ * a comment. Offered only when the sample value is used for nothing but `if` checks of the client that can be
+ * removed without touching other conditions: an `if` that requires MFA for the listed clients becomes its body,
+ * one that skips the unlisted ones disappears, and the list's declaration goes with them.
+ */
+function fixRemoveClientCheck(model: RuleModel, finding: Finding): QuickFix | undefined {
+  const { text } = model;
+  const nodes: Array<{ node: AnyNode; parent: AnyNode | undefined }> = [];
+  walk(model.parse.program, { enter(node, parent) { nodes.push({ node, parent }); } });
+  const parentOf = new Map(nodes.map(({ node, parent }) => [node, parent]));
+  const literal = nodes.find(({ node }) => node.start === finding.offsets.start && node.end === finding.offsets.end && (node.type === 'Literal' || node.type === 'TemplateLiteral'))?.node;
+  if (!literal) return undefined;
+  // What the `if` tests compare the client with: the literal itself, an inline array of it, or a variable holding that array.
+  let list: AnyNode = literal;
+  let declaration: AnyNode | undefined;
+  let listName: string | undefined;
+  const array = parentOf.get(literal);
+  if (array?.type === 'ArrayExpression') {
+    // Real client ids next to the sample one: removing the check would drop them too.
+    if (array.elements.length !== 1) return undefined;
+    list = array;
+    const declarator = parentOf.get(array);
+    if (declarator?.type === 'VariableDeclarator' && declarator.init === array && declarator.id.type === 'Identifier') {
+      const statement = parentOf.get(declarator);
+      if (statement?.type !== 'VariableDeclaration' || statement.declarations.length !== 1) return undefined;
+      declaration = statement;
+      listName = declarator.id.name;
+    }
+  }
+  const uses = listName
+    ? nodes.filter(({ node, parent }) => node.type === 'Identifier' && node.name === listName && !(parent?.type === 'VariableDeclarator' && parent.id === node)
+      && !(parent?.type === 'MemberExpression' && parent.property === node && !parent.computed) && !(parent?.type === 'Property' && parent.key === node && !parent.computed)).map(({ node }) => node)
+    : [list];
+  if (uses.length === 0) return undefined;
+  const edits: TextEditOffsets[] = [];
+  for (const use of uses) {
+    // Climb from the use to the `if` whose whole test is the client check.
+    let test: AnyNode = use;
+    let statement = parentOf.get(test);
+    while (statement && statement.type !== 'IfStatement' && statement.type !== 'Program' && !/Statement|Declaration$/.test(statement.type)) {
+      test = statement;
+      statement = parentOf.get(statement);
+    }
+    if (statement?.type !== 'IfStatement' || statement.test !== test || statement.alternate) return undefined;
+    const polarity = clientCheckPolarity(test, use);
+    if (polarity === undefined) return undefined;
+    const lines = wholeLines(text, statement.start, statement.end);
+    const indent = lineIndentAt(text, statement.start);
+    const comment = `${indent}${clientCheckRemovedComment}\n`;
+    if (!polarity) {
+      // `if (client not listed) return …;`: without the list nobody is skipped.
+      edits.push({ start: lines.start, end: lines.end, newText: comment });
+      continue;
+    }
+    const body = statement.consequent;
+    if (body.type !== 'BlockStatement' || body.body.length === 0) return undefined;
+    const inner = wholeLines(text, body.body[0].start, body.body[body.body.length - 1].end);
+    const innerIndent = lineIndentAt(text, body.body[0].start);
+    const dedented = text.slice(inner.start, inner.end).split('\n')
+      .map((line) => (line.startsWith(innerIndent) ? indent + line.slice(innerIndent.length) : line)).join('\n');
+    edits.push({ start: lines.start, end: lines.end, newText: comment + dedented + (dedented.endsWith('\n') ? '' : '\n') });
+  }
+  if (declaration) {
+    const lines = wholeLines(text, declaration.start, declaration.end);
+    edits.push({ start: lines.start, end: lines.end, newText: '' });
+  }
+  edits.sort((a, b) => a.start - b.start);
+  if (edits.some((e, i) => i > 0 && e.start < edits[i - 1].end)) return undefined;
+  return { title: 'Remove the client check: every application requires MFA', finding, edits, safe: false };
+}
+
 /** `https://api-x.duosecurity.com:443/path` -> `api-x.duosecurity.com`, when what remains is a Duo API host. */
 export function stripHost(value: string): string | undefined {
   const host = value.trim()
@@ -294,6 +416,16 @@ function fixRenameLiteral(model: RuleModel, finding: Finding, what: string): Qui
     edits: [{ start: finding.offsets.start, end: finding.offsets.end, newText: requote(original, suggestion) }],
     safe: false,
   };
+}
+
+/**
+ * Every quick fix for one finding, the preferred one (`findQuickFix`) first. A sample client id has two: read
+ * the ids from a secret or configuration key, or remove the client check.
+ */
+export function findQuickFixes(model: RuleModel, finding: Finding, all: Finding[]): QuickFix[] {
+  const fixes = [findQuickFix(model, finding, all)];
+  if (finding.code === 'placeholder-client-id') fixes.push(fixRemoveClientCheck(model, finding));
+  return fixes.filter((f): f is QuickFix => !!f);
 }
 
 /** The quick fix for one finding, if it has one. `all` is every finding of the file (for grouped fixes). */

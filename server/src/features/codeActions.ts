@@ -3,7 +3,7 @@
 import { CodeActionKind, CodeActionTriggerKind, type CodeAction, type Diagnostic, type TextEdit } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeModel, toDiagnostic, type Finding } from '../analysis/diagnostics';
-import { collectFixAllEdits, findNameRuleFunctionFix, findQuickFix, type TextEditOffsets } from '../analysis/codeActions';
+import { collectFixAllEdits, findNameRuleFunctionFix, findQuickFixes, type TextEditOffsets } from '../analysis/codeActions';
 import { fixDeployConfigSecret } from '../deployCli/configLint';
 import type { ServerContext } from './context';
 
@@ -71,24 +71,24 @@ export function register(ctx: ServerContext): void {
       const byEdits = new Map<string, CodeAction>();
       for (const finding of findings) {
         if (!overlaps(finding.offsets, range)) continue;
-        const fix = findQuickFix(model, finding, findings);
-        if (!fix) continue;
-        const diagnostic = matchDiagnostic(document, finding, params.context.diagnostics);
-        const key = JSON.stringify(fix.edits);
-        const same = byEdits.get(key);
-        if (same) {
-          same.diagnostics!.push(diagnostic);
-          continue;
+        for (const fix of findQuickFixes(model, finding, findings)) {
+          const diagnostic = matchDiagnostic(document, finding, params.context.diagnostics);
+          const key = JSON.stringify(fix.edits);
+          const same = byEdits.get(key);
+          if (same) {
+            same.diagnostics!.push(diagnostic);
+            continue;
+          }
+          const action: CodeAction = {
+            title: fix.title,
+            kind: CodeActionKind.QuickFix,
+            diagnostics: [diagnostic],
+            isPreferred: fix.safe,
+            edit: { changes: { [uri]: toTextEdits(document, fix.edits) } },
+          };
+          byEdits.set(key, action);
+          actions.push(action);
         }
-        const action: CodeAction = {
-          title: fix.title,
-          kind: CodeActionKind.QuickFix,
-          diagnostics: [diagnostic],
-          isPreferred: fix.safe,
-          edit: { changes: { [uri]: toTextEdits(document, fix.edits) } },
-        };
-        byEdits.set(key, action);
-        actions.push(action);
       }
     }
     if (wants(CodeActionKind.QuickFix)) {
