@@ -69,7 +69,7 @@ function renderChecks(result: RunJson): string[] {
   items.push(check(result.outcome === 'completed' || result.outcome === 'denied', outcome));
   if (result.multifactor?.provider === 'duo') {
     if (verdict.unsetKeys.length) items.push(check(false, `${listWords(verdict.unsetKeys.map(code))} not set: set ${verdict.unsetKeys.length === 1 ? 'it' : 'them'} with <em>Store a Duo Secret</em> or in the configuration file (setting ${code('duoRules.configurationFile')})`));
-    else if (verdict.text.includes('tenant keys')) items.push(check(true, 'No keys in the code: Auth0 uses the Duo keys stored in the tenant (Security → Multi-factor Auth → Duo Security)'));
+    else if (result.keySource === 'tenant') items.push(check(true, 'No keys in the code: Auth0 uses the Duo keys stored in the tenant (Security → Multi-factor Auth → Duo Security)'));
     else items.push(check(true, `${code('ikey')}, ${code('skey')} and ${code('host')} are set`));
   }
   const verify = result.verify;

@@ -43,6 +43,8 @@ export interface RunJson {
   durationMs?: number;
   /** Where the code's clock started, and whether `duoRules.mock.now` chose it. */
   clock?: { start: string; given: boolean };
+  /** Where the Duo keys come from (null without Duo); see the README's JSON result. */
+  keySource?: 'tenant' | 'secrets' | 'configuration' | 'code' | 'mixed' | 'unset' | null;
   verify?: VerifyJson;
 }
 
@@ -70,8 +72,13 @@ export function clause(message: string): string {
   return message.trim().replace(/[.\s]+$/, '');
 }
 
-/** A read of a configuration / secret key that was not set, as the runner warns about it. */
-const unsetSecretWarning = /^(?:configuration|event\.secrets)\.[A-Za-z0-9_-]+ is not set\b/;
+/** How the verdict names where set keys come from. */
+const keySourceWords: Record<string, string> = {
+  secrets: 'keys from secrets',
+  configuration: 'keys from configuration',
+  code: 'keys written in the code',
+  mixed: 'keys from the code and from secrets or configuration',
+};
 
 export function verdictOf(result: RunJson): Verdict {
   const base = { unsetKeys: [] as string[] };
@@ -81,17 +88,15 @@ export function verdictOf(result: RunJson): Verdict {
   const mfa = result.multifactor;
   if (!mfa) return { ...base, kind: 'no-mfa', ok: true, text: 'No MFA' };
   if (mfa.provider !== 'duo') return { ...base, kind: 'other-mfa', ok: true, text: `Requires MFA with ${String(mfa.provider)}` };
+  // The runner records where the keys come from: an Action that passes no providerOptions uses the Duo
+  // keys stored in the tenant (Auth0's documented form), so nothing in the code is unset.
+  const source = result.keySource ?? (result.kind === 'action' ? 'secrets' : 'configuration');
+  if (source === 'tenant') return { ...base, kind: 'duo', ok: true, text: 'Requires Duo (tenant keys)' };
   const unset = duoKeys.filter((k) => typeof mfa[k] !== 'string' || mfa[k] === '');
-  // An Action that passes no providerOptions uses the Duo keys stored in the tenant (Auth0's
-  // documented form). When it read secrets that are not set, the keys were meant to come from there.
-  const readUnsetSecrets = (result.warnings ?? []).some((w) => unsetSecretWarning.test(w));
-  if (result.kind === 'action' && unset.length === duoKeys.length && !readUnsetSecrets) {
-    return { ...base, kind: 'duo', ok: true, text: 'Requires Duo (tenant keys)' };
-  }
   if (unset.length) {
     return { kind: 'duo-unset', ok: false, unsetKeys: unset, text: `Requires Duo, but ${listWords(unset)} ${unset.length === 1 ? 'is' : 'are'} not set: this login would fail` };
   }
-  return { ...base, kind: 'duo', ok: true, text: `Requires Duo (keys from ${result.kind === 'action' ? 'secrets' : 'configuration'})` };
+  return { ...base, kind: 'duo', ok: true, text: `Requires Duo (${keySourceWords[source] ?? keySourceWords.configuration})` };
 }
 
 export const applicationNames: Record<string, string> = { 'auth-api': 'Auth API', 'web-sdk': 'Web SDK (Universal Prompt)', 'admin-api': 'Admin API' };

@@ -5,8 +5,8 @@ import { test } from 'node:test';
 import { pageCommands, renderResultPage } from '../../client/src/resultHtml';
 import { duoAnswerOf, type RunJson, summarizeResult, verdictOf, type VerifyJson } from '../../client/src/resultVerdict';
 
-const completed = (kind: 'rule' | 'action', multifactor: RunJson['multifactor'], warnings: string[] = []): RunJson =>
-  ({ kind, outcome: 'completed', error: null, multifactor, warnings, logs: [], calls: [], durationMs: 12 });
+const completed = (kind: 'rule' | 'action', multifactor: RunJson['multifactor'], warnings: string[] = [], keySource: RunJson['keySource'] = multifactor?.provider !== 'duo' ? null : kind === 'action' ? 'secrets' : 'configuration'): RunJson =>
+  ({ kind, outcome: 'completed', error: null, multifactor, warnings, logs: [], calls: [], durationMs: 12, keySource });
 const keys = { ikey: 'DIWJ8X6AEYOR5OMC6TQ1', skey: '[redacted]', host: 'api-3c9a1b2d.duosecurity.com' };
 const page = (result: RunJson) => renderResultPage(result, { name: 'duo.js', source: 'file:///w/duo.js', cspSource: 'vscode-resource:', trusted: true });
 
@@ -14,12 +14,16 @@ test('the verdict says where the Duo keys come from', () => {
   assert.equal(verdictOf(completed('action', { provider: 'duo', ...keys })).text, 'Requires Duo (keys from secrets)');
   assert.equal(verdictOf(completed('rule', { provider: 'duo', ...keys })).text, 'Requires Duo (keys from configuration)');
   // api.multifactor.enable('duo') without providerOptions: the tenant's Duo settings apply.
-  assert.equal(verdictOf(completed('action', { provider: 'duo', allowRememberBrowser: false })).text, 'Requires Duo (tenant keys)');
+  assert.equal(verdictOf(completed('action', { provider: 'duo', allowRememberBrowser: false }, [], 'tenant')).text, 'Requires Duo (tenant keys)');
+  assert.equal(verdictOf(completed('rule', { provider: 'duo', ...keys }, [], 'code')).text, 'Requires Duo (keys written in the code)');
+  // The recorded source decides, not the warnings: the same unset keys with secrets read are a failing login.
+  assert.equal(verdictOf(completed('action', { provider: 'duo' }, [], 'unset')).kind, 'duo-unset');
+  assert.match(page(completed('action', { provider: 'duo' }, [], 'tenant')), /Auth0 uses the Duo keys stored in the tenant/);
 });
 
 test('unset Duo keys make the verdict say the login would fail, naming the keys', () => {
   const unsetSecrets = ['event.secrets.DUO_IKEY is not set: add it to the configuration file or set the environment variable DUO_IKEY'];
-  const action = verdictOf(completed('action', { provider: 'duo' }, unsetSecrets));
+  const action = verdictOf(completed('action', { provider: 'duo' }, unsetSecrets, 'unset'));
   assert.equal(action.text, 'Requires Duo, but ikey, skey and host are not set: this login would fail');
   assert.equal(action.ok, false);
   assert.deepEqual(action.unsetKeys, ['ikey', 'skey', 'host']);

@@ -12,6 +12,7 @@ import { OUTPUT_LIMIT_MIB, RunnerPool, type ChildSpec, type JobOutcome } from '.
 import { findReadBoundary } from './readBoundary';
 import { redactValue } from '../../../shared/redact';
 import { collectSecrets, findAttemptedMultifactors, findLiteralSecrets, redactMultifactor } from './runSecrets';
+import { findDuoKeySource } from './multifactor';
 import type { BatchLogin, ChildMocks, ChildResult, Connection, Multifactor, NetworkMode, RunOptions, RunOutcome, RunResult } from './types';
 
 export type { ActionChanges, BatchLogin, ChildResult, Connection, Multifactor, NetworkMode, RecordedCall, RunOptions, RunOutcome, RunOutcomeKind, RunResult } from './types';
@@ -308,7 +309,7 @@ function clockOf(prepared: Prepared, startedAt: number): RunResult['clock'] {
   return { start: new Date(prepared.now ?? startedAt).toISOString(), given: prepared.now !== undefined };
 }
 
-function finishResult(kind: 'rule' | 'action', raw: ChildResult, durationMs: number, secrets: string[], clock: RunResult['clock'], connections: Connection[], mocks: RunResult['mocks'] = null): RunResult {
+function finishResult(kind: 'rule' | 'action', raw: ChildResult, durationMs: number, secrets: string[], clock: RunResult['clock'], connections: Connection[], configuration: Record<string, string>, mocks: RunResult['mocks'] = null): RunResult {
   const result: RunResult = {
     kind,
     outcome: raw.outcome,
@@ -323,6 +324,7 @@ function finishResult(kind: 'rule' | 'action', raw: ChildResult, durationMs: num
     durationMs,
     clock,
     mocks,
+    keySource: findDuoKeySource(kind, raw.multifactor, raw.calls, configuration),
   };
   return result;
 }
@@ -425,7 +427,7 @@ export async function runFile(options: RunOptions): Promise<RunOutcome> {
   const raw = resultFromOutcome(outcome, kind, prepared, { user: inputs.user, context: inputs.context });
   raw.warnings = [...prepared.warnings, ...dropPlainMissingWarnings(raw.warnings, prepared)];
   const secrets = collectSecrets([prepared.configuration, options.mappings], findAttemptedMultifactors(raw), findLiteralSecrets(source));
-  return { result: finishResult(kind, raw, outcome.durationMs, secrets, clockOf(prepared, startedAt), outcome.connections, mocksOf(options.mocks)), secretMultifactor: raw.multifactor };
+  return { result: finishResult(kind, raw, outcome.durationMs, secrets, clockOf(prepared, startedAt), outcome.connections, prepared.configuration, mocksOf(options.mocks)), secretMultifactor: raw.multifactor };
 }
 
 interface RuleEntry {
@@ -481,7 +483,7 @@ async function runRulesDirectory(dir: string, options: RunOptions): Promise<RunO
   const combined = combineRuleSteps(steps, entries.map((e) => e.name), { user, context });
   combined.result.warnings.unshift(...prepared.warnings);
   const secrets = collectSecrets([prepared.configuration, options.mappings], combined.attempted, sources.flatMap(findLiteralSecrets));
-  const result = finishResult('rule', combined.result, Math.round(durationMs * 100) / 100, secrets, clockOf(prepared, startedAt), connections, mocksOf(options.mocks));
+  const result = finishResult('rule', combined.result, Math.round(durationMs * 100) / 100, secrets, clockOf(prepared, startedAt), connections, prepared.configuration, mocksOf(options.mocks));
   return { result: { ...result, outcome: combined.outcome, rule: combined.decidingRule, rules: combined.ran }, secretMultifactor: combined.result.multifactor };
 }
 

@@ -1,6 +1,6 @@
 // Normalises the MFA a Rule (context.multifactor) or an Action (api.multifactor.enable)
 // asked for into one shape, so the verifier and the reports need not know which it was.
-import type { Multifactor } from './types';
+import type { DuoKeySource, Multifactor, RecordedCall } from './types';
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -39,4 +39,25 @@ export function normaliseActionMultifactor(provider: unknown, options: unknown):
     copyPresent(mfa, options, ['allowRememberBrowser']);
   }
   return mfa as unknown as Multifactor;
+}
+
+/**
+ * Where the Duo keys of the MFA a run required come from. A key whose value is one of the run's configuration
+ * (Rules) or secret (Actions) values comes from there; any other value was written in the code. An Action whose
+ * last `api.multifactor.enable` passes no `providerOptions` uses the tenant's Duo settings.
+ */
+export function findDuoKeySource(kind: 'rule' | 'action', multifactor: Multifactor | null, calls: readonly RecordedCall[], configuration: Record<string, string>): DuoKeySource | null {
+  if (!multifactor || multifactor.provider !== 'duo') return null;
+  if (kind === 'action') {
+    const enable = calls.filter((c) => c.name === 'api.multifactor.enable').pop();
+    const options = enable?.args[1];
+    if (!isObject(options) || !isObject(options.providerOptions)) return 'tenant';
+  }
+  const mfa = multifactor as unknown as Record<string, unknown>;
+  const values = new Set(Object.values(configuration));
+  const origins = new Set(['ikey', 'skey', 'host']
+    .filter((key) => typeof mfa[key] === 'string' && mfa[key] !== '')
+    .map((key) => (values.has(mfa[key] as string) ? (kind === 'rule' ? 'configuration' : 'secrets') : 'code') as DuoKeySource));
+  if (origins.size === 0) return 'unset';
+  return origins.size === 1 ? [...origins][0] : 'mixed';
 }

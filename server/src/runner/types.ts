@@ -47,10 +47,20 @@ export interface RunResult {
    * function answers, and each stubbed module with its stub's path as written in the file.
    */
   mocks: { file: string; functions: Record<string, 'reject' | 'resolve'>; modules: Record<string, string> } | null;
+  /** Where the Duo keys (ikey, skey, host) of `multifactor` come from; null when the login requires no Duo. */
+  keySource: DuoKeySource | null;
   /** Rules directories only: the rule that decided the outcome (or set the MFA), and every rule that ran. */
   rule?: string | null;
   rules?: { name: string; outcome: RunOutcomeKind }[];
 }
+
+/**
+ * Where a login's Duo keys come from: `tenant` (an Action that passes no keys: Auth0 uses the tenant's Duo
+ * settings), `secrets` (an Action's `event.secrets`), `configuration` (a Rule's `configuration`), `code` (values
+ * written in the code, deploy-cli keywords included), `mixed` (more than one of these), `unset` (the code passes
+ * keys, but none has a value in this run).
+ */
+export type DuoKeySource = 'tenant' | 'secrets' | 'configuration' | 'code' | 'mixed' | 'unset';
 
 /** One network attempt of the code: `protocol` is tcp, tls, udp or unix, with `-listen` for a server it opened. */
 export interface Connection {
@@ -175,7 +185,7 @@ export interface BatchJob {
 }
 
 /** The child's unredacted answer; the parent redacts it and adds kind, timing and rule names. */
-export interface ChildResult extends Omit<RunResult, 'kind' | 'outcome' | 'durationMs' | 'clock' | 'mocks' | 'rule' | 'rules' | 'connections'> {
+export interface ChildResult extends Omit<RunResult, 'kind' | 'outcome' | 'durationMs' | 'clock' | 'mocks' | 'rule' | 'rules' | 'connections' | 'keySource'> {
   outcome: Exclude<RunOutcomeKind, 'timeout'>;
 }
 
