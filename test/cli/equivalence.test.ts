@@ -84,6 +84,46 @@ describe('duo-rules convert --check', () => {
     assert.match(single.stderr, /--merge takes a rules directory/);
   });
 
+  test('--merge carries the user from rule to rule as Auth0 did: a user handed to callback and a changed app_metadata decide Duo in a later rule', () => {
+    const repo = join(work, 'merged-user');
+    cpSync(join(fixtures, 'pipeline-user'), repo, { recursive: true });
+    const run = cli(['convert', repo, '--merge', '--check', '--format', 'json'], work);
+    assert.equal(run.status, 0, run.stderr + run.stdout);
+    const output = JSON.parse(run.stdout) as { files: { notes: { line: number; blocking: boolean; message: string }[]; action: string }[]; check: Report };
+    assert.ok(output.check.logins >= 6, `only ${output.check.logins} logins`);
+    assert.deepEqual(output.check.divergences, []);
+    const [file] = output.files;
+    assert.deepEqual(file.notes.map((n) => n.blocking), [false, false, false]);
+    const lines = file.action.split('\n');
+    for (const note of file.notes) assert.ok(lines[note.line - 1].includes(note.message), `line ${note.line}`);
+    assert.match(file.notes[0].message, /another user object \(next\) for the Rules after it/);
+    assert.match(lines[file.notes[0].line], /^\s*return new HandedUser\(next\);$/);
+  });
+
+  test('a merged Action that drops the handed user, or gives each rule its own copy of the user, is caught', () => {
+    const repo = join(work, 'merged-user-mutated');
+    cpSync(join(fixtures, 'pipeline-user'), repo, { recursive: true });
+    assert.equal(cli(['convert', repo, '--merge'], work).status, 0);
+    const action = join(repo, 'actions', 'rules-pipeline', 'code.js');
+    const merged = readFileSync(action, 'utf8');
+
+    writeFileSync(action, merged.replace('return new HandedUser(next);', 'return;'));
+    const dropped = cli(['equivalence', join(repo, 'rules'), action, '--format', 'json'], work);
+    assert.equal(dropped.status, 1, dropped.stderr);
+    const first = (JSON.parse(dropped.stdout) as Report).divergences;
+    assert.equal(first.length, 1);
+    assert.deepEqual(first[0].fields, ['mfa']);
+    assert.equal(first[0].login, 'the default mock login');
+
+    writeFileSync(action, merged.replace('await rule({ ...event, user }, tracked)', 'await rule({ ...event, user: JSON.parse(JSON.stringify(user)) }, tracked)'));
+    const copied = cli(['equivalence', join(repo, 'rules'), action, '--format', 'json'], work);
+    assert.equal(copied.status, 1, copied.stderr);
+    const second = (JSON.parse(copied.stdout) as Report).divergences;
+    assert.equal(second.length, 1);
+    assert.match(second[0].login, /^context\.clientID = "adminConsole0000000000000000000"/);
+    assert.deepEqual([second[0].rule.outcome, second[0].action.outcome], ['allowed', 'allowed']);
+  });
+
   test('--max-logins caps the matrix; it needs --check', () => {
     const run = cli(['convert', join(fixtures, 'deny.js'), '--check', '--max-logins', '3', '--format', 'json'], work);
     assert.equal(checkOf(run).logins, 3);

@@ -474,3 +474,14 @@ describe('the runner makes the same MFA decision for the Rule and its Action', (
     assert.deepEqual(action.multifactor, rule.multifactor);
   });
 });
+
+describe('a TODO on the rule\'s last statement', () => {
+  test('stays in the code, above the return that replaces the callback, at the line its note names', () => {
+    const result = convert('function (user, context, callback) {\n  const next = Object.assign({}, user, { groups: [] });\n  callback(null, next, context);\n}\n');
+    const lines = result.code.split('\n');
+    const [note] = result.notes;
+    assert.equal(note.blocking, true);
+    assert.ok(lines[note.line - 1].includes(`${todoTag}: ${note.message}`), lines.join('\n'));
+    assert.equal(lines[note.line].trim(), 'return;');
+  });
+});

@@ -28,6 +28,12 @@ export interface ConvertOptions {
   unsafeAllow?: boolean;
   /** Functions earlier Rules of the pipeline stored on `global` (name -> function source). */
   globalFunctions?: ReadonlyMap<string, string>;
+  /**
+   * The Rule becomes one section of a merged pipeline Action (`--merge`): changes to its user and a
+   * user handed to `callback(null, otherUser, context)` reach the next Rule's section, as Auth0
+   * passed them on (see mergeConvertedRules).
+   */
+  pipeline?: boolean;
 }
 
 export type ConvertResult =
@@ -177,6 +183,7 @@ class RuleConverter {
   private readonly keys: KeysMode;
   private readonly unsafeAllow: boolean;
   private readonly globalFunctions: ReadonlyMap<string, string>;
+  private readonly pipeline: boolean;
   private readonly usedGlobalFunctions = new Set<string>();
   private plan: MultifactorPlan = { mode: 'none' };
   private multifactorVar = 'multifactor';
@@ -198,6 +205,7 @@ class RuleConverter {
     this.keys = options.keys ?? 'secrets';
     this.unsafeAllow = options.unsafeAllow === true;
     this.globalFunctions = options.globalFunctions ?? new Map();
+    this.pipeline = options.pipeline === true;
   }
 
   private lineStartOf(pos: number): number {
@@ -647,6 +655,13 @@ class RuleConverter {
     const passesOwnUser = !second || this.isOwn(second, this.userName, new Set());
     const success = (): string => {
       if (!passesOwnContext) return '';
+      if (!passesOwnUser && this.pipeline && second) {
+        // The merged Action hands this user to the next Rule's section, as Auth0 did.
+        const handed = this.walkInside(second, inner, shadowed, nested);
+        this.comment(statement, `the Rule handed ${this.callbackName}() another user object (${this.text.slice(second.start, second.end)}) for the Rules after it: this Action hands it to the next Rule's section the same way. Neither the Rule nor the Action saves it to the user's profile (api.user.setAppMetadata / setUserMetadata would).`, false);
+        const ending = this.successText();
+        return ending === 'return;' ? `return new HandedUser(${handed});` : `return (${ending.replace(/^return\s*|;$/g, '')}, new HandedUser(${handed}));`;
+      }
       if (!passesOwnUser) {
         this.todo(statement, `the Rule passed another user object to ${this.callbackName}(); Actions cannot replace the user: apply its changes with api.user.setAppMetadata / api.user.setUserMetadata.`);
       }
@@ -688,7 +703,9 @@ class RuleConverter {
   /** Where the Rule ended successfully; the last statement of the rule needs no `return`. */
   private replaceSuccess(node: Node, text: string, nested: boolean): void {
     const statements = (this.fn.body as NodeOf<'BlockStatement'>).body;
-    if (!nested && statements[statements.length - 1] === node) {
+    // A user handed on is the section's result; a statement with a comment keeps its line, or the comment goes with it.
+    const keep = text.includes('new HandedUser(') || this.notes.some((n) => n.pos === node.start);
+    if (!nested && !keep && statements[statements.length - 1] === node) {
       if (text !== 'return;') {
         this.replace(node, text.replace(/^return /, ''));
         return;
@@ -731,7 +748,11 @@ class RuleConverter {
     // user -> event.user
     if (node.type === 'Identifier' && this.isOwn(node, this.userName, shadowed)) {
       if (parent?.type === 'MemberExpression' && parent.object === node && this.isWriteTarget(parent, statement)) {
-        this.todo(statement, `Actions cannot change the user object: use api.user.setAppMetadata(name, value) / api.user.setUserMetadata(name, value) instead of writing to ${this.userName}.`);
+        if (this.pipeline) {
+          this.comment(statement, `the change to ${this.userName} reaches the Rules after this one in this Action, as in the Rule pipeline; neither the Rule nor the Action saves it to the user's profile (api.user.setAppMetadata / setUserMetadata would).`, false);
+        } else {
+          this.todo(statement, `Actions cannot change the user object: use api.user.setAppMetadata(name, value) / api.user.setUserMetadata(name, value) instead of writing to ${this.userName}.`);
+        }
       }
       this.replace(node, parent?.type === 'Property' && parent.shorthand ? `${this.userName}: event.user` : 'event.user');
       return true;
@@ -939,9 +960,11 @@ function withHeader(code: string, notes: readonly { blocking: boolean; message: 
  * One Action that runs the converted Rules of a pipeline in order (`duo-rules convert --merge`):
  * each Rule's Action code keeps its own scope (its helpers cannot collide), and a denial stops the
  * rules after it, as in Auth0. MFA enabled by a later rule replaces an earlier one's, as the last
- * context.multifactor did.
+ * context.multifactor did. The user goes from rule to rule as Auth0 passed it: changes a rule makes
+ * to it, or the user it hands to its callback (converted with `pipeline: true`), reach the next.
  */
 export function mergeConvertedRules(parts: readonly { name: string; body: string; notes: readonly ConvertNote[]; secrets: readonly string[] }[]): { code: string; notes: ConvertNote[]; secrets: string[] } {
+  const handsOn = parts.some((p) => p.body.includes('new HandedUser('));
   const sections = parts.map((p) => [
     `// Rule "${p.name.replace(/\n/g, ' ')}"`,
     '(() => {',
@@ -951,6 +974,13 @@ export function mergeConvertedRules(parts: readonly { name: string; body: string
     '})(),',
   ].join('\n'));
   const code = [
+    ...(handsOn ? [
+      '// The user a Rule handed to callback(null, user, context) for the Rules after it.',
+      'class HandedUser {',
+      '  constructor(user) { this.user = user; }',
+      '}',
+      '',
+    ] : []),
     '// The Rules of the pipeline, in order, each converted to a post-login handler in its own scope.',
     'const rules = [',
     ...sections,
@@ -961,10 +991,14 @@ export function mergeConvertedRules(parts: readonly { name: string; body: string
     '  const tracked = Object.assign(Object.create(api), {',
     '    access: { ...api.access, deny: (reason) => { denied = true; return api.access.deny(reason); } },',
     '  });',
+    '  // As in the Rule pipeline, each Rule sees the user as the Rules before it left it: a copy of',
+    '  // event.user that they change and hand on (Auth0 saves none of it to the profile).',
+    '  let user = event.user && JSON.parse(JSON.stringify(event.user));',
     '  for (const rule of rules) {',
-    '    await rule(event, tracked);',
+    `  ${handsOn ? '  const handed = ' : '  '}await rule({ ...event, user }, tracked);`,
     '    // Auth0 ran no rule after one that failed the login.',
     '    if (denied) return;',
+    ...(handsOn ? ['    if (handed instanceof HandedUser && handed.user != null) user = handed.user;'] : []),
     '  }',
     '};',
     '',

@@ -214,7 +214,7 @@ export async function convertCommand(argv: string[], io: CliIO): Promise<number>
   const globalFunctions = new Map<string, string>();
   if (!json) io.stdout(`Converting ${rules.length} rule${rules.length === 1 ? '' : 's'} in order:\n`);
   rules.forEach((rule, index) => {
-    const result = convertRule(readText(rule.file), { ...options, globalFunctions: new Map(globalFunctions) });
+    const result = convertRule(readText(rule.file), { ...options, globalFunctions: new Map(globalFunctions), pipeline: merge });
     const position = `${String(index + 1).padStart(String(rules.length).length)}.`;
     if (!result.ok) {
       failed++;
