@@ -88,8 +88,10 @@ export interface MockInputsResponse {
 }
 
 export interface DoctorParams {
-  /** The workspace folder (absolute path): the repository for `tenant: false`. */
+  /** For `tenant: false` the repository's folder (a workspace folder, or one duoRules/deployRepositories found in it); else the workspace folder. */
   folder: string;
+  /** The workspace folder the repository was found in: paths in the report are shown relative to it. */
+  workspaceFolder?: string;
   /** true: read the tenant with `auth0`; false: the deploy-cli repository at `folder`. */
   tenant: boolean;
   auth0?: Auth0Access;
@@ -107,6 +109,16 @@ export interface DoctorProblem {
   severity: 1 | 2;
   id: string;
   message: string;
+}
+
+export interface DeployRepositoriesParams {
+  /** A workspace folder (absolute path). */
+  folder: string;
+}
+
+export interface DeployRepositoriesResponse {
+  /** The deploy-cli repositories it holds: the folder itself, or folders below it such as tenants/prod/ (absolute paths). */
+  roots: string[];
 }
 
 export interface DoctorResponse {
@@ -132,6 +144,8 @@ export const ConvertRequest = new RequestType<ConvertParams, ConvertResponse, vo
 export const MockInputsRequest = new RequestType0<MockInputsResponse, void>('duoRules/mockInputs');
 /** Is Duo MFA really running for a folder's repository or tenant? */
 export const DoctorRequest = new RequestType<DoctorParams, DoctorResponse, void>('duoRules/doctor');
+/** The auth0-deploy-cli repositories of a workspace folder: the folder itself, or folders below it. */
+export const DeployRepositoriesRequest = new RequestType<DeployRepositoriesParams, DeployRepositoriesResponse, void>('duoRules/deployRepositories');
 
 /** What kind of file each analysed document is (status bar, menus). */
 export const StatusNotification = new NotificationType<FileStatus>('duoRules/status');

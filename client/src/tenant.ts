@@ -4,7 +4,7 @@
 // in the Problems panel.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { DoctorRequest, type Auth0Access, type DoctorParams, type DoctorResponse } from '../../shared/protocol';
+import { DeployRepositoriesRequest, DoctorRequest, type Auth0Access, type DoctorParams, type DoctorResponse } from '../../shared/protocol';
 import { inBackground } from '../../shared/background';
 import { getSetting } from './settings';
 import type { SecretStore } from './secrets';
@@ -179,14 +179,23 @@ class RepositoryProblems implements vscode.Disposable {
     }, delayMs);
   }
 
-  /** Reads each workspace folder that is a deploy-cli repository (files only, nothing runs). */
+  /** Reads each deploy-cli repository of the workspace folders, at their roots or below them (files only, nothing runs). */
   async refresh(): Promise<DoctorResponse[]> {
     const responses: DoctorResponse[] = [];
     const byUri = new Map<string, vscode.Diagnostic[]>();
+    const repositories: { folder: vscode.WorkspaceFolder; root: string }[] = [];
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       if (folder.uri.scheme !== 'file') continue;
       try {
-        const response = await this.services.client.sendRequest(DoctorRequest, { folder: folder.uri.fsPath, tenant: false } satisfies DoctorParams);
+        const { roots } = await this.services.client.sendRequest(DeployRepositoriesRequest, { folder: folder.uri.fsPath });
+        for (const root of roots) repositories.push({ folder, root });
+      } catch (err) {
+        this.services.log.warn(`duo-rules doctor on ${folder.name}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    for (const { folder, root } of repositories) {
+      try {
+        const response = await this.services.client.sendRequest(DoctorRequest, { folder: root, workspaceFolder: folder.uri.fsPath, tenant: false } satisfies DoctorParams);
         responses.push(response);
         for (const p of response.problems) {
           const diagnostic = new vscode.Diagnostic(

@@ -42,6 +42,37 @@ export function findDeployCliRoot(start: string, stopDir?: string): string | und
   }
 }
 
+/** Folders never searched for repositories: dependencies, VCS data, hidden and build folders. */
+const NOT_SEARCHED = new Set(['node_modules', 'dist', 'out', 'build', 'coverage']);
+
+/**
+ * The deploy-cli repositories at or below `dir` (a workspace folder holding, say, tenants/prod/ and
+ * tenants/dev/): `dir` itself when `isRoot` says it is one, else the folders below it, at most
+ * `maxDepth` levels down and at most `maxFolders` folders looked at, never inside node_modules,
+ * hidden folders (.git) or build output, and never inside a repository already found.
+ */
+export function findDeployCliRootsBelow(dir: string, isRoot: (dir: string) => boolean = isDeployCliRoot, maxDepth = 4, maxFolders = 2000): string[] {
+  const found: string[] = [];
+  let budget = maxFolders;
+  const visit = (folder: string, depth: number): void => {
+    if (budget-- <= 0) return;
+    if (isRoot(folder)) {
+      found.push(folder);
+      return;
+    }
+    if (depth >= maxDepth) return;
+    let names: string[];
+    try {
+      names = readdirSync(folder, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith('.') && !NOT_SEARCHED.has(e.name)).map((e) => e.name).sort();
+    } catch {
+      return;
+    }
+    for (const name of names) visit(join(folder, name), depth + 1);
+  };
+  visit(resolve(dir), 0);
+  return found;
+}
+
 /** The `.json` files of a folder, sorted; none when it does not exist. */
 export function listJsonFiles(dir: string): string[] {
   try {

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LSPErrorCodes, ResponseError, type CancellationToken, type Range } from 'vscode-languageserver/node';
 import { redactText, redactValue } from '../../../shared/redact';
-import { isDeployRepository } from '../tenant/repositoryRoot';
-import { DoctorRequest, type DoctorParams, type DoctorProblem, type DoctorResponse } from '../../../shared/protocol';
+import { findDeployRepositories, isDeployRepository } from '../tenant/repositoryRoot';
+import { DeployRepositoriesRequest, DoctorRequest, type DeployRepositoriesParams, type DeployRepositoriesResponse, type DoctorParams, type DoctorProblem, type DoctorResponse } from '../../../shared/protocol';
 import type { ServerContext } from './context';
 
 type Tenant = typeof import('./runAndVerify');
@@ -34,6 +34,8 @@ function lineRange(file: string, line: number | undefined, character: number | u
 }
 
 export function register(ctx: ServerContext): void {
+  // Files only, no tenant code loaded: cheap enough for every workspace folder on every save.
+  ctx.connection.onRequest(DeployRepositoriesRequest, (params: DeployRepositoriesParams): DeployRepositoriesResponse => ({ roots: findDeployRepositories(params.folder) }));
   ctx.connection.onRequest(DoctorRequest, async (params: DoctorParams, token: CancellationToken): Promise<DoctorResponse> => {
     // Checked before loading the tenant code, so a folder that is no repository costs nothing.
     if (!params.tenant && !isDeployRepository(params.folder)) return { report: null, notes: [], problems: [] };
@@ -62,7 +64,7 @@ export function register(ctx: ServerContext): void {
         duoTimeoutMs: params.duo?.timeoutMs,
         network: { proxy: params.duo?.proxy, noProxy: params.duo?.noProxy, strictSSL: params.duo?.strictSSL, pinCertificates: params.duo?.pinCertificates },
         signal: abort.signal,
-      }, { cwd: params.folder, env }, hide);
+      }, { cwd: params.workspaceFolder ?? params.folder, env }, hide);
       const problems: DoctorProblem[] = run.findings.filter((f) => f.location).map((f) => ({
         uri: pathToFileURL(f.location!.file).href,
         range: lineRange(f.location!.file, f.location!.line, f.location!.character),
