@@ -145,3 +145,14 @@ test('not a deploy-cli repository, or a path that does not exist: exit 2', async
     assert.match(missing.stderr, /nowhere: no such file or directory/);
   });
 });
+
+test('run above repositories (tenants/prod/, tenants/dev/), the doctor names them instead of guessing: exit 2', async () => {
+  await withRepo({ 'tenants/prod/rules/duo.json': '{"name":"duo","enabled":true}', 'tenants/prod/rules/duo.js': DUO_RULE, 'tenants/dev/tenant.yaml': 'rules: []\n' }, async (root) => {
+    const out = await doctor([], root);
+    assert.equal(out.code, 2);
+    assert.match(out.stderr, /is not an auth0-deploy-cli repository .*; below it: tenants\/dev, tenants\/prod: pass one of them/);
+    const prod = await doctor(['tenants/prod'], root);
+    assert.equal(prod.code, 1, prod.stdout + prod.stderr);
+    assert.match(prod.stdout, /^duo-rules doctor: deploy-cli repository tenants\/prod$/m);
+  });
+});

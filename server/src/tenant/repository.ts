@@ -3,10 +3,10 @@
 // or its YAML format (tenant.yaml). Kept small and self-contained: it reads only what the doctor
 // needs and never writes.
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { findDeployCliRoot, isDirectory, listJsonFiles } from '../deployCli/repository';
-import { isDeployRepository, yamlFileIn } from './repositoryRoot';
+import { findDeployRepositories, isDeployRepository, yamlFileIn } from './repositoryRoot';
 import type { BoundAction, DuoSettings, FactLocation, GuardianFactor, TenantFacts, TenantRule } from './facts';
 
 /** The repository cannot be read: an I/O or usage problem (exit status 2). */
@@ -244,7 +244,11 @@ export function readRepositoryFacts(path: string, shown: string = path, localKey
     const yaml = root && yamlFileIn(root);
     if (yaml) facts = readYamlRepository(yaml, shown);
     else if (root) facts = readDirectoryRepository(root, shown);
-    else throw new RepositoryError(`${shown} is not an auth0-deploy-cli repository (no tenant.yaml, and no rules/, actions/, triggers/ or guardian/ directory); pass its path, or --tenant to read the tenant itself`);
+    else {
+      const below = findDeployRepositories(path).map((r) => relative(path, r).split(sep).join('/'));
+      const hint = below.length ? `; below it: ${below.join(', ')}: pass one of them` : '; pass its path';
+      throw new RepositoryError(`${shown} is not an auth0-deploy-cli repository (no tenant.yaml, and no rules/, actions/, triggers/ or guardian/ directory)${hint}, or --tenant to read the tenant itself`);
+    }
   }
   if (localKeys) {
     facts.duoSettings = localKeys.settings;
