@@ -31,7 +31,8 @@ Converts an Auth0 Rule to a post-login Action (Auth0 Rules stopped executing on 
   --unsafe-allow      what cannot be converted with the same decision is allowed (with a TODO)
                       instead of denied
   --merge             (rules-dir) one Action, actions/rules-pipeline, that runs the rules' converted
-                      logic in order (a denial stops the rules after it) instead of one per rule
+                      logic in order instead of one per rule: each rule sees the user as the rules
+                      before it left it, and a denial stops the rules after it, as in Auth0
   --check             then run the Rule(s) and the Action(s) on a matrix of logins and compare
                       their decisions (see duo-rules equivalence --help); a divergence exits 1
   --max-logins <n>    at most n logins for --check (default 512)
