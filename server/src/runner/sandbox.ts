@@ -9,6 +9,7 @@ import * as vm from 'node:vm';
 import { normaliseActionMultifactor, normaliseRuleMultifactor } from './multifactor';
 import { cutText, redactText } from '../../../shared/redact';
 import { toPlainJson } from './plainJson';
+import { ReusableRealm, type LoginBridge, type LoginObjects } from './realm';
 import { collectSecrets, findAttemptedMultifactors } from './runSecrets';
 import type { ActionChanges, BatchJob, BatchLogin, ChildMocks, ChildJob, ChildResult, Connection, Multifactor, NetworkMode, RecordedCall } from './types';
 
@@ -74,6 +75,9 @@ class Run {
   private wake: (() => void) | null = null;
 
   context: vm.Context | null = null;
+  /** A batch login in a reused realm: what its code was handed, made inside that realm. */
+  realm: ReusableRealm | null = null;
+  objects: LoginObjects | null = null;
 
   constructor(readonly hooks: RunHooks, private readonly backstopMs: number, readonly network: NetworkMode = 'on') {}
 
@@ -518,6 +522,18 @@ function installClock(now: number | undefined, context: vm.Context): () => void 
   };
 }
 
+/**
+ * `auth0.users.update*` in a reused realm (a batch without mocks): recorded; true when the code
+ * passed a callback, which is answered asynchronously like the real client.
+ */
+function recordUpdate(run: Run, name: string, args: unknown[]): boolean {
+  run.record(`auth0.users.${name}`, args.filter((a) => typeof a !== 'function'));
+  const done = args.find((a) => typeof a === 'function') as ((err: null) => void) | undefined;
+  if (!done) return false;
+  createTimers(run).setImmediate(() => done(null));
+  return true;
+}
+
 function createAuth0(run: Run, context: vm.Context, mocks: ChildMocks['functions'] = {}) {
   const ContextPromise = CONTEXT_PROMISE.runInContext(context) as PromiseConstructor;
   const ContextError = vm.runInContext('Error', context) as ErrorConstructor;
@@ -565,11 +581,11 @@ function compileRule(job: ChildJob, context: vm.Context): unknown {
   return compile(`(${job.source}\n)`, job.filename).runInContext(context);
 }
 
-function compileAction(job: ChildJob, context: vm.Context): Record<string, unknown> {
+function compileAction(run: Run, job: ChildJob, context: vm.Context): Record<string, unknown> {
   const module = NEW_MODULE.runInContext(context) as { exports: Record<string, unknown> };
   const wrapper = compile(`(function (exports, require, module, __filename, __dirname) {${job.source}\n})`, job.filename)
     .runInContext(context) as (...args: unknown[]) => void;
-  wrapper(module.exports, (context as { require: unknown }).require, module, job.filename, '/');
+  wrapper(module.exports, run.objects ? run.objects.require : (context as { require: unknown }).require, module, job.filename, '/');
   return module.exports;
 }
 
@@ -597,7 +613,17 @@ function startRule(run: Run, job: ChildJob, context: vm.Context): void {
     });
     return;
   }
-  const callback = (err?: unknown, user?: unknown, ctx?: unknown) => {
+  const callback = run.objects ? run.objects.callback : ruleCallback(run, job);
+  try {
+    run.invoke(fn as (...args: unknown[]) => unknown, [job.user, job.context, callback]);
+  } catch (err) {
+    run.fail(err, 'an error thrown');
+  }
+}
+
+/** The Rule's callback: the first call decides. */
+function ruleCallback(run: Run, job: ChildJob): (err?: unknown, user?: unknown, ctx?: unknown) => void {
+  return (err?: unknown, user?: unknown, ctx?: unknown) => {
     run.callbackCalls++;
     if (run.callbackCalls === 1) run.hooks.onCallback();
     if (err !== null && err !== undefined) {
@@ -608,17 +634,12 @@ function startRule(run: Run, job: ChildJob, context: vm.Context): void {
       run.decide({ outcome: 'completed', error: null, user: user ?? job.user, context: ctx ?? job.context });
     }
   };
-  try {
-    run.invoke(fn as (...args: unknown[]) => unknown, [job.user, job.context, callback]);
-  } catch (err) {
-    run.fail(err, 'an error thrown');
-  }
 }
 
 function startAction(run: Run, job: ChildJob, context: vm.Context): void {
   let exported: Record<string, unknown>;
   try {
-    exported = compileAction(job, context);
+    exported = compileAction(run, job, context);
   } catch (err) {
     run.fail(err instanceof SyntaxError ? { name: 'SyntaxError', message: describeSyntaxError(err, job.filename).message } : err, 'an error thrown');
     return;
@@ -628,7 +649,7 @@ function startAction(run: Run, job: ChildJob, context: vm.Context): void {
     run.decide({ outcome: 'error', error: { name: 'TypeError', message: 'the Action does not export onExecutePostLogin(event, api)' } });
     return;
   }
-  const api = createActionApi(run);
+  const api = run.objects ? run.objects.api : createActionApi(run);
   let pending: unknown;
   try {
     pending = run.invoke(handler as (...args: unknown[]) => unknown, [job.event, api]);
@@ -636,14 +657,16 @@ function startAction(run: Run, job: ChildJob, context: vm.Context): void {
     run.fail(err, 'an error thrown');
     return;
   }
-  Promise.resolve(pending).then(
-    () => {
-      const deny = [...run.calls].reverse().find((c) => c.name === 'api.access.deny');
-      if (deny) run.decide({ outcome: 'denied', error: { name: 'AccessDenied', message: String(deny.args[0] ?? '') } });
-      else run.decide({ outcome: 'completed', error: null });
-    },
-    (err) => run.fail(err, 'a rejection'),
-  );
+  // In a reused realm the promise is resolved inside that realm: a thenable the code returns never gets a function of the child's.
+  if (run.objects) run.objects.settle(pending);
+  else Promise.resolve(pending).then(() => actionSettled(run, true, undefined), (err) => actionSettled(run, false, err));
+}
+
+function actionSettled(run: Run, ok: boolean, err: unknown): void {
+  if (!ok) return run.fail(err, 'a rejection');
+  const deny = [...run.calls].reverse().find((c) => c.name === 'api.access.deny');
+  if (deny) run.decide({ outcome: 'denied', error: { name: 'AccessDenied', message: String(deny.args[0] ?? '') } });
+  else run.decide({ outcome: 'completed', error: null });
 }
 
 function createActionApi(run: Run) {
@@ -720,8 +743,14 @@ function readRuleMultifactor(context: unknown): Multifactor | null {
 /** Gives the script its Auth0 globals (Rules) or secrets (Actions) and starts it. */
 function startScript(run: Run, job: ChildJob, context: vm.Context): void {
   if (job.kind === 'rule') {
-    (context as Record<string, unknown>).configuration = watchMissingKeys(job.configuration, run, 'configuration');
-    (context as Record<string, unknown>).auth0 = createAuth0(run, context, job.mocks?.functions);
+    const configuration = watchMissingKeys(job.configuration, run, 'configuration');
+    if (run.realm && run.objects) {
+      run.realm.setGlobal('configuration', configuration);
+      run.realm.setGlobal('auth0', run.objects.auth0);
+    } else {
+      (context as Record<string, unknown>).configuration = configuration;
+      (context as Record<string, unknown>).auth0 = createAuth0(run, context, job.mocks?.functions);
+    }
     run.currentSkeys = () => collectSecrets([], [readRuleMultifactor(job.context)]);
     startRule(run, job, context);
   } else {
@@ -735,8 +764,7 @@ function startScript(run: Run, job: ChildJob, context: vm.Context): void {
  * The inputs become objects of the fresh context, so a rule that changes their prototypes
  * changes only its own realm, never the child's for the next run.
  */
-function adoptInputs(job: ChildJob, context: vm.Context): void {
-  const parse = CONTEXT_JSON_PARSE.runInContext(context) as (text: string) => unknown;
+function adoptInputs(job: ChildJob, parse: (text: string) => unknown): void {
   const adopt = <T>(value: T): T => (value === undefined || value === null ? value : (parse(JSON.stringify(value)) as T));
   job.user = adopt(job.user);
   job.context = adopt(job.context);
@@ -753,7 +781,7 @@ export async function executeJob(job: ChildJob, hooks: RunHooks): Promise<ChildR
     const context = createContext(run, job);
     run.context = context;
     restoreClock = installClock(job.now, context);
-    adoptInputs(job, context);
+    adoptInputs(job, CONTEXT_JSON_PARSE.runInContext(context) as (text: string) => unknown);
     startScript(run, job, context);
     await run.waitForDecision();
     await run.settle();
@@ -785,6 +813,10 @@ async function decidedWithin(run: Run, ms: number): Promise<boolean> {
  * that does not decide within the login's remaining time ends as a TimeoutError, so one slow login
  * cannot cost the others their results; code that loops without end is the parent's to stop (it
  * hears of every finished login). Returns, per login, the result of each script that ran.
+ *
+ * Creating a context costs more than running a Duo rule, so the logins of a batch reuse one
+ * (see realm.ts) for as long as each login provably leaves it as it was created; otherwise the next
+ * login gets a new one.
  */
 export async function executeBatch(
   job: BatchJob,
@@ -793,15 +825,27 @@ export async function executeBatch(
 ): Promise<ChildResult[][]> {
   const results: ChildResult[][] = [];
   const hooks = { ...silentHooks, onConnection };
+  const realms = new RealmReuse(job);
   for (const [index, login] of job.logins.entries()) {
-    const steps = await runLogin(job, login, hooks);
+    const steps = await runLogin(job, login, hooks, realms);
     results.push(steps);
     onLogin(index, steps);
   }
   return results;
 }
 
-async function runLogin(job: BatchJob, login: BatchLogin, hooks: RunHooks): Promise<ChildResult[]> {
+async function runLogin(job: BatchJob, login: BatchLogin, hooks: RunHooks, realms: RealmReuse): Promise<ChildResult[]> {
+  const realm = realms.take();
+  if (realm) {
+    let steps: ChildResult[] = [];
+    try {
+      steps = await runLoginScripts(job, login, hooks, () => undefined, realm);
+    } finally {
+      // A login that ran out of time may still be running: its realm is never reused.
+      realms.give(realm, !steps.some((s) => s.error?.name === 'TimeoutError') && realm.endLogin());
+    }
+    return steps;
+  }
   let restoreClock = () => undefined as void;
   try {
     return await runLoginScripts(job, login, hooks, (context) => {
@@ -812,8 +856,63 @@ async function runLogin(job: BatchJob, login: BatchLogin, hooks: RunHooks): Prom
   }
 }
 
+/** After this many logins in a row that leave their realm changed, a batch stops trying to reuse one. */
+const MAX_UNCLEAN_LOGINS = 3;
+
+/**
+ * The realm a batch's next login may reuse. Off for a single login, a given clock (each login's
+ * `Date` starts at that instant), mocks (their stubs load into the login's context) and code that uses `import()` (its error object belongs to the
+ * child's realm, and it needs no global to get there).
+ */
+class RealmReuse {
+  private spare: ReusableRealm | null = null;
+  private unclean = 0;
+  private readonly enabled: boolean;
+
+  constructor(private readonly job: BatchJob) {
+    this.enabled = job.logins.length > 1 && job.now === undefined && !job.mocks && !job.scripts.some((s) => /\bimport\b/.test(s.source));
+  }
+
+  take(): ReusableRealm | null {
+    if (!this.enabled || this.unclean >= MAX_UNCLEAN_LOGINS) return null;
+    const realm = this.spare ?? new ReusableRealm(this.job.scripts[0]?.filename ?? 'batch');
+    this.spare = null;
+    return realm;
+  }
+
+  give(realm: ReusableRealm, clean: boolean): void {
+    if (clean) {
+      this.spare = realm;
+      this.unclean = 0;
+    } else {
+      this.unclean++;
+    }
+  }
+}
+
+/** How a reused realm reaches one script's run: what the code does is recorded on `run`, as with the child's own objects. */
+function bridgeFor(run: Run, job: ChildJob): LoginBridge {
+  const callback = ruleCallback(run, job);
+  let timers: ReturnType<typeof createTimers> | null = null;
+  let fakeProcess: ReturnType<typeof createFakeProcess> | null = null;
+  let sandboxRequire: ReturnType<typeof createSandboxRequire> | null = null;
+  return {
+    log: (args) => run.log(args),
+    record: (name, args) => run.record(`api.${name}`, args),
+    callback: (args) => callback(args[0], args[1], args[2]),
+    update: (name, args) => recordUpdate(run, name, args),
+    settled: (ok, value) => actionSettled(run, ok, value),
+    hostGlobal: (name) => {
+      if (name === 'process') return (fakeProcess ??= createFakeProcess(run, {}));
+      timers ??= createTimers(run);
+      return (timers as Record<string, unknown>)[name];
+    },
+    require: (id) => (sandboxRequire ??= createSandboxRequire(job.workspaceRoot))(id),
+  };
+}
+
 /** The scripts of one login; `onContext` is told of the login's context when it is created. */
-async function runLoginScripts(job: BatchJob, login: BatchLogin, hooks: RunHooks, onContext: (context: vm.Context) => void): Promise<ChildResult[]> {
+async function runLoginScripts(job: BatchJob, login: BatchLogin, hooks: RunHooks, onContext: (context: vm.Context) => void, realm: ReusableRealm | null = null): Promise<ChildResult[]> {
   const steps: ChildResult[] = [];
   const started = performance.now();
   let context: vm.Context | null = null;
@@ -828,14 +927,24 @@ async function runLoginScripts(job: BatchJob, login: BatchLogin, hooks: RunHooks
     const run = new Run(hooks, 0, job.network);
     current = run;
     try {
-      if (context === null) {
+      if (realm) {
+        run.realm = realm;
+        run.objects = realm.beginScript(bridgeFor(run, step), context === null);
+        if (context === null) {
+          context = realm.context;
+          adoptInputs(step, (text) => realm.parse(text));
+        }
+        // Called directly: the vm timeout that needs a call from inside the context is not used in a batch.
+        run.context = null;
+      } else if (context === null) {
         context = createContext(run, step);
         onContext(context);
-        adoptInputs(step, context);
+        adoptInputs(step, CONTEXT_JSON_PARSE.runInContext(context) as (text: string) => unknown);
+        run.context = context;
       } else {
         bindRun(context, run);
+        run.context = context;
       }
-      run.context = context;
       startScript(run, step, context);
       if (!(await decidedWithin(run, remaining))) {
         const message = job.kind === 'action'
