@@ -48,6 +48,19 @@ describe('duo-rules convert --check', () => {
     assert.deepEqual(checkOf(run).divergences, []);
   });
 
+  test('a Rule that returns while a nested function decides later: no login the Rule refused is let through', () => {
+    const run = cli(['convert', join(fixtures, 'return-nested-deny.js'), '--check', '--format', 'json'], work);
+    assert.equal(run.status, 1);
+    const check = checkOf(run);
+    assert.ok(check.divergences.length > 0);
+    for (const d of check.divergences) {
+      // Only stricter: the Action denies behind its TODOs where the Rule decided later (it never allows a refused login).
+      assert.equal(d.action.outcome, 'denied', JSON.stringify(d));
+    }
+    const underReview = check.divergences.find((d) => d.login.includes('under_review'));
+    assert.equal(underReview?.rule.outcome, 'denied', JSON.stringify(check.divergences));
+  });
+
   test('context.redirect: the guarded deny shows as the one divergence, on the login that redirects', () => {
     const run = cli(['convert', join(fixtures, 'redirect.js'), '--check'], work);
     assert.equal(run.status, 1);

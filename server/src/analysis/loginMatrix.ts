@@ -313,6 +313,17 @@ export function applyLogin(user: unknown, context: unknown, login: LoginCase): {
   return { user: inputs.user as Json, context: inputs.context as Json };
 }
 
+let contextToEventPaths: { from: string[]; to: string[] }[] | null = null;
+
+/** The mechanical context → event copies of the mapping table; whole objects first (context.request), then the fields renamed inside them (request.userAgent → user_agent). */
+function contextToEvent(): { from: string[]; to: string[] }[] {
+  contextToEventPaths ??= [...memberMappings]
+    .sort((a, b) => a.rule.length - b.rule.length)
+    .filter((m) => m.rule[0] === 'context' && m.rewrite === 'mechanical' && !m.rule.includes('*') && m.rule.length >= 2)
+    .map((m) => ({ from: m.rule.slice(1), to: m.action.replace(/^\{event\}\./, '').split('.') }));
+  return contextToEventPaths;
+}
+
 /**
  * The Action `event` of the same login: the user as event.user, and every context field with a
  * mechanical equivalent in the mapping table copied to its place (context.clientID → event.client.client_id…).
@@ -320,13 +331,9 @@ export function applyLogin(user: unknown, context: unknown, login: LoginCase): {
 export function toActionEvent(user: Json, context: Json, defaultEvent: Json): Json {
   const event = structuredClone(defaultEvent) as Json;
   event.user = structuredClone(user);
-  // Whole objects first (context.request), then the fields renamed inside them (request.userAgent → user_agent).
-  for (const mapping of [...memberMappings].sort((a, b) => a.rule.length - b.rule.length)) {
-    if (mapping.rule[0] !== 'context' || mapping.rewrite !== 'mechanical' || mapping.rule.includes('*') || mapping.rule.length < 2) continue;
-    const value = getPath(context, mapping.rule.slice(1));
-    if (value === undefined) continue;
-    const target = mapping.action.replace(/^\{event\}\./, '').split('.');
-    setPath(event, target, structuredClone(value));
+  for (const { from, to } of contextToEvent()) {
+    const value = getPath(context, from);
+    if (value !== undefined) setPath(event, to, structuredClone(value));
   }
   // Rules name these camelCase inside objects the table copies whole.
   const request = event.request as Json | undefined;

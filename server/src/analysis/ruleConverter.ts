@@ -191,6 +191,8 @@ class RuleConverter {
   private readonly globalTodoStatements = new Set<Node>();
   private readonly movedValues: Record<string, string> = {};
   private nestedDecision = false;
+  /** How many decisions were found inside nested functions so far. */
+  private nestedDecisions = 0;
   /** Literal Duo key values already given a secret name (value -> name). */
   private readonly keySecretNames = new Map<string, string>();
   /** Bindings initialised with a string literal: name -> the literal node (when declared once). */
@@ -526,6 +528,28 @@ class RuleConverter {
    * whether we are inside a function nested in the rule (a `return` there does not end the Action).
    */
   private walk(node: Node, ancestors: Node[], shadowed: Set<string>, nested = false): void {
+    // `return request(…, function () { callback(…) })` in the handler: the Action would return at once
+    // and let the login through before that work decides it.
+    if (node.type === 'ReturnStatement' && !nested && node.argument && !this.unsafeAllow) {
+      const before = this.nestedDecisions;
+      this.walkNode(node, ancestors, shadowed, nested);
+      if (this.nestedDecisions > before) this.denyAfterReturn(node);
+      return;
+    }
+    this.walkNode(node, ancestors, shadowed, nested);
+  }
+
+  /** `return X` (X decides later, in a nested function) becomes `{ X; return api.access.deny(…); }` with a TODO. */
+  private denyAfterReturn(node: NodeOf<'ReturnStatement'>): void {
+    const message = 'the Rule returned here while a nested function (above) would decide the login later; an Action that returns here lets the login through, so it denies it here until you await that work and decide in the handler.';
+    const indent = this.indentAt(node.start);
+    const semicolon = this.text.slice(node.start, node.end).trimEnd().endsWith(';') ? '' : ';';
+    this.notes.push({ pos: node.start, blocking: true, message });
+    this.edits.push({ start: node.start, end: node.start + 'return'.length, text: '{' });
+    this.edits.push({ start: node.end, end: node.end, text: `${semicolon}\n${indent}  // ${todoTag}: ${message}\n${indent}  return api.access.deny(${guardedDenyMessage});\n${indent}}` });
+  }
+
+  private walkNode(node: Node, ancestors: Node[], shadowed: Set<string>, nested: boolean): void {
     const parent = ancestors[ancestors.length - 1];
     const statement = [...ancestors, node].reverse().find((n) => /Statement$|Declaration$/.test(n.type) && n.type !== 'BlockStatement') ?? node;
 
@@ -640,6 +664,7 @@ class RuleConverter {
     if (expr.type === 'CallExpression' && this.isOwn(expr.callee, this.callbackName, shadowed)) {
       if (nested) {
         this.nestedDecision = true;
+        this.nestedDecisions++;
         this.todo(statement, `${this.callbackName} is called inside a nested function: an async Action ends when its handler returns, so await this work (for example await the promise) and decide in the handler.`);
       }
       this.rewriteCallback(node, expr, statement, shadowed, nested, inner);
@@ -784,6 +809,7 @@ class RuleConverter {
     }
     if (this.isOwn(node, this.callbackName, shadowed)) {
       this.nestedDecision = true;
+      this.nestedDecisions++;
       this.todo(statement, `${this.callbackName} is used as a value or inside a nested function; an async Action ends when its handler returns: await the work, then return or call api.access.deny.`);
       return true;
     }
