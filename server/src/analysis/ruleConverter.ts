@@ -783,6 +783,11 @@ class RuleConverter {
       return true;
     }
 
+    // delete context.multifactor: `delete` of the local variable would do nothing (and keep MFA on)
+    if (node.type === 'UnaryExpression' && node.operator === 'delete' && this.plan.mode === 'variable' && this.isContextMember(node.argument, 'multifactor', shadowed)) {
+      this.replace(node, parent?.type === 'ExpressionStatement' ? `${this.multifactorVar} = undefined` : `(${this.multifactorVar} = undefined, true)`);
+      return true;
+    }
     // context.multifactor kept in a local variable
     if (node.type === 'MemberExpression' && this.plan.mode === 'variable' && this.isContextMember(node, 'multifactor', shadowed)) {
       this.replace(node, this.multifactorVar);
