@@ -40,6 +40,8 @@ const ruleLeftovers: [string, string, string][] = [
   ['a built-in method deleted and assigned again (now enumerable)', 'Array.prototype.propertyIsEnumerable("at")', 'var at = Array.prototype.at; delete Array.prototype.at; Array.prototype.at = at;'],
   ['a getter planted with __defineGetter__', 'Object.prototype.leftoverGetter', 'Object.prototype.__defineGetter__("leftoverGetter", function () { return true; });'],
   ['a prototype changed through __proto__', 'Object.getPrototypeOf(Intl.DateTimeFormat.prototype) === null', 'Intl.DateTimeFormat.prototype.__proto__ = null;'],
+  ['a change to the array iterator\'s prototype (no global leads there)', 'Object.getPrototypeOf([][Symbol.iterator]()).leftover', 'Object.getPrototypeOf([][Symbol.iterator]()).leftover = true;'],
+  ['a change to the generator prototype (no global leads there)', 'Object.getPrototypeOf(function* () {}).prototype.leftover', 'Object.getPrototypeOf(function* () {}).prototype.leftover = true;'],
   ['the last RegExp match', 'RegExp.$1 === "leftover"', '/(leftover)/.exec("leftover");'],
   ['a replaced console', 'console.leftover', 'console.leftover = true; global.console = { log: function () {}, leftover: true };'],
   ['a global declared by indirect eval', 'typeof leftoverVar !== "undefined"', '(0, eval)("var leftoverVar = 1");'],

@@ -14,8 +14,8 @@
 //   (Object.defineProperty and kin, freeze, setPrototypeOf, __proto__, __defineGetter__,
 //   Error.captureStackTrace): what a clean login can do to existing objects is assign, add and
 //   delete properties.
-// - After an untainted login, its globals are removed and every object reachable from the global
-//   (the intrinsics and their prototypes) is compared with a snapshot taken before the first login:
+// - After an untainted login, its globals are removed and every object reachable from the global or
+//   from values any code can make (iterator and generator prototypes) is compared with a snapshot taken before the first login:
 //   own keys in order, how many are enumerable, the value of each writable property, prototype and
 //   extensibility. The legacy RegExp statics (RegExp.$1, RegExp.input) are reset. Any difference
 //   drops the context.
@@ -156,8 +156,8 @@ const REALM_SETUP = new vm.Script(`(function (host) {
   // snapshot was not; an assigned value differs from the snapshot's. Reading a data property runs
   // no code of the login.
   const ownKeys = Reflect.ownKeys, objectKeys = Object.keys, isExtensible = Object.isExtensible, is = Object.is;
-  const snapshot = (root) => {
-    const seen = new Set(), states = [], pending = [root];
+  const snapshot = (roots) => {
+    const seen = new Set(), states = [], pending = [...roots];
     const visit = (value) => { if ((typeof value === 'object' && value !== null) || typeof value === 'function') pending.push(value); };
     while (pending.length > 0) {
       const object = pending.pop();
@@ -194,7 +194,29 @@ const REALM_SETUP = new vm.Script(`(function (host) {
     }
     return true;
   };
-  const takeSnapshot = () => { states = snapshot(globalThis); };
+  // Intrinsics no global property leads to, reachable from values any code can make: the prototypes
+  // of async and generator functions, of generators, and of the iterators of arrays, maps, sets,
+  // strings, regular expressions, iterator helpers and segmenters.
+  const hiddenIntrinsics = () => {
+    const found = [];
+    const add = (make) => { try { found[found.length] = getPrototypeOf(make()); } catch { /* not in this Node */ } };
+    add(() => async function () {});
+    add(() => function* () {});
+    add(() => async function* () {});
+    add(() => (function* () {})());
+    add(() => (async function* () {})());
+    add(() => [][Symbol.iterator]());
+    add(() => new Map()[Symbol.iterator]());
+    add(() => new Set()[Symbol.iterator]());
+    add(() => ''[Symbol.iterator]());
+    add(() => /a/[Symbol.matchAll](''));
+    add(() => [].values().map((x) => x));
+    add(() => Iterator.from({ next() { return { done: true }; } }));
+    add(() => new Intl.Segmenter().segment(''));
+    add(() => new Intl.Segmenter().segment('')[Symbol.iterator]());
+    return found;
+  };
+  const takeSnapshot = () => { states = snapshot([globalThis, ...hiddenIntrinsics()]); };
   return { accessor, login, takeSnapshot, unchanged, parse: JSON.parse, regExpExec: RegExp.prototype.exec, emptyRegExp: /(?:)/ };
 })`);
 
