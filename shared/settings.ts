@@ -62,3 +62,20 @@ export function readSetting<K extends SettingKey>(section: Record<string, unknow
   if (!fits || (schema.enum && !schema.enum.includes(value as string))) return schema.default as SettingValue<K>;
   return value as SettingValue<K>;
 }
+
+/**
+ * The `duoRules.diagnostics.<code>` settings in a `duoRules` section, nested or dotted, keyed by
+ * code; values that are not a severity choice are left out.
+ */
+export function readSeveritySettings(section: Record<string, unknown>): Record<string, SeverityChoice> {
+  const nested = section.diagnostics;
+  const entries: Array<[string, unknown]> = nested && typeof nested === 'object' ? Object.entries(nested) : [];
+  for (const [key, value] of Object.entries(section)) {
+    if (key.startsWith(severitySettingPrefix)) entries.push([key.slice(severitySettingPrefix.length), value]);
+  }
+  const result: Record<string, SeverityChoice> = {};
+  for (const [code, value] of entries) {
+    if (severityChoices.includes(value as SeverityChoice)) result[code] = value as SeverityChoice;
+  }
+  return result;
+}

@@ -1,5 +1,5 @@
-import { fileURLToPath } from 'node:url';
-import { dirname } from 'node:path';
+// The context every LSP feature module receives: the connection, the documents, their models
+// (documentModels.ts) and settings (documentSettings.ts), and the hooks features share.
 import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
@@ -11,25 +11,11 @@ import {
   type TextDocuments,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { mergeSeverities, type SeverityMap } from '../analysis/diagnostics';
-import { buildModel, type RuleModel } from '../analysis/model';
-import { loadProjectConfig, type ProjectConfig } from '../config/projectConfig';
-import { readSetting } from '../../../shared/settings';
+import type { RuleModel } from '../analysis/model';
+import { createDocumentModels } from './documentModels';
+import { createDocumentSettings, type DocumentSettings } from './documentSettings';
+import { filePathOf, folderOf } from './uris';
 import { inBackground } from '../../../shared/background';
-
-/** Settings of one document: VS Code's `duoRules` section merged over `.duo-rules.json`. */
-export interface DocumentSettings {
-  /** `duoRules.enable`: false turns analysis off for the document. */
-  enable: boolean;
-  /** Effective severities: built-in defaults ← `.duo-rules.json` ← `duoRules.diagnostics.<code>`. */
-  severities: SeverityMap;
-  /** `duoRules.configurationKeys`: extra declared configuration/secret keys. */
-  configurationKeys: string[];
-  /** The `.duo-rules.json` that applies, if any. */
-  projectConfig: ProjectConfig | null;
-  /** The whole raw `duoRules` section as the client sent it (other features read their own keys). */
-  raw: Record<string, unknown>;
-}
 
 /** Extra diagnostics for a document (e.g. deploy-cli config files), published together with the analysis. */
 export type DiagnosticProvider = (document: TextDocument, settings: DocumentSettings) => Diagnostic[] | Promise<Diagnostic[]>;
@@ -60,7 +46,7 @@ export interface ServerContext {
   getCurrentModel(uri: string): RuleModel | undefined;
   /** Settings for a document (cached until `workspace/didChangeConfiguration`). */
   getSettings(uri: string): Promise<DocumentSettings>;
-  /** Declared configuration keys for `unknown-configuration-key` (B registers the workspace scanner here). */
+  /** Declared configuration keys for `unknown-configuration-key` (the deploy-cli key index registers here). */
   setDeclaredKeysProvider(provider: (uri: string) => string[] | Promise<string[]>): void;
   /** Declared keys for a document: the provider's plus `duoRules.configurationKeys`. */
   getDeclaredKeys(uri: string): Promise<string[]>;
@@ -92,37 +78,23 @@ export interface ServerContextInternals extends ServerContext {
   initialized(): void;
 }
 
-function filePathOf(uri: string): string | null {
-  try {
-    return uri.startsWith('file:') ? fileURLToPath(uri) : null;
-  } catch {
-    return null;
-  }
-}
-
-/** Reads `duoRules.diagnostics.<code>` whether the client nests it or sends dotted keys. */
-function readEditorSeverities(raw: Record<string, unknown>): Record<string, unknown> {
-  const nested = raw.diagnostics;
-  const result: Record<string, unknown> = nested && typeof nested === 'object' ? { ...(nested as Record<string, unknown>) } : {};
-  for (const [key, value] of Object.entries(raw)) {
-    if (key.startsWith('diagnostics.')) result[key.slice('diagnostics.'.length)] = value;
-  }
-  return result;
-}
-
 export function createServerContext(
   connection: Connection,
   documents: TextDocuments<TextDocument>,
   requests?: { editingRequestPending(): boolean; quietForMs(): number },
 ): ServerContextInternals {
-  const models = new Map<string, { version: number; model: RuleModel }>();
-  const settingsCache = new Map<string, Promise<DocumentSettings>>();
+  const models = createDocumentModels(documents);
   const watchedListeners: Array<(changes: FileEvent[]) => void> = [];
   const settingsListeners: Array<() => void> = [];
   let canPullConfiguration = false;
   let declaredKeysProvider: ((uri: string) => string[] | Promise<string[]>) | undefined;
   let supportsDynamicConfiguration = false;
   let supportsDynamicWatchers = false;
+  const settings = createDocumentSettings({
+    pullSection: async (uri) => canPullConfiguration ? connection.workspace.getConfiguration({ scopeUri: uri, section: 'duoRules' }) : undefined,
+    stopDirFor: (path) => folderOf(path, ctx.workspaceFolders),
+    log: (message) => ctx.log(message),
+  });
 
   const ctx: ServerContextInternals = {
     connection,
@@ -134,38 +106,16 @@ export function createServerContext(
     initialize,
     initialized,
 
-    getModel: (uri) => models.get(uri)?.model,
-
-    getCurrentModel(uri) {
-      const cached = models.get(uri);
-      return cached && cached.version === documents.get(uri)?.version ? cached.model : undefined;
-    },
-
-    ensureModel(uri) {
-      const document = documents.get(uri);
-      if (!document) return models.get(uri)?.model;
-      const cached = models.get(uri);
-      if (cached && cached.version === document.version) return cached.model;
-      const model = buildModel(document.getText());
-      models.set(uri, { version: document.version, model });
-      return model;
-    },
+    getModel: (uri) => models.latest(uri),
+    getCurrentModel: (uri) => models.current(uri),
+    ensureModel: (uri) => models.ensure(uri),
 
     forget(uri) {
-      models.delete(uri);
-      settingsCache.delete(uri);
+      models.forget(uri);
+      settings.forget(uri);
     },
 
-    getSettings(uri) {
-      let pending = settingsCache.get(uri);
-      if (!pending) {
-        pending = readSettings(uri);
-        settingsCache.set(uri, pending);
-        // A failed read must not stick in the cache.
-        pending.catch(() => settingsCache.delete(uri));
-      }
-      return pending;
-    },
+    getSettings: (uri) => settings.get(uri),
 
     setDeclaredKeysProvider(provider) {
       declaredKeysProvider = provider;
@@ -201,31 +151,8 @@ export function createServerContext(
     clientQuietForMs: () => requests?.quietForMs() ?? Infinity,
   };
 
-  function stopDirFor(path: string): string | undefined {
-    return ctx.workspaceFolders.filter((f) => path.startsWith(f)).sort((a, b) => b.length - a.length)[0];
-  }
-
-  async function readSettings(uri: string): Promise<DocumentSettings> {
-    let raw: Record<string, unknown> = {};
-    if (canPullConfiguration) {
-      const section: unknown = await connection.workspace.getConfiguration({ scopeUri: uri, section: 'duoRules' });
-      if (section && typeof section === 'object') raw = section as Record<string, unknown>;
-    }
-    const path = filePathOf(uri);
-    const projectConfig = path ? loadProjectConfig(dirname(path), stopDirFor(path)) : null;
-    for (const problem of projectConfig?.problems ?? []) ctx.log(`duo-rules: ${problem}`);
-    const keys = readSetting(raw, 'configurationKeys').filter((k): k is string => typeof k === 'string');
-    return {
-      enable: readSetting(raw, 'enable'),
-      severities: mergeSeverities(projectConfig?.severities, readEditorSeverities(raw)),
-      configurationKeys: keys,
-      projectConfig,
-      raw,
-    };
-  }
-
   function settingsChanged(): void {
-    settingsCache.clear();
+    settings.clear();
     for (const listener of settingsListeners) listener();
     ctx.refreshDiagnostics();
   }
