@@ -168,6 +168,30 @@ test('429 twice, then success: retried with growing back-off', async () => {
   }
 });
 
+test("429 with Retry-After: the next attempt waits the server's delay, as the Management API client does", async () => {
+  let checks = 0;
+  const server = await serve((req, res) => {
+    if (req.url!.startsWith('/auth/v2/check') && ++checks === 1) {
+      const text = JSON.stringify({ stat: 'FAIL', code: 42901, message: 'Too Many Requests' });
+      res.writeHead(429, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'retry-after': '1' });
+      return res.end(text);
+    }
+    if (req.url!.startsWith('/auth/v2/check')) return json(res, 200, { stat: 'OK', response: { time: Math.floor(Date.now() / 1000) } });
+    if (req.url!.startsWith('/auth/v2/preauth')) return json(res, 200, { stat: 'OK', response: { result: 'auth', status_msg: 'Account is active' } });
+    json(res, 400, { stat: 'FAIL', code: 40002, message: 'invalid_client', message_detail: 'Invalid Client ID.' });
+  });
+  try {
+    const started = Date.now();
+    const result = await verifyMultifactor(mfa, {}, { baseUrl: server.url, retryBaseDelayMs: 10 });
+    assert.equal(result.check.ok, true);
+    assert.equal(checks, 2);
+    // Without Retry-After the wait would be 10-20 ms.
+    assert.ok(Date.now() - started >= 1000, `retried after ${Date.now() - started} ms`);
+  } finally {
+    await server.close();
+  }
+});
+
 test('429 for ever: retries stop within the timeout', async () => {
   const server = await serve((_req, res) => json(res, 429, { stat: 'FAIL', code: 42901, message: 'Too Many Requests' }));
   try {

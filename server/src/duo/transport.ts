@@ -5,11 +5,10 @@ import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
 import { cutText, redactText } from '../../../shared/redact';
 import { DUO_CA_CERTIFICATES } from './duoCaCerts';
 import type { PreparedRequest } from './signing';
+import { describeRateLimited, requestRetrying429 } from './retryingRequest';
 import type { StepReason } from './types';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
-/** Duo's clients wait 1, 2, 4 … 32 s (plus up to 1 s of jitter) between 429 retries. */
-const MAX_BACKOFF_FACTOR = 32;
 const MAX_BODY_BYTES = 1024 * 1024;
 /** Duo's messages are one short sentence; a server sending pages of text gets them cut. */
 const MAX_DUO_TEXT = 300;
@@ -168,15 +167,6 @@ export function describeConnectionError(err: unknown, target: Target, proxy: str
   return { reason: 'network', message: `Could not talk to ${where}: ${errorMessage(err)}${known ? ` (${known})` : ''}` };
 }
 
-export function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve(); }, ms);
-    const onAbort = () => { clearTimeout(timer); reject(signal.reason); };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 class DeadlineExceeded extends Error {}
 
 export async function readLimited(body: AsyncIterable<Buffer | Uint8Array>, maxBytes = MAX_BODY_BYTES): Promise<Buffer | undefined> {
@@ -281,11 +271,9 @@ export class DuoTransport {
   }
 
   private async attempt(prepare: () => PreparedRequest, target: Target, signal: AbortSignal, started: number): Promise<DuoCallResult> {
-    const base = this.options.retryBaseDelayMs ?? 1000;
-    for (let factor = 1; ; factor *= 2) {
+    const sent = await requestRetrying429((remaining) => {
       const prepared = prepare();
-      const remaining = this.timeoutMs - (Date.now() - started);
-      const res = await request(`${target.origin}${prepared.target}`, {
+      return request(`${target.origin}${prepared.target}`, {
         method: prepared.method,
         headers: { ...prepared.headers, 'user-agent': `duo-rules/${VERSION}` },
         body: prepared.body,
@@ -294,42 +282,35 @@ export class DuoTransport {
         headersTimeout: remaining,
         bodyTimeout: remaining,
       });
-      const latencyMs = Date.now() - started;
-      if (res.statusCode === 429) {
-        const delay = base * factor + Math.floor(Math.random() * base);
-        const retry = factor <= MAX_BACKOFF_FACTOR && Date.now() + delay < started + this.timeoutMs;
-        await res.body.dump();
-        if (retry) {
-          await abortableDelay(delay, signal);
-          continue;
-        }
-        const attempts = Math.log2(factor) + 1;
-        return { ok: false, reason: 'duo', status: 429, code: 42901, duoMessage: 'Too Many Requests', detail: `still rate-limited after ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'}`, latencyMs };
-      }
-      if (res.statusCode >= 300 && res.statusCode < 400) {
-        await res.body.dump();
-        // Only where it points, never the whole Location: a hostile server can echo our signature or assertion into it.
-        const where = typeof res.headers.location === 'string' ? ` to ${describeRedirectTarget(res.headers.location, target.origin)}` : '';
-        return { ok: false, reason: 'redirect', message: `${target.origin} answered with a redirect (HTTP ${res.statusCode})${where}; Duo's API never redirects, so it was not followed.`, latencyMs };
-      }
-      let raw: Buffer | undefined;
-      try {
-        raw = await readLimited(res.body);
-      } catch (err) {
-        if (signal.aborted) throw err;
-        return { ok: false, reason: 'bad-response', message: `The answer from ${target.origin} broke off before it was complete (HTTP ${res.statusCode}).`, latencyMs };
-      }
-      if (!raw) return { ok: false, reason: 'bad-response', message: `The answer from ${target.origin} is larger than 1 MiB; Duo's answers are small.`, latencyMs };
-      const contentType = typeof res.headers['content-type'] === 'string' ? res.headers['content-type'] : undefined;
-      const text = raw.toString('utf8');
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        return { ok: false, reason: 'bad-response', message: `Not a Duo API answer: ${describeBody(res.statusCode, contentType, text)}${text.trim() && !/html/i.test(contentType ?? '') && /^\s*[[{]/.test(text) ? ' (the JSON is cut off or malformed)' : ''}.`, latencyMs };
-      }
-      return interpretEnvelope(json, res.statusCode, latencyMs, target.origin);
+    }, { started, timeoutMs: this.timeoutMs, baseDelayMs: this.options.retryBaseDelayMs ?? 1000, signal });
+    const { latencyMs } = sent;
+    if (sent.rateLimited) {
+      return { ok: false, reason: 'duo', status: 429, code: 42901, duoMessage: 'Too Many Requests', detail: describeRateLimited(sent.attempts), latencyMs };
     }
+    const { res } = sent;
+    if (res.statusCode >= 300 && res.statusCode < 400) {
+      await res.body.dump();
+      // Only where it points, never the whole Location: a hostile server can echo our signature or assertion into it.
+      const where = typeof res.headers.location === 'string' ? ` to ${describeRedirectTarget(res.headers.location, target.origin)}` : '';
+      return { ok: false, reason: 'redirect', message: `${target.origin} answered with a redirect (HTTP ${res.statusCode})${where}; Duo's API never redirects, so it was not followed.`, latencyMs };
+    }
+    let raw: Buffer | undefined;
+    try {
+      raw = await readLimited(res.body);
+    } catch (err) {
+      if (signal.aborted) throw err;
+      return { ok: false, reason: 'bad-response', message: `The answer from ${target.origin} broke off before it was complete (HTTP ${res.statusCode}).`, latencyMs };
+    }
+    if (!raw) return { ok: false, reason: 'bad-response', message: `The answer from ${target.origin} is larger than 1 MiB; Duo's answers are small.`, latencyMs };
+    const contentType = typeof res.headers['content-type'] === 'string' ? res.headers['content-type'] : undefined;
+    const text = raw.toString('utf8');
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return { ok: false, reason: 'bad-response', message: `Not a Duo API answer: ${describeBody(res.statusCode, contentType, text)}${text.trim() && !/html/i.test(contentType ?? '') && /^\s*[[{]/.test(text) ? ' (the JSON is cut off or malformed)' : ''}.`, latencyMs };
+    }
+    return interpretEnvelope(json, res.statusCode, latencyMs, target.origin);
   }
 
   async close(): Promise<void> {

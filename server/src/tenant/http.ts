@@ -5,7 +5,6 @@
 import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
 import { cutText, redactText } from '../../../shared/redact';
 import {
-  abortableDelay,
   bypassesProxy,
   describeConnectionError,
   describeRedirectTarget,
@@ -13,10 +12,9 @@ import {
   readLimited,
   type Target,
 } from '../duo/transport';
+import { describeRateLimited, requestRetrying429 } from '../duo/retryingRequest';
 
 const DEFAULT_TIMEOUT_MS = 15_000;
-/** Like Duo's clients: 1, 2, 4 … 32 s between 429 retries, within the request's time budget. */
-const MAX_BACKOFF_FACTOR = 32;
 /** A bindings page carries every bound Action's code (up to 100 kB each). */
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
 const MAX_MESSAGE = 300;
@@ -175,68 +173,55 @@ export class Auth0Http {
   }
 
   private async attempt(req: Auth0Request, target: Target, signal: AbortSignal, started: number): Promise<Auth0Reply> {
-    const base = this.options.retryBaseDelayMs ?? 1000;
     const where = `${req.method} ${req.path.split('?')[0]}`;
-    for (let factor = 1; ; factor *= 2) {
-      const remaining = this.timeoutMs - (Date.now() - started);
-      const headers: Record<string, string> = { 'user-agent': `duo-rules/${VERSION}`, accept: 'application/json' };
-      if (req.bearer) headers.authorization = `Bearer ${req.bearer}`;
-      if (req.json !== undefined) headers['content-type'] = 'application/json';
-      const res = await request(`${target.origin}${req.path}`, {
-        method: req.method,
-        headers,
-        body: req.json === undefined ? undefined : JSON.stringify(req.json),
-        dispatcher: this.getDispatcher(target),
-        signal,
-        headersTimeout: remaining,
-        bodyTimeout: remaining,
-      });
-      const latencyMs = Date.now() - started;
-      if (res.statusCode === 429) {
-        await res.body.dump();
-        const retryAfter = Number(res.headers['retry-after']);
-        const delay = Number.isFinite(retryAfter) && retryAfter > 0 && retryAfter <= 60
-          ? Math.max(retryAfter * 1000, base)
-          : base * factor + Math.floor(Math.random() * base);
-        if (factor <= MAX_BACKOFF_FACTOR && Date.now() + delay < started + this.timeoutMs) {
-          await abortableDelay(delay, signal);
-          continue;
-        }
-        const attempts = Math.log2(factor) + 1;
-        return { ok: false, reason: 'http', status: 429, error: 'Too Many Requests', description: `still rate-limited after ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'}`, latencyMs };
-      }
-      if (res.statusCode >= 300 && res.statusCode < 400) {
-        await res.body.dump();
-        const to = typeof res.headers.location === 'string' ? ` to ${describeRedirectTarget(res.headers.location, target.origin)}` : '';
-        return { ok: false, reason: 'redirect', message: `${target.origin} answered ${where} with a redirect (HTTP ${res.statusCode})${to}; the Management API never redirects, so it was not followed.`, latencyMs };
-      }
-      let raw: Buffer | undefined;
-      try {
-        raw = await readLimited(res.body, MAX_BODY_BYTES);
-      } catch (err) {
-        if (signal.aborted) throw err;
-        return { ok: false, reason: 'bad-response', message: `The answer to ${where} from ${target.origin} broke off before it was complete (HTTP ${res.statusCode}).`, latencyMs };
-      }
-      if (!raw) return { ok: false, reason: 'bad-response', message: `The answer to ${where} from ${target.origin} is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB.`, latencyMs };
-      const text = raw.toString('utf8');
-      const contentType = typeof res.headers['content-type'] === 'string' ? res.headers['content-type'] : '';
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        const kind = /html/i.test(contentType) || /^\s*</.test(text) ? 'an HTML page' : text.trim() === '' ? 'an empty body' : /^\s*[[{]/.test(text) ? 'JSON that is cut off or malformed' : 'a body that is not JSON';
-        return { ok: false, reason: 'bad-response', message: `Not a Management API answer to ${where}: HTTP ${res.statusCode} with ${kind} (from ${target.origin}).`, latencyMs };
-      }
-      if (res.statusCode >= 200 && res.statusCode < 300) return { ok: true, status: res.statusCode, json, latencyMs };
-      const body = (json && typeof json === 'object' ? json : {}) as Record<string, unknown>;
-      const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-      return {
-        ok: false, reason: 'http', status: res.statusCode, latencyMs,
-        error: str(body.error),
-        errorCode: str(body.errorCode),
-        description: str(body.error_description) ?? str(body.message),
-      };
+    const headers: Record<string, string> = { 'user-agent': `duo-rules/${VERSION}`, accept: 'application/json' };
+    if (req.bearer) headers.authorization = `Bearer ${req.bearer}`;
+    if (req.json !== undefined) headers['content-type'] = 'application/json';
+    const sent = await requestRetrying429((remaining) => request(`${target.origin}${req.path}`, {
+      method: req.method,
+      headers,
+      body: req.json === undefined ? undefined : JSON.stringify(req.json),
+      dispatcher: this.getDispatcher(target),
+      signal,
+      headersTimeout: remaining,
+      bodyTimeout: remaining,
+    }), { started, timeoutMs: this.timeoutMs, baseDelayMs: this.options.retryBaseDelayMs ?? 1000, signal });
+    const { latencyMs } = sent;
+    if (sent.rateLimited) {
+      return { ok: false, reason: 'http', status: 429, error: 'Too Many Requests', description: describeRateLimited(sent.attempts), latencyMs };
     }
+    const { res } = sent;
+    if (res.statusCode >= 300 && res.statusCode < 400) {
+      await res.body.dump();
+      const to = typeof res.headers.location === 'string' ? ` to ${describeRedirectTarget(res.headers.location, target.origin)}` : '';
+      return { ok: false, reason: 'redirect', message: `${target.origin} answered ${where} with a redirect (HTTP ${res.statusCode})${to}; the Management API never redirects, so it was not followed.`, latencyMs };
+    }
+    let raw: Buffer | undefined;
+    try {
+      raw = await readLimited(res.body, MAX_BODY_BYTES);
+    } catch (err) {
+      if (signal.aborted) throw err;
+      return { ok: false, reason: 'bad-response', message: `The answer to ${where} from ${target.origin} broke off before it was complete (HTTP ${res.statusCode}).`, latencyMs };
+    }
+    if (!raw) return { ok: false, reason: 'bad-response', message: `The answer to ${where} from ${target.origin} is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB.`, latencyMs };
+    const text = raw.toString('utf8');
+    const contentType = typeof res.headers['content-type'] === 'string' ? res.headers['content-type'] : '';
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      const kind = /html/i.test(contentType) || /^\s*</.test(text) ? 'an HTML page' : text.trim() === '' ? 'an empty body' : /^\s*[[{]/.test(text) ? 'JSON that is cut off or malformed' : 'a body that is not JSON';
+      return { ok: false, reason: 'bad-response', message: `Not a Management API answer to ${where}: HTTP ${res.statusCode} with ${kind} (from ${target.origin}).`, latencyMs };
+    }
+    if (res.statusCode >= 200 && res.statusCode < 300) return { ok: true, status: res.statusCode, json, latencyMs };
+    const body = (json && typeof json === 'object' ? json : {}) as Record<string, unknown>;
+    const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+    return {
+      ok: false, reason: 'http', status: res.statusCode, latencyMs,
+      error: str(body.error),
+      errorCode: str(body.errorCode),
+      description: str(body.error_description) ?? str(body.message),
+    };
   }
 
   async close(): Promise<void> {
