@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Step, VerifyResult } from '../../server/src/duo/types';
-import { findVerifyFailures } from '../../server/src/analysis/verifyFailures';
+import { findVerifyFailureFindings, findVerifyFailures } from '../../server/src/analysis/verifyFailures';
 
 const rule = [
   'function (user, context, callback) {',
@@ -96,4 +96,13 @@ test('failed Admin keys point into admin; an enrolment lookup that timed out is 
 test('in an Action the providerOptions keys are blamed', () => {
   assert.equal(lines(action, { application: null, check: duoFailure(40103), universal: duoFailure(40002), warnings: [] })[0][0], 5);
   assert.equal(lines(action, { application: null, check: duoFailure(40102), universal: duoFailure(40002), warnings: [] })[0][0], 4);
+});
+
+test('as findings: duo-verify-failed at the configured severity on the skey line, none when the code is off', () => {
+  const verify: VerifyResult = { application: null, check: duoFailure(40103), universal: duoFailure(40002), warnings: [] };
+  const [finding, ...more] = findVerifyFailureFindings(rule, verify, { 'duo-verify-failed': 'warning' });
+  assert.equal(more.length, 0);
+  assert.deepEqual([finding.code, finding.severity, finding.range.start.line], ['duo-verify-failed', 'warning', 4]);
+  assert.equal(findVerifyFailureFindings(rule, verify)[0].severity, 'error');
+  assert.deepEqual(findVerifyFailureFindings(rule, verify, { 'duo-verify-failed': 'off' }), []);
 });

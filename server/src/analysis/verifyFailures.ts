@@ -1,6 +1,8 @@
 // Where a Duo rejection points in the source: the property Duo's answer implicates (the skey
 // line for a bad signature, the ikey line for an unknown ikey). Pure: the source text and the
 // plain verify result (the JSON `duo-rules run --verify` prints) in, offset ranges out.
+import { defaultSeverities } from './codes';
+import { LineIndex, type Finding, type SeverityMap } from './diagnostics';
 import { buildModel, findProperty, type MfaConfig, type OffsetRange, type RuleModel } from './model';
 
 /** One checked step of a verify result, as far as locating a failure needs it. */
@@ -91,4 +93,21 @@ export function findVerifyFailures(text: string, verify: VerifyOutcome): VerifyF
     failures.push({ range: locate(model, config, blamedKey(verify.admin), true), message: `Duo Admin API check failed: ${verify.admin.message}` });
   }
   return failures;
+}
+
+/**
+ * The failures as `duo-verify-failed` findings at the severity the settings give that code
+ * (none when it is off), for the same `toDiagnostic` as every other finding.
+ */
+export function findVerifyFailureFindings(text: string, verify: VerifyOutcome, severities: SeverityMap = {}): Finding[] {
+  const severity = severities['duo-verify-failed'] ?? defaultSeverities['duo-verify-failed'];
+  if (severity === 'off') return [];
+  const lines = new LineIndex(text);
+  return findVerifyFailures(text, verify).map((failure) => ({
+    code: 'duo-verify-failed',
+    severity,
+    message: failure.message,
+    range: lines.rangeOf(failure.range),
+    offsets: failure.range,
+  }));
 }

@@ -3,7 +3,8 @@
 import { CodeActionKind, CodeActionTriggerKind, type CodeAction, type Diagnostic, type TextEdit } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeModel, toDiagnostic, type Finding } from '../analysis/diagnostics';
-import { collectFixAllEdits, findNameRuleFunctionFix, findQuickFixes, type TextEditOffsets } from '../analysis/codeActions';
+import { collectFixAllEdits, type TextEditOffsets } from '../analysis/codeActions';
+import { planNameRuleFunctionFix, planQuickFixes } from '../analysis/codeActionPlan';
 import { fixDeployConfigSecret } from '../deployCli/configLint';
 import type { ServerContext } from './context';
 
@@ -12,10 +13,6 @@ export const codeActionKinds = [CodeActionKind.QuickFix, CodeActionKind.Refactor
 
 function toTextEdits(document: TextDocument, edits: readonly TextEditOffsets[]): TextEdit[] {
   return edits.map((e) => ({ range: { start: document.positionAt(e.start), end: document.positionAt(e.end) }, newText: e.newText }));
-}
-
-function overlaps(a: { start: number; end: number }, b: { start: number; end: number }): boolean {
-  return a.start <= b.end && b.start <= a.end;
 }
 
 /** The file name of a `file:` URI (the rule's name is derived from it). */
@@ -67,36 +64,21 @@ export function register(ctx: ServerContext): void {
     if (token.isCancellationRequested) return [];
 
     if (wants(CodeActionKind.QuickFix)) {
-      // Three missing keys of one object are three diagnostics with one fix: list it once, for all of them.
-      const byEdits = new Map<string, CodeAction>();
-      for (const finding of findings) {
-        if (!overlaps(finding.offsets, range)) continue;
-        for (const fix of findQuickFixes(model, finding, findings)) {
-          const diagnostic = matchDiagnostic(document, finding, params.context.diagnostics);
-          const key = JSON.stringify(fix.edits);
-          const same = byEdits.get(key);
-          if (same) {
-            same.diagnostics!.push(diagnostic);
-            continue;
-          }
-          const action: CodeAction = {
-            title: fix.title,
-            kind: CodeActionKind.QuickFix,
-            diagnostics: [diagnostic],
-            isPreferred: fix.safe,
-            edit: { changes: { [uri]: toTextEdits(document, fix.edits) } },
-          };
-          byEdits.set(key, action);
-          actions.push(action);
-        }
+      for (const fix of planQuickFixes(model, findings, range)) {
+        actions.push({
+          title: fix.title,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: fix.findings.map((finding) => matchDiagnostic(document, finding, params.context.diagnostics)),
+          isPreferred: fix.safe,
+          edit: { changes: { [uri]: toTextEdits(document, fix.edits) } },
+        });
       }
-    }
-    if (wants(CodeActionKind.QuickFix)) {
-      const naming = findNameRuleFunctionFix(model, fileNameOf(uri));
-      const header = naming?.headerRange;
-      const tsErrors = header ? params.context.diagnostics.filter((d) => isIdentifierExpected(d) && overlaps({ start: document.offsetAt(d.range.start), end: document.offsetAt(d.range.end) }, header)) : [];
-      if (naming && header && (tsErrors.length || overlaps(header, range))) {
-        actions.push({ title: naming.title, kind: CodeActionKind.QuickFix, diagnostics: tsErrors, isPreferred: tsErrors.length > 0, edit: { changes: { [uri]: toTextEdits(document, naming.edits) } } });
+      const tsErrors = params.context.diagnostics.filter(isIdentifierExpected);
+      const offsetsOf = (d: Diagnostic) => ({ start: document.offsetAt(d.range.start), end: document.offsetAt(d.range.end) });
+      const naming = planNameRuleFunctionFix(model, fileNameOf(uri), range, tsErrors.map(offsetsOf));
+      if (naming) {
+        const fixed = naming.fixes.map((i) => tsErrors[i]);
+        actions.push({ title: naming.title, kind: CodeActionKind.QuickFix, diagnostics: fixed, isPreferred: fixed.length > 0, edit: { changes: { [uri]: toTextEdits(document, naming.edits) } } });
       }
     }
     if (wants(fixAllKind, true)) {

@@ -5,9 +5,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import { type CancellationToken, type Diagnostic, LSPErrorCodes, ResponseError } from 'vscode-languageserver/node';
-import { codeDescriptionUrl, defaultSeverities, diagnosticSource, lspSeverity } from '../analysis/codes';
 import { convertRule } from '../analysis/ruleConverter';
 import type { VerifyResult } from '../duo/types';
 import { createDefaultContext, createDefaultEvent, createDefaultUser } from '../runner/mockInputs';
@@ -21,7 +19,8 @@ import { inBackground } from '../../../shared/background';
 import type { ServerContext } from './context';
 import { planDeployCliAction } from '../deployCli/actionFiles';
 import type { LoadedRunInputs } from './runAndVerify';
-import { findVerifyFailures } from '../analysis/verifyFailures';
+import { findVerifyFailureFindings } from '../analysis/verifyFailures';
+import { toDiagnostic } from '../analysis/diagnostics';
 
 type RunAndVerify = typeof import('./runAndVerify');
 let runAndVerify: RunAndVerify | undefined;
@@ -106,17 +105,8 @@ async function documentText(ctx: ServerContext, uri: string, text: string | unde
 
 async function buildVerifyDiagnostics(ctx: ServerContext, uri: string, text: string, verify: VerifyResult): Promise<Diagnostic[]> {
   // The same layers as every other code: default <- .duo-rules.json <- duoRules.diagnostics.duo-verify-failed.
-  const level = (await ctx.getSettings(uri)).severities['duo-verify-failed'] ?? defaultSeverities['duo-verify-failed'];
-  if (level === 'off') return [];
-  const document = TextDocument.create(uri, 'javascript', 0, text);
-  return findVerifyFailures(text, verify).map((failure) => ({
-    range: { start: document.positionAt(failure.range.start), end: document.positionAt(failure.range.end) },
-    severity: lspSeverity[level],
-    source: diagnosticSource,
-    code: 'duo-verify-failed',
-    codeDescription: { href: codeDescriptionUrl('duo-verify-failed') },
-    message: failure.message,
-  }));
+  const { severities } = await ctx.getSettings(uri);
+  return findVerifyFailureFindings(text, verify, severities).map(toDiagnostic);
 }
 
 export function register(ctx: ServerContext): void {

@@ -17,6 +17,8 @@ import { createDocumentSettings, type DocumentSettings } from './documentSetting
 import { filePathOf, folderOf } from './uris';
 import { inBackground } from '../../../shared/background';
 
+export type ModelBuiltListener = (uri: string, model: RuleModel | undefined) => void;
+
 /** Extra diagnostics for a document (e.g. deploy-cli config files), published together with the analysis. */
 export type DiagnosticProvider = (document: TextDocument, settings: DocumentSettings) => Diagnostic[] | Promise<Diagnostic[]>;
 
@@ -50,6 +52,11 @@ export interface ServerContext {
   setDeclaredKeysProvider(provider: (uri: string) => string[] | Promise<string[]>): void;
   /** Declared keys for a document: the provider's plus `duoRules.configurationKeys`. */
   getDeclaredKeys(uri: string): Promise<string[]>;
+  /**
+   * Listeners called after each diagnostics run, before its diagnostics are published, with the
+   * model it analysed (undefined when analysis is off for the document or it is no script).
+   */
+  onModelBuilt(listener: ModelBuiltListener): void;
   /** Adds diagnostics to every published set (any document, JavaScript or not). */
   addDiagnosticProvider(provider: DiagnosticProvider): void;
   /** Re-publishes diagnostics for every open document (e.g. after declared keys changed). */
@@ -71,6 +78,7 @@ export interface ServerContextInternals extends ServerContext {
   /** Forgets everything about a closed document. */
   forget(uri: string): void;
   diagnosticProviders: DiagnosticProvider[];
+  modelBuiltListeners: ModelBuiltListener[];
   refreshListeners: Array<() => void>;
   /** server.ts calls this from its onInitialize handler (the connection allows only one). */
   initialize(params: InitializeParams): void;
@@ -102,6 +110,7 @@ export function createServerContext(
     workspaceFolders: [],
     clientCapabilities: {},
     diagnosticProviders: [],
+    modelBuiltListeners: [],
     refreshListeners: [],
     initialize,
     initialized,
@@ -125,6 +134,10 @@ export function createServerContext(
       const settings = await ctx.getSettings(uri);
       const fromWorkspace = declaredKeysProvider ? await declaredKeysProvider(uri) : [];
       return [...new Set([...fromWorkspace, ...settings.configurationKeys])];
+    },
+
+    onModelBuilt(listener) {
+      ctx.modelBuiltListeners.push(listener);
     },
 
     addDiagnosticProvider(provider) {

@@ -7,6 +7,7 @@
 import type { Diagnostic } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeModel, toDiagnostic } from '../analysis/diagnostics';
+import type { RuleModel } from '../analysis/model';
 import type { ServerContextInternals } from './context';
 import { inBackground } from '../../../shared/background';
 
@@ -113,10 +114,11 @@ export function register(ctx: ServerContextInternals): void {
           return;
         }
       }
+      let model: RuleModel | undefined;
       if (settings.enable && isScript(document)) {
         const started = performance.now();
         // Reuses a model another feature already built for this version.
-        const model = ctx.ensureModel(uri);
+        model = ctx.ensureModel(uri);
         if (!model) return;
         const findings = analyzeModel(model, { severities: settings.severities, declaredConfigurationKeys: declared });
         // Smoothed, so one slow run (a busy machine) does not switch the file to deferred mode. The server's
@@ -130,6 +132,7 @@ export function register(ctx: ServerContextInternals): void {
           diagnostics.push({ ...diagnostic, message: editorMessages[String(diagnostic.code)] ?? diagnostic.message });
         }
       }
+      for (const listener of ctx.modelBuiltListeners) listener(uri, model);
       for (const provider of ctx.diagnosticProviders) {
         try {
           diagnostics.push(...(await provider(document, settings)));

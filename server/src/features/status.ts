@@ -8,14 +8,12 @@ import type { ServerContext } from './context';
 
 export function register(ctx: ServerContext): void {
   const sent = new Map<string, FileKind>();
-  // Runs after the diagnostics run stored the document's model; adds no diagnostics itself.
-  ctx.addDiagnosticProvider((document, settings) => {
-    const kind = (settings.enable && ctx.getModel(document.uri)?.kind) || 'other';
-    if (sent.get(document.uri) !== kind) {
-      sent.set(document.uri, kind);
-      inBackground(ctx.connection.sendNotification(StatusNotification, { uri: document.uri, kind } satisfies FileStatus), (err) => ctx.log(`duo-rules: could not send the status of ${document.uri}: ${String(err)}`));
+  ctx.onModelBuilt((uri, model) => {
+    const kind = model?.kind ?? 'other';
+    if (sent.get(uri) !== kind) {
+      sent.set(uri, kind);
+      inBackground(ctx.connection.sendNotification(StatusNotification, { uri, kind } satisfies FileStatus), (err) => ctx.log(`duo-rules: could not send the status of ${uri}: ${String(err)}`));
     }
-    return [];
   });
   ctx.documents.onDidClose((e) => sent.delete(e.document.uri));
 }
