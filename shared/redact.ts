@@ -152,3 +152,18 @@ export function redactValue<T>(value: T, secrets: readonly string[]): T {
   };
   return walk(value) as T;
 }
+
+/**
+ * JSON.parse's complaint without the excerpt of the text that V8 quotes in it (`Unexpected
+ * token 'a', ..."SKEY": abcdefghij"... is not valid JSON`): input files hold secrets.
+ */
+export function describeJsonError(err: unknown, text: string): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const position = /\s*(?:in JSON\s*)?at position (\d+)/.exec(message);
+  if (position) {
+    const before = text.slice(0, Number(position[1]));
+    const line = before.split('\n').length;
+    return `${message.slice(0, position.index)} at line ${line}, column ${before.length - before.lastIndexOf('\n')}`;
+  }
+  return message.replace(/,\s*(?:\.\.\.)?"[\s\S]*"(?:\.\.\.)?\s+is not valid JSON$/, '');
+}

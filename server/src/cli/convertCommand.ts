@@ -8,10 +8,9 @@ import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { convertRule, mergeConvertedRules, type ConvertNote, type ConvertOptions, type KeysMode } from '../analysis/ruleConverter';
 import { buildActionJson, actionFileName, orderedActionName, type RuleMeta } from '../analysis/convertDeploy';
-import { readActionTemplate } from '../deployCli/repository';
+import { DeployFileError, readActionTemplate, readRuleFile, rulesFolderOf } from '../deployCli/repository';
 import type { CliIO } from './io';
 import { describeFlagError, UsageError } from './io';
-import { describeJsonError } from '../runner/inputs';
 
 const help = `Usage: duo-rules convert <rule.js|rules-dir> [options]
 
@@ -74,27 +73,21 @@ function readText(path: string): string {
  * A rule's deploy-cli metadata: absent is fine (no order), but a broken file stops the conversion,
  * since silently dropping its `order` would name and order the Actions wrongly.
  */
-function readRuleMeta(path: string): unknown {
+function readRuleMeta(path: string): RuleMeta | undefined {
   if (!existsSync(path)) return undefined;
-  const text = readText(path);
   try {
-    return JSON.parse(text);
+    const rule = readRuleFile(path);
+    return rule && { name: rule.name, order: rule.order, enabled: rule.enabled };
   } catch (err) {
-    throw new UsageError(`${path}: not valid JSON (${describeJsonError(err, text)})`);
+    if (err instanceof DeployFileError) throw new UsageError(err.message);
+    throw err;
   }
 }
 
 /** Rules of a directory with their deploy-cli metadata (`<name>.json`), in `order`. */
 function listRules(rulesDir: string): RuleInput[] {
   const names = readdirSync(rulesDir).filter((n) => extname(n) === '.js').sort();
-  const rules: RuleInput[] = names.map((n) => {
-    const file = join(rulesDir, n);
-    const metaJson = readRuleMeta(join(rulesDir, `${basename(n, '.js')}.json`)) as Partial<RuleMeta> & { stage?: string } | undefined;
-    const meta: RuleMeta | undefined = metaJson && typeof metaJson === 'object'
-      ? { name: typeof metaJson.name === 'string' ? metaJson.name : basename(n, '.js'), order: typeof metaJson.order === 'number' ? metaJson.order : undefined, enabled: metaJson.enabled !== false }
-      : undefined;
-    return { file, meta };
-  });
+  const rules: RuleInput[] = names.map((n) => ({ file: join(rulesDir, n), meta: readRuleMeta(join(rulesDir, `${basename(n, '.js')}.json`)) }));
   return rules.sort((a, b) => (a.meta?.order ?? Number.MAX_SAFE_INTEGER) - (b.meta?.order ?? Number.MAX_SAFE_INTEGER) || a.file.localeCompare(b.file));
 }
 
@@ -199,7 +192,7 @@ export async function convertCommand(argv: string[], io: CliIO): Promise<number>
 
   // A directory: a deploy-cli repository (with rules/) or a rules directory itself.
   const merge = parsed.values.merge === true;
-  const rulesDir = existsSync(join(input, 'rules')) && statSync(join(input, 'rules')).isDirectory() ? join(input, 'rules') : input;
+  const rulesDir = rulesFolderOf(input);
   const root = out ?? (basename(rulesDir) === 'rules' ? dirname(rulesDir) : undefined);
   if (root === undefined) throw new UsageError(`${show(input)} is not an auth0-deploy-cli repository: give --out <dir> for the Action files`);
   const rules = listRules(rulesDir);

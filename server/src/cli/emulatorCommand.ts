@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { generateEmulatorConfig, parseEmulatorConfig, startEmulator, type EmulatorConfig, type RunningEmulator } from '../duo/emulator';
 import { isLoopbackHost } from '../duo/transport';
 import { generateEmulatedTenant, parseEmulatedTenant, startAuth0Emulator, type EmulatedTenant, type RunningAuth0Emulator, type SimulatedFailure } from '../tenant/emulator';
-import { describeJsonError } from '../runner/inputs';
+import { describeJsonError } from '../../../shared/redact';
 import type { ApplicationKind } from '../duo/types';
 import type { CliIO } from './io';
 import { describeFlagError, UsageError } from './io';

@@ -2,7 +2,8 @@
 // the runner's values, the converter's Action files) asks here, so they agree on what a
 // repository is.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { describeJsonError } from '../../../shared/redact';
 import { REPOSITORY_FOLDERS, TENANT_FILE_NAMES, type DeployConfigKind } from './layout';
 
 export function isDirectory(path: string): boolean {
@@ -126,4 +127,74 @@ export function readActionTemplate(actionsDir: string): Record<string, unknown> 
     if (json) return json;
   }
   return undefined;
+}
+
+/** A deploy-cli file that cannot be read or is not valid JSON; the message names the file. */
+export class DeployFileError extends Error {}
+
+/** A deploy-cli file's text, without the byte-order mark some editors write. */
+export function readDeployText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
+  } catch (err) {
+    throw new DeployFileError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+/** A deploy-cli JSON file, parsed; parse errors never quote the text (it may hold secrets). */
+export function readDeployJson(path: string): unknown {
+  const text = readDeployText(path);
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new DeployFileError(`${path}: not valid JSON (${describeJsonError(err, text)})`);
+  }
+}
+
+/** The rules folder of `dir`: its rules/ when it has one, else `dir` itself (a rules folder given directly). */
+export function rulesFolderOf(dir: string): string {
+  return isDirectory(join(dir, 'rules')) ? join(dir, 'rules') : dir;
+}
+
+/** One rules/<name>.json as auth0-deploy-cli writes it, with deploy-cli's defaults filled in. */
+export interface RuleFile {
+  /** The .json file. */
+  path: string;
+  /** `name`, else the file's base name. */
+  name: string;
+  /** `script` as written, else `./<base name>.js`. */
+  script: string;
+  /** The script's path: `script` resolved against the rules folder. */
+  scriptPath: string;
+  order: number | undefined;
+  /** false only when the file says `enabled: false`. */
+  enabled: boolean;
+  /** `stage`, when the file names one (login rules: `login_success` or none). */
+  stage: string | undefined;
+  /** An Action's deploy-cli file (`code` or `supported_triggers`) left among the rules. */
+  isActionFile: boolean;
+}
+
+/** What a rules/<name>.json says, or undefined when it holds no JSON object. Throws DeployFileError. */
+export function readRuleFile(path: string): RuleFile | undefined {
+  const json = readDeployJson(path);
+  if (!json || typeof json !== 'object' || Array.isArray(json)) return undefined;
+  const meta = json as Record<string, unknown>;
+  const base = basename(path).replace(/\.json$/i, '');
+  const script = typeof meta.script === 'string' ? meta.script : `./${base}.js`;
+  return {
+    path,
+    name: typeof meta.name === 'string' ? meta.name : base,
+    script,
+    scriptPath: resolve(dirname(path), script),
+    order: typeof meta.order === 'number' ? meta.order : undefined,
+    enabled: meta.enabled !== false,
+    stage: meta.stage === undefined ? undefined : String(meta.stage),
+    isActionFile: 'code' in meta || 'supported_triggers' in meta,
+  };
+}
+
+/** Every rules/*.json of a rules folder that holds an object, in file-name order. Throws DeployFileError. */
+export function readRuleFiles(rulesFolder: string): RuleFile[] {
+  return listJsonFiles(rulesFolder).map(readRuleFile).filter((r): r is RuleFile => r !== undefined);
 }

@@ -2,11 +2,12 @@
 // hands the code to the pooled child, and turns what comes back into the documented,
 // redacted result (plus the real MFA keys for the Duo verifier only).
 import { existsSync, readFileSync } from 'node:fs';
-import { readFile, readdir, realpath, stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { describeUnmappedKeys, readDeployValues } from '../deployCli/deployValues';
+import { DeployFileError, readRuleFiles, rulesFolderOf, type RuleFile } from '../deployCli/repository';
 import { findProjectConfigFile } from '../config/projectConfig';
-import { applyEnvironmentPolicy, describeJsonError, readRegularFile, describeSkippedVariable, findConfigurationKeys, isEnvironmentKeyAllowed, replaceKeywords, RunInputError, type LoadedMocks } from './inputs';
+import { applyEnvironmentPolicy, readRegularFile, describeSkippedVariable, findConfigurationKeys, isEnvironmentKeyAllowed, replaceKeywords, RunInputError, type LoadedMocks } from './inputs';
 import { createDefaultContext, createDefaultEvent, createDefaultUser, mergeDeep } from './mockInputs';
 import { OUTPUT_LIMIT_MIB, RunnerPool, type ChildSpec, type JobOutcome } from './pool';
 import { findReadBoundary } from './readBoundary';
@@ -23,7 +24,6 @@ export {
   isEnvironmentKeyAllowed,
   checkConfiguration,
   checkMocks,
-  describeJsonError,
   extractMappings,
   findConfigurationKeys,
   loadRunInputs,
@@ -438,27 +438,18 @@ interface RuleEntry {
 
 /** The enabled login rules of a deploy-cli directory (`<dir>/rules` or the rules folder itself), in `order`. */
 export async function listDirectoryRules(dir: string): Promise<RuleEntry[]> {
-  const rulesDir = existsSync(join(dir, 'rules')) ? join(dir, 'rules') : dir;
-  const names = (await readdir(rulesDir)).filter((n) => n.endsWith('.json')).sort();
+  let files: RuleFile[];
+  try {
+    files = readRuleFiles(rulesFolderOf(dir));
+  } catch (err) {
+    if (err instanceof DeployFileError) throw new RunInputError(err.message);
+    throw err;
+  }
   const entries: RuleEntry[] = [];
-  for (const name of names) {
-    const path = join(rulesDir, name);
-    let meta: Record<string, unknown>;
-    const text = await readFile(path, 'utf8');
-    try {
-      meta = JSON.parse(text);
-    } catch (err) {
-      throw new RunInputError(`${path}: not valid JSON (${describeJsonError(err, text)})`);
-    }
-    if (typeof meta !== 'object' || meta === null || meta.enabled === false) continue;
-    if (meta.stage !== undefined && meta.stage !== 'login_success') continue;
-    // An Action's deploy-cli file (actions/<name>.json) is not a rule: its code runs one file at a time.
-    if ('code' in meta || 'supported_triggers' in meta) continue;
-    const ruleName = typeof meta.name === 'string' ? meta.name : name.slice(0, -'.json'.length);
-    const script = typeof meta.script === 'string' ? meta.script : `./${name.slice(0, -'.json'.length)}.js`;
-    const file = resolve(rulesDir, script);
-    if (!existsSync(file)) throw new RunInputError(`${path}: its script ${script} does not exist`);
-    entries.push({ name: ruleName, order: typeof meta.order === 'number' ? meta.order : Number.MAX_SAFE_INTEGER, file });
+  // An Action's deploy-cli file (actions/<name>.json) is not a rule: its code runs one file at a time.
+  for (const rule of files.filter((r) => r.enabled && (r.stage === undefined || r.stage === 'login_success') && !r.isActionFile)) {
+    if (!existsSync(rule.scriptPath)) throw new RunInputError(`${rule.path}: its script ${rule.script} does not exist`);
+    entries.push({ name: rule.name, order: rule.order ?? Number.MAX_SAFE_INTEGER, file: rule.scriptPath });
   }
   if (entries.length === 0) {
     throw new RunInputError(`${dir}: no enabled rules found (expected rules/<name>.json files of auth0-deploy-cli; to run an Action, give its file, e.g. actions/<name>/code.js)`);

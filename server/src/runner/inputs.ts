@@ -4,6 +4,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { replaceKeywordTokens } from '../../../shared/keywordTokens';
+import { describeJsonError } from '../../../shared/redact';
 
 /** The run cannot start because an input is missing or malformed; the message says which and why. */
 export class RunInputError extends Error {
@@ -83,21 +84,6 @@ function describeType(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
-
-/**
- * JSON.parse's complaint without the excerpt of the text that V8 quotes in it (`Unexpected
- * token 'a', ..."SKEY": abcdefghij"... is not valid JSON`): input files hold secrets.
- */
-export function describeJsonError(err: unknown, text: string): string {
-  const message = err instanceof Error ? err.message : String(err);
-  const position = /\s*(?:in JSON\s*)?at position (\d+)/.exec(message);
-  if (position) {
-    const before = text.slice(0, Number(position[1]));
-    const line = before.split('\n').length;
-    return `${message.slice(0, position.index)} at line ${line}, column ${before.length - before.lastIndexOf('\n')}`;
-  }
-  return message.replace(/,\s*(?:\.\.\.)?"[\s\S]*"(?:\.\.\.)?\s+is not valid JSON$/, '');
 }
 
 /**

@@ -2,10 +2,10 @@
 // auth0-deploy-cli repository in its directory format (rules/, actions/, triggers/, guardian/)
 // or its YAML format (tenant.yaml). Kept small and self-contained: it reads only what the doctor
 // needs and never writes.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { findDeployCliRoot, isDirectory, listJsonFiles } from '../deployCli/repository';
+import { DeployFileError, findDeployCliRoot, isDirectory, listJsonFiles, readDeployJson, readDeployText, readRuleFiles } from '../deployCli/repository';
 import { findDeployRepositories, isDeployRepository, yamlFileIn } from './repositoryRoot';
 import type { BoundAction, DuoSettings, FactLocation, GuardianFactor, TenantFacts, TenantRule } from './facts';
 
@@ -22,21 +22,22 @@ function str(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-function readText(path: string): string {
+/** The deploy-cli module reads every file; its errors are this reader's usage errors. */
+function asRepositoryError<T>(read: () => T): T {
   try {
-    return readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
+    return read();
   } catch (err) {
-    throw new RepositoryError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    if (err instanceof DeployFileError) throw new RepositoryError(err.message);
+    throw err;
   }
 }
 
+function readText(path: string): string {
+  return asRepositoryError(() => readDeployText(path));
+}
+
 function readJson(path: string): unknown {
-  const text = readText(path);
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new RepositoryError(`${path}: not valid JSON (${(err as Error).message})`);
-  }
+  return asRepositoryError(() => readDeployJson(path));
 }
 
 const isDir = isDirectory;
@@ -166,18 +167,14 @@ function readDirectoryRepository(root: string, shown: string): TenantFacts {
   const notes: string[] = [];
   const rules: TenantRule[] = [];
   const rulesDir = join(root, 'rules');
-  for (const file of jsonFiles(rulesDir)) {
-    const json = readJson(file);
-    if (!isObject(json)) continue;
-    const name = str(json.name) ?? basename(file, '.json');
-    const scriptRef = str(json.script) ?? `./${basename(file, '.json')}.js`;
-    const scriptPath = resolveCodePath(scriptRef, root, rulesDir);
+  for (const rule of asRepositoryError(() => readRuleFiles(rulesDir))) {
+    const scriptPath = resolveCodePath(rule.script, root, rulesDir);
     rules.push({
-      name,
-      enabled: json.enabled !== false,
+      name: rule.name,
+      enabled: rule.enabled,
       script: scriptPath ? readText(scriptPath) : undefined,
-      order: typeof json.order === 'number' ? json.order : undefined,
-      location: { file },
+      order: rule.order,
+      location: { file: rule.path },
       scriptLocation: scriptPath ? { file: scriptPath } : undefined,
     });
   }
