@@ -1,7 +1,6 @@
 // Custom requests behind the editor's Run / Verify / Convert / Create Mock Files commands.
 // Thin: they read the inputs the client names, call the runner, the Duo verifier and the
 // converter, and answer with the same JSON as `duo-rules run --format json [--verify]`.
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,23 +18,9 @@ import { inBackground } from '../../../shared/background';
 import type { ServerContext } from './context';
 import { planDeployCliAction } from '../deployCli/actionFiles';
 import type { LoadedRunInputs } from './runAndVerify';
+import { loadRunAndVerify } from './runAndVerifyLoader';
 import { findVerifyFailureFindings } from '../analysis/verifyFailures';
 import { toDiagnostic } from '../analysis/diagnostics';
-
-type RunAndVerify = typeof import('./runAndVerify');
-let runAndVerify: RunAndVerify | undefined;
-
-/**
- * The runner and the Duo verifier, loaded on the first run/verify request: from their own bundle
- * beside dist/server.js, or the module itself when the sources run unbundled (out/, tests).
- */
-function loadRunAndVerify(): RunAndVerify {
-  if (!runAndVerify) {
-    const bundled = join(__dirname, 'serverRunAndVerify.js');
-    runAndVerify = require(existsSync(bundled) ? bundled : join(__dirname, 'runAndVerify.js')) as RunAndVerify;
-  }
-  return runAndVerify;
-}
 
 async function loadInputs(params: RunParams): Promise<LoadedRunInputs> {
   const { loadRunInputs, RunInputError } = loadRunAndVerify();

@@ -2,25 +2,14 @@
 // credentials stored in VS Code's SecretStorage; the open auth0-deploy-cli repository's findings
 // come back with their files and lines for the Problems panel. Read-only in both cases; the
 // tenant code loads with the runner's bundle, on the first request.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { LSPErrorCodes, ResponseError, type CancellationToken, type Range } from 'vscode-languageserver/node';
 import { redactText, redactValue } from '../../../shared/redact';
 import { findDeployRepositories, isDeployRepository } from '../tenant/repositoryRoot';
 import { DeployRepositoriesRequest, DoctorRequest, type DeployRepositoriesParams, type DeployRepositoriesResponse, type DoctorParams, type DoctorProblem, type DoctorResponse } from '../../../shared/protocol';
 import type { ServerContext } from './context';
-
-type Tenant = typeof import('./runAndVerify');
-let loaded: Tenant | undefined;
-
-function load(): Tenant {
-  if (!loaded) {
-    const bundled = join(__dirname, 'serverRunAndVerify.js');
-    loaded = require(existsSync(bundled) ? bundled : join(__dirname, 'runAndVerify.js')) as Tenant;
-  }
-  return loaded;
-}
+import { loadRunAndVerify } from './runAndVerifyLoader';
 
 function lineRange(file: string, line: number | undefined, character: number | undefined): Range {
   const l = line ?? 0;
@@ -39,7 +28,7 @@ export function register(ctx: ServerContext): void {
   ctx.connection.onRequest(DoctorRequest, async (params: DoctorParams, token: CancellationToken): Promise<DoctorResponse> => {
     // Checked before loading the tenant code, so a folder that is no repository costs nothing.
     if (!params.tenant && !isDeployRepository(params.folder)) return { report: null, notes: [], problems: [] };
-    const tenant = load();
+    const tenant = loadRunAndVerify();
     if (params.tenant && !params.auth0) {
       throw new ResponseError(LSPErrorCodes.RequestFailed, 'No Auth0 credentials: run "Duo: Store Auth0 Credentials" first.');
     }
