@@ -8,7 +8,7 @@ import * as acornLoose from 'acorn-loose';
 import { buildSync } from 'esbuild';
 import { Linter } from 'eslint';
 import { analyze } from '../server/src/analysis/diagnostics';
-import { LspClient } from '../test/protocol/lspClient';
+import { LspClient } from '../test/helpers/lspClient';
 
 const root = join(__dirname, '..', '..');
 

@@ -3,18 +3,17 @@
 // could only deny behind a TODO shows as a divergence with its smallest login, and a mutated Action
 // (a denial removed) is caught.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { repoRoot, runCliSync, type CliResult } from '../helpers/cli';
 
-const root = join(__dirname, '..', '..', '..');
-const cliPath = join(root, 'dist', 'cli.js');
+const root = repoRoot;
 const fixtures = join(root, 'test', 'fixtures', 'convert');
 
-function cli(args: string[], cwd: string) {
-  return spawnSync(process.execPath, [cliPath, ...args], { cwd, encoding: 'utf8' });
+function cli(args: string[], cwd: string): CliResult {
+  return runCliSync(args, { cwd });
 }
 
 interface Report {
@@ -23,7 +22,7 @@ interface Report {
   divergences: { fields: string[]; logins: number; login: string; rule: { outcome: string; message?: string }; action: { outcome: string; message?: string } }[];
 }
 
-function checkOf(run: ReturnType<typeof cli>): Report {
+function checkOf(run: CliResult): Report {
   return (JSON.parse(run.stdout) as { check: Report }).check;
 }
 
@@ -34,7 +33,7 @@ describe('duo-rules convert --check', () => {
   for (const name of ['deny.js', 'spread-config.js', 'multifactor-true.js']) {
     test(`${name}: the Action decides as the Rule on every login; exit 0`, () => {
       const run = cli(['convert', join(fixtures, name), '--check', '--format', 'json'], work);
-      assert.equal(run.status, 0, run.stderr + run.stdout);
+      assert.equal(run.code, 0, run.stderr + run.stdout);
       const check = checkOf(run);
       assert.ok(check.logins >= 6, `only ${check.logins} logins`);
       assert.equal(check.agreeing, check.logins);
@@ -44,13 +43,13 @@ describe('duo-rules convert --check', () => {
 
   test("Auth0's sample rule: the same decisions, but exit 1 for the TODOs (sample keys)", () => {
     const run = cli(['convert', join(root, 'test', 'fixtures', 'seed-rule.js'), '--check', '--format', 'json'], work);
-    assert.equal(run.status, 1);
+    assert.equal(run.code, 1);
     assert.deepEqual(checkOf(run).divergences, []);
   });
 
   test('a Rule that returns while a nested function decides later: no login the Rule refused is let through', () => {
     const run = cli(['convert', join(fixtures, 'return-nested-deny.js'), '--check', '--format', 'json'], work);
-    assert.equal(run.status, 1);
+    assert.equal(run.code, 1);
     const check = checkOf(run);
     assert.ok(check.divergences.length > 0);
     for (const d of check.divergences) {
@@ -63,7 +62,7 @@ describe('duo-rules convert --check', () => {
 
   test('context.redirect: the guarded deny shows as the one divergence, on the login that redirects', () => {
     const run = cli(['convert', join(fixtures, 'redirect.js'), '--check'], work);
-    assert.equal(run.status, 1);
+    assert.equal(run.code, 1);
     assert.match(run.stderr, /^Differential check: \d+ logins, \d+ agree, 1 divergence/m);
     assert.match(run.stderr, /DIVERGES on outcome in \d+ logins?; smallest: context\.clientID = "consentClient00000000000000000000"\n {4}Rule: {3}allowed, MFA duo[^\n]*redirect "https:\/\/consent\.example\.com\/"\n {4}Action: denied/);
   });
@@ -72,7 +71,7 @@ describe('duo-rules convert --check', () => {
     const repo = join(work, 'pipeline');
     cpSync(join(fixtures, 'pipeline'), repo, { recursive: true });
     const run = cli(['convert', repo, '--check', '--format', 'json'], work);
-    assert.equal(run.status, 1, run.stderr);
+    assert.equal(run.code, 1, run.stderr);
     const check = checkOf(run);
     assert.equal(check.divergences.length, 1, JSON.stringify(check.divergences));
     assert.equal(check.divergences[0].login, 'user.email_verified = false');
@@ -85,7 +84,7 @@ describe('duo-rules convert --check', () => {
     const repo = join(work, 'merged');
     cpSync(join(fixtures, 'pipeline'), repo, { recursive: true });
     const run = cli(['convert', repo, '--merge', '--check', '--format', 'json'], work);
-    assert.equal(run.status, 1, run.stderr);
+    assert.equal(run.code, 1, run.stderr);
     const output = JSON.parse(run.stdout) as { files: { written: string[]; notes: { line: number; blocking: boolean; message: string }[]; action: string }[]; check: Report };
     assert.equal(output.files.length, 1);
     assert.deepEqual(output.files[0].written.map((f) => f.split(/[\\/]/).slice(-2).join('/')), ['rules-pipeline/code.js', 'actions/rules-pipeline.json']);
@@ -93,7 +92,7 @@ describe('duo-rules convert --check', () => {
     const lines = output.files[0].action.split('\n');
     for (const note of output.files[0].notes) assert.ok(lines[note.line - 1].includes(note.message), `line ${note.line}`);
     const single = cli(['convert', join(fixtures, 'deny.js'), '--merge'], work);
-    assert.equal(single.status, 2);
+    assert.equal(single.code, 2);
     assert.match(single.stderr, /--merge takes a rules directory/);
   });
 
@@ -101,7 +100,7 @@ describe('duo-rules convert --check', () => {
     const repo = join(work, 'merged-user');
     cpSync(join(fixtures, 'pipeline-user'), repo, { recursive: true });
     const run = cli(['convert', repo, '--merge', '--check', '--format', 'json'], work);
-    assert.equal(run.status, 0, run.stderr + run.stdout);
+    assert.equal(run.code, 0, run.stderr + run.stdout);
     const output = JSON.parse(run.stdout) as { files: { notes: { line: number; blocking: boolean; message: string }[]; action: string }[]; check: Report };
     assert.ok(output.check.logins >= 6, `only ${output.check.logins} logins`);
     assert.deepEqual(output.check.divergences, []);
@@ -116,13 +115,13 @@ describe('duo-rules convert --check', () => {
   test('a merged Action that drops the handed user, or gives each rule its own copy of the user, is caught', () => {
     const repo = join(work, 'merged-user-mutated');
     cpSync(join(fixtures, 'pipeline-user'), repo, { recursive: true });
-    assert.equal(cli(['convert', repo, '--merge'], work).status, 0);
+    assert.equal(cli(['convert', repo, '--merge'], work).code, 0);
     const action = join(repo, 'actions', 'rules-pipeline', 'code.js');
     const merged = readFileSync(action, 'utf8');
 
     writeFileSync(action, merged.replace('return new HandedUser(next);', 'return;'));
     const dropped = cli(['equivalence', join(repo, 'rules'), action, '--format', 'json'], work);
-    assert.equal(dropped.status, 1, dropped.stderr);
+    assert.equal(dropped.code, 1, dropped.stderr);
     const first = (JSON.parse(dropped.stdout) as Report).divergences;
     assert.equal(first.length, 1);
     assert.deepEqual(first[0].fields, ['mfa']);
@@ -130,7 +129,7 @@ describe('duo-rules convert --check', () => {
 
     writeFileSync(action, merged.replace('await rule({ ...event, user }, tracked)', 'await rule({ ...event, user: JSON.parse(JSON.stringify(user)) }, tracked)'));
     const copied = cli(['equivalence', join(repo, 'rules'), action, '--format', 'json'], work);
-    assert.equal(copied.status, 1, copied.stderr);
+    assert.equal(copied.code, 1, copied.stderr);
     const second = (JSON.parse(copied.stdout) as Report).divergences;
     assert.equal(second.length, 1);
     assert.match(second[0].login, /^context\.clientID = "adminConsole0000000000000000000"/);
@@ -141,7 +140,7 @@ describe('duo-rules convert --check', () => {
     const run = cli(['convert', join(fixtures, 'deny.js'), '--check', '--max-logins', '3', '--format', 'json'], work);
     assert.equal(checkOf(run).logins, 3);
     const alone = cli(['convert', join(fixtures, 'deny.js'), '--max-logins', '3'], work);
-    assert.equal(alone.status, 2);
+    assert.equal(alone.code, 2);
     assert.match(alone.stderr, /--max-logins goes with --check/);
   });
 });
@@ -152,16 +151,16 @@ describe('duo-rules equivalence', () => {
 
   test('a mutated Action (a denial removed) is caught, with the smallest login that shows it', () => {
     const converted = cli(['convert', join(fixtures, 'deny.js')], work);
-    assert.equal(converted.status, 0, converted.stderr);
+    assert.equal(converted.code, 0, converted.stderr);
     const mutated = converted.stdout.replace(/^\s*return api\.access\.deny\('Account blocked: '[^\n]*\n/m, '');
     assert.notEqual(mutated, converted.stdout, 'the denial was found and removed');
     writeFileSync(join(work, 'mutated.js'), mutated);
     writeFileSync(join(work, 'faithful.js'), converted.stdout);
     const caught = cli(['equivalence', join(fixtures, 'deny.js'), 'mutated.js'], work);
-    assert.equal(caught.status, 1, caught.stderr);
+    assert.equal(caught.code, 1, caught.stderr);
     assert.match(caught.stdout, /DIVERGES on outcome in \d+ logins?; smallest: context\.authorization\.roles contains "blocked"\n {4}Rule: {3}denied \("Account blocked: [^"]+"\)\n {4}Action: allowed, MFA duo/);
     const faithful = cli(['equivalence', join(fixtures, 'deny.js'), 'faithful.js', '--format', 'json'], work);
-    assert.equal(faithful.status, 0, faithful.stdout);
+    assert.equal(faithful.code, 0, faithful.stdout);
     const report = JSON.parse(faithful.stdout) as Report;
     assert.equal(report.agreeing, report.logins);
   });
@@ -169,19 +168,19 @@ describe('duo-rules equivalence', () => {
   test('a rules directory (global shared between its rules) against one Action', () => {
     const repo = join(work, 'pipeline');
     cpSync(join(fixtures, 'pipeline'), repo, { recursive: true });
-    assert.equal(cli(['convert', repo], work).status, 1);
+    assert.equal(cli(['convert', repo], work).code, 1);
     const run = cli(['equivalence', repo, join(repo, 'actions', '2-duo', 'code.js'), '--format', 'json'], work);
-    assert.equal(run.status, 1, run.stderr);
+    assert.equal(run.code, 1, run.stderr);
     const report = JSON.parse(run.stdout) as Report;
     assert.deepEqual(report.divergences.map((d) => d.login), ['user.email_verified = false']);
   });
 
   test('usage errors exit 2', () => {
     const none = cli(['equivalence', join(fixtures, 'deny.js')], work);
-    assert.equal(none.status, 2);
+    assert.equal(none.code, 2);
     assert.match(none.stderr, /expected a rule file \(or rules directory\) and an Action file/);
     const missing = cli(['equivalence', join(fixtures, 'deny.js'), 'nope.js'], work);
-    assert.equal(missing.status, 2);
+    assert.equal(missing.code, 2);
     assert.match(missing.stderr, /nope\.js: no such file or directory/);
   });
 });

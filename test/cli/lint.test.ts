@@ -5,15 +5,14 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { repoRoot, runCliSync, type CliResult } from '../helpers/cli';
 
-const root = join(__dirname, '..', '..', '..');
-const cli = join(root, 'dist', 'cli.js');
+const root = repoRoot;
 const seed = readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'seed-rule.js'), 'utf8');
 const SKEY = 'abcdefghij0123456789ABCDEFGHIJ0123456789';
 
-function lint(args: string[], cwd = root) {
-  const result = spawnSync(process.execPath, [cli, 'lint', ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+function lint(args: string[], cwd = root): CliResult {
+  return runCliSync(['lint', ...args], { cwd });
 }
 
 // Guarded against refresh-token exchanges, so its only warning is the deprecated key.

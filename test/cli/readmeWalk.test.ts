@@ -3,18 +3,15 @@
 // folder or a rule whose script is missing is named as such instead of a made-up file path, and
 // convert does not silently drop a broken rules/*.json.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { runCliSync, type CliResult } from '../helpers/cli';
 
-const root = join(__dirname, '..', '..', '..');
-const cli = join(root, 'dist', 'cli.js');
 
-function duoRules(args: string[], cwd: string) {
-  const result = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+function duoRules(args: string[], cwd: string): CliResult {
+  return runCliSync(args, { cwd });
 }
 
 const action = `exports.onExecutePostLogin = async (event, api) => {

@@ -3,35 +3,26 @@
 // any stdout or stderr.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
+import { onlyPath, repoRoot, runCli, startCli, type CliResult } from '../helpers/cli';
 
-const root = join(__dirname, '../../..');
-const cli = join(root, 'dist/cli.js');
-const rule = join(root, 'examples/duo-rule.js');
+const rule = join(repoRoot, 'examples/duo-rule.js');
 
 interface Started { url: string; host: string; configuration: Record<string, string>; emulator: { applications: { kind: string; ikey: string; skey: string }[] } }
 
 let dir: string;
 let emulator: ChildProcessWithoutNullStreams;
 let started: Started;
-let emulatorOutput = '';
+let emulatorOutput: () => string;
 
-function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd: dir, env: { PATH: process.env.PATH ?? '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function run(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return runCli(args, { cwd: dir, env: onlyPath(env) });
 }
 
 function writeJson(name: string, value: unknown): string {
@@ -50,10 +41,10 @@ function assertNoSecret(text: string, secrets: string[]): void {
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'duo-cli-'));
-  emulator = spawn(process.execPath, [cli, 'emulator', '--generate', '--user', 'jamie.rivera@example.com', '--format', 'json'], { cwd: dir });
-  emulator.stdout.on('data', (d) => { emulatorOutput += d; });
-  const [line] = (await once(createInterface({ input: emulator.stdout }), 'line')) as [string];
-  started = JSON.parse(line);
+  const generated = await startCli(['emulator', '--generate', '--user', 'jamie.rivera@example.com', '--format', 'json'], { cwd: dir });
+  emulator = generated.child;
+  emulatorOutput = generated.output;
+  started = JSON.parse(generated.line);
 });
 
 after(async () => {
@@ -200,11 +191,8 @@ test('usage errors exit 2', async () => {
 
 test('emulator --config serves the file\'s applications; SIGINT stops it cleanly with exit 0', async () => {
   const file = writeJson('emulator.json', started.emulator);
-  const child = spawn(process.execPath, [cli, 'emulator', '--config', file], { cwd: dir });
+  const { child, line: first, output } = await startCli(['emulator', '--config', file], { cwd: dir });
   try {
-    let out = '';
-    child.stdout.on('data', (d) => { out += d; });
-    const [first] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
     assert.match(first, new RegExp(`^Duo emulator listening on http://127\\.0\\.0\\.1:\\d+ \\(playing ${started.host.replace(/\./g, '\\.')}\\)$`));
     // The file's Auth API keys are the ones it accepts.
     const url = /http:\/\/127\.0\.0\.1:\d+/.exec(first)![0];
@@ -215,8 +203,8 @@ test('emulator --config serves the file\'s applications; SIGINT stops it cleanly
     child.kill('SIGINT');
     const [code] = await once(child, 'exit');
     assert.equal(code, 0);
-    assert.match(out, /Duo emulator stopped\./);
-    assertNoSecret(out, allSkeys());
+    assert.match(output(), /Duo emulator stopped\./);
+    assertNoSecret(output(), allSkeys());
   } finally {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
@@ -226,5 +214,5 @@ test('the generated emulator stops on SIGTERM with exit 0', async () => {
   emulator.kill('SIGTERM');
   const [code] = await once(emulator, 'exit');
   assert.equal(code, 0);
-  assert.equal(emulatorOutput.split('\n').filter(Boolean).length, 1, 'json format prints one line');
+  assert.equal(emulatorOutput().split('\n').filter(Boolean).length, 1, 'json format prints one line');
 });

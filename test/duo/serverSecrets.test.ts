@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { LspClient } from '../protocol/lspClient';
+import { LspClient } from '../helpers/lspClient';
 
 const IKEY = 'DIWJ8X6AEYOR5OMC6TQ1';
 const CONFIG_SKEY = 'Zh5eGmUq9zpfQnyUIu5OL9iWoMMv5ecIq9hJ6MUe';

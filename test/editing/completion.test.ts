@@ -5,11 +5,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { complete, readFileShape, type CompletionAnswer } from '../../server/src/analysis/completion';
 import { buildModel } from '../../server/src/analysis/model';
+import { caret } from '../helpers/caret';
 
 function at(fixture: string, declaredKeys?: string[]): { answer: CompletionAnswer | null; text: string; offset: number } {
-  const offset = fixture.indexOf('|');
-  assert.ok(offset >= 0, 'fixture needs a | caret');
-  const text = fixture.slice(0, offset) + fixture.slice(offset + 1);
+  const { text, offset } = caret(fixture);
   return { answer: complete({ text, offset, declaredKeys }), text, offset };
 }
 

@@ -3,19 +3,18 @@
 // notes printed with their Action lines, --format json, and exit codes 0 (nothing left to do),
 // 1 (TODOs remain), 2 (could not convert).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { repoRoot, runCliSync, type CliResult } from '../helpers/cli';
 
-const root = join(__dirname, '..', '..', '..');
-const cliPath = join(root, 'dist', 'cli.js');
+const root = repoRoot;
 const SKEY = 'abcdefghij0123456789ABCDEFGHIJ0123456789';
 const exampleRule = readFileSync(join(root, 'examples', 'duo-rule.js'), 'utf8');
 
-function cli(args: string[], cwd: string) {
-  return spawnSync(process.execPath, [cliPath, 'convert', ...args], { cwd, encoding: 'utf8' });
+function cli(args: string[], cwd: string): CliResult {
+  return runCliSync(['convert', ...args], { cwd });
 }
 
 function listFiles(dir: string): string[] {
@@ -29,7 +28,7 @@ describe('duo-rules convert', () => {
   test('a single rule prints the Action on stdout and its notes on stderr with their Action lines; exit 0 when nothing is left to do', () => {
     writeFileSync(join(work, 'admin.js'), "function (user, context, callback) {\n  context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST, admin: { ikey: configuration.A, skey: configuration.B } };\n  callback(null, user, context);\n}\n");
     const run = cli(['admin.js'], work);
-    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^\/\*\*\n \* Post-login Action converted/);
     assert.match(run.stdout, /exports\.onExecutePostLogin = async \(event, api\) => \{/);
     const line = Number(/^ {2}Action:(\d+): note admin \(Duo Admin API credentials\)/m.exec(run.stderr)?.[1]);
@@ -38,7 +37,7 @@ describe('duo-rules convert', () => {
 
   test('a deny helper from another rule: exit 1, the guarded deny and its TODO at the printed Action line', () => {
     const run = cli([join(root, 'test', 'fixtures', 'convert', 'pipeline', 'rules', '02-duo.js')], work);
-    assert.equal(run.status, 1, run.stderr);
+    assert.equal(run.code, 1, run.stderr);
     const line = Number(/^ {2}Action:(\d+): TODO the Rule ended the login with callback\(null, user, global\.postError/m.exec(run.stderr)?.[1]);
     const lines = run.stdout.split('\n');
     assert.match(lines[line - 1], /^\s*\/\/ TODO\(duo-rules\): the Rule ended the login with callback/);
@@ -48,42 +47,42 @@ describe('duo-rules convert', () => {
 
   test('--format json prints { file, action, notes } with Action lines and blocking flags', () => {
     const run = cli([join(root, 'test', 'fixtures', 'convert', 'multifactor-true.js'), '--format', 'json'], work);
-    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.code, 0, run.stderr);
     const report = JSON.parse(run.stdout);
     assert.match(report.file, /multifactor-true\.js$/);
     assert.match(report.action, /exports\.onExecutePostLogin/);
     assert.deepEqual(report.notes.map((n: { blocking: boolean }) => n.blocking), [false]);
     assert.match(report.action.split('\n')[report.notes[0].line - 1], /NOTE\(duo-rules\): the Rule set context\.multifactor = true/);
     const broken = cli([join(root, 'examples', 'duo-action.js'), '--format', 'json'], work);
-    assert.equal(broken.status, 2);
+    assert.equal(broken.code, 2);
     assert.match(JSON.parse(broken.stdout).error, /already a post-login Action/);
   });
 
   test('--keys tenant and --unsafe-allow are honoured; a bad --keys is a usage error', () => {
     const tenant = cli([join(root, 'test', 'fixtures', 'convert', 'deny.js'), '--keys', 'tenant'], work);
     // The rule chose the Duo username, which tenant keys cannot: a TODO, so exit 1.
-    assert.equal(tenant.status, 1, tenant.stderr);
+    assert.equal(tenant.code, 1, tenant.stderr);
     assert.doesNotMatch(tenant.stdout, /providerOptions:/);
     assert.match(tenant.stderr, /note the Duo keys are not in the Action[^\n]*auth0 guardian factors duo settings set/);
     assert.match(tenant.stderr, /TODO the Rule chose the Duo username/);
     const unsafe = cli([join(root, 'test', 'fixtures', 'convert', 'redirect.js'), '--unsafe-allow'], work);
-    assert.equal(unsafe.status, 1);
+    assert.equal(unsafe.code, 1);
     assert.doesNotMatch(unsafe.stdout, /api\.access\.deny/);
     const bad = cli(['x.js', '--keys', 'vault'], work);
-    assert.equal(bad.status, 2);
+    assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--keys must be secrets or tenant/);
   });
 
   test('--out <file> writes the Action there', () => {
     writeFileSync(join(work, 'rule.js'), exampleRule);
     const run = cli(['rule.js', '--out', 'action.js'], work);
-    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.code, 0, run.stderr);
     assert.match(readFileSync(join(work, 'action.js'), 'utf8'), /event\.secrets\.DUO_SKEY/);
     assert.match(run.stdout, /rule\.js -> action\.js {2}secrets: DUO_IKEY, DUO_SKEY, DUO_HOST/);
     const again = cli(['rule.js', '--out', 'action.js'], work);
-    assert.equal(again.status, 2);
+    assert.equal(again.code, 2);
     assert.match(again.stderr, /already exists \(use --force to overwrite\)/);
-    assert.equal(cli(['rule.js', '--out', 'action.js', '--force'], work).status, 0);
+    assert.equal(cli(['rule.js', '--out', 'action.js', '--force'], work).code, 0);
   });
 
   test('a deploy-cli repository: every rule in order, Action files next to rules/, secrets as tokens', () => {
@@ -100,7 +99,7 @@ describe('duo-rules convert', () => {
       writeFileSync(join(repo, 'rules', `${name}.json`), JSON.stringify({ enabled: true, name, order, stage: 'login_success', script: `./${name}.js` }));
     }
     const run = cli(['tenant'], work);
-    assert.equal(run.status, 0, run.stderr + run.stdout);
+    assert.equal(run.code, 0, run.stderr + run.stdout);
     const listed = run.stdout.split('\n').filter((l) => /^\s+\d+\./.test(l));
     assert.match(listed[0], /1\. tenant\/rules\/add-claims\.js \(order 2\) -> tenant\/actions\/02-add-claims\/code\.js \+ tenant\/actions\/02-add-claims\.json/);
     assert.match(listed[1], /2\. tenant\/rules\/require-duo\.js \(order 10\) -> .*10-require-duo\/code\.js.*secrets: DUO_IKEY, DUO_SKEY, DUO_HOST/);
@@ -127,7 +126,7 @@ describe('duo-rules convert', () => {
     writeFileSync(join(repo, 'actions', 'existing.json'), JSON.stringify({ name: 'existing', code: './actions/existing/code.js', runtime: 'node18', supported_triggers: [{ id: 'post-login', version: 'v2' }], deployed: true, secrets: [], dependencies: [] }));
     writeFileSync(join(repo, 'rules', 'duo.js'), exampleRule);
     const run = cli(['shaped/rules'], work);
-    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.code, 0, run.stderr);
     const json = JSON.parse(readFileSync(join(repo, 'actions', 'duo.json'), 'utf8'));
     assert.equal(json.runtime, 'node18');
     assert.deepEqual(json.supported_triggers, [{ id: 'post-login', version: 'v2' }]);
@@ -140,28 +139,28 @@ describe('duo-rules convert', () => {
     writeFileSync(join(repo, 'rules', 'good.js'), exampleRule);
     writeFileSync(join(repo, 'rules', 'broken.js'), 'function (user, context, callback) {\n  context.multifactor = {\n');
     const run = cli(['partial'], work);
-    assert.equal(run.status, 2);
+    assert.equal(run.code, 2);
     assert.match(run.stdout, /broken\.js: NOT converted: fix the syntax error first/);
     assert.ok(existsSync(join(repo, 'actions', 'good', 'code.js')));
   });
 
   test('usage and I/O errors exit 2 with one clear line', () => {
     const missing = cli(['nope.js'], work);
-    assert.equal(missing.status, 2);
+    assert.equal(missing.code, 2);
     assert.equal(missing.stderr, 'duo-rules convert: nope.js: no such file or directory\n');
     const none = cli([], work);
-    assert.equal(none.status, 2);
+    assert.equal(none.code, 2);
     assert.match(none.stderr, /expected one rule file or rules directory/);
     const flag = cli(['--bogus', 'x.js'], work);
-    assert.equal(flag.status, 2);
+    assert.equal(flag.code, 2);
     assert.match(flag.stderr, /Unknown option '--bogus'/);
     mkdirSync(join(work, 'plain'));
     writeFileSync(join(work, 'plain', 'a.js'), exampleRule);
     const plain = cli(['plain'], work);
-    assert.equal(plain.status, 2);
+    assert.equal(plain.code, 2);
     assert.match(plain.stderr, /not an auth0-deploy-cli repository: give --out <dir>/);
     const notRule = cli([join(root, 'examples', 'duo-action.js')], work);
-    assert.equal(notRule.status, 2);
+    assert.equal(notRule.code, 2);
     assert.match(notRule.stderr, /cannot convert: this file is already a post-login Action/);
   });
 });

@@ -3,19 +3,17 @@
 // get hardcoded-secret with exact ranges, in the core and in `duo-rules lint`; values are
 // never shown.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { runCliSync } from '../helpers/cli';
 import { fixDeployConfigSecret, lintDeployConfig } from '../../server/src/deployCli/configLint';
 import { extractDeclaredKeys, findPlaintextSecrets } from '../../server/src/deployCli/configFiles';
 import { DeclaredKeysIndex } from '../../server/src/deployCli/declaredKeys';
 import { classifyDeployConfigPath } from '../../server/src/deployCli/layout';
 import { findDeployCliRoot } from '../../server/src/deployCli/repository';
 
-const root = join(__dirname, '..', '..', '..');
-const cliPath = join(root, 'dist', 'cli.js');
 const SKEY = 'abcdefghij0123456789ABCDEFGHIJ0123456789';
 
 describe('which files are deploy-cli config files', () => {
@@ -110,8 +108,8 @@ describe('a deploy-cli repository on disk', () => {
   });
 
   test('duo-rules lint reports the plaintext secret in rules-configs without printing it', () => {
-    const run = spawnSync(process.execPath, [cliPath, 'lint', '--format', 'json', repo], { encoding: 'utf8' });
-    assert.equal(run.status, 0, run.stderr);
+    const run = runCliSync(['lint', '--format', 'json', repo]);
+    assert.equal(run.code, 0, run.stderr);
     assert.ok(!run.stdout.includes(SKEY));
     const results = JSON.parse(run.stdout) as Array<{ file: string; diagnostics: Array<{ code: string; range: { start: { line: number; character: number } } }> }>;
     const secretFile = results.find((r) => r.file.endsWith('duo_skey.json'));

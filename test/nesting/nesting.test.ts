@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { analyze } from '../../server/src/analysis/diagnostics';
-import { LspClient } from '../protocol/lspClient';
+import { runCliSync } from '../helpers/cli';
+import { LspClient } from '../helpers/lspClient';
 
-const cli = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
 const n = 100_000;
 
 /** The nested expressions, each as deep as `n`. */
@@ -96,8 +96,8 @@ describe('duo-rules lint and the language server on every Node found', () => {
   for (const node of nodeBinaries()) {
     const version = versionOf(node);
     test(`${version}: lint answers every file with a note, exit 0`, () => {
-      const run = spawnSync(node, [cli, 'lint', '--format', 'json', ...files], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 120_000 });
-      assert.equal(run.status, 0, run.stderr.slice(0, 2000));
+      const run = runCliSync(['lint', '--format', 'json', ...files], { nodePath: node, timeoutMs: 120_000 });
+      assert.equal(run.code, 0, run.stderr.slice(0, 2000));
       const results = JSON.parse(run.stdout) as Array<{ file: string; diagnostics: Array<{ code: string }> }>;
       assert.equal(results.length, files.length);
       for (const r of results) assert.deepEqual(r.diagnostics.map((d) => d.code), ['too-deeply-nested'], r.file);

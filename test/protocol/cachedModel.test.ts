@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { CodeLens } from 'vscode-languageserver-protocol';
-import { LspClient } from './lspClient';
+import { LspClient } from '../helpers/lspClient';
 
 /** A valid rule of about 20,000 lines (0.9 MB): its analysis takes well over the 100 ms quick threshold. */
 function largeRule(): string {

@@ -2,15 +2,15 @@
 // severities, codes, messages) with `.duo-rules.json` severities, suppression comments, CRLF and
 // the configuration keys of an auth0-deploy-cli repository.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { LspClient } from './lspClient';
+import { runCliSync } from '../helpers/cli';
+import { LspClient } from '../helpers/lspClient';
+import { writeTree } from '../helpers/workspace';
 
-const cli = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
 let repo: string;
 let client: LspClient;
 
@@ -49,14 +49,12 @@ const files: Record<string, string> = {
 
 before(async () => {
   repo = mkdtempSync(join(tmpdir(), 'duo-rules-parity-'));
-  mkdirSync(join(repo, 'rules'));
-  mkdirSync(join(repo, 'rules-configs'));
-  mkdirSync(join(repo, 'actions', 'duo-mfa'), { recursive: true });
-  mkdirSync(join(repo, 'actions', 'from-rule'), { recursive: true });
-  for (const key of ['DUO_IKEY', 'DUO_HOST']) writeFileSync(join(repo, 'rules-configs', `${key}.json`), JSON.stringify({ key, value: `##${key}##` }));
-  writeFileSync(join(repo, 'actions', 'duo-mfa.json'), JSON.stringify({ name: 'duo-mfa', secrets: [{ name: 'DUO_IKEY' }, { name: 'DUO_SKEY' }, { name: 'DUO_HOST' }] }));
-  for (const [path, text] of Object.entries(files)) writeFileSync(join(repo, path), text);
-  writeFileSync(join(repo, '.duo-rules.json'), JSON.stringify({ diagnostics: { 'rules-eol': 'off', 'deprecated-field': 'error', 'invalid-skey': 'hint' } }));
+  writeTree(repo, {
+    ...Object.fromEntries(['DUO_IKEY', 'DUO_HOST'].map((key) => [`rules-configs/${key}.json`, JSON.stringify({ key, value: `##${key}##` })])),
+    'actions/duo-mfa.json': JSON.stringify({ name: 'duo-mfa', secrets: [{ name: 'DUO_IKEY' }, { name: 'DUO_SKEY' }, { name: 'DUO_HOST' }] }),
+    ...files,
+    '.duo-rules.json': JSON.stringify({ diagnostics: { 'rules-eol': 'off', 'deprecated-field': 'error', 'invalid-skey': 'hint' } }),
+  });
   client = await LspClient.start({ workspaceFolders: [pathToFileURL(repo).href], settings: {} });
 });
 
@@ -66,7 +64,7 @@ after(async () => {
 });
 
 test('duo-rules lint and the language server report the same diagnostics', async () => {
-  const lint = spawnSync(process.execPath, [cli, 'lint', '--format', 'json', ...Object.keys(files)], { cwd: repo, encoding: 'utf8', timeout: 60_000 });
+  const lint = runCliSync(['lint', '--format', 'json', ...Object.keys(files)], { cwd: repo });
   assert.equal(lint.stderr, '');
   const fromCli = new Map<string, unknown[]>((JSON.parse(lint.stdout) as Array<{ file: string; diagnostics: unknown[] }>).map((r) => [r.file, r.diagnostics]));
   const codes = new Set<string>();

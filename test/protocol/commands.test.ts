@@ -3,24 +3,19 @@
 // reports failures as duo-verify-failed diagnostics, and code lenses / status / convert /
 // mock inputs work for the client.
 import assert from 'node:assert/strict';
-import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
-import { CancellationTokenSource, createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import { generateEmulatorConfig, startEmulator, type RunningEmulator } from '../../server/src/duo/emulator';
 import { defaultDuoUsernames } from '../../server/src/duo/verify';
 import { createDefaultUser } from '../../server/src/runner/mockInputs';
-
-const root = join(__dirname, '..', '..', '..');
-const serverPath = join(root, 'dist', 'server.js');
-const cliPath = join(root, 'dist', 'cli.js');
-const execFileAsync = promisify(execFile);
+import { runCli, runCliSync } from '../helpers/cli';
+import { LspClient } from '../helpers/lspClient';
+import { createWorkspace, writeTree, type TempWorkspace } from '../helpers/workspace';
 
 const ruleText = [
   'function (user, context, callback) {',
@@ -36,74 +31,14 @@ const ruleText = [
   '',
 ].join('\n');
 
-interface Session {
-  connection: MessageConnection;
-  /** What the server gets for `workspace/configuration` of the `duoRules` section. */
-  settings: Record<string, unknown>;
-  notifications: Array<{ method: string; params: any }>;
-  waitForNotification(method: string, predicate?: (params: any) => boolean): Promise<any>;
-  open(uri: string, text: string): void;
-  close(): Promise<void>;
-}
-
-/** Starts `node dist/server.js --stdio` and initializes it like VS Code does (configuration pulled, all settings default). */
-async function startSession(): Promise<Session> {
-  const child: ChildProcess = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-  const notifications: Session['notifications'] = [];
-  const waiters: Array<{ method: string; predicate: (p: any) => boolean; resolve: (p: any) => void }> = [];
-  connection.onNotification((method: string, params: any) => {
-    notifications.push({ method, params });
-    for (const waiter of [...waiters]) {
-      if (waiter.method === method && waiter.predicate(params)) {
-        waiters.splice(waiters.indexOf(waiter), 1);
-        waiter.resolve(params);
-      }
-    }
-  });
-  let session: Session;
-  connection.onRequest('workspace/configuration', (params: { items: Array<{ section?: string }> }) => params.items.map((item) => (item.section === 'duoRules' ? session.settings : {})));
-  connection.onRequest('client/registerCapability', () => null);
-  connection.listen();
-  await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: true } }, workspaceFolders: null });
-  await connection.sendNotification('initialized', {});
-  session = {
-    connection,
-    settings: {},
-    notifications,
-    waitForNotification(method, predicate = () => true) {
-      const seen = notifications.find((n) => n.method === method && predicate(n.params));
-      if (seen) return Promise.resolve(seen.params);
-      return new Promise((resolve) => waiters.push({ method, predicate, resolve }));
-    },
-    open(uri, text) {
-      connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'javascript', version: 1, text } }).catch((err: unknown) => console.error('didOpen not sent:', err));
-    },
-    async close() {
-      await connection.sendRequest('shutdown');
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      await connection.sendNotification('exit');
-      await exited;
-      connection.dispose();
-    },
-  };
-  return session;
-}
-
-function writeTree(dir: string, files: Record<string, string>): void {
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), content);
-  }
-}
-
 /** A file the verify tests point at; with the given keys it verifies against the emulator. */
 function runParams(dir: string, file: string, extra: Record<string, unknown> = {}) {
   return { uri: pathToFileURL(join(dir, file)).href, file: join(dir, file), files: { configuration: join(dir, 'configuration.json') }, workspaceRoot: dir, ...extra };
 }
 
 describe('duoRules/* requests over stdio', () => {
-  let session: Session;
+  let session: LspClient;
+  let workspace: TempWorkspace;
   let dir: string;
   let emulator: RunningEmulator;
   const config = generateEmulatorConfig(defaultDuoUsernames(createDefaultUser().user_id as string));
@@ -111,9 +46,9 @@ describe('duoRules/* requests over stdio', () => {
   const keysOf = (kind: string) => ({ DUO_IKEY: app(kind).ikey, DUO_SKEY: app(kind).skey, DUO_HOST: config.host });
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'duo-rules-commands-'));
+    workspace = createWorkspace({ prefix: 'duo-rules-commands-', packageName: 'commands-test' });
+    dir = workspace.root;
     writeTree(dir, {
-      'package.json': '{ "name": "commands-test", "private": true }\n',
       'rule.js': ruleText,
       'configuration.json': JSON.stringify(keysOf('auth-api')),
       'web-sdk.json': JSON.stringify(keysOf('web-sdk')),
@@ -136,19 +71,19 @@ describe('duoRules/* requests over stdio', () => {
       'stubs/audit-log.js': "module.exports = { stamp: () => new Date().toISOString() };\n",
     });
     emulator = await startEmulator({ config });
-    session = await startSession();
+    session = await LspClient.start({ settings: {} });
   });
 
   after(async () => {
-    await session?.close();
+    await session?.shutdown();
     await emulator?.close();
-    rmSync(dir, { recursive: true, force: true });
+    workspace.remove();
   });
 
   test('duoRules/run answers the same JSON as `duo-rules run --format json`', async () => {
     const fromServer: any = await session.connection.sendRequest('duoRules/run', runParams(dir, 'rule.js', { files: { configuration: join(dir, 'configuration.json'), user: join(dir, 'user.json') } }));
-    const cli = spawnSync(process.execPath, [cliPath, 'run', join(dir, 'rule.js'), '--configuration', join(dir, 'configuration.json'), '--user', join(dir, 'user.json'), '--format', 'json'], { encoding: 'utf8' });
-    assert.equal(cli.status, 0, cli.stderr);
+    const cli = runCliSync(['run', join(dir, 'rule.js'), '--configuration', join(dir, 'configuration.json'), '--user', join(dir, 'user.json'), '--format', 'json']);
+    assert.equal(cli.code, 0, cli.stderr);
     const fromCli = JSON.parse(cli.stdout);
     // Timings differ from run to run, and so does the start of the real clock (clock.given is compared).
     for (const result of [fromServer, fromCli]) {
@@ -183,7 +118,7 @@ describe('duoRules/* requests over stdio', () => {
     assert.equal(monday.calls[0].name, 'auth0.users.updateAppMetadata');
     assert.equal(monday.calls[0].args[1].last_weekday_login.slice(0, 10), '2026-12-07', 'the stub sees the chosen clock');
     assert.deepEqual(monday.mocks, { file: mocks, functions: { 'auth0.users.updateAppMetadata': 'reject' }, modules: { 'audit-log': '../stubs/audit-log.js' } });
-    const cli = spawnSync(process.execPath, [cliPath, 'run', join(dir, 'weekday-save.js'), '--now', '2026-12-07T09:00:00Z', '--mocks', mocks, '--format', 'json'], { cwd: dir, encoding: 'utf8' });
+    const cli = runCliSync(['run', join(dir, 'weekday-save.js'), '--now', '2026-12-07T09:00:00Z', '--mocks', mocks, '--format', 'json'], { cwd: dir });
     const fromCli = JSON.parse(cli.stdout);
     // The clock advances as the code runs: compare the stub's stamp to the day.
     for (const result of [monday, fromCli]) {
@@ -198,16 +133,15 @@ describe('duoRules/* requests over stdio', () => {
       session.connection.sendRequest('duoRules/run', runParams(dir, 'weekday-save.js', { now: 'next monday' })),
       (err: any) => err.code === -32803 && /duoRules\.mock\.now must be an ISO-8601 date/.test(err.message),
     );
-    const outside = mkdtempSync(join(tmpdir(), 'duo-rules-outside-'));
+    const outside = createWorkspace({ prefix: 'duo-rules-outside-', files: { 'audit-log.js': 'module.exports = {};' } });
     try {
-      writeFileSync(join(outside, 'audit-log.js'), 'module.exports = {};');
-      writeFileSync(join(dir, 'mocks', 'outside.json'), JSON.stringify({ modules: { 'audit-log': join(outside, 'audit-log.js') } }));
+      writeTree(dir, { 'mocks/outside.json': JSON.stringify({ modules: { 'audit-log': outside.path('audit-log.js') } }) });
       await assert.rejects(
         session.connection.sendRequest('duoRules/run', runParams(dir, 'weekday-save.js', { files: { mocks: join(dir, 'mocks', 'outside.json') } })),
         (err: any) => err.code === -32803 && /the stub of module "audit-log" .* is outside the workspace folder/.test(err.message),
       );
     } finally {
-      rmSync(outside, { recursive: true, force: true });
+      outside.remove();
     }
   });
 
@@ -234,7 +168,8 @@ describe('duoRules/* requests over stdio', () => {
     const params = { ...runParams(dir, 'rule.js'), duo: { baseUrl: emulator.url, timeoutMs: 5000 } };
     const fromServer: any = await session.connection.sendRequest('duoRules/verify', params);
     // Asynchronously: the emulator answering the CLI lives in this process.
-    const cli = await execFileAsync(process.execPath, [cliPath, 'run', join(dir, 'rule.js'), '--configuration', join(dir, 'configuration.json'), '--verify', '--duo-url', emulator.url, '--format', 'json'], { encoding: 'utf8' });
+    const cli = await runCli(['run', join(dir, 'rule.js'), '--configuration', join(dir, 'configuration.json'), '--verify', '--duo-url', emulator.url, '--format', 'json']);
+    assert.equal(cli.code, 0, cli.stderr);
     // Timings differ from run to run (the start of the real clock too); everything else must be identical.
     const withoutTimings = (value: unknown) => {
       const result = JSON.parse(JSON.stringify(value, (key, v) => (key === 'durationMs' || key === 'latencyMs' ? undefined : v)));
@@ -315,7 +250,7 @@ describe('duoRules/* requests over stdio', () => {
   test('code lenses Run and Verify Duo sit on the rule header; duoRules/status reports the kind', async () => {
     const uri = pathToFileURL(join(dir, 'lens.js')).href;
     const status = session.waitForNotification('duoRules/status', (p) => p.uri === uri);
-    session.open(uri, `// leading comment\n${ruleText}`);
+    await session.open(uri, `// leading comment\n${ruleText}`);
     assert.deepEqual(await status, { uri, kind: 'rule' });
     const lenses: any[] = await session.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } });
     assert.deepEqual(lenses.map((l) => [l.command.title, l.command.command, l.command.arguments, l.range.start.line]), [
@@ -324,14 +259,14 @@ describe('duoRules/* requests over stdio', () => {
     ]);
     const other = pathToFileURL(join(dir, 'app.js')).href;
     const otherStatus = session.waitForNotification('duoRules/status', (p) => p.uri === other);
-    session.open(other, 'const express = require("express");\napp.get("/", () => {});\n');
+    await session.open(other, 'const express = require("express");\napp.get("/", () => {});\n');
     assert.deepEqual(await otherStatus, { uri: other, kind: 'other' });
     assert.deepEqual(await session.connection.sendRequest('textDocument/codeLens', { textDocument: { uri: other } }), []);
   });
 
   test('duoRules.enable: false hides the code lenses', async () => {
     const uri = pathToFileURL(join(dir, 'disabled.js')).href;
-    session.open(uri, ruleText);
+    await session.open(uri, ruleText);
     assert.equal((await session.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } }) as unknown[]).length, 2);
     session.settings = { enable: false };
     await session.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { CompletionList, Hover } from 'vscode-languageserver-protocol';
-import { LspClient } from './lspClient';
+import { LspClient } from '../helpers/lspClient';
 
 /** A valid 1,000-line Duo rule: analysed at once after each change (no typing pause), in about one parse. */
 function rule(): string {

@@ -3,15 +3,15 @@
 // (duoRules.mappingsFile), SecretStorage values winning over the repository's, a secret from
 // rules-configs redacted, and the same JSON as `duo-rules run --format json`.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { LspClient } from './lspClient';
+import { onlyPath, runCliSync } from '../helpers/cli';
+import { LspClient } from '../helpers/lspClient';
+import { writeTree } from '../helpers/workspace';
 
-const cliPath = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
 const SKEY = 'Zh5eGmUq9zpfQnyUIu5OL9iWoMMv5ecIq9hJ6MUe';
 const API_TOKEN = 'tok-4f1c9e2b7a6d';
 
@@ -35,10 +35,7 @@ before(async () => {
     'rules-configs/api_token.json': JSON.stringify({ key: 'API_TOKEN', value: API_TOKEN }),
     'config.json': JSON.stringify({ AUTH0_KEYWORD_REPLACE_MAPPINGS: { DUO_IKEY: 'DIWJ8X6AEYOR5OMC6TQ1', DUO_SKEY: SKEY } }),
   };
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(repo, path)), { recursive: true });
-    writeFileSync(join(repo, path), text);
-  }
+  writeTree(repo, files);
   client = await LspClient.start({ workspaceFolders: [pathToFileURL(repo).href] });
 });
 
@@ -56,8 +53,8 @@ test('duoRules/run takes configuration from rules-configs with the mappings file
   const fromServer: any = await client.request('duoRules/run', runParams());
   assert.deepEqual(fromServer.multifactor, { provider: 'duo', ikey: 'DIWJ8X6AEYOR5OMC6TQ1', skey: '[redacted]', host: 'api-repo0000.duosecurity.com' });
   assert.deepEqual(fromServer.logs, ['token [redacted]']);
-  const cli = spawnSync(process.execPath, [cliPath, 'run', 'rules/require-duo.js', '--mappings', 'config.json', '--format', 'json'], { cwd: repo, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
-  assert.equal(cli.status, 0, cli.stderr);
+  const cli = runCliSync(['run', 'rules/require-duo.js', '--mappings', 'config.json', '--format', 'json'], { cwd: repo, env: onlyPath() });
+  assert.equal(cli.code, 0, cli.stderr);
   const fromCli = JSON.parse(cli.stdout);
   // Timings differ from run to run, and so does the start of the real clock (clock.given is compared).
   for (const result of [fromServer, fromCli]) {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
-import { LspClient, serverPath } from './lspClient';
+import { LspClient, serverPath } from '../helpers/lspClient';
 
 const seed = readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'seed-rule.js'), 'utf8');
 const codesOf = (diagnostics: Array<{ code?: unknown }>) => diagnostics.map((d) => String(d.code));

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { LspClient, serverPath } from './lspClient';
+import { LspClient, serverPath } from '../helpers/lspClient';
 
 const root = join(__dirname, '..', '..', '..');
 const rule = readFileSync(join(root, 'examples', 'duo-rule.js'), 'utf8');

@@ -3,11 +3,12 @@
 // it after a deploy, tokens replaced from --mappings; --configuration wins, environment variables
 // fill in; secrets from these files are redacted; the repository is never written to.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { listKeywordTokens, replaceDeployKeywords } from '../../server/src/deployCli/deployValues';
+import { writeTree } from '../helpers/workspace';
 import { runCliProcess } from './runnerHelpers';
 
 
@@ -22,9 +23,7 @@ let repo: string;
 let yamlRepo: string;
 
 function write(root: string, relativePath: string, content: string): void {
-  const path = join(root, relativePath);
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, content);
+  writeTree(root, { [relativePath]: content });
 }
 
 /** Every file under `dir` with its content and mtime, to prove the runs write nothing. */

@@ -7,9 +7,9 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { cliPath } from '../helpers/cli';
 import { createWorkspace, DUO_CONFIGURATION, runCliProcess, type CliRun, type TempWorkspace } from './runnerHelpers';
 
-const cli = join(__dirname, '../../../dist/cli.js');
 let ws: TempWorkspace;
 
 function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
@@ -133,7 +133,7 @@ describe('duo-rules run (real process)', () => {
       ws.write('busy.js', `function (u, c, cb) {
         require('http').get('http://127.0.0.1:${port}/?pid=' + process.pid, (res) => { res.resume(); res.on('end', () => setTimeout(() => { for (;;) {} }, 0)); });
       }`);
-      const command = spawn(process.execPath, [cli, 'run', 'busy.js', '--timeout', '120000'], { cwd: ws.root, stdio: 'ignore' });
+      const command = spawn(process.execPath, [cliPath, 'run', 'busy.js', '--timeout', '120000'], { cwd: ws.root, stdio: 'ignore' });
       const childPid = await reported;
       const exited = once(command, 'exit');
       command.kill('SIGINT');

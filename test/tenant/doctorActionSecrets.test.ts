@@ -5,13 +5,12 @@
 // against the Duo emulator. No skey in any output.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { generateEmulatorConfig, startEmulator, type RunningEmulator } from '../../server/src/duo/emulator';
+import { onlyPath, runCli, type CliResult } from '../helpers/cli';
+import { createWorkspace, type TempWorkspace } from '../helpers/workspace';
 
-const cli = join(__dirname, '../../../dist/cli.js');
 const ACTION = `exports.onExecutePostLogin = async (event, api) => {
   if (event.transaction.protocol === 'oauth2-refresh-token') return;
   api.multifactor.enable('duo', {
@@ -28,7 +27,7 @@ const SECRETS = [
 
 let duo: RunningEmulator;
 let keys: { ikey: string; skey: string; host: string };
-const dirs: string[] = [];
+const workspaces: TempWorkspace[] = [];
 
 before(async () => {
   const config = generateEmulatorConfig();
@@ -39,17 +38,13 @@ before(async () => {
 
 after(async () => {
   await duo.close();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  for (const workspace of workspaces) workspace.remove();
 });
 
 function repository(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'doctor-secrets-'));
-  dirs.push(root);
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, name)), { recursive: true });
-    writeFileSync(join(root, name), text);
-  }
-  return root;
+  const workspace = createWorkspace({ prefix: 'doctor-secrets-', files });
+  workspaces.push(workspace);
+  return workspace.root;
 }
 
 const directoryLayout = (secrets: unknown = SECRETS) => ({
@@ -61,15 +56,8 @@ const directoryLayout = (secrets: unknown = SECRETS) => ({
 
 const mappingsFor = (k: { ikey: string; skey: string; host: string }) => ({ PROD_DUO_IKEY: k.ikey, PROD_DUO_SKEY: k.skey, PROD_DUO_HOST: k.host });
 
-function doctor(cwd: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, 'doctor', '--verify', '--duo-url', duo.url, ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function doctor(cwd: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return runCli(['doctor', '--verify', '--duo-url', duo.url, ...args], { cwd, env: onlyPath(env) });
 }
 
 function assertNoSkey(out: { stdout: string; stderr: string }, ...skeys: string[]): void {
@@ -174,12 +162,7 @@ guardianFactors:
 test('--mappings is refused with --tenant or without --verify (exit 2)', async () => {
   const root = repository(directoryLayout());
   writeFileSync(join(root, 'mappings.json'), '{}');
-  const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [cli, 'doctor', '--mappings', 'mappings.json'], { cwd: root, env: { PATH: process.env.PATH ?? '' } });
-    let stderr = '';
-    child.stderr.on('data', (d) => { stderr += d; });
-    child.on('close', (code) => resolve({ code, stderr }));
-  });
+  const r = await runCli(['doctor', '--mappings', 'mappings.json'], { cwd: root, env: onlyPath() });
   assert.equal(r.code, 2);
   assert.match(r.stderr, /--mappings only applies to a repository with --verify/);
 });

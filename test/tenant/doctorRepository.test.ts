@@ -3,10 +3,9 @@
 // settings), local keys standing in for them, file locations for the editor, and exit codes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { doctorCommand, runDoctor } from '../../server/src/cli/doctorCommand';
+import { withWorkspace, writeTree } from '../helpers/workspace';
 
 const DUO_RULE = `function duo(user, context, callback) {
   context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };
@@ -19,17 +18,8 @@ const DOCUMENTED_ACTION = `exports.onExecutePostLogin = async (event, api) => {
 `;
 const LOCAL_SKEY = 'Zh5eGmUq9zpfQnyUIu5OL9iWoMMv5ZNmk3zLJ4Ep';
 
-function write(root: string, files: Record<string, string>): void {
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, name)), { recursive: true });
-    writeFileSync(join(root, name), text);
-  }
-}
-
 function withRepo(files: Record<string, string>, body: (root: string) => Promise<void>): Promise<void> {
-  const root = mkdtempSync(join(tmpdir(), 'doctor-repo-'));
-  write(root, files);
-  return body(root).finally(() => rmSync(root, { recursive: true, force: true }));
+  return withWorkspace(files, (workspace) => body(workspace.root), 'doctor-repo-');
 }
 
 async function doctor(args: string[], cwd: string, env: Record<string, string> = {}) {
@@ -125,7 +115,7 @@ guardianFactors:
 
 test('local keys stand in for the Duo settings: incomplete ones give duo-keys-missing; no secret in any output', async () => {
   await withRepo(directoryRepo(false), async (root) => {
-    write(root, { 'keys.json': JSON.stringify({ DUO_IKEY: 'DIWJ8X6AEYOR5OMC6TQ1', DUO_SKEY: LOCAL_SKEY, DUO_HOST: 'api-12345678.duosecurity.com' }) });
+    writeTree(root, { 'keys.json': JSON.stringify({ DUO_IKEY: 'DIWJ8X6AEYOR5OMC6TQ1', DUO_SKEY: LOCAL_SKEY, DUO_HOST: 'api-12345678.duosecurity.com' }) });
     const complete = await doctor(['--configuration', 'keys.json', '--format', 'json'], root);
     assert.equal(complete.code, 0, complete.stdout + complete.stderr);
     assert.match(complete.stderr, /the Duo keys from --configuration stand in/);

@@ -4,15 +4,13 @@
 // secret or skey in any output format.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateEmulatorConfig, startEmulator, type RunningEmulator } from '../../server/src/duo/emulator';
+import { onlyPath, runCli, type CliResult } from '../helpers/cli';
 import { startAuth0Emulator, type EmulatedTenant, type RunningAuth0Emulator } from '../../server/src/tenant/emulator';
 
-const root = join(__dirname, '../../..');
-const cli = join(root, 'dist/cli.js');
 const CLIENT_SECRET = 'runVerify-Secret-0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c';
 const DOMAIN = 'verify-test.us.auth0.com';
 
@@ -48,15 +46,8 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd: dir, env: { PATH: process.env.PATH ?? '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function run(args: string[], env: Record<string, string>): Promise<CliResult> {
+  return runCli(args, { cwd: dir, env: onlyPath(env) });
 }
 
 const tenantEnv = () => ({ AUTH0_DOMAIN: DOMAIN, AUTH0_CLIENT_ID: 'verifyClient', AUTH0_CLIENT_SECRET: CLIENT_SECRET });

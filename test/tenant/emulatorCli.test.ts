@@ -4,32 +4,17 @@
 // `duo-rules doctor --tenant` (a real process) reads it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { onlyPath, runCliSync, startCli, stopCli } from '../helpers/cli';
 
-const cli = join(__dirname, '../../../dist/cli.js');
-
-async function startEmulator(args: string[], cwd: string): Promise<{ child: ChildProcessWithoutNullStreams; line: string }> {
-  const child = spawn(process.execPath, [cli, 'emulator', ...args], { cwd });
-  const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
-  return { child, line };
-}
-
-async function stop(child: ChildProcessWithoutNullStreams): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const pid = child.pid;
-  assert.ok(pid && pid > 1);
-  child.kill('SIGTERM');
-  await once(child, 'exit');
+function startEmulator(args: string[], cwd: string) {
+  return startCli(['emulator', ...args], { cwd });
 }
 
 function doctor(args: string[], env: Record<string, string>, cwd: string) {
-  const r = spawnSync(process.execPath, [cli, 'doctor', '--tenant', ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', timeout: 30_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return runCliSync(['doctor', '--tenant', ...args], { cwd, env: onlyPath(env), timeoutMs: 30_000 });
 }
 
 test('--generate --auth0 writes a demo tenant with the Duo emulator\'s Web SDK keys (mode 0600); doctor --tenant finds its Duo Rule', async () => {
@@ -49,11 +34,11 @@ test('--generate --auth0 writes a demo tenant with the Duo emulator\'s Web SDK k
     assert.match(out.stdout, /^error\s+duo-in-rule/m);
     assert.match(out.stdout, /verify duo-settings: ok/);
     for (const secret of [env.AUTH0_CLIENT_SECRET, web.skey]) assert.ok(!(out.stdout + out.stderr).includes(secret));
-    const again = spawnSync(process.execPath, [cli, 'emulator', '--generate', '--auth0', 'tenant.json'], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
-    assert.equal(again.status, 2);
+    const again = runCliSync(['emulator', '--generate', '--auth0', 'tenant.json'], { cwd: dir, timeoutMs: 30_000 });
+    assert.equal(again.code, 2);
     assert.match(again.stderr, /cannot create --auth0 tenant\.json: the file exists/);
   } finally {
-    await stop(child);
+    await stopCli(child);
     rmSync(dir, { recursive: true, force: true });
   }
 });
@@ -75,7 +60,7 @@ test('--auth0 <file> --auth0-fail 403 alone: the doctor exits 2 naming the scope
     assert.equal(out.code, 2);
     assert.match(out.stderr, /HTTP 403.*missing the read:guardian_factors scope/);
   } finally {
-    await stop(child);
+    await stopCli(child);
     rmSync(dir, { recursive: true, force: true });
   }
   assert.ok(!text.includes(secret), 'the emulator printed the client secret');

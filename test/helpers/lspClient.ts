@@ -1,10 +1,12 @@
-// A small LSP client for protocol tests: spawns the bundled server (`node dist/server.js --stdio`),
-// initializes it like VS Code (configuration pulled per document), answers `workspace/configuration`
-// from test-controlled settings, and waits for events instead of sleeping.
+// The tests' LSP client: spawns the bundled server (`node dist/server.js --stdio`), initializes it
+// like VS Code (configuration pulled per document), answers `workspace/configuration` from
+// test-controlled settings, keeps a copy of each open document (positions, applied edits), and waits
+// for events instead of sleeping.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import type { Diagnostic, InitializeResult, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import type { Diagnostic, InitializeResult, Position, PublishDiagnosticsParams, TextEdit } from 'vscode-languageserver-protocol';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 
 export const serverPath = join(__dirname, '..', '..', '..', 'dist', 'server.js');
 
@@ -47,7 +49,8 @@ export class LspClient {
   settings: LspClientOptions['settings'];
   initializeResult?: InitializeResult;
   private readonly waiters: Waiter[] = [];
-  private readonly versions = new Map<string, number>();
+  /** Our copy of each open document, and the changes sent since it was last brought up to date. */
+  private readonly documents = new Map<string, { document: TextDocument; version: number; pending: Array<{ text: string; range?: { start: Position; end: Position } }> }>();
   private exited: Promise<number | null>;
 
   private constructor(readonly child: ChildProcess, private readonly options: LspClientOptions) {
@@ -128,25 +131,56 @@ export class LspClient {
 
   /** Opens a document; returns its version. */
   async open(uri: string, text: string, languageId = 'javascript'): Promise<number> {
-    this.versions.set(uri, 1);
+    this.documents.set(uri, { document: TextDocument.create(uri, languageId, 1, text), version: 1, pending: [] });
     await this.notify('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
     return 1;
   }
 
+  /**
+   * The next version of `uri`, after `changes`. Our copy is brought up to date only when a test
+   * reads it, so an edit costs nothing before its request is written (timing tests measure that).
+   */
+  private nextVersion(uri: string, changes: Array<{ text: string; range?: { start: Position; end: Position } }>): number {
+    let entry = this.documents.get(uri);
+    if (!entry) this.documents.set(uri, entry = { document: TextDocument.create(uri, 'javascript', 0, ''), version: 0, pending: [] });
+    entry.pending.push(...changes);
+    return ++entry.version;
+  }
+
   /** Replaces the whole text (a full-content change); returns the new version. */
   async change(uri: string, text: string): Promise<number> {
-    const version = (this.versions.get(uri) ?? 0) + 1;
-    this.versions.set(uri, version);
+    const version = this.nextVersion(uri, [{ text }]);
     await this.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
     return version;
   }
 
   /** Applies one incremental edit; returns the new version. */
-  async edit(uri: string, range: { start: { line: number; character: number }; end: { line: number; character: number } }, text: string): Promise<number> {
-    const version = (this.versions.get(uri) ?? 0) + 1;
-    this.versions.set(uri, version);
+  async edit(uri: string, range: { start: Position; end: Position }, text: string): Promise<number> {
+    const version = this.nextVersion(uri, [{ range, text }]);
     await this.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range, text }] });
     return version;
+  }
+
+  /** Applies a code action's edits to our copy of `uri` and sends the result as a full change. */
+  async apply(uri: string, edits: TextEdit[]): Promise<{ text: string; version: number }> {
+    const text = TextDocument.applyEdits(this.document(uri), edits);
+    return { text, version: await this.change(uri, text) };
+  }
+
+  /** The position of `offset` in our copy of `uri`. */
+  positionAt(uri: string, offset: number): Position {
+    return this.document(uri).positionAt(offset);
+  }
+
+  /** Our copy of the open document `uri`. */
+  document(uri: string): TextDocument {
+    const entry = this.documents.get(uri);
+    if (!entry) throw new Error(`LSP test client: ${uri} is not open`);
+    if (entry.pending.length) {
+      entry.document = TextDocument.update(entry.document, entry.pending, entry.version);
+      entry.pending = [];
+    }
+    return entry.document;
   }
 
   save(uri: string): Promise<void> {
@@ -154,7 +188,7 @@ export class LspClient {
   }
 
   close(uri: string): Promise<void> {
-    this.versions.delete(uri);
+    this.documents.delete(uri);
     return this.notify('textDocument/didClose', { textDocument: { uri } });
   }
 
