@@ -206,3 +206,36 @@ describe('the channel to the parent', () => {
     assert.match(result.error?.message ?? '', /invalid message \(not JSON\)/);
   });
 });
+
+describe("the child's own built-ins", () => {
+  test('ordinary code is no IsolationError: Node modules, lazily loaded globals, changes to its own realm', async () => {
+    const { result } = await runText(ws, `function (user, context, callback) {
+      Array.prototype.last = function () { return this[this.length - 1]; };
+      Object.prototype.ruleFlag = true;
+      JSON.stringify = () => 'the rule realm only';
+      const id = crypto.randomUUID();
+      const hash = require('crypto').createHash('sha256').update(user.email).digest('hex');
+      require('util').inspect({ a: 1 }); require('http'); require('url');
+      const f = typeof fetch;
+      context.idToken.claims = [id.length, hash.length, f, new URL('https://example.com/a').host, Buffer.from('ok').toString('base64')].last();
+      context.multifactor = { provider: 'duo', host: 'api-1.duosecurity.com' };
+      callback(null, user, context);
+    }`);
+    assert.equal(result.outcome, 'completed', JSON.stringify(result.error));
+    assert.equal(result.multifactor?.host, 'api-1.duosecurity.com');
+    assert.equal((result.context as { idToken: { claims: string } }).idToken.claims, 'b2s=');
+  });
+
+  test("a change to the child's realm is named, and the run fails even when the code decided first", async () => {
+    const { result } = await runText(ws, `function (user, context, callback) {
+      context.multifactor = { provider: 'duo', host: 'api-1.duosecurity.com' };
+      callback(null, user, context);
+      const host = callback.constructor('return this')();
+      host.Promise.prototype.then = function () { return this; };
+    }`);
+    assert.equal(result.outcome, 'error');
+    assert.equal(result.error?.name, 'IsolationError');
+    assert.match(result.error?.message ?? '', /\(Promise\.prototype\.then was changed\)/);
+    assert.equal(result.multifactor, null);
+  });
+});

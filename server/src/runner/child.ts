@@ -2,38 +2,97 @@
 // parent starts it with a heap limit and Node's permission model, sends jobs as JSON lines on
 // stdin and reads JSON lines from fd 3, and kills it after its login (or session) is done.
 // Its own channels are opened and the process guards installed before any user code exists.
+import { writeSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { installNetworkGuard } from './networkGuard';
-import { checkNetworkAttempt, executeBatch, executeJob, guardProcess, reportUncaught } from './sandbox';
+import { builtinsProblem, checkNetworkAttempt, describeBreach, executeBatch, executeJob, guardProcess, IsolationBroken, recordChildBuiltins, reportUncaught } from './sandbox';
 import type { BatchJob, ChildJob, ChildResult, JobMessage, WireMessage } from './types';
 
-const output = new Socket({ fd: 3, readable: false, writable: true });
 const input = new Socket({ fd: 0, readable: true, writable: false });
 const exit = (process as unknown as { reallyExit(code?: number): never }).reallyExit.bind(process);
 
+// Messages go out through functions captured here, before any user code: a rule that reaches this
+// process's realm can replace JSON.stringify or a stream's write, not these references. (The
+// built-ins JSON.stringify consults are checked before every report; see builtinsIntact.)
+const stringify = JSON.stringify;
+const writeBytes = writeSync;
+const toBytes = Buffer.from.bind(Buffer) as (text: string, encoding: 'utf8') => Buffer;
+const wait = Atomics.wait;
+const nap = new Int32Array(new SharedArrayBuffer(4));
+const OUTPUT_FD = 3;
+
+/** Writes one line whole to the channel; the parent gone (or the channel broken) ends the child. */
+function writeLine(text: string): void {
+  const bytes = toBytes(text + '\n', 'utf8');
+  let offset = 0;
+  while (offset < bytes.length) {
+    try {
+      offset += writeBytes(OUTPUT_FD, bytes, offset, bytes.length - offset);
+    } catch (err) {
+      // A full non-blocking channel: the parent is reading; wait a moment (it has no bound, as the parent's watchdog has).
+      if ((err as NodeJS.ErrnoException).code === 'EAGAIN') wait(nap, 0, 0, 1);
+      else exit(0);
+    }
+  }
+}
+
 function send(message: WireMessage): void {
-  output.write(JSON.stringify(message) + '\n');
+  writeLine(stringify(message));
 }
 
 /**
  * The run keys of the jobs in progress, by job id: the parent accepts a job's messages only with
- * its key. They live only in this module's scope, never in anything handed to the job's code.
+ * its key. They live only in this module's scope (a prototype-less object, so no method a rule
+ * could replace is called to read them), never in anything handed to the job's code.
  */
-const keys = new Map<number, string>();
+const keys: Record<number, string> = Object.create(null) as Record<number, string>;
+
+/** The job in progress, for the report of a broken isolation (written without any built-in). */
+let active: { id: number; kind: 'rule' | 'action'; batchLogins: number; done: number } | null = null;
+
+/** Messages that decide what the parent reports are sent only while the built-ins are as recorded. */
+const checked = (type: string): boolean => type === 'result' || type === 'batch-login' || type === 'batch-done' || type === 'connection';
 
 function sendForJob(message: JobMessage): void {
-  send({ ...message, key: keys.get(message.id) ?? '' });
+  if (checked(message.type)) {
+    const problem = builtinsProblem();
+    if (problem !== null) reportBrokenAndExit(problem);
+  }
+  send({ ...message, key: keys[message.id] ?? '' });
+}
+
+/**
+ * The code changed the built-ins the report is made with: this process reports that alone, as
+ * fixed text joined with plain string concatenation (nothing a rule can replace), and exits.
+ * `problem` holds only built-in names and plain characters, nothing to escape in JSON.
+ */
+function reportBrokenAndExit(problem: string): never {
+  const job = active;
+  if (job !== null) {
+    const key = keys[job.id] ?? '';
+    const head = '{"id":' + job.id + ',"key":"' + key + '",';
+    const error = '{"name":"IsolationError","message":"' + describeBreach(problem) + '"}';
+    const result = '{"outcome":"error","error":' + error + ',"multifactor":null,"calls":[],"logs":[],"warnings":[]' +
+      (job.kind === 'rule' ? ',"user":null,"context":null}' : ',"changes":{"idToken":{},"accessToken":{},"appMetadata":{},"userMetadata":{},"redirect":null}}');
+    if (job.batchLogins === 0) {
+      writeLine(head + '"type":"result","result":' + result + '}');
+    } else {
+      for (let index = job.done; index < job.batchLogins; index++) writeLine(head + '"type":"batch-login","index":' + index + ',"steps":[' + result + ']}');
+      writeLine(head + '"type":"batch-done"}');
+    }
+  }
+  return exit(1);
 }
 
 guardProcess();
 installNetworkGuard(checkNetworkAttempt);
+recordChildBuiltins();
 process.on('uncaughtException', (err) => reportUncaught(err, 'an uncaught error'));
 process.on('unhandledRejection', (reason) => reportUncaught(reason, 'an unhandled promise rejection'));
 
 // Without its parent (stdin closed) the child has nothing left to do.
 input.on('end', () => exit(0));
 input.on('error', () => exit(0));
-output.on('error', () => exit(0));
 
 /** Jobs run one after another (a session sends the next only after the previous result). */
 let queue: Promise<void> = Promise.resolve();
@@ -46,13 +105,14 @@ input.on('data', (chunk: string) => {
     buffered = buffered.slice(nl + 1);
     const { key, ...job } = JSON.parse(line) as (ChildJob | BatchJob) & { key?: unknown };
     if (typeof job.id !== 'number' || typeof key !== 'string') continue;
-    keys.set(job.id, key);
+    keys[job.id] = key;
     if (job.type === 'run') queue = queue.then(() => runJob(job));
     else if (job.type === 'batch') queue = queue.then(() => runBatch(job));
   }
 });
 
 async function runJob(job: ChildJob): Promise<void> {
+  active = { id: job.id, kind: job.kind, batchLogins: 0, done: 0 };
   try {
     const result = await executeJob(job, {
       onCallback: () => sendForJob({ type: 'callback', id: job.id }),
@@ -61,6 +121,7 @@ async function runJob(job: ChildJob): Promise<void> {
     });
     sendForJob({ type: 'result', id: job.id, result });
   } catch (err) {
+    if (err instanceof IsolationBroken) reportBrokenAndExit(err.problem);
     sendForJob({ type: 'result', id: job.id, result: failedResult(err) });
   }
 }
@@ -68,16 +129,20 @@ async function runJob(job: ChildJob): Promise<void> {
 /** Each login is reported as it ends, so the parent can tell a stuck login from a slow batch. */
 async function runBatch(job: BatchJob): Promise<void> {
   let done = 0;
+  const state = { id: job.id, kind: job.kind, batchLogins: job.logins.length, done: 0 };
+  active = state;
   try {
     await executeBatch(
       job,
       (index, steps) => {
         done = index + 1;
         sendForJob({ type: 'batch-login', id: job.id, index, steps });
+        state.done = done;
       },
       (connection) => sendForJob({ type: 'connection', id: job.id, ...connection }),
     );
   } catch (err) {
+    if (err instanceof IsolationBroken) reportBrokenAndExit(err.problem);
     for (let index = done; index < job.logins.length; index++) sendForJob({ type: 'batch-login', id: job.id, index, steps: [failedResult(err)] });
   }
   sendForJob({ type: 'batch-done', id: job.id });

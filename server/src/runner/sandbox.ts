@@ -8,6 +8,7 @@ import { format } from 'node:util';
 import * as vm from 'node:vm';
 import { normaliseActionMultifactor, normaliseRuleMultifactor } from './multifactor';
 import { cutText, redactText } from '../../../shared/redact';
+import { recordBuiltins, type Builtins } from './integrity';
 import { toPlainJson } from './plainJson';
 import { ReusableRealm, type LoginBridge, type LoginObjects } from './realm';
 import { collectSecrets, findAttemptedMultifactors } from './runSecrets';
@@ -65,6 +66,8 @@ class Run {
   decision: Decision | null = null;
   callbackCalls = 0;
   exitAttempt: ExitAttempt | null = null;
+  /** Set when the code changed the child's own built-ins (see checkIsolation): the run fails with it. */
+  breach: string | null = null;
   readonly warnings: string[] = [];
   readonly logs: string[] = [];
   readonly calls: RecordedCall[] = [];
@@ -90,7 +93,11 @@ class Run {
   invoke(fn: (...a: unknown[]) => unknown, args: unknown[]): unknown {
     const context = this.context as Record<string, unknown> | null;
     if (!context) return fn(...args);
-    context[INVOKE_KEY] = () => fn(...args);
+    // Defined, never assigned: a setter an earlier rule of the login planted for this name (on the
+    // global or its prototypes) must not get the function and its arguments (the next rule's callback).
+    if (!defineOwn(context, INVOKE_KEY, dataDescriptor(() => fn(...args)))) {
+      return this.refuse(new ExitAttempt(`an earlier rule of this login made the runner's own entry point unchangeable; the runner cannot run this rule truthfully`, 'IsolationError'));
+    }
     try {
       return INVOKER.runInContext(context, this.backstopMs > 0 ? { timeout: this.backstopMs } : undefined);
     } catch (err) {
@@ -98,7 +105,7 @@ class Run {
       if ((err as NodeJS.ErrnoException).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT' && process.ppid !== PARENT_PID) realExit(1);
       throw err;
     } finally {
-      delete context[INVOKE_KEY];
+      deleteOwn(context, INVOKE_KEY);
     }
   }
 
@@ -194,7 +201,70 @@ const PARENT_PID = process.ppid;
 // Captured before the guards replace it: process.exit itself ends in a call of process.reallyExit.
 const realExit = (process as unknown as { reallyExit(code?: number): never }).reallyExit.bind(process);
 const INVOKE_KEY = '__duoRulesInvoke';
-const INVOKER = new vm.Script(`globalThis.${INVOKE_KEY}()`);
+// `this` of a script is its global object: `globalThis` is a name a rule can redefine.
+const INVOKER = new vm.Script(`this.${INVOKE_KEY}()`);
+// Captured before any user code: a rule that reaches the child's realm can replace the originals.
+const defineOwn = Reflect.defineProperty;
+const deleteOwn = Reflect.deleteProperty;
+const createObject = Object.create;
+
+/** A data property's descriptor without a prototype, so nothing planted on Object.prototype joins it. */
+function dataDescriptor(value: unknown, enumerable = false): PropertyDescriptor {
+  const descriptor = createObject(null) as PropertyDescriptor;
+  descriptor.value = value;
+  descriptor.writable = true;
+  descriptor.configurable = true;
+  descriptor.enumerable = enumerable;
+  return descriptor;
+}
+
+/**
+ * Gives the script one of the runner's own globals (console, require, configuration…), defined
+ * rather than assigned, so a setter or a read-only property an earlier rule of the login left for
+ * that name cannot keep or replace it. What a rule stores under other names stays for the next
+ * one, as in Auth0.
+ */
+function setRunnerGlobal(run: Run, context: vm.Context, name: string, value: unknown): void {
+  if (!defineOwn(context, name, dataDescriptor(value, true))) {
+    run.refuse(new ExitAttempt(`an earlier rule of this login made the runner's \`${name}\` unchangeable; the runner cannot run this rule truthfully`, 'IsolationError'));
+  }
+}
+
+let builtins: Builtins | null = null;
+
+/** The child records its built-ins once, after its guards and before any user code. */
+export function recordChildBuiltins(): void {
+  builtins = recordBuiltins();
+}
+
+/**
+ * After a script ran: if it changed the child's own built-ins, they are put back before its result
+ * is built (so the next script and the report use the real ones) and the script fails. Returns
+ * false when a change could not be undone: nothing built in this process can then be trusted.
+ */
+function checkIsolation(run: Run): void {
+  const problem = builtins?.check() ?? null;
+  if (problem === null) return;
+  if (!(builtins?.restore() ?? false)) throw new IsolationBroken(problem);
+  run.breach ??= describeBreach(problem);
+}
+
+/** The message of an IsolationError; `problem` holds only names and plain characters (see integrity.ts). */
+export function describeBreach(problem: string): string {
+  return `the code changed the runner's own built-in objects (${problem}); a run that does cannot be reported truthfully, so it counts as failed`;
+}
+
+/** The first change to the built-ins, or null when they are as recorded (the child checks before it reports). */
+export function builtinsProblem(): string | null {
+  return builtins?.check() ?? null;
+}
+
+/** The code changed the child's built-ins in a way that could not be undone: the child reports that alone and exits. */
+export class IsolationBroken extends Error {
+  constructor(readonly problem: string) {
+    super(`the code changed the runner's own built-in objects (${problem}) and they could not be put back`);
+  }
+}
 
 /** Called by the child for errors nobody caught (timers of modules, unhandled rejections). */
 export function reportUncaught(err: unknown, where: string): void {
@@ -443,14 +513,9 @@ function createFakeProcess(run: Run, env: Record<string, string>) {
   };
 }
 
-function createContext(run: Run, job: ChildJob): vm.Context {
-  const timers = createTimers(run);
-  const stubs = job.mocks && Object.keys(job.mocks.modules).length > 0 ? new ModuleStubs(job.mocks.modules) : null;
+/** A context with the runner's fixed globals; those of a run are added by createContext. */
+function createBaseContext(): vm.Context {
   const sandbox: Record<string, unknown> = {
-    console: createConsole(run),
-    require: createSandboxRequire(job.workspaceRoot, stubs),
-    process: createFakeProcess(run, {}),
-    ...timers,
     queueMicrotask,
     Buffer,
     URL,
@@ -467,11 +532,26 @@ function createContext(run: Run, job: ChildJob): vm.Context {
   for (const name of ['fetch', 'crypto'] as const) {
     Object.defineProperty(sandbox, name, { configurable: true, enumerable: true, get: () => globalThis[name] });
   }
-  const context = vm.createContext(sandbox, { name: job.filename });
+  const context = vm.createContext(sandbox);
   CONTEXT_SETUP.runInContext(context);
+  contextPromises.set(context, CONTEXT_PROMISE.runInContext(context) as PromiseConstructor);
+  return context;
+}
+
+function createContext(run: Run, job: ChildJob): vm.Context {
+  const stubs = job.mocks && Object.keys(job.mocks.modules).length > 0 ? new ModuleStubs(job.mocks.modules) : null;
+  const context = createBaseContext();
+  const require = createSandboxRequire(job.workspaceRoot, stubs);
+  contextRequires.set(context, require);
+  const globals: Record<string, unknown> = { console: createConsole(run), require, process: createFakeProcess(run, {}), ...createTimers(run) };
+  for (const name of Object.keys(globals)) defineOwn(context, name, dataDescriptor(globals[name], true));
   if (stubs) stubs.context = context;
   return context;
 }
+
+/** The runner's `require` of each context (with the run's module stubs): every rule of a login gets it. */
+const contextRequires = new WeakMap<vm.Context, unknown>();
+const contextPromises = new WeakMap<vm.Context, PromiseConstructor>();
 
 const CONTEXT_SETUP = new vm.Script(
   `globalThis.global = globalThis;
@@ -486,8 +566,20 @@ const NEW_MODULE = new vm.Script('({ exports: {} })');
 const CONTEXT_JSON_PARSE = new vm.Script('JSON.parse');
 
 /** The next script of a login runs in the same context (one `global`): its reporting globals follow the new run. */
-function bindRun(context: vm.Context, run: Run): void {
-  Object.assign(context, { console: createConsole(run), process: createFakeProcess(run, {}), ...createTimers(run) });
+/**
+ * The next script of a login runs in the same context (one `global`): the runner's globals are
+ * given anew, to report to the new run. False when an earlier rule made one unchangeable (the run
+ * has then failed).
+ */
+function bindRun(context: vm.Context, run: Run): boolean {
+  const globals: Record<string, unknown> = { console: createConsole(run), process: createFakeProcess(run, {}), require: contextRequires.get(context), ...createTimers(run) };
+  try {
+    for (const name of Object.keys(globals)) setRunnerGlobal(run, context, name, globals[name]);
+    return true;
+  } catch (err) {
+    if (err instanceof ExitAttempt) return false;
+    throw err;
+  }
 }
 
 /**
@@ -535,7 +627,8 @@ function recordUpdate(run: Run, name: string, args: unknown[]): boolean {
 }
 
 function createAuth0(run: Run, context: vm.Context, mocks: ChildMocks['functions'] = {}) {
-  const ContextPromise = CONTEXT_PROMISE.runInContext(context) as PromiseConstructor;
+  // The context's own Promise as it was created: a `Promise` an earlier rule of the login put on `global` is not the mock's.
+  const ContextPromise = contextPromises.get(context) ?? (CONTEXT_PROMISE.runInContext(context) as PromiseConstructor);
   const ContextError = vm.runInContext('Error', context) as ErrorConstructor;
   const parse = vm.runInContext('JSON.parse', context) as (text: string) => unknown;
   const update = (name: 'updateAppMetadata' | 'updateUserMetadata') => (...args: unknown[]) => {
@@ -748,8 +841,13 @@ function startScript(run: Run, job: ChildJob, context: vm.Context): void {
       run.realm.setGlobal('configuration', configuration);
       run.realm.setGlobal('auth0', run.objects.auth0);
     } else {
-      (context as Record<string, unknown>).configuration = configuration;
-      (context as Record<string, unknown>).auth0 = createAuth0(run, context, job.mocks?.functions);
+      try {
+        setRunnerGlobal(run, context, 'configuration', configuration);
+        setRunnerGlobal(run, context, 'auth0', createAuth0(run, context, job.mocks?.functions));
+      } catch (err) {
+        if (err instanceof ExitAttempt) return;
+        throw err;
+      }
     }
     run.currentSkeys = () => collectSecrets([], [readRuleMultifactor(job.context)]);
     startRule(run, job, context);
@@ -790,6 +888,7 @@ export async function executeJob(job: ChildJob, hooks: RunHooks): Promise<ChildR
     run.clearTimers();
     current = null;
   }
+  // The child checks the built-ins before it sends this result (see builtinsProblem).
   return buildResult(run, job);
 }
 
@@ -936,16 +1035,19 @@ async function runLoginScripts(job: BatchJob, login: BatchLogin, hooks: RunHooks
         }
         // Called directly: the vm timeout that needs a call from inside the context is not used in a batch.
         run.context = null;
-      } else if (context === null) {
-        context = createContext(run, step);
-        onContext(context);
-        adoptInputs(step, CONTEXT_JSON_PARSE.runInContext(context) as (text: string) => unknown);
-        run.context = context;
+        startScript(run, step, context);
       } else {
-        bindRun(context, run);
+        let fresh = false;
+        if (context === null) {
+          context = createContext(run, step);
+          onContext(context);
+          adoptInputs(step, CONTEXT_JSON_PARSE.runInContext(context) as (text: string) => unknown);
+          fresh = true;
+        }
         run.context = context;
+        // The next rule of a login gets the runner's globals anew; false when an earlier rule made one unchangeable (the run has failed).
+        if (fresh || bindRun(context, run)) startScript(run, step, context);
       }
-      startScript(run, step, context);
       if (!(await decidedWithin(run, remaining))) {
         const message = job.kind === 'action'
           ? `onExecutePostLogin did not finish within ${job.loginTimeoutMs} ms`
@@ -957,6 +1059,9 @@ async function runLoginScripts(job: BatchJob, login: BatchLogin, hooks: RunHooks
       run.clearTimers();
       current = null;
     }
+    // Before the next script of the login runs: its report must not go through what this one changed.
+    // (A login of one script is checked before it is reported, like a single run.)
+    if (job.scripts.length > 1) checkIsolation(run);
     const result = buildResult(run, step);
     steps.push(result);
     if (result.outcome !== 'completed') break;
@@ -979,6 +1084,7 @@ function buildResult(run: Run, job: ChildJob): ChildResult {
   if (run.droppedLogs > 0) warnings.push(`${run.droppedLogs} more log lines were dropped after the first ${MAX_LOG_LINES}`);
   let decision = run.decision ?? { outcome: 'error' as const, error: null };
   if (run.exitAttempt) decision = { ...decision, outcome: 'error', error: { name: run.exitAttempt.errorName, message: run.exitAttempt.message } };
+  if (run.breach) decision = { ...decision, outcome: 'error', error: { name: 'IsolationError', message: run.breach } };
   const result: ChildResult = {
     outcome: decision.outcome,
     error: decision.error,
