@@ -5,7 +5,7 @@
 import { writeSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { installNetworkGuard } from './networkGuard';
-import { builtinsProblem, checkNetworkAttempt, describeBreach, executeBatch, executeJob, guardProcess, IsolationBroken, recordChildBuiltins, reportUncaught } from './sandbox';
+import { builtinsProblem, checkNetworkAttempt, describeBreach, executeBatch, executeJob, guardProcess, IsolationBroken, prepareContext, recordChildBuiltins, reportUncaught } from './sandbox';
 import type { BatchJob, ChildJob, ChildResult, JobMessage, WireMessage } from './types';
 
 const input = new Socket({ fd: 0, readable: true, writable: false });
@@ -174,7 +174,8 @@ async function warmUp(): Promise<void> {
 // The parent refuses a child in which the permission model is not in force (fail closed).
 const permission = (process as { permission?: { has(scope: string, reference?: string): boolean } }).permission;
 const permitted = permission !== undefined && !permission.has('fs.write') && !permission.has('child');
-warmUp().then(
-  () => send({ type: 'ready', permission: permitted }),
-  () => send({ type: 'ready', permission: permitted }),
-);
+const ready = () => {
+  prepareContext();
+  send({ type: 'ready', permission: permitted });
+};
+warmUp().then(ready, ready);

@@ -10,7 +10,7 @@ import { isDeployCliRoot } from '../deployCli/repository';
 
 function isDirectory(path: string): boolean {
   try {
-    return statSync(path).isDirectory();
+    return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
   } catch {
     return false;
   }
