@@ -69,10 +69,21 @@ interface Matcher {
 // redactValue calls redactText with the same list for every string of a result: prepare it once.
 const matchers = new WeakMap<readonly string[], Matcher>();
 
+// Every run of a rule collects its secrets into a new list, mostly the same values: their forms and
+// windows (base64, hex, escapes…) are worked out once per set of values.
+const matchersByContent = new Map<string, Matcher>();
+const MAX_MATCHERS_BY_CONTENT = 8;
+
 function matcherFor(secrets: readonly string[]): Matcher {
   let matcher = matchers.get(secrets);
   if (matcher) return matcher;
   const valid = secrets.filter((s) => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH);
+  const content = valid.join('\u0000');
+  matcher = matchersByContent.get(content);
+  if (matcher) {
+    matchers.set(secrets, matcher);
+    return matcher;
+  }
   const whole = new Set<string>();
   const fragments = new Set<string>();
   for (const secret of valid) {
@@ -86,6 +97,8 @@ function matcherFor(secrets: readonly string[]): Matcher {
   }
   matcher = { whole: [...whole].sort((a, b) => b.length - a.length), fragments };
   matchers.set(secrets, matcher);
+  if (matchersByContent.size >= MAX_MATCHERS_BY_CONTENT) matchersByContent.clear();
+  matchersByContent.set(content, matcher);
   return matcher;
 }
 
