@@ -7,7 +7,7 @@ import { inBackground } from '../../shared/background';
 import { convertToActionCommand, type ConvertCommandOptions } from './convertToAction';
 import { FileKinds, refuseUnlessRule } from './fileKinds';
 import { createLanguageClient } from './languageClient';
-import { createMockFilesCommand } from './mockFiles';
+import { createMockFilesCommand, type MockFilesOptions } from './mockFiles';
 import { ResultView } from './resultView';
 import { registerRunCommands } from './runCommands';
 import { createRedactingChannel, SecretStore, setSecretCommand } from './secrets';
@@ -39,7 +39,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('duoRules.insertDuoAction', () => insertSnippetCommand(context.extensionUri, 'duo-action')),
     vscode.commands.registerCommand('duoRules.convertToAction', async (target?: unknown, options?: ConvertCommandOptions) =>
       (await refuseUnlessRule(kinds, log, target)) ?? convertToActionCommand(languageClient, log, target, options)),
-    vscode.commands.registerCommand('duoRules.createMockFiles', () => createMockFilesCommand(languageClient, log)),
+    vscode.commands.registerCommand('duoRules.createMockFiles', (options?: MockFilesOptions) => createMockFilesCommand(languageClient, log, options)),
     vscode.commands.registerCommand('duoRules.setSecret', (name?: unknown, value?: unknown) => setSecretCommand(secrets, log, name, value)),
     vscode.commands.registerCommand('duoRules.showOutput', () => channel.show()),
     vscode.commands.registerCommand('duoRules.showFileProblems', () => showFileProblemsCommand()),

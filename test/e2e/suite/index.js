@@ -373,5 +373,55 @@ exports.run = async function run() {
     }
   }, 60_000);
 
+  await test('Create Mock Input Files writes a mocks template and the clock example; with both set, a run fails the metadata update, stubs request and starts on that day', async () => {
+    const config = vscode.workspace.getConfiguration('duoRules');
+    const mockSettings = ['mock.userFile', 'mock.contextFile', 'mock.eventFile', 'mock.mocksFile', 'mock.now'];
+    try {
+      const created = await vscode.commands.executeCommand('duoRules.createMockFiles', { existing: 'keep' });
+      const rel = (files) => files.map((f) => vscode.workspace.asRelativePath(f)).sort();
+      for (const name of ['mocks.json', 'stubs/request.js', 'README.md', 'user.json']) {
+        assert.ok(rel(created.files).includes(`.duo-rules/mock/${name}`), `${name} not written: ${JSON.stringify(rel(created.files))}`);
+      }
+      assert.deepEqual(created.examples, { 'duoRules.mock.mocksFile': '.duo-rules/mock/mocks.json', 'duoRules.mock.now': '2026-12-05T12:00:00Z' });
+      assert.equal(config.get('mock.mocksFile'), '', 'the mocks are not switched on by the command');
+      const mocks = JSON.parse(await readFile(fileUri('.duo-rules/mock/mocks.json')));
+      assert.deepEqual(mocks['auth0.users.updateAppMetadata'], { reject: 'Management API rate limit reached' });
+      assert.deepEqual(mocks.modules, { request: './stubs/request.js' });
+      assert.match(await readFile(fileUri('.duo-rules/mock/README.md')), /"duoRules\.mock\.now": "2026-12-05T12:00:00Z"/);
+
+      // A second time, the edited file is kept as it is (the caller chose not to overwrite).
+      await writeFile('.duo-rules/mock/user.json', '{ "email": "edited@example.org" }\n');
+      const again = await vscode.commands.executeCommand('duoRules.createMockFiles', { existing: 'keep' });
+      assert.deepEqual(again.files, []);
+      assert.ok(rel(again.kept).includes('.duo-rules/mock/user.json'));
+      assert.equal(await readFile(fileUri('.duo-rules/mock/user.json')), '{ "email": "edited@example.org" }\n');
+
+      const rule = await writeFile('loose/weekday-profile.js', [
+        'function weekdayProfile(user, context, callback) {',
+        "  const request = require('request');",
+        '  const day = new Date().getUTCDay();',
+        "  request.get({ url: 'https://profile.example.com/' + day }, () => {",
+        '    auth0.users.updateAppMetadata(user.user_id, { last_login_day: day })',
+        '      .then(() => callback(null, user, context))',
+        "      .catch((err) => callback(new UnauthorizedError('profile not saved on day ' + day + ': ' + err.message)));",
+        '  });',
+        '}',
+        '',
+      ].join('\n'));
+      await config.update('mock.mocksFile', created.examples['duoRules.mock.mocksFile'], vscode.ConfigurationTarget.Workspace);
+      await config.update('mock.now', created.examples['duoRules.mock.now'], vscode.ConfigurationTarget.Workspace);
+      const result = await run(rule);
+      if (result.outcome === undefined && result.error) throw new Error(`refused: ${result.error.name}: ${result.error.message}`);
+      assert.equal(result.outcome, 'denied', JSON.stringify(result.error));
+      assert.equal(result.error.message, 'profile not saved on day 6: Management API rate limit reached');
+      assert.deepEqual(result.logs, ['request stub: https://profile.example.com/6']);
+      assert.deepEqual(result.clock, { start: '2026-12-05T12:00:00.000Z', given: true });
+      assert.equal(vscode.workspace.asRelativePath(result.mocks.file), '.duo-rules/mock/mocks.json');
+      assert.deepEqual(result.mocks.modules, { request: './stubs/request.js' });
+    } finally {
+      for (const key of mockSettings) await config.update(key, undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  }, 45_000);
+
   finish();
 };
