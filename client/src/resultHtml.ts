@@ -15,6 +15,8 @@ export interface PageOptions {
   cspSource: string;
   /** Whether Run and Verify may execute (a trusted workspace). */
   trusted: boolean;
+  /** How to show a file path (relative to the workspace); default: as given. */
+  displayPath?: (path: string) => string;
 }
 
 /** Commands the page may invoke; the webview's `enableCommandUris` allows exactly these. */
@@ -133,6 +135,22 @@ function renderConnections(result: RunJson): string[] {
   return parts;
 }
 
+/** The run's fixed clock and mocks, when set: they explain an outcome the real login would not have. */
+function renderControls(result: RunJson, options: PageOptions): string[] {
+  const items: string[] = [];
+  if (result.clock?.given) items.push(`<li>Clock: started at ${code(result.clock.start)} <span class="muted">(setting ${code('duoRules.mock.now')})</span></li>`);
+  const mocks = result.mocks;
+  if (mocks) {
+    const answers = [
+      ...Object.entries(mocks.functions).map(([name, how]) => `${code(name)} ${how === 'reject' ? 'rejects' : 'resolves with the chosen value'}`),
+      ...Object.entries(mocks.modules).map(([name, stub]) => `${code(name)} from ${code(stub)}`),
+    ];
+    const file = options.displayPath ? options.displayPath(mocks.file) : mocks.file;
+    items.push(`<li>Mocks: ${code(file)}${answers.length ? `: ${answers.join(', ')}` : ''} <span class="muted">(setting ${code('duoRules.mock.mocksFile')})</span></li>`);
+  }
+  return items.length ? [`<ul class="plain" id="controls">${items.join('')}</ul>`] : [];
+}
+
 function renderActions(result: RunJson, options: PageOptions): string {
   const buttons: string[] = [];
   const verdict = verdictOf(result);
@@ -186,8 +204,9 @@ export function renderResultPage(result: RunJson, options: PageOptions): string 
   body.push(`<p class="verdict ${verdict.ok ? 'good' : 'bad'}" id="verdict">${escapeHtml(verdict.text)}</p>`);
   if (answer) body.push(`<p class="duo ${answer.ok ? 'good' : ''}" id="duo-answer">${escapeHtml(answer.text)}</p>`);
   const duration = result.durationMs === undefined ? '' : ` in ${formatMs(result.durationMs)}`;
-  const clock = result.clock ? ` Its clock started at ${result.clock.start}${result.clock.given ? ' (setting duoRules.mock.now)' : ' (the real time)'}.` : '';
+  const clock = result.clock && !result.clock.given ? ` Its clock started at ${result.clock.start} (the real time).` : '';
   body.push(`<p class="muted">${escapeHtml(`The ${what} ran${duration}, isolated from the editor.${clock} Secret values are shown as [redacted].`)}</p>`);
+  body.push(...renderControls(result, options));
   body.push(renderActions(result, options));
   body.push('<h2>Checks</h2>', ...renderChecks(result));
   if (result.warnings?.length || result.verify?.warnings.length) {

@@ -45,6 +45,8 @@ export interface RunJson {
   clock?: { start: string; given: boolean };
   /** Where the Duo keys come from (null without Duo); see the README's JSON result. */
   keySource?: 'tenant' | 'secrets' | 'configuration' | 'code' | 'mixed' | 'unset' | null;
+  /** The mocks file in effect (`duoRules.mock.mocksFile`): how each mocked function answers, and each stubbed module's stub. */
+  mocks?: { file: string; functions: Record<string, 'reject' | 'resolve'>; modules: Record<string, string> } | null;
   verify?: VerifyJson;
 }
 

@@ -251,7 +251,9 @@ async function runUiSmoke() {
     });
     if (counts.failed) return counts;
     const ws = copyWorkspace(tmp);
-    ({ server, base } = await startServer(tmp, { ...baseSettings, 'security.workspace.trust.enabled': false }, extensionsDir, name));
+    // A fixed clock and a mocks file, so the result view shows both (they change nothing else of the run).
+    const runControls = { 'duoRules.mock.now': '2026-12-05T12:00:00Z', 'duoRules.mock.mocksFile': 'mocks/ui-mocks.json' };
+    ({ server, base } = await startServer(tmp, { ...baseSettings, 'security.workspace.trust.enabled': false, ...runControls }, extensionsDir, name));
     ctx = await openBrowser(tmp);
     page = ctx.pages()[0] || await ctx.newPage();
     const log = fs.createWriteStream(path.join(artifacts, 'ui-browser.log'));

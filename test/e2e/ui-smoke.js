@@ -137,6 +137,11 @@ async function runUiSmokeSteps({ page, url, step, artifacts }) {
     const text = (await verdict.textContent()).trim();
     if (text !== 'Requires Duo, but ikey, skey and host are not set: this login would fail') throw new Error(`verdict: ${text}`);
     await view.getByText('✗').first().waitFor({ timeout: 5_000 });
+    // The launch sets duoRules.mock.now and duoRules.mock.mocksFile: the view says the run used them.
+    const controls = (await view.locator('#controls').textContent({ timeout: 5_000 })).replace(/\s+/g, ' ');
+    if (!controls.includes('Clock: started at 2026-12-05T12:00:00.000Z') || !/Mocks: mocks\/ui-mocks\.json: auth0\.users\.updateUserMetadata resolves/.test(controls)) {
+      throw new Error(`clock and mocks: ${controls}`);
+    }
     await view.locator('a.button', { hasText: 'Store a Duo Secret' }).first().waitFor({ timeout: 5_000 });
     const json = view.locator('details');
     if (await json.getAttribute('open') !== null) throw new Error('the full JSON is expanded');

@@ -98,7 +98,19 @@ test('the page lists the code\'s network attempts under Connections', () => {
   assert.match(page(completed('action', null)), /The code made no network connection/);
 });
 
-test('the page says where the code\'s clock started', () => {
-  assert.match(page({ ...completed('rule', null), clock: { start: '2026-12-05T12:00:00.000Z', given: true } }), /clock started at 2026-12-05T12:00:00\.000Z \(setting duoRules\.mock\.now\)/);
-  assert.match(page({ ...completed('rule', null), clock: { start: '2026-11-29T15:00:00.000Z', given: false } }), /\(the real time\)/);
+test('the page says where the code\'s clock started, and which mocks answered (functions and module stubs)', () => {
+  const plain = page(completed('rule', null));
+  assert.ok(!plain.includes('id="controls"'), 'no clock or mocks line without them');
+  const result: RunJson = {
+    ...completed('rule', null),
+    clock: { start: '2026-12-05T12:00:00.000Z', given: true },
+    mocks: { file: '/w/.duo-rules/mock/mocks.json', functions: { 'auth0.users.updateAppMetadata': 'reject' }, modules: { request: './stubs/request.js' } },
+  };
+  const html = renderResultPage(result, { name: 'duo.js', source: 'file:///w/duo.js', cspSource: 'vscode-resource:', trusted: true, displayPath: (p) => p.replace('/w/', '') });
+  const text = html.replace(/<[^>]*>/g, '');
+  assert.match(text, /Clock: started at 2026-12-05T12:00:00\.000Z \(setting duoRules\.mock\.now\)/);
+  assert.match(text, /Mocks: \.duo-rules\/mock\/mocks\.json: auth0\.users\.updateAppMetadata rejects, request from \.\/stubs\/request\.js \(setting duoRules\.mock\.mocksFile\)/);
+  assert.ok(html.indexOf('id="controls"') < html.indexOf('<h2>Checks</h2>'), 'next to the verdict, before the checks');
+  // The real clock is only mentioned in passing.
+  assert.match(page({ ...completed('rule', null), clock: { start: '2026-11-29T18:00:00.000Z', given: false } }), /Its clock started at 2026-11-29T18:00:00\.000Z \(the real time\)/);
 });
