@@ -41,6 +41,40 @@ describe('duo-rules convert --check', () => {
     });
   }
 
+  test('a Rule denying with a plain Error and its converted Action both deny: no divergence, and each run says "denied"', () => {
+    // Auth0's "disable social signup" and "IP allow-list" templates refuse the login with callback(new Error(m)).
+    const rule = join(work, 'plain-error.js');
+    writeFileSync(rule, `function verifiedOnlyWithDuo(user, context, callback) {
+  if (!user.email_verified) {
+    return callback(new Error('Verify your email address before you log in.'));
+  }
+  context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };
+  callback(null, user, context);
+}
+`);
+    const run = cli(['convert', rule, '--check', '--format', 'json'], work);
+    assert.equal(run.code, 0, run.stderr + run.stdout);
+    const output = JSON.parse(run.stdout) as { action: string; check: Report };
+    assert.deepEqual(output.check.divergences, []);
+    assert.equal(output.check.agreeing, output.check.logins);
+    assert.match(output.action, /api\.access\.deny\(/);
+    // The login the check compared on that path, run by hand: both sides are denied with the message.
+    const action = join(work, 'plain-error.action.js');
+    writeFileSync(action, output.action);
+    const unverified = join(work, 'unverified.json');
+    writeFileSync(unverified, JSON.stringify({ email_verified: false }));
+    const ruleRun = cli(['run', rule, '--user', unverified, '--format', 'json'], work);
+    const event = join(work, 'unverified-event.json');
+    writeFileSync(event, JSON.stringify({ user: { email_verified: false } }));
+    const actionRun = cli(['run', action, '--event', event, '--format', 'json'], work);
+    for (const [side, r] of [['Rule', ruleRun], ['Action', actionRun]] as const) {
+      assert.equal(r.code, 0, `${side}: ${r.stderr}`);
+      const result = JSON.parse(r.stdout) as { outcome: string; error: { message: string } };
+      assert.equal(result.outcome, 'denied', `${side}: ${r.stdout.slice(0, 300)}`);
+      assert.equal(result.error.message, 'Verify your email address before you log in.');
+    }
+  });
+
   test("Auth0's sample rule: the same decisions, but exit 1 for the TODOs (sample keys)", () => {
     const run = cli(['convert', join(root, 'test', 'fixtures', 'seed-rule.js'), '--check', '--format', 'json'], work);
     assert.equal(run.code, 1);
