@@ -9,6 +9,9 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { ConvertRequest, type ConvertNote, type ConvertResponse } from '../../shared/protocol';
 import { inBackground } from '../../shared/background';
 
+/** The notification's button that opens the diff Rule ↔ Action. */
+const diffButton = 'Open Rule ↔ Action diff';
+
 /** What the command returns: the Action's document, the files it wrote, the notes and the check. */
 export interface ConvertCommandResult {
   uri: string;
@@ -120,9 +123,9 @@ export async function convertToActionCommand(client: LanguageClient, log: vscode
   const show = diverged || response.notes.length ? 'Show Details' : undefined;
   inBackground(vscode.window[diverged ? 'showWarningMessage' : 'showInformationMessage'](
     `Duo Rules: converted ${path.basename(uri.path)} to a post-login Action in ${where}; ${todoText}${checkText ? `; ${checkText}` : ''}.`,
-    'Show Diff', ...(show ? [show] : []),
+    diffButton, ...(show ? [show] : []),
   ).then(async (picked) => {
-    if (picked === 'Show Diff') await showDiff();
+    if (picked === diffButton) await showDiff();
     else if (picked) log.show(true);
   }), (err) => log.error(`Could not show the converted Action: ${String(err)}`));
   return { uri: actionDocument.uri.toString(), files, todos: response.notes, ...(response.check ? { check: response.check } : {}) };

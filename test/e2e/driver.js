@@ -259,7 +259,7 @@ async function runUiSmoke() {
     const log = fs.createWriteStream(path.join(artifacts, 'ui-browser.log'));
     page.on('console', (m) => log.write(`[console.${m.type()}] ${m.text()}\n`));
     const { runUiSmokeSteps } = require('./ui-smoke');
-    await runUiSmokeSteps({ page, url: `${base}/?folder=${encodeURIComponent(ws)}`, step, artifacts });
+    await runUiSmokeSteps({ page, url: `${base}/?folder=${encodeURIComponent(ws)}`, step, artifacts, workspace: ws });
     log.end();
   } catch (err) {
     counts.failed++;

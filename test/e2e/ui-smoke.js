@@ -4,6 +4,7 @@
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
+const { prepareStates, runConvertStep, runStateSteps } = require('./ui-states');
 
 const repo = path.resolve(__dirname, '..', '..');
 
@@ -43,8 +44,9 @@ async function runCommand(page, title) {
   await page.keyboard.press('Enter');
 }
 
-async function runUiSmokeSteps({ page, url, step, artifacts }) {
+async function runUiSmokeSteps({ page, url, step, artifacts, workspace }) {
   const editor = page.locator('.editor-group-container.active .monaco-editor').first();
+  await prepareStates(workspace);
 
   await step('the workbench loads with the fixture workspace', async () => {
     await page.goto(url, { timeout: 60_000 });
@@ -115,7 +117,9 @@ async function runUiSmokeSteps({ page, url, step, artifacts }) {
     await quickOpen(page, 'require-duo.js');
     const item = page.locator('.statusbar-item', { hasText: 'Duo Rule' }).first();
     await item.waitFor({ timeout: 15_000 });
-    if (await item.locator('.codicon-warning').count()) throw new Error(`a warning before the edit: ${await item.textContent()}`);
+    // The item follows the active editor a moment after the switch: wait for require-duo.js's counts (no warning).
+    await page.locator('.statusbar-item', { hasText: 'Duo Rule' }).filter({ hasNot: page.locator('.codicon-warning') }).first().waitFor({ timeout: 15_000 })
+      .catch(async () => { throw new Error(`a warning before the edit: ${await item.textContent()}`); });
     await editor.getByText("provider: 'duo'").first().click();
     await page.keyboard.press('End');
     await page.keyboard.press('Enter');
@@ -152,6 +156,9 @@ async function runUiSmokeSteps({ page, url, step, artifacts }) {
     if (!/require-duo\.js/.test(label) || /Duo result/.test(label)) throw new Error(`the active tab is ${label}`);
     await readmeShot(page, [page.locator('.monaco-workbench .part.editor')], artifacts, 'run-result');
   });
+
+  await runStateSteps({ page, step, artifacts, quickOpen, runCommand });
+  await runConvertStep({ page, step, artifacts, quickOpen, runCommand, readmeShot });
 
   await page.screenshot({ path: path.join(artifacts, 'ui-smoke.png') });
 }

@@ -69,6 +69,16 @@ exports.run = async function run() {
     assert.deepEqual(duoDiagnostics(server).map(codeOf), [], 'server.js is not a rule');
   });
 
+  await test('on a plain JavaScript file Run, Verify and Convert answer "not an Auth0 Rule or post-login Action"', async () => {
+    const util = await writeFile('lib/util.js', "module.exports = function formatName(user) {\n  return user.name;\n};\n");
+    for (const command of ['duoRules.runRule', 'duoRules.verifyDuo', 'duoRules.convertToAction']) {
+      const result = await vscode.commands.executeCommand(command, util, { showResult: false });
+      assert.equal(result && result.error && result.error.name, 'NoRuleFile', `${command}: ${JSON.stringify(result).slice(0, 300)}`);
+      assert.match(result.error.message, /^util\.js is not an Auth0 Rule or post-login Action\b/, command);
+      assert.equal(result.outcome, undefined, `${command} ran anyway`);
+    }
+  });
+
   await test('completion inside context.multifactor = { on text that does not parse', async () => {
     const uri = await writeFile('rules/typing.js', [
       'function (user, context, callback) {',
