@@ -44,6 +44,8 @@ const files: Record<string, string> = {
     '};',
     '',
   ].join('\n'),
+  // The shape of Auth0's published Duo Action template: exactly dotted-key, rule-global-in-action and placeholder-client-id.
+  'actions/duo-template/code.js': readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'duo-action-template-pattern.js'), 'utf8'),
   'rules-configs/duo-skey.json': JSON.stringify({ key: 'DUO_SKEY', value: 'abcdefghij0123456789ABCDEFGHIJ0123456789' }),
 };
 
@@ -74,7 +76,12 @@ test('duo-rules lint and the language server report the same diagnostics', async
     const { diagnostics } = await client.waitForDiagnostics(uri, await client.open(uri, readFileSync(join(repo, path), 'utf8'), languageId));
     assert.deepEqual(diagnostics, fromCli.get(path), path);
     for (const d of diagnostics) codes.add(`${d.code}:${d.severity}`);
+    if (path === 'actions/duo-template/code.js') {
+      assert.deepEqual(diagnostics.map((d) => `${d.code}@${d.range.start.line + 1}`), [
+        'placeholder-client-id@7', 'dotted-key@12', 'rule-global-in-action@12', 'dotted-key@13', 'rule-global-in-action@13', 'dotted-key@14', 'rule-global-in-action@14',
+      ]);
+    }
   }
   // The fixture exercises what must agree: project severities, suppressions and declared keys.
-  assert.deepEqual([...codes].sort(), ['deprecated-field:1', 'dotted-key:1', 'hardcoded-secret:2', 'invalid-host:2', 'invalid-skey:4', 'mfa-gate-indexof:2', 'missing-refresh-token-guard:2', 'rule-global-in-action:1', 'unknown-configuration-key:2']);
+  assert.deepEqual([...codes].sort(), ['deprecated-field:1', 'dotted-key:1', 'hardcoded-secret:2', 'invalid-host:2', 'invalid-skey:4', 'mfa-gate-indexof:2', 'missing-refresh-token-guard:2', 'placeholder-client-id:1', 'rule-global-in-action:1', 'unknown-configuration-key:2']);
 });

@@ -60,6 +60,39 @@ describe('missing-refresh-token-guard', () => {
     assert.equal(guards(action(`  if (event.transaction.protocol === 'oauth2-refresh-token') console.log('refresh');\n  ${actionMfa}`)).length, 1);
   });
 
+  test("MFA that only runs for Auth0's sample client id waits for real ids (placeholder-client-id reports the list)", () => {
+    const gated = [
+      action(`  const CLIENTS = ['{yourClientId}'];\n  if (CLIENTS.includes(event.client.client_id)) {\n    ${actionMfa}\n  }`),
+      action(`  if (['{YOUR_CLIENT_ID}'].indexOf(event.client.client_id) !== -1 && event.user.email) ${actionMfa}`),
+      action(`  if (event.client.client_id === '{yourClientId}') ${actionMfa}`),
+      action(`  const CLIENTS = ['{yourClientId}'];\n  if (!CLIENTS.includes(event.client.client_id)) return;\n  ${actionMfa}`),
+      action(`  const CLIENTS = ['{yourClientId}'];\n  CLIENTS.includes(event.client.client_id) && ${actionMfa}`),
+      rule(`  var CLIENTS_WITH_MFA = ['{REPLACE_WITH_YOUR_CLIENT_ID}'];\n  if (CLIENTS_WITH_MFA.indexOf(context.clientID) === -1) return callback(null, user, context);\n  ${ruleMfa}`),
+      rule(`  var CLIENTS_WITH_MFA = ['{REPLACE_WITH_YOUR_CLIENT_ID}'];\n  if (CLIENTS_WITH_MFA.indexOf(context.clientID) > -1) {\n    ${ruleMfa}\n  }`),
+    ];
+    for (const text of gated) {
+      assert.deepEqual(analyze(text).filter((f) => f.code !== 'rules-eol').map((f) => f.code), ['placeholder-client-id'], text);
+      // Once a real id replaces the sample, the MFA runs and the warning is there.
+      const real = text.replace(/'\{[A-Za-z_]+\}'/, "'s6BhdRkqt3'");
+      assert.equal(guards(real).length, 1, real);
+    }
+  });
+
+  test('a sample id does not hide the warning when MFA also runs for other clients', () => {
+    const notGated = [
+      // A real id next to the sample: MFA runs for that application.
+      action(`  const CLIENTS = ['{yourClientId}', 's6BhdRkqt3'];\n  if (CLIENTS.includes(event.client.client_id)) ${actionMfa}`),
+      // Listed clients skip MFA: everyone else gets it.
+      action(`  const SKIP = ['{yourClientId}'];\n  if (SKIP.includes(event.client.client_id)) return;\n  ${actionMfa}`),
+      action(`  const CLIENTS = ['{yourClientId}'];\n  if (!CLIENTS.includes(event.client.client_id)) ${actionMfa}`),
+      // The list is filled at run time.
+      action(`  const CLIENTS = ['{yourClientId}'];\n  CLIENTS.push(event.secrets.APP);\n  if (CLIENTS.includes(event.client.client_id)) ${actionMfa}`),
+      // An || lets other logins through.
+      action(`  if (event.client.client_id === '{yourClientId}' || event.user.app_metadata.mfa) ${actionMfa}`),
+    ];
+    for (const text of notGated) assert.equal(guards(text).length, 1, text);
+  });
+
   test('quick fix: the documented early return at the top of the Action, re-analysed clean', () => {
     const text = action(`  ${actionMfa}`, 'ev, a').replace("api.", 'a.');
     const fixed = applyGuardFix(text);

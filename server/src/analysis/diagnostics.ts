@@ -620,14 +620,100 @@ function checkRefreshTokenGuard(model: RuleModel, out: Collector): void {
     },
   });
   const fix = refreshGuardFix(model);
+  const sampleGated = placeholderGatedRanges(model);
   for (const { config, index } of configs) {
     const at = config.range.start;
     if (earlyExits.some((end) => end <= at) || guardedRanges.some((r) => r.start <= at && at < r.end)) continue;
+    // Only reachable for a client list that holds nothing but Auth0's sample id: this MFA cannot run
+    // (placeholder-client-id says so) until real ids are there, and then this warning appears.
+    if (sampleGated.some((r) => r.start <= at && at < r.end)) continue;
     const protocol = model.kind === 'rule' ? `${model.contextName ?? 'context'}.protocol` : `${model.eventName ?? 'event'}.transaction.protocol`;
     out.add('missing-refresh-token-guard', config.anchorRange,
       `MFA is required here also when ${protocol} is '${refreshProtocol}': Auth0 cannot prompt during a refresh-token exchange, so the exchange fails and the application loses its session. Return early for that protocol first.`,
       fix ? { configIndex: index, rewrite: fix } : { configIndex: index });
   }
+}
+
+/** `-1` written as a literal or as `-1` with a unary minus. */
+function isMinusOne(node: AnyNode): boolean {
+  return (node.type === 'Literal' && node.value === -1)
+    || (node.type === 'UnaryExpression' && node.operator === '-' && node.argument.type === 'Literal' && node.argument.value === 1);
+}
+
+/**
+ * Where code runs only for a client matched against Auth0's sample client id: the branch of an
+ * `if`/`?:`/`&&` whose condition is a membership test on a list holding nothing but placeholders
+ * (`['{yourClientId}'].includes(id)`, `LIST.indexOf(id) !== -1`, `id === '{yourClientId}'`), and
+ * everything after an `if` that exits when the client is not in such a list.
+ */
+function placeholderGatedRanges(model: RuleModel): OffsetRange[] {
+  const lists = new Set<string>();
+  const changed = new Set<string>();
+  walk(model.parse.program, {
+    enter(node) {
+      if (node.type === 'VariableDeclarator' && node.id.type === 'Identifier') {
+        const init = node.init;
+        const samples = init?.type === 'ArrayExpression' && init.elements.length > 0
+          && init.elements.every((e) => e?.type === 'Literal' && typeof e.value === 'string' && !!clientIdPlaceholder(e.value));
+        if (samples && !lists.has(node.id.name)) lists.add(node.id.name);
+        else changed.add(node.id.name);
+      } else if (node.type === 'AssignmentExpression' && node.left.type === 'Identifier') {
+        changed.add(node.left.name);
+      } else if (node.type === 'CallExpression' && node.callee.type === 'MemberExpression' && node.callee.object.type === 'Identifier'
+        && node.callee.property.type === 'Identifier' && ['push', 'unshift', 'splice', 'fill'].includes(node.callee.property.name)) {
+        changed.add(node.callee.object.name);
+      }
+      return true;
+    },
+  });
+  const isSampleList = (node: AnyNode): boolean => (node.type === 'Identifier' && lists.has(node.name) && !changed.has(node.name))
+    || (node.type === 'ArrayExpression' && node.elements.length > 0
+      && node.elements.every((e) => e?.type === 'Literal' && typeof e.value === 'string' && !!clientIdPlaceholder(e.value)));
+  const isSample = (node: AnyNode): boolean => node.type === 'Literal' && typeof node.value === 'string' && !!clientIdPlaceholder(node.value);
+  const listMethod = (node: AnyNode, name: string): boolean => node.type === 'CallExpression' && node.callee.type === 'MemberExpression' && !node.callee.computed
+    && node.callee.property.type === 'Identifier' && node.callee.property.name === name && isSampleList(node.callee.object);
+  // True when `test` being truthy means the client is in the sample list (`positive`), or not in it.
+  const membership = (test: AnyNode, positive: boolean): boolean => {
+    if (test.type === 'UnaryExpression' && test.operator === '!') return membership(test.argument, !positive);
+    if (test.type === 'LogicalExpression') {
+      // a && b truthy: both hold; a || b falsy: both fail.
+      if (test.operator === '&&' && positive) return membership(test.left, true) || membership(test.right, true);
+      if (test.operator === '||' && !positive) return membership(test.left, false) || membership(test.right, false);
+      return false;
+    }
+    if (listMethod(test, 'includes')) return positive;
+    if (test.type !== 'BinaryExpression') return false;
+    const { operator, left, right } = test;
+    if (operator === '===' || operator === '==' || operator === '!==' || operator === '!=') {
+      const equal = operator === '===' || operator === '==';
+      if (isSample(left) || isSample(right)) return equal === positive;
+      const indexOf = listMethod(left, 'indexOf') ? right : listMethod(right, 'indexOf') ? left : undefined;
+      if (indexOf && isMinusOne(indexOf)) return equal !== positive;
+      return false;
+    }
+    if (listMethod(left, 'indexOf')) {
+      if ((operator === '>' && isMinusOne(right)) || (operator === '>=' && right.type === 'Literal' && right.value === 0)) return positive;
+      if (operator === '<' && right.type === 'Literal' && right.value === 0) return !positive;
+    }
+    return false;
+  };
+  const ranges: OffsetRange[] = [];
+  walk(model.parse.program, {
+    enter(node) {
+      if (node.type === 'IfStatement') {
+        if (membership(node.test, true)) ranges.push({ start: node.consequent.start, end: node.consequent.end });
+        else if (node.alternate && membership(node.test, false)) ranges.push({ start: node.alternate.start, end: node.alternate.end });
+        if (membership(node.test, false) && exits(node.consequent, model.callbackName)) ranges.push({ start: node.end, end: model.text.length });
+      } else if (node.type === 'ConditionalExpression') {
+        if (membership(node.test, true)) ranges.push({ start: node.consequent.start, end: node.consequent.end });
+        else if (membership(node.test, false)) ranges.push({ start: node.alternate.start, end: node.alternate.end });
+      } else if (node.type === 'LogicalExpression' && node.operator === '&&' && membership(node.left, true)) {
+        ranges.push({ start: node.right.start, end: node.right.end });
+      }
+      return true;
+    },
+  });
+  return ranges;
 }
 
 /** Auth0's documented early return, inserted at the top of the rule function or handler. */
