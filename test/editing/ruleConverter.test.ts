@@ -57,8 +57,10 @@ describe('the seed rule', () => {
   });
 
   test('keeps the placeholder client check the analysis reports, and no sample key value', () => {
-    // The seed rule has no early return for refresh-token exchanges, so neither has the Action.
-    assert.deepEqual(analyze(result.code).map((f) => f.code), ['placeholder-client-id', 'missing-refresh-token-guard']);
+    assert.deepEqual(analyze(result.code).map((f) => f.code), ['placeholder-client-id']);
+    // The seed rule has no early return for refresh-token exchanges, so neither has the Action: with a real
+    // client id its Duo MFA runs and the warning is there.
+    assert.deepEqual(analyze(result.code.replace('{REPLACE_WITH_YOUR_CLIENT_ID}', 's6BhdRkqt3')).map((f) => f.code), ['missing-refresh-token-guard']);
     for (const sample of ['DIXBMN...LZO8IOS8', 'nZLxq8GK7....saKCOLPnh', 'api-3....049.duosecurity.com']) assert.ok(!result.code.includes(sample), sample);
   });
 
