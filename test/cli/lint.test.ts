@@ -223,4 +223,30 @@ describe('duo-rules lint', () => {
     assert.match(result.stderr, /mixed\/blob\.js: skipped, the file is binary/);
     assert.match(result.stdout, /mixed\/warn\.js:3:\d+ +warning/);
   });
+  test('configurations completed in steps or returned by helpers: exit 0 when every key is supplied, the never-supplied key otherwise', () => {
+    const steps = join(dir, 'steps');
+    mkdirSync(join(steps, 'rules'), { recursive: true });
+    mkdirSync(join(steps, 'actions', 'duo'), { recursive: true });
+    const guard = "  if (context.protocol === 'oauth2-refresh-token') return callback(null, user, context);";
+    const ruleWith = (last: string) => `function (user, context, callback) {\n${guard}\n  context.multifactor = { provider: 'duo', host: configuration.DUO_HOST };\n  if (context.connection === 'corp') {\n    context.multifactor = { ...context.multifactor, ikey: configuration.CORP_IKEY, skey: configuration.CORP_SKEY };\n  } else {\n    ${last}\n  }\n  callback(null, user, context);\n}\n`;
+    writeFileSync(join(steps, 'rules', 'complete.js'), ruleWith("Object.assign(context.multifactor, { ikey: configuration.DUO_IKEY });\n    context.multifactor.skey = configuration.DUO_SKEY;"));
+    writeFileSync(join(steps, 'actions', 'duo', 'code.js'), [
+      'const duoConfig = (admin, secrets) => admin',
+      '  ? { ikey: secrets.ADMIN_IKEY, skey: secrets.ADMIN_SKEY, host: secrets.DUO_HOST }',
+      '  : { ikey: secrets.DUO_IKEY, skey: secrets.DUO_SKEY, host: secrets.DUO_HOST };',
+      'exports.onExecutePostLogin = async (event, api) => {',
+      "  if (event.transaction.protocol === 'oauth2-refresh-token') return;",
+      "  api.multifactor.enable('duo', { providerOptions: duoConfig(event.user.app_metadata.admin, event.secrets) });",
+      '};',
+      '',
+    ].join('\n'));
+    const clean = lint(['--format', 'json', 'rules', 'actions'], steps);
+    assert.equal(clean.code, 0, clean.stdout);
+    assert.deepEqual(JSON.parse(clean.stdout).map((r: { diagnostics: Array<{ code: string }> }) => r.diagnostics.map((d) => d.code)), [['rules-eol'], []]);
+    writeFileSync(join(steps, 'rules', 'lacking.js'), ruleWith('context.multifactor = { ...context.multifactor, ikey: configuration.DUO_IKEY };'));
+    const lacking = lint(['rules/lacking.js'], steps);
+    assert.equal(lacking.code, 1);
+    assert.match(lacking.stdout, /rules\/lacking\.js:7:5 +error +The Duo configuration is missing 'skey'.* missing-field\n/);
+    assert.equal(lacking.stdout.match(/missing-field/g)?.length, 1);
+  });
 });

@@ -465,6 +465,18 @@ describe('the runner makes the same MFA decision for the Rule and its Action', (
     assert.deepEqual([otherAction.result.outcome, otherAction.result.multifactor], ['completed', null]);
   });
 
+  test('a configuration from a helper completed by Object.assign and a property write: complete for the analysis, the same Duo keys in the Action', async () => {
+    const text = "function (user, context, callback) {\n  context.multifactor = duoBase();\n  Object.assign(context.multifactor, { ikey: configuration.DUO_IKEY });\n  context.multifactor.skey = configuration.DUO_SKEY;\n  callback(null, user, context);\n  function duoBase() {\n    return { provider: 'duo', host: configuration.DUO_HOST, allowRememberBrowser: false };\n  }\n}\n";
+    assert.deepEqual(analyze(text).map((f) => f.code), ['rules-eol', 'missing-refresh-token-guard']);
+    const converted = convert(text);
+    assert.deepEqual(converted.notes, []);
+    assert.doesNotMatch(converted.code.replace(/\/\/.*$/gm, ''), /\bcontext\b|\bconfiguration\b/);
+    const { rule, action } = await both('steps', text);
+    // The runner redacts configured values in results: the keys are there, and the same in both.
+    assert.deepEqual(Object.keys(rule.multifactor ?? {}).sort(), ['allowRememberBrowser', 'host', 'ikey', 'provider', 'skey']);
+    assert.deepEqual(action.multifactor, rule.multifactor);
+  });
+
   test('the seed rule with ignoreCookie and a matching client ID', async () => {
     const text = seed.replace('{REPLACE_WITH_YOUR_CLIENT_ID}', 'CLIENT_PLACEHOLDER')
       .replace("'DIXBMN...LZO8IOS8'", 'configuration.DUO_IKEY').replace("'nZLxq8GK7....saKCOLPnh'", 'configuration.DUO_SKEY').replace("'api-3....049.duosecurity.com'", 'configuration.DUO_HOST');

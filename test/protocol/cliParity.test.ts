@@ -46,6 +46,33 @@ const files: Record<string, string> = {
   ].join('\n'),
   // The shape of Auth0's published Duo Action template: exactly dotted-key, rule-global-in-action and placeholder-client-id.
   'actions/duo-template/code.js': readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'duo-action-template-pattern.js'), 'utf8'),
+  // Configurations completed in steps and returned by helpers: one key is really never supplied in each file.
+  'rules/merged.js': [
+    'function requireDuo(user, context, callback) {',
+    "  if (context.protocol === 'oauth2-refresh-token') return callback(null, user, context);",
+    "  context.multifactor = { provider: 'duo', host: configuration.DUO_HOST };",
+    "  if (context.connection === 'corp') {",
+    '    context.multifactor = { ...context.multifactor, ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY };',
+    '  } else {',
+    '    context.multifactor = { ...context.multifactor, ikey: configuration.DUO_IKEY };',
+    '  }',
+    '  callback(null, user, context);',
+    '}',
+    '',
+  ].join('\n'),
+  'actions/merged/code.js': [
+    'function duoConfig(level, secrets) {',
+    "  if (level === 'admin') return { ikey: secrets.DUO_IKEY, skey: secrets.DUO_SKEY, host: secrets.DUO_HOST };",
+    '  return { ikey: secrets.DUO_IKEY, host: secrets.DUO_HOST };',
+    '}',
+    'exports.onExecutePostLogin = async (event, api) => {',
+    "  if (event.transaction.protocol === 'oauth2-refresh-token') return;",
+    '  const options = { allowRememberBrowser: false };',
+    '  options.providerOptions = duoConfig(event.user.app_metadata.level, event.secrets);',
+    "  api.multifactor.enable('duo', options);",
+    '};',
+    '',
+  ].join('\n'),
   'rules-configs/duo-skey.json': JSON.stringify({ key: 'DUO_SKEY', value: 'abcdefghij0123456789ABCDEFGHIJ0123456789' }),
 };
 
@@ -76,6 +103,10 @@ test('duo-rules lint and the language server report the same diagnostics', async
     const { diagnostics } = await client.waitForDiagnostics(uri, await client.open(uri, readFileSync(join(repo, path), 'utf8'), languageId));
     assert.deepEqual(diagnostics, fromCli.get(path), path);
     for (const d of diagnostics) codes.add(`${d.code}:${d.severity}`);
+    if (path === 'rules/merged.js' || path === 'actions/merged/code.js') {
+      assert.deepEqual(diagnostics.map((d) => `${d.code}@${d.range.start.line + 1}`), [path === 'rules/merged.js' ? 'missing-field@7' : 'missing-field@9'], path);
+      assert.match(String(diagnostics[0].message), path === 'rules/merged.js' ? /missing 'skey'/ : /^providerOptions that duoConfig\(\) returns on line 3 is missing 'skey'/);
+    }
     if (path === 'actions/duo-template/code.js') {
       assert.deepEqual(diagnostics.map((d) => `${d.code}@${d.range.start.line + 1}`), [
         'placeholder-client-id@7', 'dotted-key@12', 'rule-global-in-action@12', 'dotted-key@13', 'rule-global-in-action@13', 'dotted-key@14', 'rule-global-in-action@14',
@@ -83,5 +114,5 @@ test('duo-rules lint and the language server report the same diagnostics', async
     }
   }
   // The fixture exercises what must agree: project severities, suppressions and declared keys.
-  assert.deepEqual([...codes].sort(), ['deprecated-field:1', 'dotted-key:1', 'hardcoded-secret:2', 'invalid-host:2', 'invalid-skey:4', 'mfa-gate-indexof:2', 'missing-refresh-token-guard:2', 'placeholder-client-id:1', 'rule-global-in-action:1', 'unknown-configuration-key:2']);
+  assert.deepEqual([...codes].sort(), ['deprecated-field:1', 'dotted-key:1', 'hardcoded-secret:2', 'invalid-host:2', 'invalid-skey:4', 'mfa-gate-indexof:2', 'missing-field:1', 'missing-refresh-token-guard:2', 'placeholder-client-id:1', 'rule-global-in-action:1', 'unknown-configuration-key:2']);
 });

@@ -64,9 +64,12 @@ function insertIntoObject(text: string, object: MfaObject, entries: string[], at
       return { start: range.start + 1, end: range.start + 1, newText: entries.map((e) => `${eol}${indent}${e},`).join('') };
     }
     const inner = text.slice(range.start + 1, range.end - 1);
-    return props.length
-      ? { start: range.start + 1, end: range.start + 1, newText: ` ${entries.join(', ')},` }
-      : { start: range.start + 1, end: range.end - 1, newText: ` ${entries.join(', ')}${/\S/.test(inner) ? inner : ''} ` };
+    if (props.length) return { start: range.start + 1, end: range.start + 1, newText: ` ${entries.join(', ')},` };
+    if (!/\S/.test(inner)) return { start: range.start + 1, end: range.end - 1, newText: ` ${entries.join(', ')} ` };
+    // Only a spread (`{ ...context.multifactor }`): the keys go after it; not next to a comment.
+    if (/\/[/*]/.test(inner)) return undefined;
+    const content = inner.trimEnd();
+    return { start: range.start + 1 + content.length, end: range.start + 1 + content.length, newText: `${content.endsWith(',') ? '' : ','} ${entries.join(', ')}` };
   }
   const anchors = props.filter((p) => after.includes(p.key));
   const last = (anchors.length ? anchors : props).reduce((a, b) => (b.range.end > a.range.end ? b : a));
@@ -107,6 +110,9 @@ function fixMissingFields(model: RuleModel, finding: Finding, all: Finding[]): Q
   const config = configOf(model, finding);
   const data = finding.data;
   if (!config || !data?.field) return undefined;
+  // A literal in a helper outside the Action's handler cannot read `event.secrets`: the key is left to you.
+  const helper = config.helper;
+  if (helper && model.kind === 'action' && !model.actionExports.some((e) => e.function && e.function.range.start <= helper.range.start && helper.range.end <= e.function.range.end)) return undefined;
   // Adding `host` next to a misspelt `hots` would leave both: renaming it is the fix.
   const renameFor = (key: string): QuickFix | undefined => findRenameFor(model, config, all, data.configIndex, key, data.container ?? 'options');
   const rename = renameFor(data.field);

@@ -254,9 +254,10 @@ function checkConfig(model: RuleModel, config: MfaConfig, configIndex: number, o
   const name = config.providerName;
   const anchor = config.anchorRange;
 
-  // The provider itself.
+  // The provider itself (a configuration that a later `{ ...context.multifactor, … }` completes is checked there).
   if (config.provider === null) {
-    if (isRule ? config.options.fieldsKnown && !config.nonObject : true) {
+    const elsewhere = config.completedLater || config.suppliedKeys?.includes('provider');
+    if (!elsewhere && (isRule ? config.options.fieldsKnown && !config.nonObject : true)) {
       out.add('missing-field', anchor, isRule
         ? "The multifactor configuration has no 'provider': add provider: 'duo'."
         : "api.multifactor.enable() needs a provider as its first argument, e.g. 'duo'.", { field: 'provider', container: 'options', configIndex });
@@ -288,7 +289,7 @@ function checkConfig(model: RuleModel, config: MfaConfig, configIndex: number, o
     const duo = name === 'duo' || (!providerKnown && !providerUnknownLiteral && hasDuoKeys);
     if (!providerUnknownLiteral) checkFields(config.options, fields, 'options', out, configIndex, true);
     if (duo) {
-      checkMissing(config.options, 'options', anchor, out, configIndex, 'The Duo configuration');
+      if (!config.completedLater) checkMissing(model, config, config.options, 'options', out, configIndex, 'The Duo configuration');
       checkDuoValues(model, config.options, 'options', out, configIndex);
       const admin = findProperty(config.options, 'admin');
       if (admin?.value.object) {
@@ -312,17 +313,34 @@ function checkConfig(model: RuleModel, config: MfaConfig, configIndex: number, o
   // Without providerOptions Auth0 uses the Duo keys of the tenant's Duo factor settings (its documented form).
   if (po === null) return;
   checkFields(po, providerOptionFields, 'providerOptions', out, configIndex, false);
-  checkMissing(po, 'providerOptions', anchor, out, configIndex, 'providerOptions');
+  checkMissing(model, config, po, 'providerOptions', out, configIndex, 'providerOptions');
   checkDuoValues(model, po, 'providerOptions', out, configIndex);
 }
 
-function checkMissing(object: MfaObject, container: FindingData['container'], anchor: OffsetRange, out: Collector, configIndex: number, what: string): void {
+/**
+ * missing-field for ikey/skey/host, on the configuration's anchor. Keys supplied by the earlier
+ * configurations a `{ ...context.multifactor, … }` spreads count; for a literal returned by a
+ * helper function the message says which return it is.
+ */
+function checkMissing(model: RuleModel, config: MfaConfig, object: MfaObject, container: FindingData['container'], out: Collector, configIndex: number, what: string): void {
   if (!object.fieldsKnown) return;
+  const helper = config.helper;
+  const subject = helper ? `${what} that ${helper.name}() returns on line ${lineNumberAt(model.text, helper.range.start)}${helper.what === 'options' && container === 'providerOptions' ? ' (its providerOptions)' : ''}` : what;
   for (const key of duoKeyFields) {
-    if (!findProperty(object, key)) {
-      out.add('missing-field', anchor, `${what} is missing '${key}': the ${fieldLabels[key]} of your Duo application.`, { field: key, container, configIndex });
+    if (!findProperty(object, key) && !(container === 'options' && config.suppliedKeys?.includes(key))) {
+      out.add('missing-field', config.anchorRange, `${subject} is missing '${key}': the ${fieldLabels[key]} of your Duo application.`, { field: key, container, configIndex });
     }
   }
+}
+
+/** The 1-based line of an offset. */
+function lineNumberAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) line++;
+  }
+  return line;
 }
 
 /** unknown-field, invalid-type and deprecated-field for the keys of one object. */
@@ -605,7 +623,11 @@ function exits(node: AnyNode, callbackName: string | undefined): boolean {
  * `if` on 'oauth2-refresh-token' that exits, or by a condition around it that mentions it.
  */
 function checkRefreshTokenGuard(model: RuleModel, out: Collector): void {
-  const configs = model.configs.map((config, index) => ({ config, index })).filter(({ config }) => requiresMfa(config));
+  // One warning per MFA assignment: a `{ ...context.multifactor, … }` completes an earlier one (warned there),
+  // and the configurations a helper may return share their assignment.
+  const seen = new Set<number>();
+  const configs = model.configs.map((config, index) => ({ config, index }))
+    .filter(({ config }) => requiresMfa(config) && !config.completes && !seen.has(config.range.start) && !!seen.add(config.range.start));
   if (configs.length === 0) return;
   const earlyExits: number[] = [];
   const guardedRanges: OffsetRange[] = [];
@@ -879,7 +901,12 @@ export function analyzeModel(model: RuleModel, options: AnalyzeOptions = {}): Fi
   const lines = new LineIndex(model.text);
   const { file, byLine } = readSuppressions(model, lines);
   const findings: Finding[] = [];
+  // The same literal can be checked twice (a helper's return used by two calls, a spread variable used alone too).
+  const reported = new Set<string>();
   for (const f of out.findings) {
+    const key = `${f.code}:${f.offsets.start}:${f.offsets.end}:${f.message}`;
+    if (reported.has(key)) continue;
+    reported.add(key);
     const level = options.severities?.[f.code] ?? defaultSeverities[f.code];
     if (level === 'off' || file.has(f.code) || file.has('*')) continue;
     const range = lines.rangeOf(f.offsets);

@@ -103,6 +103,24 @@ export interface MfaValue {
   secretRef?: SecretRef;
   /** For kind `object`: the nested object's properties. */
   object?: MfaObject;
+  /**
+   * A call of a helper function of the same file (`duoConfig(level)`): the object literals it
+   * returns, each checked like an inline one. Kind `object` (with `object`) when it returns only
+   * one literal; `dynamic` when it returns several, or also something that is not a literal.
+   */
+  alternatives?: MfaObject[];
+  /** The helper's name, with `alternatives`. */
+  helper?: string;
+}
+
+/** A configuration that a helper function of the same file returns (`context.multifactor = duoSettings()`). */
+export interface HelperSource {
+  /** The function's name. */
+  name: string;
+  /** The returned object literal. */
+  range: OffsetRange;
+  /** What the literal is: the whole configuration / the options of enable(), or its providerOptions. */
+  what: 'options' | 'providerOptions';
 }
 
 export interface MfaProperty {
@@ -116,8 +134,11 @@ export interface MfaProperty {
   value: MfaValue;
   /** True when the key is a deploy-cli keyword token (its name is then not a real field name). */
   keyToken: boolean;
-  /** Where the key came from: the object literal, a later `x.key = …` write, or `Object.assign(x, {…})`. */
-  origin: 'literal' | 'assignment' | 'object-assign';
+  /**
+   * Where the key came from: the object literal, a later `x.key = …` write (or `x = { ...x, key }`),
+   * `Object.assign(x, {…})`, or a spread of a variable bound to an object literal (`{ ...base }`).
+   */
+  origin: 'literal' | 'assignment' | 'object-assign' | 'spread';
   /** True for the object that dotted keys (`providerOptions.ikey: …`) stand for. */
   dotted?: boolean;
 }
@@ -161,6 +182,18 @@ export interface MfaConfig {
   callEnd?: number;
   /** Actions: the range of each argument. */
   argumentRanges?: OffsetRange[];
+  /**
+   * Rules: `context.multifactor = { ...context.multifactor, … }` completing the earlier
+   * configurations it spreads (those before it that are not in another branch of the same
+   * `if`/`?:`). Without such an earlier configuration in the rule, its fields are unknown.
+   */
+  completes?: boolean;
+  /** Rules: a later `{ ...context.multifactor, … }` completes this configuration (it is checked there). */
+  completedLater?: boolean;
+  /** Rules, with `completes`: the keys the spread configurations supply (their own and what they got). */
+  suppliedKeys?: string[];
+  /** Set when the configuration (or its providerOptions) is an object literal returned by a helper function. */
+  helper?: HelperSource;
 }
 
 export interface ParamInfo {
@@ -503,6 +536,18 @@ function findActionExports(program: acorn.Program): Array<{ name: ActionExport['
   return found;
 }
 
+/** The functions declared at the top level of a module (helpers an Action's handler may call), by name. */
+function topLevelFunctions(program: acorn.Program): Map<string, AnyNode | null> {
+  const found = new Map<string, AnyNode | null>();
+  for (const statement of program.body) {
+    if (statement.type === 'FunctionDeclaration' && statement.id) found.set(statement.id.name, statement);
+    if (statement.type === 'VariableDeclaration') {
+      for (const d of statement.declarations) if (d.id.type === 'Identifier' && isFunctionNode(d.init)) found.set(d.id.name, d.init);
+    }
+  }
+  return found;
+}
+
 /** Resolves a top-level function name for `exports.onExecutePostLogin = handler`. */
 function resolveTopLevelFunction(program: acorn.Program, name: string): acorn.Function | null {
   for (const statement of program.body) {
@@ -530,6 +575,8 @@ interface PendingWrite {
   /** An Object.assign with a non-literal source. */
   opaque: boolean;
   start: number;
+  /** The `if`/`?:` branches the write is in. */
+  branches?: Array<{ id: number; side: 0 | 1 }>;
 }
 
 type Scope = Map<string, AnyNode | null>;
@@ -539,6 +586,17 @@ class FunctionScanner {
   readonly configs: MfaConfig[] = [];
   readonly writes: PendingWrite[] = [];
   private readonly scopes: Scope[] = [];
+  /** Every object read from a literal, by that literal: writes to the literal's variable reach them all. */
+  private readonly objects = new Map<acorn.ObjectExpression, MfaObject[]>();
+  /** Literals being spread (a guard against `a = { ...b }, b = { ...a }`). */
+  private readonly spreading = new Set<acorn.ObjectExpression>();
+  /** The `if`/`?:` branches the scan is in: the condition's offset and which side. */
+  private readonly branches: Array<{ id: number; side: 0 | 1 }> = [];
+  private readonly configBranches = new Map<MfaConfig, Array<{ id: number; side: 0 | 1 }>>();
+  /** Above zero while reading a helper function's returned literals (helpers are followed one level). */
+  private helperDepth = 0;
+  /** Functions declared at the top level of an Action's module, which its handler may call. */
+  moduleFunctions: Scope = new Map();
 
   constructor(
     private readonly kind: 'rule' | 'action',
@@ -552,7 +610,9 @@ class FunctionScanner {
   ) {}
 
   scan(fn: acorn.Function): void {
+    this.scopes.push(this.moduleFunctions);
     this.visitFunction(fn, true);
+    this.scopes.pop();
     this.attachWrites();
   }
 
@@ -638,6 +698,16 @@ class FunctionScanner {
         this.scopes.pop();
         return;
       }
+      case 'IfStatement':
+      case 'ConditionalExpression':
+        // Configurations in the two branches of one condition never follow each other.
+        this.visit(node.test);
+        this.branches.push({ id: node.start, side: 0 });
+        this.visit(node.consequent);
+        this.branches[this.branches.length - 1] = { id: node.start, side: 1 };
+        this.visit(node.alternate);
+        this.branches.pop();
+        return;
       case 'Identifier':
         if (this.callbackName && node.name === this.callbackName) this.callbackRefs.push(rangeOf(node));
         return;
@@ -719,15 +789,47 @@ class FunctionScanner {
         if (bound) return { ...base, kind: 'object', object: this.objectOf(bound) };
         return { ...base, kind: 'dynamic' };
       }
+      case 'CallExpression': {
+        const helper = this.helperReturns(node);
+        if (!helper) return { ...base, kind: 'dynamic' };
+        const alternatives = helper.literals.map((literal) => this.inHelper(helper.fn, () => this.objectOf(literal)));
+        const single = alternatives.length === 1 && helper.complete;
+        return { ...base, kind: single ? 'object' : 'dynamic', object: single ? alternatives[0] : undefined, alternatives, helper: helper.name };
+      }
       default:
         return { ...base, kind: 'dynamic', secretRef: this.secretRefOf(node) };
     }
   }
 
-  private objectOf(node: acorn.ObjectExpression): MfaObject {
+  /**
+   * The properties of an object literal. A spread of a variable bound to an object literal adds
+   * that literal's keys; `selfSpread` recognises the spread of the value being replaced
+   * (`{ ...context.multifactor, … }`), reported through `merge`; any other spread hides fields.
+   */
+  private objectOf(node: acorn.ObjectExpression, selfSpread?: (argument: AnyNode) => boolean, merge?: { found: boolean }): MfaObject {
     const properties: MfaProperty[] = [];
     let fieldsKnown = true;
+    const result: MfaObject = { range: rangeOf(node), properties, fieldsKnown };
     for (const prop of node.properties) {
+      if (prop.type === 'SpreadElement') {
+        if (selfSpread?.(prop.argument)) {
+          if (merge) merge.found = true;
+          continue;
+        }
+        const bound = this.resolveObject(prop.argument);
+        if (!bound || bound === node || this.spreading.has(bound)) { fieldsKnown = false; continue; }
+        this.spreading.add(bound);
+        try {
+          const spread = this.objectOf(bound);
+          for (const p of spread.properties) properties.push({ ...p, origin: 'spread' });
+          if (!spread.fieldsKnown) fieldsKnown = false;
+        } finally {
+          this.spreading.delete(bound);
+        }
+        // Later writes to the spread variable reach this object too (union: never a false missing key).
+        this.register(bound, result);
+        continue;
+      }
       if (prop.type !== 'Property') { fieldsKnown = false; continue; }
       const dotted = this.dotted.get(prop.key.start);
       if (dotted) {
@@ -742,7 +844,72 @@ class FunctionScanner {
       const keyToken = this.hasToken(prop.key.start, prop.key.end);
       properties.push({ key, keyRange: rangeOf(prop.key), range: rangeOf(prop), value: this.valueOf(prop.value), keyToken, origin: 'literal' });
     }
-    return { range: rangeOf(node), properties, fieldsKnown };
+    result.fieldsKnown = fieldsKnown;
+    this.register(node, result);
+    return result;
+  }
+
+  /** Remembers that `object` was read from `literal`, so writes to the literal's variable reach it. */
+  private register(literal: acorn.ObjectExpression, object: MfaObject): void {
+    const list = this.objects.get(literal);
+    if (list) list.push(object);
+    else this.objects.set(literal, [object]);
+  }
+
+  /**
+   * A call of a function of the same file that returns object literals: the literals (followed
+   * one level: a call inside the helper is not followed) and whether every return is one.
+   */
+  private helperReturns(call: acorn.CallExpression): { name: string; fn: acorn.Function; literals: acorn.ObjectExpression[]; complete: boolean } | null {
+    if (this.helperDepth > 0 || call.callee.type !== 'Identifier' || call.arguments.some((a) => a.type === 'SpreadElement')) return null;
+    const fn = this.resolve(call.callee.name);
+    if (!isFunctionNode(fn) || fn.async || fn.generator) return null;
+    const literals: acorn.ObjectExpression[] = [];
+    let complete = true;
+    const consider = (expr: AnyNode): void => {
+      const stack = [expr];
+      while (stack.length) {
+        const e = stack.pop()!;
+        if (e.type === 'ObjectExpression') literals.push(e);
+        else if (e.type === 'ConditionalExpression') stack.push(e.alternate, e.consequent);
+        else if (e.type === 'SequenceExpression' && e.expressions.length) stack.push(e.expressions[e.expressions.length - 1]);
+        else complete = false;
+      }
+    };
+    if (fn.body.type !== 'BlockStatement') {
+      consider(fn.body);
+    } else {
+      walk(fn.body, {
+        enter(node) {
+          if (isFunctionNode(node)) return false;
+          if (node.type === 'ReturnStatement') {
+            if (node.argument) consider(node.argument);
+            else complete = false;
+          }
+          return true;
+        },
+      });
+      // Falling off the end returns undefined.
+      if (fn.body.body[fn.body.body.length - 1]?.type !== 'ReturnStatement') complete = false;
+    }
+    if (literals.length === 0) return null;
+    literals.sort((a, b) => a.start - b.start);
+    return { name: call.callee.name, fn, literals, complete };
+  }
+
+  /** Runs `read` with the helper's own names in scope (its parameters and declarations), and no further helpers. */
+  private inHelper<T>(fn: acorn.Function, read: () => T): T {
+    const scope: Scope = new Map();
+    for (const p of fn.params) if (p.type === 'Identifier') scope.set(p.name, null);
+    if (fn.body.type === 'BlockStatement') this.declareIn(scope, fn.body.body);
+    const saved = this.scopes.splice(0, this.scopes.length, scope);
+    this.helperDepth++;
+    try {
+      return read();
+    } finally {
+      this.helperDepth--;
+      this.scopes.splice(0, this.scopes.length, ...saved);
+    }
   }
 
   /** `a.b.c: v` as `a: { b: { c: v } }`, merged with the other dotted keys of the same object. */
@@ -766,6 +933,19 @@ class FunctionScanner {
 
   private noteAssignment(node: acorn.AssignmentExpression): void {
     const left = node.left;
+    if (left.type === 'Identifier') {
+      // `mfa = { ...mfa, ikey }` (or any new value) for a variable bound to an object literal: its
+      // keys count for that literal; a value that is not a literal makes its fields unknown.
+      const target = this.resolveObject(left);
+      if (!target) return;
+      if (node.right.type !== 'ObjectExpression') {
+        this.writes.push({ target, properties: [], opaque: true, start: node.start });
+        return;
+      }
+      const parsed = this.objectOf(node.right, (argument) => isIdentifier(argument, left.name));
+      this.writes.push({ target, properties: parsed.properties.map((p) => ({ ...p, origin: 'assignment' as const })), opaque: !parsed.fieldsKnown, start: node.start });
+      return;
+    }
     if (left.type !== 'MemberExpression') return;
     if (this.kind === 'rule' && isMember(left, this.owner, 'multifactor')) {
       this.noteRuleConfig(node, left);
@@ -778,7 +958,7 @@ class FunctionScanner {
     if (!target) return;
     const keyToken = this.hasToken(left.property.start, left.property.end);
     const property: MfaProperty = { key, keyRange: rangeOf(left.property), range: rangeOf(node), value: this.valueOf(node.right), keyToken, origin: 'assignment' };
-    this.writes.push({ target, properties: [property], opaque: false, start: node.start });
+    this.writes.push({ target, properties: [property], opaque: false, start: node.start, branches: [...this.branches] });
   }
 
   private noteRuleConfig(node: acorn.AssignmentExpression, left: acorn.MemberExpression): void {
@@ -788,9 +968,22 @@ class FunctionScanner {
     let options: MfaObject = { range: null, properties: [], fieldsKnown: false };
     let bindingName: string | undefined;
     let nonObject: MfaValue | undefined;
+    let completes = false;
     if (right.type === 'ObjectExpression') {
       form = 'rule-literal';
-      options = this.objectOf(right);
+      const merge = { found: false };
+      options = this.objectOf(right, (argument) => isMember(argument, this.owner, 'multifactor'), merge);
+      completes = merge.found;
+    } else if (right.type === 'CallExpression' && this.helperReturns(right)) {
+      // context.multifactor = duoSettings(): each literal the helper returns is a configuration.
+      const helper = this.helperReturns(right)!;
+      // duoWithKeys(context.multifactor) builds on the earlier configuration.
+      const builds = this.readsOwnMultifactor(right) || undefined;
+      for (const literal of helper.literals) {
+        const object = this.inHelper(helper.fn, () => this.objectOf(literal));
+        this.addConfig({ form: 'rule-literal', anchorRange: rangeOf(left), range: rangeOf(node), provider: null, options: object, duoOptions: object, admin: null, helper: { name: helper.name, range: rangeOf(literal), what: 'options' }, completes: builds });
+      }
+      return;
     } else {
       const bound = this.resolveObject(right);
       if (bound && right.type === 'Identifier') {
@@ -801,9 +994,31 @@ class FunctionScanner {
       } else {
         const value = this.valueOf(right);
         if (['string', 'boolean', 'number', 'array', 'function'].includes(value.kind)) nonObject = value;
+        // An opaque value built from the earlier configuration (`Object.assign({}, context.multifactor, …)`,
+        // `addKeys(context.multifactor)`) may complete it: the earlier one is not reported alone.
+        completes = this.readsOwnMultifactor(right);
       }
     }
-    this.configs.push({ form, anchorRange: rangeOf(left), range: rangeOf(node), provider: null, options, duoOptions: options, admin: null, bindingName, nonObject });
+    this.addConfig({ form, anchorRange: rangeOf(left), range: rangeOf(node), provider: null, options, duoOptions: options, admin: null, bindingName, nonObject, completes: completes || undefined });
+  }
+
+  /** Whether an expression reads `context.multifactor` (the rule's own context). */
+  private readsOwnMultifactor(expr: AnyNode): boolean {
+    let found = false;
+    walk(expr, {
+      enter: (node) => {
+        if (found) return false;
+        if (node.type === 'MemberExpression' && isMember(node, this.owner, 'multifactor')) found = true;
+        return !found;
+      },
+    });
+    return found;
+  }
+
+  /** Adds a configuration, remembering the branches it is written in. */
+  private addConfig(config: MfaConfig): void {
+    this.configs.push(config);
+    this.configBranches.set(config, [...this.branches]);
   }
 
   private noteCall(node: acorn.CallExpression): void {
@@ -819,7 +1034,7 @@ class FunctionScanner {
       if (this.kind === 'rule' && isMember(target, this.owner, 'multifactor')) dest = 'ctx';
       else if (target.type === 'Identifier') dest = this.resolveObject(target);
       if (!dest) return;
-      const write: PendingWrite = { target: dest, properties: [], opaque: false, start: node.start };
+      const write: PendingWrite = { target: dest, properties: [], opaque: false, start: node.start, branches: [...this.branches] };
       for (const source of sources) {
         const obj = source.type === 'ObjectExpression' ? source : this.resolveObject(source);
         if (!obj) { write.opaque = true; continue; }
@@ -835,6 +1050,15 @@ class FunctionScanner {
     const [providerArg, optionsArg] = node.arguments;
     const provider = providerArg && providerArg.type !== 'SpreadElement' ? this.valueOf(providerArg) : null;
     let options: MfaObject = { range: null, properties: [], fieldsKnown: true };
+    const helper = optionsArg?.type === 'CallExpression' ? this.helperReturns(optionsArg) : null;
+    if (helper) {
+      // enable('duo', duoOptions()): each literal the helper returns is checked as the options.
+      for (const literal of helper.literals) {
+        const object = this.inHelper(helper.fn, () => this.objectOf(literal));
+        this.addConfig(this.actionConfig(node, callee, provider, object, { name: helper.name, range: rangeOf(literal), what: 'options' }));
+      }
+      return;
+    }
     if (optionsArg) {
       const bound = optionsArg.type === 'ObjectExpression' ? optionsArg : this.resolveObject(optionsArg);
       if (bound) {
@@ -845,7 +1069,11 @@ class FunctionScanner {
       }
     }
     if (node.arguments.some((a) => a.type === 'SpreadElement')) options.fieldsKnown = false;
-    this.configs.push({
+    this.addConfig(this.actionConfig(node, callee, provider, options, undefined));
+  }
+
+  private actionConfig(node: acorn.CallExpression, callee: acorn.MemberExpression, provider: MfaValue | null, options: MfaObject, helper: HelperSource | undefined): MfaConfig {
+    return {
       form: 'action-enable',
       anchorRange: rangeOf(callee),
       range: rangeOf(node),
@@ -856,29 +1084,83 @@ class FunctionScanner {
       admin: null,
       callEnd: node.end - 1,
       argumentRanges: node.arguments.map(rangeOf),
-    });
+      helper,
+    };
   }
 
-  /** Adds later writes (`mfa.host = …`, Object.assign) to the configurations they modify. */
+  /**
+   * Adds later writes (`mfa.host = …`, Object.assign, `mfa = { ...mfa, … }`) to the objects they
+   * modify, links each `{ ...context.multifactor, … }` to the configurations it completes, and
+   * gives each helper-returned providerOptions literal a configuration of its own.
+   */
   private attachWrites(): void {
     for (const write of this.writes) {
-      let targets: MfaConfig[];
+      let targets: MfaObject[];
       if (write.target === 'ctx') {
-        const before = this.configs.filter((c) => c.form !== 'action-enable' && c.range.start < write.start);
-        targets = before.length ? [before[before.length - 1]] : [];
+        // The latest configuration before the write that is not in another branch of the same condition.
+        const before = this.configs.filter((c) => c.form !== 'action-enable' && c.range.start < write.start && !exclusiveBranches(this.configBranches.get(c), write.branches));
+        const last = before[before.length - 1];
+        targets = last ? before.filter((c) => c.range.start === last.range.start).map((c) => c.options) : [];
       } else {
-        targets = this.configs.filter((c) => (c.options as MfaObject & { source?: acorn.ObjectExpression }).source === write.target);
+        targets = this.objects.get(write.target) ?? [];
       }
-      for (const config of targets) {
-        config.options.properties.push(...write.properties);
-        if (write.opaque) config.options.fieldsKnown = false;
+      for (const object of new Set(targets)) {
+        object.properties.push(...write.properties);
+        if (write.opaque) object.fieldsKnown = false;
       }
     }
     for (const config of this.configs) {
       delete (config.options as MfaObject & { source?: unknown }).source;
       finishConfig(config);
     }
+    this.linkMerges();
+    const expanded: MfaConfig[] = [];
+    for (const config of this.configs) {
+      const po = config.form === 'action-enable' ? findProperty(config.options, 'providerOptions') : undefined;
+      const alternatives = po?.value.alternatives;
+      if (!po || !alternatives?.length) {
+        expanded.push(config);
+        continue;
+      }
+      for (const object of alternatives) {
+        expanded.push({ ...config, duoOptions: object, helper: { name: po.value.helper ?? 'helper', range: object.range ?? po.value.range, what: 'providerOptions' } });
+      }
+    }
+    this.configs.splice(0, this.configs.length, ...expanded);
   }
+
+  /** `{ ...context.multifactor, … }`: the keys it gets from the earlier configurations it spreads. */
+  private linkMerges(): void {
+    const rules = this.configs.filter((c) => c.form !== 'action-enable');
+    const exclusive = (a: MfaConfig, b: MfaConfig): boolean => exclusiveBranches(this.configBranches.get(a), this.configBranches.get(b));
+    for (const config of rules) {
+      if (!config.completes) continue;
+      const sources = rules.filter((s) => s.range.start < config.range.start && !exclusive(s, config));
+      if (sources.length === 0) {
+        // Spreading a value this rule never set (an earlier rule may have): its fields are unknown.
+        config.completes = undefined;
+        config.options.fieldsKnown = false;
+        continue;
+      }
+      const supplied = new Set<string>();
+      for (const source of sources) {
+        source.completedLater = true;
+        for (const p of source.options.properties) supplied.add(p.key);
+        for (const key of source.suppliedKeys ?? []) supplied.add(key);
+        if (source.form === 'rule-opaque' || !source.options.fieldsKnown) config.options.fieldsKnown = false;
+      }
+      config.suppliedKeys = [...supplied];
+      if (!config.provider) {
+        const names = new Set(sources.map((s) => s.providerName));
+        if (names.size === 1) config.providerName = [...names][0];
+      }
+    }
+  }
+}
+
+/** Whether two places lie in different branches of one `if`/`?:` (so neither runs after the other). */
+function exclusiveBranches(a: Array<{ id: number; side: 0 | 1 }> | undefined, b: Array<{ id: number; side: 0 | 1 }> | undefined): boolean {
+  return !!a && !!b && a.some((x) => b.some((y) => y.id === x.id && y.side !== x.side));
 }
 
 /** The last property with this key. */
@@ -978,6 +1260,7 @@ function extractModel(text: string, parse: ParseResult): RuleModel {
     if (fn) {
       const scanner = new FunctionScanner('action', exp.apiName, parse.keywordTokens, model.secretRefs, [], undefined, [], exp.eventName);
       scanner.dotted = new Map(parse.dottedKeys.map((k) => [k.range.start, k]));
+      scanner.moduleFunctions = topLevelFunctions(parse.program);
       scanner.scan(fn);
       model.configs.push(...scanner.configs);
     }
