@@ -642,13 +642,15 @@ function checkRefreshTokenGuard(model: RuleModel, out: Collector): void {
     },
   });
   const fix = refreshGuardFix(model);
-  const sampleGated = placeholderGatedRanges(model);
+  // Only files holding a sample client id can gate MFA on one (two more walks otherwise saved).
+  let sampleGated: OffsetRange[] | undefined;
+  const hasSampleClientId = model.stringLiterals.some((str) => clientIdPlaceholder(str.value));
   for (const { config, index } of configs) {
     const at = config.range.start;
     if (earlyExits.some((end) => end <= at) || guardedRanges.some((r) => r.start <= at && at < r.end)) continue;
     // Only reachable for a client list that holds nothing but Auth0's sample id: this MFA cannot run
     // (placeholder-client-id says so) until real ids are there, and then this warning appears.
-    if (sampleGated.some((r) => r.start <= at && at < r.end)) continue;
+    if (hasSampleClientId && (sampleGated ??= placeholderGatedRanges(model)).some((r) => r.start <= at && at < r.end)) continue;
     const protocol = model.kind === 'rule' ? `${model.contextName ?? 'context'}.protocol` : `${model.eventName ?? 'event'}.transaction.protocol`;
     out.add('missing-refresh-token-guard', config.anchorRange,
       `MFA is required here also when ${protocol} is '${refreshProtocol}': Auth0 cannot prompt during a refresh-token exchange, so the exchange fails and the application loses its session. Return early for that protocol first.`,

@@ -11,18 +11,23 @@ type NodeRecord = Record<string, unknown>;
 /** The child nodes of `node`, in source order. */
 export function childNodes(node: AnyNode): AnyNode[] {
   const children: AnyNode[] = [];
+  collectChildren(node, children);
+  return children;
+}
+
+/** Appends the child nodes of `node` to `out`, in source order. */
+function collectChildren(node: AnyNode, out: AnyNode[]): void {
   const record = node as unknown as NodeRecord;
   for (const key in record) {
     if (key === 'type' || key === 'start' || key === 'end' || key === 'loc' || key === 'range') continue;
     const child = record[key];
     if (!child || typeof child !== 'object') continue;
     if (Array.isArray(child)) {
-      for (const c of child) if (c && typeof (c as NodeRecord).type === 'string') children.push(c as AnyNode);
+      for (const c of child) if (c && typeof (c as NodeRecord).type === 'string') out.push(c as AnyNode);
     } else if (typeof (child as NodeRecord).type === 'string') {
-      children.push(child as AnyNode);
+      out.push(child as AnyNode);
     }
   }
-  return children;
 }
 
 export interface WalkVisitor {
@@ -32,18 +37,36 @@ export interface WalkVisitor {
   leave?(node: AnyNode, parent: AnyNode | undefined): void;
 }
 
-/** Depth-first, source-order walk with an explicit stack: any depth is fine. */
+/**
+ * Depth-first, source-order walk with an explicit stack: any depth is fine. The stack is three
+ * parallel arrays (no object per frame), and a node is revisited for `leave` only when there is one.
+ */
 export function walk(root: AnyNode, visitor: WalkVisitor): void {
-  const stack: Array<{ node: AnyNode; parent: AnyNode | undefined; leaving: boolean }> = [{ node: root, parent: undefined, leaving: false }];
-  while (stack.length) {
-    const frame = stack.pop()!;
-    if (frame.leaving) {
-      visitor.leave?.(frame.node, frame.parent);
+  const nodes: AnyNode[] = [root];
+  const parents: Array<AnyNode | undefined> = [undefined];
+  const leaving: boolean[] = [false];
+  const leave = visitor.leave;
+  const children: AnyNode[] = [];
+  while (nodes.length) {
+    const node = nodes.pop()!;
+    const parent = parents.pop();
+    if (leaving.pop()) {
+      leave?.(node, parent);
       continue;
     }
-    if (visitor.enter(frame.node, frame.parent) === false) continue;
-    stack.push({ node: frame.node, parent: frame.parent, leaving: true });
-    const children = childNodes(frame.node);
-    for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i], parent: frame.node, leaving: false });
+    if (visitor.enter(node, parent) === false) continue;
+    if (leave) {
+      nodes.push(node);
+      parents.push(parent);
+      leaving.push(true);
+    }
+    // Children go on the stack in reverse so they come off in source order; one buffer serves every node.
+    children.length = 0;
+    collectChildren(node, children);
+    for (let i = children.length - 1; i >= 0; i--) {
+      nodes.push(children[i]);
+      parents.push(node);
+      leaving.push(false);
+    }
   }
 }
