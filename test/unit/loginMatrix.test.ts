@@ -31,6 +31,18 @@ describe('findConditionDimensions', () => {
     assert.deepEqual(byPath.get('user.email_verified')?.equals, [true, false]);
   });
 
+  test('list elements compared one by one in a loop are tried too', () => {
+    const looped = findConditionDimensions([buildModel(`function (user, context, callback) {
+  var DENIED = ['old-crm', 'kiosk'];
+  for (var i = 0; i < DENIED.length; i++) if (DENIED[i] === context.clientID) return callback(new UnauthorizedError('no'));
+  for (const name of ['contractors', 'vendors']) { if (context.connection === name) return callback(new UnauthorizedError('no')); }
+  callback(null, user, context);
+}`)]);
+    const paths = new Map(looped.map((d) => [d.path.join('.'), d]));
+    assert.deepEqual(paths.get('context.clientID')?.equals, ['old-crm', 'kiosk']);
+    assert.deepEqual(paths.get('context.connection')?.equals, ['contractors', 'vendors']);
+  });
+
   test('every combination when few, at least 64 when the conditions allow, never more than the cap', () => {
     const all = buildLoginMatrix(dims, 100_000);
     // clientID 3 × connection 2 × strategy 2 × roles 2 × force_mfa 3 × protocol 2 × email_verified 3

@@ -69,6 +69,8 @@ class ConditionScanner {
   readonly dimensions = new Map<string, Dimension>();
   private readonly aliases = new Map<string, string[]>();
   private readonly lists = new Map<string, unknown[]>();
+  /** Loop variables that take each element of a known list: `for (const id of DENIED)`. */
+  private readonly elements = new Map<string, unknown[]>();
 
   constructor(private readonly roots: Map<string, 'user' | 'context'>) {}
 
@@ -117,8 +119,21 @@ class ConditionScanner {
     return undefined;
   }
 
+  /** The values `list[i]` or a loop variable over a known list can have. */
+  private elementsOf(node: Node): unknown[] | undefined {
+    if (node.type === 'MemberExpression' && node.computed) return this.listOf(node.object);
+    if (node.type === 'Identifier') return this.elements.get(node.name);
+    return undefined;
+  }
+
   scan(node: Node, inTest = false): void {
     switch (node.type) {
+      case 'ForOfStatement': {
+        const list = this.listOf(node.right);
+        const declared = node.left.type === 'VariableDeclaration' ? node.left.declarations[0]?.id : node.left;
+        if (list && declared?.type === 'Identifier') this.elements.set(declared.name, list);
+        break;
+      }
       case 'VariableDeclarator':
         if (node.id.type === 'Identifier' && node.init) {
           const target = this.aliasTarget(node.init);
@@ -133,6 +148,9 @@ class ConditionScanner {
             const path = this.pathOf(a as Node);
             const literal = literalValue(b as Node);
             if (path && path.length > 1 && literal) this.dimension(path).equals.push(literal.value);
+            // DENIED[i] === context.clientID inside a loop over the list
+            const elements = this.elementsOf(b as Node);
+            if (path && path.length > 1 && elements) this.dimension(path).equals.push(...elements);
           }
         }
         break;
