@@ -3,7 +3,7 @@
 import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createServerContext } from '../server/src/features/context';
-import { register as registerDiagnostics } from '../server/src/features/diagnostics';
+import { register as registerDiagnostics } from '../server/src/features/diagnosticsPublisher';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);

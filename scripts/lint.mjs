@@ -61,8 +61,22 @@ for (const top of ['client/src', 'server/src', 'shared']) {
   }
 }
 
+// A file name says its layer: the same name in two folders (a handler beside the core function it
+// calls, two emulators) is a second home that reads like the first.
+const byName = new Map();
+for (const top of ['client/src', 'server/src', 'shared']) {
+  for (const path of listTs(join(root, top))) {
+    const file = relative(root, path).split(sep).join('/');
+    const name = file.slice(file.lastIndexOf('/') + 1);
+    byName.set(name, [...(byName.get(name) ?? []), file]);
+  }
+}
+for (const [name, files] of byName) {
+  if (files.length > 1) problems.push(`${files.join(', ')}: the file name ${name} repeats across folders; name each for its layer`);
+}
+
 for (const p of problems) console.error(p);
-console.log(`lint: ${problems.length} import rule violation${problems.length === 1 ? '' : 's'}`);
+console.log(`lint: ${problems.length} layer rule violation${problems.length === 1 ? '' : 's'}`);
 
 if (!toolsInstalled()) {
   console.log('lint: installing tools/eslint (its own package-lock.json)');

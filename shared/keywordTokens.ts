@@ -30,7 +30,7 @@ function tokenPattern(includeQuotes: boolean): RegExp {
 }
 
 /** Does the text contain anything that could be a token? A cheap test before the real scan. */
-export function mayContainKeywordTokens(text: string): boolean {
+function mayContainKeywordTokens(text: string): boolean {
   return text.includes('@@') || text.includes('##');
 }
 

@@ -7,10 +7,10 @@ import type { ConvertNote } from '../server/src/analysis/ruleConverter';
 import type { FileKind } from '../server/src/analysis/model';
 import type { DeployCliActionPlan } from '../server/src/deployCli/actionFiles';
 import type { TransportOptions } from '../server/src/duo/transport';
-import type { VerifyResult } from '../server/src/duo/types';
+import type { VerifyResult } from '../server/src/duo/verifyTypes';
 import type { EquivalenceReport } from '../server/src/runner/equivalence';
 import type { RunInputFiles } from '../server/src/runner/inputs';
-import type { RunResult } from '../server/src/runner/types';
+import type { RunResult } from '../server/src/runner/runTypes';
 import type { DoctorReport } from '../server/src/tenant/runDoctor';
 
 export type { ConvertNote };

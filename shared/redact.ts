@@ -10,7 +10,7 @@ export const MIN_SECRET_LENGTH = 4;
 /** A Duo skey (Client secret) is 40 letters and digits: the pattern source, to embed in others. */
 export const DUO_SKEY_CHARACTERS = '[A-Za-z0-9]{40}';
 /** A whole string shaped like a Duo skey. */
-export const DUO_SKEY_SHAPE = new RegExp(`^${DUO_SKEY_CHARACTERS}$`);
+const DUO_SKEY_SHAPE = new RegExp(`^${DUO_SKEY_CHARACTERS}$`);
 
 export function looksLikeDuoSkey(value: string): boolean {
   return DUO_SKEY_SHAPE.test(value);
@@ -30,7 +30,7 @@ const CUT_MARK = /… \(\d+ characters\)$/;
 const AUTHORIZATION = /(authorization\s*[:=]\s*)(basic|bearer)\s+[A-Za-z0-9+/=._-]+/gi;
 
 /** Any this many consecutive characters of a long secret (or of an encoded form of it) count as the secret. */
-export const FRAGMENT_LENGTH = 8;
+const FRAGMENT_LENGTH = 8;
 /** Secrets from this length on are caught in pieces; shorter ones (a password like "hunter2!") only whole. */
 const MIN_FRAGMENTED_SECRET = 16;
 
@@ -40,7 +40,7 @@ const MIN_FRAGMENTED_SECRET = 16;
  * `ikey:skey`), hex, percent-encoding of every byte, and JSON/JavaScript escapes. Only the part of
  * each encoding that depends on the secret alone is kept.
  */
-export function secretForms(secret: string): string[] {
+function secretForms(secret: string): string[] {
   const bytes = Buffer.from(secret, 'utf8');
   const forms = new Set<string>([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]);
   forms.add(bytes.toString('hex'));

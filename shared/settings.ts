@@ -18,7 +18,7 @@ export interface AnySettingSpec { readonly type: string; readonly default: unkno
 const spec = <T>(s: SettingSpec<T>): SettingSpec<T> => s;
 
 /** The values of every `duoRules.diagnostics.<code>` setting, one per diagnostic code. */
-export const severityChoices = ['default', 'error', 'warning', 'information', 'hint', 'off'] as const;
+const severityChoices = ['default', 'error', 'warning', 'information', 'hint', 'off'] as const;
 export type SeverityChoice = (typeof severityChoices)[number];
 
 /** The per-code severity settings share one schema; their keys are `diagnostics.<code>`. */

@@ -25,7 +25,7 @@ export const pageCommands = [
   'duoRules.showOutput', 'workbench.action.openSettings',
 ] as const;
 
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 

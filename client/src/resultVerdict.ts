@@ -101,7 +101,7 @@ export function verdictOf(result: RunJson): Verdict {
   return { ...base, kind: 'duo', ok: true, text: `Requires Duo (${keySourceWords[source] ?? keySourceWords.configuration})` };
 }
 
-export const applicationNames: Record<string, string> = { 'auth-api': 'Auth API', 'web-sdk': 'Web SDK (Universal Prompt)', 'admin-api': 'Admin API' };
+const applicationNames: Record<string, string> = { 'auth-api': 'Auth API', 'web-sdk': 'Web SDK (Universal Prompt)', 'admin-api': 'Admin API' };
 
 /** Failures that say nothing about the keys: Duo was never asked, or could not answer. */
 const unreachableReasons = new Set(['network', 'timeout', 'bad-response', 'redirect']);

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DuoOptions, RunParams } from '../../shared/protocol';
 import type { SecretStore } from './secrets';
-import { getSetting } from './settings';
+import { getSetting } from './editorSettings';
 import type { SettingKey } from '../../shared/settings';
 
 /** The settings that name an input file, relative to the workspace folder or absolute. */

@@ -15,7 +15,7 @@ const labels = { rule: 'Duo Rule', action: 'Duo Action' } as const;
 interface ProblemCounts { errors: number; warnings: number; infos: number }
 
 /** Counted like the Problems panel's badge for the file: all sources, hints are not listed there. */
-export function countProblems(uri: vscode.Uri): ProblemCounts {
+function countProblems(uri: vscode.Uri): ProblemCounts {
   const counts = { errors: 0, warnings: 0, infos: 0 };
   for (const d of vscode.languages.getDiagnostics(uri)) {
     if (d.severity === vscode.DiagnosticSeverity.Error) counts.errors++;

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { DeployRepositoriesRequest, DoctorRequest, type Auth0Access, type DoctorParams, type DoctorResponse } from '../../shared/protocol';
 import { inBackground } from '../../shared/background';
-import { getSetting } from './settings';
+import { getSetting } from './editorSettings';
 import type { SecretStore } from './secrets';
 
 const keys = { domain: 'duoRules.auth0.domain', clientId: 'duoRules.auth0.clientId', clientSecret: 'duoRules.auth0.clientSecret' };
@@ -41,7 +41,7 @@ export class Auth0CredentialStore {
 const DOMAIN = /^[A-Za-z0-9.-]+$/;
 
 /** `duoRules.storeAuth0Credentials [domain clientId clientSecret]`: asks for what is not given; the secret masked. */
-export async function storeAuth0CredentialsCommand(store: Auth0CredentialStore, log: vscode.LogOutputChannel, ...args: unknown[]): Promise<{ stored: boolean } | undefined> {
+async function storeAuth0CredentialsCommand(store: Auth0CredentialStore, log: vscode.LogOutputChannel, ...args: unknown[]): Promise<{ stored: boolean } | undefined> {
   const given = (i: number) => (typeof args[i] === 'string' ? args[i] as string : undefined);
   const domain = given(0) ?? await vscode.window.showInputBox({
     title: 'Store Auth0 Credentials (1/3): tenant domain',
@@ -91,7 +91,7 @@ class ResultDocuments implements vscode.TextDocumentContentProvider {
 }
 
 /** The result view: each finding with its fix (the message carries it), notes, verification. */
-export function formatDoctorMarkdown(response: DoctorResponse): string {
+function formatDoctorMarkdown(response: DoctorResponse): string {
   const report = response.report!;
   const lines = [`# Duo MFA check: ${report.source === 'tenant' ? `tenant ${report.tenant}` : `repository ${report.tenant}`}`, ''];
   const errors = report.findings.filter((f) => f.severity === 'error').length;

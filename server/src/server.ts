@@ -2,17 +2,17 @@
 // under ./features register their handlers on the shared context.
 import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { register as registerCodeActions, codeActionKinds } from './features/codeActions';
-import { register as registerCompletion, completionTriggerCharacters } from './features/completion';
-import { register as registerHover } from './features/hover';
-import { register as registerDeclaredKeys } from './features/declaredKeys';
+import { register as registerCodeActions, codeActionKinds } from './features/codeActionHandler';
+import { register as registerCompletion, completionTriggerCharacters } from './features/completionHandler';
+import { register as registerHover } from './features/hoverHandler';
+import { register as registerDeclaredKeys } from './features/deployCliFiles';
 import { register as registerCodeLens } from './features/codeLens';
 import { register as registerCommands } from './features/commands';
-import { register as registerDoctor } from './features/doctor';
+import { register as registerDoctor } from './features/doctorRequest';
 import { createServerContext } from './features/context';
-import { register as registerDiagnostics } from './features/diagnostics';
+import { register as registerDiagnostics } from './features/diagnosticsPublisher';
 import { register as registerStatus } from './features/status';
-import { createWatchedTransport, RequestWatch } from './features/transport';
+import { createWatchedTransport, RequestWatch } from './features/lspTransport';
 
 const requests = new RequestWatch();
 const transport = createWatchedTransport(process.argv.slice(2), requests);

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkClientAssertion, createClientAssertion, healthCheckAudience } from '../../server/src/duo/clientAssertion';
-import { generateEmulatorConfig, startEmulator } from '../../server/src/duo/emulator';
+import { generateEmulatorConfig, startEmulator } from '../../server/src/duo/duoEmulator';
 
 const { Client } = require('@duosecurity/duo_universal');
 const axios = require('axios');

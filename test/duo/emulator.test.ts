@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import https from 'node:https';
 import net from 'node:net';
-import { generateEmulatorConfig, parseEmulatorConfig, startEmulator, type RunningEmulator } from '../../server/src/duo/emulator';
+import { generateEmulatorConfig, parseEmulatorConfig, startEmulator, type RunningEmulator } from '../../server/src/duo/duoEmulator';
 import { prepareSignedRequest } from '../../server/src/duo/signing';
 
 const duoApi = require('@duosecurity/duo_api');

@@ -1,11 +1,11 @@
 // verifyMultifactor against the emulator over real HTTP on 127.0.0.1: each kind of Duo
 // application is recognised and told apart, enrolment is checked under the name Auth0 would
-// send, and failures carry the reason and plain-language message the verify contract (duo/types.ts) promises.
+// send, and failures carry the reason and plain-language message the verify contract (duo/verifyTypes.ts) promises.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { generateEmulatorConfig, startEmulator, type RunningEmulator } from '../../server/src/duo/emulator';
+import { generateEmulatorConfig, startEmulator, type RunningEmulator } from '../../server/src/duo/duoEmulator';
 import { defaultDuoUsernames, isVerified, verifyMultifactor, type Multifactor } from '../../server/src/duo/verify';
 
 const config = generateEmulatorConfig(['jamie.rivera@example.com']);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
-import { generateEmulatorConfig, startEmulator, type RunningEmulator } from '../../server/src/duo/emulator';
+import { generateEmulatorConfig, startEmulator, type RunningEmulator } from '../../server/src/duo/duoEmulator';
 import { defaultDuoUsernames } from '../../server/src/duo/verify';
 import { createDefaultUser } from '../../server/src/runner/mockInputs';
 import { runCli, runCliSync } from '../helpers/cli';

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { generateEmulatorConfig, startEmulator, type RunningEmulator } from '../../server/src/duo/emulator';
-import { startAuth0Emulator, type EmulatedTenant, type RunningAuth0Emulator } from '../../server/src/tenant/emulator';
+import { generateEmulatorConfig, startEmulator, type RunningEmulator } from '../../server/src/duo/duoEmulator';
+import { startAuth0Emulator, type EmulatedTenant, type RunningAuth0Emulator } from '../../server/src/tenant/auth0Emulator';
 import { LspClient } from '../helpers/lspClient';
 
 const CLIENT_SECRET = 'editor-M2M-secret-5d4c3b2a19f8e7d6c5b4a3f2e1d0';

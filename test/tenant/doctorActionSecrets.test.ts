@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateEmulatorConfig, startEmulator, type RunningEmulator } from '../../server/src/duo/emulator';
+import { generateEmulatorConfig, startEmulator, type RunningEmulator } from '../../server/src/duo/duoEmulator';
 import { onlyPath, runCli, type CliResult } from '../helpers/cli';
 import { createWorkspace, type TempWorkspace } from '../helpers/workspace';
 

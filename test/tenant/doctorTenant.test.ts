@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { doctorCommand } from '../../server/src/cli/doctorCommand';
-import { startAuth0Emulator, type EmulatedTenant, type RunningAuth0Emulator } from '../../server/src/tenant/emulator';
-import { startEmulator, generateEmulatorConfig } from '../../server/src/duo/emulator';
+import { startAuth0Emulator, type EmulatedTenant, type RunningAuth0Emulator } from '../../server/src/tenant/auth0Emulator';
+import { startEmulator, generateEmulatorConfig } from '../../server/src/duo/duoEmulator';
 
 const CLIENT_SECRET = 'm2m-Secret-9f8e7d6c5b4a39281706f5e4d3c2b1a0ZZ';
 const DUO_SKEY = 'Zh5eGmUq9zpfQnyUIu5OL9iWoMMv5ZNmk3zLJ4Ep';

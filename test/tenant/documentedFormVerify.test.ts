@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateEmulatorConfig, startEmulator, type RunningEmulator } from '../../server/src/duo/emulator';
+import { generateEmulatorConfig, startEmulator, type RunningEmulator } from '../../server/src/duo/duoEmulator';
 import { onlyPath, runCli, type CliResult } from '../helpers/cli';
-import { startAuth0Emulator, type EmulatedTenant, type RunningAuth0Emulator } from '../../server/src/tenant/emulator';
+import { startAuth0Emulator, type EmulatedTenant, type RunningAuth0Emulator } from '../../server/src/tenant/auth0Emulator';
 
 const CLIENT_SECRET = 'runVerify-Secret-0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c';
 const DOMAIN = 'verify-test.us.auth0.com';

@@ -7,7 +7,7 @@ import type { Hover, HoverParams } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { buildModel, type RuleModel } from '../../server/src/analysis/model';
 import type { ServerContext } from '../../server/src/features/context';
-import { register } from '../../server/src/features/hover';
+import { register } from '../../server/src/features/hoverHandler';
 
 const rule = `function (user, context, callback) {\n  context.multifactor = {\n    provider: 'duo',\n    ikey: configuration.DUO_IKEY,\n    skey: configuration.DUO_SKEY,\n    host: configuration.DUO_HOST,\n  };\n  callback(null, user, context);\n}\n`;
 

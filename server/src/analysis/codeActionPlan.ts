@@ -15,7 +15,7 @@ export interface PlannedQuickFix {
 }
 
 /** Ranges touch when they overlap or meet (a caret at a finding's end still offers its fix). */
-export function touches(a: OffsetRange, b: OffsetRange): boolean {
+function touches(a: OffsetRange, b: OffsetRange): boolean {
   return a.start <= b.end && b.start <= a.end;
 }
 

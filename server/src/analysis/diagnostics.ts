@@ -166,7 +166,7 @@ function editDistance(a: string, b: string): number {
  * The closest candidate when it is plausibly a typo of `name`, else the only candidate `name`
  * begins (a half-typed key such as `sk` or `allowRemember`).
  */
-export function suggestNearest(name: string, candidates: readonly string[]): string | undefined {
+function suggestNearest(name: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {
@@ -185,7 +185,7 @@ export function suggestNearest(name: string, candidates: readonly string[]): str
  * angle brackets (`{INTEGRATION_KEY}`, `<your ikey>`), `YOUR_…`/`your…` prose naming a key, secret,
  * host, id or integration (`Your WebSDK Integration Key`), `REPLACE_WITH_…`, `CHANGE_ME`.
  */
-export function isPlaceholder(value: string): boolean {
+function isPlaceholder(value: string): boolean {
   const v = value.trim();
   if (v === '' || v.includes('...') || v.includes('…') || v.includes('XXXXXXXX') || /REPLACE_WITH_/i.test(v)) return true;
   if (/^\{[^{}]*\}$/.test(v) || /^<[^<>]*>$/.test(v)) return true;
@@ -202,7 +202,7 @@ function clientIdPlaceholder(value: string): string | undefined {
 }
 
 /** Whether a configuration makes Auth0 ask for a second factor (`none` and non-object values do not). */
-export function requiresMfa(config: MfaConfig): boolean {
+function requiresMfa(config: MfaConfig): boolean {
   if (config.form === 'action-enable') return config.providerName !== 'none';
   return !config.nonObject;
 }

@@ -143,7 +143,7 @@ export interface ProviderDoc {
   link: string;
 }
 
-export const providerDocs: ProviderDoc[] = [
+const providerDocs: ProviderDoc[] = [
   { name: 'duo', summary: 'Cisco Duo Security. Needs ikey (Client ID), skey (Client secret) and host (API hostname). Duo can only be used when it is the only factor enabled in the tenant.', forms: ['rule', 'action'], link: links.duoMfa },
   { name: 'guardian', summary: 'Auth0 Guardian push notifications / one-time codes.', forms: ['rule', 'action'], legacy: 'Legacy provider name.', link: links.rulesMfa },
   { name: 'google-authenticator', summary: 'One-time codes from Google Authenticator or a compatible app (optional issuer).', forms: ['rule', 'action'], legacy: 'Legacy provider name.', link: links.rulesMfa },

@@ -72,8 +72,8 @@ export interface TooDeepInfo {
  * nested deeper than real code ever is never reaches the parser. The limits leave the parser and
  * the model scan far from the stack limit also when called deep inside the language server.
  */
-export const bracketNestingLimit = 160;
-export const syntaxNestingLimit = 1000;
+const bracketNestingLimit = 160;
+const syntaxNestingLimit = 1000;
 
 /** What kind of expression a value is. `dynamic`: anything not decidable statically; `missing`: half-typed. */
 export type MfaValueKind = 'string' | 'boolean' | 'number' | 'null' | 'object' | 'array' | 'function' | 'dynamic' | 'missing';

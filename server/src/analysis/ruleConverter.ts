@@ -146,7 +146,7 @@ function findRuleFunctionNode(model: RuleModel): NodeOf<'FunctionExpression' | '
 }
 
 /** `global.NAME = function …` / `global.NAME = (…) => …` statements of a Rule: NAME -> the function's source. */
-export function findGlobalFunctions(model: RuleModel): Map<string, string> {
+function findGlobalFunctions(model: RuleModel): Map<string, string> {
   const found = new Map<string, string>();
   const visit = (node: Node): void => {
     if (node.type === 'AssignmentExpression' && node.operator === '=' && node.left.type === 'MemberExpression'

@@ -8,14 +8,14 @@ import { parseArgs } from 'node:util';
 import { redactText } from '../../../shared/redact';
 import { extractMappings, readJsonObjectFile, RunInputError } from '../runner/inputs';
 import { TenantAccessError, REQUIRED_SCOPES } from '../tenant/client';
-import { RepositoryError } from '../tenant/repository';
+import { RepositoryError } from '../tenant/repositoryFacts';
 import { runDoctor, type DoctorOptions, type DoctorReport, type DoctorRun } from '../tenant/runDoctor';
 
 export { runDoctor } from '../tenant/runDoctor';
 import type { CliIO } from './io';
 import { describeFlagError, UsageError } from './io';
 
-export const AUTH0_FLAGS = {
+const AUTH0_FLAGS = {
   'auth0-domain': { type: 'string' },
   'auth0-client-id': { type: 'string' },
   'auth0-url': { type: 'string' },
@@ -34,7 +34,7 @@ const FLAGS = {
   ...AUTH0_FLAGS,
 } as const;
 
-export const AUTH0_USAGE = `Tenant access (read-only; the names auth0-deploy-cli uses):
+const AUTH0_USAGE = `Tenant access (read-only; the names auth0-deploy-cli uses):
   AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET   environment variables of a Machine
                           to Machine application granted ${REQUIRED_SCOPES.join(', ')}
                           (the client secret is read only from the environment, never a flag)

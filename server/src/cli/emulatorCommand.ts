@@ -5,11 +5,11 @@ import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { generateEmulatorConfig, parseEmulatorConfig, startEmulator, type EmulatorConfig, type RunningEmulator } from '../duo/emulator';
+import { generateEmulatorConfig, parseEmulatorConfig, startEmulator, type EmulatorConfig, type RunningEmulator } from '../duo/duoEmulator';
 import { isLoopbackHost } from '../duo/transport';
-import { generateEmulatedTenant, parseEmulatedTenant, startAuth0Emulator, type EmulatedTenant, type RunningAuth0Emulator, type SimulatedFailure } from '../tenant/emulator';
+import { generateEmulatedTenant, parseEmulatedTenant, startAuth0Emulator, type EmulatedTenant, type RunningAuth0Emulator, type SimulatedFailure } from '../tenant/auth0Emulator';
 import { describeJsonError } from '../../../shared/redact';
-import type { ApplicationKind } from '../duo/types';
+import type { ApplicationKind } from '../duo/verifyTypes';
 import type { CliIO } from './io';
 import { describeFlagError, UsageError } from './io';
 

@@ -8,9 +8,9 @@ import { disposeRunnerPool, loadRunInputs, parseNow, runFile, RunInputError, typ
 import type { CliIO } from './io';
 import { describeFlagError, UsageError } from './io';
 import { formatVerifyText, isVerified, parseVerifyArgs, verifyTarget, verifyRunOutcome, VERIFY_FLAGS, VERIFY_USAGE, type VerifyArgs } from './runVerify';
-import type { VerifyResult } from '../duo/types';
+import type { VerifyResult } from '../duo/verifyTypes';
 
-export const RUN_FLAGS = {
+const RUN_FLAGS = {
   user: { type: 'string' },
   'user-replace': { type: 'boolean' },
   context: { type: 'string' },
@@ -91,7 +91,7 @@ export interface RunCommandArgs extends VerifyArgs {
 /** The printed object: the runner's result, plus whatever later steps (Duo verification) add. */
 export type RunReport = RunResult & Record<string, unknown>;
 
-export function parseRunArgs(argv: string[]): RunCommandArgs {
+function parseRunArgs(argv: string[]): RunCommandArgs {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: RUN_FLAGS, allowPositionals: true, strict: true });
@@ -142,7 +142,7 @@ export function parseRunArgs(argv: string[]): RunCommandArgs {
 }
 
 /** Reads the input files and runs the code; throws RunInputError for unreadable inputs. */
-export async function executeRun(args: RunCommandArgs, io: CliIO): Promise<{ outcome: RunOutcome; inputs: LoadedRunInputs }> {
+async function executeRun(args: RunCommandArgs, io: CliIO): Promise<{ outcome: RunOutcome; inputs: LoadedRunInputs }> {
   const inputs = await loadRunInputs(args, io.cwd);
   const outcome = await runFile({
     file: resolve(io.cwd, args.file),
@@ -157,14 +157,14 @@ export async function executeRun(args: RunCommandArgs, io: CliIO): Promise<{ out
   return { outcome, inputs };
 }
 
-export async function buildRunReport(args: RunCommandArgs, io: CliIO): Promise<{ report: RunReport; outcome: RunOutcome }> {
+async function buildRunReport(args: RunCommandArgs, io: CliIO): Promise<{ report: RunReport; outcome: RunOutcome }> {
   const { outcome, inputs } = await executeRun(args, io);
   const report: RunReport = { ...outcome.result };
   if (args.verify) report.verify = await verifyRunOutcome(outcome, args, io, inputs);
   return { report, outcome };
 }
 
-export function exitCodeFor(report: RunReport): number {
+function exitCodeFor(report: RunReport): number {
   const ran = report.outcome === 'completed' || report.outcome === 'denied';
   if (report.verify === undefined) return ran ? 0 : 1;
   return ran && isVerified(report.verify as VerifyResult) ? 0 : 1;
@@ -175,7 +175,7 @@ function show(value: unknown): string {
 }
 
 /** A short human report; `--format json` has everything. */
-export function formatRunText(report: RunReport, file: string): string {
+function formatRunText(report: RunReport, file: string): string {
   const lines: string[] = [];
   const what = report.kind === 'action' ? 'Action' : report.rules ? 'Rules' : 'Rule';
   lines.push(`${what} ${file}: ${report.outcome} in ${report.durationMs} ms`);
@@ -224,7 +224,7 @@ export function formatRunText(report: RunReport, file: string): string {
   return lines.join('\n') + '\n';
 }
 
-export function printRunReport(report: RunReport, args: RunCommandArgs, io: CliIO): void {
+function printRunReport(report: RunReport, args: RunCommandArgs, io: CliIO): void {
   if (args.format === 'json') io.stdout(JSON.stringify(report, null, 2) + '\n');
   else {
     io.stdout(formatRunText(report, relative(io.cwd, resolve(io.cwd, args.file)) || args.file));

@@ -4,7 +4,7 @@ import { createDefaultUser, type LoadedRunInputs, type RunOutcome } from '../run
 import { proxyFromEnvironment } from '../duo/transport';
 import { credentialsFromEnvironment } from '../tenant/client';
 import { verifyRunKeys } from '../tenant/documentedForm';
-import type { Step, VerifyResult } from '../duo/types';
+import type { Step, VerifyResult } from '../duo/verifyTypes';
 import type { CliIO } from './io';
 import { UsageError } from './io';
 

@@ -27,7 +27,7 @@ export interface CollectedTargets {
 const skippedDirectories = new Set(['node_modules', '.git']);
 
 /** The kind of a file found while searching a directory (by its absolute path), or null to skip it. */
-export function classifyFoundFile(path: string): LintFileKind | null {
+function classifyFoundFile(path: string): LintFileKind | null {
   if (classifyDeployConfigPath(path)) return 'deployConfig';
   return /\.js$/i.test(path) ? 'script' : null;
 }

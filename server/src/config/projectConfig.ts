@@ -4,7 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, parse as parsePath, relative, isAbsolute } from 'node:path';
 import { isDiagnosticCode, isSeverityLevel } from '../analysis/codes';
 
-export const projectConfigName = '.duo-rules.json';
+const projectConfigName = '.duo-rules.json';
 
 export interface ProjectConfig {
   /** Absolute path of the `.duo-rules.json` that was read. */

@@ -6,7 +6,7 @@ import { cutText, redactText } from '../../../shared/redact';
 import { DUO_CA_CERTIFICATES } from './duoCaCerts';
 import type { PreparedRequest } from './signing';
 import { describeRateLimited, requestRetrying429 } from './retryingRequest';
-import type { StepReason } from './types';
+import type { StepReason } from './verifyTypes';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 const MAX_BODY_BYTES = 1024 * 1024;

@@ -6,9 +6,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type CancellationToken, type Diagnostic, LSPErrorCodes, ResponseError } from 'vscode-languageserver/node';
 import { convertRule } from '../analysis/ruleConverter';
-import type { VerifyResult } from '../duo/types';
+import type { VerifyResult } from '../duo/verifyTypes';
 import { createDefaultContext, createDefaultEvent, createDefaultUser } from '../runner/mockInputs';
-import type { RunOutcome, RunResult } from '../runner/types';
+import type { RunOutcome, RunResult } from '../runner/runTypes';
 import type { EquivalenceReport } from '../runner/equivalence';
 import {
   ConvertRequest, inputErrorCode, MockInputsRequest, RunRequest, VerifyDiagnosticsNotification, VerifyRequest,

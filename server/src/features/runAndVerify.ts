@@ -9,4 +9,4 @@ export { verifyMultifactor } from '../duo/verify';
 export { verifyRunKeys } from '../tenant/documentedForm';
 export { runDoctor } from '../tenant/runDoctor';
 export { TenantAccessError } from '../tenant/client';
-export { RepositoryError, isDeployRepository } from '../tenant/repository';
+export { RepositoryError, isDeployRepository } from '../tenant/repositoryFacts';

@@ -6,7 +6,7 @@ import { writeSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { installNetworkGuard } from './networkGuard';
 import { builtinsProblem, checkNetworkAttempt, describeBreach, executeBatch, executeJob, guardProcess, IsolationBroken, prepareContext, recordChildBuiltins, reportUncaught } from './sandbox';
-import type { BatchJob, ChildJob, ChildResult, JobMessage, WireMessage } from './types';
+import type { BatchJob, ChildJob, ChildResult, JobMessage, WireMessage } from './runTypes';
 
 const input = new Socket({ fd: 0, readable: true, writable: false });
 const exit = (process as unknown as { reallyExit(code?: number): never }).reallyExit.bind(process);

@@ -9,7 +9,7 @@ import { runBatch, stepOutcome } from './index';
 import { createDefaultContext, createDefaultEvent, createDefaultUser } from './mockInputs';
 import { redactValue } from '../../../shared/redact';
 import { collectSecrets } from './runSecrets';
-import type { ChildResult, Multifactor } from './types';
+import type { ChildResult, Multifactor } from './runTypes';
 
 export const DEFAULT_MAX_LOGINS = 512;
 /** Per login: a path that never decides (a Rule that never calls back) must not hold hundreds of logins for 5 s each. */
@@ -147,7 +147,7 @@ function actionDecision(steps: ChildResult[], input: { user: Json }): Decision {
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 /** The fields on which two decisions differ (empty: they agree). */
-export function compareDecisions(rule: Decision, action: Decision, keys: 'secrets' | 'tenant' = 'secrets'): string[] {
+function compareDecisions(rule: Decision, action: Decision, keys: 'secrets' | 'tenant' = 'secrets'): string[] {
   if (rule.outcome !== action.outcome) return ['outcome'];
   if (rule.outcome === 'denied') return rule.message === action.message ? [] : ['message'];
   if (rule.outcome !== 'allowed') return [];

@@ -13,10 +13,10 @@ import { OUTPUT_LIMIT_MIB, RunnerPool, type ChildSpec, type JobOutcome } from '.
 import { findReadBoundary } from './readBoundary';
 import { redactValue } from '../../../shared/redact';
 import { collectSecrets, findAttemptedMultifactors, findLiteralSecrets, redactMultifactor } from './runSecrets';
-import { findDuoKeySource } from './multifactor';
-import type { BatchLogin, ChildMocks, ChildResult, Connection, Multifactor, NetworkMode, RunOptions, RunOutcome, RunResult } from './types';
+import { findDuoKeySource } from './requestedMultifactor';
+import type { BatchLogin, ChildMocks, ChildResult, Connection, Multifactor, NetworkMode, RunOptions, RunOutcome, RunResult } from './runTypes';
 
-export type { ActionChanges, BatchLogin, ChildResult, Connection, Multifactor, NetworkMode, RecordedCall, RunOptions, RunOutcome, RunOutcomeKind, RunResult } from './types';
+export type { ActionChanges, BatchLogin, ChildResult, Connection, Multifactor, NetworkMode, RecordedCall, RunOptions, RunOutcome, RunOutcomeKind, RunResult } from './runTypes';
 export { OUTPUT_LIMIT_MIB, RunnerPool, RunnerSession, RunnerUnavailableError, type RunnerPoolOptions } from './pool';
 export { findReadBoundary } from './readBoundary';
 export {
@@ -38,7 +38,7 @@ export { createDefaultContext, createDefaultEvent, createDefaultUser } from './m
 export { REDACTED } from '../../../shared/redact';
 
 export const DEFAULT_TIMEOUT_MS = 5000;
-export const DEFAULT_MEMORY_LIMIT_MB = 256;
+const DEFAULT_MEMORY_LIMIT_MB = 256;
 const MAX_TIMEOUT_MS = 2 ** 31 - 1 - 60_000;
 
 let pool: RunnerPool | null = null;
@@ -495,7 +495,7 @@ export function stepOutcome(step: ChildResult): RunResult['outcome'] {
  * One result for a pipeline from the results of the rules that ran: the last one decides; the rule
  * that decided (or last changed context.multifactor) is named; logs and warnings carry rule names.
  */
-export function combineRuleSteps(steps: ChildResult[], names: string[], inputs: { user: unknown; context: unknown }) {
+function combineRuleSteps(steps: ChildResult[], names: string[], inputs: { user: unknown; context: unknown }) {
   const combined: ChildResult = { outcome: 'completed', error: null, multifactor: null, calls: [], logs: [], warnings: [], user: inputs.user, context: inputs.context };
   const ran: { name: string; outcome: RunResult['outcome'] }[] = [];
   const attempted: Multifactor[] = [];

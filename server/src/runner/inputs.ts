@@ -32,7 +32,7 @@ export interface LoadedRunInputs {
 }
 
 /** The emulated functions a mocks file may make reject or resolve with a chosen value. */
-export const MOCKABLE_FUNCTIONS = ['auth0.users.updateAppMetadata', 'auth0.users.updateUserMetadata'] as const;
+const MOCKABLE_FUNCTIONS = ['auth0.users.updateAppMetadata', 'auth0.users.updateUserMetadata'] as const;
 
 /** `{ "reject": "message" }` makes the call fail with `new Error(message)`; `{ "resolve": value }` answers `value`. */
 export type FunctionMock = { reject: string } | { resolve: unknown };
@@ -110,10 +110,10 @@ export async function readRegularFile(path: string): Promise<string> {
  * Objects and arrays of an input may nest this deep. Mock users and contexts nest a few levels;
  * far deeper ones would exhaust the stack of the code that merges and copies them.
  */
-export const MAX_JSON_NESTING = 1000;
+const MAX_JSON_NESTING = 1000;
 
 /** How deep objects and arrays nest in JSON text (one linear pass; strings are skipped). */
-export function jsonNesting(text: string): number {
+function jsonNesting(text: string): number {
   let depth = 0;
   let deepest = 0;
   let inString = false;

@@ -89,7 +89,7 @@ function createSamlConfiguration(): Record<string, unknown> {
  * (`context.riskAssessment`) and Actions (`event.authentication.riskAssessment`). Codes and
  * confidence levels as Auth0's post-login event reference lists them.
  */
-export function createRiskAssessment(): Record<string, unknown> {
+function createRiskAssessment(): Record<string, unknown> {
   return {
     confidence: 'high',
     version: '1',

@@ -4,7 +4,7 @@ import { cutText } from '../../../shared/redact';
 
 const MAX_DEPTH = 40;
 /** Longer strings are cut: a rule that puts 100 MB into user/context must not flood the editor. */
-export const MAX_STRING_LENGTH = 100_000;
+const MAX_STRING_LENGTH = 100_000;
 /** Values beyond this many, in one result, become "[Truncated]". */
 const MAX_VALUES = 200_000;
 

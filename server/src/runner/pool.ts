@@ -13,7 +13,7 @@ import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { RunInputError } from './inputs';
-import type { BatchJob, ChildJob, ChildMessage, ChildResult, Connection, NetworkMode, WireMessage } from './types';
+import type { BatchJob, ChildJob, ChildMessage, ChildResult, Connection, NetworkMode, WireMessage } from './runTypes';
 
 /** A job as callers hand it over: the pool numbers it and sets the backstop. */
 export type JobRequest = Omit<ChildJob, 'id' | 'backstopMs'> | Omit<BatchJob, 'id' | 'backstopMs'>;
@@ -78,7 +78,7 @@ export class RunnerUnavailableError extends RunInputError {
  * The child's code: dist/runnerChild.js next to a bundle (CLI, language server), or the
  * transpiled child.js next to this file when tests import out/server/src/runner/.
  */
-export function findChildScript(): string {
+function findChildScript(): string {
   const candidates = [join(__dirname, 'runnerChild.js'), join(__dirname, 'child.js')];
   const found = candidates.find((path) => existsSync(path));
   if (!found) throw new Error(`the runner's child script is missing (looked for ${candidates.join(', ')}); run the build first`);

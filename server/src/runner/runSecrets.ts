@@ -2,8 +2,8 @@
 // not), a secret literal in the code, or a configuration/mapping value whose key names a
 // secret. shared/redact.ts then replaces them wherever they appear.
 import { DUO_SKEY_CHARACTERS, isSecretKeyName, MIN_SECRET_LENGTH, REDACTED, redactValue } from '../../../shared/redact';
-import { normaliseActionMultifactor, normaliseRuleMultifactor } from './multifactor';
-import type { ChildResult, Multifactor } from './types';
+import { normaliseActionMultifactor, normaliseRuleMultifactor } from './requestedMultifactor';
+import type { ChildResult, Multifactor } from './runTypes';
 
 // A literal of a Duo skey's shape in the code is treated as one.
 const SKEY_LITERAL = new RegExp(`(['"\`])(${DUO_SKEY_CHARACTERS})\\1`, 'g');

@@ -6,13 +6,13 @@ import { createRequire, isBuiltin } from 'node:module';
 import { dirname, join } from 'node:path';
 import { format } from 'node:util';
 import * as vm from 'node:vm';
-import { normaliseActionMultifactor, normaliseRuleMultifactor } from './multifactor';
+import { normaliseActionMultifactor, normaliseRuleMultifactor } from './requestedMultifactor';
 import { cutText, redactText } from '../../../shared/redact';
 import { recordBuiltins, type Builtins } from './integrity';
 import { toPlainJson } from './plainJson';
 import { ReusableRealm, type LoginBridge, type LoginObjects } from './realm';
 import { collectSecrets, findAttemptedMultifactors } from './runSecrets';
-import type { ActionChanges, BatchJob, BatchLogin, ChildMocks, ChildJob, ChildResult, Connection, Multifactor, NetworkMode, RecordedCall } from './types';
+import type { ActionChanges, BatchJob, BatchLogin, ChildMocks, ChildJob, ChildResult, Connection, Multifactor, NetworkMode, RecordedCall } from './runTypes';
 
 /** How long pending timers may keep running after the decision, to catch a second callback or a late error. */
 const SETTLE_MS = 50;

@@ -19,14 +19,14 @@ export interface DoctorFinding {
   location?: FactLocation & { character?: number };
 }
 
-export const RULES_END_OF_LIFE = '2026-11-18';
+const RULES_END_OF_LIFE = '2026-11-18';
 
 function duoConfigs(model: RuleModel): MfaConfig[] {
   return model.configs.filter((c) => c.providerName === 'duo');
 }
 
 /** Does this Rule script configure Duo (`context.multifactor = { provider: 'duo', … }`)? */
-export function ruleConfiguresDuo(script: string | undefined): boolean {
+function ruleConfiguresDuo(script: string | undefined): boolean {
   if (!script) return false;
   const model = buildModel(script);
   if (duoConfigs(model).length > 0) return true;
@@ -35,7 +35,7 @@ export function ruleConfiguresDuo(script: string | undefined): boolean {
 }
 
 /** The `api.multifactor.enable('duo', …)` calls of an Action's code. */
-export function actionDuoCalls(code: string | undefined): MfaConfig[] {
+function actionDuoCalls(code: string | undefined): MfaConfig[] {
   if (!code) return [];
   return duoConfigs(buildModel(code)).filter((c) => c.form === 'action-enable');
 }
@@ -193,7 +193,3 @@ export function actionKeySources(facts: TenantFacts): ActionKeySource[] {
   return out;
 }
 
-/** Does any bound Action enable Duo without providerOptions (the documented form)? */
-export function usesTenantDuoSettings(facts: TenantFacts): boolean {
-  return facts.postLoginActions.some((a) => a.deployed && actionDuoCalls(a.code).some((c) => c.duoOptions === null));
-}

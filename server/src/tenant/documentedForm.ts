@@ -3,7 +3,7 @@
 // to verify. They come from the tenant (when tenant access is configured), else from keys given
 // locally (configuration, environment, the editor's SecretStorage); else we say what is needed.
 import type { Multifactor } from '../../../shared/multifactor';
-import type { Step, VerifyResult } from '../duo/types';
+import type { Step, VerifyResult } from '../duo/verifyTypes';
 import { redactText } from '../../../shared/redact';
 import { verifyMultifactor, type VerifyOptions } from '../duo/verify';
 import { TenantAccessError, TenantClient, type TenantCredentials } from './client';
@@ -21,7 +21,7 @@ export interface DocumentedFormSources {
 }
 
 /** Duo enabled without any key in the code (the documented Action form). */
-export function isDocumentedForm(mfa: Multifactor | null): boolean {
+function isDocumentedForm(mfa: Multifactor | null): boolean {
   return Boolean(mfa && mfa.provider === 'duo' && mfa.admin === undefined && ['ikey', 'skey', 'host'].every((k) => {
     const v = (mfa as unknown as Record<string, unknown>)[k];
     return v === undefined || v === null || v === '';
@@ -32,7 +32,7 @@ export type DocumentedFormKeys =
   | { ok: true; mfa: Multifactor; from: string; secrets: string[] }
   | { ok: false; message: string; secrets: string[] };
 
-export async function keysForDocumentedForm(mfa: Multifactor, sources: DocumentedFormSources): Promise<DocumentedFormKeys> {
+async function keysForDocumentedForm(mfa: Multifactor, sources: DocumentedFormSources): Promise<DocumentedFormKeys> {
   if (sources.tenant) {
     const { credentials, http } = sources.tenant;
     const secrets = [credentials.clientSecret];

@@ -44,7 +44,7 @@ const AUTH0_DOMAIN = /^[a-z0-9][a-z0-9-]*(?:\.[a-z]{2}(?:-\d+)?)?\.auth0\.com$/i
 const HOSTNAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 
 /** An Auth0 tenant domain: `tenant.auth0.com` or a regional form such as `tenant.eu.auth0.com`. */
-export function isAuth0Domain(domain: string): boolean {
+function isAuth0Domain(domain: string): boolean {
   return AUTH0_DOMAIN.test(domain);
 }
 
@@ -53,7 +53,7 @@ export function isAuth0Domain(domain: string): boolean {
  * accepted only when the user typed it as a flag (`explicit`): an environment variable left over
  * from another project must not send the client secret to an arbitrary host.
  */
-export function describeInvalidDomain(domain: unknown, explicit: boolean): string | undefined {
+function describeInvalidDomain(domain: unknown, explicit: boolean): string | undefined {
   if (typeof domain !== 'string' || domain.trim() === '') return 'No Auth0 domain: set AUTH0_DOMAIN or pass --auth0-domain <tenant>.auth0.com.';
   const shown = JSON.stringify(domain.length > 80 ? `${domain.slice(0, 80)}…` : domain);
   if (/^[a-z]+:\/\//i.test(domain) || domain.includes('/')) {

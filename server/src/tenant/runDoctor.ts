@@ -6,7 +6,7 @@ import { proxyFromEnvironment } from '../duo/transport';
 import { credentialsFromEnvironment, TenantAccessError, TenantClient } from './client';
 import { diagnose, type DoctorFinding } from './doctor';
 import type { DuoSettings, TenantFacts } from './facts';
-import { readRepositoryFacts } from './repository';
+import { readRepositoryFacts } from './repositoryFacts';
 import { verifyDoctorKeys, type DoctorVerified, type LocalKeys } from './verifyKeys';
 
 export interface DoctorReport {
@@ -17,7 +17,7 @@ export interface DoctorReport {
 }
 
 /** Duo keys given locally: --configuration first, then the environment. */
-export function localDuoKeys(configuration: Record<string, string> | undefined, env: NodeJS.ProcessEnv): { settings: DuoSettings; from: string } | undefined {
+function localDuoKeys(configuration: Record<string, string> | undefined, env: NodeJS.ProcessEnv): { settings: DuoSettings; from: string } | undefined {
   const pick = (source: Record<string, string | undefined>) => ({ ikey: source.DUO_IKEY, skey: source.DUO_SKEY, host: source.DUO_HOST });
   if (configuration) {
     const s = pick(configuration);

@@ -4,7 +4,7 @@
 import { looksLikeDuoSkey, isSecretKeyName } from '../../../shared/redact';
 import { readActionSecrets, type DeployValues } from '../deployCli/deployValues';
 import { isVerified, verifyMultifactor, type VerifyOptions } from '../duo/verify';
-import type { VerifyResult } from '../duo/types';
+import type { VerifyResult } from '../duo/verifyTypes';
 import { actionKeySources, type DoctorFinding } from './doctor';
 import type { DuoSettings, TenantFacts } from './facts';
 
@@ -33,7 +33,7 @@ const APPLICATION: Record<string, string> = {
 };
 
 /** One sentence on why verification failed, in the existing verifier's words. */
-export function describeVerifyFailure(result: VerifyResult): string {
+function describeVerifyFailure(result: VerifyResult): string {
   const transport = [result.check, result.universal].find((s) => s.reason && s.reason !== 'duo' && s.reason !== 'clock-skew');
   if (transport) return transport.message;
   if (result.application === 'admin-api') return result.check.message;

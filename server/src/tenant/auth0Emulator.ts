@@ -116,7 +116,7 @@ function randomSecret(bytes: number): string {
 }
 
 /** A demo Duo Rule, as teams wrote them before Rules stopped. */
-export const DEMO_DUO_RULE = `function requireDuo(user, context, callback) {
+const DEMO_DUO_RULE = `function requireDuo(user, context, callback) {
   if (context.protocol === 'oauth2-refresh-token') {
     return callback(null, user, context);
   }

@@ -8,7 +8,7 @@ import { planNameRuleFunctionFix, planQuickFixes } from '../analysis/codeActionP
 import { fixDeployConfigSecret } from '../deployCli/configLint';
 import type { ServerContext } from './context';
 
-export const fixAllKind = `${CodeActionKind.SourceFixAll}.duoRules`;
+const fixAllKind = `${CodeActionKind.SourceFixAll}.duoRules`;
 export const codeActionKinds = [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, fixAllKind];
 
 function toTextEdits(document: TextDocument, edits: readonly TextEditOffsets[]): TextEdit[] {
