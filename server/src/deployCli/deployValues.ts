@@ -42,6 +42,16 @@ export function listKeywordTokens(value: string): string[] {
   return findKeywordTokens(value).map((t) => value.slice(t.range.start, t.range.end));
 }
 
+/** Adds declared values to `found`; one still holding a keyword token is listed as unmapped instead. */
+function addValues(found: DeployValues, entries: ReadonlyArray<{ name: string; value: string | undefined }>, shown: string): void {
+  for (const { name, value } of entries) {
+    if (value === undefined) continue;
+    const tokens = listKeywordTokens(value);
+    if (tokens.length > 0) found.unmapped.push({ key: name, file: shown, tokens });
+    else found.values[name] = value;
+  }
+}
+
 /**
  * Reads the repository's values for a Rule (or a rules directory, `file` being the rules folder) or
  * an Action. Outside a deploy-cli repository there are none.
@@ -71,12 +81,7 @@ export async function readDeployValues(
       found.warnings.push(`${shown}: ${(err as Error).message}; its values are not used`);
       continue;
     }
-    for (const { name, value } of entries) {
-      if (value === undefined) continue;
-      const tokens = listKeywordTokens(value);
-      if (tokens.length > 0) found.unmapped.push({ key: name, file: shown, tokens });
-      else found.values[name] = value;
-    }
+    addValues(found, entries, shown);
   }
   return found;
 }
@@ -123,12 +128,7 @@ export async function readActionSecrets(source: ActionSecretsFile, mappings: Rec
     found.warnings.push(`${shown}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}; its secrets are not used`);
     return found;
   }
-  for (const { name, value } of entries) {
-    if (value === undefined) continue;
-    const tokens = listKeywordTokens(value);
-    if (tokens.length > 0) found.unmapped.push({ key: name, file: shown, tokens });
-    else found.values[name] = value;
-  }
+  addValues(found, entries, shown);
   return found;
 }
 
