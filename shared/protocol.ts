@@ -150,6 +150,9 @@ export const DeployRepositoriesRequest = new RequestType<DeployRepositoriesParam
 /** What kind of file each analysed document is (status bar, menus). */
 export const StatusNotification = new NotificationType<FileStatus>('duoRules/status');
 /** The `duo-verify-failed` diagnostics of the last verification (empty when all went well). */
+/** Client → server: the user trusted the workspace (restricted settings such as `duoRules.configurationFile` now apply). */
+export const WorkspaceTrustedNotification = new NotificationType<null>('duoRules/workspaceTrusted');
+
 export const VerifyDiagnosticsNotification = new NotificationType<VerifyDiagnosticsParams>('duoRules/verifyDiagnostics');
 
 /** Bad input files, unconvertible rules, missing credentials: the message is for the user. */

@@ -2,7 +2,7 @@
 // Activation happens only when a JavaScript file opens (or one of our commands runs).
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { StatusNotification, VerifyDiagnosticsNotification, type FileStatus, type VerifyDiagnosticsParams } from '../../shared/protocol';
+import { StatusNotification, VerifyDiagnosticsNotification, WorkspaceTrustedNotification, type FileStatus, type VerifyDiagnosticsParams } from '../../shared/protocol';
 import { inBackground } from '../../shared/background';
 import { convertToActionCommand, type ConvertCommandOptions } from './convertToAction';
 import { FileKinds, refuseUnlessRule } from './fileKinds';
@@ -49,7 +49,11 @@ export function activate(context: vscode.ExtensionContext): void {
       await languageClient.restart();
     }),
     ...registerRunCommands({ client: languageClient, secrets, results, kinds, log, auth0: () => auth0.read() }),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => log.info('The workspace is now trusted: Run and Verify are available.')),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      log.info('The workspace is now trusted: Run and Verify are available.');
+      // Keys of `duoRules.configurationFile` now count as declared.
+      if (languageClient.isRunning()) inBackground(languageClient.sendNotification(WorkspaceTrustedNotification, null), (err: unknown) => log.error(`Could not tell the server about workspace trust: ${String(err)}`));
+    }),
   );
 
   const started = languageClient.start();

@@ -22,6 +22,8 @@ export function createLanguageClient(context: vscode.ExtensionContext, log: vsco
     outputChannel: log,
     traceOutputChannel: log,
     diagnosticCollectionName: 'duo-rules',
+    // The server reads the file named by `duoRules.configurationFile` (a restricted setting) only when trusted.
+    initializationOptions: { workspaceTrusted: vscode.workspace.isTrusted },
   };
   // The id 'duoRules' makes the library honour the `duoRules.trace.server` setting.
   return new LanguageClient('duoRules', 'Duo Rules', serverOptions, clientOptions);

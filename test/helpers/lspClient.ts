@@ -26,6 +26,8 @@ export interface LspClientOptions {
   execArgv?: string[];
   /** Milliseconds after which a wait fails instead of hanging the suite (default 20 s). */
   timeoutMs?: number;
+  /** `initializationOptions` sent in initialize, as the VS Code client does (e.g. `{ workspaceTrusted: true }`). */
+  initializationOptions?: unknown;
   /** The Node binary that runs the server (default: the one running the tests). */
   nodePath?: string;
 }
@@ -99,6 +101,7 @@ export class LspClient {
       processId: process.pid,
       rootUri: folders[0] ?? null,
       workspaceFolders: folders.map((uri, i) => ({ uri, name: `folder${i}` })),
+      initializationOptions: options.initializationOptions,
       capabilities: {
         workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: false }, workspaceFolders: true, codeLens: { refreshSupport: true } },
         textDocument: {

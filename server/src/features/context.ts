@@ -16,6 +16,9 @@ import { createDocumentModels } from './documentModels';
 import { createDocumentSettings, type DocumentSettings } from './documentSettings';
 import { filePathOf, folderOf } from './uris';
 import { inBackground } from '../../../shared/background';
+import { WorkspaceTrustedNotification } from '../../../shared/protocol';
+import { ConfigurationFileKeys } from '../deployCli/configurationFileKeys';
+import { isAbsolute, join } from 'node:path';
 
 export type ModelBuiltListener = (uri: string, model: RuleModel | undefined) => void;
 
@@ -96,6 +99,10 @@ export function createServerContext(
   const settingsListeners: Array<() => void> = [];
   let canPullConfiguration = false;
   let declaredKeysProvider: ((uri: string) => string[] | Promise<string[]>) | undefined;
+  // `duoRules.configurationFile` is a restricted setting: the file is read only once the client
+  // says the workspace is trusted (initializationOptions or a later trust notification).
+  let workspaceTrusted = false;
+  const configurationFileKeys = new ConfigurationFileKeys((message) => ctx.log(message));
   let supportsDynamicConfiguration = false;
   let supportsDynamicWatchers = false;
   const settings = createDocumentSettings({
@@ -133,7 +140,9 @@ export function createServerContext(
     async getDeclaredKeys(uri) {
       const settings = await ctx.getSettings(uri);
       const fromWorkspace = declaredKeysProvider ? await declaredKeysProvider(uri) : [];
-      return [...new Set([...fromWorkspace, ...settings.configurationKeys])];
+      const file = workspaceTrusted ? configurationFilePath(uri, settings.configurationFile) : undefined;
+      const fromFile = file ? configurationFileKeys.keysOf(file) : [];
+      return [...new Set([...fromWorkspace, ...settings.configurationKeys, ...fromFile])];
     },
 
     onModelBuilt(listener) {
@@ -172,6 +181,8 @@ export function createServerContext(
 
   function initialize(params: InitializeParams): void {
     ctx.clientCapabilities = params.capabilities;
+    const options = params.initializationOptions as { workspaceTrusted?: unknown } | undefined;
+    workspaceTrusted = options?.workspaceTrusted === true;
     canPullConfiguration = !!params.capabilities.workspace?.configuration;
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     ctx.workspaceFolders = folders.map(filePathOf).filter((p): p is string => p !== null);
@@ -186,6 +197,20 @@ export function createServerContext(
   }
 
   connection.onDidChangeConfiguration(() => settingsChanged());
+  connection.onNotification(WorkspaceTrustedNotification, () => {
+    workspaceTrusted = true;
+    ctx.refreshDiagnostics();
+  });
+
+  /** The configuration file of a document, resolved against its workspace folder (the first one for untitled buffers). */
+  function configurationFilePath(uri: string, setting: string): string | undefined {
+    const value = setting.trim();
+    if (!value) return undefined;
+    if (isAbsolute(value)) return value;
+    const path = filePathOf(uri);
+    const folder = path ? folderOf(path, ctx.workspaceFolders) : ctx.workspaceFolders[0];
+    return folder ? join(folder, value) : undefined;
+  }
   connection.onDidChangeWatchedFiles((params) => {
     for (const listener of watchedListeners) listener(params.changes);
     if (params.changes.some((c) => c.uri.endsWith('/.duo-rules.json'))) settingsChanged();

@@ -15,6 +15,8 @@ export interface DocumentSettings {
   severities: SeverityMap;
   /** `duoRules.configurationKeys`: extra declared configuration/secret keys. */
   configurationKeys: SettingValue<'configurationKeys'>;
+  /** `duoRules.configurationFile`: the JSON file of run values whose key names count as declared (trusted workspaces only). */
+  configurationFile: SettingValue<'configurationFile'>;
   /** The `.duo-rules.json` that applies, if any. */
   projectConfig: ProjectConfig | null;
 }
@@ -46,6 +48,7 @@ export function createDocumentSettings(source: SettingsSource): DocumentSettings
       enable: readSetting(section, 'enable'),
       severities: mergeSeverities(projectConfig?.severities, readSeveritySettings(section)),
       configurationKeys: readSetting(section, 'configurationKeys').filter((k): k is string => typeof k === 'string'),
+      configurationFile: readSetting(section, 'configurationFile'),
       projectConfig,
     };
   }
