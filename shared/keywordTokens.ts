@@ -18,15 +18,15 @@ export interface KeywordToken {
 export interface KeywordTokenMatch {
   name: string;
   style: KeywordTokenStyle;
-  /** The matched text: the token, or with `includeQuotes` the token with its double quotes. */
+  /** The matched text: the token, or with `includeQuotes` the token with its quotes. */
   text: string;
-  /** True when the match is a `"@@KEY@@"` with its quotes (only with `includeQuotes`). */
+  /** True when the match is a `"@@KEY@@"` or `'@@KEY@@'` with its quotes (only with `includeQuotes`). */
   quoted: boolean;
   offset: number;
 }
 
 function tokenPattern(includeQuotes: boolean): RegExp {
-  return new RegExp(`${includeQuotes ? `"@@(${KEY})@@"|` : '()'}@@(${KEY})@@|##(${KEY})##`, 'g');
+  return new RegExp(`${includeQuotes ? `"@@(${KEY})@@"|'@@(${KEY})@@'|` : '()()'}@@(${KEY})@@|##(${KEY})##`, 'g');
 }
 
 /** Does the text contain anything that could be a token? A cheap test before the real scan. */
@@ -35,8 +35,9 @@ function mayContainKeywordTokens(text: string): boolean {
 }
 
 /**
- * Replaces every token by what `replace` returns. With `includeQuotes`, a `"@@KEY@@"` is matched
- * with its quotes, so a JSON string holding only a token can become any JSON value.
+ * Replaces every token by what `replace` returns. With `includeQuotes`, a `"@@KEY@@"` or
+ * `'@@KEY@@'` is matched with its quotes, as deploy-cli matches it: a string holding only a token
+ * (in JSON, YAML or JavaScript) can become any JSON value.
  */
 export function replaceKeywordTokens(
   text: string,
@@ -45,9 +46,10 @@ export function replaceKeywordTokens(
 ): string {
   if (!mayContainKeywordTokens(text)) return text;
   const includeQuotes = options.includeQuotes ?? false;
-  return text.replace(tokenPattern(includeQuotes), (whole: string, quoted: string | undefined, at: string | undefined, hash: string | undefined, offset: number) => {
+  return text.replace(tokenPattern(includeQuotes), (whole: string, double: string | undefined, single: string | undefined, at: string | undefined, hash: string | undefined, offset: number) => {
     const style: KeywordTokenStyle = hash !== undefined ? '##' : '@@';
-    return replace({ name: quoted || at || hash || '', style, text: whole, quoted: includeQuotes && quoted !== undefined && quoted !== '', offset });
+    const quoted = double || single || '';
+    return replace({ name: quoted || at || hash || '', style, text: whole, quoted: includeQuotes && quoted !== '', offset });
   });
 }
 

@@ -159,10 +159,10 @@ guardianFactors:
   assertNoSkey(out, keys.skey);
 });
 
-test('--mappings is refused with --tenant or without --verify (exit 2)', async () => {
+test('--mappings is refused with --tenant (exit 2): the tenant holds the code as deployed', async () => {
   const root = repository(directoryLayout());
   writeFileSync(join(root, 'mappings.json'), '{}');
-  const r = await runCli(['doctor', '--mappings', 'mappings.json'], { cwd: root, env: onlyPath() });
+  const r = await runCli(['doctor', '--tenant', '--mappings', 'mappings.json'], { cwd: root, env: onlyPath() });
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /--mappings only applies to a repository with --verify/);
+  assert.match(r.stderr, /--mappings only applies to a repository/);
 });

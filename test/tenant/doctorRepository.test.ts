@@ -146,3 +146,20 @@ test('run above repositories (tenants/prod/, tenants/dev/), the doctor names the
     assert.match(prod.stdout, /^duo-rules doctor: deploy-cli repository tenants\/prod$/m);
   });
 });
+
+test('a finding on an Action\'s code after keyword replacement points at the token in the file as written', async () => {
+  const code = `exports.onExecutePostLogin = async (event, api) => {
+  if (event.transaction.protocol === 'oauth2-refresh-token') return;
+  api.multifactor.enable('duo', { providerOptions: { host: '##DUO_HOST##', skey: event.secrets.DUO_SKEY, ikey: '##DUO_IKEY##' } });
+};
+`;
+  await withRepo({ ...directoryRepo(false), 'actions/Duo MFA/code.js': code }, async (root) => {
+    const run = await runDoctor({ tenant: false, verify: false, mappings: { DUO_HOST: 'api-0123abcd.duosecurity.com', DUO_IKEY: 'DIXXXXXXXXXXXXXXXXXX' } }, { cwd: root, env: {} });
+    const finding = run.findings.find((f) => f.id === 'placeholder-value');
+    assert.ok(finding, JSON.stringify(run.report));
+    const line = code.split('\n')[2];
+    assert.equal(finding.location?.file, join(root, 'actions/Duo MFA/code.js'));
+    assert.equal(finding.location?.line, 2);
+    assert.equal(finding.location?.character, line.indexOf("'##DUO_IKEY##'"), 'the column of the string holding the token in the file, not the column in the replaced code');
+  });
+});

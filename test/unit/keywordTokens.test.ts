@@ -56,4 +56,10 @@ describe('the shared token functions', () => {
     replaceKeywordTokens('{"a":"@@A@@","b":@@B@@,"c":"##C##"}', (t) => { seen.push(`${t.text}:${t.quoted}`); return t.text; }, { includeQuotes: true });
     assert.deepEqual(seen, ['"@@A@@":true', '@@B@@:false', '##C##:false']);
   });
+
+  test('with includeQuotes a single-quoted @@KEY@@ is matched with its quotes too, as deploy-cli matches it', () => {
+    const seen: string[] = [];
+    replaceKeywordTokens("host: '@@H@@', ikey: \"@@I@@\"", (t) => { seen.push(`${t.name}:${t.text}:${t.quoted}`); return t.text; }, { includeQuotes: true });
+    assert.deepEqual(seen, ["H:'@@H@@':true", 'I:"@@I@@":true']);
+  });
 });

@@ -74,10 +74,11 @@ Options:
                           DUO_HOST in the environment)
   --configuration <json>  flat object of Duo keys (DUO_IKEY, DUO_SKEY, DUO_HOST, or the
                           event.secrets names an Action reads); wins over everything else
-  --mappings <json>       (repository, --verify) deploy-cli keyword mappings, or a config.json
-                          with AUTH0_KEYWORD_REPLACE_MAPPINGS, for the ##KEY## / @@KEY@@ tokens
-                          in the Actions' secrets (actions/<name>.json, tenant.yaml); as in
-                          deploy-cli, environment variables map too
+  --mappings <json>       (repository) deploy-cli keyword mappings, or a config.json with
+                          AUTH0_KEYWORD_REPLACE_MAPPINGS, for the ##KEY## / @@KEY@@ tokens in
+                          the Actions' code, the Rules' scripts and (with --verify) the Actions'
+                          secrets (actions/<name>.json, tenant.yaml); as in deploy-cli,
+                          environment variables map too
   --duo-url <url>         with --verify: send Duo requests there (the Duo emulator)
   --duo-timeout <ms>      with --verify: bound for each Duo request (default 10000)
 
@@ -151,7 +152,7 @@ export async function doctorCommand(argv: string[], io: CliIO): Promise<number> 
   if (!values.verify && (values['duo-url'] !== undefined || values['duo-timeout'] !== undefined)) throw new UsageError('--duo-url and --duo-timeout only apply with --verify');
   if (values['auth0-url'] !== undefined && !/^https?:\/\//i.test(values['auth0-url'])) throw new UsageError(`--auth0-url must be an http(s) URL such as http://127.0.0.1:8444, not '${values['auth0-url']}'`);
   if (values['duo-url'] !== undefined && !/^https?:\/\//i.test(values['duo-url'])) throw new UsageError(`--duo-url must be an http(s) URL such as http://127.0.0.1:8443, not '${values['duo-url']}'`);
-  if (values.mappings !== undefined && (values.tenant || !values.verify)) throw new UsageError('--mappings only applies to a repository with --verify (it resolves the Actions\' secrets)');
+  if (values.mappings !== undefined && values.tenant) throw new UsageError('--mappings only applies to a repository (the tenant holds its code as deployed)');
   let mappings: Record<string, unknown> | undefined;
   if (values.mappings !== undefined) {
     try {

@@ -30,11 +30,71 @@ export interface DeployValues {
 export function replaceDeployKeywords(text: string, mappings: Record<string, unknown> | undefined): string {
   const mapped = (key: string) => mappings !== undefined && Object.prototype.hasOwnProperty.call(mappings, key);
   return replaceKeywordTokens(text, (token) => {
-    if (token.style === '@@') return mapped(token.name) ? (JSON.stringify(mappings![token.name]) ?? 'null') : JSON.stringify(`@@${token.name}@@`);
-    if (!mapped(token.name)) return `\u2060${token.text}`;
-    const value = mappings![token.name];
-    return typeof value === 'string' ? value : JSON.stringify(value);
+    if (!mapped(token.name)) return token.style === '@@' ? JSON.stringify(`@@${token.name}@@`) : `\u2060${token.text}`;
+    return mappedValue(mappings!, token);
   }, { includeQuotes: true });
+}
+
+/** One keyword token deploy-cli replaces in a code file: where it was, and where its value went. */
+export interface CodeKeywordReplacement {
+  /** The token as written (with its quotes for a quoted `@@KEY@@`). */
+  token: string;
+  name: string;
+  /** Offsets in the file as written. */
+  from: { start: number; end: number };
+  /** Offsets of the value in the code as deployed. */
+  to: { start: number; end: number };
+}
+
+/** A code file (an Action's code, a Rule's script) as deploy-cli would deploy it. */
+export interface DeployedCode {
+  /** The code with every mapped token replaced. */
+  text: string;
+  /** The file as written. */
+  written: string;
+  replaced: CodeKeywordReplacement[];
+  /** Tokens without a mapping, as written, each once: deploy-cli leaves them in the code. */
+  unmapped: string[];
+}
+
+function mappedValue(mappings: Record<string, unknown>, token: { name: string; style: '@@' | '##' }): string {
+  const value = mappings[token.name];
+  if (token.style === '@@') return JSON.stringify(value) ?? 'null';
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/**
+ * deploy-cli's replacement in a code file it loads (an Action's code, a Rule's script): `@@KEY@@`,
+ * also inside single or double quotes (which it replaces with the token), becomes the JSON-encoded
+ * value, `##KEY##` the raw value. A token without a mapping stays as written, as deploy-cli leaves it.
+ */
+export function replaceDeployKeywordsInCode(written: string, mappings: Record<string, unknown>): DeployedCode {
+  const replaced: CodeKeywordReplacement[] = [];
+  const unmapped = new Set<string>();
+  let shift = 0;
+  const text = replaceKeywordTokens(written, (token) => {
+    if (!Object.prototype.hasOwnProperty.call(mappings, token.name)) {
+      unmapped.add(token.quoted ? token.text.slice(1, -1) : token.text);
+      return token.text;
+    }
+    const value = mappedValue(mappings, token);
+    const start = token.offset + shift;
+    replaced.push({ token: token.text, name: token.name, from: { start: token.offset, end: token.offset + token.text.length }, to: { start, end: start + value.length } });
+    shift += value.length - token.text.length;
+    return value;
+  }, { includeQuotes: true });
+  return { text, written, replaced, unmapped: [...unmapped] };
+}
+
+/** The offset in the file as written of an offset in the deployed code (a token's start when inside its value). */
+export function writtenOffset(code: DeployedCode, offset: number): number {
+  let shift = 0;
+  for (const r of code.replaced) {
+    if (offset < r.to.start) break;
+    if (offset < r.to.end) return r.from.start;
+    shift = r.from.end - r.to.end;
+  }
+  return offset + shift;
 }
 
 /** The deploy-cli keyword tokens left in a value, as written. */

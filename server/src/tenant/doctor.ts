@@ -3,6 +3,7 @@
 // facts come from the Management API or a deploy-cli repository; verification is separate.
 import { analyze } from '../analysis/diagnostics';
 import { buildModel, findProperty, type MfaConfig, type RuleModel } from '../analysis/model';
+import { listKeywordTokens, writtenOffset } from '../deployCli/deployValues';
 import type { BoundAction, DuoSettings, FactLocation, TenantFacts, TenantRule } from './facts';
 
 export type DoctorSeverity = 'error' | 'warning';
@@ -145,6 +146,17 @@ export function diagnose(facts: TenantFacts): DoctorFinding[] {
   return findings;
 }
 
+/**
+ * A repository Action's code is checked as deploy-cli deploys it (keyword tokens replaced); a
+ * finding points at the file as written, and says when the value it is about came from a token.
+ */
+function whereInFile(action: BoundAction, offsets: { start: number; end: number }): { offset: number; text: string; from?: string } {
+  const keywords = action.keywords;
+  if (!keywords) return { offset: offsets.start, text: action.code ?? '' };
+  const token = keywords.replaced.find((r) => r.to.start < Math.max(offsets.end, offsets.start + 1) && r.to.end > offsets.start);
+  return { offset: writtenOffset(keywords, offsets.start), text: keywords.written, from: token?.token };
+}
+
 /** Every error `duo-rules lint` reports on the Action's deployed code, prefixed with its name. */
 function lintAction(action: BoundAction): DoctorFinding[] {
   if (!action.code) return [];
@@ -154,13 +166,25 @@ function lintAction(action: BoundAction): DoctorFinding[] {
     .filter((f) => f.severity === 'error')
     // Without providerOptions, Duo takes its keys from the tenant's settings (checked on their own): no keys in the code is the documented form.
     .filter((f) => !(f.code === 'missing-field' && f.data?.container === 'providerOptions' && configs[f.data.configIndex ?? -1]?.form === 'action-enable' && configs[f.data.configIndex ?? -1]?.duoOptions === null))
-    .map((f) => ({
-      id: f.code,
-      severity: 'error' as const,
-      subject: actionSubject(action),
-      message: `Action "${action.name}": ${f.message}`,
-      location: action.codeLocation ? { file: action.codeLocation.file, ...lineOf(code, f.offsets.start) } : action.location,
-    }));
+    .map((f) => {
+      const where = whereInFile(action, f.offsets);
+      const from = where.from ? ` (The value is what deploy-cli puts in place of ${where.from} with these keyword mappings.)` : '';
+      return {
+        id: f.code,
+        severity: 'error' as const,
+        subject: actionSubject(action),
+        message: `Action "${action.name}": ${f.message}${from}`,
+        location: action.codeLocation ? { file: action.codeLocation.file, ...lineOf(where.text, where.offset) } : action.location,
+      };
+    });
+}
+
+/** One Duo key of an Action: a literal, an `event.secrets.X` name, or deploy-cli tokens no mapping resolved. */
+export interface ActionKeyValue {
+  literal?: string;
+  secret?: string;
+  /** Keyword tokens left in the code for want of a mapping, as written. */
+  tokens?: string[];
 }
 
 /** Where an Action's Duo keys come from: literal values, or `event.secrets.X` names to look up. */
@@ -168,10 +192,11 @@ export interface ActionKeySource {
   action: string;
   /** Repository source: where the Action's secrets are declared. */
   secretsFile?: BoundAction['secretsFile'];
-  /** The literal value, or the secret's name. */
-  ikey?: { literal?: string; secret?: string };
-  skey?: { literal?: string; secret?: string };
-  host?: { literal?: string; secret?: string };
+  /** Repository source: the file of the Action's code. */
+  codeFile?: string;
+  ikey?: ActionKeyValue;
+  skey?: ActionKeyValue;
+  host?: ActionKeyValue;
 }
 
 /** The providerOptions of each Duo call of a bound, deployed Action (for --verify). */
@@ -180,12 +205,13 @@ export function actionKeySources(facts: TenantFacts): ActionKeySource[] {
   for (const action of facts.postLoginActions.filter((a) => a.deployed)) {
     for (const call of actionDuoCalls(action.code)) {
       if (!call.duoOptions) continue;
-      const source: ActionKeySource = { action: action.name, secretsFile: action.secretsFile };
+      const source: ActionKeySource = { action: action.name, secretsFile: action.secretsFile, codeFile: action.codeLocation?.file };
       for (const key of ['ikey', 'skey', 'host'] as const) {
         const value = findProperty(call.duoOptions, key)?.value;
         if (!value) continue;
         if (value.kind === 'string' && typeof value.literal === 'string' && !value.keywordToken) source[key] = { literal: value.literal };
         else if (value.secretRef) source[key] = { secret: value.secretRef.key };
+        else if (value.keywordToken) source[key] = { tokens: listKeywordTokens(action.code!.slice(value.range.start, value.range.end)) };
       }
       out.push(source);
     }

@@ -1,6 +1,6 @@
 // What the doctor knows about a tenant's login path, whether read from the Management API or
 // from an auth0-deploy-cli repository. `undefined` always means "this source cannot tell".
-import type { ActionSecretsFile } from '../deployCli/deployValues';
+import type { ActionSecretsFile, DeployedCode } from '../deployCli/deployValues';
 
 export interface GuardianFactor {
   name: string;
@@ -35,6 +35,8 @@ export interface BoundAction {
   location?: FactLocation;
   /** Repository only: where the Action's `secrets` are declared (values are read only to verify). */
   secretsFile?: ActionSecretsFile;
+  /** Repository only: `code` is the file after deploy-cli's keyword replacement; where each token was. */
+  keywords?: DeployedCode;
 }
 
 export interface TenantRule {
@@ -45,6 +47,8 @@ export interface TenantRule {
   order?: number;
   location?: FactLocation;
   scriptLocation?: FactLocation;
+  /** Repository only: `script` is the file after deploy-cli's keyword replacement. */
+  keywords?: DeployedCode;
 }
 
 export interface TenantFacts {

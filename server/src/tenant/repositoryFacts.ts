@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { replaceDeployKeywordsInCode, type DeployedCode } from '../deployCli/deployValues';
 import { DeployFileError, findDeployCliRoot, isDirectory, listJsonFiles, readDeployJson, readDeployText, readRuleFiles } from '../deployCli/repository';
 import { findDeployRepositories, isDeployRepository, yamlFileIn } from './repositoryRoot';
 import type { BoundAction, DuoSettings, FactLocation, GuardianFactor, TenantFacts, TenantRule } from './facts';
@@ -34,6 +35,16 @@ function asRepositoryError<T>(read: () => T): T {
 
 function readText(path: string): string {
   return asRepositoryError(() => readDeployText(path));
+}
+
+/** deploy-cli's keyword mappings, when the caller has them: code is then read as deploy-cli deploys it. */
+type Mappings = Record<string, unknown> | undefined;
+
+/** A code file's text as deployed: keyword tokens replaced when there are mappings. */
+function deployedCode(written: string, mappings: Mappings): { code: string; keywords?: DeployedCode } {
+  if (!mappings) return { code: written };
+  const keywords = replaceDeployKeywordsInCode(written, mappings);
+  return { code: keywords.text, keywords };
 }
 
 function readJson(path: string): unknown {
@@ -75,11 +86,12 @@ interface RawAction {
   location: FactLocation;
   codeLocation?: FactLocation;
   secretsFile: BoundAction['secretsFile'];
+  keywords?: DeployedCode;
 }
 
 function bindActions(actions: RawAction[], bound: string[] | undefined, notes: string[]): BoundAction[] {
   const toBound = (a: RawAction): BoundAction => ({
-    name: a.name, code: a.code, deployed: a.code !== undefined, allChangesDeployed: a.deployed, location: a.location, codeLocation: a.codeLocation, secretsFile: a.secretsFile,
+    name: a.name, code: a.code, deployed: a.code !== undefined, allChangesDeployed: a.deployed, location: a.location, codeLocation: a.codeLocation, secretsFile: a.secretsFile, keywords: a.keywords,
   });
   if (bound === undefined) {
     const postLogin = actions.filter((a) => a.postLogin);
@@ -111,7 +123,7 @@ function yamlLine(text: string, section: string, name: string): number | undefin
   return start;
 }
 
-function readYamlRepository(file: string, shown: string): TenantFacts {
+function readYamlRepository(file: string, shown: string, mappings: Mappings): TenantFacts {
   const root = dirname(file);
   const text = readText(file);
   let doc: unknown;
@@ -124,24 +136,25 @@ function readYamlRepository(file: string, shown: string): TenantFacts {
   const tenant = doc as Record<string, unknown>;
   const notes: string[] = [];
   const loc = (section: string, name: string): FactLocation => ({ file, line: yamlLine(text, section, name) });
-  const scriptFrom = (ref: unknown): { code?: string; location?: FactLocation } => {
+  const scriptFrom = (ref: unknown): { code?: string; location?: FactLocation; keywords?: DeployedCode } => {
     const value = str(ref);
     if (value === undefined) return {};
     // A reference to a file next to tenant.yaml, or (rarely) the code inline.
     const path = /\n/.test(value) ? undefined : resolveCodePath(value, root, root);
-    return path ? { code: readText(path), location: { file: path } } : { code: /\n|function|exports/.test(value) ? value : undefined };
+    if (path) return { ...deployedCode(readText(path), mappings), location: { file: path } };
+    return /\n|function|exports/.test(value) ? deployedCode(value, mappings) : {};
   };
 
   const rules: TenantRule[] = (Array.isArray(tenant.rules) ? tenant.rules : []).filter(isObject).map((r) => {
     const name = str(r.name) ?? '(unnamed rule)';
     const script = scriptFrom(r.script);
-    return { name, enabled: r.enabled !== false, script: script.code, order: typeof r.order === 'number' ? r.order : undefined, location: loc('rules', name), scriptLocation: script.location };
+    return { name, enabled: r.enabled !== false, script: script.code, order: typeof r.order === 'number' ? r.order : undefined, location: loc('rules', name), scriptLocation: script.location, keywords: script.keywords };
   });
 
   const rawActions: RawAction[] = (Array.isArray(tenant.actions) ? tenant.actions : []).filter(isObject).map((a) => {
     const name = str(a.name) ?? '(unnamed Action)';
     const code = scriptFrom(a.code);
-    return { name, code: code.code, deployed: a.deployed !== false, postLogin: supportsPostLogin(a), location: loc('actions', name), codeLocation: code.location, secretsFile: { kind: 'tenantYaml', file, action: name } };
+    return { name, code: code.code, deployed: a.deployed !== false, postLogin: supportsPostLogin(a), location: loc('actions', name), codeLocation: code.location, secretsFile: { kind: 'tenantYaml', file, action: name }, keywords: code.keywords };
   });
 
   let factors: GuardianFactor[] | undefined;
@@ -163,16 +176,18 @@ function readYamlRepository(file: string, shown: string): TenantFacts {
   };
 }
 
-function readDirectoryRepository(root: string, shown: string): TenantFacts {
+function readDirectoryRepository(root: string, shown: string, mappings: Mappings): TenantFacts {
   const notes: string[] = [];
   const rules: TenantRule[] = [];
   const rulesDir = join(root, 'rules');
   for (const rule of asRepositoryError(() => readRuleFiles(rulesDir))) {
     const scriptPath = resolveCodePath(rule.script, root, rulesDir);
+    const script = scriptPath ? deployedCode(readText(scriptPath), mappings) : undefined;
     rules.push({
       name: rule.name,
       enabled: rule.enabled,
-      script: scriptPath ? readText(scriptPath) : undefined,
+      script: script?.code,
+      keywords: script?.keywords,
       order: rule.order,
       location: { file: rule.path },
       scriptLocation: scriptPath ? { file: scriptPath } : undefined,
@@ -187,9 +202,11 @@ function readDirectoryRepository(root: string, shown: string): TenantFacts {
     const name = str(json.name) ?? basename(file, '.json');
     const codePath = resolveCodePath(str(json.code) ?? `./actions/${name}/code.js`, root, actionsDir)
       ?? firstExisting([join(actionsDir, basename(file, '.json'), 'code.js')]);
+    const code = codePath ? deployedCode(readText(codePath), mappings) : undefined;
     rawActions.push({
       name,
-      code: codePath ? readText(codePath) : undefined,
+      code: code?.code,
+      keywords: code?.keywords,
       deployed: json.deployed !== false,
       postLogin: supportsPostLogin(json),
       location: { file },
@@ -227,20 +244,22 @@ function readDirectoryRepository(root: string, shown: string): TenantFacts {
 
 /**
  * Reads the repository at `path` (its root directory, or its tenant.yaml). `shown` is how the
- * path appears in messages. Throws RepositoryError when it is not a deploy-cli repository.
+ * path appears in messages. With `mappings` (deploy-cli's keyword mappings), the Actions' code and
+ * the Rules' scripts are what deploy-cli would deploy: their keyword tokens replaced.
+ * Throws RepositoryError when it is not a deploy-cli repository.
  */
-export function readRepositoryFacts(path: string, shown: string = path, localKeys?: { settings: DuoSettings; from: string }): TenantFacts {
+export function readRepositoryFacts(path: string, shown: string = path, localKeys?: { settings: DuoSettings; from: string }, mappings?: Record<string, unknown>): TenantFacts {
   if (!existsSync(path)) throw new RepositoryError(`${shown}: no such file or directory`);
   let facts: TenantFacts;
   if (!isDir(path)) {
     if (!/\.ya?ml$/i.test(path)) throw new RepositoryError(`${shown}: give an auth0-deploy-cli repository directory or its tenant.yaml`);
-    facts = readYamlRepository(path, shown);
+    facts = readYamlRepository(path, shown, mappings);
   } else {
     // A folder inside a repository (its rules/, say) reads the repository it belongs to.
     const root = isDeployRepository(path) ? path : findDeployCliRoot(path);
     const yaml = root && yamlFileIn(root);
-    if (yaml) facts = readYamlRepository(yaml, shown);
-    else if (root) facts = readDirectoryRepository(root, shown);
+    if (yaml) facts = readYamlRepository(yaml, shown, mappings);
+    else if (root) facts = readDirectoryRepository(root, shown, mappings);
     else {
       const below = findDeployRepositories(path).map((r) => relative(path, r).split(sep).join('/'));
       const hint = below.length ? `; below it: ${below.join(', ')}: pass one of them` : '; pass its path';

@@ -1,6 +1,7 @@
 // The doctor's whole check (read the source, diagnose, verify), shared by `duo-rules doctor`
 // and the language server's duoRules/doctor request.
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { looksLikeDuoSkey, isSecretKeyName } from '../../../shared/redact';
 import { deployKeywordMappings } from '../deployCli/deployValues';
 import { proxyFromEnvironment } from '../duo/transport';
 import { credentialsFromEnvironment, TenantAccessError, TenantClient } from './client';
@@ -36,6 +37,29 @@ function showPath(cwd: string, path: string): string {
 
 const SEVERITY_ORDER = { error: 0, warning: 1 } as const;
 
+/** A secret-named mapping, or a value shaped like a Duo skey, that deploy-cli would write into code: never shown. */
+function hideReplacedSecrets(facts: TenantFacts, mappings: Record<string, unknown>, hide: (secret: string) => void): void {
+  for (const item of [...facts.postLoginActions, ...facts.rules]) {
+    for (const { name } of item.keywords?.replaced ?? []) {
+      const value = mappings[name];
+      const text = typeof value === 'string' ? value : JSON.stringify(value) ?? '';
+      if (isSecretKeyName(name) || looksLikeDuoSkey(text)) hide(text);
+    }
+  }
+}
+
+/** Keyword tokens in a bound Action's code that no mapping resolves: deploy-cli would deploy them as written. */
+function unmappedCodeTokenNotes(facts: TenantFacts, show: (file: string) => string): string[] {
+  return facts.postLoginActions
+    .filter((a) => a.keywords && a.keywords.unmapped.length > 0)
+    .map((a) => {
+      const tokens = a.keywords!.unmapped;
+      const file = a.codeLocation ? show(a.codeLocation.file) : 'its code';
+      const names = tokens.map((t) => t.slice(2, -2));
+      return `The Action "${a.name}": ${tokens.join(', ')} in ${file} ${tokens.length === 1 ? 'has' : 'have'} no keyword mapping (--mappings, AUTH0_KEYWORD_REPLACE_MAPPINGS or an environment variable named ${names.join(', ')}), so the code was checked with ${tokens.length === 1 ? 'it' : 'them'} as written, as deploy-cli would deploy it.`;
+    });
+}
+
 export interface DoctorRun {
   report: DoctorReport;
   /** Findings with their repository locations (for the editor). */
@@ -49,7 +73,7 @@ export interface DoctorOptions {
   tenant: boolean;
   verify: boolean;
   configuration?: Record<string, string>;
-  /** Repository source: deploy-cli keyword mappings (--mappings) for the Actions' secrets; the environment is added as deploy-cli adds it. */
+  /** Repository source: deploy-cli keyword mappings (--mappings) for the Actions' code and secrets and the Rules' scripts; the environment is added as deploy-cli adds it. */
   mappings?: Record<string, unknown>;
   auth0Domain?: string;
   auth0ClientId?: string;
@@ -68,6 +92,8 @@ export async function runDoctor(options: DoctorOptions, io: { cwd: string; env: 
   if (local?.settings.skey) hide(local.settings.skey);
   const proxy: NonNullable<DoctorOptions['network']> = options.network ?? proxyFromEnvironment(io.env);
   let facts: TenantFacts;
+  // What deploy-cli would replace the keyword tokens of the repository's files with.
+  const mappings = options.tenant ? undefined : deployKeywordMappings(options.mappings, io.env);
   if (options.tenant) {
     const { credentials, missing } = credentialsFromEnvironment(io.env, { domain: options.auth0Domain, clientId: options.auth0ClientId });
     if (!credentials) throw new TenantAccessError(`--tenant needs ${missing.join(', ')}.`);
@@ -81,10 +107,11 @@ export async function runDoctor(options: DoctorOptions, io: { cwd: string; env: 
     if (facts.duoSettings?.skey) hide(facts.duoSettings.skey);
   } else {
     const path = resolve(io.cwd, options.path ?? '.');
-    facts = readRepositoryFacts(path, showPath(io.cwd, path), local);
+    facts = readRepositoryFacts(path, showPath(io.cwd, path), local, mappings);
+    hideReplacedSecrets(facts, mappings!, hide);
   }
   const findings = diagnose(facts);
-  const notes = [...facts.notes];
+  const notes = [...facts.notes, ...unmappedCodeTokenNotes(facts, (file) => showPath(io.cwd, file))];
   let verified: DoctorVerified | null = null;
   if (options.verify) {
     const environment: Record<string, string> = {};
@@ -93,7 +120,7 @@ export async function runDoctor(options: DoctorOptions, io: { cwd: string; env: 
     const local: LocalKeys = {
       configuration: options.configuration ?? {},
       environment,
-      mappings: options.tenant ? undefined : deployKeywordMappings(options.mappings, io.env),
+      mappings,
       show: (file) => showPath(io.cwd, file),
       hide,
     };

@@ -114,16 +114,23 @@ export async function verifyDoctorKeys(
     const unresolved: string[] = [];
     for (const key of ['ikey', 'skey', 'host'] as const) {
       const ref = source[key];
-      const found = ref?.literal !== undefined ? { value: ref.literal } : ref?.secret ? secretValue(ref.secret, local, repository) : { why: key };
+      const found = ref?.literal !== undefined ? { value: ref.literal }
+        : ref?.secret ? secretValue(ref.secret, local, repository)
+        : ref?.tokens ? { why: `providerOptions.${key} (${ref.tokens.join(', ')} in ${source.codeFile ? local.show?.(source.codeFile) ?? source.codeFile : 'the code'}, with no mapping)` }
+        : { why: key };
       if (found.value) resolved[key] = found.value;
       else unresolved.push(found.why ?? key);
     }
     if (resolved.skey) local.hide?.(resolved.skey);
     const subject = `action:${source.action}`;
     if (unresolved.length) {
+      // A token in the code itself has its value only through a mapping: --configuration sets event.secrets.
+      const onlyCodeTokens = (['ikey', 'skey', 'host'] as const).every((k) => resolved[k] || source[k]?.tokens);
       const fix = facts.source === 'tenant'
         ? 'Auth0 never returns Action secret values: pass --configuration with them to verify'
-        : 'pass --configuration with them, or map the keyword tokens of the Action\'s secrets with --mappings or environment variables (as deploy-cli does), to verify';
+        : onlyCodeTokens
+          ? 'map the keyword tokens with --mappings or environment variables of their names (as deploy-cli does) to verify'
+          : 'pass --configuration with them, or map the keyword tokens of the Action\'s code and secrets with --mappings or environment variables (as deploy-cli does), to verify';
       const message = `Not verified: ${unresolved.join(', ')} ${unresolved.length === 1 ? 'has' : 'have'} no value here; ${fix}.`;
       verified.actions.push({ subject, keys: 'action', host: resolved.host ?? null, ok: false, result: null, message });
       notes.push(`The Action "${source.action}": ${message}`);
