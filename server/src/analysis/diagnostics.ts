@@ -622,7 +622,7 @@ function exits(node: AnyNode, callbackName: string | undefined): boolean {
  * where Auth0 cannot prompt and fails the exchange. A configuration is guarded by an earlier
  * `if` on 'oauth2-refresh-token' that exits, or by a condition around it that mentions it.
  */
-function checkRefreshTokenGuard(model: RuleModel, out: Collector): void {
+function checkRefreshTokenGuard(model: RuleModel, conditions: () => ConditionNode[], out: Collector): void {
   // One warning per MFA assignment: a `{ ...context.multifactor, … }` completes an earlier one (warned there),
   // and the configurations a helper may return share their assignment.
   const seen = new Set<number>();
@@ -631,16 +631,12 @@ function checkRefreshTokenGuard(model: RuleModel, out: Collector): void {
   if (configs.length === 0) return;
   const earlyExits: number[] = [];
   const guardedRanges: OffsetRange[] = [];
-  walk(model.parse.program, {
-    enter(node) {
-      if (node.type !== 'IfStatement' && node.type !== 'ConditionalExpression' && node.type !== 'LogicalExpression' && node.type !== 'SwitchStatement') return true;
-      const test = node.type === 'LogicalExpression' ? node.left : node.type === 'SwitchStatement' ? node.discriminant : node.test;
-      if (!mentionsRefreshProtocol(node.type === 'SwitchStatement' ? node : test)) return true;
-      guardedRanges.push({ start: node.start, end: node.end });
-      if (node.type === 'IfStatement' && exits(node.consequent, model.callbackName)) earlyExits.push(node.end);
-      return true;
-    },
-  });
+  for (const node of conditions()) {
+    const test = node.type === 'LogicalExpression' ? node.left : node.type === 'SwitchStatement' ? node.discriminant : node.test;
+    if (!mentionsRefreshProtocol(node.type === 'SwitchStatement' ? node : test)) continue;
+    guardedRanges.push({ start: node.start, end: node.end });
+    if (node.type === 'IfStatement' && exits(node.consequent, model.callbackName)) earlyExits.push(node.end);
+  }
   const fix = refreshGuardFix(model);
   // Only files holding a sample client id can gate MFA on one (two more walks otherwise saved).
   let sampleGated: OffsetRange[] | undefined;
@@ -775,32 +771,49 @@ function booleanIndexOfCalls(test: AnyNode): Array<{ call: AnyNode & { type: 'Ca
  * `if` that exits) that uses `x.indexOf(y)` as a boolean: index 0 is falsy and -1 truthy, so the
  * first member skips MFA and everyone else gets it.
  */
-function checkIndexOfGates(model: RuleModel, out: Collector): void {
+function checkIndexOfGates(model: RuleModel, conditions: () => ConditionNode[], out: Collector): void {
   const configs = model.configs.filter(requiresMfa);
   if (configs.length === 0) return;
   const reported = new Set<number>();
-  walk(model.parse.program, {
+  for (const node of conditions()) {
+    if (node.type === 'SwitchStatement' || (node.type === 'LogicalExpression' && node.operator === '??')) continue;
+    const test = node.type === 'LogicalExpression' ? node.left : node.test;
+    // Most conditions use no indexOf as a boolean: look for one before walking the branch for an exit.
+    const calls = booleanIndexOfCalls(test);
+    if (calls.length === 0) continue;
+    const around = configs.some((c) => node.start <= c.range.start && c.range.end <= node.end && !(test.start <= c.range.start && c.range.end <= test.end));
+    const gateBefore = !around && node.type === 'IfStatement' && configs.some((c) => node.end <= c.range.start) && exits(node.consequent, model.callbackName);
+    if (!around && !gateBefore) continue;
+    for (const { call, negation } of calls) {
+      if (reported.has(call.start)) continue;
+      reported.add(call.start);
+      const target = negation ?? call;
+      const callText = model.text.slice(call.start, call.end);
+      const compared = `${callText} ${negation ? '===' : '!=='} -1`;
+      // Under a `!` that stays (`!!x.indexOf(y)`), the comparison needs parentheses.
+      const replacement = !negation && /!\s*$/.test(model.text.slice(Math.max(0, call.start - 20), call.start)) ? `(${compared})` : compared;
+      out.add('mfa-gate-indexof', { start: call.start, end: call.end },
+        `${negation ? '!' : ''}${callText.length > 60 ? `${callText.slice(0, 57)}…` : callText} decides who gets MFA, but indexOf returns 0 for the first match (falsy) and -1 for none (truthy): write ${negation ? '=== -1' : '!== -1'} (or use includes).`,
+        { rewrite: { title: `Compare with ${negation ? '=== -1' : '!== -1'}`, edits: [{ start: target.start, end: target.end, newText: replacement }] } });
+    }
+  }
+}
+
+type ConditionNode = AnyNode & { type: 'IfStatement' | 'ConditionalExpression' | 'LogicalExpression' | 'SwitchStatement' };
+
+/**
+ * Every `if`, `?:`, `&&`/`||`/`??` and `switch` of the program in source (pre-)order: the MFA gate
+ * checks read them from one walk instead of walking the whole tree each.
+ */
+function collectConditions(program: AnyNode): ConditionNode[] {
+  const found: ConditionNode[] = [];
+  walk(program, {
     enter(node) {
-      if (node.type !== 'IfStatement' && node.type !== 'ConditionalExpression' && !(node.type === 'LogicalExpression' && node.operator !== '??')) return true;
-      const test = node.type === 'LogicalExpression' ? node.left : node.test;
-      const around = configs.some((c) => node.start <= c.range.start && c.range.end <= node.end && !(test.start <= c.range.start && c.range.end <= test.end));
-      const gateBefore = node.type === 'IfStatement' && exits(node.consequent, model.callbackName) && configs.some((c) => node.end <= c.range.start);
-      if (!around && !gateBefore) return true;
-      for (const { call, negation } of booleanIndexOfCalls(test)) {
-        if (reported.has(call.start)) continue;
-        reported.add(call.start);
-        const target = negation ?? call;
-        const callText = model.text.slice(call.start, call.end);
-        const compared = `${callText} ${negation ? '===' : '!=='} -1`;
-        // Under a `!` that stays (`!!x.indexOf(y)`), the comparison needs parentheses.
-        const replacement = !negation && /!\s*$/.test(model.text.slice(Math.max(0, call.start - 20), call.start)) ? `(${compared})` : compared;
-        out.add('mfa-gate-indexof', { start: call.start, end: call.end },
-          `${negation ? '!' : ''}${callText.length > 60 ? `${callText.slice(0, 57)}…` : callText} decides who gets MFA, but indexOf returns 0 for the first match (falsy) and -1 for none (truthy): write ${negation ? '=== -1' : '!== -1'} (or use includes).`,
-          { rewrite: { title: `Compare with ${negation ? '=== -1' : '!== -1'}`, edits: [{ start: target.start, end: target.end, newText: replacement }] } });
-      }
+      if (node.type === 'IfStatement' || node.type === 'ConditionalExpression' || node.type === 'LogicalExpression' || node.type === 'SwitchStatement') found.push(node);
       return true;
     },
   });
+  return found;
 }
 
 /** rule-global-in-action: Rules globals read in an Action that does not declare them. */
@@ -840,8 +853,10 @@ function checkModel(model: RuleModel, options: AnalyzeOptions, out: Collector): 
   model.configs.forEach((config, i) => checkConfig(model, config, i, out));
   checkRuleGlobals(model, out);
   checkDottedKeys(model, out);
-  checkRefreshTokenGuard(model, out);
-  checkIndexOfGates(model, out);
+  let conditionNodes: ConditionNode[] | undefined;
+  const conditions = () => (conditionNodes ??= collectConditions(model.parse.program));
+  checkRefreshTokenGuard(model, conditions, out);
+  checkIndexOfGates(model, conditions, out);
   if (model.kind === 'rule' && model.ruleFunction) {
     const callbackParam = model.ruleFunction.params[2];
     if (model.callbackName && callbackParam && model.callbackReferences.length === 0) {

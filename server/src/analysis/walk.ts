@@ -46,7 +46,6 @@ export function walk(root: AnyNode, visitor: WalkVisitor): void {
   const parents: Array<AnyNode | undefined> = [undefined];
   const leaving: boolean[] = [false];
   const leave = visitor.leave;
-  const children: AnyNode[] = [];
   while (nodes.length) {
     const node = nodes.pop()!;
     const parent = parents.pop();
@@ -60,13 +59,19 @@ export function walk(root: AnyNode, visitor: WalkVisitor): void {
       parents.push(parent);
       leaving.push(true);
     }
-    // Children go on the stack in reverse so they come off in source order; one buffer serves every node.
-    children.length = 0;
-    collectChildren(node, children);
-    for (let i = children.length - 1; i >= 0; i--) {
-      nodes.push(children[i]);
+    // Children go straight onto the stack in source order, then that stretch is reversed so they come
+    // off in source order (no buffer to clear per node: truncating an array is a runtime call in V8).
+    const first = nodes.length;
+    collectChildren(node, nodes);
+    const last = nodes.length - 1;
+    for (let i = first; i <= last; i++) {
       parents.push(node);
       leaving.push(false);
+    }
+    for (let i = first, j = last; i < j; i++, j--) {
+      const swap = nodes[i];
+      nodes[i] = nodes[j];
+      nodes[j] = swap;
     }
   }
 }
