@@ -2,7 +2,7 @@
 // into dist/ as bundles; with --tests also transpiles sources, tests and benchmarks
 // file-by-file into out/ so node:test can import the pure modules directly.
 import * as esbuild from 'esbuild';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
@@ -52,6 +52,8 @@ await Promise.all(bundles.filter((b) => existing(b.in)).map((b) => esbuild.build
 })));
 
 if (withTests) {
+  // Compiled tests of files since moved or deleted would still run: out/ is rebuilt from scratch.
+  rmSync('out', { recursive: true, force: true });
   const roots = ['shared', 'server/src', 'client/src', 'test', 'bench'].filter(existing);
   await esbuild.build({
     entryPoints: roots.flatMap(listTs),

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCliProcess } from '../runner/runnerHelpers';
+import { runCliProcess } from '../runnerHelpers';
 import { assertNoSecretFragment } from './hostileHelpers';
 
 let home: string;

@@ -4,7 +4,7 @@
 // runner's own built-ins fails, and one that plants setters for the runner's globals gets nothing.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { runCliProcess } from '../runner/runnerHelpers';
+import { runCliProcess } from '../runnerHelpers';
 import { asAction, asRule, assertNextRunClean, assertNoSecretFragment, createArena, DUO_CONFIGURATION, runAttack, type Arena } from './hostileHelpers';
 
 let arena: Arena;

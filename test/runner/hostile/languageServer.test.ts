@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
-import { LspClient } from '../helpers/lspClient';
+import { LspClient } from '../../helpers/lspClient';
 import { asAction, asRule, assertNoSecretFragment, createArena, DUO_CONFIGURATION, putOnChannel, type Arena } from './hostileHelpers';
 
 let arena: Arena;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createWorkspace, DUO_CONFIGURATION, runCliProcess, type CliRun, type TempWorkspace } from '../runner/runnerHelpers';
+import { createWorkspace, DUO_CONFIGURATION, runCliProcess, type CliRun, type TempWorkspace } from '../runnerHelpers';
 
 export { DUO_CONFIGURATION };
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { RunnerPool } from '../../server/src/runner/index';
+import { RunnerPool } from '../../../server/src/runner/index';
 import { asAction, asRule, assertNextRunClean, createArena, DUO_CONFIGURATION, type Arena } from './hostileHelpers';
 
 let arena: Arena;
