@@ -142,8 +142,13 @@ describe('duo-rules run in an auth0-deploy-cli repository (real process)', () =>
     assert.equal(code, 0, stderr);
     const result = JSON.parse(stdout);
     assert.equal(result.multifactor.host, 'api-override.duosecurity.com');
-    assert.equal(result.multifactor.ikey, IKEY);
+    // The repository's DUO_IKEY is @@DUO_IKEY@@: deploy-cli maps it from the environment over the mappings file.
+    assert.equal(result.multifactor.ikey, 'DIENVIRONMENTIKEY000');
     assert.match(result.logs[0], /region us-east /);
+    // A plain repository value wins over the environment variable of its name.
+    const plain = await runCli(repo, ['rules/require-duo.js', '--mappings', '../config.json', '--format', 'json'], { REGION: 'ap-south' });
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.match(JSON.parse(plain.stdout).logs[0], /region eu-west /);
   });
 
   test('a secret-named value from rules-configs is redacted in json and text output', async () => {

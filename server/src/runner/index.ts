@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { describeUnmappedKeys, readDeployValues } from '../deployCli/deployValues';
+import { deployKeywordMappings, describeUnmappedKeys, readDeployValues } from '../deployCli/deployValues';
 import { DeployFileError, readRuleFiles, rulesFolderOf, type RuleFile } from '../deployCli/repository';
 import { findProjectConfigFile } from '../config/projectConfig';
 import { applyEnvironmentPolicy, readRegularFile, describeSkippedVariable, findConfigurationKeys, isEnvironmentKeyAllowed, replaceKeywords, RunInputError, type LoadedMocks } from './inputs';
@@ -349,7 +349,7 @@ async function prepare(options: RunOptions, file: string, sources: string[], kin
   const keys = sources.flatMap(findConfigurationKeys);
   const boundary = findReadBoundary(dirname(file), options.boundaryRoot ?? options.workspaceRoot);
   const workspaceRoot = resolve(options.workspaceRoot ?? boundary.workspaceRoot);
-  const repository = await readDeployValues(deploy.target, kind, options.mappings, deploy.stopDir);
+  const repository = await readDeployValues(deploy.target, kind, deployMappings(options), deploy.stopDir);
   const declared = [
     ...Object.keys(repository.values),
     ...repository.unmapped.map((u) => u.key),
@@ -375,6 +375,14 @@ async function prepare(options: RunOptions, file: string, sources: string[], kin
     timeoutMs: Math.min(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS),
     memoryLimitMb: options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB,
   };
+}
+
+/**
+ * The keyword mappings deploy-cli would use, as the doctor uses them: the mappings file overlaid by
+ * the environment (AUTH0_KEYWORD_REPLACE_MAPPINGS, then every variable under its own name).
+ */
+function deployMappings(options: RunOptions): Record<string, unknown> {
+  return deployKeywordMappings(options.mappings, options.env ?? {});
 }
 
 function isInsideDir(path: string, root: string): boolean {
@@ -427,14 +435,14 @@ export async function runFile(options: RunOptions): Promise<RunOutcome> {
   if (options.text === undefined && isDirectoryPath(file)) return runRulesDirectory(file, options);
   const original = options.text ?? (await readSource(file));
   const kind = detectKind(original);
-  const source = replaceKeywords(original, options.mappings, file);
+  const source = replaceKeywords(original, deployMappings(options), file, options.mappings !== undefined);
   const prepared = await prepare(options, file, [source], kind, { target: file, stopDir: options.workspaceRoot });
   const inputs = buildInputs(kind, options);
   const startedAt = Date.now();
   const outcome = await execute(kind, file, source, inputs, prepared, prepared.timeoutMs);
   const raw = resultFromOutcome(outcome, kind, prepared, { user: inputs.user, context: inputs.context });
   raw.warnings = [...prepared.warnings, ...dropPlainMissingWarnings(raw.warnings, prepared)];
-  const secrets = collectSecrets([prepared.configuration, options.mappings], findAttemptedMultifactors(raw), findLiteralSecrets(source));
+  const secrets = collectSecrets([prepared.configuration, deployMappings(options)], findAttemptedMultifactors(raw), findLiteralSecrets(source));
   return { result: finishResult(kind, raw, outcome.durationMs, secrets, clockOf(prepared, startedAt), outcome.connections, prepared.configuration, mocksOf(options.mocks)), secretMultifactor: raw.multifactor };
 }
 
@@ -473,7 +481,7 @@ export async function listDirectoryRules(dir: string): Promise<RuleEntry[]> {
 async function runRulesDirectory(dir: string, options: RunOptions): Promise<RunOutcome> {
   const entries = await listDirectoryRules(dir);
   // Every script is read and every keyword replaced before anything runs, so a missing mapping stops the whole run.
-  const sources = await Promise.all(entries.map(async (e) => replaceKeywords(await readSource(e.file), options.mappings, e.file)));
+  const sources = await Promise.all(entries.map(async (e) => replaceKeywords(await readSource(e.file), deployMappings(options), e.file, options.mappings !== undefined)));
   const prepared = await prepare(options, join(dir, 'rules'), sources, 'rule', { target: dir, stopDir: options.workspaceRoot });
   const { user, context } = buildInputs('rule', options) as { user: unknown; context: unknown };
   const startedAt = Date.now();
@@ -481,7 +489,7 @@ async function runRulesDirectory(dir: string, options: RunOptions): Promise<RunO
   const steps = results[0].map((step) => ({ ...step, warnings: dropPlainMissingWarnings(step.warnings, prepared) }));
   const combined = combineRuleSteps(steps, entries.map((e) => e.name), { user, context });
   combined.result.warnings.unshift(...prepared.warnings);
-  const secrets = collectSecrets([prepared.configuration, options.mappings], combined.attempted, sources.flatMap(findLiteralSecrets));
+  const secrets = collectSecrets([prepared.configuration, deployMappings(options)], combined.attempted, sources.flatMap(findLiteralSecrets));
   const result = finishResult('rule', combined.result, Math.round(durationMs * 100) / 100, secrets, clockOf(prepared, startedAt), connections, prepared.configuration, mocksOf(options.mocks));
   return { result: { ...result, outcome: combined.outcome, rule: combined.decidingRule, rules: combined.ran }, secretMultifactor: combined.result.multifactor };
 }

@@ -265,22 +265,26 @@ export function describeSkippedVariable(key: string, label: string): string {
 }
 
 /**
- * deploy-cli keyword replacement: `@@KEY@@` becomes the JSON-encoded value, `##KEY##` the raw
- * value. Tokens without a mapping stop the run, naming every one of them.
+ * deploy-cli keyword replacement, as deploy-cli does it in the code files it deploys: `@@KEY@@`
+ * (with the single or double quotes around it, which it replaces too) becomes the JSON-encoded
+ * value, `##KEY##` the raw value. Tokens without a mapping stop the run, naming every one of them.
+ * `fromFile`: whether a mappings file was given (for the message).
  */
-export function replaceKeywords(source: string, mappings: Record<string, unknown> | undefined, file: string): string {
+export function replaceKeywords(source: string, mappings: Record<string, unknown> | undefined, file: string, fromFile = mappings !== undefined): string {
   const missing = new Set<string>();
   const replaced = replaceKeywordTokens(source, (token) => {
     if (!mappings || !Object.prototype.hasOwnProperty.call(mappings, token.name)) {
-      missing.add(token.text);
+      missing.add(token.quoted ? token.text.slice(1, -1) : token.text);
       return token.text;
     }
     const value = mappings[token.name];
     if (token.style === '@@') return JSON.stringify(value) ?? 'undefined';
     return typeof value === 'string' ? value : JSON.stringify(value);
-  });
+  }, { includeQuotes: true });
   if (missing.size > 0) {
-    const how = mappings ? 'add them to the mappings file' : 'pass --mappings with a JSON object or a deploy-cli config.json (AUTH0_KEYWORD_REPLACE_MAPPINGS)';
+    const how = fromFile
+      ? 'add them to the mappings file (or set environment variables of those names, which deploy-cli maps too)'
+      : 'pass --mappings with a JSON object or a deploy-cli config.json (AUTH0_KEYWORD_REPLACE_MAPPINGS), or set environment variables of those names, which deploy-cli maps too';
     throw new RunInputError(`${file}: unreplaced deploy-cli keyword${missing.size > 1 ? 's' : ''} ${[...missing].join(', ')}: ${how}`);
   }
   return replaced;
