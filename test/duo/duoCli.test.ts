@@ -125,6 +125,16 @@ test('run --verify when the rule turns on no Duo: missing-credentials, exit 1', 
   assert.deepEqual([verify.check.reason, verify.universal.reason, verify.application], ['missing-credentials', 'missing-credentials', null]);
 });
 
+test('run --verify with unset keys names the keys and the CLI flags that give them', async () => {
+  const configuration = writeJson('ikey-only.json', { DUO_IKEY: started.configuration.DUO_IKEY });
+  const json = await run(['run', rule, '--configuration', configuration, '--verify', '--duo-url', started.url, '--format', 'json']);
+  assert.equal(json.code, 1);
+  const verify = JSON.parse(json.stdout).verify;
+  assert.equal(verify.check.reason, 'missing-credentials');
+  assert.equal(verify.check.message, 'The Duo configuration has no skey and host after the run. Give configuration.DUO_SKEY and configuration.DUO_HOST in the --configuration <json> file, or set the environment variables DUO_SKEY and DUO_HOST and pass --env DUO_SKEY --env DUO_HOST.');
+  assert.doesNotMatch(verify.check.message, /Duo: Store|duoRules\./);
+});
+
 test('run --verify refuses a host that is not Duo\'s before connecting: invalid-host, exit 1', async () => {
   const configuration = writeJson('evil.json', { ...started.configuration, DUO_HOST: 'duo.evil.example' });
   const json = await run(['run', rule, '--configuration', configuration, '--verify', '--format', 'json']);

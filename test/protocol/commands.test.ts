@@ -54,6 +54,8 @@ describe('duoRules/* requests over stdio', () => {
       'web-sdk.json': JSON.stringify(keysOf('web-sdk')),
       'wrong-skey.json': JSON.stringify({ ...keysOf('auth-api'), DUO_SKEY: 'x'.repeat(40) }),
       'broken.json': '{ "DUO_IKEY": ',
+      'ikey-only.json': JSON.stringify({ DUO_IKEY: app('auth-api').ikey }),
+      'actions/duo-login/code.js': "exports.onExecutePostLogin = async (event, api) => {\n  api.multifactor.enable('duo', { providerOptions: { ikey: event.secrets.DUO_IKEY, skey: event.secrets.DUO_SKEY, host: event.secrets.DUO_HOST } });\n};\n",
       'user.json': JSON.stringify({ user_id: 'auth0|someone-else', email: 'someone@example.org' }),
       // A weekday rule whose profile save can fail, with a stubbed module: the editor's clock and mocks settings.
       'weekday-save.js': [
@@ -177,6 +179,15 @@ describe('duoRules/* requests over stdio', () => {
       return result;
     };
     assert.deepEqual(withoutTimings(fromServer), withoutTimings(JSON.parse(cli.stdout)));
+  });
+
+  test('duoRules/verify with unset keys says which keys and which editor command or setting gives them', async () => {
+    const rule: any = await session.connection.sendRequest('duoRules/verify', { ...runParams(dir, 'rule.js', { files: { configuration: join(dir, 'ikey-only.json') } }), duo: { baseUrl: emulator.url, timeoutMs: 5000 } });
+    assert.equal(rule.verify.check.reason, 'missing-credentials');
+    assert.equal(rule.verify.check.message, 'The Duo configuration has no skey and host after the run. Set configuration.DUO_SKEY and configuration.DUO_HOST: store them with Duo: Store a Duo Secret, in the file of the setting duoRules.configurationFile, or in rules-configs/.');
+    const action: any = await session.connection.sendRequest('duoRules/verify', { ...runParams(dir, 'actions/duo-login/code.js', { files: { configuration: join(dir, 'ikey-only.json') } }), duo: { baseUrl: emulator.url, timeoutMs: 5000 } });
+    assert.equal(action.verify.check.message, 'The Duo configuration has no skey and host after the run. Set event.secrets.DUO_SKEY and event.secrets.DUO_HOST: store them with Duo: Store a Duo Secret or in the secrets of actions/duo-login.json.');
+    assert.doesNotMatch(rule.verify.check.message + action.verify.check.message, /--configuration|\.\./);
   });
 
   test('duoRules/verify tells Web SDK keys apart', async () => {

@@ -2,6 +2,7 @@
 // would do. Shaped in three steps (parse flags → build the report → print it) so the Duo
 // verification flags can add one entry to RUN_FLAGS and one step to buildRunReport.
 import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { disposeRunnerPool, loadRunInputs, parseNow, runFile, RunInputError, type LoadedRunInputs, type RunOutcome, type RunResult } from '../runner/index';
@@ -160,7 +161,7 @@ async function executeRun(args: RunCommandArgs, io: CliIO): Promise<{ outcome: R
 async function buildRunReport(args: RunCommandArgs, io: CliIO): Promise<{ report: RunReport; outcome: RunOutcome }> {
   const { outcome, inputs } = await executeRun(args, io);
   const report: RunReport = { ...outcome.result };
-  if (args.verify) report.verify = await verifyRunOutcome(outcome, args, io, inputs);
+  if (args.verify) report.verify = await verifyRunOutcome(outcome, args, io, inputs, readSourceForAdvice(resolve(io.cwd, args.file)));
   return { report, outcome };
 }
 
@@ -265,5 +266,14 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     restoreSignals();
     // The pooled child must not keep the command alive after its one run.
     disposeRunnerPool();
+  }
+}
+
+/** The code's text, to name the keys it reads when they are unset; '' for a rules directory or an unreadable file. */
+function readSourceForAdvice(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
   }
 }

@@ -4,6 +4,8 @@ import { createDefaultUser, type LoadedRunInputs, type RunOutcome } from '../run
 import { proxyFromEnvironment } from '../duo/transport';
 import { credentialsFromEnvironment } from '../tenant/client';
 import { verifyRunKeys } from '../tenant/documentedForm';
+import { unsetKeysAdvice, unsetReadKeys } from '../duo/unsetKeys';
+import { findConfigurationKeys } from '../runner/inputs';
 import type { Step, VerifyResult } from '../duo/verifyTypes';
 import type { CliIO } from './io';
 import { UsageError } from './io';
@@ -78,10 +80,13 @@ function findUserId(outcome: RunOutcome, inputs: LoadedRunInputs): string | unde
   return undefined;
 }
 
-export async function verifyRunOutcome(outcome: RunOutcome, args: VerifyArgs, io: CliIO, inputs: LoadedRunInputs): Promise<VerifyResult> {
+export async function verifyRunOutcome(outcome: RunOutcome, args: VerifyArgs, io: CliIO, inputs: LoadedRunInputs, source = ''): Promise<VerifyResult> {
   const { credentials } = credentialsFromEnvironment(io.env, { domain: args.auth0Domain, clientId: args.auth0ClientId });
   const pick = (k: 'DUO_IKEY' | 'DUO_SKEY' | 'DUO_HOST') => inputs.configuration?.[k] || io.env[k] || undefined;
+  // Names only: which keys the code reads have no value, and which flags give them.
+  const unset = unsetReadKeys(findConfigurationKeys(source), { ...inputs.configuration });
   return verifyRunKeys(outcome.secretMultifactor, { userId: findUserId(outcome, inputs) }, {
+    unsetKeysAdvice: unsetKeysAdvice('cli', outcome.result.kind, unset),
     baseUrl: args.duoUrl,
     timeoutMs: args.duoTimeoutMs,
     ...proxyFromEnvironment(io.env),

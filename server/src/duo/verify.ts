@@ -15,6 +15,8 @@ export type { Multifactor } from '../../../shared/multifactor';
 export interface VerifyOptions extends TransportOptions {
   /** 5 (default, like duo_client_python) or 2. */
   signatureVersion?: SignatureVersion;
+  /** Where to give the values of unset keys, in the caller's words (editor commands or CLI flags); no final period. */
+  unsetKeysAdvice?: string;
 }
 
 /** Clocks further apart than this are reported as the cause of a rejection. */
@@ -79,7 +81,9 @@ export async function verifyMultifactor(
     return { application: null, check: failedStep('missing-credentials', message), universal: failedStep('missing-credentials', message), warnings };
   }
   if (missing.length > 0) {
-    const message = `The Duo configuration has no ${missing.join(', ')} after the run (is the configuration value, e.g. DUO_${missing[0].toUpperCase()}, set?), so there is nothing to verify.`;
+    const advice = (options.unsetKeysAdvice ?? 'Set the configuration or secret values the code reads for them').trim().replace(/[.\s]+$/, '');
+    const names = missing.length === 1 ? missing[0] : `${missing.slice(0, -1).join(', ')} and ${missing[missing.length - 1]}`;
+    const message = `The Duo configuration has no ${names} after the run. ${advice}.`;
     return { application: null, check: failedStep('missing-credentials', message), universal: failedStep('missing-credentials', message), warnings };
   }
   const ikey = mfa.ikey as string;

@@ -21,6 +21,7 @@ import type { LoadedRunInputs } from './runAndVerify';
 import { loadRunAndVerify } from './runAndVerifyLoader';
 import { findVerifyFailureFindings } from '../analysis/verifyFailures';
 import { toDiagnostic } from '../analysis/diagnostics';
+import { unsetKeysAdvice, unsetReadKeys } from '../duo/unsetKeys';
 
 async function loadInputs(params: RunParams): Promise<LoadedRunInputs> {
   const { loadRunInputs, RunInputError } = loadRunAndVerify();
@@ -109,12 +110,15 @@ export function register(ctx: ServerContext): void {
     throwIfCancelled(token);
     const abort = new AbortController();
     const listener = token.onCancellationRequested(() => abort.abort());
-    const { verifyRunKeys } = loadRunAndVerify();
+    const { verifyRunKeys, findConfigurationKeys } = loadRunAndVerify();
     let verify: VerifyResult;
     const local = { ...inputs.configuration, ...params.secrets };
     const auth0 = params.auth0;
+    // Names only: which keys the code reads have no value, and where the editor takes them from.
+    const unset = unsetReadKeys(findConfigurationKeys(await documentText(ctx, params.uri, params.text).catch(() => '')), local);
+    const advice = unsetKeysAdvice('editor', outcome.result.kind, unset, params.file);
     try {
-      verify = await verifyRunKeys(outcome.secretMultifactor, { userId: userIdOf(outcome.result, inputs) }, { ...params.duo, signal: abort.signal }, {
+      verify = await verifyRunKeys(outcome.secretMultifactor, { userId: userIdOf(outcome.result, inputs) }, { ...params.duo, signal: abort.signal, unsetKeysAdvice: advice }, {
         tenant: auth0 ? {
           credentials: { domain: auth0.domain, clientId: auth0.clientId, clientSecret: auth0.clientSecret, explicitDomain: true },
           http: { baseUrl: auth0.baseUrl, proxy: params.duo.proxy, noProxy: params.duo.noProxy, strictSSL: params.duo.strictSSL, timeoutMs: params.duo.timeoutMs, signal: abort.signal },
