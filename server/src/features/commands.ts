@@ -21,7 +21,6 @@ import type { LoadedRunInputs } from './runAndVerify';
 import { loadRunAndVerify } from './runAndVerifyLoader';
 import { findVerifyFailureFindings } from '../analysis/verifyFailures';
 import { toDiagnostic } from '../analysis/diagnostics';
-import { unsetKeysAdvice, unsetReadKeys } from '../duo/unsetKeys';
 
 async function loadInputs(params: RunParams): Promise<LoadedRunInputs> {
   const { loadRunInputs, RunInputError } = loadRunAndVerify();
@@ -110,7 +109,7 @@ export function register(ctx: ServerContext): void {
     throwIfCancelled(token);
     const abort = new AbortController();
     const listener = token.onCancellationRequested(() => abort.abort());
-    const { verifyRunKeys, findConfigurationKeys } = loadRunAndVerify();
+    const { verifyRunKeys, findConfigurationKeys, unsetKeysAdvice, unsetReadKeys } = loadRunAndVerify();
     let verify: VerifyResult;
     const local = { ...inputs.configuration, ...params.secrets };
     const auth0 = params.auth0;

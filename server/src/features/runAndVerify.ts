@@ -7,6 +7,7 @@ export { findWorkspaceRoot, parseNow, runFile } from '../runner/index';
 export { checkEquivalence } from '../runner/equivalence';
 export { verifyMultifactor } from '../duo/verify';
 export { verifyRunKeys } from '../tenant/documentedForm';
+export { unsetKeysAdvice, unsetReadKeys } from '../duo/unsetKeys';
 export { runDoctor } from '../tenant/runDoctor';
 export { TenantAccessError } from '../tenant/client';
 export { RepositoryError, isDeployRepository } from '../tenant/repositoryFacts';
