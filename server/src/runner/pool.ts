@@ -299,7 +299,9 @@ class RunnerChild {
       onReady(message);
       return true;
     };
-    this.process.on('exit', (code, signal) => {
+    // 'close', not 'exit': 'exit' can come before the last lines the child wrote were read, and a
+    // child that reports a broken realm and exits at once lost that report (ProcessExitError).
+    this.process.on('close', (code, signal) => {
       this.dead = true;
       this.onExit?.(code, signal);
     });
