@@ -2,8 +2,8 @@
 // into dist/ as bundles; with --tests also transpiles sources, tests and benchmarks
 // file-by-file into out/ so node:test can import the pure modules directly.
 import * as esbuild from 'esbuild';
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, rmSync, statSync } from 'node:fs';
+import { listTs } from './scripts/listTs.mjs';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 const production = process.argv.includes('--production');
@@ -18,19 +18,6 @@ const bundles = [
   // The language server loads it on the first Run/Verify request (not at start-up).
   { in: 'server/src/features/runAndVerify.ts', out: 'serverRunAndVerify' },
 ];
-
-function listTs(dir) {
-  const found = [];
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) {
-      if (name !== 'node_modules' && name !== 'fixtures') found.push(...listTs(path));
-    } else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) {
-      found.push(path);
-    }
-  }
-  return found;
-}
 
 function existing(path) {
   try { statSync(path); return true; } catch { return false; }

@@ -2,25 +2,13 @@
 // folder may import which; each offending import printed as file:line), then ESLint with
 // typescript-eslint (tools/eslint/eslint.config.mjs: promises nobody handles, unused code) over the
 // whole project, type-aware. Exits 1 if either finds a problem.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { installTools, toolsDir, toolsInstalled } from './install-tools.mjs';
+import { listTs } from './listTs.mjs';
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
-
-function listTs(dir) {
-  const found = [];
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) {
-      if (name !== 'node_modules' && name !== 'fixtures') found.push(...listTs(path));
-    } else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) {
-      found.push(path);
-    }
-  }
-  return found;
-}
 
 const nodeIo = new Set(['fs', 'fs/promises', 'child_process', 'net', 'http', 'https', 'http2', 'tls', 'dgram', 'worker_threads', 'cluster', 'os', 'vm', 'process']);
 
