@@ -16,6 +16,11 @@ function loadYaml(): Yaml {
   return yaml;
 }
 
+/** A tenant.yaml as plain data, for reading the export it holds. Throws the parser's error on invalid YAML. */
+export function parseTenantYaml(text: string): unknown {
+  return loadYaml().parse(text);
+}
+
 /** One `{ key|name, value }` entry of a declared secret. */
 interface SecretEntry {
   name: string;

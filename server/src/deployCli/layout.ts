@@ -11,6 +11,9 @@ export const TENANT_FILE_NAMES = ['tenant.yaml', 'tenant.yml'] as const;
 /** Folders whose presence marks a repository root (besides a tenant file). */
 export const REPOSITORY_FOLDERS = ['rules', 'rules-configs', 'actions'] as const;
 
+/** Folders of an export that only the doctor reads: the trigger bindings and the MFA factors. */
+export const EXPORT_ONLY_FOLDERS = ['triggers', 'guardian'] as const;
+
 /** Globs of the configuration files, relative to a workspace folder (for file watchers). */
 export const DEPLOY_CONFIG_GLOBS = ['**/rules-configs/*.json', '**/actions/*.json', ...TENANT_FILE_NAMES.map((name) => `**/${name}`)] as const;
 

@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { describeJsonError } from '../../../shared/redact';
-import { REPOSITORY_FOLDERS, TENANT_FILE_NAMES, type DeployConfigKind } from './layout';
+import { EXPORT_ONLY_FOLDERS, REPOSITORY_FOLDERS, TENANT_FILE_NAMES, type DeployConfigKind } from './layout';
 
 export function isDirectory(path: string): boolean {
   try {
@@ -52,7 +52,7 @@ const NOT_SEARCHED = new Set(['node_modules', 'dist', 'out', 'build', 'coverage'
  * `maxDepth` levels down and at most `maxFolders` folders looked at, never inside node_modules,
  * hidden folders (.git) or build output, and never inside a repository already found.
  */
-export function findDeployCliRootsBelow(dir: string, isRoot: (dir: string) => boolean = isDeployCliRoot, maxDepth = 4, maxFolders = 2000): string[] {
+function findDeployCliRootsBelow(dir: string, isRoot: (dir: string) => boolean, maxDepth = 4, maxFolders = 2000): string[] {
   const found: string[] = [];
   let budget = maxFolders;
   const visit = (folder: string, depth: number): void => {
@@ -72,6 +72,27 @@ export function findDeployCliRootsBelow(dir: string, isRoot: (dir: string) => bo
   };
   visit(resolve(dir), 0);
   return found;
+}
+
+/** Is `dir` the root of an export the doctor reads: a deploy-cli root, or a folder with triggers/ or guardian/? */
+export function isDeployRepository(dir: string): boolean {
+  return isDeployCliRoot(dir) || EXPORT_ONLY_FOLDERS.some((d) => isDirectory(join(dir, d)));
+}
+
+/**
+ * Below a workspace folder a folder counts only when it holds deploy-cli files, not merely a folder
+ * named rules/ or actions/ (an application's source tree has those, with .js files).
+ */
+function holdsDeployFiles(dir: string): boolean {
+  if (!isDeployRepository(dir)) return false;
+  if (listTenantFiles(dir).length > 0) return true;
+  return ['rules', 'rules-configs', 'actions', 'triggers', join('guardian', 'factors')].some((d) => listJsonFiles(join(dir, d)).length > 0);
+}
+
+/** The deploy-cli repositories of a workspace folder: the folder itself, or those below it (tenants/prod/, …). */
+export function findDeployRepositories(folder: string): string[] {
+  if (isDeployRepository(folder)) return [folder];
+  return findDeployCliRootsBelow(folder, holdsDeployFiles);
 }
 
 /** The `.json` files of a folder, sorted; none when it does not exist. */

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { LSPErrorCodes, ResponseError, type CancellationToken, type Range } from 'vscode-languageserver/node';
 import { redactText, redactValue } from '../../../shared/redact';
-import { findDeployRepositories, isDeployRepository } from '../tenant/repositoryRoot';
+import { findDeployRepositories, isDeployRepository } from '../deployCli/repository';
 import { DeployRepositoriesRequest, DoctorRequest, type DeployRepositoriesParams, type DeployRepositoriesResponse, type DoctorParams, type DoctorProblem, type DoctorResponse } from '../../../shared/protocol';
 import type { ServerContext } from './context';
 import { loadRunAndVerify } from './runAndVerifyLoader';

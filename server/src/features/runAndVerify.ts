@@ -10,4 +10,4 @@ export { verifyRunKeys } from '../tenant/documentedForm';
 export { unsetKeysAdvice, unsetReadKeys } from '../duo/unsetKeys';
 export { runDoctor } from '../tenant/runDoctor';
 export { TenantAccessError } from '../tenant/client';
-export { RepositoryError, isDeployRepository } from '../tenant/repositoryFacts';
+export { RepositoryError } from '../tenant/repositoryFacts';

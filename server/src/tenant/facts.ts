@@ -1,6 +1,7 @@
 // What the doctor knows about a tenant's login path, whether read from the Management API or
 // from an auth0-deploy-cli repository. `undefined` always means "this source cannot tell".
 import type { ActionSecretsFile, DeployedCode } from '../deployCli/deployValues';
+import type { ExportLocation } from '../deployCli/tenantExport';
 
 export interface GuardianFactor {
   name: string;
@@ -15,11 +16,7 @@ export interface DuoSettings {
 }
 
 /** Where a repository fact lives, so the editor can show a finding on that file. */
-export interface FactLocation {
-  file: string;
-  /** Zero-based line of the entry inside a multi-entry file such as tenant.yaml. */
-  line?: number;
-}
+export type FactLocation = ExportLocation;
 
 export interface BoundAction {
   id?: string;
