@@ -24,7 +24,9 @@ const rules = [
   ['server/src/analysis/', (to) => to === 'vscode-languageserver' || to.startsWith('vscode-languageserver/') || to === 'vscode' || nodeIo.has(to.replace(/^node:/, '')), 'the analysis has no LSP connection and no Node I/O'],
   ['server/src/duo/', (to) => /^server\/src\/(runner|features|cli|tenant)\//.test(to), 'the Duo client does not depend on the runner or the editor'],
   ['server/src/runner/', (to) => /^server\/src\/(features|cli|duo|tenant)\//.test(to), 'the runner knows no LSP, no command line and no Duo'],
-  ['server/src/deployCli/', (to) => /^server\/src\/(features|cli|runner|duo|tenant)\//.test(to), 'deploy-cli files are read below every user of them'],
+  ['server/src/deployCli/', (to) => /^server\/src\/(features|cli|runner|duo|tenant|config)\//.test(to), 'deploy-cli files are read below every user of them'],
+  ['server/src/config/', (to) => /^server\/src\/(features|cli|runner|duo|tenant)\//.test(to), 'the project configuration is read below its users'],
+  ['server/src/tenant/', (to) => /^server\/src\/(features|cli|runner|config)\//.test(to), 'the doctor reads the tenant or the deploy-cli export, and runs no code'],
 ];
 
 const importPattern = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|(?:^|[^\w.])(?:import|require)\(\s*['"]([^'"]+)['"]\s*\)/g;
