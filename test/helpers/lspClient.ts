@@ -30,6 +30,8 @@ export interface LspClientOptions {
   initializationOptions?: unknown;
   /** The Node binary that runs the server (default: the one running the tests). */
   nodePath?: string;
+  /** Extra `workspace` client capabilities, e.g. `{ didChangeWatchedFiles: { dynamicRegistration: true } }`. */
+  workspaceCapabilities?: Record<string, unknown>;
 }
 
 interface Waiter {
@@ -103,7 +105,7 @@ export class LspClient {
       workspaceFolders: folders.map((uri, i) => ({ uri, name: `folder${i}` })),
       initializationOptions: options.initializationOptions,
       capabilities: {
-        workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: false }, workspaceFolders: true, codeLens: { refreshSupport: true } },
+        workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: false }, workspaceFolders: true, codeLens: { refreshSupport: true }, ...options.workspaceCapabilities },
         textDocument: {
           publishDiagnostics: { relatedInformation: true, versionSupport: true, codeDescriptionSupport: true, dataSupport: true },
           synchronization: { didSave: true, dynamicRegistration: false },

@@ -29,6 +29,11 @@ export class ConfigurationFileKeys {
     this.byPath.set(path, { mtimeMs: stat.mtimeMs, size: stat.size, keys });
     return keys;
   }
+
+  /** Drops what is known of a file, so the next read parses it even if its time and size look unchanged. */
+  forget(path: string): void {
+    this.byPath.delete(path);
+  }
 }
 
 function readKeyNames(path: string, log: (message: string) => void): string[] {

@@ -6,6 +6,7 @@ import {
   type ClientCapabilities,
   type Connection,
   type Diagnostic,
+  type Disposable,
   type FileEvent,
   type InitializeParams,
   type TextDocuments,
@@ -18,7 +19,8 @@ import { filePathOf, folderOf } from './uris';
 import { inBackground } from '../../../shared/background';
 import { WorkspaceTrustedNotification } from '../../../shared/protocol';
 import { ConfigurationFileKeys } from '../deployCli/configurationFileKeys';
-import { isAbsolute, join } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export type ModelBuiltListener = (uri: string, model: RuleModel | undefined) => void;
 
@@ -105,6 +107,7 @@ export function createServerContext(
   const configurationFileKeys = new ConfigurationFileKeys((message) => ctx.log(message));
   let supportsDynamicConfiguration = false;
   let supportsDynamicWatchers = false;
+  const configurationFiles = watchConfigurationFiles();
   const settings = createDocumentSettings({
     pullSection: async (uri) => canPullConfiguration ? connection.workspace.getConfiguration({ scopeUri: uri, section: 'duoRules' }) : undefined,
     stopDirFor: (path) => folderOf(path, ctx.workspaceFolders),
@@ -129,6 +132,7 @@ export function createServerContext(
     forget(uri) {
       models.forget(uri);
       settings.forget(uri);
+      configurationFiles.use(uri, undefined);
     },
 
     getSettings: (uri) => settings.get(uri),
@@ -141,6 +145,7 @@ export function createServerContext(
       const settings = await ctx.getSettings(uri);
       const fromWorkspace = declaredKeysProvider ? await declaredKeysProvider(uri) : [];
       const file = workspaceTrusted ? configurationFilePath(uri, settings.configurationFile) : undefined;
+      if (documents.get(uri)) configurationFiles.use(uri, file);
       const fromFile = file ? configurationFileKeys.keysOf(file) : [];
       return [...new Set([...fromWorkspace, ...settings.configurationKeys, ...fromFile])];
     },
@@ -214,7 +219,56 @@ export function createServerContext(
   connection.onDidChangeWatchedFiles((params) => {
     for (const listener of watchedListeners) listener(params.changes);
     if (params.changes.some((c) => c.uri.endsWith('/.duo-rules.json'))) settingsChanged();
+    else if (params.changes.some((c) => configurationFiles.changed(c.uri))) ctx.refreshDiagnostics();
   });
+
+  /**
+   * The files `duoRules.configurationFile` names for the open documents, each watched through the
+   * client while a document uses it: an edit of the file (or the setting pointing elsewhere, which
+   * re-analyses every document) re-reads its key names. The file may lie outside the workspace, so
+   * each is watched by its own pattern rather than by a workspace glob.
+   */
+  function watchConfigurationFiles() {
+    const byDocument = new Map<string, string>();
+    const watches = new Map<string, Promise<Disposable | undefined>>();
+    const reconcile = (): void => {
+      const wanted = new Set(byDocument.values());
+      for (const [path, watch] of watches) {
+        if (wanted.has(path)) continue;
+        watches.delete(path);
+        inBackground(watch.then((registration) => registration?.dispose()), (err) => ctx.log(`duo-rules: could not stop watching ${path}: ${String(err)}`));
+      }
+      if (!supportsDynamicWatchers) return;
+      const relative = ctx.clientCapabilities.workspace?.didChangeWatchedFiles?.relativePatternSupport === true;
+      for (const path of wanted) {
+        if (watches.has(path)) continue;
+        const globPattern = relative ? { baseUri: pathToFileURL(dirname(path)).href, pattern: basename(path) } : path.replace(/\\/g, '/');
+        watches.set(path, connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern }] }).then(
+          (registration) => registration,
+          (err: unknown) => {
+            ctx.log(`duo-rules: the client refused to watch the configuration file ${path}: ${String(err)}`);
+            return undefined;
+          },
+        ));
+      }
+    };
+    return {
+      /** Records which configuration file (if any) a document's analysis read. */
+      use(uri: string, path: string | undefined): void {
+        if (byDocument.get(uri) === path) return;
+        if (path === undefined) byDocument.delete(uri);
+        else byDocument.set(uri, path);
+        reconcile();
+      },
+      /** True when a watched-file event is about a configuration file in use; its cached key names are dropped. */
+      changed(uri: string): boolean {
+        const path = filePathOf(uri);
+        if (!path || !watches.has(path)) return false;
+        configurationFileKeys.forget(path);
+        return true;
+      },
+    };
+  }
 
   return ctx;
 }

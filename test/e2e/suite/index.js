@@ -193,6 +193,23 @@ exports.run = async function run() {
   const run = (uri) => vscode.commands.executeCommand('duoRules.runRule', uri, { showResult: false });
   let ruleResult;
 
+  await test('editing the file of duoRules.configurationFile re-analyses the rules: a key added there is declared at once', async () => {
+    const uri = await writeFile('rules/watched-key.js', [
+      'function watchedKey(user, context, callback) {',
+      "  if (configuration.E2E_WATCHED_FLAG === 'on') console.log('flag on');",
+      '  callback(null, user, context);',
+      '}',
+      '',
+    ].join('\n'));
+    await openFile(uri);
+    const unknown = (ds) => ds.some((d) => codeOf(d) === 'unknown-configuration-key' && /E2E_WATCHED_FLAG/.test(d.message));
+    await waitForDiagnostics(uri, unknown, 'unknown-configuration-key for E2E_WATCHED_FLAG');
+    // Only the file changes (no setting, no edit of the rule): the watcher is what re-analyses.
+    const declared = waitForDiagnostics(uri, (ds) => !unknown(ds), 'E2E_WATCHED_FLAG declared by the configuration file');
+    await writeFile('duo-configuration.local.json', JSON.stringify({ ...keys, E2E_WATCHED_FLAG: 'on' }, null, 2));
+    await declared;
+  });
+
   await test('Run Rule returns the documented JSON with the skey redacted', async () => {
     const result = await run(fileUri('rules/require-duo.js'));
     assert.ok(result && typeof result === 'object', `no result: ${JSON.stringify(result)}`);
