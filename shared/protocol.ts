@@ -2,7 +2,7 @@
 // the server: every custom request and notification with its parameters and result, the error
 // codes the extension interprets, and the files it watches on the server's behalf are here.
 import { LSPErrorCodes, NotificationType, RequestType, RequestType0, type Diagnostic, type Range } from 'vscode-languageserver-protocol';
-import { DEPLOY_CONFIG_GLOBS } from '../server/src/deployCli/layout';
+import { DEPLOY_CONFIG_GLOBS, deployActionNameOf } from '../server/src/deployCli/layout';
 import type { ConvertNote } from '../server/src/analysis/ruleConverter';
 import type { FileKind } from '../server/src/analysis/model';
 import type { DeployCliActionPlan } from '../server/src/deployCli/actionFiles';
@@ -150,10 +150,10 @@ export const DeployRepositoriesRequest = new RequestType<DeployRepositoriesParam
 /** What kind of file each analysed document is (status bar, menus). */
 export const StatusNotification = new NotificationType<FileStatus>('duoRules/status');
 /** The `duo-verify-failed` diagnostics of the last verification (empty when all went well). */
+export const VerifyDiagnosticsNotification = new NotificationType<VerifyDiagnosticsParams>('duoRules/verifyDiagnostics');
+
 /** Client → server: the user trusted the workspace (restricted settings such as `duoRules.configurationFile` now apply). */
 export const WorkspaceTrustedNotification = new NotificationType<null>('duoRules/workspaceTrusted');
-
-export const VerifyDiagnosticsNotification = new NotificationType<VerifyDiagnosticsParams>('duoRules/verifyDiagnostics');
 
 /** Bad input files, unconvertible rules, missing credentials: the message is for the user. */
 export const inputErrorCode = LSPErrorCodes.RequestFailed;
@@ -165,3 +165,6 @@ export const deployConfigGlobs: readonly string[] = DEPLOY_CONFIG_GLOBS;
 
 /** Files whose changes the extension forwards to the server (`workspace/didChangeWatchedFiles`). */
 export const watchedFileGlobs: readonly string[] = [...DEPLOY_CONFIG_GLOBS, '**/.duo-rules.json'];
+
+/** The deploy-cli name of an Action from its code path, for naming its `actions/<name>.json`; undefined outside that layout. */
+export { deployActionNameOf };

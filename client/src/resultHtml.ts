@@ -2,6 +2,7 @@
 // connections and the full JSON (collapsed), with the follow-up actions as buttons. Pure: it turns
 // the run JSON into HTML, so it is unit-tested without VS Code. The page has no script: buttons
 // are `command:` links the webview allows one by one.
+import { deployActionNameOf } from '../../shared/protocol';
 import {
   clause, duoAnswerOf, formatMs, listWords, type RunJson, type Step, verdictOf,
 } from './resultVerdict';
@@ -11,6 +12,8 @@ export interface PageOptions {
   name: string;
   /** The rule's URI, passed to Re-run and Verify. */
   source: string;
+  /** The rule's path (the URI's path), which names an Action's deploy-cli file; default: read from `source`. */
+  path?: string;
   /** `webview.cspSource`. */
   cspSource: string;
   /** Whether Run and Verify may execute (a trusted workspace). */
@@ -22,7 +25,7 @@ export interface PageOptions {
 /** Commands the page may invoke; the webview's `enableCommandUris` allows exactly these. */
 export const pageCommands = [
   'duoRules.runRule', 'duoRules.verifyDuo', 'duoRules.setSecret', 'duoRules.createMockFiles',
-  'duoRules.showOutput', 'workbench.action.openSettings',
+  'duoRules.checkTenant', 'duoRules.showOutput', 'workbench.action.openSettings',
 ] as const;
 
 function escapeHtml(text: string): string {
@@ -59,7 +62,29 @@ function stepDetails(step: Step): string {
   return details.length ? ` <span class="muted">(${escapeHtml(details.join(', '))})</span>` : '';
 }
 
-function renderChecks(result: RunJson): string[] {
+/** The path of a `file:` (or other) URI, decoded; the text itself when it is no URI. */
+function pathOf(source: string): string {
+  try {
+    return decodeURIComponent(new URL(source).pathname);
+  } catch {
+    return source;
+  }
+}
+
+/**
+ * Which keys are unset and every place a run reads them from: SecretStorage, the configuration file
+ * and the deploy-cli repository's files (an Action's own actions/<name>.json, a Rule's rules-configs/).
+ */
+function unsetKeysLine(result: RunJson, unset: string[], options: PageOptions): string {
+  const values = result.kind === 'action' ? `${code('event.secrets')} values` : `${code('configuration')} values`;
+  const name = result.kind === 'action' ? deployActionNameOf(options.path ?? pathOf(options.source)) : undefined;
+  const deployCli = result.kind === 'action'
+    ? `in the ${code('secrets')} of ${code(`actions/${name ?? '<name>'}.json`)} (auth0-deploy-cli)`
+    : `in ${code('rules-configs/')} (auth0-deploy-cli)`;
+  return `${listWords(unset.map(code))} not set: give the ${values} the code reads for ${unset.length === 1 ? 'it' : 'them'} with <em>Duo: Store a Duo Secret</em>, in the configuration file (setting ${code('duoRules.configurationFile')}) or ${deployCli}`;
+}
+
+function renderChecks(result: RunJson, options: PageOptions): string[] {
   const items: string[] = [];
   const verdict = verdictOf(result);
   const outcome = {
@@ -70,7 +95,7 @@ function renderChecks(result: RunJson): string[] {
   }[result.outcome];
   items.push(check(result.outcome === 'completed' || result.outcome === 'denied', outcome));
   if (result.multifactor?.provider === 'duo') {
-    if (verdict.unsetKeys.length) items.push(check(false, `${listWords(verdict.unsetKeys.map(code))} not set: set ${verdict.unsetKeys.length === 1 ? 'it' : 'them'} with <em>Store a Duo Secret</em> or in the configuration file (setting ${code('duoRules.configurationFile')})`));
+    if (verdict.unsetKeys.length) items.push(check(false, unsetKeysLine(result, verdict.unsetKeys, options)));
     else if (result.keySource === 'tenant') items.push(check(true, 'No keys in the code: Auth0 uses the Duo keys stored in the tenant (Security → Multi-factor Auth → Duo Security)'));
     else items.push(check(true, `${code('ikey')}, ${code('skey')} and ${code('host')} are set`));
   }
@@ -159,11 +184,20 @@ function renderActions(result: RunJson, options: PageOptions): string {
     buttons.push(button(result.verify ? 'Re-run' : 'Run again', 'duoRules.runRule', [options.source]));
     buttons.push(button(result.verify ? 'Verify again' : 'Verify with Duo', 'duoRules.verifyDuo', [options.source]));
   }
+  // Keys the tenant holds (an Action without providerOptions): Check Tenant reads and verifies them,
+  // asking for the Auth0 credentials first when none are stored; with nothing verified it is the next step.
+  const tenantKeys = result.keySource === 'tenant';
+  const needsTenant = tenantKeys && answer?.kind === 'nothing-to-verify';
   // Missing or rejected keys: storing the secret is the next step, so it comes first.
-  const needsKeys = verdict.unsetKeys.length > 0 || answer?.kind === 'rejected' || answer?.kind === 'nothing-to-verify';
+  const needsKeys = !needsTenant && (verdict.unsetKeys.length > 0 || answer?.kind === 'rejected' || answer?.kind === 'nothing-to-verify');
   const store = button('Store a Duo Secret', 'duoRules.setSecret', undefined, 'Keep a value such as DUO_SKEY in VS Code\'s secret storage');
   if (needsKeys) buttons.unshift(store);
   else buttons.push(store);
+  if (tenantKeys && options.trusted) {
+    const tenant = button('Check Tenant', 'duoRules.checkTenant', undefined, 'Read the tenant\'s Duo settings (read-only) and verify them with Duo');
+    if (needsTenant) buttons.unshift(tenant);
+    else buttons.push(tenant);
+  }
   buttons.push(button('Open Setting', 'workbench.action.openSettings', ['duoRules.configurationFile'], 'The JSON file of configuration / secret values for runs'));
   buttons.push(button('Create Mock Input Files', 'duoRules.createMockFiles', undefined, 'Editable mock user, context and event files'));
   buttons.push(button('Show Output', 'duoRules.showOutput'));
@@ -208,7 +242,7 @@ export function renderResultPage(result: RunJson, options: PageOptions): string 
   body.push(`<p class="muted">${escapeHtml(`The ${what} ran${duration}, isolated from the editor.${clock} Secret values are shown as [redacted].`)}</p>`);
   body.push(...renderControls(result, options));
   body.push(renderActions(result, options));
-  body.push('<h2>Checks</h2>', ...renderChecks(result));
+  body.push('<h2>Checks</h2>', ...renderChecks(result, options));
   if (result.warnings?.length || result.verify?.warnings.length) {
     const warnings = [...(result.warnings ?? []), ...(result.verify?.warnings ?? [])];
     body.push('<h2>Warnings</h2>', `<ul>${warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul>`);

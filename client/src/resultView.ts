@@ -36,7 +36,7 @@ export class ResultView implements vscode.Disposable {
       panel.reveal(panel.viewColumn, true);
     }
     panel.title = `${name} (Duo result)`;
-    panel.webview.html = renderResultPage(result, { name, source: key, cspSource: panel.webview.cspSource, trusted: vscode.workspace.isTrusted, displayPath: (p) => vscode.workspace.asRelativePath(p) });
+    panel.webview.html = renderResultPage(result, { name, source: key, path: source.path, cspSource: panel.webview.cspSource, trusted: vscode.workspace.isTrusted, displayPath: (p) => vscode.workspace.asRelativePath(p) });
     this.shown.fire({ source, result });
   }
 

@@ -123,7 +123,11 @@ async function checkTenant(services: TenantServices, documents: ResultDocuments,
   const fail = (name: string, message: string, actions: string[] = []) => {
     log.warn(message);
     inBackground(vscode.window.showErrorMessage(`Duo Rules: ${message}`, ...actions).then(async (picked) => {
-      if (picked === 'Store Auth0 Credentials') await vscode.commands.executeCommand('duoRules.storeAuth0Credentials');
+      // Storing the credentials is only the first step of what the user asked for: the check follows.
+      if (picked === 'Store Auth0 Credentials') {
+        const stored = await vscode.commands.executeCommand<{ stored: boolean } | undefined>('duoRules.storeAuth0Credentials');
+        if (stored?.stored) await vscode.commands.executeCommand('duoRules.checkTenant', options);
+      }
       if (picked === 'Manage Workspace Trust') await vscode.commands.executeCommand('workbench.trust.manage');
     }), (err) => log.error(`Could not show a message or its action: ${String(err)}`));
     return { error: { name, message } };

@@ -186,7 +186,7 @@ describe('duoRules/* requests over stdio', () => {
     assert.equal(rule.verify.check.reason, 'missing-credentials');
     assert.equal(rule.verify.check.message, 'The Duo configuration has no skey and host after the run. Set configuration.DUO_SKEY and configuration.DUO_HOST: store them with Duo: Store a Duo Secret, in the file of the setting duoRules.configurationFile, or in rules-configs/.');
     const action: any = await session.connection.sendRequest('duoRules/verify', { ...runParams(dir, 'actions/duo-login/code.js', { files: { configuration: join(dir, 'ikey-only.json') } }), duo: { baseUrl: emulator.url, timeoutMs: 5000 } });
-    assert.equal(action.verify.check.message, 'The Duo configuration has no skey and host after the run. Set event.secrets.DUO_SKEY and event.secrets.DUO_HOST: store them with Duo: Store a Duo Secret or in the secrets of actions/duo-login.json.');
+    assert.equal(action.verify.check.message, 'The Duo configuration has no skey and host after the run. Set event.secrets.DUO_SKEY and event.secrets.DUO_HOST: store them with Duo: Store a Duo Secret, in the file of the setting duoRules.configurationFile, or in the secrets of actions/duo-login.json.');
     assert.doesNotMatch(rule.verify.check.message + action.verify.check.message, /--configuration|\.\./);
   });
 

@@ -106,6 +106,16 @@ test('Verify on the documented Action uses the tenant\'s Duo settings through th
   assert.match(result.verify.warnings[0], /the tenant's Duo settings \(editor-test\.us\.auth0\.com\)/);
 });
 
+test('Verify on the documented Action without stored credentials names the editor commands that help, not the CLI\'s environment', async () => {
+  const file = join(dir, 'action.js');
+  const result = await client.request('duoRules/verify', { uri: pathToFileURL(file).href, file, files: {}, workspaceRoot: dir, duo: { baseUrl: duo.url } }) as { verify: { check: { reason: string; message: string } } };
+  answers.push(JSON.stringify(result));
+  const { message } = result.verify.check;
+  assert.equal(result.verify.check.reason, 'missing-credentials');
+  assert.match(message, /To verify them, run Duo: Check Tenant \(it asks for the tenant's Auth0 credentials, which Verify then uses too\), or give DUO_IKEY, DUO_SKEY and DUO_HOST in the file of the setting duoRules\.configurationFile, secrets stored with Duo: Store a Duo Secret, or the environment\.$/);
+  assert.doesNotMatch(message, /AUTH0_CLIENT|--configuration|\.\./);
+});
+
 test('no client secret or skey in any answer, notification or the server\'s stderr', () => {
   const everything = [...answers, JSON.stringify(client.notifications), client.stderr].join('\n');
   for (const secret of [CLIENT_SECRET, webSkey]) assert.ok(!everything.includes(secret), `leaked ${secret.slice(0, 8)}…`);

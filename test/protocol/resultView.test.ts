@@ -114,3 +114,29 @@ test('the page says where the code\'s clock started, and which mocks answered (f
   // The real clock is only mentioned in passing.
   assert.match(page({ ...completed('rule', null), clock: { start: '2026-11-29T18:00:00.000Z', given: false } }), /Its clock started at 2026-11-29T18:00:00\.000Z \(the real time\)/);
 });
+
+test('unset keys: the page names every place a run reads them, the Action\'s own actions/<name>.json included', () => {
+  const text = (html: string) => html.replace(/<[^>]*>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+  const action = completed('action', { provider: 'duo' }, [], 'unset');
+  const inLayout = text(renderResultPage(action, { name: 'code.js', source: 'file:///w/actions/duo-login/code.js', cspSource: 'x', trusted: true }));
+  assert.match(inLayout, /ikey, skey and host not set: give the event\.secrets values the code reads for them with Duo: Store a Duo Secret, in the configuration file \(setting duoRules\.configurationFile\) or in the secrets of actions\/duo-login\.json \(auth0-deploy-cli\)/);
+  // The path the view passes wins over the URI (spaces, encoded characters).
+  const spaced = text(renderResultPage(action, { name: 'code.js', source: 'file:///w/actions/duo%20login/code.js', path: '/w/actions/duo login/code.js', cspSource: 'x', trusted: true }));
+  assert.match(spaced, /actions\/duo login\.json/);
+  const loose = text(renderResultPage(action, { name: 'mfa.js', source: 'file:///w/src/mfa.js', cspSource: 'x', trusted: true }));
+  assert.match(loose, /in the secrets of actions\/<name>\.json \(auth0-deploy-cli\)/);
+  const rule = text(page(completed('rule', { provider: 'duo', ikey: keys.ikey, host: keys.host })));
+  assert.match(rule, /skey not set: give the configuration values the code reads for it with Duo: Store a Duo Secret, in the configuration file \(setting duoRules\.configurationFile\) or in rules-configs\/ \(auth0-deploy-cli\)/);
+  for (const t of [inLayout, loose, rule]) assert.ok(!/\.\./.test(t.replace(/\.\.\./g, '')), 'a doubled period in the text');
+});
+
+test('tenant keys: Check Tenant is offered, first when nothing could be verified', () => {
+  const tenant = completed('action', { provider: 'duo', allowRememberBrowser: false }, [], 'tenant');
+  const buttons = (html: string) => [...html.matchAll(/href="command:([^"?]+)/g)].map((m) => m[1]);
+  assert.ok(buttons(page(tenant)).includes('duoRules.checkTenant'));
+  const unverified = { ...tenant, verify: verifyOf(step('missing-credentials', 'The Action enables Duo without providerOptions, so Duo uses the tenant\'s Duo settings.')) };
+  assert.equal(buttons(page(unverified))[0], 'duoRules.checkTenant');
+  // Not where the keys are in the code or its secrets, nor in an untrusted workspace (the command needs trust).
+  assert.ok(!buttons(page(completed('action', { provider: 'duo', ...keys }))).includes('duoRules.checkTenant'));
+  assert.ok(!buttons(renderResultPage(tenant, { name: 'a.js', source: 'file:///w/a.js', cspSource: 'x', trusted: false })).includes('duoRules.checkTenant'));
+});

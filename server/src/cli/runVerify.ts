@@ -94,7 +94,7 @@ export async function verifyRunOutcome(outcome: RunOutcome, args: VerifyArgs, io
     tenant: credentials ? { credentials, http: { baseUrl: args.auth0Url, ...proxyFromEnvironment(io.env) } } : undefined,
     local: { DUO_IKEY: pick('DUO_IKEY'), DUO_SKEY: pick('DUO_SKEY'), DUO_HOST: pick('DUO_HOST') },
     localPlaces: '--configuration or the environment',
-    tenantPlaces: 'AUTH0_DOMAIN, AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET in the environment',
+    tenantAdvice: 'set AUTH0_DOMAIN, AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET in the environment for read access to the tenant',
   });
 }
 

@@ -25,3 +25,12 @@ export function classifyDeployConfigPath(path: string): DeployConfigKind | undef
   if (/(^|\/)tenant\.ya?ml$/i.test(p)) return 'tenantYaml';
   return undefined;
 }
+
+/**
+ * The deploy-cli name of an Action from its code path (`actions/<name>/code.js` or `actions/<name>.js`),
+ * whose secrets live in `actions/<name>.json`; undefined for a file outside that layout.
+ */
+export function deployActionNameOf(path: string | undefined): string | undefined {
+  const match = path ? /[\\/]actions[\\/]([^\\/]+?)(?:[\\/][^\\/]+|\.js)$/.exec(path) : null;
+  return match ? match[1] : undefined;
+}

@@ -1,5 +1,6 @@
 // Where to give the values of Duo keys a run left unset, in the words of the place that asks:
 // VS Code commands and settings in the editor, flags in the CLI. Pure: names only, never values.
+import { deployActionNameOf } from '../deployCli/layout';
 
 export type AdviceAudience = 'editor' | 'cli';
 
@@ -17,12 +18,6 @@ export function unsetReadKeys(readKeys: readonly string[], values: Readonly<Reco
   return duo.length ? duo : unset;
 }
 
-/** The deploy-cli name of an Action from its code path (`actions/<name>/code.js` or `actions/<name>.js`). */
-export function actionNameOf(file: string | undefined): string {
-  const match = file ? /[\\/]actions[\\/]([^\\/]+?)(?:[\\/][^\\/]+|\.js)$/.exec(file) : null;
-  return match ? match[1] : '<name>';
-}
-
 /** One sentence, without its final period, saying which file, setting, command or flag gives the values. */
 export function unsetKeysAdvice(audience: AdviceAudience, kind: 'rule' | 'action', unset: readonly string[], file?: string): string {
   if (unset.length === 0) {
@@ -35,7 +30,9 @@ export function unsetKeysAdvice(audience: AdviceAudience, kind: 'rule' | 'action
   if (audience === 'cli') {
     return `Give ${expressions} in the --configuration <json> file, or set the environment variable${unset.length === 1 ? '' : 's'} ${listWords(unset)} and pass ${unset.map((k) => `--env ${k}`).join(' ')}`;
   }
-  return kind === 'action'
-    ? `Set ${expressions}: store ${them} with Duo: Store a Duo Secret or in the secrets of actions/${actionNameOf(file)}.json`
-    : `Set ${expressions}: store ${them} with Duo: Store a Duo Secret, in the file of the setting duoRules.configurationFile, or in rules-configs/`;
+  // Every place a run reads: SecretStorage, the configuration file, and the deploy-cli files of the repository.
+  const deployCli = kind === 'action'
+    ? `in the secrets of actions/${deployActionNameOf(file) ?? '<name>'}.json`
+    : 'in rules-configs/';
+  return `Set ${expressions}: store ${them} with Duo: Store a Duo Secret, in the file of the setting duoRules.configurationFile, or ${deployCli}`;
 }

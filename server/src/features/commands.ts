@@ -123,8 +123,9 @@ export function register(ctx: ServerContext): void {
           http: { baseUrl: auth0.baseUrl, proxy: params.duo.proxy, noProxy: params.duo.noProxy, strictSSL: params.duo.strictSSL, timeoutMs: params.duo.timeoutMs, signal: abort.signal },
         } : undefined,
         local: { DUO_IKEY: local.DUO_IKEY || process.env.DUO_IKEY, DUO_SKEY: local.DUO_SKEY || process.env.DUO_SKEY, DUO_HOST: local.DUO_HOST || process.env.DUO_HOST },
-        localPlaces: 'the configuration file, a stored Duo secret (Duo: Store a Duo Secret) or the environment',
-        tenantPlaces: 'Duo: Store Auth0 Credentials',
+        localPlaces: 'the file of the setting duoRules.configurationFile, secrets stored with Duo: Store a Duo Secret, or the environment',
+        // Check Tenant verifies exactly these settings, and asks for the credentials (which Verify then uses too) when none are stored.
+        tenantAdvice: 'run Duo: Check Tenant (it asks for the tenant\'s Auth0 credentials, which Verify then uses too)',
       });
     } catch (err) {
       throwIfCancelled(token);

@@ -16,8 +16,8 @@ export interface DocumentedFormSources {
   local: { DUO_IKEY?: string; DUO_SKEY?: string; DUO_HOST?: string };
   /** How to name the local places in messages, e.g. "--configuration or the environment". */
   localPlaces: string;
-  /** How to name the tenant access settings in messages. */
-  tenantPlaces: string;
+  /** What gives tenant access, as a clause after "To verify them, ": the editor command or the CLI's environment variables. */
+  tenantAdvice: string;
 }
 
 /** Duo enabled without any key in the code (the documented Action form). */
@@ -61,7 +61,7 @@ async function keysForDocumentedForm(mfa: Multifactor, sources: DocumentedFormSo
   return {
     ok: false,
     secrets: skey ? [skey] : [],
-    message: `The Action enables Duo without providerOptions, so Duo uses the tenant's Duo settings (Dashboard > Security > Multi-factor Auth > Duo Security). To verify them, configure tenant access (${sources.tenantPlaces}), or give DUO_IKEY, DUO_SKEY and DUO_HOST in ${sources.localPlaces}${missingLocal.length < 3 ? ` (missing: ${missingLocal.join(', ')})` : ''}.`,
+    message: `The Action enables Duo without providerOptions, so Duo uses the tenant's Duo settings (Dashboard > Security > Multi-factor Auth > Duo Security). To verify them, ${sources.tenantAdvice}, or give DUO_IKEY, DUO_SKEY and DUO_HOST in ${sources.localPlaces}${missingLocal.length < 3 ? ` (missing: ${missingLocal.join(', ')})` : ''}.`,
   };
 }
 
