@@ -272,6 +272,18 @@ function checkConfig(model: RuleModel, config: MfaConfig, configIndex: number, o
     }
   } else if (config.provider.kind !== 'dynamic') {
     out.add('invalid-type', config.provider.range, `The provider must be a string such as 'duo', not ${describeKind(config.provider)}.`, { field: 'provider', configIndex });
+  } else {
+    // `provider: admin ? 'duo' : 'guardian'`: each branch like an inline value.
+    for (const choice of config.provider.choices ?? []) {
+      if (choice.kind === 'string' && !providers.includes(choice.literal as string)) {
+        const suggestion = suggestNearest(choice.literal as string, providers);
+        out.add('unknown-provider', choice.range,
+          `Auth0 does not accept the MFA provider '${choice.literal as string}'. Valid providers: ${providers.join(', ')}.${suggestion ? ` Did you mean '${suggestion}'?` : ''}`,
+          { suggestion, configIndex });
+      } else if (choice.kind !== 'string' && choice.kind !== 'dynamic' && choice.kind !== 'missing' && !(choice.kind === 'null' && !isRule)) {
+        out.add('invalid-type', choice.range, `The provider must be a string such as 'duo', not ${describeKind(choice)}.`, { field: 'provider', configIndex });
+      }
+    }
   }
   const providerKnown = name !== undefined && providers.includes(name);
   const providerUnknownLiteral = name !== undefined && !providerKnown;
@@ -325,7 +337,9 @@ function checkConfig(model: RuleModel, config: MfaConfig, configIndex: number, o
 function checkMissing(model: RuleModel, config: MfaConfig, object: MfaObject, container: FindingData['container'], out: Collector, configIndex: number, what: string): void {
   if (!object.fieldsKnown) return;
   const helper = config.helper;
-  const subject = helper ? `${what} that ${helper.name}() returns on line ${lineNumberAt(model.text, helper.range.start)}${helper.what === 'options' && container === 'providerOptions' ? ' (its providerOptions)' : ''}` : what;
+  const subject = helper ? `${what} that ${helper.name}() returns on line ${lineNumberAt(model.text, helper.range.start)}${helper.what === 'options' && container === 'providerOptions' ? ' (its providerOptions)' : ''}`
+    : config.branch ? `${what} in branch ${config.branch.index} of the ?: (line ${lineNumberAt(model.text, config.branch.start)})`
+      : what;
   for (const key of duoKeyFields) {
     if (!findProperty(object, key) && !(container === 'options' && config.suppliedKeys?.includes(key))) {
       out.add('missing-field', config.anchorRange, `${subject} is missing '${key}': the ${fieldLabels[key]} of your Duo application.`, { field: key, container, configIndex });
@@ -379,9 +393,17 @@ function reportUnknownField(prop: MfaProperty, allowed: string[], container: Fin
   out.add('unknown-field', prop.keyRange, `'${prop.key}' is not a valid field of ${where}.${hint}`, { field: prop.key, suggestion, configIndex });
 }
 
+/** A value, or each branch of a `?:` (`host: prod ? 'api-a…' : 'api-b…'`), to check like inline values. */
+function valueLeaves(value: MfaValue): MfaValue[] {
+  return value.choices ?? [value];
+}
+
 function checkType(prop: MfaProperty, out: Collector, configIndex: number): void {
+  for (const value of valueLeaves(prop.value)) checkValueType(prop, value, out, configIndex);
+}
+
+function checkValueType(prop: MfaProperty, value: MfaValue, out: Collector, configIndex: number): void {
   const expected = expectedTypes[prop.key];
-  const value = prop.value;
   if (!expected || value.kind === 'dynamic' || value.kind === 'missing' || value.kind === expected) return;
   const shown = value.kind === 'string' && (prop.key === 'allowRememberBrowser' || prop.key === 'ignoreCookie') && typeof value.literal === 'string' && value.literal.length <= 10
     ? `the string '${value.literal}'`
@@ -402,31 +424,37 @@ function describeShape(value: string, upperCaseOnly: boolean): string {
 function checkDuoValues(model: RuleModel, object: MfaObject, container: FindingData['container'], out: Collector, configIndex: number): void {
   for (const key of duoKeyFields) {
     const prop = findProperty(object, key);
-    if (!prop || prop.value.kind !== 'string') continue;
-    const value = prop.value.literal as string;
-    const label = container === 'admin' ? `admin.${key}` : container === 'providerOptions' ? `providerOptions.${key}` : key;
-    if (isPlaceholder(value)) {
-      out.add('placeholder-value', prop.value.range,
-        `'${label}' is still the documentation sample${value.trim() === '' ? ' (empty)' : ''}: put the ${fieldLabels[key]} of your Duo application here.`, { field: key, container, configIndex });
-      continue;
+    if (!prop) continue;
+    for (const leaf of valueLeaves(prop.value)) checkDuoValue(model, key, leaf, container, out, configIndex);
+  }
+}
+
+/** Placeholder, format and hard-coded secret of one literal value of ikey/skey/host. */
+function checkDuoValue(model: RuleModel, key: string, value: MfaValue, container: FindingData['container'], out: Collector, configIndex: number): void {
+  if (value.kind !== 'string') return;
+  const literal = value.literal as string;
+  const label = container === 'admin' ? `admin.${key}` : container === 'providerOptions' ? `providerOptions.${key}` : key;
+  if (isPlaceholder(literal)) {
+    out.add('placeholder-value', value.range,
+      `'${label}' is still the documentation sample${literal.trim() === '' ? ' (empty)' : ''}: put the ${fieldLabels[key]} of your Duo application here.`, { field: key, container, configIndex });
+    return;
+  }
+  if (key === 'ikey' && !/^[A-Z0-9]{20}$/.test(literal)) {
+    out.add('invalid-ikey', value.range, `'${label}' does not look like a Duo Client ID: expected 20 upper-case letters and digits, found ${describeShape(literal, true)}.`, { field: key, container, configIndex });
+  }
+  if (key === 'skey') {
+    if (!looksLikeDuoSkey(literal)) {
+      out.add('invalid-skey', value.range, `'${label}' does not look like a Duo Client secret: expected 40 letters and digits, found ${describeShape(literal, false)}.`, { field: key, container, configIndex });
     }
-    if (key === 'ikey' && !/^[A-Z0-9]{20}$/.test(value)) {
-      out.add('invalid-ikey', prop.value.range, `'${label}' does not look like a Duo Client ID: expected 20 upper-case letters and digits, found ${describeShape(value, true)}.`, { field: key, container, configIndex });
-    }
-    if (key === 'skey') {
-      if (!looksLikeDuoSkey(value)) {
-        out.add('invalid-skey', prop.value.range, `'${label}' does not look like a Duo Client secret: expected 40 letters and digits, found ${describeShape(value, false)}.`, { field: key, container, configIndex });
-      }
-      const secretName = container === 'admin' ? 'DUO_ADMIN_SKEY' : 'DUO_SKEY';
-      const replacement = model.kind === 'rule' ? `configuration.${secretName}` : `${model.eventName ?? 'event'}.secrets.${secretName}`;
-      out.add('hardcoded-secret', prop.value.range,
-        `The Duo ${container === 'admin' ? 'Admin API secret' : 'Client secret'} is written into the code, where anyone who can read it can use it: read it from ${replacement} instead.`,
-        { field: key, container, replacement, configIndex });
-    }
-    if (key === 'host') {
-      const problem = hostProblem(value);
-      if (problem) out.add('invalid-host', prop.value.range, `'${label}' ${problem}.`, { field: key, container, configIndex });
-    }
+    const secretName = container === 'admin' ? 'DUO_ADMIN_SKEY' : 'DUO_SKEY';
+    const replacement = model.kind === 'rule' ? `configuration.${secretName}` : `${model.eventName ?? 'event'}.secrets.${secretName}`;
+    out.add('hardcoded-secret', value.range,
+      `The Duo ${container === 'admin' ? 'Admin API secret' : 'Client secret'} is written into the code, where anyone who can read it can use it: read it from ${replacement} instead.`,
+      { field: key, container, replacement, configIndex });
+  }
+  if (key === 'host') {
+    const problem = hostProblem(literal);
+    if (problem) out.add('invalid-host', value.range, `'${label}' ${problem}.`, { field: key, container, configIndex });
   }
 }
 
@@ -840,7 +868,7 @@ function checkModel(model: RuleModel, options: AnalyzeOptions, out: Collector): 
   // A sample client id only matters where it decides who gets MFA: in a file that requires none it is not ours to report.
   if (model.configs.some(requiresMfa)) {
     const duoValues = new Set(model.configs.flatMap((c) => [c.duoOptions, c.admin]).flatMap((o) => o?.properties ?? [])
-      .filter((p) => duoKeyFields.includes(p.key)).map((p) => p.value.range.start));
+      .filter((p) => duoKeyFields.includes(p.key)).flatMap((p) => valueLeaves(p.value)).map((v) => v.range.start));
     const label = mfaLabel(model);
     for (const s of model.stringLiterals) {
       const placeholder = duoValues.has(s.range.start) ? undefined : clientIdPlaceholder(s.value);

@@ -109,8 +109,13 @@ export interface MfaValue {
    * one literal; `dynamic` when it returns several, or also something that is not a literal.
    */
   alternatives?: MfaObject[];
-  /** The helper's name, with `alternatives`. */
+  /** The helper's name, with `alternatives` from a helper call (absent for a `?:`). */
   helper?: string;
+  /**
+   * A `?:` (nested ones flattened): each branch's value, checked like an inline one. The value
+   * itself is then `dynamic`; `alternatives` holds the branches that are object literals.
+   */
+  choices?: MfaValue[];
 }
 
 /** A configuration that a helper function of the same file returns (`context.multifactor = duoSettings()`). */
@@ -150,6 +155,11 @@ export interface MfaObject {
   properties: MfaProperty[];
   /** False when a spread, computed key, opaque assignment or non-literal Object.assign source hides fields. */
   fieldsKnown: boolean;
+  /**
+   * Set when a write the analysis cannot read may replace any key, nested objects included: a
+   * computed key (`cfg[k] = …` in a loop) or the object handed to a function that may fill it.
+   */
+  rewritten?: boolean;
 }
 
 export interface MfaConfig {
@@ -194,6 +204,11 @@ export interface MfaConfig {
   suppliedKeys?: string[];
   /** Set when the configuration (or its providerOptions) is an object literal returned by a helper function. */
   helper?: HelperSource;
+  /**
+   * Set when the configuration (or its providerOptions) is one branch of a `?:`
+   * (`context.multifactor = admin ? {…} : {…}`): the range of that branch and its position (1-based).
+   */
+  branch?: OffsetRange & { index: number };
 }
 
 export interface ParamInfo {
@@ -574,12 +589,48 @@ interface PendingWrite {
   properties: MfaProperty[];
   /** An Object.assign with a non-literal source. */
   opaque: boolean;
+  /** A write of unknown keys (`cfg[k] = …`, the object passed to a function): see MfaObject.rewritten. */
+  rewritten?: boolean;
   start: number;
   /** The `if`/`?:` branches the write is in. */
   branches?: Array<{ id: number; side: 0 | 1 }>;
 }
 
 type Scope = Map<string, AnyNode | null>;
+
+/** A call of a helper function of the same file that returns object literals. */
+interface HelperCall {
+  name: string;
+  fn: acorn.Function;
+  /** The literals it returns (written in a return, or held by one of its own variables that it returns). */
+  literals: acorn.ObjectExpression[];
+  /** Whether every return is one of them. */
+  complete: boolean;
+  /** The scopes its body sees. */
+  scopes: Scope[];
+}
+
+/** The branches of a `?:` (nested ones flattened) in source order; any other expression alone. */
+function conditionalLeaves(expr: AnyNode): AnyNode[] {
+  if (expr.type !== 'ConditionalExpression') return [expr];
+  const leaves: AnyNode[] = [];
+  const stack: AnyNode[] = [expr];
+  while (stack.length) {
+    const e = stack.pop()!;
+    if (e.type === 'ConditionalExpression') stack.push(e.alternate, e.consequent);
+    else leaves.push(e);
+  }
+  return leaves;
+}
+
+/** Calls that read the objects passed to them and never add keys (any other call may fill them). */
+function readsOnly(callee: AnyNode): boolean {
+  if (callee.type !== 'MemberExpression') return false;
+  if (isIdentifier(callee.object, 'console')) return true;
+  const name = memberName(callee);
+  if (isIdentifier(callee.object, 'JSON')) return name === 'stringify';
+  return isIdentifier(callee.object, 'Object') && ['keys', 'values', 'entries', 'freeze', 'isFrozen', 'getOwnPropertyNames', 'hasOwn'].includes(name ?? '');
+}
 
 /** Walks one rule function or Action handler, collecting configs, secret refs, strings and callback refs. */
 class FunctionScanner {
@@ -588,6 +639,8 @@ class FunctionScanner {
   private readonly scopes: Scope[] = [];
   /** Every object read from a literal, by that literal: writes to the literal's variable reach them all. */
   private readonly objects = new Map<acorn.ObjectExpression, MfaObject[]>();
+  /** `x.key = {…}` writes by the literal of `x` and the key: so `x.key.sub = …` reaches the object written. */
+  private readonly memberWrites = new Map<acorn.ObjectExpression, Map<string, acorn.ObjectExpression[]>>();
   /** Literals being spread (a guard against `a = { ...b }, b = { ...a }`). */
   private readonly spreading = new Set<acorn.ObjectExpression>();
   /** The `if`/`?:` branches the scan is in: the condition's offset and which side. */
@@ -622,18 +675,65 @@ class FunctionScanner {
   }
 
   private resolve(name: string): AnyNode | null {
-    for (let i = this.scopes.length - 1; i >= 0; i--) {
-      const scope = this.scopes[i];
-      if (scope.has(name)) return scope.get(name) ?? null;
-    }
-    return null;
+    const index = this.scopeIndexOf(name);
+    return index < 0 ? null : this.scopes[index].get(name) ?? null;
   }
 
-  /** The object literal a binding was initialised with, if any. */
+  /** The index in `scopes` of the innermost scope declaring `name`; -1 when none does. */
+  private scopeIndexOf(name: string): number {
+    for (let i = this.scopes.length - 1; i >= 0; i--) if (this.scopes[i].has(name)) return i;
+    return -1;
+  }
+
+  /** The object literal a binding was initialised with (also through `const b = a` aliases), if any. */
   private resolveObject(node: AnyNode): acorn.ObjectExpression | null {
-    if (node.type !== 'Identifier') return null;
-    const init = this.resolve(node.name);
-    return init && init.type === 'ObjectExpression' ? init : null;
+    let current: AnyNode | null = node;
+    for (let hops = 0; current?.type === 'Identifier' && hops < 8; hops++) current = this.resolve(current.name);
+    return current && current !== node && current.type === 'ObjectExpression' ? current : null;
+  }
+
+  /**
+   * Every object literal an expression may hold: a literal, a variable bound to one (through
+   * aliases), each object branch of a `?:`, and `x.key` where `x` holds a literal whose `key` is
+   * one (written in the literal or by an earlier `x.key = {…}`). Writes through it reach them all.
+   */
+  private resolveObjects(node: AnyNode, depth = 0): acorn.ObjectExpression[] {
+    if (depth > 8) return [];
+    switch (node.type) {
+      case 'ObjectExpression':
+        return [node];
+      case 'ConditionalExpression':
+        return conditionalLeaves(node).flatMap((leaf) => this.resolveObjects(leaf, depth + 1));
+      case 'Identifier': {
+        const init = this.resolve(node.name);
+        return init && init !== node ? this.resolveObjects(init, depth + 1) : [];
+      }
+      case 'MemberExpression': {
+        const key = memberName(node);
+        if (key === undefined) return [];
+        const found: acorn.ObjectExpression[] = [];
+        for (const parent of this.resolveObjects(node.object, depth + 1)) {
+          for (let i = parent.properties.length - 1; i >= 0; i--) {
+            const prop = parent.properties[i];
+            if (prop.type === 'Property' && propertyKeyName(prop) === key) {
+              found.push(...this.resolveObjects(prop.value, depth + 1));
+              break;
+            }
+          }
+          found.push(...(this.memberWrites.get(parent)?.get(key) ?? []));
+        }
+        return found;
+      }
+      default:
+        return [];
+    }
+  }
+
+  /** The literals a variable's own initialiser holds (a literal, or the object branches of a `?:`): what `x = …` replaces. */
+  private ownLiterals(name: string): acorn.ObjectExpression[] {
+    const init = this.resolve(name);
+    if (!init) return [];
+    return conditionalLeaves(init).filter((leaf): leaf is acorn.ObjectExpression => leaf.type === 'ObjectExpression');
   }
 
   private declareIn(scope: Scope, statements: readonly AnyNode[]): void {
@@ -765,6 +865,12 @@ class FunctionScanner {
     const keywordToken = this.hasToken(node.start, node.end);
     const base = { range, keywordToken };
     if (isDummy(node)) return { ...base, kind: 'missing' };
+    if (node.type === 'ConditionalExpression') {
+      // `host: prod ? 'api-a…' : 'api-b…'`: each branch is checked like an inline value.
+      const choices = conditionalLeaves(node).map((leaf) => this.valueOf(leaf));
+      const alternatives = choices.flatMap((c) => (c.kind === 'object' && c.object ? [c.object] : c.alternatives ?? []));
+      return { ...base, kind: 'dynamic', choices, alternatives: alternatives.length ? alternatives : undefined };
+    }
     // A token inside an object literal makes only that property dynamic, not the whole object.
     if (keywordToken && node.type !== 'ObjectExpression') return { ...base, kind: 'dynamic' };
     switch (node.type) {
@@ -792,7 +898,7 @@ class FunctionScanner {
       case 'CallExpression': {
         const helper = this.helperReturns(node);
         if (!helper) return { ...base, kind: 'dynamic' };
-        const alternatives = helper.literals.map((literal) => this.inHelper(helper.fn, () => this.objectOf(literal)));
+        const alternatives = helper.literals.map((literal) => this.inHelper(helper, () => this.objectOf(literal)));
         const single = alternatives.length === 1 && helper.complete;
         return { ...base, kind: single ? 'object' : 'dynamic', object: single ? alternatives[0] : undefined, alternatives, helper: helper.name };
       }
@@ -860,17 +966,28 @@ class FunctionScanner {
    * A call of a function of the same file that returns object literals: the literals (followed
    * one level: a call inside the helper is not followed) and whether every return is one.
    */
-  private helperReturns(call: acorn.CallExpression): { name: string; fn: acorn.Function; literals: acorn.ObjectExpression[]; complete: boolean } | null {
+  private helperReturns(call: acorn.CallExpression): HelperCall | null {
     if (this.helperDepth > 0 || call.callee.type !== 'Identifier' || call.arguments.some((a) => a.type === 'SpreadElement')) return null;
-    const fn = this.resolve(call.callee.name);
+    const defined = this.scopeIndexOf(call.callee.name);
+    const fn = defined < 0 ? null : this.scopes[defined].get(call.callee.name) ?? null;
     if (!isFunctionNode(fn) || fn.async || fn.generator) return null;
+    // The helper sees its own names, then those of the scopes it is defined in (not the caller's inner blocks).
+    const own: Scope = new Map();
+    for (const p of fn.params) if (p.type === 'Identifier') own.set(p.name, null);
+    if (fn.body.type === 'BlockStatement') this.declareIn(own, fn.body.body);
+    const scopes = [...this.scopes.slice(0, defined + 1), own];
+    // A helper inside the scanned function is scanned too, so writes to its own variables are known;
+    // a module-level one of an Action is not: only the literals it returns as written count there.
+    const scanned = this.kind === 'rule' || defined > 0;
     const literals: acorn.ObjectExpression[] = [];
     let complete = true;
     const consider = (expr: AnyNode): void => {
       const stack = [expr];
       while (stack.length) {
         const e = stack.pop()!;
+        const bound = e.type === 'Identifier' && (scanned || !own.has(e.name)) ? scopes.findLast((scope) => scope.has(e.name))?.get(e.name) : undefined;
         if (e.type === 'ObjectExpression') literals.push(e);
+        else if (bound?.type === 'ObjectExpression') literals.push(bound);
         else if (e.type === 'ConditionalExpression') stack.push(e.alternate, e.consequent);
         else if (e.type === 'SequenceExpression' && e.expressions.length) stack.push(e.expressions[e.expressions.length - 1]);
         else complete = false;
@@ -894,15 +1011,15 @@ class FunctionScanner {
     }
     if (literals.length === 0) return null;
     literals.sort((a, b) => a.start - b.start);
-    return { name: call.callee.name, fn, literals, complete };
+    return { name: call.callee.name, fn, literals: [...new Set(literals)], complete, scopes };
   }
 
-  /** Runs `read` with the helper's own names in scope (its parameters and declarations), and no further helpers. */
-  private inHelper<T>(fn: acorn.Function, read: () => T): T {
-    const scope: Scope = new Map();
-    for (const p of fn.params) if (p.type === 'Identifier') scope.set(p.name, null);
-    if (fn.body.type === 'BlockStatement') this.declareIn(scope, fn.body.body);
-    const saved = this.scopes.splice(0, this.scopes.length, scope);
+  /**
+   * Runs `read` with the names the helper sees (its parameters and declarations, then the scopes
+   * it is defined in, as anywhere else), and no further helpers.
+   */
+  private inHelper<T>(helper: HelperCall, read: () => T): T {
+    const saved = this.scopes.splice(0, this.scopes.length, ...helper.scopes);
     this.helperDepth++;
     try {
       return read();
@@ -936,14 +1053,15 @@ class FunctionScanner {
     if (left.type === 'Identifier') {
       // `mfa = { ...mfa, ikey }` (or any new value) for a variable bound to an object literal: its
       // keys count for that literal; a value that is not a literal makes its fields unknown.
-      const target = this.resolveObject(left);
-      if (!target) return;
+      const targets = this.ownLiterals(left.name);
+      if (targets.length === 0) return;
       if (node.right.type !== 'ObjectExpression') {
-        this.writes.push({ target, properties: [], opaque: true, start: node.start });
+        for (const target of targets) this.writes.push({ target, properties: [], opaque: true, start: node.start });
         return;
       }
       const parsed = this.objectOf(node.right, (argument) => isIdentifier(argument, left.name));
-      this.writes.push({ target, properties: parsed.properties.map((p) => ({ ...p, origin: 'assignment' as const })), opaque: !parsed.fieldsKnown, start: node.start });
+      const properties = parsed.properties.map((p) => ({ ...p, origin: 'assignment' as const }));
+      for (const target of targets) this.writes.push({ target, properties, opaque: !parsed.fieldsKnown, start: node.start });
       return;
     }
     if (left.type !== 'MemberExpression') return;
@@ -951,18 +1069,42 @@ class FunctionScanner {
       this.noteRuleConfig(node, left);
       return;
     }
-    // context.multifactor.key = … / mfa.key = …
+    // context.multifactor.key = … / mfa.key = … / options.providerOptions.key = …
     const key = memberName(left);
-    if (key === undefined) return;
-    const target = this.kind === 'rule' && isMember(left.object, this.owner, 'multifactor') ? 'ctx' : this.resolveObject(left.object);
-    if (!target) return;
+    const ctx = this.kind === 'rule' && isMember(left.object, this.owner, 'multifactor');
+    const targets: Array<PendingWrite['target']> = ctx ? ['ctx'] : this.resolveObjects(left.object);
+    if (targets.length === 0) return;
+    if (key === undefined) {
+      // `cfg[k] = …` (a loop filling the keys): any key may be written.
+      for (const target of targets) this.writes.push({ target, properties: [], opaque: true, rewritten: true, start: node.start, branches: [...this.branches] });
+      return;
+    }
     const keyToken = this.hasToken(left.property.start, left.property.end);
     const property: MfaProperty = { key, keyRange: rangeOf(left.property), range: rangeOf(node), value: this.valueOf(node.right), keyToken, origin: 'assignment' };
-    this.writes.push({ target, properties: [property], opaque: false, start: node.start, branches: [...this.branches] });
+    const written = ctx ? [] : this.resolveObjects(node.right);
+    for (const target of targets) {
+      this.writes.push({ target, properties: [property], opaque: false, start: node.start, branches: [...this.branches] });
+      // `options.providerOptions = {…}`: a later `options.providerOptions.host = …` writes into it.
+      if (target !== 'ctx' && written.length) {
+        const byKey = this.memberWrites.get(target) ?? new Map<string, acorn.ObjectExpression[]>();
+        byKey.set(key, [...(byKey.get(key) ?? []), ...written]);
+        this.memberWrites.set(target, byKey);
+      }
+    }
   }
 
+  /**
+   * `context.multifactor = …`. A `?:` (also through a variable bound to one) gives one
+   * configuration per branch, each checked like an inline one.
+   */
   private noteRuleConfig(node: acorn.AssignmentExpression, left: acorn.MemberExpression): void {
-    const right = node.right;
+    let leaves = conditionalLeaves(node.right);
+    const init = node.right.type === 'Identifier' ? this.resolve(node.right.name) : null;
+    if (init?.type === 'ConditionalExpression') leaves = conditionalLeaves(init);
+    leaves.forEach((leaf, i) => this.noteRuleValue(node, left, leaf, leaves.length > 1 ? { ...rangeOf(leaf), index: i + 1 } : undefined));
+  }
+
+  private noteRuleValue(node: acorn.AssignmentExpression, left: acorn.MemberExpression, right: AnyNode, branch: MfaConfig['branch']): void {
     if ((right.type === 'Literal' && right.value === null) || isIdentifier(right, 'undefined') || isDummy(right)) return;
     let form: MfaConfig['form'] = 'rule-opaque';
     let options: MfaObject = { range: null, properties: [], fieldsKnown: false };
@@ -980,7 +1122,7 @@ class FunctionScanner {
       // duoWithKeys(context.multifactor) builds on the earlier configuration.
       const builds = this.readsOwnMultifactor(right) || undefined;
       for (const literal of helper.literals) {
-        const object = this.inHelper(helper.fn, () => this.objectOf(literal));
+        const object = this.inHelper(helper, () => this.objectOf(literal));
         this.addConfig({ form: 'rule-literal', anchorRange: rangeOf(left), range: rangeOf(node), provider: null, options: object, duoOptions: object, admin: null, helper: { name: helper.name, range: rangeOf(literal), what: 'options' }, completes: builds });
       }
       return;
@@ -999,7 +1141,7 @@ class FunctionScanner {
         completes = this.readsOwnMultifactor(right);
       }
     }
-    this.addConfig({ form, anchorRange: rangeOf(left), range: rangeOf(node), provider: null, options, duoOptions: options, admin: null, bindingName, nonObject, completes: completes || undefined });
+    this.addConfig({ form, anchorRange: rangeOf(left), range: rangeOf(node), provider: null, options, duoOptions: options, admin: null, bindingName, nonObject, completes: completes || undefined, branch });
   }
 
   /** Whether an expression reads `context.multifactor` (the rule's own context). */
@@ -1023,18 +1165,15 @@ class FunctionScanner {
 
   private noteCall(node: acorn.CallExpression): void {
     const callee = node.callee;
-    if (callee.type !== 'MemberExpression') return;
-    if (this.kind === 'action' && memberName(callee) === 'enable' && isMember(callee.object, this.owner, 'multifactor')) {
+    if (this.kind === 'action' && callee.type === 'MemberExpression' && memberName(callee) === 'enable' && isMember(callee.object, this.owner, 'multifactor')) {
       this.noteActionConfig(node, callee);
       return;
     }
     if (isMember(callee, 'Object', 'assign') && node.arguments.length > 0) {
       const [target, ...sources] = node.arguments;
-      let dest: PendingWrite['target'] | null = null;
-      if (this.kind === 'rule' && isMember(target, this.owner, 'multifactor')) dest = 'ctx';
-      else if (target.type === 'Identifier') dest = this.resolveObject(target);
-      if (!dest) return;
-      const write: PendingWrite = { target: dest, properties: [], opaque: false, start: node.start, branches: [...this.branches] };
+      const dests: Array<PendingWrite['target']> = this.kind === 'rule' && isMember(target, this.owner, 'multifactor') ? ['ctx'] : this.resolveObjects(target);
+      if (dests.length === 0 || target.type === 'ObjectExpression') return;
+      const write: PendingWrite = { target: 'ctx', properties: [], opaque: false, start: node.start, branches: [...this.branches] };
       for (const source of sources) {
         const obj = source.type === 'ObjectExpression' ? source : this.resolveObject(source);
         if (!obj) { write.opaque = true; continue; }
@@ -1042,19 +1181,35 @@ class FunctionScanner {
         if (!parsed.fieldsKnown) write.opaque = true;
         for (const p of parsed.properties) write.properties.push({ ...p, origin: 'object-assign' });
       }
-      this.writes.push(write);
+      for (const dest of dests) this.writes.push({ ...write, target: dest });
+      return;
+    }
+    if (readsOnly(callee)) return;
+    // A configuration object handed to a function (`fill(cfg)`, `keys.forEach(…)` aside) may get any key there.
+    for (const argument of node.arguments) {
+      const dests: Array<PendingWrite['target']> = this.kind === 'rule' && isMember(argument, this.owner, 'multifactor') ? ['ctx']
+        : argument.type === 'Identifier' || argument.type === 'MemberExpression' ? this.resolveObjects(argument) : [];
+      for (const dest of dests) this.writes.push({ target: dest, properties: [], opaque: true, rewritten: true, start: node.start, branches: [...this.branches] });
     }
   }
 
+  /** `api.multifactor.enable(provider, options)`. A `?:` as the options (also through a variable) gives one configuration per branch. */
   private noteActionConfig(node: acorn.CallExpression, callee: acorn.MemberExpression): void {
     const [providerArg, optionsArg] = node.arguments;
     const provider = providerArg && providerArg.type !== 'SpreadElement' ? this.valueOf(providerArg) : null;
+    let leaves: Array<AnyNode | undefined> = optionsArg && optionsArg.type !== 'SpreadElement' ? conditionalLeaves(optionsArg) : [optionsArg];
+    const init = optionsArg?.type === 'Identifier' ? this.resolve(optionsArg.name) : null;
+    if (init?.type === 'ConditionalExpression') leaves = conditionalLeaves(init);
+    leaves.forEach((leaf, i) => this.noteActionOptions(node, callee, provider, leaf, leaves.length > 1 && leaf ? { ...rangeOf(leaf), index: i + 1 } : undefined));
+  }
+
+  private noteActionOptions(node: acorn.CallExpression, callee: acorn.MemberExpression, provider: MfaValue | null, optionsArg: AnyNode | undefined, branch: MfaConfig['branch']): void {
     let options: MfaObject = { range: null, properties: [], fieldsKnown: true };
     const helper = optionsArg?.type === 'CallExpression' ? this.helperReturns(optionsArg) : null;
     if (helper) {
       // enable('duo', duoOptions()): each literal the helper returns is checked as the options.
       for (const literal of helper.literals) {
-        const object = this.inHelper(helper.fn, () => this.objectOf(literal));
+        const object = this.inHelper(helper, () => this.objectOf(literal));
         this.addConfig(this.actionConfig(node, callee, provider, object, { name: helper.name, range: rangeOf(literal), what: 'options' }));
       }
       return;
@@ -1064,12 +1219,12 @@ class FunctionScanner {
       if (bound) {
         options = this.objectOf(bound);
         (options as MfaObject & { source?: acorn.ObjectExpression }).source = bound;
-      } else if (!isDummy(optionsArg)) {
+      } else if (!isDummy(optionsArg) && !isIdentifier(optionsArg, 'undefined')) {
         options = { range: null, properties: [], fieldsKnown: false };
       }
     }
     if (node.arguments.some((a) => a.type === 'SpreadElement')) options.fieldsKnown = false;
-    this.addConfig(this.actionConfig(node, callee, provider, options, undefined));
+    this.addConfig({ ...this.actionConfig(node, callee, provider, options, undefined), branch });
   }
 
   private actionConfig(node: acorn.CallExpression, callee: acorn.MemberExpression, provider: MfaValue | null, options: MfaObject, helper: HelperSource | undefined): MfaConfig {
@@ -1107,6 +1262,7 @@ class FunctionScanner {
       for (const object of new Set(targets)) {
         object.properties.push(...write.properties);
         if (write.opaque) object.fieldsKnown = false;
+        if (write.rewritten) object.rewritten = true;
       }
     }
     for (const config of this.configs) {
@@ -1122,8 +1278,11 @@ class FunctionScanner {
         expanded.push(config);
         continue;
       }
-      for (const object of alternatives) {
-        expanded.push({ ...config, duoOptions: object, helper: { name: po.value.helper ?? 'helper', range: object.range ?? po.value.range, what: 'providerOptions' } });
+      for (const [i, object] of alternatives.entries()) {
+        // Options that a write the analysis cannot read may change hide their providerOptions too.
+        const duoOptions = config.options.rewritten ? { ...object, fieldsKnown: false } : object;
+        if (po.value.helper) expanded.push({ ...config, duoOptions, helper: { name: po.value.helper, range: object.range ?? po.value.range, what: 'providerOptions' } });
+        else expanded.push({ ...config, duoOptions, branch: { ...(object.range ?? po.value.range), index: i + 1 } });
       }
     }
     this.configs.splice(0, this.configs.length, ...expanded);
@@ -1175,6 +1334,9 @@ function finishConfig(config: MfaConfig): void {
   if (config.form === 'action-enable') {
     const po = findProperty(config.options, 'providerOptions');
     if (po) config.duoOptions = po.value.object ?? { range: null, properties: [], fieldsKnown: false };
+    // `options[k] = …`: providerOptions may be written there too (its keys are then unknown).
+    else if (config.options.rewritten) config.duoOptions = { range: null, properties: [], fieldsKnown: false };
+    if (config.options.rewritten && config.duoOptions?.fieldsKnown) config.duoOptions = { ...config.duoOptions, fieldsKnown: false };
     return;
   }
   const provider = findProperty(config.options, 'provider');

@@ -1,0 +1,73 @@
+// The configuration shapes of test/fixtures/config-shapes (a `?:` choosing the configuration or a
+// field, keys filled in a loop, helpers reading outer variables, Action options and providerOptions
+// in variables) through `duo-rules lint` as a process and through the language server: the same
+// diagnostics, and on each file exactly the findings a reviewer expects (none on the clean ones).
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import type { Diagnostic } from 'vscode-languageserver-types';
+import { runCliSync } from '../helpers/cli';
+import { LspClient } from '../helpers/lspClient';
+
+const source = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'config-shapes');
+
+/** code@line per file. */
+const expected: Record<string, string[]> = {
+  'rules/ternary-by-role.js': [],
+  'rules/ternary-by-role-lacking.js': ['placeholder-value@6', 'missing-field@7'],
+  'rules/ternary-host.js': ['invalid-host@8', 'invalid-type@9'],
+  'rules/loop-filled.js': [],
+  'rules/loop-elsewhere.js': ['missing-field@7', 'missing-field@7'],
+  'rules/helper-outer-scope.js': ['missing-field@9'],
+  'actions/ternary-options.js': ['missing-field@4'],
+  'actions/ternary-provider-options.js': ['invalid-host@7'],
+  'actions/loop-filled.js': [],
+  'actions/options-variable.js': [],
+  'actions/options-variable-lacking.js': ['placeholder-value@3', 'missing-field@5'],
+  'actions/provider-options-variable.js': ['missing-field@7'],
+  'actions/helper-outer-scope.js': ['missing-field@8'],
+};
+
+let repo: string;
+let client: LspClient;
+
+before(async () => {
+  repo = mkdtempSync(join(tmpdir(), 'duo-rules-shapes-'));
+  cpSync(source, repo, { recursive: true });
+  // The end-of-life note names the editor command in the editor and the CLI command in lint: off here.
+  writeFileSync(join(repo, '.duo-rules.json'), JSON.stringify({ diagnostics: { 'rules-eol': 'off' } }));
+  client = await LspClient.start({ workspaceFolders: [pathToFileURL(repo).href], settings: {} });
+});
+
+after(async () => {
+  await client.shutdown();
+  rmSync(repo, { recursive: true, force: true });
+});
+
+test('every fixture is listed with its expected findings', () => {
+  const listed = ['rules', 'actions'].flatMap((dir) => readdirSync(join(source, dir)).map((name) => `${dir}/${name}`)).sort();
+  assert.deepEqual(listed, Object.keys(expected).sort());
+});
+
+test('duo-rules lint reports exactly the expected findings, and the language server the same diagnostics', async () => {
+  const lint = runCliSync(['lint', '--format', 'json', 'rules', 'actions'], { cwd: repo });
+  assert.equal(lint.stderr, '');
+  assert.equal(lint.code, 1, 'errors make lint fail');
+  const fromCli = new Map((JSON.parse(lint.stdout) as Array<{ file: string; diagnostics: Diagnostic[] }>).map((r) => [r.file, r.diagnostics]));
+  for (const [path, codes] of Object.entries(expected)) {
+    const cli = fromCli.get(path) ?? [];
+    assert.deepEqual(cli.map((d) => `${d.code}@${d.range.start.line + 1}`), codes, path);
+    const uri = pathToFileURL(join(repo, path)).href;
+    const { diagnostics } = await client.waitForDiagnostics(uri, await client.open(uri, readFileSync(join(repo, path), 'utf8')));
+    assert.deepEqual(diagnostics, cli, path);
+  }
+});
+
+test('only the clean fixtures lint with exit status 0', () => {
+  const clean = Object.keys(expected).filter((path) => expected[path].length === 0);
+  const lint = runCliSync(['lint', '--max-warnings', '0', ...clean], { cwd: repo });
+  assert.equal(lint.code, 0, lint.stdout);
+});
