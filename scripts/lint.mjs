@@ -1,11 +1,13 @@
 // `npm run lint`: first the import rules of ARCHITECTURE.md that the compiler cannot check (which
 // folder may import which; each offending import printed as file:line), then ESLint with
-// typescript-eslint (tools/eslint/eslint.config.mjs: promises nobody handles, unused code) over the
-// whole project, type-aware. Exits 1 if either finds a problem.
+// typescript-eslint (tools/eslint/eslint.config.mjs: promises nobody handles, unused code), type-aware:
+// over the whole project in CI and with --full, else over what changed since the last clean run and
+// its importers (scripts/eslintScope.mjs). Exits 1 if either finds a problem.
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { installTools, toolsDir, toolsInstalled } from './install-tools.mjs';
+import { chooseScope, readProject, recordClean } from './eslintScope.mjs';
 import { listTs } from './listTs.mjs';
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
@@ -72,7 +74,22 @@ if (!toolsInstalled()) {
   console.log('lint: installing tools/eslint (its own package-lock.json)');
   installTools();
 }
-const started = Date.now();
-const eslint = spawnSync(process.execPath, [join(toolsDir, 'node_modules', 'eslint', 'bin', 'eslint.js'), '--config', join(toolsDir, 'eslint.config.mjs'), '--max-warnings', '0', '.'], { cwd: root, stdio: 'inherit' });
-console.log(`lint: ESLint ${eslint.status === 0 ? 'found no problems' : 'failed'} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-process.exit(problems.length || eslint.status !== 0 ? 1 : 0);
+// Locally only the files whose findings can have changed since the last clean run (scripts/eslintScope.mjs);
+// CI and `--full` lint everything.
+const project = readProject(root);
+const scope = chooseScope(project, { forceFull: Boolean(process.env.CI) || process.argv.includes('--full') });
+let status = 0;
+if (!scope.full && scope.files.length === 0) {
+  console.log('lint: ESLint skipped: no file changed since its last clean run (`npm run lint -- --full` lints everything)');
+} else {
+  const started = Date.now();
+  const targets = scope.full ? ['.'] : ['--no-warn-ignored', ...scope.files];
+  console.log(scope.full
+    ? `lint: ESLint on the whole project (${scope.why})`
+    : `lint: ESLint on ${scope.files.length} of ${project.files.length} files: ${scope.changed.length} changed since its last clean run and those that import them (\`npm run lint -- --full\` lints everything)`);
+  const eslint = spawnSync(process.execPath, [join(toolsDir, 'node_modules', 'eslint', 'bin', 'eslint.js'), '--config', join(toolsDir, 'eslint.config.mjs'), '--max-warnings', '0', ...targets], { cwd: root, stdio: 'inherit' });
+  status = eslint.status ?? 1;
+  console.log(`lint: ESLint ${status === 0 ? 'found no problems' : 'failed'} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  if (status === 0) recordClean(project);
+}
+process.exit(problems.length || status !== 0 ? 1 : 0);
