@@ -1,6 +1,6 @@
 // The configuration shapes of test/fixtures/config-shapes (a `?:` choosing the configuration or a
 // field, keys filled in a loop, helpers reading outer variables, Action options and providerOptions
-// in variables) through `duo-rules lint` as a process and through the language server: the same
+// in variables, Auth0's sample client id in a list of clients that get MFA or skip it) through `duo-rules lint` as a process and through the language server: the same
 // diagnostics, and on each file exactly the findings a reviewer expects (none on the clean ones).
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,6 +29,16 @@ const expected: Record<string, string[]> = {
   'actions/options-variable-lacking.js': ['placeholder-value@3', 'missing-field@5'],
   'actions/provider-options-variable.js': ['missing-field@7'],
   'actions/helper-outer-scope.js': ['missing-field@8'],
+  'rules/sample-client-skip.js': ['placeholder-client-id@3'],
+  'rules/sample-client-gate.js': ['placeholder-client-id@3'],
+  'actions/sample-client-skip.js': ['placeholder-client-id@3'],
+};
+
+/** What the sample client id means in each shape: the listed clients get MFA, or they skip it. */
+const sampleMessages: Record<string, RegExp> = {
+  'rules/sample-client-skip.js': /so none skips it: Duo MFA is required for every application/,
+  'rules/sample-client-gate.js': /no application matches the check and Guardian MFA never runs\./,
+  'actions/sample-client-skip.js': /so none skips it: Duo MFA is required for every application/,
 };
 
 let repo: string;
@@ -63,6 +73,7 @@ test('duo-rules lint reports exactly the expected findings, and the language ser
     const uri = pathToFileURL(join(repo, path)).href;
     const { diagnostics } = await client.waitForDiagnostics(uri, await client.open(uri, readFileSync(join(repo, path), 'utf8')));
     assert.deepEqual(diagnostics, cli, path);
+    if (sampleMessages[path]) assert.match(String(cli[0].message), sampleMessages[path], path);
   }
 });
 

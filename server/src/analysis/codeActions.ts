@@ -305,6 +305,20 @@ function clientCheckPolarity(test: AnyNode, list: AnyNode): boolean | undefined 
   return undefined;
 }
 
+/** Whether a statement returns, throws or calls the rule's callback. */
+function leaves(statement: AnyNode, callbackName: string | undefined): boolean {
+  let found = false;
+  walk(statement, {
+    enter(node) {
+      if (found) return false;
+      if (node.type === 'ReturnStatement' || node.type === 'ThrowStatement') found = true;
+      else if (node.type === 'CallExpression' && callbackName && node.callee.type === 'Identifier' && node.callee.name === callbackName) found = true;
+      return !found;
+    },
+  });
+  return found;
+}
+
 /** Offsets of the whole lines `start`..`end` covers when nothing else is on them, else just the range. */
 function wholeLines(text: string, start: number, end: number): { start: number; end: number } {
   let lineStart = start;
@@ -322,8 +336,8 @@ function wholeLines(text: string, start: number, end: number): { start: number; 
 /**
  * The second fix for a sample client id: drop the client check, so every application gets MFA, and say so in
  * a comment. Offered only when the sample value is used for nothing but `if` checks of the client that can be
- * removed without touching other conditions: an `if` that requires MFA for the listed clients becomes its body,
- * one that skips the unlisted ones disappears, and the list's declaration goes with them.
+ * removed without touching other conditions: an `if` around the MFA becomes its body, one that only leaves
+ * (skipping the listed clients, or the unlisted ones) disappears, and the list's declaration goes with them.
  */
 function fixRemoveClientCheck(model: RuleModel, finding: Finding): QuickFix | undefined {
   const { text } = model;
@@ -364,17 +378,18 @@ function fixRemoveClientCheck(model: RuleModel, finding: Finding): QuickFix | un
       statement = parentOf.get(statement);
     }
     if (statement?.type !== 'IfStatement' || statement.test !== test || statement.alternate) return undefined;
-    const polarity = clientCheckPolarity(test, use);
-    if (polarity === undefined) return undefined;
+    if (clientCheckPolarity(test, use) === undefined) return undefined;
     const lines = wholeLines(text, statement.start, statement.end);
     const indent = lineIndentAt(text, statement.start);
     const comment = `${indent}${clientCheckRemovedComment}\n`;
-    if (!polarity) {
-      // `if (client not listed) return …;`: without the list nobody is skipped.
+    const body = statement.consequent;
+    // Which way round the check is does not matter, what its body does: an `if` around the MFA becomes its
+    // body; one that only leaves (`if (listed) return …`, `if (!listed) return …`) goes, so nobody leaves there.
+    if (!model.configs.some((c) => body.start <= c.range.start && c.range.end <= body.end)) {
+      if (!leaves(body, model.callbackName)) return undefined;
       edits.push({ start: lines.start, end: lines.end, newText: comment });
       continue;
     }
-    const body = statement.consequent;
     if (body.type !== 'BlockStatement' || body.body.length === 0) return undefined;
     const inner = wholeLines(text, body.body[0].start, body.body[body.body.length - 1].end);
     const innerIndent = lineIndentAt(text, body.body[0].start);

@@ -207,14 +207,6 @@ function requiresMfa(config: MfaConfig): boolean {
   return !config.nonObject;
 }
 
-/** How messages name the MFA a file requires: `Duo MFA`, `Guardian MFA`, or plain `MFA`. */
-function mfaLabel(model: RuleModel): string {
-  const names = new Set(model.configs.filter(requiresMfa).map((c) => c.providerName));
-  if (names.size !== 1) return 'MFA';
-  const only = [...names][0];
-  return only === 'duo' ? 'Duo MFA' : only === 'guardian' ? 'Guardian MFA' : only === 'google-authenticator' ? 'Google Authenticator MFA' : 'MFA';
-}
-
 function describeKind(value: MfaValue): string {
   switch (value.kind) {
     case 'string': return 'a string';
@@ -650,7 +642,7 @@ function exits(node: AnyNode, callbackName: string | undefined): boolean {
  * where Auth0 cannot prompt and fails the exchange. A configuration is guarded by an earlier
  * `if` on 'oauth2-refresh-token' that exits, or by a condition around it that mentions it.
  */
-function checkRefreshTokenGuard(model: RuleModel, conditions: () => ConditionNode[], out: Collector): void {
+function checkRefreshTokenGuard(model: RuleModel, conditions: () => ConditionNode[], sampleGates: () => SampleGates, out: Collector): void {
   // One warning per MFA assignment: a `{ ...context.multifactor, … }` completes an earlier one (warned there),
   // and the configurations a helper may return share their assignment.
   const seen = new Set<number>();
@@ -666,15 +658,14 @@ function checkRefreshTokenGuard(model: RuleModel, conditions: () => ConditionNod
     if (node.type === 'IfStatement' && exits(node.consequent, model.callbackName)) earlyExits.push(node.end);
   }
   const fix = refreshGuardFix(model);
-  // Only files holding a sample client id can gate MFA on one (two more walks otherwise saved).
-  let sampleGated: OffsetRange[] | undefined;
+  // Only files holding a sample client id can gate MFA on one (a walk otherwise saved).
   const hasSampleClientId = model.stringLiterals.some((str) => clientIdPlaceholder(str.value));
   for (const { config, index } of configs) {
     const at = config.range.start;
     if (earlyExits.some((end) => end <= at) || guardedRanges.some((r) => r.start <= at && at < r.end)) continue;
     // Only reachable for a client list that holds nothing but Auth0's sample id: this MFA cannot run
     // (placeholder-client-id says so) until real ids are there, and then this warning appears.
-    if (hasSampleClientId && (sampleGated ??= placeholderGatedRanges(model)).some((r) => r.start <= at && at < r.end)) continue;
+    if (hasSampleClientId && sampleGates().gates.some((g) => g.kind === 'in' && g.range.start <= at && at < g.range.end)) continue;
     const protocol = model.kind === 'rule' ? `${model.contextName ?? 'context'}.protocol` : `${model.eventName ?? 'event'}.transaction.protocol`;
     out.add('missing-refresh-token-guard', config.anchorRange,
       `MFA is required here also when ${protocol} is '${refreshProtocol}': Auth0 cannot prompt during a refresh-token exchange, so the exchange fails and the application loses its session. Return early for that protocol first.`,
@@ -689,79 +680,114 @@ function isMinusOne(node: AnyNode): boolean {
 }
 
 /**
- * Where code runs only for a client matched against Auth0's sample client id: the branch of an
- * `if`/`?:`/`&&` whose condition is a membership test on a list holding nothing but placeholders
- * (`['{yourClientId}'].includes(id)`, `LIST.indexOf(id) !== -1`, `id === '{yourClientId}'`), and
- * everything after an `if` that exits when the client is not in such a list.
+ * Code whose running depends on the client being one of Auth0's sample client ids: `in` where it
+ * runs only for a listed client (the gate of Auth0's Duo template), `skip` where it runs only for
+ * clients not listed (a list of applications exempted from MFA). `test` is the condition, `lists`
+ * the variables holding sample-only lists that it reads.
  */
-function placeholderGatedRanges(model: RuleModel): OffsetRange[] {
-  const lists = new Set<string>();
+interface SampleGate {
+  kind: 'in' | 'skip';
+  range: OffsetRange;
+  test: OffsetRange;
+  lists: Set<string>;
+}
+
+interface SampleGates {
+  gates: SampleGate[];
+  /** The sample-only lists by variable name: the offsets of their placeholder strings. */
+  listElements: Map<string, number[]>;
+}
+
+/**
+ * The sample gates of a program: the branch of an `if`/`?:`/`&&`/`||` whose condition is a
+ * membership test on a list holding nothing but placeholders (`['{yourClientId}'].includes(id)`,
+ * `LIST.indexOf(id) !== -1`, `id === '{yourClientId}'`), and everything after an `if` that exits
+ * on such a test.
+ */
+function placeholderGates(model: RuleModel): SampleGates {
+  const listElements = new Map<string, number[]>();
   const changed = new Set<string>();
+  const sampleElements = (init: AnyNode | null | undefined): number[] | undefined =>
+    init?.type === 'ArrayExpression' && init.elements.length > 0
+      && init.elements.every((e) => e?.type === 'Literal' && typeof e.value === 'string' && !!clientIdPlaceholder(e.value))
+      ? init.elements.map((e) => e!.start) : undefined;
+  const conditions: AnyNode[] = [];
   walk(model.parse.program, {
     enter(node) {
       if (node.type === 'VariableDeclarator' && node.id.type === 'Identifier') {
-        const init = node.init;
-        const samples = init?.type === 'ArrayExpression' && init.elements.length > 0
-          && init.elements.every((e) => e?.type === 'Literal' && typeof e.value === 'string' && !!clientIdPlaceholder(e.value));
-        if (samples && !lists.has(node.id.name)) lists.add(node.id.name);
+        const elements = sampleElements(node.init);
+        if (elements && !listElements.has(node.id.name)) listElements.set(node.id.name, elements);
         else changed.add(node.id.name);
       } else if (node.type === 'AssignmentExpression' && node.left.type === 'Identifier') {
         changed.add(node.left.name);
       } else if (node.type === 'CallExpression' && node.callee.type === 'MemberExpression' && node.callee.object.type === 'Identifier'
         && node.callee.property.type === 'Identifier' && ['push', 'unshift', 'splice', 'fill'].includes(node.callee.property.name)) {
         changed.add(node.callee.object.name);
+      } else if (node.type === 'IfStatement' || node.type === 'ConditionalExpression' || node.type === 'LogicalExpression') {
+        conditions.push(node);
       }
       return true;
     },
   });
-  const isSampleList = (node: AnyNode): boolean => (node.type === 'Identifier' && lists.has(node.name) && !changed.has(node.name))
-    || (node.type === 'ArrayExpression' && node.elements.length > 0
-      && node.elements.every((e) => e?.type === 'Literal' && typeof e.value === 'string' && !!clientIdPlaceholder(e.value)));
+  for (const name of changed) listElements.delete(name);
+  let read = new Set<string>();
+  const isSampleList = (node: AnyNode): boolean => {
+    if (node.type === 'Identifier' && listElements.has(node.name)) {
+      read.add(node.name);
+      return true;
+    }
+    return !!sampleElements(node);
+  };
   const isSample = (node: AnyNode): boolean => node.type === 'Literal' && typeof node.value === 'string' && !!clientIdPlaceholder(node.value);
   const listMethod = (node: AnyNode, name: string): boolean => node.type === 'CallExpression' && node.callee.type === 'MemberExpression' && !node.callee.computed
     && node.callee.property.type === 'Identifier' && node.callee.property.name === name && isSampleList(node.callee.object);
-  // True when `test` being truthy means the client is in the sample list (`positive`), or not in it.
-  const membership = (test: AnyNode, positive: boolean): boolean => {
-    if (test.type === 'UnaryExpression' && test.operator === '!') return membership(test.argument, !positive);
+  /** Whether `test` being truthy (or falsy) means the client is in the sample list (`inList`) or is not. */
+  const implies = (test: AnyNode, truthy: boolean, inList: boolean): boolean => {
+    if (test.type === 'UnaryExpression' && test.operator === '!') return implies(test.argument, !truthy, inList);
     if (test.type === 'LogicalExpression') {
-      // a && b truthy: both hold; a || b falsy: both fail.
-      if (test.operator === '&&' && positive) return membership(test.left, true) || membership(test.right, true);
-      if (test.operator === '||' && !positive) return membership(test.left, false) || membership(test.right, false);
-      return false;
+      // a && b truthy: both hold; falsy: one fails. a || b falsy: both fail; truthy: one holds.
+      const both = (test.operator === '&&') === truthy;
+      if (test.operator === '??') return false;
+      return both ? implies(test.left, truthy, inList) || implies(test.right, truthy, inList)
+        : implies(test.left, truthy, inList) && implies(test.right, truthy, inList);
     }
-    if (listMethod(test, 'includes')) return positive;
-    if (test.type !== 'BinaryExpression') return false;
-    const { operator, left, right } = test;
-    if (operator === '===' || operator === '==' || operator === '!==' || operator === '!=') {
-      const equal = operator === '===' || operator === '==';
-      if (isSample(left) || isSample(right)) return equal === positive;
-      const indexOf = listMethod(left, 'indexOf') ? right : listMethod(right, 'indexOf') ? left : undefined;
-      if (indexOf && isMinusOne(indexOf)) return equal !== positive;
-      return false;
-    }
-    if (listMethod(left, 'indexOf')) {
-      if ((operator === '>' && isMinusOne(right)) || (operator === '>=' && right.type === 'Literal' && right.value === 0)) return positive;
-      if (operator === '<' && right.type === 'Literal' && right.value === 0) return !positive;
-    }
-    return false;
-  };
-  const ranges: OffsetRange[] = [];
-  walk(model.parse.program, {
-    enter(node) {
-      if (node.type === 'IfStatement') {
-        if (membership(node.test, true)) ranges.push({ start: node.consequent.start, end: node.consequent.end });
-        else if (node.alternate && membership(node.test, false)) ranges.push({ start: node.alternate.start, end: node.alternate.end });
-        if (membership(node.test, false) && exits(node.consequent, model.callbackName)) ranges.push({ start: node.end, end: model.text.length });
-      } else if (node.type === 'ConditionalExpression') {
-        if (membership(node.test, true)) ranges.push({ start: node.consequent.start, end: node.consequent.end });
-        else if (membership(node.test, false)) ranges.push({ start: node.alternate.start, end: node.alternate.end });
-      } else if (node.type === 'LogicalExpression' && node.operator === '&&' && membership(node.left, true)) {
-        ranges.push({ start: node.right.start, end: node.right.end });
+    // Each test below is true exactly when the client is listed (`member`), or exactly when it is not.
+    let member: boolean | undefined;
+    if (listMethod(test, 'includes')) member = true;
+    else if (test.type === 'BinaryExpression') {
+      const { operator, left, right } = test;
+      if (operator === '===' || operator === '==' || operator === '!==' || operator === '!=') {
+        const equal = operator === '===' || operator === '==';
+        const indexOf = listMethod(left, 'indexOf') ? right : listMethod(right, 'indexOf') ? left : undefined;
+        if (isSample(left) || isSample(right)) member = equal;
+        else if (indexOf && isMinusOne(indexOf)) member = !equal;
+      } else if (listMethod(left, 'indexOf')) {
+        if ((operator === '>' && isMinusOne(right)) || (operator === '>=' && right.type === 'Literal' && right.value === 0)) member = true;
+        else if (operator === '<' && right.type === 'Literal' && right.value === 0) member = false;
       }
-      return true;
-    },
-  });
-  return ranges;
+    }
+    return member !== undefined && (member === truthy) === inList;
+  };
+  const gates: SampleGate[] = [];
+  const add = (test: AnyNode, truthy: boolean, range: OffsetRange): void => {
+    read = new Set();
+    const kind = implies(test, truthy, true) ? 'in' : implies(test, truthy, false) ? 'skip' : undefined;
+    if (kind) gates.push({ kind, range, test: { start: test.start, end: test.end }, lists: read });
+  };
+  for (const node of conditions) {
+    if (node.type === 'IfStatement') {
+      add(node.test, true, { start: node.consequent.start, end: node.consequent.end });
+      if (node.alternate) add(node.test, false, { start: node.alternate.start, end: node.alternate.end });
+      // What follows an `if` that exits runs only when its condition was false.
+      if (exits(node.consequent, model.callbackName)) add(node.test, false, { start: node.end, end: model.text.length });
+    } else if (node.type === 'ConditionalExpression') {
+      add(node.test, true, { start: node.consequent.start, end: node.consequent.end });
+      add(node.test, false, { start: node.alternate.start, end: node.alternate.end });
+    } else if (node.type === 'LogicalExpression' && node.operator !== '??') {
+      add(node.left, node.operator === '&&', { start: node.right.start, end: node.right.end });
+    }
+  }
+  return { gates, listElements };
 }
 
 /** Auth0's documented early return, inserted at the top of the rule function or handler. */
@@ -844,6 +870,51 @@ function collectConditions(program: AnyNode): ConditionNode[] {
   return found;
 }
 
+/** How messages name the MFA of some configurations: `Duo MFA`, `Guardian MFA`, or plain `MFA`. */
+function mfaLabelOf(configs: MfaConfig[]): string {
+  const names = new Set(configs.map((c) => c.providerName));
+  if (names.size !== 1) return 'MFA';
+  const only = [...names][0];
+  return only === 'duo' ? 'Duo MFA' : only === 'guardian' ? 'Guardian MFA' : only === 'google-authenticator' ? 'Google Authenticator MFA' : 'MFA';
+}
+
+/**
+ * placeholder-client-id, in files that require MFA (elsewhere a sample client id decides nothing of
+ * ours). The message says what the sample does where it is: with a list of the clients that get MFA,
+ * MFA never runs; with a list of the clients that skip it, every application gets MFA.
+ */
+function checkSampleClientIds(model: RuleModel, sampleGates: () => SampleGates, out: Collector): void {
+  const mfa = model.configs.filter(requiresMfa);
+  if (mfa.length === 0) return;
+  const duoValues = new Set(model.configs.flatMap((c) => [c.duoOptions, c.admin]).flatMap((o) => o?.properties ?? [])
+    .filter((p) => duoKeyFields.includes(p.key)).flatMap((p) => valueLeaves(p.value)).map((v) => v.range.start));
+  for (const s of model.stringLiterals) {
+    const placeholder = duoValues.has(s.range.start) ? undefined : clientIdPlaceholder(s.value);
+    if (!placeholder) continue;
+    const { gates, listElements } = sampleGates();
+    // The gates this string takes part in (written in the condition, or in a list the condition reads), and the MFA they decide.
+    const decided = { in: [] as MfaConfig[], skip: [] as MfaConfig[] };
+    for (const gate of gates) {
+      const involved = (gate.test.start <= s.range.start && s.range.end <= gate.test.end)
+        || [...gate.lists].some((name) => listElements.get(name)?.includes(s.range.start));
+      if (involved) decided[gate.kind].push(...mfa.filter((c) => gate.range.start <= c.range.start && c.range.start < gate.range.end));
+    }
+    const sample = `'${placeholder}' is a placeholder from Auth0's sample: until it is replaced no application matches the check`;
+    let message: string;
+    if (decided.in.length > 0 && decided.skip.length === 0) {
+      message = `${sample} and ${mfaLabelOf(decided.in)} never runs.`;
+    } else if (decided.skip.length > 0 && decided.in.length === 0) {
+      message = `${sample}, so none skips it: ${mfaLabelOf(decided.skip)} is required for every application, including the ones meant to be exempted.`;
+    } else if (decided.in.length > 0) {
+      // `if (listed) <this MFA> else <that one>`: both claims hold, each for its own MFA.
+      message = `${sample}: ${mfaLabelOf(decided.in)} never runs there, and ${mfaLabelOf(decided.skip)} is required for every application.`;
+    } else {
+      message = `'${placeholder}' is a placeholder from Auth0's sample: until it is replaced no application's Client ID matches it, so every check against it fails in this file, which requires ${mfaLabelOf(mfa)}.`;
+    }
+    out.add('placeholder-client-id', s.range, message);
+  }
+}
+
 /** rule-global-in-action: Rules globals read in an Action that does not declare them. */
 function checkRuleGlobals(model: RuleModel, out: Collector): void {
   if (model.kind !== 'action') return;
@@ -865,25 +936,15 @@ function checkModel(model: RuleModel, options: AnalyzeOptions, out: Collector): 
     const at = Math.min(model.syntaxError.offset, model.text.length);
     out.add('syntax-error', { start: at, end: Math.min(at + 1, model.text.length) }, `Syntax error: ${model.syntaxError.message}.`);
   }
-  // A sample client id only matters where it decides who gets MFA: in a file that requires none it is not ours to report.
-  if (model.configs.some(requiresMfa)) {
-    const duoValues = new Set(model.configs.flatMap((c) => [c.duoOptions, c.admin]).flatMap((o) => o?.properties ?? [])
-      .filter((p) => duoKeyFields.includes(p.key)).flatMap((p) => valueLeaves(p.value)).map((v) => v.range.start));
-    const label = mfaLabel(model);
-    for (const s of model.stringLiterals) {
-      const placeholder = duoValues.has(s.range.start) ? undefined : clientIdPlaceholder(s.value);
-      if (placeholder) {
-        out.add('placeholder-client-id', s.range,
-          `'${placeholder}' is a placeholder from Auth0's sample: until it is replaced no application matches the check and ${label} never runs.`);
-      }
-    }
-  }
+  let gates: SampleGates | undefined;
+  const sampleGates = () => (gates ??= placeholderGates(model));
+  checkSampleClientIds(model, sampleGates, out);
   model.configs.forEach((config, i) => checkConfig(model, config, i, out));
   checkRuleGlobals(model, out);
   checkDottedKeys(model, out);
   let conditionNodes: ConditionNode[] | undefined;
   const conditions = () => (conditionNodes ??= collectConditions(model.parse.program));
-  checkRefreshTokenGuard(model, conditions, out);
+  checkRefreshTokenGuard(model, conditions, sampleGates, out);
   checkIndexOfGates(model, conditions, out);
   if (model.kind === 'rule' && model.ruleFunction) {
     const callbackParam = model.ruleFunction.params[2];
