@@ -61,11 +61,14 @@ after(async () => {
 const access = () => ({ domain: tenant.domain, clientId: 'editorClient', clientSecret: CLIENT_SECRET, baseUrl: auth0.url });
 
 test('the repository\'s findings come with the file and line they belong to', async () => {
-  const response = await client.request('duoRules/doctor', { folder: dir, tenant: false }) as { report: { source: string; findings: { id: string }[] }; problems: { uri: string; id: string; severity: number; range: { start: { line: number } } }[] };
+  const response = await client.request('duoRules/doctor', { folder: dir, tenant: false }) as { report: { source: string; findings: { id: string }[] }; problems: { uri: string; id: string; severity: number; message: string; range: { start: { line: number } } }[] };
   answers.push(JSON.stringify(response));
   assert.equal(response.report.source, 'repository');
   assert.ok(response.report.findings.some((f) => f.id === 'duo-in-rule'));
   const problem = response.problems.find((p) => p.id === 'duo-in-rule')!;
+  // In the editor the fix is the editor's command, not the CLI's.
+  assert.match(problem.message, /Fix: convert it with the command "Duo: Convert Rule to Post-Login Action", deploy the Action/);
+  assert.doesNotMatch(JSON.stringify(response), /duo-rules convert/);
   assert.equal(problem.uri, pathToFileURL(join(dir, 'rules', 'duo.js')).href);
   assert.equal(problem.severity, 1);
 });
@@ -92,7 +95,8 @@ test('Check Tenant with a wrong secret fails with the credentials named, without
   const wrong = { ...access(), clientSecret: 'not-the-right-secret-0123456789' };
   await assert.rejects(client.request('duoRules/doctor', { folder: dir, tenant: true, auth0: wrong }), (err: Error) => {
     answers.push(err.message);
-    assert.match(err.message, /refused the client credentials/);
+    assert.match(err.message, /refused the client credentials \(HTTP 401\): store the client ID and secret of a Machine to Machine application again with "Duo: Store Auth0 Credentials"\.$/);
+    assert.doesNotMatch(err.message, /AUTH0_CLIENT/);
     assert.ok(!err.message.includes('not-the-right-secret-0123456789'));
     return true;
   });

@@ -170,3 +170,21 @@ test('custom requests and notifications have the same names on both sides', () =
   assert.deepEqual([...new Set(clientNotifications)].sort(), [...new Set(serverNotifications)].sort());
 });
 
+
+test('every "Duo: …" command a message names is a Command Palette title, spelt exactly', () => {
+  const titles = commands.map((c) => `${c.category ?? pkg.displayName}: ${c.title}`);
+  const named: string[] = [];
+  for (const [path, text] of allSources) {
+    // Comments may abbreviate; what reaches the user is in the code.
+    const code = text.split('\n').filter((line) => !/^\s*(\/\/|\/\*|\*)/.test(line)).join('\n');
+    for (const match of code.matchAll(/Duo: (?=[A-Z])/g)) {
+      const title = titles.find((t) => code.startsWith(t, match.index));
+      assert.ok(title, `${path}: "${code.slice(match.index, match.index + 50)}" is no palette title (${titles.join(', ')})`);
+      named.push(title);
+    }
+  }
+  // The messages send users to these commands; the test would pass vacuously without them.
+  for (const title of ['Duo: Convert Rule to Post-Login Action', 'Duo: Store a Duo Secret', 'Duo: Check Tenant', 'Duo: Store Auth0 Credentials']) {
+    assert.ok(named.includes(title), `no message names ${title}`);
+  }
+});

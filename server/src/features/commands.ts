@@ -19,6 +19,7 @@ import type { ServerContext } from './context';
 import { planDeployCliAction } from '../deployCli/actionFiles';
 import type { LoadedRunInputs } from './runAndVerify';
 import { loadRunAndVerify } from './runAndVerifyLoader';
+import { EDITOR_DOCTOR_WORDING, EDITOR_TENANT_KEY_PLACES } from './editorWording';
 import { findVerifyFailureFindings } from '../analysis/verifyFailures';
 import { toDiagnostic } from '../analysis/diagnostics';
 
@@ -119,13 +120,11 @@ export function register(ctx: ServerContext): void {
     try {
       verify = await verifyRunKeys(outcome.secretMultifactor, { userId: userIdOf(outcome.result, inputs) }, { ...params.duo, signal: abort.signal, unsetKeysAdvice: advice }, {
         tenant: auth0 ? {
-          credentials: { domain: auth0.domain, clientId: auth0.clientId, clientSecret: auth0.clientSecret, explicitDomain: true },
+          credentials: { domain: auth0.domain, clientId: auth0.clientId, clientSecret: auth0.clientSecret, explicitDomain: true, refusedHint: EDITOR_DOCTOR_WORDING.refusedCredentials },
           http: { baseUrl: auth0.baseUrl, proxy: params.duo.proxy, noProxy: params.duo.noProxy, strictSSL: params.duo.strictSSL, timeoutMs: params.duo.timeoutMs, signal: abort.signal },
         } : undefined,
         local: { DUO_IKEY: local.DUO_IKEY || process.env.DUO_IKEY, DUO_SKEY: local.DUO_SKEY || process.env.DUO_SKEY, DUO_HOST: local.DUO_HOST || process.env.DUO_HOST },
-        localPlaces: 'the file of the setting duoRules.configurationFile, secrets stored with Duo: Store a Duo Secret, or the environment',
-        // Check Tenant verifies exactly these settings, and asks for the credentials (which Verify then uses too) when none are stored.
-        tenantAdvice: 'run Duo: Check Tenant (it asks for the tenant\'s Auth0 credentials, which Verify then uses too)',
+        ...EDITOR_TENANT_KEY_PLACES,
       });
     } catch (err) {
       throwIfCancelled(token);

@@ -10,6 +10,7 @@ import { findDeployRepositories, isDeployRepository } from '../deployCli/reposit
 import { DeployRepositoriesRequest, DoctorRequest, type DeployRepositoriesParams, type DeployRepositoriesResponse, type DoctorParams, type DoctorProblem, type DoctorResponse } from '../../../shared/protocol';
 import type { ServerContext } from './context';
 import { loadRunAndVerify } from './runAndVerifyLoader';
+import { EDITOR_DOCTOR_WORDING } from './editorWording';
 
 function lineRange(file: string, line: number | undefined, character: number | undefined): Range {
   const l = line ?? 0;
@@ -53,6 +54,7 @@ export function register(ctx: ServerContext): void {
         duoTimeoutMs: params.duo?.timeoutMs,
         network: { proxy: params.duo?.proxy, noProxy: params.duo?.noProxy, strictSSL: params.duo?.strictSSL, pinCertificates: params.duo?.pinCertificates },
         signal: abort.signal,
+        wording: EDITOR_DOCTOR_WORDING,
       }, { cwd: params.workspaceFolder ?? params.folder, env }, hide);
       const problems: DoctorProblem[] = run.findings.filter((f) => f.location).map((f) => ({
         uri: pathToFileURL(f.location!.file).href,

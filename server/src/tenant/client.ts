@@ -10,6 +10,8 @@ export interface TenantCredentials {
   clientSecret: string;
   /** The domain came from a flag (a custom domain is then allowed). */
   explicitDomain?: boolean;
+  /** What to do when Auth0 refuses them, in the words of where they came from; default: the environment variables. */
+  refusedHint?: string;
 }
 
 /** Every scope the doctor needs, as the M2M application must be granted them. */
@@ -85,7 +87,8 @@ export class TenantClient {
     });
     if (!reply.ok) {
       if (reply.reason === 'http' && reply.status === 401) {
-        throw new TenantAccessError(`Auth0 at ${this.http.origin} refused the client credentials (HTTP ${reply.status}): check AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET of a Machine to Machine application.`);
+        const hint = this.credentials.refusedHint ?? 'check AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET of a Machine to Machine application';
+        throw new TenantAccessError(`Auth0 at ${this.http.origin} refused the client credentials (HTTP ${reply.status}): ${hint}.`);
       }
       if (reply.reason === 'http' && reply.status === 403) {
         const said = reply.description ? ` (Auth0: ${reply.description})` : '';

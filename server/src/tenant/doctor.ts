@@ -58,7 +58,26 @@ function lineOf(text: string, offset: number): { line: number; character: number
   return { line: before.length - 1, character: before[before.length - 1].length };
 }
 
-export function diagnose(facts: TenantFacts): DoctorFinding[] {
+/** How the doctor's messages name the tools that fix a finding: the CLI's commands and flags, or the editor's commands. */
+export interface DoctorWording {
+  /** What converts a Rule into an Action. */
+  convert: string;
+  /** How to give Action secret values for verification (a clause: "pass --configuration with them"). */
+  giveSecrets: string;
+  /** Where Duo keys given locally came from. */
+  localKeys: string;
+  /** What to do when Auth0 refuses the tenant credentials. */
+  refusedCredentials: string;
+}
+
+export const CLI_WORDING: DoctorWording = {
+  convert: '`duo-rules convert`',
+  giveSecrets: 'pass --configuration with them',
+  localKeys: '--configuration',
+  refusedCredentials: 'check AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET of a Machine to Machine application',
+};
+
+export function diagnose(facts: TenantFacts, wording: DoctorWording = CLI_WORDING): DoctorFinding[] {
   const findings: DoctorFinding[] = [];
   const duoRules = facts.rules.filter((r) => ruleConfiguresDuo(r.script));
 
@@ -67,7 +86,7 @@ export function diagnose(facts: TenantFacts): DoctorFinding[] {
       id: 'duo-in-rule',
       severity: 'error',
       subject: ruleSubject(rule),
-      message: `The enabled Rule "${rule.name}" configures Duo, but Rules stopped executing on ${RULES_END_OF_LIFE}: this MFA is not running and users log in without Duo. Fix: convert it with \`duo-rules convert\`, deploy the Action and bind it to the post-login trigger, then disable the Rule.`,
+      message: `The enabled Rule "${rule.name}" configures Duo, but Rules stopped executing on ${RULES_END_OF_LIFE}: this MFA is not running and users log in without Duo. Fix: convert it with ${wording.convert}, deploy the Action and bind it to the post-login trigger, then disable the Rule.`,
       location: rule.scriptLocation ?? rule.location,
     });
   }
@@ -82,7 +101,7 @@ export function diagnose(facts: TenantFacts): DoctorFinding[] {
       id: 'no-duo-action',
       severity: 'error',
       subject: 'post-login',
-      message: `${why}, but no deployed Action bound to the post-login trigger calls api.multifactor.enable('duo', …), so no login is asked for Duo. Fix: deploy a post-login Action that enables Duo (\`duo-rules convert\` turns a Duo Rule into one) and bind it to the post-login trigger.`,
+      message: `${why}, but no deployed Action bound to the post-login trigger calls api.multifactor.enable('duo', …), so no login is asked for Duo. Fix: deploy a post-login Action that enables Duo (${wording.convert} turns a Duo Rule into one) and bind it to the post-login trigger.`,
       location: duoRules[0]?.scriptLocation ?? duoRules[0]?.location,
     });
   }

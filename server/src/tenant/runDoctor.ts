@@ -5,7 +5,7 @@ import { looksLikeDuoSkey, isSecretKeyName } from '../../../shared/redact';
 import { deployKeywordMappings } from '../deployCli/deployValues';
 import { proxyFromEnvironment } from '../duo/transport';
 import { credentialsFromEnvironment, TenantAccessError, TenantClient } from './client';
-import { diagnose, type DoctorFinding } from './doctor';
+import { CLI_WORDING, diagnose, type DoctorFinding, type DoctorWording } from './doctor';
 import type { DuoSettings, TenantFacts } from './facts';
 import { readRepositoryFacts } from './repositoryFacts';
 import { verifyDoctorKeys, type DoctorVerified, type LocalKeys } from './verifyKeys';
@@ -17,12 +17,12 @@ export interface DoctorReport {
   verified: DoctorVerified | null;
 }
 
-/** Duo keys given locally: --configuration first, then the environment. */
-function localDuoKeys(configuration: Record<string, string> | undefined, env: NodeJS.ProcessEnv): { settings: DuoSettings; from: string } | undefined {
+/** Duo keys given locally: --configuration (the editor's stored secrets) first, then the environment. */
+function localDuoKeys(configuration: Record<string, string> | undefined, env: NodeJS.ProcessEnv, wording: DoctorWording): { settings: DuoSettings; from: string } | undefined {
   const pick = (source: Record<string, string | undefined>) => ({ ikey: source.DUO_IKEY, skey: source.DUO_SKEY, host: source.DUO_HOST });
   if (configuration) {
     const s = pick(configuration);
-    if (s.ikey && s.skey && s.host) return { settings: s, from: '--configuration' };
+    if (s.ikey && s.skey && s.host) return { settings: s, from: wording.localKeys };
   }
   const e = pick(env);
   if (e.ikey && e.skey && e.host) return { settings: e, from: 'the environment (DUO_IKEY, DUO_SKEY, DUO_HOST)' };
@@ -84,11 +84,14 @@ export interface DoctorOptions {
   /** The editor's proxy settings; the CLI reads HTTPS_PROXY/NO_PROXY from the environment. */
   network?: { proxy?: string; noProxy?: string; strictSSL?: boolean; pinCertificates?: boolean };
   signal?: AbortSignal;
+  /** How messages name the tools that fix a finding; default: the CLI's commands and flags. */
+  wording?: DoctorWording;
 }
 
 /** Reads the source, diagnoses, verifies. Throws TenantAccessError or RepositoryError. */
 export async function runDoctor(options: DoctorOptions, io: { cwd: string; env: NodeJS.ProcessEnv }, hide: (secret: string) => void = () => undefined): Promise<DoctorRun> {
-  const local = localDuoKeys(options.configuration, io.env);
+  const wording = options.wording ?? CLI_WORDING;
+  const local = localDuoKeys(options.configuration, io.env, wording);
   if (local?.settings.skey) hide(local.settings.skey);
   const proxy: NonNullable<DoctorOptions['network']> = options.network ?? proxyFromEnvironment(io.env);
   let facts: TenantFacts;
@@ -98,7 +101,7 @@ export async function runDoctor(options: DoctorOptions, io: { cwd: string; env: 
     const { credentials, missing } = credentialsFromEnvironment(io.env, { domain: options.auth0Domain, clientId: options.auth0ClientId });
     if (!credentials) throw new TenantAccessError(`--tenant needs ${missing.join(', ')}.`);
     hide(credentials.clientSecret);
-    const client = new TenantClient(credentials, { baseUrl: options.auth0Url, timeoutMs: options.auth0TimeoutMs, proxy: proxy.proxy, noProxy: proxy.noProxy, strictSSL: proxy.strictSSL, signal: options.signal });
+    const client = new TenantClient({ ...credentials, refusedHint: wording.refusedCredentials }, { baseUrl: options.auth0Url, timeoutMs: options.auth0TimeoutMs, proxy: proxy.proxy, noProxy: proxy.noProxy, strictSSL: proxy.strictSSL, signal: options.signal });
     try {
       facts = await client.readFacts();
     } finally {
@@ -110,7 +113,7 @@ export async function runDoctor(options: DoctorOptions, io: { cwd: string; env: 
     facts = readRepositoryFacts(path, showPath(io.cwd, path), local, mappings);
     hideReplacedSecrets(facts, mappings!, hide);
   }
-  const findings = diagnose(facts);
+  const findings = diagnose(facts, wording);
   const notes = [...facts.notes, ...unmappedCodeTokenNotes(facts, (file) => showPath(io.cwd, file))];
   let verified: DoctorVerified | null = null;
   if (options.verify) {
@@ -129,7 +132,7 @@ export async function runDoctor(options: DoctorOptions, io: { cwd: string; env: 
       timeoutMs: options.duoTimeoutMs,
       ...proxy,
       signal: options.signal,
-    });
+    }, wording);
     verified = outcome.verified;
     findings.push(...outcome.findings);
     notes.push(...outcome.notes);

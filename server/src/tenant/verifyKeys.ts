@@ -5,7 +5,7 @@ import { looksLikeDuoSkey, isSecretKeyName } from '../../../shared/redact';
 import { readActionSecrets, type DeployValues } from '../deployCli/deployValues';
 import { isVerified, verifyMultifactor, type VerifyOptions } from '../duo/verify';
 import type { VerifyResult } from '../duo/verifyTypes';
-import { actionKeySources, type DoctorFinding } from './doctor';
+import { actionKeySources, CLI_WORDING, type DoctorFinding, type DoctorWording } from './doctor';
 import type { DuoSettings, TenantFacts } from './facts';
 
 export interface VerifyEntry {
@@ -81,6 +81,7 @@ export async function verifyDoctorKeys(
   local: LocalKeys,
   settingsFrom: 'tenant' | 'local',
   options: VerifyOptions,
+  wording: DoctorWording = CLI_WORDING,
 ): Promise<{ verified: DoctorVerified; findings: DoctorFinding[]; notes: string[] }> {
   const findings: DoctorFinding[] = [];
   const notes: string[] = [];
@@ -127,10 +128,10 @@ export async function verifyDoctorKeys(
       // A token in the code itself has its value only through a mapping: --configuration sets event.secrets.
       const onlyCodeTokens = (['ikey', 'skey', 'host'] as const).every((k) => resolved[k] || source[k]?.tokens);
       const fix = facts.source === 'tenant'
-        ? 'Auth0 never returns Action secret values: pass --configuration with them to verify'
+        ? `Auth0 never returns Action secret values: ${wording.giveSecrets} to verify`
         : onlyCodeTokens
           ? 'map the keyword tokens with --mappings or environment variables of their names (as deploy-cli does) to verify'
-          : 'pass --configuration with them, or map the keyword tokens of the Action\'s code and secrets with --mappings or environment variables (as deploy-cli does), to verify';
+          : `${wording.giveSecrets}, or map the keyword tokens of the Action's code and secrets with --mappings or environment variables (as deploy-cli does), to verify`;
       const message = `Not verified: ${unresolved.join(', ')} ${unresolved.length === 1 ? 'has' : 'have'} no value here; ${fix}.`;
       verified.actions.push({ subject, keys: 'action', host: resolved.host ?? null, ok: false, result: null, message });
       notes.push(`The Action "${source.action}": ${message}`);

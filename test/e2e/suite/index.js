@@ -360,7 +360,8 @@ exports.run = async function run() {
     const inRule = doctor.find((d) => codeOf(d) === 'duo-in-rule');
     assert.ok(inRule, `no duo-in-rule on rules/require-duo.js: ${describe(doctor)}`);
     assert.equal(inRule.severity, vscode.DiagnosticSeverity.Error);
-    assert.match(inRule.message, /duo-rules convert/);
+    assert.match(inRule.message, /convert it with the command "Duo: Convert Rule to Post-Login Action"/);
+    assert.doesNotMatch(inRule.message, /duo-rules convert/, 'the editor names its own command');
   });
 
   await test('Check Tenant against the Auth0 emulator: stored credentials, findings with their fix, the Duo settings verified, no secret', async () => {
@@ -385,7 +386,7 @@ exports.run = async function run() {
       await vscode.commands.executeCommand('duoRules.checkTenant');
       const view = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'duo-rules-doctor');
       assert.ok(view, 'no result view opened');
-      assert.match(view.getText(), /`duo-in-rule` \(rule:Old Duo rule\): .*Fix: convert it with `duo-rules convert`/);
+      assert.match(view.getText(), /`duo-in-rule` \(rule:Old Duo rule\): .*Fix: convert it with the command "Duo: Convert Rule to Post-Login Action"/);
       assert.ok(!view.getText().includes(emulator.client.client_secret));
 
       // Verify on the documented Action uses the same credentials for the tenant's Duo settings.
