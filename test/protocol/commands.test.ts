@@ -154,6 +154,26 @@ describe('duoRules/* requests over stdio', () => {
     );
   });
 
+  test('duoRules/run advises the editor\'s setting, never a CLI flag, for keyword tokens without a mapping', async () => {
+    const repo = join(dir, 'editor-words');
+    writeTree(repo, {
+      'rules/code-token.js': "function (user, context, callback) {\n  const tier = '##EDITOR_WORDS_TIER##';\n  callback(null, user, context);\n}\n",
+      'rules/config-token.js': "function (user, context, callback) {\n  context.idToken['https://example.com/region'] = configuration.EDITOR_WORDS_REGION;\n  callback(null, user, context);\n}\n",
+      'rules-configs/EDITOR_WORDS_REGION.json': JSON.stringify({ key: 'EDITOR_WORDS_REGION', value: '##EDITOR_WORDS_REGION##' }),
+    });
+    const params = (file: string) => ({ uri: pathToFileURL(join(repo, file)).href, file: join(repo, file), files: {}, workspaceRoot: repo });
+    await assert.rejects(session.connection.sendRequest('duoRules/run', params('rules/code-token.js')), (err: any) => {
+      assert.equal(err.code, -32803);
+      assert.match(err.message, /unreplaced deploy-cli keyword ##EDITOR_WORDS_TIER##: name a JSON file of them in the setting duoRules\.mappingsFile or a deploy-cli config\.json/);
+      assert.doesNotMatch(err.message, /--mappings/);
+      return true;
+    });
+    const result: any = await session.connection.sendRequest('duoRules/run', params('rules/config-token.js'));
+    const warning = result.warnings.find((w: string) => w.startsWith('EDITOR_WORDS_REGION in rules-configs/EDITOR_WORDS_REGION.json'));
+    assert.equal(warning, 'EDITOR_WORDS_REGION in rules-configs/EDITOR_WORDS_REGION.json is ##EDITOR_WORDS_REGION##, which the keyword mappings do not map (setting duoRules.mappingsFile), so it is not set', JSON.stringify(result.warnings));
+    assert.doesNotMatch(JSON.stringify(result.warnings), /--mappings|--env/);
+  });
+
   test('duoRules/verify with Auth API keys: the run JSON plus verify, the user found enrolled, no diagnostics', async () => {
     const params = { ...runParams(dir, 'rule.js'), duo: { baseUrl: emulator.url, timeoutMs: 5000 } };
     const cleared = session.waitForNotification('duoRules/verifyDiagnostics', (p) => p.uri === params.uri);

@@ -196,9 +196,10 @@ export async function readActionSecrets(source: ActionSecretsFile, mappings: Rec
  * Warnings for keys the code reads whose repository value has a token without a mapping and that got
  * no value elsewhere; they name the token, never a value.
  */
-export function describeUnmappedKeys(deploy: DeployValues, configuration: Record<string, string>, keys: string[]): string[] {
+export function describeUnmappedKeys(deploy: DeployValues, configuration: Record<string, string>, keys: string[], audience: 'cli' | 'editor' = 'cli'): string[] {
+  const where = audience === 'editor' ? 'setting duoRules.mappingsFile' : '--mappings';
   const read = new Set(keys);
   return deploy.unmapped
     .filter(({ key }) => read.has(key) && !(key in configuration))
-    .map(({ key, file, tokens }) => `${key} in ${file} is ${tokens.join(', ')}, which the keyword mappings do not map (--mappings / duoRules.mappingsFile), so it is not set`);
+    .map(({ key, file, tokens }) => `${key} in ${file} is ${tokens.join(', ')}, which the keyword mappings do not map (${where}), so it is not set`);
 }

@@ -61,6 +61,7 @@ async function runWithInputs(ctx: ServerContext, params: RunParams, inputs: Load
       // keys the workspace declares (deploy-cli files, duoRules.configurationKeys).
       env: process.env,
       declaredKeys: await ctx.getDeclaredKeys(params.uri),
+      audience: 'editor',
     });
   } catch (err) {
     if (err instanceof RunInputError) throw new ResponseError(inputErrorCode, err.message);

@@ -366,7 +366,7 @@ async function prepare(options: RunOptions, file: string, sources: string[], kin
     ...(options.now === undefined ? {} : { now: parseNow(options.now) }),
     ...(mocks ? { mocks } : {}),
     skippedVariables: skipped,
-    warnings: [...repository.warnings, ...describeUnmappedKeys(repository, configuration, keys), ...skipped.map((key) => describeSkippedVariable(key, label))],
+    warnings: [...repository.warnings, ...describeUnmappedKeys(repository, configuration, keys, options.audience), ...skipped.map((key) => describeSkippedVariable(key, label, options.audience))],
     workspaceRoot,
     // A given workspace above the boundary (the home directory opened as a folder) lends only its modules.
     readRoots: [...new Set([...boundary.readRoots, ...(isInsideDir(workspaceRoot, boundary.root) ? [] : [join(workspaceRoot, 'node_modules')])])],
@@ -435,7 +435,7 @@ export async function runFile(options: RunOptions): Promise<RunOutcome> {
   if (options.text === undefined && isDirectoryPath(file)) return runRulesDirectory(file, options);
   const original = options.text ?? (await readSource(file));
   const kind = detectKind(original);
-  const source = replaceKeywords(original, deployMappings(options), file, options.mappings !== undefined);
+  const source = replaceKeywords(original, deployMappings(options), file, options.mappings !== undefined, options.audience);
   const prepared = await prepare(options, file, [source], kind, { target: file, stopDir: options.workspaceRoot });
   const inputs = buildInputs(kind, options);
   const startedAt = Date.now();
@@ -481,7 +481,7 @@ export async function listDirectoryRules(dir: string): Promise<RuleEntry[]> {
 async function runRulesDirectory(dir: string, options: RunOptions): Promise<RunOutcome> {
   const entries = await listDirectoryRules(dir);
   // Every script is read and every keyword replaced before anything runs, so a missing mapping stops the whole run.
-  const sources = await Promise.all(entries.map(async (e) => replaceKeywords(await readSource(e.file), deployMappings(options), e.file, options.mappings !== undefined)));
+  const sources = await Promise.all(entries.map(async (e) => replaceKeywords(await readSource(e.file), deployMappings(options), e.file, options.mappings !== undefined, options.audience)));
   const prepared = await prepare(options, join(dir, 'rules'), sources, 'rule', { target: dir, stopDir: options.workspaceRoot });
   const { user, context } = buildInputs('rule', options) as { user: unknown; context: unknown };
   const startedAt = Date.now();

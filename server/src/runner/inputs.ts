@@ -260,8 +260,12 @@ export function isEnvironmentKeyAllowed(key: string, declared: Iterable<string>,
 }
 
 /** The warning for a variable the fallback left out: it names the variable, never its value. */
-export function describeSkippedVariable(key: string, label: string): string {
-  return `${label}.${key} is not set: the environment variable ${key} exists but is not passed to the code (only DUO_* variables, keys the project declares and variables named with --env are); pass --env ${key} (or add it to the configuration) to use it`;
+export function describeSkippedVariable(key: string, label: string, audience: 'cli' | 'editor' = 'cli'): string {
+  const not = `${label}.${key} is not set: the environment variable ${key} exists but is not passed to the code`;
+  // The editor has no --env: its values come from the configuration file and the stored secrets.
+  return audience === 'editor'
+    ? `${not} (only DUO_* variables and keys the project declares are); store it with Duo: Store a Duo Secret or add it to the file of the setting duoRules.configurationFile to use it`
+    : `${not} (only DUO_* variables, keys the project declares and variables named with --env are); pass --env ${key} (or add it to the configuration) to use it`;
 }
 
 /**
@@ -270,7 +274,7 @@ export function describeSkippedVariable(key: string, label: string): string {
  * value, `##KEY##` the raw value. Tokens without a mapping stop the run, naming every one of them.
  * `fromFile`: whether a mappings file was given (for the message).
  */
-export function replaceKeywords(source: string, mappings: Record<string, unknown> | undefined, file: string, fromFile = mappings !== undefined): string {
+export function replaceKeywords(source: string, mappings: Record<string, unknown> | undefined, file: string, fromFile = mappings !== undefined, audience: 'cli' | 'editor' = 'cli'): string {
   const missing = new Set<string>();
   const replaced = replaceKeywordTokens(source, (token) => {
     if (!mappings || !Object.prototype.hasOwnProperty.call(mappings, token.name)) {
@@ -282,9 +286,10 @@ export function replaceKeywords(source: string, mappings: Record<string, unknown
     return typeof value === 'string' ? value : JSON.stringify(value);
   }, { includeQuotes: true });
   if (missing.size > 0) {
+    const give = audience === 'editor' ? 'name a JSON file of them in the setting duoRules.mappingsFile' : 'pass --mappings with a JSON object';
     const how = fromFile
       ? 'add them to the mappings file (or set environment variables of those names, which deploy-cli maps too)'
-      : 'pass --mappings with a JSON object or a deploy-cli config.json (AUTH0_KEYWORD_REPLACE_MAPPINGS), or set environment variables of those names, which deploy-cli maps too';
+      : `${give} or a deploy-cli config.json (AUTH0_KEYWORD_REPLACE_MAPPINGS), or set environment variables of those names, which deploy-cli maps too`;
     throw new RunInputError(`${file}: unreplaced deploy-cli keyword${missing.size > 1 ? 's' : ''} ${[...missing].join(', ')}: ${how}`);
   }
   return replaced;

@@ -121,6 +121,8 @@ export interface RunOptions {
   mocks?: LoadedMocks;
   /** ISO-8601 instant the code's clock starts at (`Date`, `Date.now()`, `new Date()`); time still advances. Default: the real clock. */
   now?: string;
+  /** Whom warnings and input errors advise: the CLI's flags (default) or the editor's settings and commands. */
+  audience?: 'cli' | 'editor';
 }
 
 export interface RunOutcome {
