@@ -144,12 +144,19 @@ async function runStateSteps({ page, step, artifacts, quickOpen, runCommand }) {
     for (const label of ['Store a Duo Secret', 'Create Mock Input Files', 'Open Setting', 'Run again', 'Verify with Duo']) {
       await view().locator('a.button', { hasText: label }).first().waitFor({ timeout: 5_000 });
     }
+    // Keys in the tenant: Check Tenant reads and verifies them, so it is offered there.
+    await resultOf('tenant-keys.action.js', 'Duo: Run Against Mock User', (t) => t === 'Requires Duo (tenant keys)');
+    await view().locator('a.button', { hasText: 'Check Tenant' }).first().waitFor({ timeout: 5_000 });
   });
 
-  await step('Verify with an unreachable Duo: "could not reach Duo" with the reason in the view and the status bar, no error on the code (test-artifacts/state-duo-unreachable.png)', async () => {
-    await resultOf('secret-keys.action.js', 'Duo: Verify Duo Configuration', (t) => t === 'Requires Duo (keys from secrets)');
+  await step('Verify after Run reuses the file\'s one result view; with an unreachable Duo it says "could not reach Duo" with the reason in the view and the status bar, no error on the code (test-artifacts/state-duo-unreachable.png)', async () => {
+    await resultOf('secret-keys.action.js', 'Duo: Run Against Mock User', (t) => t === 'Requires Duo (keys from secrets)');
+    // Verify the same file while its Run result is open: the one view of the file shows the verification.
+    await runCommand(page, 'Duo: Verify Duo Configuration');
     const answer = view().locator('#duo-answer');
-    await answer.waitFor({ timeout: 20_000 });
+    await answer.waitFor({ timeout: 30_000 });
+    const views = await page.locator('.tabs-container .tab', { hasText: 'secret-keys.action.js (Duo result)' }).count();
+    if (views !== 1) throw new Error(`${views} result views of secret-keys.action.js, not one reused`);
     const text = (await answer.textContent()).trim();
     if (!/^Could not reach Duo: .*(refused|ECONNREFUSED)/i.test(text)) throw new Error(`Duo answer: ${text}`);
     const status = page.locator('.statusbar-item', { hasText: 'could not reach Duo' }).first();

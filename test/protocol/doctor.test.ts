@@ -102,6 +102,14 @@ test('Check Tenant with a wrong secret fails with the credentials named, without
   });
 });
 
+test('Check Tenant with a stand-in Auth0 URL off this computer names the editor\'s setting, and sends nothing', async () => {
+  await assert.rejects(client.request('duoRules/doctor', { folder: dir, tenant: true, auth0: { ...access(), baseUrl: 'http://auth0.example.com:8444' } }), (err: Error) => {
+    assert.match(err.message, /^The setting duoRules\.auth0\.baseUrl must point to this computer \(127\.0\.0\.1, ::1 or localhost\)/);
+    assert.doesNotMatch(err.message, /--auth0-url/);
+    return true;
+  });
+});
+
 test('Verify on the documented Action uses the tenant\'s Duo settings through the stored credentials', async () => {
   const file = join(dir, 'action.js');
   const result = await client.request('duoRules/verify', { uri: pathToFileURL(file).href, file, files: {}, workspaceRoot: dir, duo: { baseUrl: duo.url }, auth0: access() }) as { verify: { application: string; warnings: string[] } };

@@ -122,7 +122,7 @@ export function register(ctx: ServerContext): void {
       verify = await verifyRunKeys(outcome.secretMultifactor, { userId: userIdOf(outcome.result, inputs) }, { ...params.duo, signal: abort.signal, unsetKeysAdvice: advice }, {
         tenant: auth0 ? {
           credentials: { domain: auth0.domain, clientId: auth0.clientId, clientSecret: auth0.clientSecret, explicitDomain: true, refusedHint: EDITOR_DOCTOR_WORDING.refusedCredentials },
-          http: { baseUrl: auth0.baseUrl, proxy: params.duo.proxy, noProxy: params.duo.noProxy, strictSSL: params.duo.strictSSL, timeoutMs: params.duo.timeoutMs, signal: abort.signal },
+          http: { baseUrl: auth0.baseUrl, baseUrlName: EDITOR_DOCTOR_WORDING.auth0Url, proxy: params.duo.proxy, noProxy: params.duo.noProxy, strictSSL: params.duo.strictSSL, timeoutMs: params.duo.timeoutMs, signal: abort.signal },
         } : undefined,
         local: { DUO_IKEY: local.DUO_IKEY || process.env.DUO_IKEY, DUO_SKEY: local.DUO_SKEY || process.env.DUO_SKEY, DUO_HOST: local.DUO_HOST || process.env.DUO_HOST },
         ...EDITOR_TENANT_KEY_PLACES,

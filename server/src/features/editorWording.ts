@@ -9,6 +9,7 @@ export const EDITOR_DOCTOR_WORDING: DoctorWording = {
   giveSecrets: 'store them with "Duo: Store a Duo Secret"',
   localKeys: 'the secrets stored with "Duo: Store a Duo Secret"',
   refusedCredentials: 'store the client ID and secret of a Machine to Machine application again with "Duo: Store Auth0 Credentials"',
+  auth0Url: 'The setting duoRules.auth0.baseUrl',
 };
 
 /** Verify on an Action that uses the tenant's Duo settings: where its keys can come from. */

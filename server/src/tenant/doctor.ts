@@ -68,6 +68,8 @@ export interface DoctorWording {
   localKeys: string;
   /** What to do when Auth0 refuses the tenant credentials. */
   refusedCredentials: string;
+  /** Where a stand-in Auth0 URL is given. */
+  auth0Url: string;
 }
 
 export const CLI_WORDING: DoctorWording = {
@@ -75,6 +77,7 @@ export const CLI_WORDING: DoctorWording = {
   giveSecrets: 'pass --configuration with them',
   localKeys: '--configuration',
   refusedCredentials: 'check AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET of a Machine to Machine application',
+  auth0Url: '--auth0-url',
 };
 
 export function diagnose(facts: TenantFacts, wording: DoctorWording = CLI_WORDING): DoctorFinding[] {

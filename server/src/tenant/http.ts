@@ -22,6 +22,8 @@ const MAX_MESSAGE = 300;
 export interface Auth0HttpOptions {
   /** Send requests here (a loopback emulator) instead of https://<domain>. */
   baseUrl?: string;
+  /** How messages name where `baseUrl` came from (default `--auth0-url`; the editor's setting). */
+  baseUrlName?: string;
   /** Bound for each request including its 429 retries (default 15 s). */
   timeoutMs?: number;
   proxy?: string;
@@ -67,7 +69,7 @@ function describeInvalidDomain(domain: unknown, explicit: boolean): string | und
   return undefined;
 }
 
-function resolveTarget(domain: string, explicit: boolean, baseUrl: string | undefined): Target | { error: string } {
+function resolveTarget(domain: string, explicit: boolean, baseUrl: string | undefined, baseUrlName = '--auth0-url'): Target | { error: string } {
   const invalid = describeInvalidDomain(domain, explicit);
   if (invalid) return { error: invalid };
   if (baseUrl === undefined || baseUrl === '') return { origin: `https://${domain.toLowerCase()}`, hostname: domain.toLowerCase(), pinned: false };
@@ -79,10 +81,10 @@ function resolveTarget(domain: string, explicit: boolean, baseUrl: string | unde
   }
   // The stand-in receives the client secret: it must be this computer, whatever the scheme.
   if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !isLoopbackHost(url.hostname)) {
-    return { error: `--auth0-url must point to this computer (127.0.0.1, ::1 or localhost), like http://127.0.0.1:8444; got ${JSON.stringify(url.origin)}. Nothing was sent.` };
+    return { error: `${baseUrlName} must point to this computer (127.0.0.1, ::1 or localhost), like http://127.0.0.1:8444; got ${JSON.stringify(url.origin)}. Nothing was sent.` };
   }
   if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.username) {
-    return { error: `--auth0-url must be just a scheme, host and port, like http://127.0.0.1:8444 (got ${JSON.stringify(baseUrl)}).` };
+    return { error: `${baseUrlName} must be just a scheme, host and port, like http://127.0.0.1:8444 (got ${JSON.stringify(baseUrl)}).` };
   }
   return { origin: url.origin, hostname: url.hostname, pinned: false };
 }
@@ -105,7 +107,7 @@ export class Auth0Http {
   private readonly secrets = new Set<string>();
 
   constructor(readonly domain: string, explicitDomain: boolean, private readonly options: Auth0HttpOptions = {}) {
-    this.target = resolveTarget(domain, explicitDomain, options.baseUrl);
+    this.target = resolveTarget(domain, explicitDomain, options.baseUrl, options.baseUrlName);
     this.timeoutMs = options.timeoutMs && options.timeoutMs > 0 ? options.timeoutMs : DEFAULT_TIMEOUT_MS;
   }
 

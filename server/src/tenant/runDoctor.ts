@@ -101,7 +101,7 @@ export async function runDoctor(options: DoctorOptions, io: { cwd: string; env: 
     const { credentials, missing } = credentialsFromEnvironment(io.env, { domain: options.auth0Domain, clientId: options.auth0ClientId });
     if (!credentials) throw new TenantAccessError(`--tenant needs ${missing.join(', ')}.`);
     hide(credentials.clientSecret);
-    const client = new TenantClient({ ...credentials, refusedHint: wording.refusedCredentials }, { baseUrl: options.auth0Url, timeoutMs: options.auth0TimeoutMs, proxy: proxy.proxy, noProxy: proxy.noProxy, strictSSL: proxy.strictSSL, signal: options.signal });
+    const client = new TenantClient({ ...credentials, refusedHint: wording.refusedCredentials }, { baseUrl: options.auth0Url, baseUrlName: wording.auth0Url, timeoutMs: options.auth0TimeoutMs, proxy: proxy.proxy, noProxy: proxy.noProxy, strictSSL: proxy.strictSSL, signal: options.signal });
     try {
       facts = await client.readFacts();
     } finally {
