@@ -17,6 +17,8 @@ const bundles = [
   { in: 'server/src/runner/child.ts', out: 'runnerChild' },
   // The language server loads it on the first Run/Verify request (not at start-up).
   { in: 'server/src/features/runAndVerify.ts', out: 'serverRunAndVerify' },
+  // The language server starts it as a worker thread on the first edit.
+  { in: 'server/src/features/analysisThread.ts', out: 'serverAnalysis' },
 ];
 
 function existing(path) {

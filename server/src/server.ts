@@ -34,6 +34,8 @@ connection.onInitialize((params) => {
   };
 });
 connection.onInitialized(() => ctx.initialized());
+// The analysis thread ends with the session; the process itself ends on `exit` or when the client goes away.
+connection.onShutdown(() => ctx.dispose());
 
 declare const VERSION: string;
 

@@ -1,9 +1,9 @@
 // Which code actions a range gets, decided without the editor: the quick fixes of the findings
 // the range touches (one per distinct edit, listing every finding it fixes) and the rule-function
 // naming fix. The language server only turns these plans into LSP CodeActions.
-import { findNameRuleFunctionFix, findQuickFixes, type TextEditOffsets } from './codeActions';
-import type { Finding } from './diagnostics';
-import type { OffsetRange, RuleModel } from './model';
+import { collectFixAllEdits, findNameRuleFunctionFix, findQuickFixes, type TextEditOffsets } from './codeActions';
+import { analyzeModel, type AnalyzeOptions, type Finding } from './diagnostics';
+import type { FileKind, OffsetRange, RuleModel } from './model';
 
 export interface PlannedQuickFix {
   title: string;
@@ -61,4 +61,35 @@ export function planNameRuleFunctionFix(model: RuleModel, fileName: string | und
   const fixes = syntaxErrors.flatMap((error, index) => (touches(error, header) ? [index] : []));
   if (!fixes.length && !touches(header, range)) return undefined;
   return { title: naming.title, edits: naming.edits, fixes };
+}
+
+/** What the editor asks about a range of a Rule or Action file. */
+export interface CodeActionQuery {
+  range: OffsetRange;
+  /** The file's name (a rule function is named after it). */
+  fileName?: string;
+  /** The editor's own "Identifier expected" errors, as offsets. */
+  syntaxErrors: OffsetRange[];
+  quickFixes: boolean;
+  fixAll: boolean;
+}
+
+/** Every code action plan for one request: plain data, so it can be planned on another thread. */
+export interface CodeActionsPlan {
+  kind: FileKind;
+  quickFixes: PlannedQuickFix[];
+  naming?: PlannedNamingFix;
+  fixAllEdits: TextEditOffsets[];
+}
+
+/** Analyses `model` and plans what `query` asks for (nothing for a file that is neither a Rule nor an Action). */
+export function planCodeActions(model: RuleModel, options: AnalyzeOptions, query: CodeActionQuery): CodeActionsPlan {
+  if (model.kind === 'other') return { kind: model.kind, quickFixes: [], fixAllEdits: [] };
+  const findings = analyzeModel(model, options);
+  return {
+    kind: model.kind,
+    quickFixes: query.quickFixes ? planQuickFixes(model, findings, query.range) : [],
+    naming: query.quickFixes ? planNameRuleFunctionFix(model, query.fileName, query.range, query.syntaxErrors) : undefined,
+    fixAllEdits: query.fixAll ? collectFixAllEdits(model, findings) : [],
+  };
 }

@@ -3,7 +3,7 @@
 // broken and very large files. Pure: text in, LSP completion items out.
 import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem } from 'vscode-languageserver-types';
 import { listFieldDocs, listKeyDocs, listProviders, fieldRootLink, type FieldRoot, type FileForm, type KeyDoc, type KeyPlace } from './docs';
-import { collectObjectKeys, scanTo, type OpenBracket } from './completionScan';
+import { collectObjectKeys, scanTo, type OpenBracket, type ScanCheckpoints } from './completionScan';
 import { formatKeyDoc, formatProviderDoc, formatFieldDoc } from './hover';
 
 /** What completion needs to know about the file; a cached model provides it, else it is read from the text. */
@@ -22,6 +22,8 @@ export interface CompletionInput {
   shape?: FileShape;
   /** Keys the workspace declares for configuration / event.secrets. */
   declaredKeys?: readonly string[];
+  /** The document's scan kept from its earlier completions: the scan then starts near the caret, not at the file's start. */
+  checkpoints?: ScanCheckpoints;
 }
 
 export interface CompletionAnswer {
@@ -277,7 +279,7 @@ export function complete(input: CompletionInput): CompletionAnswer | null {
   // A shape given by a current model decides, 'other' included: the header scan only sees the first function.
   const shape = input.shape ?? readFileShape(text);
   if (shape.kind === 'other') return null;
-  const state = scanTo(text, offset);
+  const state = input.checkpoints ? input.checkpoints.scanTo(text, offset) : scanTo(text, offset);
   if (state.comment) return null;
   const ctx: Ctx = { text, offset, form: shape.kind, shape, stack: state.stack, declaredKeys: input.declaredKeys ?? [] };
   const top = state.stack.length - 1;

@@ -27,18 +27,44 @@ function isIdentChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 36 || c === 95 || c > 127;
 }
 
+/** The scanner's state between two tokens: enough to resume the scan there. */
+interface ScanPoint {
+  i: number;
+  stack: OpenBracket[];
+  regexAllowed: boolean;
+  inTemplate: boolean;
+  templateStart: number;
+}
+
+/** Characters between two checkpoints of a cached scan. */
+const checkpointSpacing = 2048;
+
+function copyStack(stack: readonly OpenBracket[]): OpenBracket[] {
+  return stack.map((b) => ({ ...b }));
+}
+
 /**
  * Scans `text` from `start` to `end` (a position in code, not inside a string or comment).
  * With `depthLimit`, stops at the first bracket (or `${`) that opens deeper than that.
  */
 export function scanTo(text: string, end: number, start = 0, depthLimit = Infinity): ScanState {
-  const stack: OpenBracket[] = [];
-  let i = start;
+  return scanFrom(text, end, { i: start, stack: [], regexAllowed: true, inTemplate: false, templateStart: -1 }, depthLimit);
+}
+
+/** Scans from `from` (which the scan may change) to `end`; `record` gets the state every checkpointSpacing characters. */
+function scanFrom(text: string, end: number, from: ScanPoint, depthLimit: number, record?: (point: ScanPoint) => void): ScanState {
+  const stack = from.stack;
+  let i = from.i;
   // Whether a `/` here starts a regular expression: true after an operator or keyword, false after a value.
-  let regexAllowed = true;
-  let inTemplate = false;
-  let templateStart = -1;
+  let regexAllowed = from.regexAllowed;
+  let inTemplate = from.inTemplate;
+  let templateStart = from.templateStart;
+  let nextCheckpoint = i + checkpointSpacing;
   while (i < end) {
+    if (i >= nextCheckpoint && record) {
+      record({ i, stack: copyStack(stack), regexAllowed, inTemplate, templateStart });
+      nextCheckpoint = i + checkpointSpacing;
+    }
     if (inTemplate) {
       const c = text[i];
       if (c === '\\') { i += 2; continue; }
@@ -137,6 +163,44 @@ export function scanTo(text: string, end: number, start = 0, depthLimit = Infini
   }
   if (inTemplate) return { stack, comment: false, string: { quote: '`', start: templateStart } };
   return { stack, comment: false };
+}
+
+/** How many leading characters two texts share. */
+function sharedPrefixLength(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  // Whole chunks first: comparing strings is far faster than comparing characters one by one.
+  const chunk = 4096;
+  while (i + chunk <= n && a.slice(i, i + chunk) === b.slice(i, i + chunk)) i += chunk;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+/**
+ * The scan of one document, kept between completions: the scanner's state every few kilobytes, so the scan to
+ * a caret starts at the last checkpoint before it instead of the start of the file. A checkpoint stays valid
+ * while the text before it (and the character after, which the scanner looks at) is unchanged; the result is
+ * always that of a scan from the start.
+ */
+export class ScanCheckpoints {
+  private text = '';
+  /** In increasing offset order. */
+  private points: ScanPoint[] = [];
+
+  scanTo(text: string, end: number): ScanState {
+    if (text !== this.text) {
+      const unchanged = sharedPrefixLength(this.text, text);
+      // The scanner looks one character past a token's end, hence the margin.
+      while (this.points.length && this.points[this.points.length - 1].i + 2 > unchanged) this.points.pop();
+      this.text = text;
+    }
+    let k = this.points.length - 1;
+    while (k >= 0 && this.points[k].i > end) k--;
+    const resume = k >= 0 ? this.points[k] : { i: 0, stack: [], regexAllowed: true, inTemplate: false, templateStart: -1 };
+    // Checkpoints past `resume` are recorded again by this scan.
+    this.points.length = k + 1;
+    return scanFrom(text, end, { ...resume, stack: copyStack(resume.stack) }, Infinity, (point) => this.points.push(point));
+  }
 }
 
 export interface ObjectKey {

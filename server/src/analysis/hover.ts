@@ -153,3 +153,22 @@ export function hover(model: RuleModel, offset: number): HoverAnswer | undefined
   }
   return hoverField(model, offset);
 }
+
+/** How many leading characters two texts share. */
+function sharedPrefixLength(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+/**
+ * The hover at `offset` of `text` from a model that may be of an earlier text (a large file waits for a pause in
+ * typing before it is analysed again): its answer stands when the texts are equal, or when the hovered token
+ * ends before the first character edited since. `stale` when only a model of `text` can answer.
+ */
+export function hoverFromModel(model: RuleModel, text: string, offset: number): HoverAnswer | undefined | 'stale' {
+  const answer = hover(model, offset);
+  if (model.text === text || (answer && answer.range.end < sharedPrefixLength(model.text, text))) return answer;
+  return 'stale';
+}

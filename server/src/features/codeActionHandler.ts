@@ -2,9 +2,9 @@
 // editor.codeActionsOnSave) and the Convert Rule refactor. Thin: the fixes come from analysis/codeActions.
 import { CodeActionKind, CodeActionTriggerKind, type CodeAction, type Diagnostic, type TextEdit } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeModel, toDiagnostic, type Finding } from '../analysis/diagnostics';
-import { collectFixAllEdits, type TextEditOffsets } from '../analysis/codeActions';
-import { planNameRuleFunctionFix, planQuickFixes } from '../analysis/codeActionPlan';
+import { toDiagnostic, type AnalyzeOptions, type Finding } from '../analysis/diagnostics';
+import type { TextEditOffsets } from '../analysis/codeActions';
+import { planCodeActions, type CodeActionQuery, type CodeActionsPlan } from '../analysis/codeActionPlan';
 import { fixDeployConfigSecret } from '../deployCli/configLint';
 import type { ServerContext } from './context';
 
@@ -55,37 +55,32 @@ export function register(ctx: ServerContext): void {
     }
 
     // VS Code asks for the light bulb on every cursor move and asks again when the diagnostics change:
-    // those requests answer from a current model only, so typing in a large file never waits for a parse.
-    // Requests for a kind (fix-all on save) and invoked ones always see the current text.
+    // those requests answer from a model of the current text only, so typing in a large file never waits for a
+    // parse. Requests for a kind (fix-all on save) and invoked ones always see the current text.
     const lightBulb = params.context.triggerKind === CodeActionTriggerKind.Automatic && !only;
-    const model = lightBulb ? ctx.getCurrentModel(uri) : ctx.ensureModel(uri);
-    if (!model || model.kind === 'other') return actions;
-    const findings = analyzeModel(model, { severities: settings.severities, declaredConfigurationKeys: await ctx.getDeclaredKeys(uri) });
-    if (token.isCancellationRequested) return [];
+    const tsErrors = params.context.diagnostics.filter(isIdentifierExpected);
+    const offsetsOf = (d: Diagnostic) => ({ start: document.offsetAt(d.range.start), end: document.offsetAt(d.range.end) });
+    const query: CodeActionQuery = { range, fileName: fileNameOf(uri), syntaxErrors: tsErrors.map(offsetsOf), quickFixes: wants(CodeActionKind.QuickFix), fixAll: wants(fixAllKind, true) };
+    const plan = await planFor(ctx, document, lightBulb, query);
+    if (!plan || plan.kind === 'other' || token.isCancellationRequested) return token.isCancellationRequested ? [] : actions;
 
-    if (wants(CodeActionKind.QuickFix)) {
-      for (const fix of planQuickFixes(model, findings, range)) {
-        actions.push({
-          title: fix.title,
-          kind: CodeActionKind.QuickFix,
-          diagnostics: fix.findings.map((finding) => matchDiagnostic(document, finding, params.context.diagnostics)),
-          isPreferred: fix.safe,
-          edit: { changes: { [uri]: toTextEdits(document, fix.edits) } },
-        });
-      }
-      const tsErrors = params.context.diagnostics.filter(isIdentifierExpected);
-      const offsetsOf = (d: Diagnostic) => ({ start: document.offsetAt(d.range.start), end: document.offsetAt(d.range.end) });
-      const naming = planNameRuleFunctionFix(model, fileNameOf(uri), range, tsErrors.map(offsetsOf));
-      if (naming) {
-        const fixed = naming.fixes.map((i) => tsErrors[i]);
-        actions.push({ title: naming.title, kind: CodeActionKind.QuickFix, diagnostics: fixed, isPreferred: fixed.length > 0, edit: { changes: { [uri]: toTextEdits(document, naming.edits) } } });
-      }
+    for (const fix of plan.quickFixes) {
+      actions.push({
+        title: fix.title,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: fix.findings.map((finding) => matchDiagnostic(document, finding, params.context.diagnostics)),
+        isPreferred: fix.safe,
+        edit: { changes: { [uri]: toTextEdits(document, fix.edits) } },
+      });
     }
-    if (wants(fixAllKind, true)) {
-      const edits = collectFixAllEdits(model, findings);
-      if (edits.length) actions.push({ title: 'Fix all auto-fixable Duo problems', kind: fixAllKind, edit: { changes: { [uri]: toTextEdits(document, edits) } } });
+    if (plan.naming) {
+      const fixed = plan.naming.fixes.map((i) => tsErrors[i]);
+      actions.push({ title: plan.naming.title, kind: CodeActionKind.QuickFix, diagnostics: fixed, isPreferred: fixed.length > 0, edit: { changes: { [uri]: toTextEdits(document, plan.naming.edits) } } });
     }
-    if (model.kind === 'rule' && wants(CodeActionKind.RefactorRewrite)) {
+    if (plan.fixAllEdits.length) {
+      actions.push({ title: 'Fix all auto-fixable Duo problems', kind: fixAllKind, edit: { changes: { [uri]: toTextEdits(document, plan.fixAllEdits) } } });
+    }
+    if (plan.kind === 'rule' && wants(CodeActionKind.RefactorRewrite)) {
       actions.push({
         title: 'Convert Rule to post-login Action',
         kind: CodeActionKind.RefactorRewrite,
@@ -94,4 +89,27 @@ export function register(ctx: ServerContext): void {
     }
     return actions;
   });
+}
+
+/**
+ * The plan from the analysis thread once it runs (it holds the latest model), else from the main thread's
+ * model. For the light bulb only a model of the current text counts; none means no plan.
+ */
+async function planFor(ctx: ServerContext, document: TextDocument, lightBulb: boolean, query: CodeActionQuery): Promise<CodeActionsPlan | undefined> {
+  const uri = document.uri;
+  const text = document.getText();
+  const settings = await ctx.getSettings(uri);
+  const options: AnalyzeOptions = { severities: settings.severities, declaredConfigurationKeys: await ctx.getDeclaredKeys(uri) };
+  const current = ctx.getCurrentModel(uri);
+  const thread = ctx.analysisThread;
+  if (!current && thread?.available()) {
+    if (lightBulb && ctx.getSummary(uri)?.text !== text) return undefined;
+    try {
+      return await thread.codeActions(uri, document.version, text, options, query);
+    } catch (err) {
+      ctx.log(`duo-rules: the analysis thread could not plan code actions for ${uri}, planning here: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  const model = lightBulb ? current : ctx.ensureModel(uri);
+  return model && planCodeActions(model, options, query);
 }

@@ -1,7 +1,7 @@
 // "Run" and "Verify Duo" above each Rule function and post-login Action export.
 import { CodeLensRefreshRequest, type CodeLens } from 'vscode-languageserver/node';
-import type { OffsetRange } from '../analysis/model';
-import type { ServerContext } from './context';
+import { summarizeModel } from '../analysis/modelSummary';
+import type { AnalysedText, ServerContext } from './context';
 
 export function register(ctx: ServerContext): void {
   // Documents whose lenses came from a model older than their text.
@@ -13,16 +13,16 @@ export function register(ctx: ServerContext): void {
     if (!(await ctx.getSettings(uri)).enable) return [];
     const document = ctx.documents.get(uri);
     // Lenses are requested after every edit: re-parsing here would block typing in a large file,
-    // so the model the diagnostics run keeps serves (a stale one may misplace a lens until the
-    // refresh below). Only a document without any model yet is parsed, and the diagnostics run reuses that.
-    const model = ctx.getModel(uri) ?? ctx.ensureModel(uri);
-    if (!document || !model) return [];
-    if (model.text !== document.getText()) servedStale.add(uri);
-    const anchors: OffsetRange[] =
-      model.kind === 'rule' && model.ruleFunction ? [model.ruleFunction.headerRange]
-        : model.kind === 'action' ? model.actionExports.filter((e) => e.name === 'onExecutePostLogin').map((e) => e.targetRange)
-          : [];
-    return anchors.flatMap((anchor) => {
+    // so the latest diagnostics run's summary serves (a stale one may misplace a lens until the
+    // refresh below). Only a document not analysed yet is parsed, and the diagnostics run reuses that model.
+    let analysed: AnalysedText | undefined = ctx.getSummary(uri);
+    if (!analysed) {
+      const model = ctx.ensureModel(uri);
+      analysed = model && { text: model.text, summary: summarizeModel(model) };
+    }
+    if (!document || !analysed) return [];
+    if (analysed.text !== document.getText()) servedStale.add(uri);
+    return analysed.summary.runAnchors.flatMap((anchor) => {
       const position = document.positionAt(anchor.start);
       const range = { start: position, end: position };
       return [

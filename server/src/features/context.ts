@@ -13,6 +13,8 @@ import {
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { RuleModel } from '../analysis/model';
+import type { ModelSummary } from '../analysis/modelSummary';
+import { AnalysisThreadClient } from './analysisThreadClient';
 import { createDocumentModels } from './documentModels';
 import { createDocumentSettings, type DocumentSettings } from './documentSettings';
 import { filePathOf, folderOf } from './uris';
@@ -22,7 +24,13 @@ import { ConfigurationFileKeys } from '../deployCli/configurationFileKeys';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-export type ModelBuiltListener = (uri: string, model: RuleModel | undefined) => void;
+export type ModelBuiltListener = (uri: string, summary: ModelSummary | undefined) => void;
+
+/** The summary of the latest analysis of a document and the text it was of. */
+export interface AnalysedText {
+  text: string;
+  summary: ModelSummary;
+}
 
 /** Extra diagnostics for a document (e.g. deploy-cli config files), published together with the analysis. */
 export type DiagnosticProvider = (document: TextDocument, settings: DocumentSettings) => Diagnostic[] | Promise<Diagnostic[]>;
@@ -51,6 +59,16 @@ export interface ServerContext {
   ensureModel(uri: string): RuleModel | undefined;
   /** The cached model only when it is of the document's current text; never parses. */
   getCurrentModel(uri: string): RuleModel | undefined;
+  /**
+   * What the latest diagnostics run learnt about the document (kind, parameter names, lens anchors) and the
+   * text it analysed, which may be a version behind; never parses. Use this from completion and code lens.
+   */
+  getSummary(uri: string): AnalysedText | undefined;
+  /**
+   * The thread that analyses documents once they are edited (started by the diagnostics run), holding their
+   * latest models; when it is not available, features work on the main thread with the models above.
+   */
+  analysisThread?: AnalysisThreadClient;
   /** Settings for a document (cached until `workspace/didChangeConfiguration`). */
   getSettings(uri: string): Promise<DocumentSettings>;
   /** Declared configuration keys for `unknown-configuration-key` (the deploy-cli key index registers here). */
@@ -59,7 +77,7 @@ export interface ServerContext {
   getDeclaredKeys(uri: string): Promise<string[]>;
   /**
    * Listeners called after each diagnostics run, before its diagnostics are published, with the
-   * model it analysed (undefined when analysis is off for the document or it is no script).
+   * summary of the model it analysed (undefined when analysis is off for the document or it is no script).
    */
   onModelBuilt(listener: ModelBuiltListener): void;
   /** Adds diagnostics to every published set (any document, JavaScript or not). */
@@ -82,6 +100,12 @@ export interface ServerContext {
 export interface ServerContextInternals extends ServerContext {
   /** Forgets everything about a closed document. */
   forget(uri: string): void;
+  /** Drops the model kept here for a document (the analysis thread holds a newer one). */
+  forgetModel(uri: string): void;
+  /** Keeps what a diagnostics run learnt (undefined: the document was not analysed). */
+  recordSummary(uri: string, analysed: AnalysedText | undefined): void;
+  /** Stops the analysis thread (at shutdown). */
+  dispose(): Promise<void>;
   diagnosticProviders: DiagnosticProvider[];
   modelBuiltListeners: ModelBuiltListener[];
   refreshListeners: Array<() => void>;
@@ -97,6 +121,8 @@ export function createServerContext(
   requests?: { editingRequestPending(): boolean; quietForMs(): number },
 ): ServerContextInternals {
   const models = createDocumentModels(documents);
+  const summaries = new Map<string, AnalysedText>();
+  const analysisThread = new AnalysisThreadClient((message) => ctx.log(message));
   const watchedListeners: Array<(changes: FileEvent[]) => void> = [];
   const settingsListeners: Array<() => void> = [];
   let canPullConfiguration = false;
@@ -128,12 +154,25 @@ export function createServerContext(
     getModel: (uri) => models.latest(uri),
     getCurrentModel: (uri) => models.current(uri),
     ensureModel: (uri) => models.ensure(uri),
+    getSummary: (uri) => summaries.get(uri),
+    analysisThread,
 
     forget(uri) {
       models.forget(uri);
+      summaries.delete(uri);
+      analysisThread.forget(uri);
       settings.forget(uri);
       configurationFiles.use(uri, undefined);
     },
+
+    forgetModel: (uri) => models.forget(uri),
+
+    recordSummary(uri, analysed) {
+      if (analysed) summaries.set(uri, analysed);
+      else summaries.delete(uri);
+    },
+
+    dispose: () => analysisThread.stop(),
 
     getSettings: (uri) => settings.get(uri),
 

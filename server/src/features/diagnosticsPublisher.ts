@@ -1,14 +1,18 @@
 // Pushes duo-rules diagnostics for open documents on open, change and save.
 //
-// Debounce is adaptive: a document that analysed quickly last time is analysed at once (no
-// fixed delay on small files); a slow one waits for a pause in typing. Either way a completion or
-// hover sent with the keystroke goes first: the (synchronous) analysis waits for the client to stop writing
-// and yields until such a request is answered.
+// Once a document is edited, its analysis runs in the analysis thread (analysisThreadClient.ts), so the
+// main thread stays free for the completion and hover of the next keystroke: the change is sent there at
+// once, with no settling delay. Before that thread is ready (the first diagnostics at start-up are
+// computed before it starts) or if it fails, the analysis runs here, on the main thread, and a completion
+// or hover sent with the keystroke goes first: that analysis waits for the client to stop writing and
+// yields until such a request is answered. Debounce is adaptive either way: a document that analysed
+// quickly last time is analysed at once (no fixed delay on small files); a slow one waits for a pause in typing.
 import type { Diagnostic } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeModel, toDiagnostic } from '../analysis/diagnostics';
-import type { RuleModel } from '../analysis/model';
-import type { ServerContextInternals } from './context';
+import { summarizeModel } from '../analysis/modelSummary';
+import type { Finding } from '../analysis/diagnostics';
+import type { AnalysedText, ServerContextInternals } from './context';
 import { inBackground } from '../../../shared/background';
 
 /**
@@ -43,6 +47,8 @@ interface DocumentState {
   /** The document version the pending or last run is for. */
   scheduledVersion?: number;
   lastDurationMs?: number;
+  /** Settles when the document's analysis in the thread is done: one at a time per document. */
+  inThread?: Promise<void>;
 }
 
 function isScript(document: TextDocument): boolean {
@@ -53,6 +59,7 @@ export function register(ctx: ServerContextInternals): void {
   const { connection, documents } = ctx;
   const states = new Map<string, DocumentState>();
   let warm = false;
+  let warmThread = false;
 
   function stateOf(uri: string): DocumentState {
     let state = states.get(uri);
@@ -72,23 +79,29 @@ export function register(ctx: ServerContextInternals): void {
     return Math.min(1000, Math.max(250, duration * 4));
   }
 
-  function schedule(document: TextDocument, immediate = false): void {
+  /** `opened`: the document was just opened; its first analysis runs here, so hover has a model of its own here. */
+  function schedule(document: TextDocument, immediate = false, opened = false): void {
     const state = stateOf(document.uri);
     // didOpen is followed by a content event for the same version: one run is enough.
     if (!immediate && state.scheduledVersion === document.version) return;
+    // The first edit starts the analysis thread; its later analyses go there once it is ready.
+    if (!immediate) ctx.analysisThread?.start();
     state.scheduledVersion = document.version;
     const generation = ++state.generation;
     cancelPending(state);
     // Even "at once" yields to the message queue first (setImmediate runs after pending I/O),
     // so requests already received go first.
-    const run = () => inBackground(validate(document.uri, generation, performance.now(), !immediate), (err) => ctx.log(`duo-rules: analysis failed for ${document.uri}: ${describe(err)}`));
+    const run = () => inBackground(validate(document.uri, generation, performance.now(), !immediate, opened), (err) => ctx.log(`duo-rules: analysis failed for ${document.uri}: ${describe(err)}`));
     const delay = delayFor(document, state, immediate);
     if (delay === 0) state.immediate = setImmediate(run);
     else state.timer = setTimeout(run, delay);
   }
 
-  /** `settle`: wait for the client to stop writing first (after a change, not on open or save). */
-  async function validate(uri: string, generation: number, since: number, settle: boolean): Promise<void> {
+  /**
+   * `settle`: wait for the client to stop writing first (after a change, not on open or save), unless the analysis
+   * thread runs. `here`: analyse on the main thread even when the thread runs.
+   */
+  async function validate(uri: string, generation: number, since: number, settle: boolean, here = false): Promise<void> {
     const state = states.get(uri);
     if (!state || state.generation !== generation) return;
     state.timer = undefined;
@@ -99,8 +112,12 @@ export function register(ctx: ServerContextInternals): void {
       const document = documents.get(uri);
       if (!document || state.generation !== generation) return;
       const diagnostics: Diagnostic[] = [];
-      if (settings.enable && isScript(document) && ctx.getCurrentModel(uri) === undefined && performance.now() - since < maxYieldMs) {
-        const again = () => inBackground(validate(uri, generation, since, settle), (err) => ctx.log(`duo-rules: analysis failed for ${uri}: ${describe(err)}`));
+      const analyse = settings.enable && isScript(document);
+      // A just opened document is analysed here: nothing waits on it yet, and the model kept here then answers
+      // hovers above later edits without asking the thread (which may be busy with the next analysis).
+      const thread = !here && ctx.analysisThread?.available() ? ctx.analysisThread : undefined;
+      if (analyse && !thread && ctx.getCurrentModel(uri) === undefined && performance.now() - since < maxYieldMs) {
+        const again = () => inBackground(validate(uri, generation, since, settle, here), (err) => ctx.log(`duo-rules: analysis failed for ${uri}: ${describe(err)}`));
         // A completion or hover arrived and waits in the connection's queue: let it be answered from the
         // text and the last model first, then parse.
         if (ctx.editingRequestPending()) {
@@ -114,25 +131,61 @@ export function register(ctx: ServerContextInternals): void {
           return;
         }
       }
-      let model: RuleModel | undefined;
-      if (settings.enable && isScript(document)) {
-        const started = performance.now();
-        // Reuses a model another feature already built for this version.
-        model = ctx.ensureModel(uri);
-        if (!model) return;
-        const findings = analyzeModel(model, { severities: settings.severities, declaredConfigurationKeys: declared });
+      let analysed: AnalysedText | undefined;
+      if (analyse) {
+        const options = { severities: settings.severities, declaredConfigurationKeys: declared };
+        const text = document.getText();
+        let findings: Finding[] | undefined;
+        let duration = 0;
+        let counted = false;
+        if (thread) {
+          // One analysis of a document in the thread at a time: a newer version waits for it, an older one is dropped.
+          while (state.inThread) {
+            await state.inThread;
+            if (state.generation !== generation) return;
+          }
+          const job = thread.analyze(uri, document.version, text, options);
+          const inThread = job.then(() => undefined, () => undefined);
+          state.inThread = inThread;
+          try {
+            const result = await job;
+            ({ findings, durationMs: duration } = result);
+            analysed = { text, summary: result.summary };
+            // The thread's first analysis runs on its cold code: not counted either.
+            counted = warmThread;
+            warmThread = true;
+            // A large file's older model is not kept here as well: two would double the server's memory. The
+            // thread's answers hovers on it, from its newer model.
+            if (text.length > quickTextLength && ctx.getCurrentModel(uri) === undefined) ctx.forgetModel(uri);
+          } catch (err) {
+            ctx.log(`duo-rules: the analysis thread could not analyse ${uri}, analysing here: ${describe(err)}`);
+          } finally {
+            if (state.inThread === inThread) state.inThread = undefined;
+          }
+          if (state.generation !== generation) return;
+        }
+        if (!findings) {
+          const started = performance.now();
+          // Reuses a model another feature already built for this version.
+          const model = ctx.ensureModel(uri);
+          if (!model) return;
+          findings = analyzeModel(model, options);
+          duration = performance.now() - started;
+          counted = warm;
+          warm = true;
+          analysed = { text: model.text, summary: summarizeModel(model) };
+        }
         // Smoothed, so one slow run (a busy machine) does not switch the file to deferred mode. The server's
         // first analysis runs on cold code (several times slower) and is not counted: the text length decides
         // until the next one.
-        const duration = performance.now() - started;
-        if (warm) state.lastDurationMs = state.lastDurationMs === undefined ? duration : (state.lastDurationMs + duration) / 2;
-        warm = true;
+        if (counted) state.lastDurationMs = state.lastDurationMs === undefined ? duration : (state.lastDurationMs + duration) / 2;
         for (const f of findings) {
           const diagnostic = toDiagnostic(f);
           diagnostics.push({ ...diagnostic, message: editorMessages[String(diagnostic.code)] ?? diagnostic.message });
         }
       }
-      for (const listener of ctx.modelBuiltListeners) listener(uri, model);
+      ctx.recordSummary(uri, analysed);
+      for (const listener of ctx.modelBuiltListeners) listener(uri, analysed?.summary);
       for (const provider of ctx.diagnosticProviders) {
         try {
           diagnostics.push(...(await provider(document, settings)));
@@ -148,7 +201,8 @@ export function register(ctx: ServerContextInternals): void {
     }
   }
 
-  documents.onDidOpen((e) => schedule(e.document, true));
+  // A large file opened while the thread runs is analysed there only: one model of it in the server, not two.
+  documents.onDidOpen((e) => schedule(e.document, true, e.document.getText().length <= quickTextLength));
   documents.onDidChangeContent((e) => schedule(e.document));
   documents.onDidSave((e) => schedule(e.document, true));
   documents.onDidClose((e) => {

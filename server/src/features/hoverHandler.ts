@@ -1,15 +1,7 @@
 // textDocument/hover: thin handler over analysis/hover.
 import { MarkupKind, type Hover } from 'vscode-languageserver/node';
-import { hover, type HoverAnswer } from '../analysis/hover';
+import { hover, hoverFromModel, type HoverAnswer } from '../analysis/hover';
 import type { ServerContext } from './context';
-
-/** How many leading characters two texts share. */
-function sharedPrefixLength(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  let i = 0;
-  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
-  return i;
-}
 
 export function register(ctx: ServerContext): void {
   ctx.connection.onHover(async (params): Promise<Hover | null> => {
@@ -19,12 +11,19 @@ export function register(ctx: ServerContext): void {
     if (!settings.enable) return null;
     const offset = document.offsetAt(params.position);
     const text = document.getText();
-    // A large file waits for a pause in typing before it is re-analysed. The cached model answers
-    // when it is current, or when the hovered token ends before the first character edited since it was built;
-    // otherwise the file is parsed now (the diagnostics run then reuses that model).
+    // The cached model answers when it is current, or when the hovered token ends before the first character
+    // edited since it was built. Otherwise the analysis thread (which holds the latest model) answers, or,
+    // before that thread runs, the file is parsed now (the diagnostics run then reuses that model).
     const cached = ctx.getModel(document.uri);
-    let answer: HoverAnswer | null | undefined = cached && hover(cached, offset);
-    if (!cached || (cached.text !== text && !(answer && answer.range.end < sharedPrefixLength(cached.text, text)))) {
+    let answer: HoverAnswer | undefined | 'stale' = cached ? hoverFromModel(cached, text, offset) : 'stale';
+    if (answer === 'stale' && ctx.analysisThread?.available()) {
+      try {
+        answer = (await ctx.analysisThread.hover(document.uri, document.version, text, offset)) ?? undefined;
+      } catch (err) {
+        ctx.log(`duo-rules: the analysis thread could not answer a hover in ${document.uri}, answering here: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    if (answer === 'stale') {
       const model = ctx.ensureModel(document.uri);
       answer = model && hover(model, offset);
     }

@@ -8,8 +8,8 @@ import type { ServerContext } from './context';
 
 export function register(ctx: ServerContext): void {
   const sent = new Map<string, FileKind>();
-  ctx.onModelBuilt((uri, model) => {
-    const kind = model?.kind ?? 'other';
+  ctx.onModelBuilt((uri, summary) => {
+    const kind = summary?.kind ?? 'other';
     if (sent.get(uri) !== kind) {
       sent.set(uri, kind);
       inBackground(ctx.connection.sendNotification(StatusNotification, { uri, kind } satisfies FileStatus), (err) => ctx.log(`duo-rules: could not send the status of ${uri}: ${String(err)}`));

@@ -1,0 +1,151 @@
+// The main thread's side of the analysis thread (analysisThread.ts). The thread is started on the
+// first edit, not at start-up: the first diagnostics of a freshly opened file are computed on the main
+// thread, where nothing waits yet, and starting a thread then would only delay them. Until the thread
+// reports ready, and for good if it fails, callers analyse on the main thread as before.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { CodeActionQuery, CodeActionsPlan } from '../analysis/codeActionPlan';
+import type { AnalyzeOptions, Finding } from '../analysis/diagnostics';
+import type { HoverAnswer } from '../analysis/hover';
+import type { ModelSummary } from '../analysis/modelSummary';
+
+/** A job for the thread. `text` is sent only when the thread does not hold that version of the document yet. */
+export type ThreadMessage = { id: number; uri: string; text?: string } & (
+  | { job: 'analyze'; options: AnalyzeOptions }
+  | { job: 'hover'; offset: number }
+  | { job: 'codeActions'; options: AnalyzeOptions; query: CodeActionQuery }
+  | { job: 'forget' }
+);
+
+export type ThreadReply = { ready: true } | { id: number; result?: unknown; error?: string };
+
+export interface ThreadAnalysis {
+  findings: Finding[];
+  summary: ModelSummary;
+  /** How long the parse and the analysis took in the thread (ms). */
+  durationMs: number;
+}
+
+type Job = ThreadMessage extends infer M ? (M extends unknown ? Omit<M, 'id' | 'text'> : never) : never;
+
+/** The thread's code: its own bundle beside dist/server.js, or the module itself when the sources run unbundled (out/, tests). */
+function threadEntry(): string {
+  const bundled = join(__dirname, 'serverAnalysis.js');
+  return existsSync(bundled) ? bundled : join(__dirname, 'analysisThread.js');
+}
+
+export class AnalysisThreadClient {
+  private worker?: Worker;
+  private ready = false;
+  /** Set when the thread failed or was stopped: it is not started again. */
+  private done = false;
+  private nextId = 1;
+  private readonly waiting = new Map<number, { resolve: (result: unknown) => void; reject: (err: Error) => void }>();
+  /** The version of each document whose text the thread holds. */
+  private readonly versions = new Map<string, number>();
+
+  constructor(private readonly log: (message: string) => void) {}
+
+  /** Starts the thread unless it runs (or failed); returns at once. */
+  start(): void {
+    if (this.worker || this.done) return;
+    let worker: Worker;
+    try {
+      // The thread's console goes to the server's stderr: stdout may carry the protocol.
+      worker = new Worker(threadEntry(), { stdout: true, stderr: true });
+    } catch (err) {
+      this.fail(err);
+      return;
+    }
+    this.worker = worker;
+    worker.stdout.pipe(process.stderr);
+    worker.stderr.pipe(process.stderr);
+    // The thread never keeps the server alive: the server ends when its client goes away.
+    worker.unref();
+    worker.on('message', (reply: ThreadReply) => {
+      if ('ready' in reply) {
+        this.ready = true;
+        return;
+      }
+      const waiter = this.waiting.get(reply.id);
+      this.waiting.delete(reply.id);
+      if (reply.error !== undefined) waiter?.reject(new Error(reply.error));
+      else waiter?.resolve(reply.result);
+    });
+    worker.on('error', (err) => this.fail(err));
+    worker.on('exit', (code) => this.fail(new Error(`the analysis thread exited with code ${code}`)));
+  }
+
+  /** True once the thread runs and answers. */
+  available(): boolean {
+    return this.ready && !this.done;
+  }
+
+  analyze(uri: string, version: number, text: string, options: AnalyzeOptions): Promise<ThreadAnalysis> {
+    return this.run({ job: 'analyze', uri, options }, version, text) as Promise<ThreadAnalysis>;
+  }
+
+  /** The hover at `offset` from the thread's latest model (or a model of `text` when that one cannot answer). */
+  hover(uri: string, version: number, text: string, offset: number): Promise<HoverAnswer | null> {
+    return this.run({ job: 'hover', uri, offset }, version, text) as Promise<HoverAnswer | null>;
+  }
+
+  codeActions(uri: string, version: number, text: string, options: AnalyzeOptions, query: CodeActionQuery): Promise<CodeActionsPlan> {
+    return this.run({ job: 'codeActions', uri, options, query }, version, text) as Promise<CodeActionsPlan>;
+  }
+
+  /** Drops a closed document's text and model from the thread. */
+  forget(uri: string): void {
+    if (!this.versions.delete(uri) || !this.available()) return;
+    this.run({ job: 'forget', uri }).catch(() => undefined);
+  }
+
+  /** Ends the thread (at shutdown); later requests are refused and callers work on the main thread. */
+  async stop(): Promise<void> {
+    const worker = this.worker;
+    this.done = true;
+    this.ready = false;
+    this.worker = undefined;
+    if (!worker) return;
+    worker.removeAllListeners();
+    worker.on('error', () => undefined);
+    this.rejectAll(new Error('the analysis thread was stopped'));
+    await worker.terminate();
+  }
+
+  private run(job: Job, version?: number, text?: string): Promise<unknown> {
+    const worker = this.worker;
+    if (!worker || !this.available()) return Promise.reject(new Error('the analysis thread is not running'));
+    const id = this.nextId++;
+    const message = { ...job, id } as ThreadMessage;
+    if (version !== undefined && this.versions.get(job.uri) !== version) {
+      message.text = text;
+      this.versions.set(job.uri, version);
+    }
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      worker.postMessage(message);
+    });
+  }
+
+  private fail(err: unknown): void {
+    if (this.done) return;
+    this.done = true;
+    this.ready = false;
+    const worker = this.worker;
+    this.worker = undefined;
+    if (worker) {
+      worker.removeAllListeners();
+      worker.on('error', () => undefined);
+      worker.terminate().catch(() => undefined);
+    }
+    this.rejectAll(err instanceof Error ? err : new Error(String(err)));
+    this.log(`duo-rules: the analysis thread failed, analysing on the main thread from now on: ${err instanceof Error ? err.message : String(err)}`);
+  }
+
+  private rejectAll(err: Error): void {
+    for (const waiter of this.waiting.values()) waiter.reject(err);
+    this.waiting.clear();
+  }
+}

@@ -1,0 +1,80 @@
+// The scan kept between completions must give exactly what a scan from the start of the file gives,
+// whatever was edited since: before, between or after its checkpoints, inside strings, comments,
+// templates and regular expressions.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { complete } from '../../server/src/analysis/completion';
+import { ScanCheckpoints, scanTo } from '../../server/src/analysis/completionScan';
+
+/** A Rule of `blocks` blocks mixing every token the scanner tracks, several checkpoints long. */
+function ruleText(blocks: number): string {
+  const parts = ['function requireDuo(user, context, callback) {'];
+  for (let i = 0; i < blocks; i++) {
+    parts.push(
+      `  // step ${i}: don't ( open anything here {`,
+      `  /* a block { comment ( ${i} */ var re${i} = /[({]+\\/x/g, s${i} = 'it\\'s (${i}', t${i} = \`a \${user.name + \`{\${i}\`} b\`;`,
+      `  if (user.app_metadata && re${i}.test(s${i})) { user.app_metadata.k${i} = [1, 2, { n: ${i} / 2 }]; }`,
+    );
+  }
+  parts.push('  context.multifactor = {', "    provider: 'duo',", '    ', '  };', '  callback(null, user, context);', '}', '');
+  return parts.join('\n');
+}
+
+/** A small deterministic random generator, so a failure can be replayed. */
+function random(seed: number): () => number {
+  let x = seed;
+  return () => {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    return x / 2147483648;
+  };
+}
+
+const snippets = ['{', '}', '(', ')', '[', ']', "'", '"', '`', '/*', '*/', '//', '/', '${', '\n', 'x', ',', ' ', 'return /a/'];
+
+test('a kept scan equals a scan from the start at every caret, across random edits', () => {
+  const next = random(42);
+  let text = ruleText(60);
+  const checkpoints = new ScanCheckpoints();
+  let at = 0;
+  for (let round = 0; round < 300; round++) {
+    for (let probe = 0; probe < 4; probe++) {
+      // Half the carets just after the last edit, where a checkpoint it invalidated would be reused.
+      const end = probe % 2 ? Math.min(text.length, at + Math.floor(next() * 3000)) : Math.floor(next() * (text.length + 1));
+      assert.deepEqual(checkpoints.scanTo(text, end), scanTo(text, end), `round ${round}, offset ${end}`);
+    }
+    // An edit anywhere: insert, delete or replace a few characters with a token that changes the scan.
+    at = Math.floor(next() * text.length);
+    const removed = Math.floor(next() * 3);
+    text = text.slice(0, at) + snippets[Math.floor(next() * snippets.length)] + text.slice(at + removed);
+  }
+});
+
+test('completion in a large Rule is the same with the kept scan, after edits far above the caret', () => {
+  let text = ruleText(400);
+  const checkpoints = new ScanCheckpoints();
+  const caret = text.indexOf("'duo',\n") + "'duo',\n    ".length;
+  const labels = (t: string, offset: number, withScan: boolean) =>
+    complete({ text: t, offset, ...(withScan ? { checkpoints } : {}) })?.items.map((item) => item.label);
+  const before = labels(text, caret, true);
+  assert.ok(before?.includes('ikey'), JSON.stringify(before));
+  assert.deepEqual(before, labels(text, caret, false));
+  // Edits far above the caret that change how the rest of the file scans: the kept scan must follow them.
+  for (const [from, to] of [['callback) {', 'callback) { /*'], ["don't", "don''t"], ['var re0 = /', 'var re0 = 1 /'], ['t0 = `', 't0 = `${']] as const) {
+    text = text.replace(from, to);
+    const at = text.indexOf("'duo',\n") + "'duo',\n    ".length;
+    assert.deepEqual(labels(text, at, true), labels(text, at, false), `after ${to}`);
+  }
+});
+
+test('an edit right at a checkpoint, or a character before or after it, is followed', () => {
+  const text = ruleText(16);
+  for (const snippet of ['{', "'", '/*', '`', 'x', '/']) {
+    // The first checkpoint is at the first token boundary 2,048 characters in: edits at every offset around it.
+    for (let at = 2030; at < 2150; at++) {
+      const checkpoints = new ScanCheckpoints();
+      checkpoints.scanTo(text, text.length);
+      const edited = text.slice(0, at) + snippet + text.slice(at);
+      assert.deepEqual(checkpoints.scanTo(edited, edited.length), scanTo(edited, edited.length), `${snippet} at ${at}`);
+    }
+  }
+});
