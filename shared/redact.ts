@@ -64,7 +64,17 @@ interface Matcher {
   whole: string[];
   /** Lower-cased FRAGMENT_LENGTH-character windows of the long secrets' forms. */
   fragments: Set<string>;
+  /**
+   * Texts already found to hold none of these secrets (so never a secret itself). A run's result
+   * repeats most of the last one's strings (the default user and context, their keys), and the
+   * fragment scan reads every window of each: a text seen clean is not scanned again.
+   */
+  clean: Set<string>;
 }
+
+/** Only short texts are remembered as clean, and only this many per set of secrets. */
+const MAX_CLEAN_TEXT = 256;
+const MAX_CLEAN_TEXTS = 2048;
 
 // redactValue calls redactText with the same list for every string of a result: prepare it once.
 const matchers = new WeakMap<readonly string[], Matcher>();
@@ -95,7 +105,7 @@ function matcherFor(secrets: readonly string[]): Matcher {
       for (let i = 0; i + FRAGMENT_LENGTH <= lower.length; i++) fragments.add(lower.slice(i, i + FRAGMENT_LENGTH));
     }
   }
-  matcher = { whole: [...whole].sort((a, b) => b.length - a.length), fragments };
+  matcher = { whole: [...whole].sort((a, b) => b.length - a.length), fragments, clean: new Set() };
   matchers.set(secrets, matcher);
   if (matchersByContent.size >= MAX_MATCHERS_BY_CONTENT) matchersByContent.clear();
   matchersByContent.set(content, matcher);
@@ -133,13 +143,20 @@ function redactFragments(text: string, fragments: Set<string>): string {
  * by cutText in the middle of a secret ends with the secret's beginning: that part is redacted too.
  */
 export function redactText(text: string, secrets: readonly string[]): string {
+  const matcher = matcherFor(secrets);
+  if (matcher.clean.has(text)) return text;
+  const { whole, fragments } = matcher;
   let out = text.replace(AUTHORIZATION, `$1${REDACTED}`);
-  const { whole, fragments } = matcherFor(secrets);
   // Longest first, so a secret that contains another is replaced whole.
   for (const secret of whole) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
   const cut = CUT_MARK.exec(out);
   if (cut) out = redactCutTail(out.slice(0, cut.index), whole) + cut[0];
-  return redactFragments(out, fragments);
+  out = redactFragments(out, fragments);
+  if (out === text && text.length <= MAX_CLEAN_TEXT) {
+    if (matcher.clean.size >= MAX_CLEAN_TEXTS) matcher.clean.clear();
+    matcher.clean.add(text);
+  }
+  return out;
 }
 
 function redactCutTail(head: string, secrets: readonly string[]): string {

@@ -399,19 +399,21 @@ function stripModuleVersion(id: string): string {
 }
 
 function createSandboxRequire(workspaceRoot: string, stubs: ModuleStubs | null = null) {
-  const hostRequire = createRequire(join(workspaceRoot, 'package.json'));
+  // Made on the first require: most rules never call it, and every run's set-up would pay for it.
+  let made: NodeRequire | null = null;
+  const host = (): NodeRequire => (made ??= createRequire(join(workspaceRoot, 'package.json')));
   return function require(id: unknown): unknown {
     if (typeof id !== 'string' || id === '') throw new TypeError('require() expects a module name');
     const name = stripModuleVersion(id);
     // A stub from the mocks file wins over an installed module of the same name.
     if (stubs?.has(name)) return stubs.load(name, require);
-    if (isBuiltin(name)) return hostRequire(name);
+    if (isBuiltin(name)) return host()(name);
     if (name.startsWith('.') || name.startsWith('/')) {
       throw new Error(`Cannot require '${id}': Auth0 rules and Actions can only require npm modules, not files`);
     }
     let resolved: string;
     try {
-      resolved = hostRequire.resolve(name);
+      resolved = host().resolve(name);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code !== 'MODULE_NOT_FOUND') throw err;
@@ -423,7 +425,7 @@ function createSandboxRequire(workspaceRoot: string, stubs: ModuleStubs | null =
       (error as NodeJS.ErrnoException).code = 'MODULE_NOT_FOUND';
       throw error;
     }
-    return hostRequire(resolved);
+    return host()(resolved);
   };
 }
 
