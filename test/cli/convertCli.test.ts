@@ -3,11 +3,11 @@
 // notes printed with their Action lines, --format json, and exit codes 0 (nothing left to do),
 // 1 (TODOs remain), 2 (could not convert).
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { repoRoot, runCliSync, type CliResult } from '../helpers/cli';
+import { createWorkspace } from '../helpers/workspace';
 
 const root = repoRoot;
 const SKEY = 'abcdefghij0123456789ABCDEFGHIJ0123456789';
@@ -22,8 +22,7 @@ function listFiles(dir: string): string[] {
 }
 
 describe('duo-rules convert', () => {
-  const work = mkdtempSync(join(tmpdir(), 'duo-convert-cli-'));
-  after(() => rmSync(work, { recursive: true, force: true }));
+  const work = createWorkspace({ prefix: 'duo-convert-cli-' }).root;
 
   test('a single rule prints the Action on stdout and its notes on stderr with their Action lines; exit 0 when nothing is left to do', () => {
     writeFileSync(join(work, 'admin.js'), "function (user, context, callback) {\n  context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST, admin: { ikey: configuration.A, skey: configuration.B } };\n  callback(null, user, context);\n}\n");

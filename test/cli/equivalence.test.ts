@@ -3,11 +3,11 @@
 // could only deny behind a TODO shows as a divergence with its smallest login, and a mutated Action
 // (a denial removed) is caught.
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { repoRoot, runCliSync, type CliResult } from '../helpers/cli';
+import { createWorkspace } from '../helpers/workspace';
 
 const root = repoRoot;
 const fixtures = join(root, 'test', 'fixtures', 'convert');
@@ -27,8 +27,7 @@ function checkOf(run: CliResult): Report {
 }
 
 describe('duo-rules convert --check', () => {
-  const work = mkdtempSync(join(tmpdir(), 'duo-check-'));
-  after(() => rmSync(work, { recursive: true, force: true }));
+  const work = createWorkspace({ prefix: 'duo-check-' }).root;
 
   for (const name of ['deny.js', 'spread-config.js', 'multifactor-true.js']) {
     test(`${name}: the Action decides as the Rule on every login; exit 0`, () => {
@@ -180,8 +179,7 @@ describe('duo-rules convert --check', () => {
 });
 
 describe('duo-rules equivalence', () => {
-  const work = mkdtempSync(join(tmpdir(), 'duo-equivalence-'));
-  after(() => rmSync(work, { recursive: true, force: true }));
+  const work = createWorkspace({ prefix: 'duo-equivalence-' }).root;
 
   test('a mutated Action (a denial removed) is caught, with the smallest login that shows it', () => {
     const converted = cli(['convert', join(fixtures, 'deny.js')], work);

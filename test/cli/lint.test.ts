@@ -1,11 +1,12 @@
 // `duo-rules lint` as a real process: output formats, exit codes, file collection, .duo-rules.json.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { repoRoot, runCliSync, type CliResult } from '../helpers/cli';
+import { createWorkspace } from '../helpers/workspace';
 
 const root = repoRoot;
 const seed = readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'seed-rule.js'), 'utf8');
@@ -22,7 +23,7 @@ describe('duo-rules lint', () => {
   let dir: string;
 
   before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'duo-rules-lint-'));
+    dir = createWorkspace({ prefix: 'duo-rules-lint-' }).root;
     mkdirSync(join(dir, 'project', 'rules', 'nested'), { recursive: true });
     mkdirSync(join(dir, 'project', 'node_modules', 'dep'), { recursive: true });
     writeFileSync(join(dir, 'project', 'rules', 'seed.js'), seed);
@@ -32,8 +33,6 @@ describe('duo-rules lint', () => {
     writeFileSync(join(dir, 'project', 'secret.js'), `function (user, context, callback) {\n  context.multifactor = { provider: 'duo', ikey: 'DIABCDEFGHIJ01234567', skey: '${SKEY}', host: 'api-1234abcd.duosecurity.com' };\n  callback(null, user, context);\n}\n`);
     writeFileSync(join(dir, 'crlf.js'), '\uFEFF' + warningOnlyRule.replace(/\n/g, '\r\n'));
   });
-
-  after(() => rmSync(dir, { recursive: true, force: true }));
 
   test('the examples are clean: exit 0, only the rules-eol information', () => {
     const { code, stdout } = lint(['examples']);

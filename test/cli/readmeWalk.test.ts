@@ -3,12 +3,11 @@
 // folder or a rule whose script is missing is named as such instead of a made-up file path, and
 // convert does not silently drop a broken rules/*.json.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { runCliSync, type CliResult } from '../helpers/cli';
-
+import { createWorkspace } from '../helpers/workspace';
 
 function duoRules(args: string[], cwd: string): CliResult {
   return runCliSync(args, { cwd });
@@ -27,7 +26,7 @@ describe('duo-rules on a new user\'s mistakes', () => {
   let dir: string;
 
   before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'duo-rules-walk-'));
+    dir = createWorkspace({ prefix: 'duo-rules-walk-' }).root;
     mkdirSync(join(dir, 'tenant', 'actions', 'require-duo'), { recursive: true });
     writeFileSync(join(dir, 'tenant', 'actions', 'require-duo', 'code.js'), action);
     writeFileSync(join(dir, 'tenant', 'actions', 'require-duo.json'), actionJson);
@@ -35,8 +34,6 @@ describe('duo-rules on a new user\'s mistakes', () => {
     writeFileSync(join(dir, 'broken', 'rules', 'duo.json'), JSON.stringify({ name: 'duo', script: './duo-mfa.js', stage: 'login_success', enabled: true, order: 1 }));
     writeFileSync(join(dir, 'rule.js'), 'function (user, context, callback) { callback(null, user, context); }\n');
   });
-
-  after(() => rmSync(dir, { recursive: true, force: true }));
 
   test('a wrong or incomplete flag is one line naming the flag and pointing at --help, for every command', () => {
     const cases: [string[], string][] = [

@@ -1,10 +1,10 @@
 // `.duo-rules.json`: validation of its contents and the upward search that stops at the workspace folder.
-import { test, describe, before, after } from 'node:test';
+import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findProjectConfigFile, loadProjectConfig, parseProjectConfig } from '../../server/src/config/projectConfig';
+import { createWorkspace } from '../helpers/workspace';
 
 describe('.duo-rules.json contents', () => {
   test('valid severities are kept; unknown codes, bad levels and bad JSON are explained', () => {
@@ -24,12 +24,10 @@ describe('finding .duo-rules.json', () => {
   let dir: string;
 
   before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'duo-rules-config-'));
+    dir = createWorkspace({ prefix: 'duo-rules-config-' }).root;
     mkdirSync(join(dir, 'repo', 'workspace', 'rules'), { recursive: true });
     writeFileSync(join(dir, 'repo', '.duo-rules.json'), '{ "diagnostics": { "rules-eol": "off" } }');
   });
-
-  after(() => rmSync(dir, { recursive: true, force: true }));
 
   test('the nearest file upward from the linted directory', () => {
     assert.equal(findProjectConfigFile(join(dir, 'repo', 'workspace', 'rules')), join(dir, 'repo', '.duo-rules.json'));

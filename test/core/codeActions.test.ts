@@ -3,13 +3,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyEdits, clientCheckRemovedComment, collectFixAllEdits, findNameRuleFunctionFix, findQuickFix, findQuickFixes, ruleNameFromFileName, stripHost } from '../../server/src/analysis/codeActions';
 import { convertRule as convertRuleToAction } from '../../server/src/analysis/ruleConverter';
 import { analyze, type Finding } from '../../server/src/analysis/diagnostics';
 import { buildModel } from '../../server/src/analysis/model';
+import { withWorkspaceSync } from '../helpers/workspace';
 
 const SKEY = 'abcdefghij0123456789ABCDEFGHIJ0123456789';
 
@@ -346,18 +346,14 @@ describe('naming an anonymous rule function (VS Code\'s "Identifier expected. ts
 
   /** TypeScript's own syntax errors for a .js file, as VS Code's JavaScript check reports them. */
   function typeScriptErrors(text: string): string[] {
-    const dir = mkdtempSync(join(tmpdir(), 'duo-name-rule-'));
-    try {
-      writeFileSync(join(dir, 'rule.js'), text);
+    return withWorkspaceSync({ 'rule.js': text }, (workspace) => {
       try {
-        execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '--allowJs', '--pretty', 'false', join(dir, 'rule.js')], { cwd: dir, encoding: 'utf8', stdio: 'pipe' });
+        execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '--allowJs', '--pretty', 'false', workspace.path('rule.js')], { cwd: workspace.root, encoding: 'utf8', stdio: 'pipe' });
         return [];
       } catch (err) {
         return String((err as { stdout?: string }).stdout).split('\n').filter((l) => /error TS\d+/.test(l)).map((l) => /error (TS\d+)/.exec(l)![1]);
       }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    }, 'duo-name-rule-');
   }
 
   test('the seed rule gets a name from its file; TypeScript stops reporting TS1003 and duo-rules sees the same rule', () => {

@@ -3,16 +3,16 @@
 // get hardcoded-secret with exact ranges, in the core and in `duo-rules lint`; values are
 // never shown.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { runCliSync } from '../helpers/cli';
 import { fixDeployConfigSecret, lintDeployConfig } from '../../server/src/deployCli/configLint';
 import { extractDeclaredKeys, findPlaintextSecrets } from '../../server/src/deployCli/configFiles';
 import { DeclaredKeysIndex } from '../../server/src/deployCli/declaredKeys';
 import { classifyDeployConfigPath } from '../../server/src/deployCli/layout';
 import { findDeployCliRoot } from '../../server/src/deployCli/repository';
+import { createWorkspace } from '../helpers/workspace';
 
 const SKEY = 'abcdefghij0123456789ABCDEFGHIJ0123456789';
 
@@ -85,8 +85,7 @@ describe('plaintext Duo secrets in config files', () => {
 });
 
 describe('a deploy-cli repository on disk', () => {
-  const repo = mkdtempSync(join(tmpdir(), 'duo-keys-'));
-  after(() => rmSync(repo, { recursive: true, force: true }));
+  const repo = createWorkspace({ prefix: 'duo-keys-' }).root;
   mkdirSync(join(repo, 'rules'), { recursive: true });
   mkdirSync(join(repo, 'rules-configs'));
   mkdirSync(join(repo, 'actions', 'duo'), { recursive: true });

@@ -3,8 +3,7 @@
 // the Rule (denials kept, untranslatable paths denied behind a TODO); TODOs sit in the code at
 // the Action lines the notes name; the runner makes the same decision for the Rule and its Action.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { convertRule as convertRuleToAction, noteTag, todoTag, type ConvertOptions } from '../../server/src/analysis/ruleConverter';
@@ -12,6 +11,7 @@ import { buildActionJson, orderedActionName } from '../../server/src/analysis/co
 import { analyze } from '../../server/src/analysis/diagnostics';
 import { buildModel, findProperty, type MfaObject } from '../../server/src/analysis/model';
 import { disposeRunnerPool, runFile } from '../../server/src/runner/index';
+import { createWorkspace } from '../helpers/workspace';
 
 const root = join(__dirname, '..', '..', '..');
 /** The rule of Duo's "Duo for Developers" page, verbatim. */
@@ -409,8 +409,8 @@ describe('deploy-cli Action JSON', () => {
 });
 
 describe('the runner makes the same MFA decision for the Rule and its Action', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'duo-convert-run-'));
-  after(() => { disposeRunnerPool(); rmSync(dir, { recursive: true, force: true }); });
+  const dir = createWorkspace({ prefix: 'duo-convert-run-' }).root;
+  after(() => disposeRunnerPool());
   const configuration = { DUO_IKEY: 'DIABCDEFGHIJ01234567', DUO_SKEY: 'abcdefghij0123456789ABCDEFGHIJ0123456789', DUO_HOST: 'api-1234abcd.duosecurity.com' };
 
   async function both(name: string, ruleText: string, inputs: { context?: unknown; event?: unknown } = {}) {

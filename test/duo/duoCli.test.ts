@@ -4,13 +4,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { onlyPath, repoRoot, runCli, startCli, type CliResult } from '../helpers/cli';
+import { createWorkspace } from '../helpers/workspace';
 
 const rule = join(repoRoot, 'examples/duo-rule.js');
 
@@ -40,7 +40,7 @@ function assertNoSecret(text: string, secrets: string[]): void {
 }
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'duo-cli-'));
+  dir = createWorkspace({ prefix: 'duo-cli-' }).root;
   const generated = await startCli(['emulator', '--generate', '--user', 'jamie.rivera@example.com', '--format', 'json'], { cwd: dir });
   emulator = generated.child;
   emulatorOutput = generated.output;
@@ -52,7 +52,6 @@ after(async () => {
     emulator.kill('SIGTERM');
     await once(emulator, 'exit');
   }
-  rmSync(dir, { recursive: true, force: true });
 });
 
 test('emulator --generate --format json prints its URL and a runner configuration of its own keys', () => {

@@ -3,14 +3,14 @@
 // literals in the code, a broken configuration file, a Duo server echoing what it receives)
 // leave no skey, signature or assertion in any response, error, notification, log or stderr.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { LspClient } from '../helpers/lspClient';
+import { createWorkspace } from '../helpers/workspace';
 
 const IKEY = 'DIWJ8X6AEYOR5OMC6TQ1';
 const CONFIG_SKEY = 'Zh5eGmUq9zpfQnyUIu5OL9iWoMMv5ecIq9hJ6MUe';
@@ -58,7 +58,7 @@ async function ask(method: string, body: unknown): Promise<unknown> {
 }
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'duo-server-secrets-'));
+  dir = createWorkspace({ prefix: 'duo-server-secrets-' }).root;
   writeFileSync(join(dir, 'package.json'), '{ "name": "server-secrets", "private": true }\n');
   writeFileSync(join(dir, 'rule.js'), ruleText);
   writeFileSync(join(dir, 'literal.js'), literalText);
@@ -87,7 +87,6 @@ before(async () => {
 after(async () => {
   await client?.shutdown();
   await new Promise<void>((resolve) => echo.close(() => resolve()));
-  rmSync(dir, { recursive: true, force: true });
 });
 
 test('no skey, signature or assertion reaches any response, notification, log or stderr of the language server', async () => {

@@ -3,80 +3,38 @@
 // never issued that certificate, so it must be refused unless pinning and checks are off.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import http from 'node:http';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { generateEmulatorConfig, startEmulator, type RunningEmulator } from '../../server/src/duo/duoEmulator';
 import { bypassesProxy, proxyFromEnvironment } from '../../server/src/duo/transport';
 import { verifyMultifactor } from '../../server/src/duo/verify';
-
-function findOpenssl(): string | undefined {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return undefined;
-  } catch {
-    return 'openssl is not installed, so no test certificate can be made (apt-get install openssl)';
-  }
-}
-const skip = findOpenssl();
+import { makeTestCertificate, opensslMissing as skip, startConnectProxy, type ConnectProxy } from '../helpers/tlsProxy';
 
 const config = generateEmulatorConfig(['jamie.rivera@example.com']);
 const auth = config.applications.find((a) => a.kind === 'auth-api')!;
 const mfa = { provider: 'duo', ikey: auth.ikey, skey: auth.skey, host: config.host, username: 'jamie.rivera@example.com' };
 
-let dir: string;
-let tlsEmulator: RunningEmulator;
+let tlsEmulator: RunningEmulator | undefined;
 let plainEmulator: RunningEmulator;
-let proxy: http.Server;
-let proxyUrl: string;
-const tunnels: string[] = [];
-let refuseTunnels = false;
+let proxy: ConnectProxy;
 
 before(async () => {
   plainEmulator = await startEmulator({ config });
-  // A CONNECT proxy that sends every tunnel for the Duo host to the https emulator.
-  proxy = http.createServer((_req, res) => { res.writeHead(405); res.end(); });
-  proxy.on('connect', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
-    tunnels.push(req.url!);
-    if (refuseTunnels) {
-      client.end('HTTP/1.1 407 Proxy Authentication Required\r\n\r\n');
-      return;
-    }
-    const upstream = net.connect(tlsEmulator.port, '127.0.0.1', () => {
-      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      upstream.write(head);
-      upstream.pipe(client);
-      client.pipe(upstream);
-    });
-    upstream.on('error', () => client.destroy());
-    client.on('error', () => upstream.destroy());
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  // Every tunnel, for the Duo host or not, goes to the https emulator.
+  proxy = await startConnectProxy(() => tlsEmulator!.port);
   if (skip) return;
-  dir = mkdtempSync(join(tmpdir(), 'duo-tls-'));
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-    '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-    '-subj', `/CN=${config.host}`, '-addext', `subjectAltName=DNS:${config.host}`,
-  ], { stdio: 'ignore' });
-  tlsEmulator = await startEmulator({ config, tls: { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') } });
+  tlsEmulator = await startEmulator({ config, tls: makeTestCertificate(config.host) });
 });
 
 after(async () => {
-  await Promise.all([plainEmulator?.close(), tlsEmulator?.close(), new Promise<void>((resolve) => { proxy.close(() => resolve()); proxy.closeAllConnections(); })]);
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await Promise.all([plainEmulator?.close(), tlsEmulator?.close(), proxy.close()]);
 });
 
 test('pinned (default): a certificate Duo\'s CAs did not issue is refused for the Duo host, through the proxy', { skip }, async () => {
-  tunnels.length = 0;
-  const result = await verifyMultifactor(mfa, {}, { proxy: proxyUrl, timeoutMs: 5000 });
-  assert.deepEqual(tunnels.filter((t) => t !== `${config.host}:443`), [], 'only the Duo host is tunnelled');
-  assert.ok(tunnels.length >= 2, 'both checks went through the proxy');
+  proxy.tunnels.length = 0;
+  const result = await verifyMultifactor(mfa, {}, { proxy: proxy.url, timeoutMs: 5000 });
+  assert.deepEqual(proxy.tunnels.filter((t) => t !== `${config.host}:443`), [], 'only the Duo host is tunnelled');
+  assert.ok(proxy.tunnels.length >= 2, 'both checks went through the proxy');
   assert.equal(result.application, null);
   assert.equal(result.check.reason, 'network');
   assert.match(result.check.message, /Refused the TLS connection to https:\/\/api-[0-9a-f]{8}\.duosecurity\.com \(through the proxy http:\/\/127\.0\.0\.1:\d+\): its certificate is not issued by one of the certificate authorities Duo's own clients pin/);
@@ -84,29 +42,29 @@ test('pinned (default): a certificate Duo\'s CAs did not issue is refused for th
 });
 
 test('pinning off but certificates checked: the system store does not trust it either; a one-time warning', { skip }, async () => {
-  const result = await verifyMultifactor(mfa, {}, { proxy: proxyUrl, pinCertificates: false, timeoutMs: 5000 });
+  const result = await verifyMultifactor(mfa, {}, { proxy: proxy.url, pinCertificates: false, timeoutMs: 5000 });
   assert.equal(result.check.reason, 'network');
   assert.match(result.check.message, /its certificate could not be verified/);
   assert.ok(result.warnings.some((w) => /Certificate pinning is off/.test(w)));
 });
 
 test('pinning and checks off (a TLS-inspecting proxy): the full verification works through the tunnel', { skip }, async () => {
-  tunnels.length = 0;
-  const result = await verifyMultifactor(mfa, {}, { proxy: proxyUrl, pinCertificates: false, strictSSL: false, timeoutMs: 5000 });
+  proxy.tunnels.length = 0;
+  const result = await verifyMultifactor(mfa, {}, { proxy: proxy.url, pinCertificates: false, strictSSL: false, timeoutMs: 5000 });
   assert.equal(result.application, 'auth-api');
   assert.equal(result.preauth?.result, 'auth');
-  assert.ok(tunnels.length >= 2);
+  assert.ok(proxy.tunnels.length >= 2);
   assert.ok(!result.warnings.some((w) => /Certificate pinning is off/.test(w)), 'the pinning warning is given once');
 });
 
 test('a proxy that refuses the tunnel is reported as network, naming the status', async () => {
-  refuseTunnels = true;
+  proxy.refuseWith = 'HTTP/1.1 407 Proxy Authentication Required';
   try {
-    const result = await verifyMultifactor(mfa, {}, { proxy: proxyUrl, timeoutMs: 5000 });
+    const result = await verifyMultifactor(mfa, {}, { proxy: proxy.url, timeoutMs: 5000 });
     assert.equal(result.check.reason, 'network');
     assert.match(result.check.message, /The proxy refused to open a tunnel to api-[0-9a-f]{8}\.duosecurity\.com \(HTTP 407\)/);
   } finally {
-    refuseTunnels = false;
+    proxy.refuseWith = undefined;
   }
 });
 
@@ -125,10 +83,10 @@ test('a proxy that is down or not a URL is named as the problem, without its pas
 });
 
 test('loopback targets (the emulator) bypass the proxy', async () => {
-  tunnels.length = 0;
-  const result = await verifyMultifactor(mfa, {}, { proxy: proxyUrl, baseUrl: plainEmulator.url, timeoutMs: 5000 });
+  proxy.tunnels.length = 0;
+  const result = await verifyMultifactor(mfa, {}, { proxy: proxy.url, baseUrl: plainEmulator.url, timeoutMs: 5000 });
   assert.equal(result.application, 'auth-api');
-  assert.deepEqual(tunnels, []);
+  assert.deepEqual(proxy.tunnels, []);
 });
 
 test('HTTPS_PROXY / NO_PROXY are read like curl reads them', () => {

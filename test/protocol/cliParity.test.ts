@@ -2,14 +2,13 @@
 // severities, codes, messages) with `.duo-rules.json` severities, suppression comments, CRLF and
 // the configuration keys of an auth0-deploy-cli repository.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { runCliSync } from '../helpers/cli';
 import { LspClient } from '../helpers/lspClient';
-import { writeTree } from '../helpers/workspace';
+import { createWorkspace, writeTree } from '../helpers/workspace';
 
 let repo: string;
 let client: LspClient;
@@ -77,7 +76,7 @@ const files: Record<string, string> = {
 };
 
 before(async () => {
-  repo = mkdtempSync(join(tmpdir(), 'duo-rules-parity-'));
+  repo = createWorkspace({ prefix: 'duo-rules-parity-' }).root;
   writeTree(repo, {
     ...Object.fromEntries(['DUO_IKEY', 'DUO_HOST'].map((key) => [`rules-configs/${key}.json`, JSON.stringify({ key, value: `##${key}##` })])),
     'actions/duo-mfa.json': JSON.stringify({ name: 'duo-mfa', secrets: [{ name: 'DUO_IKEY' }, { name: 'DUO_SKEY' }, { name: 'DUO_HOST' }] }),
@@ -89,7 +88,6 @@ before(async () => {
 
 after(async () => {
   await client.shutdown();
-  rmSync(repo, { recursive: true, force: true });
 });
 
 test('duo-rules lint and the language server report the same diagnostics', async () => {

@@ -3,14 +3,14 @@
 // in variables, Auth0's sample client id in a list of clients that get MFA or skip it) through `duo-rules lint` as a process and through the language server: the same
 // diagnostics, and on each file exactly the findings a reviewer expects (none on the clean ones).
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { runCliSync } from '../helpers/cli';
 import { LspClient } from '../helpers/lspClient';
+import { createWorkspace } from '../helpers/workspace';
 
 const source = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'config-shapes');
 
@@ -45,7 +45,7 @@ let repo: string;
 let client: LspClient;
 
 before(async () => {
-  repo = mkdtempSync(join(tmpdir(), 'duo-rules-shapes-'));
+  repo = createWorkspace({ prefix: 'duo-rules-shapes-' }).root;
   cpSync(source, repo, { recursive: true });
   // The end-of-life note names the editor command in the editor and the CLI command in lint: off here.
   writeFileSync(join(repo, '.duo-rules.json'), JSON.stringify({ diagnostics: { 'rules-eol': 'off' } }));
@@ -54,7 +54,6 @@ before(async () => {
 
 after(async () => {
   await client.shutdown();
-  rmSync(repo, { recursive: true, force: true });
 });
 
 test('every fixture is listed with its expected findings', () => {

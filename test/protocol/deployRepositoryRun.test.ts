@@ -3,14 +3,13 @@
 // (duoRules.mappingsFile), SecretStorage values winning over the repository's, a secret from
 // rules-configs redacted, and the same JSON as `duo-rules run --format json`.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { onlyPath, runCliSync } from '../helpers/cli';
 import { LspClient } from '../helpers/lspClient';
-import { writeTree } from '../helpers/workspace';
+import { createWorkspace, writeTree } from '../helpers/workspace';
 
 const SKEY = 'Zh5eGmUq9zpfQnyUIu5OL9iWoMMv5ecIq9hJ6MUe';
 const API_TOKEN = 'tok-4f1c9e2b7a6d';
@@ -19,7 +18,7 @@ let repo: string;
 let client: LspClient;
 
 before(async () => {
-  repo = mkdtempSync(join(tmpdir(), 'duo-rules-deploy-lsp-'));
+  repo = createWorkspace({ prefix: 'duo-rules-deploy-lsp-' }).root;
   const files: Record<string, string> = {
     'rules/require-duo.js': [
       'function requireDuo(user, context, callback) {',
@@ -41,7 +40,6 @@ before(async () => {
 
 after(async () => {
   await client?.shutdown();
-  rmSync(repo, { recursive: true, force: true });
 });
 
 function runParams(extra: Record<string, unknown> = {}) {

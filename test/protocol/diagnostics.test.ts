@@ -2,13 +2,13 @@
 // settings pulled with workspace/configuration, .duo-rules.json, and survival of bad input.
 import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { LspClient, serverPath } from '../helpers/lspClient';
+import { createWorkspace } from '../helpers/workspace';
 
 const seed = readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'seed-rule.js'), 'utf8');
 const codesOf = (diagnostics: Array<{ code?: unknown }>) => diagnostics.map((d) => String(d.code));
@@ -18,13 +18,12 @@ describe('diagnostics over stdio', () => {
   let workspace: string;
 
   before(async () => {
-    workspace = mkdtempSync(join(tmpdir(), 'duo-rules-protocol-'));
+    workspace = createWorkspace({ prefix: 'duo-rules-protocol-' }).root;
     client = await LspClient.start({ workspaceFolders: [pathToFileURL(workspace).href], settings: {} });
   });
 
   after(async () => {
     await client.shutdown();
-    rmSync(workspace, { recursive: true, force: true });
   });
 
   test('initialize announces incremental sync', () => {
@@ -117,7 +116,7 @@ describe('settings and .duo-rules.json', () => {
   let settings: Record<string, unknown>;
 
   before(async () => {
-    workspace = mkdtempSync(join(tmpdir(), 'duo-rules-settings-'));
+    workspace = createWorkspace({ prefix: 'duo-rules-settings-' }).root;
     mkdirSync(join(workspace, 'rules'));
     writeFileSync(join(workspace, '.duo-rules.json'), JSON.stringify({ diagnostics: { 'rules-eol': 'off', 'deprecated-field': 'error' } }));
     settings = { enable: true, diagnostics: { 'deprecated-field': 'default', 'placeholder-value': 'warning' } };
@@ -126,7 +125,6 @@ describe('settings and .duo-rules.json', () => {
 
   after(async () => {
     await client.shutdown();
-    rmSync(workspace, { recursive: true, force: true });
   });
 
   test('project file severities apply; editor settings override them; `default` falls through', async () => {

@@ -3,14 +3,14 @@
 // the editor's stored credentials against the Auth0 emulator, the documented Action's Verify with
 // those credentials, and no client secret or skey in any answer, notification or the server's log.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { generateEmulatorConfig, startEmulator, type RunningEmulator } from '../../server/src/duo/duoEmulator';
 import { startAuth0Emulator, type EmulatedTenant, type RunningAuth0Emulator } from '../../server/src/tenant/auth0Emulator';
 import { LspClient } from '../helpers/lspClient';
+import { createWorkspace, withWorkspace } from '../helpers/workspace';
 
 const CLIENT_SECRET = 'editor-M2M-secret-5d4c3b2a19f8e7d6c5b4a3f2e1d0';
 const DUO_RULE = `function duo(user, context, callback) {
@@ -29,7 +29,7 @@ let webSkey: string;
 const answers: string[] = [];
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'doctor-lsp-'));
+  dir = createWorkspace({ prefix: 'doctor-lsp-' }).root;
   mkdirSync(join(dir, 'rules'));
   writeFileSync(join(dir, 'rules', 'duo.json'), JSON.stringify({ name: 'duo', enabled: true, order: 1, script: './duo.js' }));
   writeFileSync(join(dir, 'rules', 'duo.js'), DUO_RULE);
@@ -55,7 +55,6 @@ after(async () => {
   await client?.shutdown();
   await auth0.close();
   await duo.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const access = () => ({ domain: tenant.domain, clientId: 'editorClient', clientSecret: CLIENT_SECRET, baseUrl: auth0.url });
@@ -74,13 +73,10 @@ test('the repository\'s findings come with the file and line they belong to', as
 });
 
 test('a folder that is not a deploy-cli repository has no report', async () => {
-  const other = mkdtempSync(join(tmpdir(), 'doctor-lsp-none-'));
-  try {
-    const response = await client.request('duoRules/doctor', { folder: other, tenant: false });
+  await withWorkspace({}, async (other) => {
+    const response = await client.request('duoRules/doctor', { folder: other.root, tenant: false });
     assert.deepEqual(response, { report: null, notes: [], problems: [] });
-  } finally {
-    rmSync(other, { recursive: true, force: true });
-  }
+  }, 'doctor-lsp-none-');
 });
 
 test('Check Tenant: the tenant read with the stored credentials, verified against the Duo emulator', async () => {

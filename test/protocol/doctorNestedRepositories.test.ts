@@ -3,12 +3,12 @@
 // duoRules/deployRepositories finds them within a bounded depth, never inside node_modules, .git or
 // an application's own actions/ folder, and duoRules/doctor gives each one's findings at its files.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { LspClient } from '../helpers/lspClient';
+import { createWorkspace } from '../helpers/workspace';
 
 const DUO_RULE = `function duo(user, context, callback) {
   context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };
@@ -33,7 +33,7 @@ const directoryRepository = (prefix: string, ruleEnabled: boolean) => ({
 });
 
 before(async () => {
-  workspace = mkdtempSync(join(tmpdir(), 'doctor-nested-'));
+  workspace = createWorkspace({ prefix: 'doctor-nested-' }).root;
   write({
     'package.json': '{ "name": "auth0-config", "private": true }',
     ...directoryRepository('tenants/prod', true),
@@ -53,7 +53,6 @@ before(async () => {
 
 after(async () => {
   await client?.shutdown();
-  rmSync(workspace, { recursive: true, force: true });
 });
 
 test('duoRules/deployRepositories finds the repositories below the workspace folder, and only those', async () => {

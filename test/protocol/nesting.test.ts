@@ -4,14 +4,15 @@
 // here (the one running the tests, the e2e tools' Node 24, and DUO_RULES_TEST_NODES).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { analyze } from '../../server/src/analysis/diagnostics';
 import { runCliSync } from '../helpers/cli';
 import { LspClient } from '../helpers/lspClient';
+import { createWorkspace } from '../helpers/workspace';
 
 const n = 100_000;
 
@@ -81,7 +82,7 @@ describe('duo-rules lint and the language server on every Node found', () => {
   const files: string[] = [];
 
   before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'duo-rules-nesting-'));
+    dir = createWorkspace({ prefix: 'duo-rules-nesting-' }).root;
     for (const [name, expr] of Object.entries(nested)) {
       for (const [kind, text] of [['rule', asRule(expr)], ['action', asAction(expr)]]) {
         const file = join(dir, `${name.replace(/\W+/g, '-')}-${kind}.js`);
@@ -90,8 +91,6 @@ describe('duo-rules lint and the language server on every Node found', () => {
       }
     }
   });
-
-  after(() => rmSync(dir, { recursive: true, force: true }));
 
   for (const node of nodeBinaries()) {
     const version = versionOf(node);

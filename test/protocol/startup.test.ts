@@ -2,22 +2,20 @@
 // runner, the Duo client (undici, Duo's CA certificates) or the YAML parser. They are loaded on
 // the first request that needs them (BENCHMARKS.md: spawn → first diagnostics vs a minimal server).
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { LspClient, serverPath } from '../helpers/lspClient';
+import { createWorkspace } from '../helpers/workspace';
 
 const root = join(__dirname, '..', '..', '..');
 const rule = readFileSync(join(root, 'examples', 'duo-rule.js'), 'utf8');
 let scratch: string;
 
 before(() => {
-  scratch = mkdtempSync(join(tmpdir(), 'duo-rules-startup-'));
+  scratch = createWorkspace({ prefix: 'duo-rules-startup-' }).root;
 });
-
-after(() => rmSync(scratch, { recursive: true, force: true }));
 
 test('dist/server.js leaves the runner and the Duo client to dist/serverRunAndVerify.js', () => {
   const server = readFileSync(serverPath, 'utf8');

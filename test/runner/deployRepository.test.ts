@@ -3,20 +3,17 @@
 // it after a deploy, tokens replaced from --mappings; --configuration wins, environment variables
 // fill in; secrets from these files are redacted; the repository is never written to.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { listKeywordTokens, replaceDeployKeywords } from '../../server/src/deployCli/deployValues';
-import { writeTree } from '../helpers/workspace';
+import { createWorkspace, writeTree } from '../helpers/workspace';
 import { runCliProcess } from './runnerHelpers';
-
 
 const SKEY = 'Zh5eGmUq9zpfQnyUIu5OL9iWoMMv5ecIq9hJ6MUe';
 const IKEY = 'DIWJ8X6AEYOR5OMC6TQ1';
 const API_TOKEN = 'tok-4f1c9e2b7a6d';
 const ACTION_SKEY = 'Qm3xT8vLp2Nw7Rk4Hs9Yc6Bd1Fg5Jz0UaEoViWtX';
-
 
 let base: string;
 let repo: string;
@@ -56,7 +53,7 @@ const ACTION = `exports.onExecutePostLogin = async (event, api) => {
 `;
 
 before(() => {
-  base = mkdtempSync(join(tmpdir(), 'duo-rules-deploy-'));
+  base = createWorkspace({ prefix: 'duo-rules-deploy-' }).root;
   // Directory format, no package.json: the repository is found by its rules/ folder alone.
   repo = join(base, 'tenant');
   write(repo, 'rules/require-duo.js', RULE);
@@ -95,7 +92,6 @@ before(() => {
     '',
   ].join('\n'));
 });
-after(() => rmSync(base, { recursive: true, force: true }));
 
 describe('duo-rules run in an auth0-deploy-cli repository (real process)', () => {
   test('rules-configs tokens are replaced from --mappings, plain values are used, and the repository is not written to', async () => {

@@ -3,22 +3,21 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { disposeRunnerPool, OUTPUT_LIMIT_MIB, RunnerPool } from '../../server/src/runner/index';
 import { createWorkspace, DUO_CONFIGURATION, runText, type TempWorkspace } from './runnerHelpers';
+import { createWorkspace as createTempWorkspace } from '../helpers/workspace';
 
 let ws: TempWorkspace;
 let canaryDir: string;
 before(() => {
   ws = createWorkspace();
-  canaryDir = mkdtempSync(join(tmpdir(), 'duo-rules-canary-'));
+  canaryDir = createTempWorkspace({ prefix: 'duo-rules-canary-' }).root;
 });
 after(() => {
   disposeRunnerPool();
   ws.remove();
-  rmSync(canaryDir, { recursive: true, force: true });
 });
 
 const passThrough = 'function (u, c, cb) { cb(null, u, c); }';

@@ -2,13 +2,13 @@
 // boundary) and the network (recorded connections, --network off).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { disposeRunnerPool, findReadBoundary } from '../../server/src/runner/index';
 import { createWorkspace, runCliProcess, runText, type TempWorkspace } from './runnerHelpers';
+import { createWorkspace as createTempWorkspace } from '../helpers/workspace';
 
 let ws: TempWorkspace;
 before(() => { ws = createWorkspace(); });
@@ -57,7 +57,7 @@ describe('environment fallback', () => {
 describe('read boundary', () => {
   let home: string;
   before(() => {
-    home = mkdtempSync(join(tmpdir(), 'duo-rules-home-'));
+    home = createTempWorkspace({ prefix: 'duo-rules-home-' }).root;
     mkdirSync(join(home, 'node_modules', 'helper'), { recursive: true });
     writeFileSync(join(home, 'node_modules', 'helper', 'index.js'), 'module.exports = 42;');
     mkdirSync(join(home, '.ssh'));
@@ -66,7 +66,6 @@ describe('read boundary', () => {
     mkdirSync(join(home, 'work', 'repo', 'rules'), { recursive: true });
     mkdirSync(join(home, 'loose', 'rules2'), { recursive: true });
   });
-  after(() => rmSync(home, { recursive: true, force: true }));
 
   test('stops at the repository root (.git), never the home directory, and adds only the module folders above it', () => {
     const inRepo = findReadBoundary(join(home, 'work', 'repo', 'rules'), undefined, home);

@@ -3,16 +3,16 @@
 // mappings as the doctor (the mappings file overlaid by the environment), quoted `@@KEY@@` included.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { onlyPath, runCli } from '../helpers/cli';
+import { createWorkspace } from '../helpers/workspace';
 
 const dirs: string[] = [];
 after(() => { for (const dir of dirs) rmSync(dir, { recursive: true, force: true }); });
 
 function repository(code: string): string {
-  const root = mkdtempSync(join(tmpdir(), 'run-tokens-'));
+  const root = createWorkspace({ prefix: 'run-tokens-' }).root;
   dirs.push(root);
   const files: Record<string, string> = {
     'actions/Duo MFA.json': JSON.stringify({ name: 'Duo MFA', code: './actions/Duo MFA/code.js', deployed: true, secrets: [{ name: 'DUO_SKEY', value: '##DUO_SKEY##' }], supported_triggers: [{ id: 'post-login', version: 'v3' }] }),

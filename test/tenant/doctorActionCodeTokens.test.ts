@@ -3,13 +3,11 @@
 // replaces them before deploying, so the doctor checks and verifies the code as deploy-cli would
 // deploy it, with the same mappings (--mappings, AUTH0_KEYWORD_REPLACE_MAPPINGS, environment
 // variables). A token without a mapping is named, never verified; no skey in any output.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { generateEmulatorConfig, startEmulator, type RunningEmulator } from '../../server/src/duo/duoEmulator';
-import { onlyPath, runCli, type CliResult } from '../helpers/cli';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { assertNoSkey, duoActionLayout, verifiedDuoAction, runDoctorCli as doctor, useDuoEmulator, writeRepository } from './doctorActionFixture';
 
 const actionWith = (providerOptions: string) => `exports.onExecutePostLogin = async (event, api) => {
   if (event.transaction.protocol === 'oauth2-refresh-token') return;
@@ -21,65 +19,20 @@ const actionWith = (providerOptions: string) => `exports.onExecutePostLogin = as
 `;
 const HASH_FORM = actionWith(`{ host: '##DUO_HOST##', ikey: '##DUO_IKEY##', skey: event.secrets.DUO_SKEY }`);
 
-let duo: RunningEmulator;
-let keys: { ikey: string; skey: string; host: string };
-const dirs: string[] = [];
-
-before(async () => {
-  const config = generateEmulatorConfig();
-  duo = await startEmulator({ config });
-  const web = config.applications.find((a) => a.kind === 'web-sdk')!;
-  keys = { ikey: web.ikey, skey: web.skey, host: config.host };
-});
-
-after(async () => {
-  await duo.close();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function repository(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'doctor-code-tokens-'));
-  dirs.push(root);
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, name)), { recursive: true });
-    writeFileSync(join(root, name), text);
-  }
-  return root;
-}
-
-const directoryLayout = (code: string, secrets: unknown[] = [{ name: 'DUO_SKEY', value: '##DUO_SKEY##' }]) => ({
-  'actions/Duo MFA.json': JSON.stringify({ name: 'Duo MFA', code: './actions/Duo MFA/code.js', deployed: true, runtime: 'node22', secrets, supported_triggers: [{ id: 'post-login', version: 'v3' }] }, null, 2),
-  'actions/Duo MFA/code.js': code,
-  'triggers/triggers.json': JSON.stringify({ 'post-login': [{ action_name: 'Duo MFA', display_name: 'Duo MFA' }] }),
-  'guardian/factors/duo.json': JSON.stringify({ name: 'duo', enabled: true }),
-});
-
-const allMappings = () => ({ DUO_HOST: keys.host, DUO_IKEY: keys.ikey, DUO_SKEY: keys.skey });
-
-function doctor(cwd: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return runCli(['doctor', ...args], { cwd, env: onlyPath(env) });
-}
-
+const duo = useDuoEmulator();
+const repository = (files: Record<string, string>) => writeRepository(files, 'doctor-code-tokens-');
+const directoryLayout = (code: string, secrets: unknown[] = [{ name: 'DUO_SKEY', value: '##DUO_SKEY##' }]) => duoActionLayout(code, secrets);
+const allMappings = () => ({ DUO_HOST: duo.keys.host, DUO_IKEY: duo.keys.ikey, DUO_SKEY: duo.keys.skey });
 const verify = () => ['--verify', '--duo-url', duo.url];
-
-function assertNoSkey(out: { stdout: string; stderr: string }, ...skeys: string[]): void {
-  const all = out.stdout + out.stderr;
-  for (const skey of skeys) assert.ok(!all.includes(skey) && !all.includes(skey.slice(0, 12)), 'an skey was printed');
-}
 
 test('##KEY## tokens in the Action\'s code are replaced from a deploy-cli config.json before verifying: verified with Duo, exit 0', async () => {
   const root = repository({ ...directoryLayout(HASH_FORM), 'config.json': JSON.stringify({ AUTH0_DOMAIN: 'x.auth0.com', AUTH0_KEYWORD_REPLACE_MAPPINGS: allMappings() }) });
   const out = await doctor(root, [...verify(), '--mappings', 'config.json', '--format', 'json']);
-  assert.equal(out.code, 0, out.stdout + out.stderr);
-  const report = JSON.parse(out.stdout);
-  assert.deepEqual(report.findings, []);
-  const [entry] = report.verified.actions;
-  assert.equal(entry.subject, 'action:Duo MFA');
-  assert.equal(entry.ok, true, entry.message);
-  assert.equal(entry.host, keys.host, 'the host is the mapping\'s value, not the token');
+  const entry = verifiedDuoAction(out);
+  assert.equal(entry.host, duo.keys.host, 'the host is the mapping\'s value, not the token');
   assert.equal(entry.result.application, 'web-sdk');
   assert.doesNotMatch(out.stderr, /no keyword mapping/);
-  assertNoSkey(out, keys.skey);
+  assertNoSkey(out, duo.keys.skey);
 });
 
 test('@@KEY@@ tokens (bare, in single or in double quotes) become the JSON-encoded value with the quotes replaced, as deploy-cli does; mappings from the environment', async () => {
@@ -91,16 +44,16 @@ test('@@KEY@@ tokens (bare, in single or in double quotes) become the JSON-encod
     if (format === 'json') {
       const entry = JSON.parse(out.stdout).verified.actions[0];
       assert.equal(entry.ok, true, entry.message);
-      assert.equal(entry.host, keys.host, 'no quotes left around the host');
+      assert.equal(entry.host, duo.keys.host, 'no quotes left around the host');
     } else {
       assert.match(out.stdout, /^verify action:Duo MFA: ok: Duo accepted the keys for \S+ as a Web SDK/m);
     }
-    assertNoSkey(out, keys.skey);
+    assertNoSkey(out, duo.keys.skey);
   }
   // AUTH0_KEYWORD_REPLACE_MAPPINGS as JSON in the environment maps them too.
   const json = await doctor(root, [...verify(), '--format', 'json'], { AUTH0_KEYWORD_REPLACE_MAPPINGS: JSON.stringify(allMappings()) });
   assert.equal(JSON.parse(json.stdout).verified.actions[0].ok, true);
-  assertNoSkey(json, keys.skey);
+  assertNoSkey(json, duo.keys.skey);
 });
 
 test('a token in the code without a mapping: not verified, the missing key and the file are named (text and json), never a false "verified"', async () => {
@@ -112,7 +65,7 @@ test('a token in the code without a mapping: not verified, the missing key and t
   assert.match(text.stdout, /^verify action:Duo MFA: not verified: Not verified: providerOptions\.host \(##DUO_HOST## in actions\/Duo MFA\/code\.js, with no mapping\) has no value here; map the keyword tokens/m);
   assert.match(text.stdout, /^note: The Action "Duo MFA": ##DUO_HOST## in actions\/Duo MFA\/code\.js has no keyword mapping \(--mappings, AUTH0_KEYWORD_REPLACE_MAPPINGS or an environment variable named DUO_HOST\)/m);
   assert.doesNotMatch(text.stdout, /verify action:Duo MFA: ok/);
-  assertNoSkey(text, keys.skey);
+  assertNoSkey(text, duo.keys.skey);
 
   const json = await doctor(root, [...verify(), '--mappings', 'mappings.json', '--format', 'json']);
   const entry = JSON.parse(json.stdout).verified.actions[0];
@@ -120,7 +73,7 @@ test('a token in the code without a mapping: not verified, the missing key and t
   assert.equal(entry.result, null, 'nothing was sent to Duo');
   assert.match(entry.message, /##DUO_HOST##/);
   assert.match(json.stderr, /note: The Action "Duo MFA": ##DUO_HOST## in actions\/Duo MFA\/code\.js has no keyword mapping/);
-  assertNoSkey(json, keys.skey);
+  assertNoSkey(json, duo.keys.skey);
 
   // Without --verify the doctor still says which key is missing.
   const plain = await doctor(root, ['--mappings', 'mappings.json']);
@@ -135,14 +88,14 @@ test('an skey written as a token in the code: verified from its mapping, and nei
     const out = await doctor(root, [...verify(), '--format', format], allMappings());
     assert.equal(out.code, 0, out.stdout + out.stderr);
     assert.match(out.stdout, format === 'json' ? /"ok": true/ : /^verify action:Duo MFA: ok/m);
-    assertNoSkey(out, keys.skey);
+    assertNoSkey(out, duo.keys.skey);
   }
   const wrong = 'Wq3eRt5yUi7oPa9sDf1gHj3kLz5xCv7bNm9qWe1r';
   for (const format of ['text', 'json']) {
     const out = await doctor(root, [...verify(), '--format', format], { ...allMappings(), DUO_SKEY: wrong });
     assert.equal(out.code, 1, out.stdout + out.stderr);
     assert.match(out.stdout, /duo-keys-invalid/);
-    assertNoSkey(out, wrong, keys.skey);
+    assertNoSkey(out, wrong, duo.keys.skey);
   }
 });
 
@@ -187,6 +140,6 @@ guardianFactors:
   assert.equal(out.code, 0, out.stdout + out.stderr);
   const entry = JSON.parse(out.stdout).verified.actions[0];
   assert.equal(entry.ok, true, entry.message);
-  assert.equal(entry.host, keys.host);
-  assertNoSkey(out, keys.skey);
+  assert.equal(entry.host, duo.keys.host);
+  assertNoSkey(out, duo.keys.skey);
 });

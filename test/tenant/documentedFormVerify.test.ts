@@ -4,12 +4,12 @@
 // secret or skey in any output format.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateEmulatorConfig, startEmulator, type RunningEmulator } from '../../server/src/duo/duoEmulator';
 import { onlyPath, runCli, type CliResult } from '../helpers/cli';
 import { startAuth0Emulator, type EmulatedTenant, type RunningAuth0Emulator } from '../../server/src/tenant/auth0Emulator';
+import { createWorkspace } from '../helpers/workspace';
 
 const CLIENT_SECRET = 'runVerify-Secret-0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c';
 const DOMAIN = 'verify-test.us.auth0.com';
@@ -23,7 +23,7 @@ let tenant: EmulatedTenant;
 let auth0: RunningAuth0Emulator;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'doc-form-'));
+  dir = createWorkspace({ prefix: 'doc-form-' }).root;
   action = join(dir, 'duo-action.js');
   writeFileSync(action, "exports.onExecutePostLogin = async (event, api) => {\n  api.multifactor.enable('duo', { allowRememberBrowser: false });\n};\n");
   const config = generateEmulatorConfig();
@@ -43,7 +43,6 @@ before(async () => {
 after(async () => {
   await duo.close();
   await auth0.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 function run(args: string[], env: Record<string, string>): Promise<CliResult> {

@@ -4,10 +4,10 @@
 // `duo-rules doctor --tenant` (a real process) reads it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { onlyPath, runCliSync, startCli, stopCli } from '../helpers/cli';
+import { createWorkspace } from '../helpers/workspace';
 
 function startEmulator(args: string[], cwd: string) {
   return startCli(['emulator', ...args], { cwd });
@@ -18,7 +18,7 @@ function doctor(args: string[], env: Record<string, string>, cwd: string) {
 }
 
 test('--generate --auth0 writes a demo tenant with the Duo emulator\'s Web SDK keys (mode 0600); doctor --tenant finds its Duo Rule', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'auth0-emu-'));
+  const dir = createWorkspace({ prefix: 'auth0-emu-' }).root;
   const { child, line } = await startEmulator(['--generate', '--auth0', 'tenant.json', '--format', 'json'], dir);
   try {
     const info = JSON.parse(line);
@@ -39,12 +39,11 @@ test('--generate --auth0 writes a demo tenant with the Duo emulator\'s Web SDK k
     assert.match(again.stderr, /cannot create --auth0 tenant\.json: the file exists/);
   } finally {
     await stopCli(child);
-    rmSync(dir, { recursive: true, force: true });
   }
 });
 
 test('--auth0 <file> --auth0-fail 403 alone: the doctor exits 2 naming the scope; the text output keeps the secret out', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'auth0-emu-'));
+  const dir = createWorkspace({ prefix: 'auth0-emu-' }).root;
   const secret = 'cli-emulator-secret-abcdef0123456789';
   writeFileSync(join(dir, 't.json'), JSON.stringify({
     domain: 'fail-test.auth0.com', clients: [{ client_id: 'c1', client_secret: secret, scopes: ['read:guardian_factors', 'read:actions', 'read:rules'] }],
@@ -61,7 +60,6 @@ test('--auth0 <file> --auth0-fail 403 alone: the doctor exits 2 naming the scope
     assert.match(out.stderr, /HTTP 403.*missing the read:guardian_factors scope/);
   } finally {
     await stopCli(child);
-    rmSync(dir, { recursive: true, force: true });
   }
   assert.ok(!text.includes(secret), 'the emulator printed the client secret');
   assert.match(text, /auth0 GET \/api\/v2\/guardian\/factors 403/);

@@ -3,10 +3,10 @@
 // outcome, the parent alive and unaffected, the next run clean, no canary file written, and no
 // 8-character fragment of a secret in anything printed.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createWorkspace, DUO_CONFIGURATION, runCliProcess, type CliRun, type TempWorkspace } from '../runnerHelpers';
+import { createWorkspace as createTempWorkspace } from '../../helpers/workspace';
 
 export { DUO_CONFIGURATION };
 
@@ -20,8 +20,8 @@ export interface Arena {
 export function createArena(): Arena {
   const ws = createWorkspace();
   ws.write('configuration.json', JSON.stringify(DUO_CONFIGURATION));
-  const canaryDir = mkdtempSync(join(tmpdir(), 'duo-rules-hostile-canary-'));
-  return { ws, canaryDir, remove: () => { ws.remove(); rmSync(canaryDir, { recursive: true, force: true }); } };
+  const canary = createTempWorkspace({ prefix: 'duo-rules-hostile-canary-' });
+  return { ws, canaryDir: canary.root, remove: () => { ws.remove(); canary.remove(); } };
 }
 
 /** Every 8-character piece of the stored skey: none may appear in any output. */

@@ -1,22 +1,21 @@
 // Attack: read the home directory (~/.ssh) from a rule kept in a folder under a home that has a
 // node_modules (which used to make the whole home the readable workspace).
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { before, describe, test } from 'node:test';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCliProcess } from '../runnerHelpers';
 import { assertNoSecretFragment } from './hostileHelpers';
+import { createWorkspace } from '../../helpers/workspace';
 
 let home: string;
 before(() => {
-  home = mkdtempSync(join(tmpdir(), 'duo-rules-hostile-home-'));
+  home = createWorkspace({ prefix: 'duo-rules-hostile-home-' }).root;
   mkdirSync(join(home, 'node_modules'));
   mkdirSync(join(home, '.ssh'));
   writeFileSync(join(home, '.ssh', 'id_ed25519'), 'SSH-PRIVATE-KEY-CANARY');
   mkdirSync(join(home, 'rules'));
 });
-after(() => rmSync(home, { recursive: true, force: true }));
 
 describe('hostile: read boundary', () => {
   for (const [form, source] of [
