@@ -128,6 +128,14 @@ describe('keys written in a loop or by a function', () => {
     assert.deepEqual(found(action("  const po = { host: event.secrets.H };\n  fill(po, event.secrets);\n  api.multifactor.enable('duo', { providerOptions: po });")), []);
     assert.deepEqual(missing(rule("  const mfa = { provider: 'duo', host: configuration.H };\n  console.log(Object.keys(mfa), JSON.stringify(mfa));\n  context.multifactor = mfa;")), ['ikey@5', 'skey@5']);
   });
+
+  test('writes to context.multifactor in a nested function may run after any configuration', () => {
+    const text = rule("  function addHost() {\n    context.multifactor.host = configuration.H;\n  }\n  context.multifactor = { provider: 'duo', ikey: configuration.I, skey: configuration.S };\n  addHost();");
+    assert.deepEqual(found(text), []);
+    assert.deepEqual(found(rule("  context.multifactor = { provider: 'duo' };\n  ['ikey', 'skey', 'host'].forEach((k) => { context.multifactor[k] = configuration['DUO_' + k]; });")), []);
+    // Outside a nested function, a write before the configuration does not reach it.
+    assert.deepEqual(missing(rule("  if (a) context.multifactor.host = configuration.H;\n  context.multifactor = { provider: 'duo', ikey: configuration.I, skey: configuration.S };")), ['host@4']);
+  });
 });
 
 describe('helpers reading variables of the scope they are defined in', () => {

@@ -591,6 +591,8 @@ interface PendingWrite {
   opaque: boolean;
   /** A write of unknown keys (`cfg[k] = …`, the object passed to a function): see MfaObject.rewritten. */
   rewritten?: boolean;
+  /** Written inside a nested function, which may run after any configuration (`keys.forEach(…)`, a helper called later). */
+  deferred?: boolean;
   start: number;
   /** The `if`/`?:` branches the write is in. */
   branches?: Array<{ id: number; side: 0 | 1 }>;
@@ -759,14 +761,25 @@ class FunctionScanner {
       else this.visit(p);
     }
     this.scopes.push(scope);
+    if (!root) this.nestedFunctions++;
     if (fn.body.type === 'BlockStatement') {
       this.declareIn(scope, fn.body.body);
       for (const s of fn.body.body) this.visit(s);
     } else {
       this.visit(fn.body);
     }
+    if (!root) this.nestedFunctions--;
     this.scopes.pop();
     ({ owner: this.owner, callbackName: this.callbackName, eventName: this.eventName } = saved);
+  }
+
+  /** Above zero inside a function nested in the rule function or handler. */
+  private nestedFunctions = 0;
+
+  /** Records a write; one to `context.multifactor` inside a nested function is marked as possibly running later. */
+  private addWrite(write: PendingWrite): void {
+    if (write.target === 'ctx' && this.nestedFunctions > 0) write.deferred = true;
+    this.writes.push(write);
   }
 
   private depth = 0;
@@ -1056,12 +1069,12 @@ class FunctionScanner {
       const targets = this.ownLiterals(left.name);
       if (targets.length === 0) return;
       if (node.right.type !== 'ObjectExpression') {
-        for (const target of targets) this.writes.push({ target, properties: [], opaque: true, start: node.start });
+        for (const target of targets) this.addWrite({ target, properties: [], opaque: true, start: node.start });
         return;
       }
       const parsed = this.objectOf(node.right, (argument) => isIdentifier(argument, left.name));
       const properties = parsed.properties.map((p) => ({ ...p, origin: 'assignment' as const }));
-      for (const target of targets) this.writes.push({ target, properties, opaque: !parsed.fieldsKnown, start: node.start });
+      for (const target of targets) this.addWrite({ target, properties, opaque: !parsed.fieldsKnown, start: node.start });
       return;
     }
     if (left.type !== 'MemberExpression') return;
@@ -1076,14 +1089,14 @@ class FunctionScanner {
     if (targets.length === 0) return;
     if (key === undefined) {
       // `cfg[k] = …` (a loop filling the keys): any key may be written.
-      for (const target of targets) this.writes.push({ target, properties: [], opaque: true, rewritten: true, start: node.start, branches: [...this.branches] });
+      for (const target of targets) this.addWrite({ target, properties: [], opaque: true, rewritten: true, start: node.start, branches: [...this.branches] });
       return;
     }
     const keyToken = this.hasToken(left.property.start, left.property.end);
     const property: MfaProperty = { key, keyRange: rangeOf(left.property), range: rangeOf(node), value: this.valueOf(node.right), keyToken, origin: 'assignment' };
     const written = ctx ? [] : this.resolveObjects(node.right);
     for (const target of targets) {
-      this.writes.push({ target, properties: [property], opaque: false, start: node.start, branches: [...this.branches] });
+      this.addWrite({ target, properties: [property], opaque: false, start: node.start, branches: [...this.branches] });
       // `options.providerOptions = {…}`: a later `options.providerOptions.host = …` writes into it.
       if (target !== 'ctx' && written.length) {
         const byKey = this.memberWrites.get(target) ?? new Map<string, acorn.ObjectExpression[]>();
@@ -1181,7 +1194,7 @@ class FunctionScanner {
         if (!parsed.fieldsKnown) write.opaque = true;
         for (const p of parsed.properties) write.properties.push({ ...p, origin: 'object-assign' });
       }
-      for (const dest of dests) this.writes.push({ ...write, target: dest });
+      for (const dest of dests) this.addWrite({ ...write, target: dest });
       return;
     }
     if (readsOnly(callee)) return;
@@ -1189,7 +1202,7 @@ class FunctionScanner {
     for (const argument of node.arguments) {
       const dests: Array<PendingWrite['target']> = this.kind === 'rule' && isMember(argument, this.owner, 'multifactor') ? ['ctx']
         : argument.type === 'Identifier' || argument.type === 'MemberExpression' ? this.resolveObjects(argument) : [];
-      for (const dest of dests) this.writes.push({ target: dest, properties: [], opaque: true, rewritten: true, start: node.start, branches: [...this.branches] });
+      for (const dest of dests) this.addWrite({ target: dest, properties: [], opaque: true, rewritten: true, start: node.start, branches: [...this.branches] });
     }
   }
 
@@ -1251,7 +1264,10 @@ class FunctionScanner {
   private attachWrites(): void {
     for (const write of this.writes) {
       let targets: MfaObject[];
-      if (write.target === 'ctx') {
+      if (write.target === 'ctx' && write.deferred) {
+        // A nested function may run after any configuration: its write may complete each of them.
+        targets = this.configs.filter((c) => c.form !== 'action-enable').map((c) => c.options);
+      } else if (write.target === 'ctx') {
         // The latest configuration before the write that is not in another branch of the same condition.
         const before = this.configs.filter((c) => c.form !== 'action-enable' && c.range.start < write.start && !exclusiveBranches(this.configBranches.get(c), write.branches));
         const last = before[before.length - 1];
