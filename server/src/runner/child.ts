@@ -173,7 +173,7 @@ function failedResult(err: unknown): ChildResult {
  * per-run path except the write: the job line's parse, the context's globals, compile, run, the
  * result built from inputs shaped like the defaults the parent sends, the built-ins check and the
  * messages' serialisation. A fresh process runs each of these slowly the first time (lazy
- * compilation, empty inline caches); done here, that is off the waiting run's time. One round is
+ * compilation, empty inline caches); done while the child waits in the pool, that is off the run's time. One round is
  * enough: a second or third made the next run no faster and the start about 8 ms (CPU) slower each.
  * No user code has run yet, so nothing of it can reach the real run.
  */
@@ -200,4 +200,6 @@ const ready = () => {
   prepareContext();
   send({ type: 'ready', permission: permitted });
 };
-warmUp().then(ready, ready);
+// Only a child that will wait in the pool rehearses: one a run is waiting for starts that run at once.
+if (process.argv.includes('--warm-up')) warmUp().then(ready, ready);
+else ready();

@@ -29,6 +29,8 @@ const START_TIMEOUT_MS = 15_000;
 /** A child killed while starting (or that failed to start) is replaced this many times before the run gives up. */
 const START_ATTEMPTS = 3;
 const STDERR_TAIL = 4096;
+/** Tells a child that will wait in the pool to rehearse a run before it reports ready (child.ts reads it). */
+const WARM_UP_ARG = '--warm-up';
 const MEMORY_CHECK_MS = 100;
 /** The child stops a call into user code on its own this long after the parent's watchdog should have. */
 const BACKSTOP_GRACE_MS = 2000;
@@ -265,10 +267,11 @@ class RunnerChild {
   readonly process: ChildProcess;
   readonly ready: Promise<void>;
 
-  constructor(script: string, execArgv: string[], readonly rssLimitMb: number, onSpawn?: (pid: number) => void) {
+  /** `warmUp`: the child will wait in the pool, so it rehearses a run first (see the child's warmUp); a run waits for one without. */
+  constructor(script: string, execArgv: string[], readonly rssLimitMb: number, warmUp: boolean, onSpawn?: (pid: number) => void) {
     // detached: the child leads its own process group, so a terminal's Ctrl+C or a group signal
     // meant for the CLI is not the rule's to see; the parent kills it when it ends.
-    this.process = spawn(process.execPath, [...execArgv, script], { env: buildChildEnv(), stdio: ['pipe', 'ignore', 'pipe', 'pipe'], detached: true });
+    this.process = spawn(process.execPath, [...execArgv, script, ...(warmUp ? [WARM_UP_ARG] : [])], { env: buildChildEnv(), stdio: ['pipe', 'ignore', 'pipe', 'pipe'], detached: true });
     this.process.stdin?.on('error', () => undefined); // a dead child's pipe; 'exit' reports it
     this.process.stderr?.setEncoding('utf8');
     this.process.stderr?.on('data', (chunk: string) => {
@@ -574,10 +577,10 @@ export class RunnerPool {
     let lastError: unknown;
     for (let attempt = 0; attempt < START_ATTEMPTS; attempt++) {
       const ready = this.prestarted.get(key)?.shift();
-      const child = ready ?? this.start(spec, execArgv);
-      // Starting a process blocks this thread for milliseconds: with a child at hand, the
-      // replacement starts when the run is over (see openSession), not in the run's way.
-      if (!ready) this.refill(spec, execArgv);
+      // A run waiting for a child gains nothing from a rehearsal (it pays the same first-time
+      // costs itself), and children started next to it only compete with it on a busy machine:
+      // replacements start when the run is over (see openSession), as when a child was at hand.
+      const child = ready ?? this.start(spec, execArgv, false);
       try {
         await child.ready;
         if (child.dead) throw new Error('the runner process ended before the run');
@@ -604,7 +607,7 @@ export class RunnerPool {
       }
     }
     while (idle.length < PRESTARTED) {
-      const child = this.start(spec, execArgv);
+      const child = this.start(spec, execArgv, true);
       child.setHeld(false);
       child.ready.catch(() => {
         const list = this.prestarted.get(key);
@@ -615,7 +618,7 @@ export class RunnerPool {
     this.prestarted.set(key, idle);
   }
 
-  private start(spec: ChildSpec, execArgv: string[]): RunnerChild {
-    return new RunnerChild(findChildScript(), execArgv, spec.memoryLimitMb * 2 + RSS_ALLOWANCE_MB, this.options.onSpawn);
+  private start(spec: ChildSpec, execArgv: string[], warmUp: boolean): RunnerChild {
+    return new RunnerChild(findChildScript(), execArgv, spec.memoryLimitMb * 2 + RSS_ALLOWANCE_MB, warmUp, this.options.onSpawn);
   }
 }
