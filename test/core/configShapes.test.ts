@@ -187,6 +187,13 @@ describe('Action: options or providerOptions held in a variable', () => {
     assert.deepEqual(found(fixed), ['placeholder-value@3']);
   });
 
+  test('writes through the options reach the providerOptions a helper returns', () => {
+    const helper = '  const duoKeys = (s) => ({ ikey: s.DUO_IKEY, skey: s.DUO_SKEY });\n';
+    assert.deepEqual(found(action(`${helper}  const options = { providerOptions: duoKeys(event.secrets) };\n  options.providerOptions.host = event.secrets.DUO_HOST;\n  api.multifactor.enable('duo', options);`)), []);
+    assert.deepEqual(found(action(`${helper}  const options = {};\n  options.providerOptions = duoKeys(event.secrets);\n  options.providerOptions.host = event.secrets.DUO_HOST;\n  api.multifactor.enable('duo', options);`)), []);
+    assert.deepEqual(missing(action(`${helper}  const options = { providerOptions: duoKeys(event.secrets) };\n  api.multifactor.enable('duo', options);`)), ['host@5']);
+  });
+
   test('a computed write on the options hides providerOptions too', () => {
     assert.deepEqual(found(action(`  const options = { providerOptions: { ikey: event.secrets.I } };\n  options[key] = value;\n  api.multifactor.enable('duo', options);`)), []);
     assert.deepEqual(found(action(`  const options = { providerOptions: { ikey: event.secrets.I } };\n  options.providerOptions[key] = value;\n  api.multifactor.enable('duo', options);`)), []);

@@ -696,8 +696,9 @@ class FunctionScanner {
 
   /**
    * Every object literal an expression may hold: a literal, a variable bound to one (through
-   * aliases), each object branch of a `?:`, and `x.key` where `x` holds a literal whose `key` is
-   * one (written in the literal or by an earlier `x.key = {…}`). Writes through it reach them all.
+   * aliases), each object branch of a `?:`, the literals a helper of the same file returns, and
+   * `x.key` where `x` holds a literal whose `key` is one (written in the literal or by an earlier
+   * `x.key = {…}`). Writes through it reach them all.
    */
   private resolveObjects(node: AnyNode, depth = 0): acorn.ObjectExpression[] {
     if (depth > 8) return [];
@@ -706,6 +707,9 @@ class FunctionScanner {
         return [node];
       case 'ConditionalExpression':
         return conditionalLeaves(node).flatMap((leaf) => this.resolveObjects(leaf, depth + 1));
+      case 'CallExpression':
+        // `{ providerOptions: duoKeys() }`: the literals the helper returns.
+        return this.helperReturns(node)?.literals ?? [];
       case 'Identifier': {
         const init = this.resolve(node.name);
         return init && init !== node ? this.resolveObjects(init, depth + 1) : [];
