@@ -2,7 +2,7 @@
 // into dist/ as bundles; with --tests also transpiles sources, tests and benchmarks
 // file-by-file into out/ so node:test can import the pure modules directly.
 import * as esbuild from 'esbuild';
-import { readFileSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { listTs } from './scripts/listTs.mjs';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
@@ -17,12 +17,16 @@ const bundles = [
   { in: 'server/src/runner/child.ts', out: 'runnerChild' },
   // The language server loads it on the first Run/Verify request (not at start-up).
   { in: 'server/src/features/runAndVerify.ts', out: 'serverRunAndVerify' },
-  // The language server starts it as a worker thread on the first edit.
-  { in: 'server/src/features/analysisThread.ts', out: 'serverAnalysis' },
 ];
 
 function existing(path) {
   try { statSync(path); return true; } catch { return false; }
+}
+
+// A bundle whose entry was removed would still ship (the VSIX takes dist/*.js): dist/ keeps only the current ones.
+if (existing('dist')) {
+  const current = new Set(bundles.flatMap((b) => [`${b.out}.js`, `${b.out}.js.map`]));
+  for (const name of readdirSync('dist')) if (/\.js(\.map)?$/.test(name) && !current.has(name)) rmSync(`dist/${name}`);
 }
 
 await Promise.all(bundles.filter((b) => existing(b.in)).map((b) => esbuild.build({

@@ -151,8 +151,6 @@ async function main(): Promise<void> {
     bundle('server/src/server.ts', ours);
     // Loaded by the server on its first Run/Verify request, as dist/serverRunAndVerify.js is.
     bundle('server/src/features/runAndVerify.ts', join(scratch, 'serverRunAndVerify.js'));
-    // Started by the server as its analysis thread on the first edit, as dist/serverAnalysis.js is.
-    bundle('server/src/features/analysisThread.ts', join(scratch, 'serverAnalysis.js'));
     bundle('bench/diagnosticsOnlyServer.ts', diagnosticsOnly);
     const uri = 'file:///bench/duo-rule.js';
     const starts = { minimal: [] as number[], ours: [] as number[], diagnosticsOnly: [] as number[] };

@@ -1,5 +1,7 @@
 // The language server: the only place that creates the LSP connection. Feature modules
-// under ./features register their handlers on the shared context.
+// under ./features register their handlers on the shared context. The same file, run as the server's
+// analysis thread, serves that thread's jobs instead (one copy of the analysis code in the package).
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { register as registerCodeActions, codeActionKinds } from './features/codeActionHandler';
@@ -13,40 +15,47 @@ import { createServerContext } from './features/context';
 import { register as registerDiagnostics } from './features/diagnosticsPublisher';
 import { register as registerStatus } from './features/status';
 import { createWatchedTransport, RequestWatch } from './features/lspTransport';
-
-const requests = new RequestWatch();
-const transport = createWatchedTransport(process.argv.slice(2), requests);
-const connection = transport ? createConnection(ProposedFeatures.all, transport.reader, transport.writer) : createConnection(ProposedFeatures.all);
-const documents = new TextDocuments(TextDocument);
-const ctx = createServerContext(connection, documents, requests);
-
-connection.onInitialize((params) => {
-  ctx.initialize(params);
-  return {
-    capabilities: {
-      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
-      codeLensProvider: { resolveProvider: false },
-      completionProvider: { triggerCharacters: completionTriggerCharacters, resolveProvider: false },
-      hoverProvider: true,
-      codeActionProvider: { codeActionKinds, resolveProvider: false },
-    },
-    serverInfo: { name: 'duo-rules', version: VERSION },
-  };
-});
-connection.onInitialized(() => ctx.initialized());
-// The analysis thread ends with the session; the process itself ends on `exit` or when the client goes away.
-connection.onShutdown(() => ctx.dispose());
+import { serveAnalysisThread } from './features/analysisThread';
+import { isAnalysisThreadData } from './features/analysisThreadClient';
 
 declare const VERSION: string;
 
-registerDiagnostics(ctx);
-registerDeclaredKeys(ctx);
-registerCompletion(ctx);
-registerHover(ctx);
-registerCodeActions(ctx);
-registerCommands(ctx);
-registerDoctor(ctx);
-registerCodeLens(ctx);
-registerStatus(ctx);
-documents.listen(connection);
-connection.listen();
+function startServer(): void {
+  const requests = new RequestWatch();
+  const transport = createWatchedTransport(process.argv.slice(2), requests);
+  const connection = transport ? createConnection(ProposedFeatures.all, transport.reader, transport.writer) : createConnection(ProposedFeatures.all);
+  const documents = new TextDocuments(TextDocument);
+  const ctx = createServerContext(connection, documents, requests, __filename);
+
+  connection.onInitialize((params) => {
+    ctx.initialize(params);
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+        codeLensProvider: { resolveProvider: false },
+        completionProvider: { triggerCharacters: completionTriggerCharacters, resolveProvider: false },
+        hoverProvider: true,
+        codeActionProvider: { codeActionKinds, resolveProvider: false },
+      },
+      serverInfo: { name: 'duo-rules', version: VERSION },
+    };
+  });
+  connection.onInitialized(() => ctx.initialized());
+  // The analysis thread ends with the session; the process itself ends on `exit` or when the client goes away.
+  connection.onShutdown(() => ctx.dispose());
+
+  registerDiagnostics(ctx);
+  registerDeclaredKeys(ctx);
+  registerCompletion(ctx);
+  registerHover(ctx);
+  registerCodeActions(ctx);
+  registerCommands(ctx);
+  registerDoctor(ctx);
+  registerCodeLens(ctx);
+  registerStatus(ctx);
+  documents.listen(connection);
+  connection.listen();
+}
+
+if (!isMainThread && parentPort && isAnalysisThreadData(workerData)) serveAnalysisThread(parentPort);
+else startServer();

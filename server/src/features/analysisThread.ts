@@ -1,8 +1,9 @@
-// The analysis thread (a worker_thread the language server starts on the first edit): it parses and
-// analyses documents so that the server's main thread, which keeps the text in sync and answers
-// completion, is never blocked by a parse. It keeps the latest model of each document, so hover and
-// code actions on the current text are answered here too without parsing again.
-import { parentPort } from 'node:worker_threads';
+// The analysis thread (a worker_thread the language server starts on the first edit, running the server's
+// own file, which calls serveAnalysisThread instead of starting a server): it parses and analyses documents
+// so that the server's main thread, which keeps the text in sync and answers completion, is never blocked by
+// a parse. It keeps the latest model of each document, so hover and code actions on the current text are
+// answered here too without parsing again.
+import type { MessagePort } from 'node:worker_threads';
 import { analyzeModel } from '../analysis/diagnostics';
 import { planCodeActions } from '../analysis/codeActionPlan';
 import { hoverFromModel } from '../analysis/hover';
@@ -49,15 +50,16 @@ function handle(message: ThreadMessage): unknown {
   }
 }
 
-const port = parentPort;
-if (!port) throw new Error('analysisThread runs as a worker thread of the language server');
-port.on('message', (message: ThreadMessage) => {
-  let reply: ThreadReply;
-  try {
-    reply = { id: message.id, result: handle(message) };
-  } catch (err) {
-    reply = { id: message.id, error: err instanceof Error ? (err.stack ?? err.message) : String(err) };
-  }
-  port.postMessage(reply);
-});
-port.postMessage({ ready: true } satisfies ThreadReply);
+/** Answers the main thread's jobs on `port` (the thread's parentPort). */
+export function serveAnalysisThread(port: MessagePort): void {
+  port.on('message', (message: ThreadMessage) => {
+    let reply: ThreadReply;
+    try {
+      reply = { id: message.id, result: handle(message) };
+    } catch (err) {
+      reply = { id: message.id, error: err instanceof Error ? (err.stack ?? err.message) : String(err) };
+    }
+    port.postMessage(reply);
+  });
+  port.postMessage({ ready: true } satisfies ThreadReply);
+}

@@ -2,8 +2,6 @@
 // first edit, not at start-up: the first diagnostics of a freshly opened file are computed on the main
 // thread, where nothing waits yet, and starting a thread then would only delay them. Until the thread
 // reports ready, and for good if it fails, callers analyse on the main thread as before.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CodeActionQuery, CodeActionsPlan } from '../analysis/codeActionPlan';
 import type { AnalyzeOptions, Finding } from '../analysis/diagnostics';
@@ -29,10 +27,12 @@ export interface ThreadAnalysis {
 
 type Job = ThreadMessage extends infer M ? (M extends unknown ? Omit<M, 'id' | 'text'> : never) : never;
 
-/** The thread's code: its own bundle beside dist/server.js, or the module itself when the sources run unbundled (out/, tests). */
-function threadEntry(): string {
-  const bundled = join(__dirname, 'serverAnalysis.js');
-  return existsSync(bundled) ? bundled : join(__dirname, 'analysisThread.js');
+/** What the server's file is started with in the thread: it then serves jobs instead of starting a server. */
+const analysisThreadData = { duoRulesAnalysisThread: true } as const;
+
+/** Whether this worker thread was started as the analysis thread (its `workerData`). */
+export function isAnalysisThreadData(data: unknown): boolean {
+  return typeof data === 'object' && data !== null && (data as Record<string, unknown>).duoRulesAnalysisThread === true;
 }
 
 export class AnalysisThreadClient {
@@ -45,15 +45,19 @@ export class AnalysisThreadClient {
   /** The version of each document whose text the thread holds. */
   private readonly versions = new Map<string, number>();
 
-  constructor(private readonly log: (message: string) => void) {}
+  /**
+   * `entry`: the server's own file (dist/server.js, or out/server/src/server.js unbundled), which the thread runs:
+   * one copy of the analysis code in the package. Without it (servers built without the thread) nothing starts.
+   */
+  constructor(private readonly log: (message: string) => void, private readonly entry?: string) {}
 
   /** Starts the thread unless it runs (or failed); returns at once. */
   start(): void {
-    if (this.worker || this.done) return;
+    if (this.worker || this.done || !this.entry) return;
     let worker: Worker;
     try {
       // The thread's console goes to the server's stderr: stdout may carry the protocol.
-      worker = new Worker(threadEntry(), { stdout: true, stderr: true });
+      worker = new Worker(this.entry, { workerData: analysisThreadData, stdout: true, stderr: true });
     } catch (err) {
       this.fail(err);
       return;

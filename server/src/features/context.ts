@@ -119,10 +119,12 @@ export function createServerContext(
   connection: Connection,
   documents: TextDocuments<TextDocument>,
   requests?: { editingRequestPending(): boolean; quietForMs(): number },
+  /** The server's own file, run by the analysis thread; without it documents are analysed on the main thread only. */
+  analysisThreadEntry?: string,
 ): ServerContextInternals {
   const models = createDocumentModels(documents);
   const summaries = new Map<string, AnalysedText>();
-  const analysisThread = new AnalysisThreadClient((message) => ctx.log(message));
+  const analysisThread = new AnalysisThreadClient((message) => ctx.log(message), analysisThreadEntry);
   const watchedListeners: Array<(changes: FileEvent[]) => void> = [];
   const settingsListeners: Array<() => void> = [];
   let canPullConfiguration = false;
