@@ -97,7 +97,7 @@ export interface DoctorParams {
   auth0?: Auth0Access;
   verify?: boolean;
   duo?: DuoOptions;
-  /** Values stored with Store a Duo Secret (DUO_IKEY, DUO_SKEY, DUO_HOST stand in for the tenant's Duo settings). */
+  /** Values stored with Store Secret (DUO_IKEY, DUO_SKEY, DUO_HOST stand in for the tenant's Duo settings). */
   secrets?: Record<string, string>;
 }
 

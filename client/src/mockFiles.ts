@@ -13,7 +13,7 @@ const mockDir = '.duo-rules/mock';
 const configurationExample = {
   DUO_IKEY: 'REPLACE_WITH_YOUR_DUO_CLIENT_ID',
   DUO_HOST: 'api-XXXXXXXX.duosecurity.com',
-  DUO_SKEY: 'store the secret with "Duo: Store a Duo Secret" instead of writing it here',
+  DUO_SKEY: 'store the secret with "Duo: Store Secret" instead of writing it here',
 };
 
 /** The mocks file's format by example: one function fails, one answers a value, one npm module is a local stub. */
@@ -133,7 +133,7 @@ export async function createMockFilesCommand(client: LanguageClient, log: vscode
   for (const [key, value] of Object.entries(settings)) await config.update(key, value, target);
   const examples = { 'duoRules.mock.mocksFile': `${mockDir}/mocks.json`, 'duoRules.mock.now': nowExample };
   log.info(`Mock inputs in ${dir.fsPath}: wrote ${files.length ? files.map((f) => vscode.workspace.asRelativePath(f)).join(', ') : 'nothing'}${kept.length ? `, kept ${kept.map((f) => vscode.workspace.asRelativePath(f)).join(', ')} as they were` : ''}; settings duoRules.mock.* point at them. To use the mocks and a fixed clock, set ${Object.entries(examples).map(([k, v]) => `${k} to "${v}"`).join(' and ')}.`);
-  inBackground(vscode.window.showInformationMessage(`Duo Rules: mock inputs are in ${mockDir}/. Put your Duo values in a configuration file of your own (see configuration.example.json, keep it out of version control) or use "Duo: Store a Duo Secret". mocks.json (failing metadata updates, module stubs) and a fixed clock are switched on with duoRules.mock.mocksFile and duoRules.mock.now (see README.md there).`, 'Open user.json', 'Open mocks.json', 'Set a Fixed Clock')
+  inBackground(vscode.window.showInformationMessage(`Duo Rules: mock inputs are in ${mockDir}/. Put your Duo values in a configuration file of your own (see configuration.example.json, keep it out of version control) or use "Duo: Store Secret". mocks.json (failing metadata updates, module stubs) and a fixed clock are switched on with duoRules.mock.mocksFile and duoRules.mock.now (see README.md there).`, 'Open user.json', 'Open mocks.json', 'Set a Fixed Clock')
     .then(async (picked) => {
       if (picked === 'Open user.json') await vscode.window.showTextDocument(vscode.Uri.joinPath(dir, 'user.json'));
       else if (picked === 'Open mocks.json') await vscode.window.showTextDocument(vscode.Uri.joinPath(dir, 'mocks.json'));

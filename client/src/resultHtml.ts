@@ -81,7 +81,7 @@ function unsetKeysLine(result: RunJson, unset: string[], options: PageOptions): 
   const deployCli = result.kind === 'action'
     ? `in the ${code('secrets')} of ${code(`actions/${name ?? '<name>'}.json`)} (auth0-deploy-cli)`
     : `in ${code('rules-configs/')} (auth0-deploy-cli)`;
-  return `${listWords(unset.map(code))} not set: give the ${values} the code reads for ${unset.length === 1 ? 'it' : 'them'} with <em>Duo: Store a Duo Secret</em>, in the configuration file (setting ${code('duoRules.configurationFile')}) or ${deployCli}`;
+  return `${listWords(unset.map(code))} not set: give the ${values} the code reads for ${unset.length === 1 ? 'it' : 'them'} with <em>Duo: Store Secret</em>, in the configuration file (setting ${code('duoRules.configurationFile')}) or ${deployCli}`;
 }
 
 function renderChecks(result: RunJson, options: PageOptions): string[] {
@@ -190,7 +190,7 @@ function renderActions(result: RunJson, options: PageOptions): string {
   const needsTenant = tenantKeys && answer?.kind === 'nothing-to-verify';
   // Missing or rejected keys: storing the secret is the next step, so it comes first.
   const needsKeys = !needsTenant && (verdict.unsetKeys.length > 0 || answer?.kind === 'rejected' || answer?.kind === 'nothing-to-verify');
-  const store = button('Store a Duo Secret', 'duoRules.setSecret', undefined, 'Keep a value such as DUO_SKEY in VS Code\'s secret storage');
+  const store = button('Store Secret', 'duoRules.setSecret', undefined, 'Keep a value such as DUO_SKEY in VS Code\'s secret storage');
   if (needsKeys) buttons.unshift(store);
   else buttons.push(store);
   if (tenantKeys && options.trusted) {

@@ -1,4 +1,4 @@
-// Run Against Mock User / Verify Duo Configuration. The rule runs in the language server's
+// Run Against Mock User / Verify Configuration. The rule runs in the language server's
 // runner pool (never in the extension host); this module gathers inputs, shows progress and the result.
 import * as path from 'node:path';
 import * as vscode from 'vscode';

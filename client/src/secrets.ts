@@ -95,7 +95,7 @@ export function createRedactingChannel(channel: vscode.LogOutputChannel, secrets
 /** `duoRules.setSecret [name] [value]`: asks for a key name and a masked value unless both are given. */
 export async function setSecretCommand(secrets: SecretStore, log: vscode.LogOutputChannel, nameArg?: unknown, valueArg?: unknown): Promise<{ name: string; stored: boolean } | undefined> {
   const name = typeof nameArg === 'string' ? nameArg : await vscode.window.showInputBox({
-    title: 'Store a Duo Secret (1/2)',
+    title: 'Store Secret (1/2)',
     prompt: 'Configuration key the rule reads, e.g. DUO_SKEY for configuration.DUO_SKEY / event.secrets.DUO_SKEY',
     placeHolder: 'DUO_SKEY',
     value: 'DUO_SKEY',
@@ -103,7 +103,7 @@ export async function setSecretCommand(secrets: SecretStore, log: vscode.LogOutp
   });
   if (!name) return undefined;
   const value = typeof valueArg === 'string' ? valueArg : await vscode.window.showInputBox({
-    title: `Store a Duo Secret (2/2): ${name}`,
+    title: `Store Secret (2/2): ${name}`,
     prompt: `Value of ${name}; kept in VS Code's secret storage and used only for runs and Duo verification. Leave empty to forget it.`,
     password: true,
     ignoreFocusOut: true,

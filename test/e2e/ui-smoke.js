@@ -146,7 +146,7 @@ async function runUiSmokeSteps({ page, url, step, artifacts, workspace }) {
     if (!controls.includes('Clock: started at 2026-12-05T12:00:00.000Z') || !/Mocks: mocks\/ui-mocks\.json: auth0\.users\.updateUserMetadata resolves/.test(controls)) {
       throw new Error(`clock and mocks: ${controls}`);
     }
-    await view.locator('a.button', { hasText: 'Store a Duo Secret' }).first().waitFor({ timeout: 5_000 });
+    await view.locator('a.button', { hasText: 'Store Secret' }).first().waitFor({ timeout: 5_000 });
     const json = view.locator('details');
     if (await json.getAttribute('open') !== null) throw new Error('the full JSON is expanded');
     // The rule keeps the focus: the active editor group still shows it, not the result.

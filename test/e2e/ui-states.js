@@ -143,7 +143,7 @@ async function runStateSteps({ page, step, artifacts, quickOpen, runCommand }) {
 
   await step('the result view offers the next steps as buttons: store a secret, create mock files, open the setting, run again, verify', async () => {
     await resultOf('secret-keys.action.js', 'Duo: Run Against Mock User', (t) => t === 'Requires Duo (keys from secrets)');
-    for (const label of ['Store a Duo Secret', 'Create Mock Input Files', 'Open Setting', 'Run again', 'Verify with Duo']) {
+    for (const label of ['Store Secret', 'Create Mock Input Files', 'Open Setting', 'Run again', 'Verify with Duo']) {
       await view().locator('a.button', { hasText: label }).first().waitFor({ timeout: 5_000 });
     }
   });
@@ -151,7 +151,7 @@ async function runStateSteps({ page, step, artifacts, quickOpen, runCommand }) {
   await step('Verify after Run reuses the file\'s one result view; with an unreachable Duo it says "could not reach Duo" with the reason in the view and the status bar, no error on the code (test-artifacts/state-duo-unreachable.png)', async () => {
     await resultOf('secret-keys.action.js', 'Duo: Run Against Mock User', (t) => t === 'Requires Duo (keys from secrets)');
     // Verify the same file while its Run result is open: the one view of the file shows the verification.
-    await runCommand(page, 'Duo: Verify Duo Configuration');
+    await runCommand(page, 'Duo: Verify Configuration');
     const answer = view().locator('#duo-answer');
     await answer.waitFor({ timeout: 30_000 });
     const views = await page.locator('.tabs-container .tab', { hasText: 'secret-keys.action.js (Duo result)' }).count();
@@ -172,7 +172,7 @@ async function runStateSteps({ page, step, artifacts, quickOpen, runCommand }) {
     // The Duo status bar item goes away once the server has classified the file as neither a Rule nor an Action.
     await page.locator('.statusbar-item', { hasText: /Duo (Rule|Action)/ }).first().waitFor({ state: 'detached', timeout: 30_000 })
       .catch(() => page.locator('.statusbar-item', { hasText: /Duo (Rule|Action)/ }).first().waitFor({ state: 'hidden', timeout: 1_000 }));
-    for (const title of ['Duo: Run Against Mock User', 'Duo: Verify Duo Configuration', 'Duo: Convert Rule to Post-Login Action']) {
+    for (const title of ['Duo: Run Against Mock User', 'Duo: Verify Configuration', 'Duo: Convert Rule to Post-Login Action']) {
       await page.keyboard.press('F1');
       const input = page.locator('.quick-input-widget input');
       await input.waitFor({ timeout: 15_000 });

@@ -204,9 +204,9 @@ describe('duoRules/* requests over stdio', () => {
   test('duoRules/verify with unset keys says which keys and which editor command or setting gives them', async () => {
     const rule: any = await session.connection.sendRequest('duoRules/verify', { ...runParams(dir, 'rule.js', { files: { configuration: join(dir, 'ikey-only.json') } }), duo: { baseUrl: emulator.url, timeoutMs: 5000 } });
     assert.equal(rule.verify.check.reason, 'missing-credentials');
-    assert.equal(rule.verify.check.message, 'The Duo configuration has no skey and host after the run. Set configuration.DUO_SKEY and configuration.DUO_HOST: store them with Duo: Store a Duo Secret, in the file of the setting duoRules.configurationFile, or in rules-configs/.');
+    assert.equal(rule.verify.check.message, 'The Duo configuration has no skey and host after the run. Set configuration.DUO_SKEY and configuration.DUO_HOST: store them with Duo: Store Secret, in the file of the setting duoRules.configurationFile, or in rules-configs/.');
     const action: any = await session.connection.sendRequest('duoRules/verify', { ...runParams(dir, 'actions/duo-login/code.js', { files: { configuration: join(dir, 'ikey-only.json') } }), duo: { baseUrl: emulator.url, timeoutMs: 5000 } });
-    assert.equal(action.verify.check.message, 'The Duo configuration has no skey and host after the run. Set event.secrets.DUO_SKEY and event.secrets.DUO_HOST: store them with Duo: Store a Duo Secret, in the file of the setting duoRules.configurationFile, or in the secrets of actions/duo-login.json.');
+    assert.equal(action.verify.check.message, 'The Duo configuration has no skey and host after the run. Set event.secrets.DUO_SKEY and event.secrets.DUO_HOST: store them with Duo: Store Secret, in the file of the setting duoRules.configurationFile, or in the secrets of actions/duo-login.json.');
     assert.doesNotMatch(rule.verify.check.message + action.verify.check.message, /--configuration|\.\./);
   });
 

@@ -120,7 +120,7 @@ test('Verify on the documented Action without stored credentials names the edito
   answers.push(JSON.stringify(result));
   const { message } = result.verify.check;
   assert.equal(result.verify.check.reason, 'missing-credentials');
-  assert.match(message, /To verify them, run Duo: Check Tenant \(it asks for the tenant's Auth0 credentials, which Verify then uses too\), or give DUO_IKEY, DUO_SKEY and DUO_HOST in the file of the setting duoRules\.configurationFile, secrets stored with Duo: Store a Duo Secret, or the environment\.$/);
+  assert.match(message, /To verify them, run Duo: Check Tenant \(it asks for the tenant's Auth0 credentials, which Verify then uses too\), or give DUO_IKEY, DUO_SKEY and DUO_HOST in the file of the setting duoRules\.configurationFile, secrets stored with Duo: Store Secret, or the environment\.$/);
   assert.doesNotMatch(message, /AUTH0_CLIENT|--configuration|\.\./);
 });
 

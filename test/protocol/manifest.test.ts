@@ -172,6 +172,13 @@ test('custom requests and notifications have the same names on both sides', () =
 });
 
 
+test('palette titles do not repeat the "Duo" category ("Duo: Insert Duo …" reads twice)', () => {
+  for (const c of commands) {
+    assert.equal(c.category, 'Duo', `${c.command} is outside the Duo category`);
+    assert.doesNotMatch(c.title, /\bDuo\b/, `${c.command}: "Duo: ${c.title}" repeats the category`);
+  }
+});
+
 test('every "Duo: …" command a message names is a Command Palette title, spelt exactly', () => {
   const titles = commands.map((c) => `${c.category ?? pkg.displayName}: ${c.title}`);
   const named: string[] = [];
@@ -186,7 +193,7 @@ test('every "Duo: …" command a message names is a Command Palette title, spelt
     }
   }
   // The messages send users to these commands; the test would pass vacuously without them.
-  for (const title of ['Duo: Convert Rule to Post-Login Action', 'Duo: Store a Duo Secret', 'Duo: Check Tenant', 'Duo: Store Auth0 Credentials']) {
+  for (const title of ['Duo: Convert Rule to Post-Login Action', 'Duo: Store Secret', 'Duo: Check Tenant', 'Duo: Store Auth0 Credentials']) {
     assert.ok(named.includes(title), `no message names ${title}`);
   }
 });

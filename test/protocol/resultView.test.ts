@@ -119,14 +119,14 @@ test('unset keys: the page names every place a run reads them, the Action\'s own
   const text = (html: string) => html.replace(/<[^>]*>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>');
   const action = completed('action', { provider: 'duo' }, [], 'unset');
   const inLayout = text(renderResultPage(action, { name: 'code.js', source: 'file:///w/actions/duo-login/code.js', cspSource: 'x', trusted: true }));
-  assert.match(inLayout, /ikey, skey and host not set: give the event\.secrets values the code reads for them with Duo: Store a Duo Secret, in the configuration file \(setting duoRules\.configurationFile\) or in the secrets of actions\/duo-login\.json \(auth0-deploy-cli\)/);
+  assert.match(inLayout, /ikey, skey and host not set: give the event\.secrets values the code reads for them with Duo: Store Secret, in the configuration file \(setting duoRules\.configurationFile\) or in the secrets of actions\/duo-login\.json \(auth0-deploy-cli\)/);
   // The path the view passes wins over the URI (spaces, encoded characters).
   const spaced = text(renderResultPage(action, { name: 'code.js', source: 'file:///w/actions/duo%20login/code.js', path: '/w/actions/duo login/code.js', cspSource: 'x', trusted: true }));
   assert.match(spaced, /actions\/duo login\.json/);
   const loose = text(renderResultPage(action, { name: 'mfa.js', source: 'file:///w/src/mfa.js', cspSource: 'x', trusted: true }));
   assert.match(loose, /in the secrets of actions\/<name>\.json \(auth0-deploy-cli\)/);
   const rule = text(page(completed('rule', { provider: 'duo', ikey: keys.ikey, host: keys.host })));
-  assert.match(rule, /skey not set: give the configuration values the code reads for it with Duo: Store a Duo Secret, in the configuration file \(setting duoRules\.configurationFile\) or in rules-configs\/ \(auth0-deploy-cli\)/);
+  assert.match(rule, /skey not set: give the configuration values the code reads for it with Duo: Store Secret, in the configuration file \(setting duoRules\.configurationFile\) or in rules-configs\/ \(auth0-deploy-cli\)/);
   for (const t of [inLayout, loose, rule]) assert.ok(!/\.\./.test(t.replace(/\.\.\./g, '')), 'a doubled period in the text');
 });
 

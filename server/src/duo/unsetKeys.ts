@@ -34,5 +34,5 @@ export function unsetKeysAdvice(audience: AdviceAudience, kind: 'rule' | 'action
   const deployCli = kind === 'action'
     ? `in the secrets of actions/${deployActionNameOf(file) ?? '<name>'}.json`
     : 'in rules-configs/';
-  return `Set ${expressions}: store ${them} with Duo: Store a Duo Secret, in the file of the setting duoRules.configurationFile, or ${deployCli}`;
+  return `Set ${expressions}: store ${them} with Duo: Store Secret, in the file of the setting duoRules.configurationFile, or ${deployCli}`;
 }

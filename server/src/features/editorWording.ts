@@ -6,15 +6,15 @@ import type { DoctorWording } from '../tenant/doctor';
 /** The doctor's fixes (Check Tenant, the repository's findings in the Problems panel). */
 export const EDITOR_DOCTOR_WORDING: DoctorWording = {
   convert: 'the command "Duo: Convert Rule to Post-Login Action"',
-  giveSecrets: 'store them with "Duo: Store a Duo Secret"',
-  localKeys: 'the secrets stored with "Duo: Store a Duo Secret"',
+  giveSecrets: 'store them with "Duo: Store Secret"',
+  localKeys: 'the secrets stored with "Duo: Store Secret"',
   refusedCredentials: 'store the client ID and secret of a Machine to Machine application again with "Duo: Store Auth0 Credentials"',
   auth0Url: 'The setting duoRules.auth0.baseUrl',
 };
 
 /** Verify on an Action that uses the tenant's Duo settings: where its keys can come from. */
 export const EDITOR_TENANT_KEY_PLACES = {
-  localPlaces: 'the file of the setting duoRules.configurationFile, secrets stored with Duo: Store a Duo Secret, or the environment',
+  localPlaces: 'the file of the setting duoRules.configurationFile, secrets stored with Duo: Store Secret, or the environment',
   // Check Tenant verifies exactly these settings, and asks for the credentials (which Verify then uses too) when none are stored.
   tenantAdvice: 'run Duo: Check Tenant (it asks for the tenant\'s Auth0 credentials, which Verify then uses too)',
 };

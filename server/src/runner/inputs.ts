@@ -264,7 +264,7 @@ export function describeSkippedVariable(key: string, label: string, audience: 'c
   const not = `${label}.${key} is not set: the environment variable ${key} exists but is not passed to the code`;
   // The editor has no --env: its values come from the configuration file and the stored secrets.
   return audience === 'editor'
-    ? `${not} (only DUO_* variables and keys the project declares are); store it with Duo: Store a Duo Secret or add it to the file of the setting duoRules.configurationFile to use it`
+    ? `${not} (only DUO_* variables and keys the project declares are); store it with Duo: Store Secret or add it to the file of the setting duoRules.configurationFile to use it`
     : `${not} (only DUO_* variables, keys the project declares and variables named with --env are); pass --env ${key} (or add it to the configuration) to use it`;
 }
 

@@ -235,7 +235,7 @@ exports.run = async function run() {
     assert.ok(!JSON.stringify(result).includes(keys.DUO_SKEY), 'the skey leaked into the result');
   });
 
-  await test('Verify Duo Configuration against the emulator says which application the keys belong to', async () => {
+  await test('Verify Configuration against the emulator says which application the keys belong to', async () => {
     const emulator = await startEmulator(duoExtension().extensionPath, keys, 'web-sdk');
     try {
       await vscode.workspace.getConfiguration('duoRules').update('duo.baseUrl', emulator.url, vscode.ConfigurationTarget.Workspace);
