@@ -14,7 +14,7 @@ import { listTs } from './listTs.mjs';
 
 const LINTED_TOPS = ['shared', 'client/src', 'server/src', 'test', 'bench'];
 /** What every file's findings depend on besides its own imports. */
-const KEY_FILES = ['tools/eslint/eslint.config.mjs', 'tools/eslint/package-lock.json', 'tsconfig.json', 'package-lock.json', 'scripts/eslintScope.mjs'];
+const KEY_FILES = ['tools/eslint/eslint.config.mjs', 'tools/eslint/package-lock.json', 'tsconfig.json', 'package-lock.json', 'scripts/lint.mjs', 'scripts/eslintScope.mjs'];
 const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"](\.[^'"]*)['"]|(?:^|[^\w.])(?:import|require)\(\s*['"](\.[^'"]*)['"]\s*\)|(?:^|\n)\s*import\s*['"](\.[^'"]*)['"]/g;
 /** Declarations that reach files that do not import the file. */
 const GLOBAL_EFFECT = /\bdeclare\s+(global|module)\b|\/\/\/\s*<reference\b/;
