@@ -27,6 +27,16 @@ function isIdentChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 36 || c === 95 || c > 127;
 }
 
+/** Blanks and line breaks as JavaScript reads them (the ones real code uses). */
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 0xfeff || c === 0xa0 || c === 0x2028 || c === 0x2029 || c === 11 || c === 12;
+}
+
+// Character codes the scanner compares with. It reads codes, not one-character strings: the
+// analysis runs it over the whole file before every parse (the nesting check).
+const BACKSLASH = 92, BACKTICK = 96, DOLLAR = 36, SLASH = 47, STAR = 42, DOUBLE = 34, SINGLE = 39, NEWLINE = 10;
+const BRACE_L = 123, BRACE_R = 125, PAREN_L = 40, PAREN_R = 41, BRACKET_L = 91, BRACKET_R = 93, COMMA = 44;
+
 /** The scanner's state between two tokens: enough to resume the scan there. */
 interface ScanPoint {
   i: number;
@@ -66,10 +76,10 @@ function scanFrom(text: string, end: number, from: ScanPoint, depthLimit: number
       nextCheckpoint = i + checkpointSpacing;
     }
     if (inTemplate) {
-      const c = text[i];
-      if (c === '\\') { i += 2; continue; }
-      if (c === '`') { inTemplate = false; regexAllowed = false; i++; continue; }
-      if (c === '$' && text[i + 1] === '{') {
+      const c = text.charCodeAt(i);
+      if (c === BACKSLASH) { i += 2; continue; }
+      if (c === BACKTICK) { inTemplate = false; regexAllowed = false; i++; continue; }
+      if (c === DOLLAR && text.charCodeAt(i + 1) === BRACE_L) {
         stack.push({ ch: '${', offset: i, lastComma: -1 });
         if (stack.length > depthLimit) return { stack, comment: false, tooDeepAt: i };
         inTemplate = false;
@@ -80,53 +90,53 @@ function scanFrom(text: string, end: number, from: ScanPoint, depthLimit: number
       i++;
       continue;
     }
-    const code = text.charCodeAt(i);
-    const c = text[i];
-    if (code === 32 || code === 9 || code === 10 || code === 13 || code === 0xfeff || code === 0xa0 || code === 0x2028 || code === 0x2029 || code === 11 || code === 12) {
+    const c = text.charCodeAt(i);
+    if (isSpace(c)) {
       i++;
       continue;
     }
-    if (c === '/' && text[i + 1] === '/') {
+    if (c === SLASH && text.charCodeAt(i + 1) === SLASH) {
       const nl = text.indexOf('\n', i);
       if (nl === -1 || nl >= end) return { stack, comment: true };
       i = nl + 1;
       continue;
     }
-    if (c === '/' && text[i + 1] === '*') {
+    if (c === SLASH && text.charCodeAt(i + 1) === STAR) {
       const close = text.indexOf('*/', i + 2);
       if (close === -1 || close + 2 > end) return { stack, comment: true };
       i = close + 2;
       continue;
     }
-    if (c === '"' || c === "'") {
+    if (c === DOUBLE || c === SINGLE) {
       let j = i + 1;
       while (j < text.length) {
-        const d = text[j];
-        if (d === '\\') { j += 2; continue; }
-        if (d === c || d === '\n') break;
+        const d = text.charCodeAt(j);
+        if (d === BACKSLASH) { j += 2; continue; }
+        if (d === c || d === NEWLINE) break;
         j++;
       }
       // The cursor is inside when it is after the opening quote and not past the closing one.
-      if (j >= end) return { stack, comment: false, string: { quote: c, start: i } };
+      if (j >= end) return { stack, comment: false, string: { quote: text[i], start: i } };
       i = j + 1;
       regexAllowed = false;
       continue;
     }
-    if (c === '`') {
+    if (c === BACKTICK) {
       inTemplate = true;
       templateStart = i;
       i++;
       continue;
     }
-    if (c === '/' && regexAllowed) {
+    if (c === SLASH && regexAllowed) {
       let j = i + 1;
       let inClass = false;
-      while (j < text.length && text[j] !== '\n') {
-        const d = text[j];
-        if (d === '\\') { j += 2; continue; }
-        if (d === '[') inClass = true;
-        else if (d === ']') inClass = false;
-        else if (d === '/' && !inClass) break;
+      while (j < text.length) {
+        const d = text.charCodeAt(j);
+        if (d === NEWLINE) break;
+        if (d === BACKSLASH) { j += 2; continue; }
+        if (d === BRACKET_L) inClass = true;
+        else if (d === BRACKET_R) inClass = false;
+        else if (d === SLASH && !inClass) break;
         j++;
       }
       i = j + 1;
@@ -134,29 +144,29 @@ function scanFrom(text: string, end: number, from: ScanPoint, depthLimit: number
       regexAllowed = false;
       continue;
     }
-    if (isIdentChar(code)) {
+    if (isIdentChar(c)) {
       let j = i + 1;
       while (j < text.length && isIdentChar(text.charCodeAt(j))) j++;
       // Only short lower-case words can be keywords: skip the slice for everything else.
-      regexAllowed = j - i <= 10 && code >= 97 && code <= 122 && regexAfterWords.has(text.slice(i, j));
+      regexAllowed = j - i <= 10 && c >= 97 && c <= 122 && regexAfterWords.has(text.slice(i, j));
       i = j;
       continue;
     }
-    if (c === '{' || c === '(' || c === '[') {
-      stack.push({ ch: c, offset: i, lastComma: -1 });
+    if (c === BRACE_L || c === PAREN_L || c === BRACKET_L) {
+      stack.push({ ch: c === BRACE_L ? '{' : c === PAREN_L ? '(' : '[', offset: i, lastComma: -1 });
       if (stack.length > depthLimit) return { stack, comment: false, tooDeepAt: i };
       regexAllowed = true;
-    } else if (c === '}' || c === ')' || c === ']') {
+    } else if (c === BRACE_R || c === PAREN_R || c === BRACKET_R) {
       const top = stack.pop();
-      regexAllowed = c !== '}';
-      if (top?.ch === '${' && c === '}') {
+      regexAllowed = c !== BRACE_R;
+      if (top?.ch === '${' && c === BRACE_R) {
         inTemplate = true;
         i++;
         continue;
       }
-      if (c === ')' || c === ']') regexAllowed = false;
+      if (c === PAREN_R || c === BRACKET_R) regexAllowed = false;
     } else {
-      if (c === ',' && stack.length) stack[stack.length - 1].lastComma = i;
+      if (c === COMMA && stack.length) stack[stack.length - 1].lastComma = i;
       regexAllowed = true;
     }
     i++;

@@ -16,7 +16,7 @@ import {
 import { describeGlobal, isRuleGlobal, lookupCallPattern, lookupMember, ruleGlobals, type ActionNames, type RuleGlobal } from './ruleToAction';
 import { findFreeReferences, type FreeReference } from './scope';
 import { walk, type AnyNode } from './walk';
-import { buildModel, findProperty, type DottedKey, type MfaConfig, type MfaObject, type MfaProperty, type MfaValue, type OffsetRange, type RuleModel } from './model';
+import { buildModel, findProperty, refreshProtocol, type DottedKey, type MfaConfig, type MfaObject, type MfaProperty, type MfaValue, type OffsetRange, type RuleModel } from './model';
 
 /** Effective level per code after merging layers; codes not listed use their default. */
 export type SeverityMap = Partial<Record<DiagnosticCode, SeverityName | 'off'>>;
@@ -76,9 +76,30 @@ export function mergeSeverities(...layers: Array<Record<string, unknown> | null 
 /** Maps offsets to LSP positions. Line breaks are \n, \r\n and \r, as in LSP text documents. */
 export class LineIndex {
   private readonly starts: number[] = [0];
+  /**
+   * Line starts are found on demand, up to the offsets asked for (most findings sit near the top
+   * of a file, and a clean file has none past its header): up to here the text is scanned.
+   */
+  private scanned = 0;
+  /** Without `\r` (most files), each line break is found with indexOf instead of a character loop. */
+  private readonly lfOnly: boolean;
 
-  constructor(text: string) {
-    for (let i = 0; i < text.length; i++) {
+  constructor(private readonly text: string) {
+    this.lfOnly = !text.includes('\r');
+  }
+
+  /** Records the start of every line that begins after a line break before `offset`. */
+  private scan(offset: number): void {
+    const text = this.text;
+    const limit = Math.min(offset, text.length);
+    if (!(limit > this.scanned)) return;
+    if (this.lfOnly) {
+      for (let nl = text.indexOf('\n', this.scanned); nl !== -1 && nl < limit; nl = text.indexOf('\n', nl + 1)) this.starts.push(nl + 1);
+      this.scanned = limit;
+      return;
+    }
+    let i = this.scanned;
+    for (; i < limit; i++) {
       const c = text.charCodeAt(i);
       if (c === 10) this.starts.push(i + 1);
       else if (c === 13) {
@@ -86,9 +107,11 @@ export class LineIndex {
         this.starts.push(i + 1);
       }
     }
+    this.scanned = i;
   }
 
   positionAt(offset: number): { line: number; character: number } {
+    this.scan(offset);
     let lo = 0;
     let hi = this.starts.length - 1;
     while (lo < hi) {
@@ -101,6 +124,7 @@ export class LineIndex {
 
   /** The offset where a 0-based line starts (the text's length past the last line). */
   lineStart(line: number): number {
+    if (line >= this.starts.length) this.scan(Infinity);
     return line < this.starts.length ? this.starts[Math.max(0, line)] : (this.starts[this.starts.length - 1] ?? 0);
   }
 
@@ -608,10 +632,11 @@ function mergeDottedKeys(model: RuleModel, group: DottedKey[], properties: Map<n
   return { title: `Merge the dotted keys into ${prefix}: { … }`, edits };
 }
 
-const refreshProtocol = 'oauth2-refresh-token';
-
 /** Whether the subtree holds the string literal 'oauth2-refresh-token'. */
-function mentionsRefreshProtocol(node: AnyNode): boolean {
+function mentionsRefreshProtocol(model: RuleModel, node: AnyNode): boolean {
+  // A strict parse's nodes contain exactly the nodes within their range: the model's list of those
+  // literals answers without a walk. acorn-loose's recovered ranges are not trusted that far.
+  if (!model.parse.loose) return model.refreshProtocolLiterals.some((at) => node.start <= at && at < node.end);
   let found = false;
   walk(node, {
     enter(n) {
@@ -642,7 +667,7 @@ function exits(node: AnyNode, callbackName: string | undefined): boolean {
  * where Auth0 cannot prompt and fails the exchange. A configuration is guarded by an earlier
  * `if` on 'oauth2-refresh-token' that exits, or by a condition around it that mentions it.
  */
-function checkRefreshTokenGuard(model: RuleModel, conditions: () => ConditionNode[], sampleGates: () => SampleGates, out: Collector): void {
+function checkRefreshTokenGuard(model: RuleModel, sampleGates: () => SampleGates, out: Collector): void {
   // One warning per MFA assignment: a `{ ...context.multifactor, … }` completes an earlier one (warned there),
   // and the configurations a helper may return share their assignment.
   const seen = new Set<number>();
@@ -651,9 +676,9 @@ function checkRefreshTokenGuard(model: RuleModel, conditions: () => ConditionNod
   if (configs.length === 0) return;
   const earlyExits: number[] = [];
   const guardedRanges: OffsetRange[] = [];
-  for (const node of conditions()) {
+  for (const node of model.conditions) {
     const test = node.type === 'LogicalExpression' ? node.left : node.type === 'SwitchStatement' ? node.discriminant : node.test;
-    if (!mentionsRefreshProtocol(node.type === 'SwitchStatement' ? node : test)) continue;
+    if (!mentionsRefreshProtocol(model, node.type === 'SwitchStatement' ? node : test)) continue;
     guardedRanges.push({ start: node.start, end: node.end });
     if (node.type === 'IfStatement' && exits(node.consequent, model.callbackName)) earlyExits.push(node.end);
   }
@@ -825,11 +850,11 @@ function booleanIndexOfCalls(test: AnyNode): Array<{ call: AnyNode & { type: 'Ca
  * `if` that exits) that uses `x.indexOf(y)` as a boolean: index 0 is falsy and -1 truthy, so the
  * first member skips MFA and everyone else gets it.
  */
-function checkIndexOfGates(model: RuleModel, conditions: () => ConditionNode[], out: Collector): void {
+function checkIndexOfGates(model: RuleModel, out: Collector): void {
   const configs = model.configs.filter(requiresMfa);
   if (configs.length === 0) return;
   const reported = new Set<number>();
-  for (const node of conditions()) {
+  for (const node of model.conditions) {
     if (node.type === 'SwitchStatement' || (node.type === 'LogicalExpression' && node.operator === '??')) continue;
     const test = node.type === 'LogicalExpression' ? node.left : node.test;
     // Most conditions use no indexOf as a boolean: look for one before walking the branch for an exit.
@@ -851,23 +876,6 @@ function checkIndexOfGates(model: RuleModel, conditions: () => ConditionNode[], 
         { rewrite: { title: `Compare with ${negation ? '=== -1' : '!== -1'}`, edits: [{ start: target.start, end: target.end, newText: replacement }] } });
     }
   }
-}
-
-type ConditionNode = AnyNode & { type: 'IfStatement' | 'ConditionalExpression' | 'LogicalExpression' | 'SwitchStatement' };
-
-/**
- * Every `if`, `?:`, `&&`/`||`/`??` and `switch` of the program in source (pre-)order: the MFA gate
- * checks read them from one walk instead of walking the whole tree each.
- */
-function collectConditions(program: AnyNode): ConditionNode[] {
-  const found: ConditionNode[] = [];
-  walk(program, {
-    enter(node) {
-      if (node.type === 'IfStatement' || node.type === 'ConditionalExpression' || node.type === 'LogicalExpression' || node.type === 'SwitchStatement') found.push(node);
-      return true;
-    },
-  });
-  return found;
 }
 
 /** How messages name the MFA of some configurations: `Duo MFA`, `Guardian MFA`, or plain `MFA`. */
@@ -942,10 +950,8 @@ function checkModel(model: RuleModel, options: AnalyzeOptions, out: Collector): 
   model.configs.forEach((config, i) => checkConfig(model, config, i, out));
   checkRuleGlobals(model, out);
   checkDottedKeys(model, out);
-  let conditionNodes: ConditionNode[] | undefined;
-  const conditions = () => (conditionNodes ??= collectConditions(model.parse.program));
-  checkRefreshTokenGuard(model, conditions, sampleGates, out);
-  checkIndexOfGates(model, conditions, out);
+  checkRefreshTokenGuard(model, sampleGates, out);
+  checkIndexOfGates(model, out);
   if (model.kind === 'rule' && model.ruleFunction) {
     const callbackParam = model.ruleFunction.params[2];
     if (model.callbackName && callbackParam && model.callbackReferences.length === 0) {

@@ -7,7 +7,7 @@ import * as acorn from 'acorn';
 import * as acornLoose from 'acorn-loose';
 import { neutraliseKeywordTokens, type KeywordToken } from '../../../shared/keywordTokens';
 import { scanTo } from './completionScan';
-import { childNodes, walk } from './walk';
+import { walk } from './walk';
 
 /** A half-open span of UTF-16 offsets into the original text. */
 export interface OffsetRange {
@@ -287,7 +287,24 @@ export interface RuleModel {
   stringLiterals: StringLiteralInfo[];
   /** Where the rule's callback parameter is referenced inside its body. */
   callbackReferences: OffsetRange[];
+  /**
+   * Every `if`, `?:`, `&&`/`||`/`??` and `switch` in source (pre-)order: of the rule function for a
+   * Rule (its configurations are all in there), of the whole file for an Action. Collected by the
+   * scan the model makes anyway, so the MFA gate checks walk no tree of their own.
+   */
+  conditions: ConditionNode[];
+  /**
+   * Offsets of the string literals (property keys included) whose value is 'oauth2-refresh-token',
+   * in the same part of the file as `conditions`.
+   */
+  refreshProtocolLiterals: number[];
 }
+
+/** A node that decides which code runs: `if`, `?:`, `&&`/`||`/`??`, `switch`. */
+export type ConditionNode = acorn.AnyNode & { type: 'IfStatement' | 'ConditionalExpression' | 'LogicalExpression' | 'SwitchStatement' };
+
+/** The protocol of a refresh-token exchange, where Auth0 cannot ask for MFA. */
+export const refreshProtocol = 'oauth2-refresh-token';
 
 type AnyNode = acorn.AnyNode;
 
@@ -652,6 +669,9 @@ class FunctionScanner {
   private helperDepth = 0;
   /** Functions declared at the top level of an Action's module, which its handler may call. */
   moduleFunctions: Scope = new Map();
+  /** Where the scan records conditions and refresh-protocol literals (see RuleModel). */
+  conditions: ConditionNode[] = [];
+  refreshProtocolLiterals: number[] = [];
 
   constructor(
     private readonly kind: 'rule' | 'action',
@@ -817,6 +837,7 @@ class FunctionScanner {
       }
       case 'IfStatement':
       case 'ConditionalExpression':
+        this.conditions.push(node);
         // Configurations in the two branches of one condition never follow each other.
         this.visit(node.test);
         this.branches.push({ id: node.start, side: 0 });
@@ -828,8 +849,15 @@ class FunctionScanner {
       case 'Identifier':
         if (this.callbackName && node.name === this.callbackName) this.callbackRefs.push(rangeOf(node));
         return;
+      case 'LogicalExpression':
+      case 'SwitchStatement':
+        this.conditions.push(node);
+        break;
       case 'Literal':
-        if (typeof node.value === 'string') this.strings.push({ value: node.value, range: rangeOf(node) });
+        if (typeof node.value === 'string') {
+          this.strings.push({ value: node.value, range: rangeOf(node) });
+          if (node.value === refreshProtocol) this.refreshProtocolLiterals.push(node.start);
+        }
         return;
       case 'TemplateElement':
         this.strings.push({ value: node.value.cooked ?? node.value.raw, range: rangeOf(node) });
@@ -841,6 +869,7 @@ class FunctionScanner {
         return;
       case 'Property':
         if (node.computed) this.visit(node.key);
+        else if (node.key.type === 'Literal' && node.key.value === refreshProtocol) this.refreshProtocolLiterals.push(node.key.start);
         this.visit(node.value);
         return;
       case 'AssignmentExpression':
@@ -856,7 +885,18 @@ class FunctionScanner {
   }
 
   private visitChildren(node: AnyNode): void {
-    for (const child of childNodes(node)) this.visit(child);
+    // The child nodes in source order, read in place: no array per node (this runs for most nodes).
+    const record = node as unknown as Record<string, unknown>;
+    for (const key in record) {
+      if (key === 'type' || key === 'start' || key === 'end' || key === 'loc' || key === 'range') continue;
+      const child = record[key];
+      if (!child || typeof child !== 'object') continue;
+      if (Array.isArray(child)) {
+        for (const c of child) if (c && typeof (c as Record<string, unknown>).type === 'string') this.visit(c as AnyNode);
+      } else if (typeof (child as Record<string, unknown>).type === 'string') {
+        this.visit(child as AnyNode);
+      }
+    }
   }
 
   private secretRefOf(node: AnyNode): SecretRef | undefined {
@@ -1367,12 +1407,21 @@ function finishConfig(config: MfaConfig): void {
   config.admin = findProperty(config.options, 'admin')?.value.object ?? null;
 }
 
-/** Every string literal and template chunk of a whole program (an Action's module code included). */
-function collectStrings(root: AnyNode, out: StringLiteralInfo[]): void {
+/**
+ * Every string literal and template chunk of a whole program (an Action's module code included),
+ * with its conditions and refresh-protocol literals (one walk for the three).
+ */
+function collectStrings(root: AnyNode, model: RuleModel): void {
+  const out = model.stringLiterals;
   walk(root, {
     enter(node) {
+      if (node.type === 'IfStatement' || node.type === 'ConditionalExpression' || node.type === 'LogicalExpression' || node.type === 'SwitchStatement') {
+        model.conditions.push(node);
+        return true;
+      }
       if (node.type === 'Literal') {
         if (typeof node.value === 'string') out.push({ value: node.value, range: rangeOf(node) });
+        if (node.value === refreshProtocol) model.refreshProtocolLiterals.push(node.start);
         return false;
       }
       if (node.type === 'TemplateElement') {
@@ -1409,6 +1458,8 @@ function extractModel(text: string, parse: ParseResult): RuleModel {
     secretRefs: [],
     stringLiterals: [],
     callbackReferences: [],
+    conditions: [],
+    refreshProtocolLiterals: [],
   };
   const ruleFn = findRuleFunction(parse);
   if (ruleFn) {
@@ -1418,6 +1469,8 @@ function extractModel(text: string, parse: ParseResult): RuleModel {
     [model.userName, model.contextName, model.callbackName] = [info.params[0]?.name, info.params[1]?.name, info.params[2]?.name];
     const scanner = new FunctionScanner('rule', model.contextName, parse.keywordTokens, model.secretRefs, model.stringLiterals, model.callbackName, model.callbackReferences, undefined);
     scanner.dotted = new Map(parse.dottedKeys.map((k) => [k.range.start, k]));
+    scanner.conditions = model.conditions;
+    scanner.refreshProtocolLiterals = model.refreshProtocolLiterals;
     scanner.scan(ruleFn);
     model.configs = scanner.configs;
     return model;
@@ -1447,7 +1500,7 @@ function extractModel(text: string, parse: ParseResult): RuleModel {
       model.configs.push(...scanner.configs);
     }
   }
-  collectStrings(parse.program, model.stringLiterals);
+  collectStrings(parse.program, model);
   const primary = model.actionExports.find((e) => e.name === 'onExecutePostLogin') ?? model.actionExports[0];
   model.eventName = primary.eventName;
   model.apiName = primary.apiName;

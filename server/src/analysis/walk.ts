@@ -8,13 +8,6 @@ export type AnyNode = acorn.AnyNode;
 
 type NodeRecord = Record<string, unknown>;
 
-/** The child nodes of `node`, in source order. */
-export function childNodes(node: AnyNode): AnyNode[] {
-  const children: AnyNode[] = [];
-  collectChildren(node, children);
-  return children;
-}
-
 /** Appends the child nodes of `node` to `out`, in source order. */
 function collectChildren(node: AnyNode, out: AnyNode[]): void {
   const record = node as unknown as NodeRecord;
