@@ -61,6 +61,27 @@ const HANDLER_NAME = /\bon(?:Execute|Continue)PostLogin\b/;
 // later `/*`: the patterns stay linear on hostile text, which the language server runs this on.
 const COMMENT = /\/\*[\s\S]*?(?:\*\/|$(?![\s\S]))|(^|[^:])\/\/.*$/gm;
 
+/**
+ * What a run reads from the code's text alone (the configuration keys it uses, secret literals in it).
+ * In the editor the same text is run again and again: each text is scanned once (these scans were
+ * about a tenth of a warm run's time in the parent).
+ */
+const textScans = new Map<string, { keys: string[]; literals: string[] }>();
+const MAX_TEXT_SCANS = 8;
+/** Larger texts are scanned every time rather than kept. */
+const MAX_SCANNED_TEXT = 256 * 1024;
+
+function scanText(source: string): { keys: string[]; literals: string[] } {
+  let scan = textScans.get(source);
+  if (!scan) {
+    scan = { keys: findConfigurationKeys(source), literals: findLiteralSecrets(source) };
+    if (source.length > MAX_SCANNED_TEXT) return scan;
+    if (textScans.size >= MAX_TEXT_SCANS) textScans.clear();
+    textScans.set(source, scan);
+  }
+  return scan;
+}
+
 /** An Action exports onExecutePostLogin (or onContinuePostLogin); anything else is run as a Rule. */
 export function detectKind(source: string): 'rule' | 'action' {
   // Comments may mention the Action API (migration notes in a Rule): look at code only.
@@ -346,7 +367,7 @@ async function prepare(options: RunOptions, file: string, sources: string[], kin
   for (const [name, value] of [['timeoutMs', options.timeoutMs], ['memoryLimitMb', options.memoryLimitMb]] as const) {
     if (value !== undefined && !(Number.isFinite(value) && value > 0)) throw new RunInputError(`${name} must be a positive number, not ${value}`);
   }
-  const keys = sources.flatMap(findConfigurationKeys);
+  const keys = sources.flatMap((source) => scanText(source).keys);
   const boundary = findReadBoundary(dirname(file), options.boundaryRoot ?? options.workspaceRoot);
   const workspaceRoot = resolve(options.workspaceRoot ?? boundary.workspaceRoot);
   const repository = await readDeployValues(deploy.target, kind, deployMappings(options), deploy.stopDir);
@@ -442,7 +463,7 @@ export async function runFile(options: RunOptions): Promise<RunOutcome> {
   const outcome = await execute(kind, file, source, inputs, prepared, prepared.timeoutMs);
   const raw = resultFromOutcome(outcome, kind, prepared, { user: inputs.user, context: inputs.context });
   raw.warnings = [...prepared.warnings, ...dropPlainMissingWarnings(raw.warnings, prepared)];
-  const secrets = collectSecrets([prepared.configuration, deployMappings(options)], findAttemptedMultifactors(raw), findLiteralSecrets(source));
+  const secrets = collectSecrets([prepared.configuration, deployMappings(options)], findAttemptedMultifactors(raw), scanText(source).literals);
   return { result: finishResult(kind, raw, outcome.durationMs, secrets, clockOf(prepared, startedAt), outcome.connections, prepared.configuration, mocksOf(options.mocks)), secretMultifactor: raw.multifactor };
 }
 
@@ -489,7 +510,7 @@ async function runRulesDirectory(dir: string, options: RunOptions): Promise<RunO
   const steps = results[0].map((step) => ({ ...step, warnings: dropPlainMissingWarnings(step.warnings, prepared) }));
   const combined = combineRuleSteps(steps, entries.map((e) => e.name), { user, context });
   combined.result.warnings.unshift(...prepared.warnings);
-  const secrets = collectSecrets([prepared.configuration, deployMappings(options)], combined.attempted, sources.flatMap(findLiteralSecrets));
+  const secrets = collectSecrets([prepared.configuration, deployMappings(options)], combined.attempted, sources.flatMap((source) => scanText(source).literals));
   const result = finishResult('rule', combined.result, Math.round(durationMs * 100) / 100, secrets, clockOf(prepared, startedAt), connections, prepared.configuration, mocksOf(options.mocks));
   return { result: { ...result, outcome: combined.outcome, rule: combined.decidingRule, rules: combined.ran }, secretMultifactor: combined.result.multifactor };
 }
