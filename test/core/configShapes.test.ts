@@ -98,6 +98,14 @@ describe('a ?: choosing one field', () => {
     assert.deepEqual(found(rule("  context.multifactor = { provider: 'duo', ikey: configuration.I, skey: configuration.S, host: a ? 'api-1234abcd.duosecurity.com' : 'api-5678efab.duosecurity.com' };")), []);
   });
 
+  test('Rule: admin credentials chosen by ?: are checked per branch', () => {
+    const text = rule(`  context.multifactor = { provider: 'duo', ikey: configuration.I, skey: configuration.S, host: configuration.H, admin: a ? { ikey: configuration.AI, skey: configuration.AS } : { ikey: '{INTEGRATION_KEY}', skey: configuration.AS, hots: 'x' } };`);
+    const findings = analyze(text).filter((f) => f.code !== 'rules-eol');
+    assert.deepEqual(findings.map((f) => f.code), ['placeholder-value', 'unknown-field']);
+    assert.match(findings[0].message, /^'admin\.ikey' is still the documentation sample/);
+    assert.match(findings[1].message, /^'hots' is not a valid field of the admin credentials/);
+  });
+
   test('the provider: each literal branch must be a provider Auth0 knows', () => {
     const text = rule("  context.multifactor = { provider: a ? 'duo' : 'gaurdian', ikey: configuration.I, skey: configuration.S, host: configuration.H };");
     const findings = analyze(text).filter((f) => f.code !== 'rules-eol');

@@ -319,11 +319,11 @@ function checkConfig(model: RuleModel, config: MfaConfig, configIndex: number, o
     if (duo) {
       if (!config.completedLater) checkMissing(model, config, config.options, 'options', out, configIndex, 'The Duo configuration');
       checkDuoValues(model, config.options, 'options', out, configIndex);
-      const admin = findProperty(config.options, 'admin');
-      if (admin?.value.object) {
-        checkFields(admin.value.object, adminFields, 'admin', out, configIndex, true);
-        checkDuoValues(model, admin.value.object, 'admin', out, configIndex);
-        checkAdminSameAsAuth(config.options, admin.value.object, out, configIndex);
+      // `admin: { … }`, or each object branch of `admin: a ? { … } : { … }`.
+      for (const admin of adminObjects(config)) {
+        checkFields(admin, adminFields, 'admin', out, configIndex, true);
+        checkDuoValues(model, admin, 'admin', out, configIndex);
+        checkAdminSameAsAuth(config.options, admin, out, configIndex);
       }
     }
     return;
@@ -343,6 +343,13 @@ function checkConfig(model: RuleModel, config: MfaConfig, configIndex: number, o
   checkFields(po, providerOptionFields, 'providerOptions', out, configIndex, false);
   checkMissing(model, config, po, 'providerOptions', out, configIndex, 'providerOptions');
   checkDuoValues(model, po, 'providerOptions', out, configIndex);
+}
+
+/** The admin credential objects of a Rule's Duo configuration: the literal, or each object branch of a `?:`. */
+function adminObjects(config: MfaConfig): MfaObject[] {
+  const admin = findProperty(config.options, 'admin');
+  if (!admin) return [];
+  return admin.value.object ? [admin.value.object] : admin.value.alternatives ?? [];
 }
 
 /**
@@ -894,7 +901,7 @@ function mfaLabelOf(configs: MfaConfig[]): string {
 function checkSampleClientIds(model: RuleModel, sampleGates: () => SampleGates, out: Collector): void {
   const mfa = model.configs.filter(requiresMfa);
   if (mfa.length === 0) return;
-  const duoValues = new Set(model.configs.flatMap((c) => [c.duoOptions, c.admin]).flatMap((o) => o?.properties ?? [])
+  const duoValues = new Set(model.configs.flatMap((c) => [c.duoOptions, ...adminObjects(c)]).flatMap((o) => o?.properties ?? [])
     .filter((p) => duoKeyFields.includes(p.key)).flatMap((p) => valueLeaves(p.value)).map((v) => v.range.start));
   for (const s of model.stringLiterals) {
     const placeholder = duoValues.has(s.range.start) ? undefined : clientIdPlaceholder(s.value);
