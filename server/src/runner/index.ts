@@ -1,11 +1,11 @@
 // The runner's entry point for the CLI and the language server: prepares the inputs,
 // hands the code to the pooled child, and turns what comes back into the documented,
 // redacted result (plus the real MFA keys for the Duo verifier only).
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { deployKeywordMappings, describeUnmappedKeys, readDeployValues } from '../deployCli/deployValues';
-import { DeployFileError, readRuleFiles, rulesFolderOf, type RuleFile } from '../deployCli/repository';
+import { DeployFileError, isDirectory, readRuleFiles, rulesFolderOf, type RuleFile } from '../deployCli/repository';
 import { findProjectConfigFile } from '../config/projectConfig';
 import { applyEnvironmentPolicy, readRegularFile, describeSkippedVariable, findConfigurationKeys, isEnvironmentKeyAllowed, replaceKeywords, RunInputError, type LoadedMocks } from './inputs';
 import { createDefaultContext, createDefaultEvent, createDefaultUser, mergeDeep } from './mockInputs';
@@ -92,14 +92,6 @@ export function detectKind(source: string): 'rule' | 'action' {
   // module.exports = { onExecutePostLogin … }: the name anywhere after the first such assignment.
   const object = MODULE_EXPORTS_OBJECT.exec(code);
   return object && HANDLER_NAME.test(code.slice(object.index)) ? 'action' : 'rule';
-}
-
-function isDirectoryPath(path: string): boolean {
-  try {
-    return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
-  } catch {
-    return false;
-  }
 }
 
 /** The nearest folder above `start` with a package.json or node_modules: where `require` looks. */
@@ -453,7 +445,7 @@ function buildInputs(kind: 'rule' | 'action', options: RunOptions) {
  */
 export async function runFile(options: RunOptions): Promise<RunOutcome> {
   const file = resolve(options.file);
-  if (options.text === undefined && isDirectoryPath(file)) return runRulesDirectory(file, options);
+  if (options.text === undefined && isDirectory(file)) return runRulesDirectory(file, options);
   const original = options.text ?? (await readSource(file));
   const kind = detectKind(original);
   const source = replaceKeywords(original, deployMappings(options), file, options.mappings !== undefined, options.audience);

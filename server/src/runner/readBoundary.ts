@@ -3,18 +3,10 @@
 // directory or above it, plus the node_modules folders `require` searches from there. The
 // permission model then denies everything else, so a stray ~/node_modules or package.json no
 // longer opens the whole home directory (~/.ssh) to the code.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
-import { isDeployCliRoot } from '../deployCli/repository';
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
-  } catch {
-    return false;
-  }
-}
+import { isDeployCliRoot, isDirectory } from '../deployCli/repository';
 
 function isInside(path: string, root: string): boolean {
   const rel = relative(root, path);
