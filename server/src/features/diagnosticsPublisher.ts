@@ -207,7 +207,11 @@ export function register(ctx: ServerContextInternals): void {
   documents.onDidSave((e) => schedule(e.document, true));
   documents.onDidClose((e) => {
     const state = states.get(e.document.uri);
-    if (state) cancelPending(state);
+    if (state) {
+      // A run still on its way (waiting for settings or for the thread) must not send the closed text to the thread.
+      state.generation++;
+      cancelPending(state);
+    }
     states.delete(e.document.uri);
     ctx.forget(e.document.uri);
     inBackground(connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] }), (err) => ctx.log(`duo-rules: could not clear the diagnostics of ${e.document.uri}: ${describe(err)}`));
