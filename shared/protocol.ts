@@ -121,6 +121,14 @@ export interface DeployRepositoriesResponse {
   roots: string[];
 }
 
+/**
+ * The \`data\` of a failed duoRules/doctor request: what the failure is about, so the editor offers
+ * what helps (new credentials, a retry, the setting). Absent on cancellation and unexpected errors.
+ */
+export interface DoctorFailureData {
+  kind: 'credentials' | 'unreachable' | 'auth0' | 'setting' | 'repository';
+}
+
 export interface DoctorResponse {
   /** null when the folder is not an auth0-deploy-cli repository (repository source only). */
   report: DoctorReport | null;

@@ -3,11 +3,12 @@
 // view with each finding and its fix), and the open auth0-deploy-cli repository's doctor findings
 // in the Problems panel.
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
-import { DeployRepositoriesRequest, DoctorRequest, type Auth0Access, type DoctorParams, type DoctorResponse } from '../../shared/protocol';
+import { LSPErrorCodes, type LanguageClient } from 'vscode-languageclient/node';
+import { DeployRepositoriesRequest, DoctorRequest, type Auth0Access, type DoctorFailureData, type DoctorParams, type DoctorResponse } from '../../shared/protocol';
 import { inBackground } from '../../shared/background';
 import { getSetting } from './editorSettings';
 import type { SecretStore } from './secrets';
+import { describeTenantFailure } from './tenantFailure';
 
 const keys = { domain: 'duoRules.auth0.domain', clientId: 'duoRules.auth0.clientId', clientSecret: 'duoRules.auth0.clientSecret' };
 const RESULT_SCHEME = 'duo-rules-doctor';
@@ -117,8 +118,8 @@ export interface TenantServices {
   duoOptions: () => NonNullable<DoctorParams['duo']>;
 }
 
-/** `duoRules.checkTenant`: answers the doctor's JSON (or `{ error }`), and opens the result view unless `{ showResult: false }`. */
-async function checkTenant(services: TenantServices, documents: ResultDocuments, options?: unknown): Promise<DoctorResponse | { error: { name: string; message: string } }> {
+/** `duoRules.checkTenant`: answers the doctor's JSON (or `{ error }` with the buttons offered), and opens the result view unless `{ showResult: false }`. */
+async function checkTenant(services: TenantServices, documents: ResultDocuments, options?: unknown): Promise<DoctorResponse | { error: { name: string; message: string; actions: string[] } }> {
   const { log } = services;
   const fail = (name: string, message: string, actions: string[] = []) => {
     log.warn(message);
@@ -128,9 +129,11 @@ async function checkTenant(services: TenantServices, documents: ResultDocuments,
         const stored = await vscode.commands.executeCommand<{ stored: boolean } | undefined>('duoRules.storeAuth0Credentials');
         if (stored?.stored) await vscode.commands.executeCommand('duoRules.checkTenant', options);
       }
+      if (picked === 'Retry') await vscode.commands.executeCommand('duoRules.checkTenant', options);
+      if (picked === 'Open Setting') await vscode.commands.executeCommand('workbench.action.openSettings', 'duoRules.auth0.baseUrl');
       if (picked === 'Manage Workspace Trust') await vscode.commands.executeCommand('workbench.trust.manage');
     }), (err) => log.error(`Could not show a message or its action: ${String(err)}`));
-    return { error: { name, message } };
+    return { error: { name, message, actions } };
   };
   if (!vscode.workspace.isTrusted) return fail('WorkspaceTrustRequired', 'Checking the tenant needs a trusted workspace.', ['Manage Workspace Trust']);
   const auth0 = await services.store.read();
@@ -145,7 +148,15 @@ async function checkTenant(services: TenantServices, documents: ResultDocuments,
       (_progress, token) => services.client.sendRequest(DoctorRequest, params, token),
     );
   } catch (err) {
-    return fail('ServerError', err instanceof Error ? err.message : String(err), ['Store Auth0 Credentials']);
+    const reason = err instanceof Error ? err.message : String(err);
+    const data = (err as { data?: Partial<DoctorFailureData> } | null)?.data;
+    if (err instanceof vscode.CancellationError || (err as { code?: unknown } | null)?.code === LSPErrorCodes.RequestCancelled) {
+      // Cancelled from the progress notification: the user knows, no error to show.
+      log.info(`Check of ${auth0.domain} cancelled.`);
+      return { error: { name: 'Cancelled', message: reason, actions: [] } };
+    }
+    const { message, actions } = describeTenantFailure(data?.kind, reason, { domain: auth0.domain, baseUrl: auth0.baseUrl });
+    return fail('ServerError', message, actions);
   }
   const report = response.report!;
   const errors = report.findings.filter((f) => f.severity === 'error').length;

@@ -4,6 +4,7 @@
 // those credentials, and no client secret or skey in any answer, notification or the server's log.
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -94,6 +95,22 @@ test('Check Tenant with a wrong secret fails with the credentials named, without
     assert.match(err.message, /refused the client credentials \(HTTP 401\): store the client ID and secret of a Machine to Machine application again with "Duo: Store Auth0 Credentials"\.$/);
     assert.doesNotMatch(err.message, /AUTH0_CLIENT/);
     assert.ok(!err.message.includes('not-the-right-secret-0123456789'));
+    // The editor offers new credentials for this failure, and only for failures like it.
+    assert.deepEqual((err as Error & { data?: unknown }).data, { kind: 'credentials' });
+    return true;
+  });
+});
+
+test('Check Tenant that cannot reach Auth0 says so (kind unreachable), not that the credentials are wrong', async () => {
+  // A loopback port nobody listens on: the connection is refused at once.
+  const closed = createServer();
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+  const port = (closed.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => closed.close(() => resolve()));
+  await assert.rejects(client.request('duoRules/doctor', { folder: dir, tenant: true, auth0: { ...access(), baseUrl: `http://127.0.0.1:${port}` } }), (err: Error & { data?: unknown }) => {
+    assert.deepEqual(err.data, { kind: 'unreachable' });
+    assert.match(err.message, /Nothing is listening at http:\/\/127\.0\.0\.1:\d+ \(connection refused\)/);
+    assert.doesNotMatch(err.message, /Store Auth0 Credentials|refused the client credentials/);
     return true;
   });
 });
@@ -102,6 +119,7 @@ test('Check Tenant with a stand-in Auth0 URL off this computer names the editor\
   await assert.rejects(client.request('duoRules/doctor', { folder: dir, tenant: true, auth0: { ...access(), baseUrl: 'http://auth0.example.com:8444' } }), (err: Error) => {
     assert.match(err.message, /^The setting duoRules\.auth0\.baseUrl must point to this computer \(127\.0\.0\.1, ::1 or localhost\)/);
     assert.doesNotMatch(err.message, /--auth0-url/);
+    assert.deepEqual((err as Error & { data?: unknown }).data, { kind: 'setting' });
     return true;
   });
 });

@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { LSPErrorCodes, ResponseError, type CancellationToken, type Range } from 'vscode-languageserver/node';
 import { redactText, redactValue } from '../../../shared/redact';
 import { findDeployRepositories, isDeployRepository } from '../deployCli/repository';
-import { DeployRepositoriesRequest, DoctorRequest, type DeployRepositoriesParams, type DeployRepositoriesResponse, type DoctorParams, type DoctorProblem, type DoctorResponse } from '../../../shared/protocol';
+import { DeployRepositoriesRequest, DoctorRequest, type DeployRepositoriesParams, type DeployRepositoriesResponse, type DoctorFailureData, type DoctorParams, type DoctorProblem, type DoctorResponse } from '../../../shared/protocol';
 import type { ServerContext } from './context';
 import { loadRunAndVerify } from './runAndVerifyLoader';
 import { EDITOR_DOCTOR_WORDING } from './editorWording';
@@ -31,7 +31,7 @@ export function register(ctx: ServerContext): void {
     if (!params.tenant && !isDeployRepository(params.folder)) return { report: null, notes: [], problems: [] };
     const tenant = loadRunAndVerify();
     if (params.tenant && !params.auth0) {
-      throw new ResponseError(LSPErrorCodes.RequestFailed, 'No Auth0 credentials: run "Duo: Store Auth0 Credentials" first.');
+      throw new ResponseError<DoctorFailureData>(LSPErrorCodes.RequestFailed, 'No Auth0 credentials: run "Duo: Store Auth0 Credentials" first.', { kind: 'credentials' });
     }
     const abort = new AbortController();
     const listener = token.onCancellationRequested(() => abort.abort());
@@ -67,7 +67,8 @@ export function register(ctx: ServerContext): void {
       return redactValue({ report: run.report, notes: run.notes, problems }, secrets);
     } catch (err) {
       if (err instanceof tenant.TenantAccessError || err instanceof tenant.RepositoryError) {
-        throw new ResponseError(LSPErrorCodes.RequestFailed, redactText(err.message, secrets));
+        const data: DoctorFailureData = { kind: err instanceof tenant.TenantAccessError ? err.kind : 'repository' };
+        throw new ResponseError<DoctorFailureData>(LSPErrorCodes.RequestFailed, redactText(err.message, secrets), data);
       }
       if (abort.signal.aborted) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'Cancelled.');
       throw err;

@@ -17,8 +17,27 @@ export interface TenantCredentials {
 /** Every scope the doctor needs, as the M2M application must be granted them. */
 export const REQUIRED_SCOPES = ['read:guardian_factors', 'read:actions', 'read:rules'] as const;
 
+/**
+ * What a tenant access failure is about, so the editor offers what helps: new credentials only when
+ * they are missing or Auth0 refused them (401/403, or a domain that is no tenant's), a retry when
+ * Auth0 was not reached (network, DNS, TLS, proxy, timeout) or failed itself (429, 5xx, odd answers),
+ * the setting when the stand-in URL is wrong.
+ */
+export type TenantFailureKind = 'credentials' | 'unreachable' | 'auth0' | 'setting';
+
 /** Tenant access failed: a usage/credential/network problem (exit status 2), never a finding. */
-export class TenantAccessError extends Error {}
+export class TenantAccessError extends Error {
+  constructor(message: string, readonly kind: TenantFailureKind = 'auth0') {
+    super(message);
+  }
+}
+
+function failureKind(reply: Exclude<Auth0Reply, { ok: true }>): TenantFailureKind {
+  if (reply.reason === 'http') return reply.status === 401 || reply.status === 403 ? 'credentials' : 'auth0';
+  if (reply.reason === 'network' || reply.reason === 'timeout') return 'unreachable';
+  if (reply.reason === 'invalid-domain') return 'credentials';
+  return 'auth0';
+}
 
 const MAX_PAGES = 20;
 const PER_PAGE = 50;
@@ -69,7 +88,7 @@ export class TenantClient {
     this.http = new Auth0Http(credentials.domain, credentials.explicitDomain ?? false, options);
     this.http.hide(credentials.clientSecret);
     const refusal = this.http.refusal;
-    if (refusal) throw new TenantAccessError(refusal);
+    if (refusal) throw new TenantAccessError(refusal, this.http.refusalAbout);
   }
 
   /** Removes the client secret and tokens from a text. */
@@ -88,13 +107,13 @@ export class TenantClient {
     if (!reply.ok) {
       if (reply.reason === 'http' && reply.status === 401) {
         const hint = this.credentials.refusedHint ?? 'check AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET of a Machine to Machine application';
-        throw new TenantAccessError(`Auth0 at ${this.http.origin} refused the client credentials (HTTP ${reply.status}): ${hint}.`);
+        throw new TenantAccessError(`Auth0 at ${this.http.origin} refused the client credentials (HTTP ${reply.status}): ${hint}.`, 'credentials');
       }
       if (reply.reason === 'http' && reply.status === 403) {
         const said = reply.description ? ` (Auth0: ${reply.description})` : '';
-        throw new TenantAccessError(`Auth0 at ${this.http.origin} would not give the application a Management API token (HTTP 403)${said}. Authorize the M2M application for the Auth0 Management API with the scopes ${REQUIRED_SCOPES.join(', ')}.`);
+        throw new TenantAccessError(`Auth0 at ${this.http.origin} would not give the application a Management API token (HTTP 403)${said}. Authorize the M2M application for the Auth0 Management API with the scopes ${REQUIRED_SCOPES.join(', ')}.`, 'credentials');
       }
-      throw new TenantAccessError(describeFailure(reply, 'the token request (POST /oauth/token)', undefined, this.http));
+      throw new TenantAccessError(describeFailure(reply, 'the token request (POST /oauth/token)', undefined, this.http), failureKind(reply));
     }
     const token = isObject(reply.json) ? str(reply.json.access_token) : undefined;
     if (!token) throw new TenantAccessError(`Auth0 at ${this.http.origin} answered the token request without an access_token.`);
@@ -106,7 +125,7 @@ export class TenantClient {
   private async get(path: string, scope: string): Promise<unknown> {
     const bearer = await this.accessToken();
     const reply = await this.http.send({ method: 'GET', path, bearer });
-    if (!reply.ok) throw new TenantAccessError(describeFailure(reply, `GET ${path.split('?')[0]}`, scope, this.http));
+    if (!reply.ok) throw new TenantAccessError(describeFailure(reply, `GET ${path.split('?')[0]}`, scope, this.http), failureKind(reply));
     return reply.json;
   }
 
@@ -115,7 +134,7 @@ export class TenantClient {
     const bearer = await this.accessToken();
     const reply = await this.http.send({ method: 'GET', path, bearer });
     if (!reply.ok && reply.reason === 'http' && reply.status === 404) return undefined;
-    if (!reply.ok) throw new TenantAccessError(describeFailure(reply, `GET ${path.split('?')[0]}`, scope, this.http));
+    if (!reply.ok) throw new TenantAccessError(describeFailure(reply, `GET ${path.split('?')[0]}`, scope, this.http), failureKind(reply));
     return reply.json;
   }
 

@@ -69,22 +69,25 @@ function describeInvalidDomain(domain: unknown, explicit: boolean): string | und
   return undefined;
 }
 
-function resolveTarget(domain: string, explicit: boolean, baseUrl: string | undefined, baseUrlName = '--auth0-url'): Target | { error: string } {
+/** Why nothing is sent: the domain (stored with the credentials) or the stand-in URL setting is wrong. */
+interface Refusal { error: string; about: 'credentials' | 'setting' }
+
+function resolveTarget(domain: string, explicit: boolean, baseUrl: string | undefined, baseUrlName = '--auth0-url'): Target | Refusal {
   const invalid = describeInvalidDomain(domain, explicit);
-  if (invalid) return { error: invalid };
+  if (invalid) return { error: invalid, about: 'credentials' };
   if (baseUrl === undefined || baseUrl === '') return { origin: `https://${domain.toLowerCase()}`, hostname: domain.toLowerCase(), pinned: false };
   let url: URL;
   try {
     url = new URL(baseUrl);
   } catch {
-    return { error: `The Auth0 URL ${JSON.stringify(baseUrl)} is not a valid URL.` };
+    return { error: `The Auth0 URL ${JSON.stringify(baseUrl)} is not a valid URL.`, about: 'setting' };
   }
   // The stand-in receives the client secret: it must be this computer, whatever the scheme.
   if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !isLoopbackHost(url.hostname)) {
-    return { error: `${baseUrlName} must point to this computer (127.0.0.1, ::1 or localhost), like http://127.0.0.1:8444; got ${JSON.stringify(url.origin)}. Nothing was sent.` };
+    return { error: `${baseUrlName} must point to this computer (127.0.0.1, ::1 or localhost), like http://127.0.0.1:8444; got ${JSON.stringify(url.origin)}. Nothing was sent.`, about: 'setting' };
   }
   if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.username) {
-    return { error: `${baseUrlName} must be just a scheme, host and port, like http://127.0.0.1:8444 (got ${JSON.stringify(baseUrl)}).` };
+    return { error: `${baseUrlName} must be just a scheme, host and port, like http://127.0.0.1:8444 (got ${JSON.stringify(baseUrl)}).`, about: 'setting' };
   }
   return { origin: url.origin, hostname: url.hostname, pinned: false };
 }
@@ -101,7 +104,7 @@ export interface Auth0Request {
 
 /** One connection pool to one tenant; `close()` when done. */
 export class Auth0Http {
-  private readonly target: Target | { error: string };
+  private readonly target: Target | Refusal;
   private dispatcher: Dispatcher | undefined;
   private readonly timeoutMs: number;
   private readonly secrets = new Set<string>();
@@ -114,6 +117,11 @@ export class Auth0Http {
   /** Why nothing will be sent, if so. */
   get refusal(): string | undefined {
     return 'error' in this.target ? this.target.error : undefined;
+  }
+
+  /** What the refusal is about: the tenant domain or the stand-in URL. */
+  get refusalAbout(): Refusal['about'] | undefined {
+    return 'error' in this.target ? this.target.about : undefined;
   }
 
   get origin(): string | undefined {

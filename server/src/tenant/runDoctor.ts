@@ -99,7 +99,7 @@ export async function runDoctor(options: DoctorOptions, io: { cwd: string; env: 
   const mappings = options.tenant ? undefined : deployKeywordMappings(options.mappings, io.env);
   if (options.tenant) {
     const { credentials, missing } = credentialsFromEnvironment(io.env, { domain: options.auth0Domain, clientId: options.auth0ClientId });
-    if (!credentials) throw new TenantAccessError(`--tenant needs ${missing.join(', ')}.`);
+    if (!credentials) throw new TenantAccessError(`--tenant needs ${missing.join(', ')}.`, 'credentials');
     hide(credentials.clientSecret);
     const client = new TenantClient({ ...credentials, refusedHint: wording.refusedCredentials }, { baseUrl: options.auth0Url, baseUrlName: wording.auth0Url, timeoutMs: options.auth0TimeoutMs, proxy: proxy.proxy, noProxy: proxy.noProxy, strictSSL: proxy.strictSSL, signal: options.signal });
     try {
