@@ -136,6 +136,19 @@ export interface DoctorResponse {
   problems: DoctorProblem[];
 }
 
+/** `duoRules/unsetSecrets`: for the file's last Run or Verify. */
+export interface UnsetSecretsParams {
+  uri: string;
+}
+
+export interface UnsetSecretsResponse {
+  /**
+   * Keys the code read that had no value in that run, Duo-looking ones first (only they when there
+   * are any): what Store Secret proposes. Empty when nothing is unset or the file has not run.
+   */
+  names: string[];
+}
+
 /** `duoRules/status`: what kind of file an analysed document is. */
 export interface FileStatus {
   uri: string;
@@ -150,6 +163,8 @@ export const VerifyRequest = new RequestType<VerifyParams, VerifyResponse, void>
 export const ConvertRequest = new RequestType<ConvertParams, ConvertResponse, void>('duoRules/convert');
 /** The default mock user, context and event, for **Create Mock Input Files**. */
 export const MockInputsRequest = new RequestType0<MockInputsResponse, void>('duoRules/mockInputs');
+/** The configuration / secret keys the file's last run read without a value (names only). */
+export const UnsetSecretsRequest = new RequestType<UnsetSecretsParams, UnsetSecretsResponse, void>('duoRules/unsetSecrets');
 /** Is Duo MFA really running for a folder's repository or tenant? */
 export const DoctorRequest = new RequestType<DoctorParams, DoctorResponse, void>('duoRules/doctor');
 /** The auth0-deploy-cli repositories of a workspace folder: the folder itself, or folders below it. */

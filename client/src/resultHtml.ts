@@ -20,6 +20,8 @@ export interface PageOptions {
   trusted: boolean;
   /** How to show a file path (relative to the workspace); default: as given. */
   displayPath?: (path: string) => string;
+  /** Keys the code read that the run had no value for (Duo-looking first): Store Secret proposes them. */
+  unsetSecrets?: string[];
 }
 
 /** Commands the page may invoke; the webview's `enableCommandUris` allows exactly these. */
@@ -190,7 +192,10 @@ function renderActions(result: RunJson, options: PageOptions): string {
   const needsTenant = tenantKeys && answer?.kind === 'nothing-to-verify';
   // Missing or rejected keys: storing the secret is the next step, so it comes first.
   const needsKeys = !needsTenant && (verdict.unsetKeys.length > 0 || answer?.kind === 'rejected' || answer?.kind === 'nothing-to-verify');
-  const store = button('Store Secret', 'duoRules.setSecret', undefined, 'Keep a value such as DUO_SKEY in VS Code\'s secret storage');
+  const unsetSecrets = options.unsetSecrets ?? [];
+  const store = unsetSecrets.length
+    ? button('Store Secret', 'duoRules.setSecret', [{ propose: unsetSecrets }], `Keep ${listWords(unsetSecrets)} in VS Code's secret storage: the code reads ${unsetSecrets.length === 1 ? 'it' : 'them'} and the run had no value`)
+    : button('Store Secret', 'duoRules.setSecret', undefined, 'Keep a value such as DUO_SKEY in VS Code\'s secret storage');
   if (needsKeys) buttons.unshift(store);
   else buttons.push(store);
   if (tenantKeys && options.trusted) {

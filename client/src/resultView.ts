@@ -18,7 +18,7 @@ export class ResultView implements vscode.Disposable {
   readonly onDidShow = this.shown.event;
 
   /** Shows the result beside the rule without taking focus, so the rule stays the active editor. */
-  show(source: vscode.Uri, result: RunJson): void {
+  show(source: vscode.Uri, result: RunJson, unsetSecrets: string[] = []): void {
     const key = source.toString();
     const name = path.basename(source.path) || 'untitled';
     let panel = this.panels.get(key);
@@ -36,7 +36,7 @@ export class ResultView implements vscode.Disposable {
       panel.reveal(panel.viewColumn, true);
     }
     panel.title = `${name} (Duo result)`;
-    panel.webview.html = renderResultPage(result, { name, source: key, path: source.path, cspSource: panel.webview.cspSource, trusted: vscode.workspace.isTrusted, displayPath: (p) => vscode.workspace.asRelativePath(p) });
+    panel.webview.html = renderResultPage(result, { name, source: key, path: source.path, cspSource: panel.webview.cspSource, trusted: vscode.workspace.isTrusted, displayPath: (p) => vscode.workspace.asRelativePath(p), unsetSecrets });
     this.shown.fire({ source, result });
   }
 

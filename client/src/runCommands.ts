@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { inputErrorCode, requestCancelledCode, RunRequest, VerifyRequest, type VerifyParams } from '../../shared/protocol';
+import { inputErrorCode, requestCancelledCode, RunRequest, UnsetSecretsRequest, VerifyRequest, type VerifyParams } from '../../shared/protocol';
 import { inBackground } from '../../shared/background';
 import { collectDuoOptions, collectRunParams } from './runInputs';
 import type { FileKinds } from './fileKinds';
@@ -99,7 +99,14 @@ async function execute(services: RunServices, mode: 'run' | 'verify', target: un
   log.info(summary);
   // The result view leads with the same verdict; a notification as well would only repeat it.
   if ((options as RunCommandOptions | undefined)?.showResult === false) inBackground(vscode.window.showInformationMessage(summary), (err) => log.error(`Could not show a message: ${String(err)}`));
-  else services.results.show(document.uri, result);
+  else {
+    // Store Secret in the view proposes the keys this run read without a value, not always DUO_SKEY.
+    const unset = await services.client.sendRequest(UnsetSecretsRequest, { uri: params.uri }).then((r) => r.names, (err: unknown) => {
+      log.warn(`Could not read which keys the run left unset: ${messageOf(err)}`);
+      return [];
+    });
+    services.results.show(document.uri, result, unset);
+  }
   return result;
 }
 

@@ -92,13 +92,24 @@ export function createRedactingChannel(channel: vscode.LogOutputChannel, secrets
   };
 }
 
-/** `duoRules.setSecret [name] [value]`: asks for a key name and a masked value unless both are given. */
+/** Key names a caller proposes (`{ propose: [...] }`, the result view's keys the run left unset). */
+function proposedNames(arg: unknown): string[] {
+  const propose = (arg as { propose?: unknown } | null | undefined)?.propose;
+  return Array.isArray(propose) ? propose.filter((n): n is string => typeof n === 'string' && namePattern.test(n)) : [];
+}
+
+/**
+ * `duoRules.setSecret [name | { propose }] [value]`: asks for a key name and a masked value unless
+ * both are given; the name box starts with the first proposed name (default DUO_SKEY).
+ */
 export async function setSecretCommand(secrets: SecretStore, log: vscode.LogOutputChannel, nameArg?: unknown, valueArg?: unknown): Promise<{ name: string; stored: boolean } | undefined> {
+  const proposed = proposedNames(nameArg);
+  const unsetNote = proposed.length ? `Not set in the last run: ${proposed.join(', ')}. ` : '';
   const name = typeof nameArg === 'string' ? nameArg : await vscode.window.showInputBox({
     title: 'Store Secret (1/2)',
-    prompt: 'Configuration key the rule reads, e.g. DUO_SKEY for configuration.DUO_SKEY / event.secrets.DUO_SKEY',
-    placeHolder: 'DUO_SKEY',
-    value: 'DUO_SKEY',
+    prompt: `${unsetNote}Configuration key the code reads, e.g. DUO_SKEY for configuration.DUO_SKEY / event.secrets.DUO_SKEY`,
+    placeHolder: proposed[0] ?? 'DUO_SKEY',
+    value: proposed[0] ?? 'DUO_SKEY',
     validateInput: (v) => (namePattern.test(v) ? undefined : 'Use letters, digits, _ and - only.'),
   });
   if (!name) return undefined;

@@ -140,3 +140,14 @@ test('tenant keys: Check Tenant is offered, first when nothing could be verified
   assert.ok(!buttons(page(completed('action', { provider: 'duo', ...keys }))).includes('duoRules.checkTenant'));
   assert.ok(!buttons(renderResultPage(tenant, { name: 'a.js', source: 'file:///w/a.js', cspSource: 'x', trusted: false })).includes('duoRules.checkTenant'));
 });
+
+test('Store Secret proposes the keys the run read without a value, the first one by default', () => {
+  const result = completed('rule', { provider: 'duo', ikey: keys.ikey }, [], 'unset');
+  const html = renderResultPage(result, { name: 'duo.js', source: 'file:///w/duo.js', cspSource: 'vscode-resource:', trusted: true, unsetSecrets: ['ACME_DUO_SKEY', 'ACME_DUO_HOST'] });
+  const store = /<a class="button" role="button" href="command:duoRules\.setSecret\?([^"]+)" title="([^"]+)">Store Secret<\/a>/.exec(html);
+  assert.ok(store, 'no Store Secret button with arguments');
+  assert.deepEqual(JSON.parse(decodeURIComponent(store[1])), [{ propose: ['ACME_DUO_SKEY', 'ACME_DUO_HOST'] }]);
+  assert.equal(store[2], 'Keep ACME_DUO_SKEY and ACME_DUO_HOST in VS Code&#39;s secret storage: the code reads them and the run had no value');
+  // Nothing known to be unset: the button asks, starting from DUO_SKEY.
+  assert.match(page(result), /href="command:duoRules\.setSecret" title="Keep a value such as DUO_SKEY/);
+});

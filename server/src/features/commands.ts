@@ -11,8 +11,8 @@ import { createDefaultContext, createDefaultEvent, createDefaultUser } from '../
 import type { RunOutcome, RunResult } from '../runner/runTypes';
 import type { EquivalenceReport } from '../runner/equivalence';
 import {
-  ConvertRequest, inputErrorCode, MockInputsRequest, RunRequest, VerifyDiagnosticsNotification, VerifyRequest,
-  type MockInputsResponse, type RunParams, type VerifyDiagnosticsParams, type VerifyParams, type VerifyResponse,
+  ConvertRequest, inputErrorCode, MockInputsRequest, RunRequest, UnsetSecretsRequest, VerifyDiagnosticsNotification, VerifyRequest,
+  type MockInputsResponse, type RunParams, type UnsetSecretsParams, type UnsetSecretsResponse, type VerifyDiagnosticsParams, type VerifyParams, type VerifyResponse,
 } from '../../../shared/protocol';
 import { inBackground } from '../../../shared/background';
 import type { ServerContext } from './context';
@@ -98,9 +98,25 @@ async function buildVerifyDiagnostics(ctx: ServerContext, uri: string, text: str
 
 export function register(ctx: ServerContext): void {
   const { connection } = ctx;
+  // Per file, the keys its last run read without a value: the result view's Store Secret proposes
+  // them. Kept out of the run's JSON, which stays what `duo-rules run --format json` prints.
+  const unsetByUri = new Map<string, string[]>();
+  const remember = (uri: string, outcome: RunOutcome) => {
+    unsetByUri.delete(uri);
+    unsetByUri.set(uri, outcome.unsetKeys);
+    // Bounded: the files run in this session, at most the last 100.
+    if (unsetByUri.size > 100) unsetByUri.delete(unsetByUri.keys().next().value!);
+  };
+
+  connection.onRequest(UnsetSecretsRequest, (params: UnsetSecretsParams): UnsetSecretsResponse => {
+    const unset = unsetByUri.get(params.uri) ?? [];
+    // Only after a run of the file, so the runner's code is loaded already.
+    return { names: unset.length ? loadRunAndVerify().unsetReadKeys(unset, {}) : [] };
+  });
 
   connection.onRequest(RunRequest, async (params: RunParams, token: CancellationToken): Promise<RunResult> => {
     const outcome = await runWithInputs(ctx, params, await loadInputs(params));
+    remember(params.uri, outcome);
     throwIfCancelled(token);
     return outcome.result;
   });
@@ -108,6 +124,7 @@ export function register(ctx: ServerContext): void {
   connection.onRequest(VerifyRequest, async (params: VerifyParams, token: CancellationToken): Promise<VerifyResponse> => {
     const inputs = await loadInputs(params);
     const outcome = await runWithInputs(ctx, params, inputs);
+    remember(params.uri, outcome);
     throwIfCancelled(token);
     const abort = new AbortController();
     const listener = token.onCancellationRequested(() => abort.abort());

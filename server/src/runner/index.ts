@@ -456,7 +456,15 @@ export async function runFile(options: RunOptions): Promise<RunOutcome> {
   const raw = resultFromOutcome(outcome, kind, prepared, { user: inputs.user, context: inputs.context });
   raw.warnings = [...prepared.warnings, ...dropPlainMissingWarnings(raw.warnings, prepared)];
   const secrets = collectSecrets([prepared.configuration, deployMappings(options)], findAttemptedMultifactors(raw), scanText(source).literals);
-  return { result: finishResult(kind, raw, outcome.durationMs, secrets, clockOf(prepared, startedAt), outcome.connections, prepared.configuration, mocksOf(options.mocks)), secretMultifactor: raw.multifactor };
+  return {
+    result: finishResult(kind, raw, outcome.durationMs, secrets, clockOf(prepared, startedAt), outcome.connections, prepared.configuration, mocksOf(options.mocks)),
+    secretMultifactor: raw.multifactor,
+    unsetKeys: unsetKeysOf([source], prepared.configuration),
+  };
+}
+
+function unsetKeysOf(sources: string[], configuration: Record<string, string>): string[] {
+  return [...new Set(sources.flatMap((source) => scanText(source).keys))].filter((k) => !configuration[k]);
 }
 
 interface RuleEntry {
@@ -504,7 +512,7 @@ async function runRulesDirectory(dir: string, options: RunOptions): Promise<RunO
   combined.result.warnings.unshift(...prepared.warnings);
   const secrets = collectSecrets([prepared.configuration, deployMappings(options)], combined.attempted, sources.flatMap((source) => scanText(source).literals));
   const result = finishResult('rule', combined.result, Math.round(durationMs * 100) / 100, secrets, clockOf(prepared, startedAt), connections, prepared.configuration, mocksOf(options.mocks));
-  return { result: { ...result, outcome: combined.outcome, rule: combined.decidingRule, rules: combined.ran }, secretMultifactor: combined.result.multifactor };
+  return { result: { ...result, outcome: combined.outcome, rule: combined.decidingRule, rules: combined.ran }, secretMultifactor: combined.result.multifactor, unsetKeys: unsetKeysOf(sources, prepared.configuration) };
 }
 
 /** A script the batch stopped for taking too long is a timeout, not an error of the code. */

@@ -129,6 +129,11 @@ export interface RunOutcome {
   result: RunResult;
   /** The same normalised MFA with the real skeys: only for the Duo verifier, never printed. */
   secretMultifactor: Multifactor | null;
+  /**
+   * Keys the code reads (`configuration.X`, `event.secrets.X`) that had no value after every layer
+   * (given values, the repository's, the environment), in the order the code names them. Names only.
+   */
+  unsetKeys: string[];
 }
 
 /** A job sent to the child: one script with its inputs. */
