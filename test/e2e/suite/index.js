@@ -3,6 +3,7 @@
 'use strict';
 const vscode = require('vscode');
 const assert = require('node:assert/strict');
+const net = require('node:net');
 const path = require('node:path');
 const keys = require('./duoKeys');
 const { startEmulator } = require('./emulator');
@@ -400,6 +401,26 @@ exports.run = async function run() {
       await vscode.workspace.getConfiguration('duoRules').update('auth0.baseUrl', undefined, vscode.ConfigurationTarget.Workspace);
     }
   }, 60_000);
+
+  await test('Check Tenant that cannot reach Auth0 says "Could not reach Auth0" and offers Retry and the setting, not new credentials', async () => {
+    // A loopback port nobody listens on: the connection is refused at once.
+    const closed = net.createServer();
+    await new Promise((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = closed.address().port;
+    await new Promise((resolve) => closed.close(resolve));
+    const config = vscode.workspace.getConfiguration('duoRules');
+    try {
+      await config.update('auth0.baseUrl', `http://127.0.0.1:${port}`, vscode.ConfigurationTarget.Workspace);
+      await vscode.commands.executeCommand('duoRules.storeAuth0Credentials', 'e2e-offline.us.auth0.com', 'offlineClient', 'offline-secret-0123456789abcdef');
+      const result = await vscode.commands.executeCommand('duoRules.checkTenant', { showResult: false });
+      assert.ok(result && result.error, `expected a failure: ${JSON.stringify(result).slice(0, 300)}`);
+      assert.match(result.error.message, new RegExp(`^Could not reach Auth0 at http://127\\.0\\.0\\.1:${port} \\(setting duoRules\\.auth0\\.baseUrl\\): nothing is listening`));
+      assert.deepEqual(result.error.actions, ['Retry', 'Open Setting']);
+    } finally {
+      await vscode.commands.executeCommand('duoRules.storeAuth0Credentials', '');
+      await config.update('auth0.baseUrl', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
 
   await test('Create Mock Input Files writes a mocks template and the clock example; with both set, a run fails the metadata update, stubs request and starts on that day', async () => {
     const config = vscode.workspace.getConfiguration('duoRules');
