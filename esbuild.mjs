@@ -17,7 +17,18 @@ const bundles = [
   { in: 'server/src/runner/child.ts', out: 'runnerChild' },
   // The language server loads it on the first Run/Verify request (not at start-up).
   { in: 'server/src/features/runAndVerify.ts', out: 'serverRunAndVerify' },
+  // The HTTP client the CLI and the Run/Verify bundle both use, once: inlined into each it was half the VSIX.
+  { in: 'node_modules/undici/index.js', out: 'undici' },
 ];
+
+/** The bundles that `require('./undici.js')` beside them instead of carrying their own copy. */
+const sharesUndici = new Set(['cli', 'serverRunAndVerify']);
+const undiciBeside = {
+  name: 'undici-beside',
+  setup(build) {
+    build.onResolve({ filter: /^undici$/ }, () => ({ path: './undici.js', external: true }));
+  },
+};
 
 function existing(path) {
   try { statSync(path); return true; } catch { return false; }
@@ -37,6 +48,7 @@ await Promise.all(bundles.filter((b) => existing(b.in)).map((b) => esbuild.build
   target: 'node20',
   format: 'cjs',
   external: b.external ?? [],
+  plugins: sharesUndici.has(b.out) ? [undiciBeside] : [],
   minify: production,
   sourcemap: !production,
   banner: b.banner ? { js: b.banner } : undefined,

@@ -22,7 +22,7 @@ test('vsce packages only the allow-listed files, and all of them', () => {
   const stray = files.filter((f) => !allowed.some((re) => re.test(f)));
   assert.deepEqual(stray, [], 'files outside the allow-list would ship in the VSIX');
   for (const required of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'images/icon.png',
-    'dist/client.js', 'dist/server.js', 'dist/cli.js', 'dist/runnerChild.js', 'dist/serverRunAndVerify.js']) {
+    'dist/client.js', 'dist/server.js', 'dist/cli.js', 'dist/runnerChild.js', 'dist/serverRunAndVerify.js', 'dist/undici.js']) {
     assert.ok(files.includes(required), `${required} is missing from the VSIX`);
   }
   assert.ok(files.some((f) => f.startsWith('snippets/')), 'no snippets in the VSIX');
@@ -35,7 +35,7 @@ test('npm pack ships the same allow-list (the CLI from a tarball, as the README 
   const [pack] = JSON.parse(execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', timeout: 60_000 })) as { files: { path: string }[] }[];
   const files = pack.files.map((f) => f.path);
   assert.deepEqual(files.filter((f) => !allowed.some((re) => re.test(f))), [], 'files outside the allow-list would ship in the npm package');
-  assert.ok(files.includes('dist/cli.js') && files.includes('dist/runnerChild.js'), 'the CLI and its runner child must ship');
+  assert.ok(files.includes('dist/cli.js') && files.includes('dist/runnerChild.js') && files.includes('dist/undici.js'), 'the CLI, its runner child and its HTTP client must ship');
 });
 
 test('the bundles require only Node built-ins and vscode at run time', () => {
