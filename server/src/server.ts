@@ -1,7 +1,7 @@
 // The language server: the only place that creates the LSP connection. Feature modules
 // under ./features register their handlers on the shared context. The same file, run as the server's
 // analysis thread, serves that thread's jobs instead (one copy of the analysis code in the package).
-import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import type * as WorkerThreads from 'node:worker_threads';
 import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { register as registerCodeActions, codeActionKinds } from './features/codeActionHandler';
@@ -16,7 +16,7 @@ import { register as registerDiagnostics } from './features/diagnosticsPublisher
 import { register as registerStatus } from './features/status';
 import { createWatchedTransport, RequestWatch } from './features/lspTransport';
 import { serveAnalysisThread } from './features/analysisThread';
-import { isAnalysisThreadData } from './features/analysisThreadClient';
+import { ANALYSIS_THREAD_ARG, isAnalysisThreadData } from './features/analysisThreadClient';
 
 declare const VERSION: string;
 
@@ -57,5 +57,7 @@ function startServer(): void {
   connection.listen();
 }
 
-if (!isMainThread && parentPort && isAnalysisThreadData(workerData)) serveAnalysisThread(parentPort);
+// Only the thread's argv carries the marker: a plain server start does not load node:worker_threads.
+const thread = process.argv.includes(ANALYSIS_THREAD_ARG) ? require('node:worker_threads') as typeof WorkerThreads : undefined;
+if (thread && !thread.isMainThread && thread.parentPort && isAnalysisThreadData(thread.workerData)) serveAnalysisThread(thread.parentPort);
 else startServer();
