@@ -235,6 +235,31 @@ async function main(): Promise<void> {
       const bigP95 = percentile(completionTimes, 0.95);
       report('completion right after a keystroke, p95, 20k lines (1.1 MiB) / parse', bigP95, parseTimes['20k lines'], '≤ 0.1', bigP95 / parseTimes['20k lines'] <= 0.1);
 
+      // The floor under the completion ratios: the same keystrokes and completions against the minimal server,
+      // which answers a constant. Its p95 is the protocol's round trip and the scheduling of two processes on
+      // this machine; a target below it cannot be met by any server.
+      const floorClient = await LspClient.start({ settings: {}, timeoutMs: 60_000, serverModule: minimal });
+      try {
+        const floorUri = 'file:///bench/floor.js';
+        let floorVersion = await floorClient.open(floorUri, texts['1k lines']);
+        await floorClient.waitForDiagnostics(floorUri, floorVersion);
+        const floorLine = texts['1k lines'].split('\n').length - 12;
+        const floorTimes: number[] = [];
+        for (let i = 0; i < 66; i++) {
+          const started = performance.now();
+          const diagnostics = floorClient.waitForDiagnostics(floorUri, ++floorVersion);
+          const edited = floorClient.edit(floorUri, { start: { line: floorLine, character: 4 }, end: { line: floorLine, character: 4 } }, i % 2 === 0 ? ' ' : '');
+          await floorClient.request('textDocument/completion', { textDocument: { uri: floorUri }, position: { line: floorLine, character: 4 } });
+          await edited;
+          if (i >= 6) floorTimes.push(performance.now() - started);
+          await diagnostics;
+        }
+        const floorP95 = percentile(floorTimes, 0.95);
+        rows.push(['  floor: the minimal server\'s constant completion, p95, 1k lines / parse', `${fmt(floorP95)} ms`, `${fmt(parseTimes['1k lines'])} ms`, (floorP95 / parseTimes['1k lines']).toFixed(2), '(no target: the round trip)']);
+      } finally {
+        await floorClient.shutdown();
+      }
+
       // 5. Memory with the 20k-line file open and analysed.
       await client.waitForDiagnostics(twentyK, version);
       const rss = rssMb(client.child.pid!);
