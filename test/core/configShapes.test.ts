@@ -7,35 +7,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { applyEdits, findQuickFix } from '../../server/src/analysis/codeActions';
 import { analyze } from '../../server/src/analysis/diagnostics';
-import { buildModel } from '../../server/src/analysis/model';
+import { action, fixMissing, found, missing, rule } from '../helpers/configFindings';
 
 const fixtures = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'config-shapes');
 const fixture = (path: string): string => readFileSync(join(fixtures, path), 'utf8');
-
-const ruleGuard = "  if (context.protocol === 'oauth2-refresh-token') return callback(null, user, context);";
-function rule(body: string): string {
-  return `function requireDuo(user, context, callback) {\n${ruleGuard}\n${body}\n  callback(null, user, context);\n}\n`;
-}
-function action(body: string): string {
-  return `exports.onExecutePostLogin = async (event, api) => {\n  if (event.transaction.protocol === 'oauth2-refresh-token') return;\n${body}\n};\n`;
-}
-/** code@line (1-based), without the end-of-life note every Rule gets. */
-function found(text: string): string[] {
-  return analyze(text).filter((f) => f.code !== 'rules-eol').map((f) => `${f.code}@${f.range.start.line + 1}`);
-}
-function missing(text: string): string[] {
-  return analyze(text).filter((f) => f.code === 'missing-field').map((f) => `${f.data?.field}@${f.range.start.line + 1}`);
-}
-function fixMissing(text: string): string {
-  const findings = analyze(text);
-  const finding = findings.find((f) => f.code === 'missing-field');
-  assert.ok(finding, 'a missing-field finding');
-  const fix = findQuickFix(buildModel(text), finding, findings);
-  assert.ok(fix, 'a quick fix');
-  return applyEdits(text, fix.edits);
-}
 
 const complete = (prefix = 'DUO') => `{ provider: 'duo', ikey: configuration.${prefix}_IKEY, skey: configuration.${prefix}_SKEY, host: configuration.DUO_HOST }`;
 const completePo = (prefix = 'DUO') => `{ ikey: event.secrets.${prefix}_IKEY, skey: event.secrets.${prefix}_SKEY, host: event.secrets.DUO_HOST }`;

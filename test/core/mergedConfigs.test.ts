@@ -5,32 +5,10 @@
 // supplies is still missing; a spread of something unknown reports nothing.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { applyEdits, findQuickFix } from '../../server/src/analysis/codeActions';
+import { findQuickFix } from '../../server/src/analysis/codeActions';
 import { analyze } from '../../server/src/analysis/diagnostics';
 import { buildModel } from '../../server/src/analysis/model';
-
-const guard = "  if (context.protocol === 'oauth2-refresh-token') return callback(null, user, context);";
-function rule(body: string): string {
-  return `function requireDuo(user, context, callback) {\n${guard}\n${body}\n  callback(null, user, context);\n}\n`;
-}
-function action(body: string, before = ''): string {
-  return `${before}exports.onExecutePostLogin = async (event, api) => {\n  if (event.transaction.protocol === 'oauth2-refresh-token') return;\n${body}\n};\n`;
-}
-/** code@line (1-based), without the end-of-life note every Rule gets. */
-function found(text: string): string[] {
-  return analyze(text).filter((f) => f.code !== 'rules-eol').map((f) => `${f.code}@${f.range.start.line + 1}`);
-}
-function missing(text: string): string[] {
-  return analyze(text).filter((f) => f.code === 'missing-field').map((f) => `${f.data?.field}@${f.range.start.line + 1}`);
-}
-function fixMissing(text: string): string {
-  const findings = analyze(text);
-  const finding = findings.find((f) => f.code === 'missing-field');
-  assert.ok(finding, 'a missing-field finding');
-  const fix = findQuickFix(buildModel(text), finding, findings);
-  assert.ok(fix, 'a quick fix');
-  return applyEdits(text, fix.edits);
-}
+import { action, fixMissing, found, missing, rule } from '../helpers/configFindings';
 
 describe('Rules: context.multifactor completed in steps', () => {
   test('{ ...context.multifactor, ikey, skey } in each branch completes the earlier { provider, host }', () => {
