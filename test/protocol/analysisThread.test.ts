@@ -2,10 +2,21 @@
 // analysis runs. What the user sees must not change: the same diagnostics (worded for the editor) and quick
 // fixes; and the thread ends with the session.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import type { CodeAction } from 'vscode-languageserver-protocol';
 import { LspClient } from '../helpers/lspClient';
+
+/** The nice value of each thread of a process (Linux), by thread id. */
+function threadNices(pid: number): Map<number, number> {
+  const nices = new Map<number, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    // Fields after the command name in parentheses; the nice value is field 19 of stat(5).
+    nices.set(Number(tid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
+  }
+  return nices;
+}
 
 /** The number of threads of a process (Linux), or undefined where /proc is not there. */
 function threadsOf(pid: number): number | undefined {
@@ -48,6 +59,16 @@ test('edits are analysed in a thread that ends at shutdown, with the same diagno
     const { diagnostics } = await client.waitForDiagnostics(uri, await client.edit(uri, { start: { line: 3, character: 4 }, end: { line: 3, character: 8 } }, 'ikye'));
     const codes = diagnostics.map((d) => `${d.code}@${d.range.start.line}`).sort();
     assert.deepEqual(codes, ['deprecated-field@6', 'missing-field@1', 'missing-refresh-token-guard@1', 'rules-eol@0', 'unknown-field@3']);
+    // The analysis gives way to the main thread, which answers completion: one thread of the server runs at a
+    // lower priority, and it is not the main thread.
+    // The thread lowers its priority as it starts serving, which the edits above need not have waited for.
+    let nices = threadNices(pid);
+    for (let i = 0; i < 40 && [...nices.values()].every((nice) => nice === 0); i++) {
+      await client.waitForDiagnostics(uri, await client.edit(uri, { start: { line: 8, character: 0 }, end: { line: 8, character: i % 2 } }, i % 2 ? '' : ' '));
+      nices = threadNices(pid);
+    }
+    assert.equal(nices.get(pid), 0, 'the main thread must keep the normal priority');
+    assert.deepEqual([...nices.values()].filter((nice) => nice !== 0), [10], `thread priorities: ${JSON.stringify([...nices])}`);
     assert.equal(diagnostics.find((d) => d.code === 'rules-eol')?.message, 'Auth0 Rules reached end of life on 2026-11-18 and no longer run: migrate this rule to a post-login Action with the command "Duo: Convert Rule to Post-Login Action".');
     const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
       textDocument: { uri },

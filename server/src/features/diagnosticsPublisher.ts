@@ -1,8 +1,8 @@
 // Pushes duo-rules diagnostics for open documents on open, change and save.
 //
 // Once a document is edited, its analysis runs in the analysis thread (analysisThreadClient.ts), so the
-// main thread stays free for the completion and hover of the next keystroke: the change is sent there at
-// once, with no settling delay. Before that thread is ready (the first diagnostics at start-up are
+// main thread stays free for the completion and hover of the next keystroke: the change is sent there as
+// soon as a completion or hover that came with it has been answered, with no settling delay. Before that thread is ready (the first diagnostics at start-up are
 // computed before it starts) or if it fails, the analysis runs here, on the main thread, and a completion
 // or hover sent with the keystroke goes first: that analysis waits for the client to stop writing and
 // yields until such a request is answered. Debounce is adaptive either way: a document that analysed
@@ -116,17 +116,19 @@ export function register(ctx: ServerContextInternals): void {
       // A just opened document is analysed here: nothing waits on it yet, and the model kept here then answers
       // hovers above later edits without asking the thread (which may be busy with the next analysis).
       const thread = !here && ctx.analysisThread?.available() ? ctx.analysisThread : undefined;
-      if (analyse && !thread && ctx.getCurrentModel(uri) === undefined && performance.now() - since < maxYieldMs) {
+      if (analyse && (thread || ctx.getCurrentModel(uri) === undefined) && performance.now() - since < maxYieldMs) {
         const again = () => inBackground(validate(uri, generation, since, settle, here), (err) => ctx.log(`duo-rules: analysis failed for ${uri}: ${describe(err)}`));
         // A completion or hover arrived and waits in the connection's queue: let it be answered from the
-        // text and the last model first, then parse.
+        // text and the last model first, then parse. With the thread too: its analysis would take the core
+        // the answer needs on a small machine.
         if (ctx.editingRequestPending()) {
           state.immediate = setImmediate(again);
           return;
         }
+        // The thread analyses beside the main thread: no need to wait for the client to stop writing.
         const quiet = ctx.clientQuietForMs();
         const settleMs = Math.min(maxSettleMs, Math.max(minSettleMs, settleFraction * (state.lastDurationMs ?? 0)));
-        if (settle && quiet < settleMs) {
+        if (settle && !thread && quiet < settleMs) {
           state.timer = setTimeout(again, settleMs - quiet);
           return;
         }

@@ -63,14 +63,18 @@ export class RequestWatch {
     };
   }
 
-  /** Wraps a writer so every response is seen as it is written. */
+  /** Wraps a writer so every response is seen once it is written to the stream. */
   watchWriter(inner: MessageWriter): MessageWriter {
     return {
       onError: inner.onError,
       onClose: inner.onClose,
       write: (message) => {
-        this.sent(message);
-        return inner.write(message);
+        // Answered once written, not when queued: the writer queues to a later turn of the event loop, and a
+        // scheduled analysis that starts in between would hold the answer back.
+        const written = inner.write(message);
+        const sent = () => this.sent(message);
+        written.then(sent, sent);
+        return written;
       },
       end: () => inner.end(),
       dispose: () => inner.dispose(),
