@@ -19,12 +19,20 @@ export function readDeclaredKeys(root: string): string[] {
   return [...keys];
 }
 
+/** How long a file's deploy-cli root, once looked up, is taken as known (ms). */
+const rootLookupTtlMs = 2000;
+
 /** Declared keys per deploy-cli root, cached until a watched file changes. */
 export class DeclaredKeysIndex {
   private readonly byRoot = new Map<string, string[]>();
+  /**
+   * Each file's root as last looked up. The editor asks on every keystroke (completion and analysis), and the
+   * lookup stats folders up to the file system's root; a folder created meanwhile counts a moment later.
+   */
+  private readonly rootOf = new Map<string, { root: string | undefined; at: number }>();
 
   keysFor(filePath: string, stopDir?: string): string[] {
-    const root = findDeployCliRoot(filePath, stopDir);
+    const root = this.rootFor(filePath, stopDir);
     if (!root) return [];
     let keys = this.byRoot.get(root);
     if (!keys) {
@@ -36,5 +44,16 @@ export class DeclaredKeysIndex {
 
   clear(): void {
     this.byRoot.clear();
+    this.rootOf.clear();
+  }
+
+  private rootFor(filePath: string, stopDir: string | undefined): string | undefined {
+    const key = `${filePath}\0${stopDir ?? ''}`;
+    const now = performance.now();
+    const known = this.rootOf.get(key);
+    if (known && now - known.at < rootLookupTtlMs) return known.root;
+    const root = findDeployCliRoot(filePath, stopDir);
+    this.rootOf.set(key, { root, at: now });
+    return root;
   }
 }
