@@ -8,11 +8,11 @@
 // `quietForMs()` so that it starts only once the client has stopped writing (a client writes the didChange
 // and the completion of one keystroke as two writes, which may reach us in two reads).
 import {
+  AbstractMessageWriter,
   IPCMessageReader,
   IPCMessageWriter,
   Message,
   StreamMessageReader,
-  StreamMessageWriter,
   type MessageReader,
   type MessageWriter,
 } from 'vscode-languageserver/node';
@@ -110,8 +110,51 @@ export function createWatchedTransport(argv: readonly string[], watch: RequestWa
           callback(message);
         }),
       },
-      writer: watch.watchWriter(new StreamMessageWriter(process.stdout)),
+      writer: watch.watchWriter(new DirectStreamMessageWriter(process.stdout)),
     };
   }
   return undefined;
+}
+
+/**
+ * Writes each message to a stream in the turn it is sent, header and body in one write. The library's stream
+ * writer queues every message to a later turn of the event loop and writes the header and the body separately
+ * (two system calls, the client woken twice); the IPC writer VS Code uses sends at once, and stdio clients get
+ * the same. Order is kept: the stream queues writes it cannot make at once.
+ */
+export class DirectStreamMessageWriter extends AbstractMessageWriter implements MessageWriter {
+  private errorCount = 0;
+
+  constructor(private readonly stream: NodeJS.WritableStream) {
+    super();
+    stream.on('error', (error: Error) => this.fireError(error));
+    stream.on('close', () => this.fireClose());
+  }
+
+  write(message: Message): Promise<void> {
+    let frame: Buffer;
+    try {
+      const body = Buffer.from(JSON.stringify(message), 'utf8');
+      frame = Buffer.concat([Buffer.from(`Content-Length: ${body.byteLength}\r\n\r\n`, 'ascii'), body]);
+    } catch (error) {
+      // A message that cannot be encoded (a cycle, a BigInt) is the caller's error, not the stream's.
+      this.fireError(error as Error, message, ++this.errorCount);
+      return Promise.reject(error);
+    }
+    return new Promise((resolve, reject) => {
+      this.stream.write(frame, (error?: Error | null) => {
+        if (!error) {
+          this.errorCount = 0;
+          resolve();
+          return;
+        }
+        this.fireError(error, message, ++this.errorCount);
+        reject(error);
+      });
+    });
+  }
+
+  end(): void {
+    this.stream.end();
+  }
 }
