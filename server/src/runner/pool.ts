@@ -13,6 +13,7 @@ import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { RunInputError } from './inputs';
+import { encodeJobLine } from './jobLine';
 import type { BatchJob, ChildJob, ChildMessage, ChildResult, Connection, NetworkMode, WireMessage } from './runTypes';
 
 /** A job as callers hand it over: the pool numbers it and sets the backstop. */
@@ -440,7 +441,7 @@ class RunnerChild {
       }
       // A batch runs without a vm timeout (the parent watches every login); a single run has one beyond the watchdog's.
       const backstopMs = job.type === 'batch' ? 0 : Math.ceil(timeoutMs) + BACKSTOP_GRACE_MS;
-      this.process.stdin?.write(JSON.stringify({ ...job, backstopMs, key }) + '\n');
+      this.process.stdin?.write(encodeJobLine({ ...job, backstopMs }, key) + '\n');
     });
   }
 

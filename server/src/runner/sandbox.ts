@@ -12,6 +12,7 @@ import { recordBuiltins, type Builtins } from './integrity';
 import { toPlainJson } from './plainJson';
 import { ReusableRealm, type LoginBridge, type LoginObjects } from './realm';
 import { collectSecrets, findAttemptedMultifactors } from './runSecrets';
+import { parseRunInputs, type RunJobHead } from './jobLine';
 import type { ActionChanges, BatchJob, BatchLogin, ChildMocks, ChildJob, ChildResult, Connection, Multifactor, NetworkMode, RecordedCall } from './runTypes';
 
 /** How long pending timers may keep running after the decision, to catch a second callback or a late error. */
@@ -550,7 +551,7 @@ export function prepareContext(): void {
   spareContext ??= createBaseContext();
 }
 
-function createContext(run: Run, job: ChildJob): vm.Context {
+function createContext(run: Run, job: Pick<ChildJob, 'mocks' | 'workspaceRoot'>): vm.Context {
   const stubs = job.mocks && Object.keys(job.mocks.modules).length > 0 ? new ModuleStubs(job.mocks.modules) : null;
   const context = spareContext ?? createBaseContext();
   spareContext = null;
@@ -883,16 +884,21 @@ function adoptInputs(job: ChildJob, parse: (text: string) => unknown): void {
   job.configuration = adopt(job.configuration);
 }
 
-/** Runs one job to its decision; the parent's watchdog takes care of code that never decides. */
-export async function executeJob(job: ChildJob, hooks: RunHooks): Promise<ChildResult> {
-  const run = new Run(hooks, job.backstopMs, job.network);
+/**
+ * Runs one job to its decision; the parent's watchdog takes care of code that never decides.
+ * `inputs` is the JSON text of the job's inputs (see jobLine.ts): parsed by the run's context, so
+ * they are objects of its realm, as adoptInputs makes them.
+ */
+export async function executeJob(head: RunJobHead, inputs: string, hooks: RunHooks): Promise<ChildResult> {
+  const run = new Run(hooks, head.backstopMs, head.network);
   current = run;
   let restoreClock = () => undefined as void;
+  let job: ChildJob;
   try {
-    const context = createContext(run, job);
+    const context = createContext(run, head);
     run.context = context;
-    restoreClock = installClock(job.now, context);
-    adoptInputs(job, CONTEXT_JSON_PARSE.runInContext(context) as (text: string) => unknown);
+    restoreClock = installClock(head.now, context);
+    job = { ...head, ...parseRunInputs(inputs, CONTEXT_JSON_PARSE.runInContext(context) as (text: string) => unknown) };
     startScript(run, job, context);
     await run.waitForDecision();
     await run.settle();
