@@ -22,7 +22,7 @@ test('vsce packages only the allow-listed files, and all of them', () => {
   const stray = files.filter((f) => !allowed.some((re) => re.test(f)));
   assert.deepEqual(stray, [], 'files outside the allow-list would ship in the VSIX');
   for (const required of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'images/icon.png',
-    'dist/client.js', 'dist/server.js', 'dist/cli.js', 'dist/runnerChild.js', 'dist/serverRunAndVerify.js', 'dist/undici.js']) {
+    'dist/client.js', 'dist/server.js', 'dist/serverMain.js', 'dist/cli.js', 'dist/runnerChild.js', 'dist/serverRunAndVerify.js', 'dist/undici.js']) {
     assert.ok(files.includes(required), `${required} is missing from the VSIX`);
   }
   assert.ok(files.some((f) => f.startsWith('snippets/')), 'no snippets in the VSIX');

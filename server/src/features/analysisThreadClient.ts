@@ -65,7 +65,17 @@ export class AnalysisThreadClient {
     try {
       // The thread's console goes to the server's stderr: stdout may carry the protocol.
       const { Worker } = require('node:worker_threads') as typeof WorkerThreads;
-      worker = new Worker(this.entry, { workerData: analysisThreadData, argv: [ANALYSIS_THREAD_ARG], stdout: true, stderr: true });
+      worker = new Worker(this.entry, {
+        workerData: analysisThreadData,
+        argv: [ANALYSIS_THREAD_ARG],
+        // Parsing a large file grew V8's young generation to 32 MB, kept for the thread's life beside the main
+        // thread's own: a sixth of the server's memory with a 1 MB file open. The parse's nodes live on in the
+        // model anyway, so a smaller one only moves them to the old generation sooner; it limits no file size
+        // (the old generation is not capped).
+        resourceLimits: { maxYoungGenerationSizeMb: 16 },
+        stdout: true,
+        stderr: true,
+      });
     } catch (err) {
       this.fail(err);
       return;
