@@ -27,7 +27,12 @@ function documentOf(uri: string, text: string | undefined): { text: string; last
 }
 
 function currentModel(doc: { text: string; last?: RuleModel }): RuleModel {
-  if (doc.last?.text !== doc.text) doc.last = buildModel(doc.text);
+  if (doc.last?.text !== doc.text) {
+    // The older model goes first: a 1 MB file's two models (30 MB each) would otherwise both be live while the new
+    // one is built, and the heap grown for both stays with the thread.
+    doc.last = undefined;
+    doc.last = buildModel(doc.text);
+  }
   return doc.last;
 }
 
