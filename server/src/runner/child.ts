@@ -188,14 +188,16 @@ function failedResult(err: unknown): ChildResult {
 const EXTRA_BUILTINS_CHECKS = 30;
 
 async function warmUp(): Promise<void> {
-  const base = { type: 'run' as const, id: 0, configuration: { K: 'v' }, workspaceRoot: '/', network: 'off' as const, backstopMs: 1000 };
-  const rule = { ...base, kind: 'rule' as const, filename: 'warm-up.js', source: 'function (u, c, cb) { c.multifactor = { provider: "duo", host: configuration.K, username: u.email }; console.log(u.user_id); cb(null, u, c); }', user: createDefaultUser(), context: createDefaultContext(), event: null };
+  const base = { type: 'run' as const, id: 0, configuration: { DUO_IKEY: 'warm-up', DUO_SKEY: 'warm-up', DUO_HOST: 'warm-up' }, workspaceRoot: '/', network: 'off' as const, backstopMs: 1000 };
+  const rule = { ...base, kind: 'rule' as const, filename: 'warm-up.js', source: 'function (u, c, cb) { c.multifactor = { provider: "duo", host: configuration.DUO_HOST, username: u.email }; console.log(u.user_id); cb(null, u, c); }', user: createDefaultUser(), context: createDefaultContext(), event: null };
   const action = { ...base, kind: 'action' as const, filename: 'warm-up.js', source: 'exports.onExecutePostLogin = async (event, api) => { console.log(event.user.user_id); api.multifactor.enable("duo"); };', user: null, context: null, event: createDefaultEvent() };
   const discard = (message: JobMessage) => sendForJob(message, (wire) => void stringify(wire));
   try {
     for (const example of [rule, action]) {
       const taken = takeJob(encodeJobLine(example, ''));
-      if (taken !== null && taken.inputs !== null) await runJob(taken.job, taken.inputs, discard);
+      if (taken === null || taken.inputs === null) continue;
+      rehearsedInputs.push(taken.inputs);
+      await runJob(taken.job, taken.inputs, discard);
     }
     // The check of the built-ins (a loop over ~260 property descriptors) ran only twice above, so
     // the real run's check was still interpreted code; a few more rounds let V8 compile it.
@@ -209,8 +211,10 @@ async function warmUp(): Promise<void> {
 // The parent refuses a child in which the permission model is not in force (fail closed).
 const permission = (process as { permission?: { has(scope: string, reference?: string): boolean } }).permission;
 const permitted = permission !== undefined && !permission.has('fs.write') && !permission.has('child');
+/** The rehearsal's inputs as their job lines carried them: the spare context parses them once (see prepareContext). */
+const rehearsedInputs: string[] = [];
 const ready = () => {
-  prepareContext();
+  prepareContext(rehearsedInputs);
   send({ type: 'ready', permission: permitted });
 };
 // Only a child that will wait in the pool rehearses: one a run is waiting for starts that run at once.

@@ -363,14 +363,17 @@ async function prepare(options: RunOptions, file: string, sources: string[], kin
   const boundary = findReadBoundary(dirname(file), options.boundaryRoot ?? options.workspaceRoot);
   const workspaceRoot = resolve(options.workspaceRoot ?? boundary.workspaceRoot);
   const repository = await readDeployValues(deploy.target, kind, deployMappings(options), deploy.stopDir);
-  const declared = [
+  // Looked up (a walk up the folders for .duo-rules.json) only when a key the code reads is missing
+  // and set in the environment: usually every key is given and nothing is asked.
+  let declared: string[] | null = null;
+  const declaredKeys = (): string[] => (declared ??= [
     ...Object.keys(repository.values),
     ...repository.unmapped.map((u) => u.key),
     ...(options.declaredKeys ?? []),
     ...readDeclaredKeys(dirname(file), boundary.root),
-  ];
+  ]);
   const { configuration, skipped } = applyEnvironmentPolicy({ ...repository.values, ...options.configuration }, keys, options.env ?? {}, (key) =>
-    isEnvironmentKeyAllowed(key, declared, options.envNames ?? []),
+    isEnvironmentKeyAllowed(key, { [Symbol.iterator]: () => declaredKeys()[Symbol.iterator]() }, options.envNames ?? []),
   );
   const label = kind === 'action' ? 'event.secrets' : 'configuration';
   const mocks = await prepareMocks(options.mocks, workspaceRoot);

@@ -547,8 +547,16 @@ function createBaseContext(): vm.Context {
  */
 let spareContext: vm.Context | null = null;
 
-export function prepareContext(): void {
+/**
+ * `sampleInputs`: JSON texts shaped like the inputs a run's job brings (see jobLine.ts), parsed
+ * into the new context and dropped. The first parse in a fresh context builds the object shapes
+ * of that realm and took ~0.2 ms of a warm run; the run's own parse then finds them. Only runner
+ * data is parsed: the context holds nothing it did not hold before, and no code has run in it.
+ */
+export function prepareContext(sampleInputs: readonly string[] = []): void {
   spareContext ??= createBaseContext();
+  const parse = CONTEXT_JSON_PARSE.runInContext(spareContext) as (text: string) => unknown;
+  for (const text of sampleInputs) parse(text);
 }
 
 function createContext(run: Run, job: Pick<ChildJob, 'mocks' | 'workspaceRoot'>): vm.Context {
