@@ -15,16 +15,23 @@ import { Script } from 'node:vm';
 
 const bundle = join(__dirname, 'serverMain.js');
 const cacheFile = join(__dirname, 'serverMain.v8cache');
-const keyLength = 32;
+const hashLength = 32;
+const sha256 = (data: string | Buffer): Buffer => createHash('sha256').update(data).digest();
 
 const source = readFileSync(bundle, 'utf8');
 // V8 checks a cache only against the source's length, so a rebuilt bundle of the same length would run stale code.
-const key = createHash('sha256').update(source).update(`\0${process.version}\0${process.arch}`).digest();
+const key = sha256(`${source}\0${process.version}\0${process.arch}`);
 
+/**
+ * The cache file: the key, the SHA-256 of the data, the data. Node's V8 does not verify a cache's checksum: a
+ * damaged file would be run and the server would hang or crash on every start, so the data's hash is checked here.
+ */
 function readCache(): Buffer | undefined {
   try {
     const file = readFileSync(cacheFile);
-    return file.length > keyLength && file.subarray(0, keyLength).equals(key) ? file.subarray(keyLength) : undefined;
+    if (file.length <= 2 * hashLength || !file.subarray(0, hashLength).equals(key)) return undefined;
+    const data = file.subarray(2 * hashLength);
+    return sha256(data).equals(file.subarray(hashLength, 2 * hashLength)) ? data : undefined;
   } catch {
     return undefined;
   }
@@ -34,11 +41,17 @@ function readCache(): Buffer | undefined {
 function writeCache(script: Script): void {
   const partial = `${cacheFile}.${process.pid}.tmp`;
   try {
-    writeFileSync(partial, Buffer.concat([key, script.createCachedData()]));
+    const data = script.createCachedData();
+    writeFileSync(partial, Buffer.concat([key, sha256(data), data]));
     renameSync(partial, cacheFile);
   } catch {
-    // A read-only install or a full disk: the next start compiles, as without a cache.
-    rmSync(partial, { force: true });
+    // A read-only install or a full disk: the next start compiles, as without a cache. Nothing may throw here,
+    // in the exit handler: the server's exit code is the protocol's.
+    try {
+      rmSync(partial, { force: true });
+    } catch {
+      // A partial file left behind is never read.
+    }
   }
 }
 

@@ -80,11 +80,19 @@ test('dist/server.js starts from the code cache its last start left, and never f
   assert.equal(await eolMessage(), first, 'the start from the cache analyses differently');
   assert.equal(statSync(cache).mtimeMs, written, 'the cache was not used (a start that uses it does not write it again)');
 
+  // A damaged cache (its header intact, so V8 would take it): the server starts as without a cache.
+  const damaged = readFileSync(cache);
+  for (let i = 512; i < damaged.length; i += 7) damaged[i] ^= 0x5a;
+  writeFileSync(cache, damaged);
+  assert.equal(await eolMessage(), first, 'the start from a damaged cache analyses differently');
+  assert.ok(!readFileSync(cache).equals(damaged), 'the damaged cache was kept');
+  const rewritten = statSync(cache).mtimeMs;
+
   // A rebuilt bundle of the same length: V8 alone would take the old cache and run the old code.
   const bundle = join(dist, 'serverMain.js');
   const text = readFileSync(bundle, 'utf8');
   assert.ok(text.includes('reached end of life'));
   writeFileSync(bundle, text.replaceAll('reached end of life', 'REACHED END OF LIFE'));
   assert.match(await eolMessage() ?? '', /REACHED END OF LIFE/, 'the cache of the old bundle ran');
-  assert.notEqual(statSync(cache).mtimeMs, written, 'the cache of the old bundle was kept');
+  assert.notEqual(statSync(cache).mtimeMs, rewritten, 'the cache of the old bundle was kept');
 });
