@@ -157,6 +157,46 @@ describe('runner pool', () => {
     assert.equal(alive, false, 'the orphaned child was still running');
   });
 
+  test('a child whose code left a loop behind in its own realm is killed when the process exits right after the result', async () => {
+    // The child is killed once the caller has its result: a CLI that prints it and exits at once must
+    // still take the child with it. This code leaves timers in the child's own realm (neither the run's
+    // timers nor the vm timeout cover them): the inner one runs right after the result was sent and
+    // loops for ever, so a child the exit left behind would never notice that its parent is gone.
+    const rule = `function (u, c, cb) {
+      const host = console.log.constructor.constructor('return this')();
+      host.setImmediate(() => host.setImmediate(() => { for (;;) {} }));
+      console.log(String(host.process.pid));
+      cb(null, u, c);
+    }`;
+    const script = `const runner = require(${JSON.stringify(join(__dirname, '../../server/src/runner/index.js'))});
+      runner.runFile({ file: 'inline.js', text: ${JSON.stringify(rule)}, workspaceRoot: ${JSON.stringify(ws.root)} }).then(({ result }) => {
+        process.stdout.write(result.outcome + ' ' + result.logs.join(' '));
+        runner.disposeRunnerPool();
+        process.exit(0);
+      });`;
+    const parent = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    parent.stdout.setEncoding('utf8').on('data', (chunk: string) => { out += chunk; });
+    await once(parent, 'close');
+    const [outcome, pid] = out.split(' ');
+    assert.equal(outcome, 'completed');
+    const childPid = Number(pid);
+    assert.ok(Number.isInteger(childPid) && childPid > 1, `no child pid in ${JSON.stringify(out)}`);
+    // There is no event for the exit of a process that is not our child: check until a deadline.
+    const deadline = performance.now() + 5000;
+    let alive = true;
+    while (alive && performance.now() < deadline) {
+      try {
+        process.kill(childPid, 0);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      } catch {
+        alive = false;
+      }
+    }
+    if (alive) process.kill(childPid, 'SIGKILL');
+    assert.equal(alive, false, 'the child outlived the process that ran it');
+  });
+
   test('an idle pool does not keep the process alive, and a disposed pool starts again', async () => {
     const script = `
       const { runFile } = require(${JSON.stringify(join(__dirname, '../../server/src/runner/index.js'))});
