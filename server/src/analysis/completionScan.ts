@@ -175,6 +175,153 @@ function scanFrom(text: string, end: number, from: ScanPoint, depthLimit: number
   return { stack, comment: false };
 }
 
+/** Whether a word of `length` characters at `at` is one of `regexAfterWords`, without slicing it out. */
+function isRegexKeyword(text: string, at: number, length: number): boolean {
+  switch (length) {
+    case 2: return text.startsWith('in', at) || text.startsWith('of', at) || text.startsWith('do', at);
+    case 3: return text.startsWith('new', at);
+    case 4: return text.startsWith('void', at) || text.startsWith('case', at) || text.startsWith('else', at);
+    case 5: return text.startsWith('throw', at) || text.startsWith('yield', at) || text.startsWith('await', at);
+    case 6: return text.startsWith('return', at) || text.startsWith('typeof', at) || text.startsWith('delete', at);
+    case 10: return text.startsWith('instanceof', at);
+    default: return false;
+  }
+}
+
+// Runs of characters that cannot change the nesting, skipped by the regular-expression engine: in code
+// (blanks, words, operators) and in the text of a template literal.
+const plainCode = /[^(){}[\]'"`\/]+/y;
+const plainTemplateText = /[^`\\$]+/y;
+
+/**
+ * Whether a `/` at `at` starts a regular expression as `scanFrom` decides it, when the characters from
+ * `from` to `at` are all plain code and `before` is the decision at `from`. Only the last word or
+ * operator counts; blanks and comments leave the decision as it was.
+ */
+function regexAllowedAt(text: string, from: number, at: number, before: boolean): boolean {
+  let last = at - 1;
+  while (last >= from && isSpace(text.charCodeAt(last))) last--;
+  if (last < from) return before;
+  if (!isIdentChar(text.charCodeAt(last))) return true;
+  // The word as scanFrom reads it: from its first character that is not a blank (the Unicode blanks count as
+  // word characters once a word has started) to the end of its run of word characters.
+  let start = last;
+  while (start > from && isIdentChar(text.charCodeAt(start - 1))) start--;
+  while (isSpace(text.charCodeAt(start))) start++;
+  let end = last + 1;
+  while (end < at && isIdentChar(text.charCodeAt(end))) end++;
+  const first = text.charCodeAt(start);
+  return first >= 97 && first <= 122 && isRegexKeyword(text, start, end - start);
+}
+
+/**
+ * The offset of the first bracket (or `${`) that opens deeper than `limit`, exactly where
+ * `scanTo(text, text.length, 0, limit)` stops (undefined when it does not). The analysis checks every
+ * text with it before parsing, so it is built for speed: runs of plain code are skipped with one
+ * regular expression, the open brackets are a depth and a flag per level (no object each), and whether
+ * a `/` starts a regular expression is decided only where a `/` is, by looking back at the word or
+ * operator before it.
+ */
+export function firstTooDeepBracket(text: string, limit: number): number | undefined {
+  const end = text.length;
+  // Per open level, whether it is a template's `${` (its `}` resumes the template's text).
+  const templateLevels: boolean[] = [];
+  let depth = 0;
+  let i = 0;
+  let inTemplate = false;
+  // scanFrom's regexAllowed as it was at `from`, the end of the last token that is not plain code.
+  let before = true;
+  let from = 0;
+  while (i < end) {
+    if (inTemplate) {
+      plainTemplateText.lastIndex = i;
+      if (plainTemplateText.test(text)) i = plainTemplateText.lastIndex;
+      if (i >= end) break;
+      const c = text.charCodeAt(i);
+      if (c === BACKSLASH) { i += 2; continue; }
+      if (c === BACKTICK) { inTemplate = false; i++; before = false; from = i; continue; }
+      if (text.charCodeAt(i + 1) === BRACE_L) {
+        if (++depth > limit) return i;
+        templateLevels[depth] = true;
+        inTemplate = false;
+        i += 2;
+        before = true;
+        from = i;
+        continue;
+      }
+      i++;
+      continue;
+    }
+    plainCode.lastIndex = i;
+    if (plainCode.test(text)) i = plainCode.lastIndex;
+    if (i >= end) break;
+    const c = text.charCodeAt(i);
+    if (c === SLASH) {
+      const next = text.charCodeAt(i + 1);
+      if (next === SLASH || next === STAR) {
+        const close = next === SLASH ? text.indexOf('\n', i) : text.indexOf('*/', i + 2);
+        if (close === -1) return undefined;
+        before = regexAllowedAt(text, from, i, before);
+        i = close + (next === SLASH ? 1 : 2);
+        from = i;
+        continue;
+      }
+      if (regexAllowedAt(text, from, i, before)) {
+        let j = i + 1;
+        let inClass = false;
+        while (j < end) {
+          const d = text.charCodeAt(j);
+          if (d === NEWLINE) break;
+          if (d === BACKSLASH) { j += 2; continue; }
+          if (d === BRACKET_L) inClass = true;
+          else if (d === BRACKET_R) inClass = false;
+          else if (d === SLASH && !inClass) break;
+          j++;
+        }
+        i = j + 1;
+        while (i < end && isIdentChar(text.charCodeAt(i))) i++;
+        before = false;
+      } else {
+        i++;
+        before = true;
+      }
+      from = i;
+      continue;
+    }
+    if (c === DOUBLE || c === SINGLE) {
+      let j = i + 1;
+      while (j < end) {
+        const d = text.charCodeAt(j);
+        if (d === BACKSLASH) { j += 2; continue; }
+        if (d === c || d === NEWLINE) break;
+        j++;
+      }
+      if (j >= end) return undefined;
+      i = j + 1;
+      before = false;
+      from = i;
+      continue;
+    }
+    if (c === BACKTICK) {
+      inTemplate = true;
+      i++;
+      continue;
+    }
+    if (c === BRACE_L || c === PAREN_L || c === BRACKET_L) {
+      if (++depth > limit) return i;
+      templateLevels[depth] = false;
+      before = true;
+    } else {
+      // A closing bracket: the only characters left that plain code does not cover.
+      before = false;
+      if (depth > 0 && templateLevels[depth--] && c === BRACE_R) inTemplate = true;
+    }
+    i++;
+    from = i;
+  }
+  return undefined;
+}
+
 /** How many leading characters two texts share. */
 function sharedPrefixLength(a: string, b: string): number {
   const n = Math.min(a.length, b.length);

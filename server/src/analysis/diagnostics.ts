@@ -219,6 +219,8 @@ function isPlaceholder(value: string): boolean {
 
 /** A sample application id left in a list of clients: `REPLACE_WITH_…`, `{yourClientId}`, `{YOUR_CLIENT_ID}`. */
 function clientIdPlaceholder(value: string): string | undefined {
+  // Both patterns need one of these: most strings of a file have neither, and this runs for every string twice.
+  if (!value.includes('{') && !value.includes('REPLACE_WITH_')) return undefined;
   const replace = /\{?REPLACE_WITH_[A-Za-z0-9_]*\}?/.exec(value);
   if (replace) return replace[0];
   const braced = /^\s*(\{[A-Za-z_ ]*client[_ ]?id[A-Za-z_ ]*\})\s*$/i.exec(value);
@@ -689,19 +691,21 @@ function checkRefreshTokenGuard(model: RuleModel, sampleGates: () => SampleGates
     guardedRanges.push({ start: node.start, end: node.end });
     if (node.type === 'IfStatement' && exits(node.consequent, model.callbackName)) earlyExits.push(node.end);
   }
-  const fix = refreshGuardFix(model);
-  // Only files holding a sample client id can gate MFA on one (a walk otherwise saved).
-  const hasSampleClientId = model.stringLiterals.some((str) => clientIdPlaceholder(str.value));
+  // Built for the first warning only (it reads the whole text for its line ends).
+  let fix: FindingData['rewrite'] | null = null;
+  // Only files holding a sample client id can gate MFA on one (a walk otherwise saved); asked only for an unguarded MFA.
+  let hasSampleClientId: boolean | undefined;
   for (const { config, index } of configs) {
     const at = config.range.start;
     if (earlyExits.some((end) => end <= at) || guardedRanges.some((r) => r.start <= at && at < r.end)) continue;
+    hasSampleClientId ??= model.stringLiterals.some((str) => clientIdPlaceholder(str.value));
     // Only reachable for a client list that holds nothing but Auth0's sample id: this MFA cannot run
     // (placeholder-client-id says so) until real ids are there, and then this warning appears.
     if (hasSampleClientId && sampleGates().gates.some((g) => g.kind === 'in' && g.range.start <= at && at < g.range.end)) continue;
     const protocol = model.kind === 'rule' ? `${model.contextName ?? 'context'}.protocol` : `${model.eventName ?? 'event'}.transaction.protocol`;
     out.add('missing-refresh-token-guard', config.anchorRange,
       `MFA is required here also when ${protocol} is '${refreshProtocol}': Auth0 cannot prompt during a refresh-token exchange, so the exchange fails and the application loses its session. Return early for that protocol first.`,
-      fix ? { configIndex: index, rewrite: fix } : { configIndex: index });
+      (fix ??= refreshGuardFix(model)) ? { configIndex: index, rewrite: fix } : { configIndex: index });
   }
 }
 
