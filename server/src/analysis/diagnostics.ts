@@ -868,6 +868,8 @@ function checkIndexOfGates(model: RuleModel, out: Collector): void {
   for (const node of model.conditions) {
     if (node.type === 'SwitchStatement' || (node.type === 'LogicalExpression' && node.operator === '??')) continue;
     const test = node.type === 'LogicalExpression' ? node.left : node.test;
+    // Only a `!`, `&&`/`||` or a call can be (or hold) such a use: most tests are comparisons or reads.
+    if (test.type !== 'UnaryExpression' && test.type !== 'LogicalExpression' && test.type !== 'CallExpression') continue;
     // Most conditions use no indexOf as a boolean: look for one before walking the branch for an exit.
     const calls = booleanIndexOfCalls(test);
     if (calls.length === 0) continue;
@@ -905,11 +907,14 @@ function mfaLabelOf(configs: MfaConfig[]): string {
 function checkSampleClientIds(model: RuleModel, sampleGates: () => SampleGates, out: Collector): void {
   const mfa = model.configs.filter(requiresMfa);
   if (mfa.length === 0) return;
-  const duoValues = new Set(model.configs.flatMap((c) => [c.duoOptions, ...adminObjects(c)]).flatMap((o) => o?.properties ?? [])
-    .filter((p) => duoKeyFields.includes(p.key)).flatMap((p) => valueLeaves(p.value)).map((v) => v.range.start));
+  // The Duo key values are placeholder-value's (built once a string looks like a sample id: most files have none).
+  let duoValues: Set<number> | undefined;
   for (const s of model.stringLiterals) {
-    const placeholder = duoValues.has(s.range.start) ? undefined : clientIdPlaceholder(s.value);
+    const placeholder = clientIdPlaceholder(s.value);
     if (!placeholder) continue;
+    duoValues ??= new Set(model.configs.flatMap((c) => [c.duoOptions, ...adminObjects(c)]).flatMap((o) => o?.properties ?? [])
+      .filter((p) => duoKeyFields.includes(p.key)).flatMap((p) => valueLeaves(p.value)).map((v) => v.range.start));
+    if (duoValues.has(s.range.start)) continue;
     const { gates, listElements } = sampleGates();
     // The gates this string takes part in (written in the condition, or in a list the condition reads), and the MFA they decide.
     const decided = { in: [] as MfaConfig[], skip: [] as MfaConfig[] };

@@ -813,11 +813,9 @@ class FunctionScanner {
   private visit(node: AnyNode | null | undefined): void {
     if (!node) return;
     if (++this.depth > syntaxNestingLimit) throw new TooDeepError(node.start);
-    try {
-      this.visitNode(node);
-    } finally {
-      this.depth--;
-    }
+    // No try/finally (it runs for every node): an error ends the whole scan, whose scanner is then dropped.
+    this.visitNode(node);
+    this.depth--;
   }
 
   private visitNode(node: AnyNode): void {
