@@ -47,6 +47,37 @@ interface ScanPoint {
 }
 
 /** Characters between two checkpoints of a cached scan. */
+/** The offset of the quote closing a string literal opened at `open` (or of the line's end, or the text's end). */
+function stringLiteralEnd(text: string, open: number): number {
+  const quote = text.charCodeAt(open);
+  let j = open + 1;
+  while (j < text.length) {
+    const d = text.charCodeAt(j);
+    if (d === BACKSLASH) { j += 2; continue; }
+    if (d === quote || d === NEWLINE) break;
+    j++;
+  }
+  return j;
+}
+
+/** The offset just past a regular expression literal whose `/` is at `slash`, its flags read up to `end`. */
+function regexLiteralEnd(text: string, slash: number, end: number): number {
+  let j = slash + 1;
+  let inClass = false;
+  while (j < text.length) {
+    const d = text.charCodeAt(j);
+    if (d === NEWLINE) break;
+    if (d === BACKSLASH) { j += 2; continue; }
+    if (d === BRACKET_L) inClass = true;
+    else if (d === BRACKET_R) inClass = false;
+    else if (d === SLASH && !inClass) break;
+    j++;
+  }
+  let i = j + 1;
+  while (i < end && isIdentChar(text.charCodeAt(i))) i++;
+  return i;
+}
+
 const checkpointSpacing = 2048;
 
 function copyStack(stack: readonly OpenBracket[]): OpenBracket[] {
@@ -108,13 +139,7 @@ function scanFrom(text: string, end: number, from: ScanPoint, depthLimit: number
       continue;
     }
     if (c === DOUBLE || c === SINGLE) {
-      let j = i + 1;
-      while (j < text.length) {
-        const d = text.charCodeAt(j);
-        if (d === BACKSLASH) { j += 2; continue; }
-        if (d === c || d === NEWLINE) break;
-        j++;
-      }
+      const j = stringLiteralEnd(text, i);
       // The cursor is inside when it is after the opening quote and not past the closing one.
       if (j >= end) return { stack, comment: false, string: { quote: text[i], start: i } };
       i = j + 1;
@@ -128,19 +153,7 @@ function scanFrom(text: string, end: number, from: ScanPoint, depthLimit: number
       continue;
     }
     if (c === SLASH && regexAllowed) {
-      let j = i + 1;
-      let inClass = false;
-      while (j < text.length) {
-        const d = text.charCodeAt(j);
-        if (d === NEWLINE) break;
-        if (d === BACKSLASH) { j += 2; continue; }
-        if (d === BRACKET_L) inClass = true;
-        else if (d === BRACKET_R) inClass = false;
-        else if (d === SLASH && !inClass) break;
-        j++;
-      }
-      i = j + 1;
-      while (i < end && isIdentChar(text.charCodeAt(i))) i++;
+      i = regexLiteralEnd(text, i, end);
       regexAllowed = false;
       continue;
     }
@@ -266,20 +279,9 @@ export function firstTooDeepBracket(text: string, limit: number): number | undef
         from = i;
         continue;
       }
+      // `end` is the text's length here, so the literal ends exactly where scanFrom's does.
       if (regexAllowedAt(text, from, i, before)) {
-        let j = i + 1;
-        let inClass = false;
-        while (j < end) {
-          const d = text.charCodeAt(j);
-          if (d === NEWLINE) break;
-          if (d === BACKSLASH) { j += 2; continue; }
-          if (d === BRACKET_L) inClass = true;
-          else if (d === BRACKET_R) inClass = false;
-          else if (d === SLASH && !inClass) break;
-          j++;
-        }
-        i = j + 1;
-        while (i < end && isIdentChar(text.charCodeAt(i))) i++;
+        i = regexLiteralEnd(text, i, end);
         before = false;
       } else {
         i++;
@@ -289,13 +291,7 @@ export function firstTooDeepBracket(text: string, limit: number): number | undef
       continue;
     }
     if (c === DOUBLE || c === SINGLE) {
-      let j = i + 1;
-      while (j < end) {
-        const d = text.charCodeAt(j);
-        if (d === BACKSLASH) { j += 2; continue; }
-        if (d === c || d === NEWLINE) break;
-        j++;
-      }
+      const j = stringLiteralEnd(text, i);
       if (j >= end) return undefined;
       i = j + 1;
       before = false;
