@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { disposeRunnerPool, prestartRunner } from '../../server/src/runner/index';
 import { LineReader } from '../../server/src/runner/pool';
 import { createWorkspace, runText, type TempWorkspace } from './runnerHelpers';
+import { stillRunsAfter } from '../helpers/processes';
 
 let ws: TempWorkspace;
 before(() => { ws = createWorkspace(); });
@@ -142,19 +143,7 @@ describe('runner pool', () => {
     await once(parent, 'exit');
     server.close();
     assert.ok(parentKilled && childPid > 0, 'the rule never reached the test server');
-    // There is no event for the exit of a process that is not our child: check until a deadline.
-    const deadline = performance.now() + 15_000;
-    let alive = true;
-    while (alive && performance.now() < deadline) {
-      try {
-        process.kill(childPid, 0);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      } catch {
-        alive = false;
-      }
-    }
-    if (alive) process.kill(childPid, 'SIGKILL');
-    assert.equal(alive, false, 'the orphaned child was still running');
+    assert.equal(await stillRunsAfter(childPid, 15_000), false, 'the orphaned child was still running');
   });
 
   test('a child whose code left a loop behind in its own realm is killed when the process exits right after the result', async () => {
@@ -182,19 +171,7 @@ describe('runner pool', () => {
     assert.equal(outcome, 'completed');
     const childPid = Number(pid);
     assert.ok(Number.isInteger(childPid) && childPid > 1, `no child pid in ${JSON.stringify(out)}`);
-    // There is no event for the exit of a process that is not our child: check until a deadline.
-    const deadline = performance.now() + 5000;
-    let alive = true;
-    while (alive && performance.now() < deadline) {
-      try {
-        process.kill(childPid, 0);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      } catch {
-        alive = false;
-      }
-    }
-    if (alive) process.kill(childPid, 'SIGKILL');
-    assert.equal(alive, false, 'the child outlived the process that ran it');
+    assert.equal(await stillRunsAfter(childPid, 5000), false, 'the child outlived the process that ran it');
   });
 
   test('an idle pool does not keep the process alive, and a disposed pool starts again', async () => {

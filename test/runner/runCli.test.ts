@@ -8,6 +8,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { cliPath } from '../helpers/cli';
+import { stillRunsAfter } from '../helpers/processes';
 import { createWorkspace, DUO_CONFIGURATION, runCliProcess, type CliRun, type TempWorkspace } from './runnerHelpers';
 
 let ws: TempWorkspace;
@@ -139,19 +140,8 @@ describe('duo-rules run (real process)', () => {
       command.kill('SIGINT');
       const [code] = await exited;
       assert.equal(code, 130);
-      // No event tells when a process that is not our child ends: check until a deadline far below the timeout.
-      const deadline = performance.now() + 5000;
-      let alive = true;
-      while (alive && performance.now() < deadline) {
-        try {
-          process.kill(childPid, 0);
-          await new Promise((resolve) => setTimeout(resolve, 50));
-        } catch {
-          alive = false;
-        }
-      }
-      if (alive) process.kill(childPid, 'SIGKILL');
-      assert.equal(alive, false, 'the runner child outlived the command');
+      // A deadline far below the rule's timeout: the child must go with the command, not time out.
+      assert.equal(await stillRunsAfter(childPid, 5000, 50), false, 'the runner child outlived the command');
     } finally {
       server.close();
     }
