@@ -4,7 +4,7 @@
 // for events instead of sleeping.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { createMessageConnection, IPCMessageReader, IPCMessageWriter, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { Diagnostic, InitializeResult, Position, PublishDiagnosticsParams, TextEdit } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 
@@ -32,6 +32,11 @@ export interface LspClientOptions {
   nodePath?: string;
   /** Extra `workspace` client capabilities, e.g. `{ didChangeWatchedFiles: { dynamicRegistration: true } }`. */
   workspaceCapabilities?: Record<string, unknown>;
+  /**
+   * How messages travel: `stdio` (the default; `--stdio`) or `ipc`, Node's IPC channel (`--node-ipc`), which is
+   * how the extension's language client starts the server in VS Code.
+   */
+  transport?: 'stdio' | 'ipc';
 }
 
 interface Waiter {
@@ -60,8 +65,12 @@ export class LspClient {
   private constructor(readonly child: ChildProcess, private readonly options: LspClientOptions) {
     this.settings = options.settings ?? {};
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => { this.stderr += chunk; });
+    // Over IPC stdout carries no messages: keep what the server prints there too (and never let the pipe fill).
+    if (options.transport === 'ipc') child.stdout?.setEncoding('utf8').on('data', (chunk: string) => { this.stderr += chunk; });
     this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
-    this.connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    this.connection = options.transport === 'ipc'
+      ? createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child))
+      : createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     this.connection.onNotification((method: string, params: any) => {
       this.notifications.push({ method, params });
       this.dispatch(method, params);
@@ -96,7 +105,8 @@ export class LspClient {
 
   /** Spawns the server and completes initialize/initialized. */
   static async start(options: LspClientOptions = {}): Promise<LspClient> {
-    const child = spawn(options.nodePath ?? process.execPath, [...(options.execArgv ?? []), options.serverModule ?? serverPath, '--stdio', ...(options.args ?? [])], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const ipc = options.transport === 'ipc';
+    const child = spawn(options.nodePath ?? process.execPath, [...(options.execArgv ?? []), options.serverModule ?? serverPath, ipc ? '--node-ipc' : '--stdio', ...(options.args ?? [])], { stdio: ipc ? ['pipe', 'pipe', 'pipe', 'ipc'] : ['pipe', 'pipe', 'pipe'] });
     const client = new LspClient(child, options);
     const folders = options.workspaceFolders ?? [];
     client.initializeResult = await client.withTimeout(client.connection.sendRequest<InitializeResult>('initialize', {
