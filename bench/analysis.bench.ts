@@ -8,6 +8,7 @@ import * as acornLoose from 'acorn-loose';
 import { buildSync } from 'esbuild';
 import { Linter } from 'eslint';
 import { analyze } from '../server/src/analysis/diagnostics';
+import { serverExecArgv } from '../shared/protocol';
 import { LspClient } from '../test/helpers/lspClient';
 
 const root = join(__dirname, '..', '..');
@@ -117,9 +118,9 @@ function report(what: string, ours: number, baseline: number, target: string, ok
   rows.push([what, `${fmt(ours)} ${unit}`, `${fmt(baseline)} ${unit}`, ratio.toFixed(2), `${target} ${ok ? 'met' : 'MISSED'}`]);
 }
 
-async function measureServerStart(serverModule: string | undefined, uri: string, text: string): Promise<number> {
+async function measureServerStart(serverModule: string | undefined, uri: string, text: string, execArgv: readonly string[] = []): Promise<number> {
   const started = performance.now();
-  const client = await LspClient.start({ serverModule, settings: {}, timeoutMs: 60_000 });
+  const client = await LspClient.start({ serverModule, settings: {}, timeoutMs: 60_000, execArgv: [...execArgv] });
   const version = await client.open(uri, text);
   await client.waitForDiagnostics(uri, version);
   const elapsed = performance.now() - started;
@@ -177,15 +178,15 @@ async function main(): Promise<void> {
     const uri = 'file:///bench/duo-rule.js';
     const starts = { minimal: [] as number[], ours: [] as number[], firstStart: [] as number[], diagnosticsOnly: [] as number[] };
     // Every start but the first after an install or update finds the cache the previous one left.
-    await measureServerStart(ours, uri, texts['44 lines']);
+    await measureServerStart(ours, uri, texts['44 lines'], serverExecArgv);
     for (let i = 0; i < 7; i++) {
       starts.minimal.push(await measureServerStart(minimal, uri, texts['44 lines']));
-      starts.ours.push(await measureServerStart(ours, uri, texts['44 lines']));
+      starts.ours.push(await measureServerStart(ours, uri, texts['44 lines'], serverExecArgv));
       starts.diagnosticsOnly.push(await measureServerStart(diagnosticsOnly, uri, texts['44 lines']));
       if (i < 3) {
         // The first start after an install: no cache yet (this start writes it again when it exits).
         rmSync(codeCache, { force: true });
-        starts.firstStart.push(await measureServerStart(ours, uri, texts['44 lines']));
+        starts.firstStart.push(await measureServerStart(ours, uri, texts['44 lines'], serverExecArgv));
       }
     }
     const [minimalStart, ourStart, firstStart, diagnosticsOnlyStart] = [median(starts.minimal), median(starts.ours), median(starts.firstStart), median(starts.diagnosticsOnly)];
@@ -238,7 +239,8 @@ async function main(): Promise<void> {
       return percentile(completionTimes, 0.95);
     };
 
-    const client = await LspClient.start({ settings: {}, timeoutMs: 60_000, transport: 'ipc' });
+    // Started with the options the extension starts it with.
+    const client = await LspClient.start({ settings: {}, timeoutMs: 60_000, transport: 'ipc', execArgv: [...serverExecArgv] });
     try {
       const coldP95 = await warmUp(client);
       for (const [name, target] of [['1k lines', 0.5], ['100 kB', 0.2]] as const) {

@@ -191,3 +191,13 @@ export const watchedFileGlobs: readonly string[] = [...DEPLOY_CONFIG_GLOBS, '**/
 
 /** The deploy-cli name of an Action from its code path, for naming its `actions/<name>.json`; undefined outside that layout. */
 export { deployActionNameOf };
+
+/**
+ * Node options the extension starts the server with. `--single-threaded-gc`: V8's parallel and concurrent
+ * garbage-collection helpers run at normal priority on the same cores as the editor, so the analysis thread's
+ * collections (it parses a whole file per keystroke) took the core a completion's answer needed even though the
+ * thread itself runs at a lower priority; single-threaded, they run on the thread that made the garbage. The
+ * benchmark starts the server the same way. Ten interleaved rounds of 60 keystrokes in a 100 kB file on a warm server:
+ * completion p95 3.1 → 2.0 ms (median of the rounds).
+ */
+export const serverExecArgv: readonly string[] = ['--single-threaded-gc'];

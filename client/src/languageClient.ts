@@ -2,13 +2,13 @@
 // auth0-deploy-cli files whose keys and secrets the server reads.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { deployConfigGlobs, watchedFileGlobs } from '../../shared/protocol';
+import { deployConfigGlobs, serverExecArgv, watchedFileGlobs } from '../../shared/protocol';
 
 export function createLanguageClient(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): LanguageClient {
   const module = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+    run: { module, transport: TransportKind.ipc, options: { execArgv: [...serverExecArgv] } },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: [...serverExecArgv, '--nolazy', '--inspect=6011'] } },
   };
   const watchers = watchedFileGlobs.map((glob) => vscode.workspace.createFileSystemWatcher(glob));
   context.subscriptions.push(...watchers);

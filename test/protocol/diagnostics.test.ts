@@ -1,13 +1,13 @@
 // The bundled language server over stdio (and IPC): diagnostics on open/change/save/close,
 // settings pulled with workspace/configuration, .duo-rules.json, and survival of bad input.
 import assert from 'node:assert/strict';
-import { fork } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
-import { LspClient, serverPath } from '../helpers/lspClient';
+import { serverExecArgv } from '../../shared/protocol';
+import { LspClient } from '../helpers/lspClient';
 import { createWorkspace } from '../helpers/workspace';
 
 const seed = readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'seed-rule.js'), 'utf8');
@@ -166,28 +166,25 @@ describe('settings and .duo-rules.json', () => {
   });
 });
 
-describe('IPC transport', () => {
-  test('node dist/server.js --node-ipc answers initialize', async () => {
-    const child = fork(serverPath, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    const responses = new Map<number, any>();
-    const waiting = new Map<number, (message: any) => void>();
-    child.on('message', (message: any) => {
-      if (message.method === 'workspace/configuration') child.send({ jsonrpc: '2.0', id: message.id, result: [{}] });
-      else if (message.id !== undefined && !message.method) {
-        responses.set(message.id, message);
-        waiting.get(message.id)?.(message);
-      }
-    });
-    const request = (id: number, method: string, params: unknown) => new Promise<any>((resolve) => {
-      waiting.set(id, resolve);
-      child.send({ jsonrpc: '2.0', id, method, params });
-    });
-    const init = await request(1, 'initialize', { processId: process.pid, rootUri: null, capabilities: {} });
-    assert.equal(init.result.serverInfo.name, 'duo-rules');
-    child.send({ jsonrpc: '2.0', method: 'initialized', params: {} });
-    await request(2, 'shutdown', null);
-    child.send({ jsonrpc: '2.0', method: 'exit', params: null });
-    assert.equal(await exited, 0);
+describe('IPC transport, as the extension starts the server', () => {
+  test('diagnostics, completion while typing, and a clean exit over --node-ipc with the extension\'s Node options', async () => {
+    const client = await LspClient.start({ transport: 'ipc', execArgv: [...serverExecArgv], settings: {} });
+    try {
+      assert.equal(client.initializeResult?.serverInfo?.name, 'duo-rules');
+      const uri = 'file:///ipc/seed.js';
+      let version = await client.open(uri, seed);
+      assert.ok(codesOf((await client.waitForDiagnostics(uri, version)).diagnostics).includes('placeholder-client-id'));
+      // Typing `allow` in the Duo object: the keystroke's completion offers the key, its analysis comes after.
+      const line = seed.split('\n').findIndex((l) => /^\s*host:/.test(l));
+      assert.ok(line > 0, 'the seed rule sets host');
+      const diagnostics = client.waitForDiagnostics(uri, ++version);
+      const edited = client.edit(uri, { start: { line, character: 0 }, end: { line, character: 0 } }, '    allow\n');
+      const answer = await client.request<{ items: Array<{ label: string }> }>('textDocument/completion', { textDocument: { uri }, position: { line, character: 9 } });
+      await edited;
+      assert.ok(answer.items.some((item) => item.label === 'allowRememberBrowser'), JSON.stringify(answer.items.map((item) => item.label)));
+      assert.equal((await diagnostics).version, version);
+    } finally {
+      assert.equal(await client.shutdown(), 0);
+    }
   });
 });
