@@ -216,3 +216,63 @@ describe('duo-rules equivalence', () => {
     assert.match(missing.stderr, /nope\.js: no such file or directory/);
   });
 });
+
+describe('the differential check tries the values of a Rule\'s policy tables', () => {
+  const work = createWorkspace({ prefix: 'duo-tables-', packageName: 'duo-tables' });
+  const duo = `  context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };\n  callback(null, user, context);\n}\n`;
+  const enable = `  api.multifactor.enable('duo', { providerOptions: { ikey: event.secrets.DUO_IKEY, skey: event.secrets.DUO_SKEY, host: event.secrets.DUO_HOST } });\n};\n`;
+  // Each Rule gates Duo on a table; its "conversion" keeps the table but lets one listed client (or connection) through without MFA.
+  const cases: { name: string; rule: string; dropped: string; faithful: string; login: RegExp }[] = [
+    {
+      name: 'an object of client ids',
+      rule: `function duoForListedApps(user, context, callback) {\n  var MFA_CLIENTS = { 'crmPortal0000000000000000000001': true, 'payrollApp000000000000000000002': true };\n  if (!MFA_CLIENTS[context.clientID]) return callback(null, user, context);\n${duo}`,
+      faithful: `exports.onExecutePostLogin = async (event, api) => {\n  var MFA_CLIENTS = { 'crmPortal0000000000000000000001': true, 'payrollApp000000000000000000002': true };\n  if (!MFA_CLIENTS[event.client.client_id]) return;\n${enable}`,
+      dropped: `exports.onExecutePostLogin = async (event, api) => {\n  var MFA_CLIENTS = { 'crmPortal0000000000000000000001': true, 'payrollApp000000000000000000002': true };\n  if (!MFA_CLIENTS[event.client.client_id] || event.client.client_id === 'payrollApp000000000000000000002') return;\n${enable}`,
+      login: /^context\.clientID = "payrollApp000000000000000000002"$/,
+    },
+    {
+      name: 'a nested policy with an array of apps (indexOf)',
+      rule: `function (user, context, callback) {\n  const POLICY = { duo: { apps: ['crmPortal0000000000000000000001', 'payrollApp000000000000000000002'] } };\n  if (POLICY.duo.apps.indexOf(context.clientID) === -1) return callback(null, user, context);\n${duo}`,
+      faithful: `exports.onExecutePostLogin = async (event, api) => {\n  const POLICY = { duo: { apps: ['crmPortal0000000000000000000001', 'payrollApp000000000000000000002'] } };\n  if (POLICY.duo.apps.indexOf(event.client.client_id) === -1) return;\n${enable}`,
+      dropped: `exports.onExecutePostLogin = async (event, api) => {\n  const POLICY = { duo: { apps: ['crmPortal0000000000000000000001'] } };\n  if (POLICY.duo.apps.indexOf(event.client.client_id) === -1) return;\n${enable}`,
+      login: /^context\.clientID = "payrollApp000000000000000000002"$/,
+    },
+    {
+      name: 'a Set of client ids, and a connection table compared with a value',
+      rule: `function (user, context, callback) {\n  var APPS = new Set(['crmPortal0000000000000000000001']);\n  var BY_CONNECTION = { 'corp-ad': 'duo', 'partner-saml': 'duo', 'Username-Password-Authentication': 'none' };\n  if (!APPS.has(context.clientID) && BY_CONNECTION[context.connection] !== 'duo') return callback(null, user, context);\n${duo}`,
+      faithful: `exports.onExecutePostLogin = async (event, api) => {\n  var APPS = new Set(['crmPortal0000000000000000000001']);\n  var BY_CONNECTION = { 'corp-ad': 'duo', 'partner-saml': 'duo', 'Username-Password-Authentication': 'none' };\n  if (!APPS.has(event.client.client_id) && BY_CONNECTION[event.connection.name] !== 'duo') return;\n${enable}`,
+      dropped: `exports.onExecutePostLogin = async (event, api) => {\n  var APPS = new Set(['crmPortal0000000000000000000001']);\n  var BY_CONNECTION = { 'corp-ad': 'duo', 'partner-saml': 'none', 'Username-Password-Authentication': 'none' };\n  if (!APPS.has(event.client.client_id) && BY_CONNECTION[event.connection.name] !== 'duo') return;\n${enable}`,
+      login: /^context\.connection = "partner-saml"$/,
+    },
+  ];
+
+  for (const [index, c] of cases.entries()) {
+    test(`${c.name}: an Action that drops Duo for one listed value diverges (exit 1); the faithful one agrees (exit 0)`, () => {
+      const rule = work.write(`rules/table-${index}.js`, c.rule);
+      const dropped = work.write(`dropped-${index}.js`, c.dropped);
+      const faithful = work.write(`faithful-${index}.js`, c.faithful);
+      const caught = cli(['equivalence', rule, dropped, '--format', 'json'], work.root);
+      assert.equal(caught.code, 1, caught.stderr + caught.stdout);
+      const report = JSON.parse(caught.stdout) as Report;
+      assert.equal(report.divergences.length, 1, caught.stdout);
+      assert.deepEqual(report.divergences[0].fields, ['mfa']);
+      assert.match(report.divergences[0].login, c.login);
+      const same = cli(['equivalence', rule, faithful, '--format', 'json'], work.root);
+      assert.equal(same.code, 0, same.stderr + same.stdout);
+      const agreed = JSON.parse(same.stdout) as Report;
+      assert.equal(agreed.agreeing, agreed.logins);
+      // The MFA path was among the logins compared: more than the defaults (6 without the table).
+      assert.ok(agreed.logins > 6, `only ${agreed.logins} logins`);
+    });
+  }
+
+  test('convert --check of a table-gated Rule compares the MFA path of each listed client and agrees', () => {
+    const rule = work.write('rules/convert-table.js', cases[0].rule);
+    const run = cli(['convert', rule, '--check', '--format', 'json'], work.root);
+    assert.equal(run.code, 0, run.stderr + run.stdout);
+    const check = checkOf(run);
+    assert.deepEqual(check.divergences, []);
+    assert.equal(check.agreeing, check.logins);
+    assert.ok(check.logins >= 18, `only ${check.logins} logins`);
+  });
+});

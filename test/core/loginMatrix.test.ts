@@ -3,7 +3,7 @@
 // event is the same login in Action terms.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { applyLogin, buildLoginMatrix, describeLogin, findConditionDimensions, toActionEvent } from '../../server/src/analysis/loginMatrix';
+import { applyLogin, buildLoginMatrix, describeLogin, findConditionDimensions, findConditionInputs, toActionEvent } from '../../server/src/analysis/loginMatrix';
 import { buildModel } from '../../server/src/analysis/model';
 
 const rule = `function (user, context, callback) {
@@ -68,5 +68,65 @@ describe('findConditionDimensions', () => {
     assert.deepEqual(event.request, { ip: '1.2.3.4', user_agent: 'curl' });
     assert.deepEqual(event.user, { email: 'a@example.com' });
     assert.equal(describeLogin(login.settings), 'context.clientID = "app-two", context.authorization.roles contains "admin", context.request.userAgent = "curl"');
+  });
+});
+
+describe('findConditionDimensions: inputs looked up in the Rule\'s own tables', () => {
+  const equalsOf = (source: string, path: string, configuration?: Parameters<typeof findConditionInputs>[1]): unknown[] | undefined =>
+    findConditionInputs([buildModel(source)], configuration).dimensions.find((d) => d.path.join('.') === path)?.equals;
+  const rule = (body: string): string => `function (user, context, callback) {\n${body}\n  context.multifactor = { provider: 'duo', ikey: configuration.I, skey: configuration.S, host: configuration.H };\n  callback(null, user, context);\n}`;
+
+  test('an object literal looked up by key (TABLE[x], !TABLE[x], x in TABLE, hasOwnProperty, Object.hasOwn)', () => {
+    const table = `  var MFA_CLIENTS = { 'crm-app': true, "payroll-app": true, hr: { level: 2 } };\n`;
+    for (const test of ['!MFA_CLIENTS[context.clientID]', '!(context.clientID in MFA_CLIENTS)', '!MFA_CLIENTS.hasOwnProperty(context.clientID)', '!Object.hasOwn(MFA_CLIENTS, context.clientID)', '!Object.prototype.hasOwnProperty.call(MFA_CLIENTS, context.clientID)', 'Object.keys(MFA_CLIENTS).indexOf(context.clientID) < 0']) {
+      assert.deepEqual(equalsOf(rule(`${table}  if (${test}) return callback(null, user, context);`), 'context.clientID'), ['crm-app', 'payroll-app', 'hr'], test);
+    }
+  });
+
+  test('array literals, Sets, Maps and a nested policy object, bound at the top of the function or outside it', () => {
+    assert.deepEqual(equalsOf(rule(`  const APPS = ['crm-app', 'payroll-app'];\n  if (!APPS.includes(context.clientID)) return callback(null, user, context);`), 'context.clientID'), ['crm-app', 'payroll-app']);
+    assert.deepEqual(equalsOf(rule(`  const APPS = new Set(['crm-app', 'payroll-app']);\n  if (!APPS.has(context.clientID)) return callback(null, user, context);`), 'context.clientID'), ['crm-app', 'payroll-app']);
+    assert.deepEqual(equalsOf(rule(`  const LEVELS = new Map([['corp-ad', 'duo'], ['partners', 'none']]);\n  if (LEVELS.get(context.connection) !== 'duo' && !LEVELS.has(context.connection)) return callback(null, user, context);`), 'context.connection'), ['corp-ad', 'partners']);
+    const nested = rule(`  var POLICY = { apps: ['crm-app'], connections: { 'corp-ad': 'duo', social: 'none' } };\n  if (POLICY.apps.indexOf(context.clientID) === -1) return callback(null, user, context);\n  if (POLICY.connections[context.connection] !== 'duo') return callback(null, user, context);`);
+    assert.deepEqual(equalsOf(nested, 'context.clientID'), ['crm-app']);
+    assert.deepEqual(equalsOf(nested, 'context.connection'), ['corp-ad', 'social']);
+    // A table built from another, and a lookup through a loop over an array of objects.
+    const derived = rule(`  var BASE = ['crm-app'];\n  var ALL = BASE.concat(['payroll-app']);\n  var APPS = [{ id: 'hr-app', duo: true }];\n  if (!ALL.includes(context.clientID) && !APPS.some(function (a) { return a.id === context.clientID && a.duo; })) return callback(null, user, context);`);
+    assert.deepEqual(equalsOf(derived, 'context.clientID'), ['crm-app', 'payroll-app', 'hr-app']);
+  });
+
+  test('the domain of user.email looked up in a table is tried as an address at that domain', () => {
+    const source = rule(`  var DOMAINS = { 'corp.example': 'duo' };\n  var domain = user.email.split('@')[1].toLowerCase();\n  if (!DOMAINS[domain]) return callback(null, user, context);`);
+    assert.deepEqual(equalsOf(source, 'user.email'), ['someone@corp.example']);
+  });
+
+  test('a list read from configuration is tried with the values the check runs with, and what it cannot read is noted', () => {
+    const split = rule(`  var list = configuration.MFA_CLIENTS.split(',').map(function (s) { return s.trim(); });\n  if (list.indexOf(context.clientID) === -1) return callback(null, user, context);`);
+    assert.deepEqual(equalsOf(split, 'context.clientID', { values: { MFA_CLIENTS: 'crm-app, payroll-app' } }), ['crm-app', ' payroll-app', 'payroll-app']);
+    const json = rule(`  const { POLICY } = configuration;\n  const policy = JSON.parse(POLICY);\n  if (!policy.duoClients[context.clientID]) return callback(null, user, context);`);
+    assert.deepEqual(equalsOf(json, 'context.clientID', { values: { POLICY: '{"duoClients":{"crm-app":1}}' } }), ['crm-app']);
+
+    const unset = findConditionInputs([buildModel(json)], { values: {} });
+    assert.equal(unset.dimensions.find((d) => d.path.join('.') === 'context.clientID'), undefined);
+    assert.deepEqual(unset.notes, [{ kind: 'not-tried', message: 'logins where context.clientID is in JSON.parse(POLICY) were not tried: configuration.POLICY has no value in the check (give it with --configuration <file.json>).' }]);
+    const invalid = findConditionInputs([buildModel(json)], { values: { POLICY: 'POLICY-value' }, standIns: ['POLICY'] });
+    assert.match(invalid.notes[0]?.message ?? '', /^logins where context\.clientID is in JSON\.parse\(POLICY\) were not tried: the value given for configuration\.POLICY cannot be read that way/);
+    const standIn = findConditionInputs([buildModel(split)], { values: { MFA_CLIENTS: 'MFA_CLIENTS-value' }, standIns: ['MFA_CLIENTS'] });
+    assert.deepEqual(standIn.dimensions.find((d) => d.path.join('.') === 'context.clientID')?.equals, ['MFA_CLIENTS-value']);
+    assert.equal(standIn.notes[0]?.kind, 'stand-in');
+    assert.match(standIn.notes[0]?.message ?? '', /context\.clientID was tried only with the stand-in item of configuration\.MFA_CLIENTS\.split\(','\)/);
+  });
+
+  test('a list under a secret-looking key is never turned into logins', () => {
+    const source = rule(`  if (configuration.SECRET_APPS.split(',').indexOf(context.clientID) < 0) return callback(null, user, context);`);
+    const found = findConditionInputs([buildModel(source)], { values: { SECRET_APPS: 'crm-app' } });
+    assert.equal(found.dimensions.find((d) => d.path.join('.') === 'context.clientID'), undefined);
+    assert.match(found.notes[0]?.message ?? '', /configuration\.SECRET_APPS is named like a secret/);
+  });
+
+  test('the table values reach the matrix: a login for each listed client', () => {
+    const dims = findConditionDimensions([buildModel(rule(`  var MFA_CLIENTS = { 'crm-app': true, 'payroll-app': true };\n  if (!MFA_CLIENTS[context.clientID]) return callback(null, user, context);`))]);
+    const clients = buildLoginMatrix(dims, 512).flatMap((c) => c.settings.filter((s) => s.path.join('.') === 'context.clientID').map((s) => s.value));
+    assert.ok(clients.includes('crm-app') && clients.includes('payroll-app'), JSON.stringify(clients));
   });
 });

@@ -5,6 +5,7 @@
 import type * as acorn from 'acorn';
 import type { RuleModel } from './model';
 import { memberMappings } from './ruleToAction';
+import { isSecretKeyName } from '../../../shared/redact';
 
 type Node = acorn.AnyNode;
 
@@ -65,14 +66,77 @@ function literalValue(node: Node | null | undefined): { value: unknown } | undef
   return undefined;
 }
 
+/**
+ * What a constant of the Rule holds, as far as the text tells: a literal, a list (array or Set), an
+ * object (or Map) by key, or a list read from `configuration` that the run's values could not give.
+ * Parts that are not constant are left out: the matrix only ever gains values from a table.
+ */
+type Static =
+  | { kind: 'literal'; value: unknown }
+  | { kind: 'list'; items: Static[]; from?: ConfigList }
+  | { kind: 'object'; props: Map<string, Static[]>; from?: ConfigList }
+  | { kind: 'config'; list: ConfigList; why: 'unset' | 'secret' | 'invalid' };
+
+/** A list the Rule reads from its configuration: `configuration.X.split(',')`, `JSON.parse(configuration.X)`. */
+interface ConfigList {
+  key: string;
+  /** How the Rule reads it, as written: `configuration.MFA_CLIENTS.split(",")`. */
+  read: string;
+  /** The value came from the check's stand-in, not from a given configuration. */
+  standIn?: boolean;
+}
+
+/** The configuration the Rule runs with in the check: the given values and the stand-ins for the others. */
+export interface MatrixConfiguration {
+  values: Readonly<Record<string, string>>;
+  /** Keys whose value is the check's stand-in (no value was given). */
+  standIns?: readonly string[];
+}
+
+/** Something the matrix could not try, or tried only with a stand-in, said so in the check's report. */
+export interface MatrixNote {
+  kind: 'not-tried' | 'stand-in' | 'capped';
+  message: string;
+}
+
+/** An input of the login as a condition reads it: `context.clientID`, or the domain of `user.email` (`value` turns a compared value into the input's). */
+interface Input {
+  path: string[];
+  value?: (compared: unknown) => unknown;
+}
+
+const LIST_METHODS = new Set(['some', 'find', 'filter', 'every', 'findIndex', 'findLast', 'forEach', 'map', 'reduce']);
+
+function fromJson(value: unknown, from?: ConfigList): Static {
+  if (Array.isArray(value)) return { kind: 'list', items: value.map((v) => fromJson(v)), ...(from ? { from } : {}) };
+  if (value && typeof value === 'object') {
+    return { kind: 'object', props: new Map(Object.entries(value).map(([k, v]) => [k, [fromJson(v)]])), ...(from ? { from } : {}) };
+  }
+  return { kind: 'literal', value };
+}
+
+function isInputValue(value: unknown): boolean {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value === null;
+}
+
+function describeNode(text: string, node: Node): string {
+  return text.slice(node.start, node.end).replace(/\s+/g, ' ');
+}
+
 class ConditionScanner {
   readonly dimensions = new Map<string, Dimension>();
-  private readonly aliases = new Map<string, string[]>();
-  private readonly lists = new Map<string, unknown[]>();
-  /** Loop variables that take each element of a known list: `for (const id of DENIED)`. */
-  private readonly elements = new Map<string, unknown[]>();
+  readonly notes = new Map<string, MatrixNote>();
+  private readonly aliases = new Map<string, Input>();
+  /** Constants by name (every binding of the name, should there be several). */
+  private readonly tables = new Map<string, Static[]>();
+  /** Names bound to a configuration key: `const { MFA_CLIENTS } = configuration`. */
+  private readonly configNames = new Map<string, string>();
 
-  constructor(private readonly roots: Map<string, 'user' | 'context'>) {}
+  constructor(
+    private readonly roots: Map<string, 'user' | 'context'>,
+    private readonly text: string,
+    private readonly configuration: MatrixConfiguration | undefined,
+  ) {}
 
   dimension(path: string[]): Dimension {
     const key = path.join('.');
@@ -86,89 +150,304 @@ class ConditionScanner {
 
   /** `context.clientID`, `user.app_metadata.roles`, or an alias of one; undefined for anything else. */
   pathOf(node: Node): string[] | undefined {
+    const input = this.inputOf(node);
+    return input && !input.value ? input.path : undefined;
+  }
+
+  /** An input as read, plain (`context.clientID`) or derived (`user.email.split('@')[1]`, lower-cased or not). */
+  private inputOf(node: Node): Input | undefined {
     if (node.type === 'Identifier') {
       const root = this.roots.get(node.name);
-      return root ? [root] : this.aliases.get(node.name);
+      return root ? { path: [root] } : this.aliases.get(node.name);
     }
+    if (node.type === 'ChainExpression') return this.inputOf(node.expression);
     if (node.type === 'MemberExpression') {
+      // user.email.split('@')[1]: the domain; a value compared with it is tried as someone@that-domain.
+      if (node.computed && node.property.type === 'Literal' && node.property.value === 1 && this.isEmailSplit(node.object)) return this.emailDomain(node.object);
       const name = memberName(node);
-      const base = this.pathOf(node.object);
-      return base && name !== undefined ? [...base, name] : undefined;
+      const base = this.inputOf(node.object);
+      return base && !base.value && name !== undefined ? { path: [...base.path, name] } : undefined;
     }
-    if (node.type === 'ChainExpression') return this.pathOf(node.expression);
+    if (node.type === 'CallExpression' && node.callee.type === 'MemberExpression') {
+      const method = memberName(node.callee);
+      if ((method === 'pop' || (method === 'at' && node.arguments.length === 1 && node.arguments[0].type === 'UnaryExpression')) && this.isEmailSplit(node.callee.object)) return this.emailDomain(node.callee.object);
+      // Case changes keep the input: the table's values are what it is compared with.
+      if (method === 'toLowerCase' || method === 'toUpperCase' || method === 'trim') return this.inputOf(node.callee.object);
+    }
     return undefined;
+  }
+
+  private isEmailSplit(node: Node): boolean {
+    if (node.type === 'ChainExpression') return this.isEmailSplit(node.expression);
+    if (node.type !== 'CallExpression' || node.callee.type !== 'MemberExpression' || memberName(node.callee) !== 'split') return false;
+    const separator = literalValue(node.arguments[0] as Node | undefined);
+    const input = this.inputOf(node.callee.object);
+    return separator?.value === '@' && !!input && !input.value && input.path.join('.') === 'user.email';
+  }
+
+  private emailDomain(split: Node): Input | undefined {
+    const base = split.type === 'ChainExpression' ? split.expression : split;
+    if (base.type !== 'CallExpression' || base.callee.type !== 'MemberExpression') return undefined;
+    const input = this.inputOf(base.callee.object);
+    return input && { path: input.path, value: (domain) => `someone@${String(domain)}` };
   }
 
   /** The input a variable stands for: `var roles = (context.authorization && context.authorization.roles) || []`. */
-  private aliasTarget(init: Node): string[] | undefined {
-    const direct = this.pathOf(init);
-    if (direct && direct.length > 1) return direct;
+  private aliasTarget(init: Node): Input | undefined {
+    const direct = this.inputOf(init);
+    if (direct && (direct.path.length > 1 || direct.value)) return direct;
     if (init.type === 'LogicalExpression') {
-      const candidates = [this.aliasTarget(init.left), this.aliasTarget(init.right)].filter((p): p is string[] => !!p);
-      return candidates.sort((a, b) => b.length - a.length)[0];
+      const candidates = [this.aliasTarget(init.left), this.aliasTarget(init.right)].filter((p): p is Input => !!p);
+      return candidates.sort((a, b) => b.path.length - a.path.length)[0];
     }
     return undefined;
   }
 
-  private listOf(node: Node): unknown[] | undefined {
-    if (node.type === 'ArrayExpression') {
-      const values = node.elements.map((e) => literalValue(e as Node | null));
-      return values.every((v) => v) ? values.map((v) => v?.value) : undefined;
-    }
-    if (node.type === 'Identifier') return this.lists.get(node.name);
+  /** `configuration.X`, `configuration['X']`, or a name destructured from it: the key. */
+  private configKeyOf(node: Node): string | undefined {
+    if (node.type === 'Identifier') return this.configNames.get(node.name);
+    if (node.type === 'MemberExpression' && node.object.type === 'Identifier' && node.object.name === 'configuration') return memberName(node);
+    if (node.type === 'ChainExpression') return this.configKeyOf(node.expression);
     return undefined;
   }
 
-  /** The values `list[i]` or a loop variable over a known list can have. */
-  private elementsOf(node: Node): unknown[] | undefined {
-    if (node.type === 'MemberExpression' && node.computed) return this.listOf(node.object);
-    if (node.type === 'Identifier') return this.elements.get(node.name);
-    return undefined;
+  /** A list read from the configuration, with the run's value when it gives one. */
+  private configList(key: string, read: Node, parse: (value: string) => unknown): Static {
+    const list: ConfigList = { key, read: describeNode(this.text, read) };
+    const value = this.configuration?.values[key];
+    if (isSecretKeyName(key)) return { kind: 'config', list, why: 'secret' };
+    if (value === undefined) return { kind: 'config', list, why: 'unset' };
+    if (this.configuration?.standIns?.includes(key)) list.standIn = true;
+    try {
+      return fromJson(parse(value), list);
+    } catch {
+      return { kind: 'config', list, why: 'invalid' };
+    }
+  }
+
+  /** Every value an expression can have, as far as the Rule's constants tell (empty: not known). */
+  valuesOf(node: Node | null | undefined): Static[] {
+    if (!node) return [];
+    const literal = literalValue(node);
+    if (literal) return [{ kind: 'literal', value: literal.value }];
+    switch (node.type) {
+      case 'Identifier':
+        return this.tables.get(node.name) ?? [];
+      case 'ChainExpression':
+        return this.valuesOf(node.expression);
+      case 'LogicalExpression':
+        return [...this.valuesOf(node.left), ...this.valuesOf(node.right)];
+      case 'ConditionalExpression':
+        return [...this.valuesOf(node.consequent), ...this.valuesOf(node.alternate)];
+      case 'ArrayExpression': {
+        const items: Static[] = [];
+        for (const e of node.elements) {
+          if (!e) continue;
+          if (e.type === 'SpreadElement') items.push(...this.itemsOf(this.valuesOf(e.argument as Node)));
+          else items.push(...this.valuesOf(e as Node));
+        }
+        return [{ kind: 'list', items }];
+      }
+      case 'ObjectExpression': {
+        const props = new Map<string, Static[]>();
+        for (const p of node.properties) {
+          if (p.type === 'SpreadElement') {
+            for (const v of this.valuesOf(p.argument as Node)) if (v.kind === 'object') for (const [k, inner] of v.props) props.set(k, inner);
+            continue;
+          }
+          const key = !p.computed && p.key.type === 'Identifier' ? p.key.name : literalValue(p.key as Node)?.value;
+          if (key !== undefined) props.set(String(key), this.valuesOf(p.value as Node));
+        }
+        return [{ kind: 'object', props }];
+      }
+      case 'NewExpression': {
+        const name = node.callee.type === 'Identifier' ? node.callee.name : undefined;
+        const source = this.itemsOf(this.valuesOf(node.arguments[0] as Node | undefined));
+        if (name === 'Set') return [{ kind: 'list', items: source }];
+        if (name === 'Map') {
+          const props = new Map<string, Static[]>();
+          for (const entry of source) {
+            if (entry.kind !== 'list') continue;
+            const [k, v] = entry.items;
+            if (k?.kind === 'literal') props.set(String(k.value), v ? [v] : []);
+          }
+          return [{ kind: 'object', props }];
+        }
+        return [];
+      }
+      case 'MemberExpression': {
+        const name = node.computed ? literalValue(node.property as Node)?.value : memberName(node);
+        const out: Static[] = [];
+        for (const v of this.valuesOf(node.object)) {
+          if (v.kind === 'config') {
+            out.push(v); // policy.duoClients of an unread JSON.parse(configuration.POLICY) is unread too
+          } else if (name !== undefined) {
+            if (v.kind === 'object') out.push(...(v.props.get(String(name)) ?? []));
+          } else if (v.kind === 'list') {
+            out.push(...v.items); // DENIED[i]
+          } else if (v.kind === 'object') {
+            for (const inner of v.props.values()) out.push(...inner); // TABLE[key]
+          }
+        }
+        return out;
+      }
+      case 'CallExpression':
+        return this.callValues(node);
+      default:
+        return [];
+    }
+  }
+
+  private callValues(node: acorn.CallExpression): Static[] {
+    const callee = node.callee;
+    if (callee.type !== 'MemberExpression') return [];
+    const method = memberName(callee);
+    const target = callee.object as Node;
+    // Object.keys(TABLE), Object.values(TABLE)
+    if (target.type === 'Identifier' && target.name === 'Object' && (method === 'keys' || method === 'values')) {
+      const out: Static[] = [];
+      for (const v of this.valuesOf(node.arguments[0] as Node | undefined)) {
+        if (v.kind !== 'object') continue;
+        out.push({ kind: 'list', items: method === 'keys' ? [...v.props.keys()].map((k) => ({ kind: 'literal', value: k })) : [...v.props.values()].flat() });
+      }
+      return out;
+    }
+    // JSON.parse(configuration.X)
+    if (target.type === 'Identifier' && target.name === 'JSON' && method === 'parse') {
+      const key = this.configKeyOf(node.arguments[0] as Node);
+      return key === undefined ? [] : [this.configList(key, node, (value) => JSON.parse(value))];
+    }
+    // configuration.X.split(',')
+    if (method === 'split') {
+      const key = this.configKeyOf(target);
+      const separator = literalValue(node.arguments[0] as Node | undefined)?.value;
+      if (key !== undefined && typeof separator === 'string') return [this.configList(key, node, (value) => value.split(separator))];
+      return [];
+    }
+    // list.map(trim), list.filter(Boolean), list.concat(OTHER), list.slice(): the same values (trimmed ones too).
+    if (method === 'map' || method === 'filter' || method === 'slice' || method === 'concat') {
+      const lists = this.valuesOf(target).filter((v) => v.kind === 'list' || v.kind === 'config');
+      const extra = method === 'concat' ? node.arguments.flatMap((a) => this.valuesOf(a as Node)) : [];
+      return [...lists, ...extra].map((v) => v.kind === 'list' && method === 'map' ? { ...v, items: withTrimmed(v.items) } : v);
+    }
+    return [];
+  }
+
+  /** The elements of lists (array or Set elements, Map/object values are not elements). */
+  private itemsOf(values: Static[]): Static[] {
+    return values.flatMap((v) => v.kind === 'list' ? v.items : []);
+  }
+
+  /**
+   * The input `input` is looked up in `container` (`TABLE[x]`, `x in TABLE`, `LIST.includes(x)`,
+   * `SET.has(x)`): its keys or elements become values to try, and a list that could not be read is noted.
+   */
+  private lookup(input: Input | undefined, container: Node, by: 'key' | 'element' | 'either'): void {
+    if (!input || (input.path.length < 2 && !input.value)) return;
+    for (const table of this.valuesOf(container)) {
+      if (table.kind === 'config') {
+        this.noteConfig(input, table);
+        continue;
+      }
+      const values: unknown[] = [];
+      if (table.kind === 'list' && by !== 'key') for (const item of table.items) if (item.kind === 'literal') values.push(item.value);
+      if (table.kind === 'object' && by !== 'element') values.push(...table.props.keys());
+      if (values.length === 0) continue;
+      this.equal(input, values);
+      if (table.kind !== 'literal' && table.from?.standIn) this.noteStandIn(input, table.from);
+    }
+  }
+
+  private equal(input: Input, values: unknown[]): void {
+    const d = this.dimension(input.path);
+    for (const v of values) if (isInputValue(v)) d.equals.push(input.value ? input.value(v) : v);
+  }
+
+  private noteConfig(input: Input, table: Extract<Static, { kind: 'config' }>): void {
+    const what = input.value ? `the domain of ${input.path.join('.')}` : input.path.join('.');
+    const why = table.why === 'unset'
+      ? `configuration.${table.list.key} has no value in the check (give it with --configuration <file.json>)`
+      : table.why === 'secret'
+        ? `configuration.${table.list.key} is named like a secret, so its value is never used as a login`
+        : `the value given for configuration.${table.list.key} cannot be read that way`;
+    const message = `logins where ${what} is in ${table.list.read} were not tried: ${why}.`;
+    this.notes.set(message, { kind: 'not-tried', message });
+  }
+
+  private noteStandIn(input: Input, list: ConfigList): void {
+    const message = `${input.value ? `the domain of ${input.path.join('.')}` : input.path.join('.')} was tried only with the stand-in item of ${list.read} (configuration.${list.key} has no value in the check; give it with --configuration <file.json> to try the real list).`;
+    this.notes.set(message, { kind: 'stand-in', message });
+  }
+
+  /** Constants, aliases and configuration names, everywhere in the Rule, before any condition is read. */
+  collect(node: Node): void {
+    if (node.type === 'VariableDeclarator' && node.init) {
+      if (node.id.type === 'Identifier') {
+        const target = this.aliasTarget(node.init);
+        if (target) this.aliases.set(node.id.name, target);
+        else this.bind(node.id.name, this.valuesOf(node.init));
+      } else if (node.id.type === 'ObjectPattern' && node.init.type === 'Identifier' && node.init.name === 'configuration') {
+        for (const p of node.id.properties) {
+          if (p.type !== 'Property' || p.computed || p.key.type !== 'Identifier') continue;
+          const local = p.value.type === 'Identifier' ? p.value : p.value.type === 'AssignmentPattern' && p.value.left.type === 'Identifier' ? p.value.left : undefined;
+          if (local) this.configNames.set(local.name, p.key.name);
+        }
+      }
+    } else if (node.type === 'AssignmentExpression' && node.operator === '=' && node.left.type === 'Identifier') {
+      this.bind(node.left.name, this.valuesOf(node.right));
+    }
+    for (const child of children(node)) this.collect(child);
+  }
+
+  private bind(name: string, values: Static[]): void {
+    if (values.length === 0) return;
+    this.tables.set(name, [...(this.tables.get(name) ?? []), ...values]);
+  }
+
+  /** A loop or callback variable over a table takes each of its elements (or keys, for for…in). */
+  private bindElements(name: string, values: Static[]): void {
+    const items = this.itemsOf(values);
+    if (items.length) this.tables.set(name, [...(this.tables.get(name) ?? []), ...items]);
   }
 
   scan(node: Node, inTest = false): void {
     switch (node.type) {
-      case 'ForOfStatement': {
-        const list = this.listOf(node.right);
+      case 'ForOfStatement':
+      case 'ForInStatement': {
         const declared = node.left.type === 'VariableDeclaration' ? node.left.declarations[0]?.id : node.left;
-        if (list && declared?.type === 'Identifier') this.elements.set(declared.name, list);
-        break;
-      }
-      case 'VariableDeclarator':
-        if (node.id.type === 'Identifier' && node.init) {
-          const target = this.aliasTarget(node.init);
-          if (target) this.aliases.set(node.id.name, target);
-          const list = this.listOf(node.init);
-          if (list) this.lists.set(node.id.name, list);
+        if (declared?.type === 'Identifier') {
+          const right = this.valuesOf(node.right);
+          if (node.type === 'ForOfStatement') this.bindElements(declared.name, right);
+          else this.bindElements(declared.name, right.flatMap((v) => v.kind === 'object' ? [{ kind: 'list' as const, items: [...v.props.keys()].map((k) => ({ kind: 'literal' as const, value: k })) }] : []));
+          for (const v of right) if (v.kind === 'config') this.pendingConfig.set(declared.name, v);
         }
         break;
+      }
       case 'BinaryExpression':
         if (['===', '!==', '==', '!='].includes(node.operator)) {
           for (const [a, b] of [[node.left, node.right], [node.right, node.left]] as const) {
-            const path = this.pathOf(a as Node);
-            const literal = literalValue(b as Node);
-            if (path && path.length > 1 && literal) this.dimension(path).equals.push(literal.value);
-            // DENIED[i] === context.clientID inside a loop over the list
-            const elements = this.elementsOf(b as Node);
-            if (path && path.length > 1 && elements) this.dimension(path).equals.push(...elements);
+            const input = this.inputOf(a as Node);
+            if (!input || (input.path.length < 2 && !input.value)) continue;
+            const values = this.valuesOf(b as Node);
+            this.equal(input, values.flatMap((v) => v.kind === 'literal' ? [v.value] : []));
+            for (const v of values) if (v.kind === 'config') this.noteConfig(input, v);
+            if (b.type === 'Identifier' && this.pendingConfig.has(b.name)) this.noteConfig(input, this.pendingConfig.get(b.name)!);
           }
+        } else if (node.operator === 'in') {
+          this.lookup(this.inputOf(node.left as Node), node.right, 'key');
         }
         break;
+      case 'MemberExpression':
+        // TABLE[context.clientID], POLICY.apps[context.clientID].duo
+        if (node.computed) this.lookup(this.inputOf(node.property as Node), node.object, 'key');
+        break;
       case 'SwitchStatement': {
-        const path = this.pathOf(node.discriminant);
-        if (path && path.length > 1) for (const c of node.cases) { const l = literalValue(c.test); if (l) this.dimension(path).equals.push(l.value); }
+        const input = this.inputOf(node.discriminant);
+        if (input && (input.path.length > 1 || input.value)) for (const c of node.cases) this.equal(input, this.valuesOf(c.test).flatMap((v) => v.kind === 'literal' ? [v.value] : []));
         break;
       }
       case 'CallExpression':
-        if (node.callee.type === 'MemberExpression' && ['indexOf', 'includes'].includes(memberName(node.callee) ?? '') && node.arguments[0]) {
-          const arg = node.arguments[0] as Node;
-          const inside = this.pathOf(node.callee.object);
-          const literal = literalValue(arg);
-          if (inside && inside.length > 1 && literal && typeof literal.value === 'string') this.dimension(inside).contains.push(literal.value);
-          const list = this.listOf(node.callee.object);
-          const argPath = this.pathOf(arg);
-          if (list && argPath && argPath.length > 1) this.dimension(argPath).equals.push(...list);
-        }
+        this.scanCall(node);
         break;
       default:
         break;
@@ -179,15 +458,66 @@ class ConditionScanner {
     }
     for (const child of children(node)) this.scan(child, isTestPosition(node, child) || (inTest && (node.type === 'LogicalExpression' || (node.type === 'UnaryExpression' && node.operator === '!'))));
   }
+
+  /** Loop variables over a configuration list that could not be read: a comparison with them is noted. */
+  private readonly pendingConfig = new Map<string, Extract<Static, { kind: 'config' }>>();
+
+  private scanCall(node: acorn.CallExpression): void {
+    const callee = node.callee;
+    if (callee.type !== 'MemberExpression') return;
+    const method = memberName(callee) ?? '';
+    const target = callee.object as Node;
+    const arg = node.arguments[0] as Node | undefined;
+    if ((method === 'indexOf' || method === 'includes' || method === 'has') && arg) {
+      const inside = this.pathOf(target);
+      const literal = literalValue(arg);
+      if (method !== 'has' && inside && inside.length > 1 && literal && typeof literal.value === 'string') this.dimension(inside).contains.push(literal.value);
+      // Set#has looks for an element; Map#has for a key (a Map is kept as an object of its keys).
+      this.lookup(this.inputOf(arg), target, 'either');
+    } else if (method === 'hasOwnProperty' && arg) {
+      this.lookup(this.inputOf(arg), target, 'key');
+    } else if (target.type === 'Identifier' && target.name === 'Object' && method === 'hasOwn' && node.arguments.length === 2) {
+      this.lookup(this.inputOf(node.arguments[1] as Node), node.arguments[0] as Node, 'key');
+    } else if (method === 'call' && target.type === 'MemberExpression' && memberName(target) === 'hasOwnProperty' && node.arguments.length === 2) {
+      this.lookup(this.inputOf(node.arguments[1] as Node), node.arguments[0] as Node, 'key');
+    } else if (LIST_METHODS.has(method)) {
+      // APPS.some((app) => app.id === context.clientID): the parameter takes each element.
+      const fn = node.arguments[0];
+      const param = fn && (fn.type === 'ArrowFunctionExpression' || fn.type === 'FunctionExpression') ? fn.params[method === 'reduce' ? 1 : 0] : undefined;
+      if (param?.type === 'Identifier') {
+        const values = this.valuesOf(target);
+        this.bindElements(param.name, values);
+        for (const v of values) if (v.kind === 'config') this.pendingConfig.set(param.name, v);
+      }
+    }
+  }
+}
+
+/** `list.map((s) => s.trim())` keeps what the list had; its trimmed strings are tried too. */
+function withTrimmed(items: Static[]): Static[] {
+  const out = [...items];
+  for (const item of items) if (item.kind === 'literal' && typeof item.value === 'string' && item.value.trim() !== item.value) out.push({ kind: 'literal', value: item.value.trim() });
+  return out;
 }
 
 function isTestPosition(parent: Node, child: Node): boolean {
   return ((parent.type === 'IfStatement' || parent.type === 'ConditionalExpression' || parent.type === 'WhileStatement') && parent.test === child);
 }
 
-/** The inputs the Rules' conditions read, with the values to try (the always-tried ones included). */
-export function findConditionDimensions(models: readonly RuleModel[]): Dimension[] {
+/** The inputs the Rules' conditions read, with the values to try, and what could not be tried. */
+export interface ConditionInputs {
+  dimensions: Dimension[];
+  notes: MatrixNote[];
+}
+
+/**
+ * The inputs the Rules' conditions read, with the values to try (the always-tried ones included):
+ * literals they compare against, and the keys and elements of the tables they look inputs up in.
+ * `configuration` is what the Rules run with in the check: lists read from it are tried with its values.
+ */
+export function findConditionInputs(models: readonly RuleModel[], configuration?: MatrixConfiguration): ConditionInputs {
   const all = new Map<string, Dimension>();
+  const notes = new Map<string, MatrixNote>();
   const add = (d: Dimension): void => {
     const key = d.path.join('.');
     const found = all.get(key);
@@ -203,9 +533,11 @@ export function findConditionDimensions(models: readonly RuleModel[]): Dimension
     const roots = new Map<string, 'user' | 'context'>();
     if (model.userName) roots.set(model.userName, 'user');
     if (model.contextName) roots.set(model.contextName, 'context');
-    const scanner = new ConditionScanner(roots);
+    const scanner = new ConditionScanner(roots, model.text, configuration);
+    scanner.collect(model.parse.program);
     scanner.scan(model.parse.program);
     for (const d of scanner.dimensions.values()) add(d);
+    for (const [key, note] of scanner.notes) notes.set(key, note);
   }
   for (const { path, equals } of alwaysTried) add({ path, equals, contains: [], truthy: false });
   const dims = [...all.values()].map((d) => ({
@@ -213,7 +545,12 @@ export function findConditionDimensions(models: readonly RuleModel[]): Dimension
     equals: dedupe(d.equals),
     contains: dedupe(d.contains) as string[],
   }));
-  return dims.sort((a, b) => a.path.join('.').localeCompare(b.path.join('.')));
+  return { dimensions: dims.sort((a, b) => a.path.join('.').localeCompare(b.path.join('.'))), notes: [...notes.values()] };
+}
+
+/** The inputs the Rules' conditions read, with the values to try (the always-tried ones included). */
+export function findConditionDimensions(models: readonly RuleModel[], configuration?: MatrixConfiguration): Dimension[] {
+  return findConditionInputs(models, configuration).dimensions;
 }
 
 function dedupe(values: unknown[]): unknown[] {
