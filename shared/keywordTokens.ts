@@ -75,3 +75,19 @@ export function neutraliseKeywordTokens(text: string): { text: string; tokens: K
   });
   return { text: neutral, tokens };
 }
+
+/**
+ * A word joiner before a `##KEY##` left in a YAML text: YAML reads `#` after a space as a comment,
+ * which would turn `value: ##KEY##` into null and `value: a ##KEY##` into "a", hiding the token.
+ */
+const HASH_TOKEN_MARK = '\u2060';
+
+/** A `##KEY##` token that must survive a YAML parse. */
+export function markHashToken(token: string): string {
+  return `${HASH_TOKEN_MARK}${token}`;
+}
+
+/** A value parsed from a text whose `##KEY##` tokens were marked with {@link markHashToken}, the tokens as written. */
+export function unmarkKeywordTokens(value: string): string {
+  return value.includes(HASH_TOKEN_MARK) ? value.split(`${HASH_TOKEN_MARK}##`).join('##') : value;
+}

@@ -69,6 +69,49 @@ test('YAML format: tenant.yml is found, entries carry their line, code from a fi
   }, 'duo-rules-export-');
 });
 
+test('YAML format: keyword tokens are replaced in the whole tenant.yaml before it is read; lines stay those of the file as written', () => {
+  const yaml = [
+    'rules:',
+    '  - name: Inline',
+    '    enabled: @@RULES_ON@@',
+    '    script: |',
+    '      ##RULE_BODY##',
+    'actions:',
+    '  - name: Duo ##STAGE##',
+    '    code: ./actions/##STAGE##/code.js',
+    '    deployed: "@@DEPLOYED@@"',
+    'guardianFactors:',
+    '  - name: duo',
+    '    enabled: @@DUO_ON@@',
+    '',
+  ].join('\n');
+  withWorkspaceSync({ 'tenant.yaml': yaml, 'actions/prod/code.js': ACTION }, (workspace) => {
+    const place = { format: 'yaml' as const, file: workspace.path('tenant.yaml') };
+    // A value spanning lines moves every later line of the replaced text: locations still name the written lines.
+    const body = 'function (user, context, callback) {\n        callback(null, user, context);\n      }';
+    const exported = readTenantExport(place, { RULES_ON: false, RULE_BODY: body, STAGE: 'prod', DEPLOYED: true, DUO_ON: true });
+    assert.deepEqual([exported.rules[0].enabled, exported.rules[0].script?.written], [false, 'function (user, context, callback) {\n  callback(null, user, context);\n}\n']);
+    const [action] = exported.actions;
+    assert.deepEqual([action.name, action.deployed, action.code?.location?.file, action.location.line], ['Duo prod', true, workspace.path('actions/prod/code.js'), 6]);
+    assert.equal(action.secretsFile.action, 'Duo prod');
+    assert.deepEqual(exported.factors, [{ name: 'duo', enabled: true }]);
+    assert.equal(exported.factorsLocation?.line, 9);
+    assert.deepEqual(exported.unmapped, []);
+
+    // Without mappings every token is read as written (never as a value) and listed once with its line.
+    const bare = readTenantExport(place);
+    assert.deepEqual([bare.actions[0].name, bare.actions[0].code, bare.actions[0].location.line], ['Duo ##STAGE##', undefined, 6]);
+    assert.equal(bare.factors, undefined, 'an `enabled` that is a token is neither true nor false');
+    assert.deepEqual(bare.factorsUnmapped, ['@@DUO_ON@@']);
+    assert.deepEqual(bare.unmapped, [
+      { token: '@@RULES_ON@@', line: 2 },
+      { token: '##STAGE##', line: 6 },
+      { token: '@@DEPLOYED@@', line: 8 },
+      { token: '@@DUO_ON@@', line: 11 },
+    ], 'inline code is not listed here: its tokens are reported with the code');
+  }, 'duo-rules-export-');
+});
+
 test('a broken tenant.yaml or JSON file is a DeployFileError naming the file; a folder that is no repository has no export', () => {
   withWorkspaceSync({ 'tenant.yaml': 'rules: [\n', 'package.json': '{}' }, (workspace) => {
     assert.throws(() => readTenantExport({ format: 'yaml', file: workspace.path('tenant.yaml') }), (err: Error) => err instanceof DeployFileError && err.message.startsWith(`${workspace.path('tenant.yaml')}: not valid YAML (`));

@@ -6,6 +6,7 @@ import type { Node as YamlNode } from 'yaml';
 import type { OffsetRange } from '../analysis/model';
 import type { DeployConfigKind } from './layout';
 import { looksLikeDuoSkey } from '../../../shared/redact';
+import { unmarkKeywordTokens } from '../../../shared/keywordTokens';
 
 type Yaml = typeof import('yaml');
 let yaml: Yaml | undefined;
@@ -108,7 +109,7 @@ export function extractActionSecretValues(kind: 'actionJson' | 'tenantYaml', tex
   for (const action of actions.items) {
     if (!isMap(action)) continue;
     const name = action.get('name', true);
-    if (isScalar(name) && name.value === actionName) return toDeclaredValues(readEntries(action.get('secrets', true), 'name'));
+    if (isScalar(name) && typeof name.value === 'string' && unmarkKeywordTokens(name.value) === actionName) return toDeclaredValues(readEntries(action.get('secrets', true), 'name'));
   }
   return [];
 }

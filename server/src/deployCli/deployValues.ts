@@ -4,7 +4,7 @@
 // Read only: nothing is ever written into the repository.
 import { readFile } from 'node:fs/promises';
 import { relative, sep } from 'node:path';
-import { findKeywordTokens, replaceKeywordTokens } from '../../../shared/keywordTokens';
+import { findKeywordTokens, markHashToken, replaceKeywordTokens, type KeywordTokenMatch } from '../../../shared/keywordTokens';
 import { extractActionSecretValues, extractDeclaredValues } from './configFiles';
 import type { DeployConfigKind } from './layout';
 import { findActionJson, findDeployCliRoot, listDeployConfigFiles } from './repository';
@@ -18,23 +18,6 @@ export interface DeployValues {
   warnings: string[];
 }
 
-/**
- * deploy-cli's replacement in its own files (rules-configs, actions/*.json, tenant.yaml), done on
- * the text before parsing: `@@KEY@@` (with or without the quotes around it) becomes the
- * JSON-encoded value, `##KEY##` the raw value. Unlike replaceKeywords, a token without a mapping
- * does not stop anything: `@@KEY@@` becomes the string "@@KEY@@" (so the file still parses) and
- * `##KEY##` stays, and listKeywordTokens then marks the value as unset. A word joiner goes before an
- * unmapped `##KEY##`: YAML reads `#` after a space as a comment, which would turn `value: ##KEY##`
- * into null and `value: a ##KEY##` into "a", hiding the token.
- */
-export function replaceDeployKeywords(text: string, mappings: Record<string, unknown> | undefined): string {
-  const mapped = (key: string) => mappings !== undefined && Object.prototype.hasOwnProperty.call(mappings, key);
-  return replaceKeywordTokens(text, (token) => {
-    if (!mapped(token.name)) return token.style === '@@' ? JSON.stringify(`@@${token.name}@@`) : `\u2060${token.text}`;
-    return mappedValue(mappings!, token);
-  }, { includeQuotes: true });
-}
-
 /** One keyword token deploy-cli replaces in a code file: where it was, and where its value went. */
 export interface CodeKeywordReplacement {
   /** The token as written (with its quotes for a quoted `@@KEY@@`). */
@@ -44,11 +27,13 @@ export interface CodeKeywordReplacement {
   from: { start: number; end: number };
   /** Offsets of the value in the code as deployed. */
   to: { start: number; end: number };
+  /** The token has no mapping: it stays, as written (code) or in a form that still parses (deploy-cli's own files). */
+  unmapped?: true;
 }
 
-/** A code file (an Action's code, a Rule's script) as deploy-cli would deploy it. */
+/** A code file (an Action's code, a Rule's script), or one of deploy-cli's own files, as deploy-cli would deploy it. */
 export interface DeployedCode {
-  /** The code with every mapped token replaced. */
+  /** The text with every mapped token replaced. */
   text: string;
   /** The file as written. */
   written: string;
@@ -63,27 +48,53 @@ function mappedValue(mappings: Record<string, unknown>, token: { name: string; s
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
+/** Replaces every token by `replace`'s text, recording where each went (every unmapped one too, flagged). */
+function replaceTracked(written: string, replace: (token: KeywordTokenMatch, mapped: boolean) => string, mappings: Record<string, unknown>): DeployedCode {
+  const replaced: CodeKeywordReplacement[] = [];
+  const unmapped = new Set<string>();
+  let shift = 0;
+  const text = replaceKeywordTokens(written, (token) => {
+    const mapped = Object.prototype.hasOwnProperty.call(mappings, token.name);
+    if (!mapped) unmapped.add(token.quoted ? token.text.slice(1, -1) : token.text);
+    const value = replace(token, mapped);
+    if (value === token.text && mapped) return value;
+    const start = token.offset + shift;
+    replaced.push({ token: token.text, name: token.name, from: { start: token.offset, end: token.offset + token.text.length }, to: { start, end: start + value.length }, ...(mapped ? {} : { unmapped: true as const }) });
+    shift += value.length - token.text.length;
+    return value;
+  }, { includeQuotes: true });
+  return { text, written, replaced, unmapped: [...unmapped] };
+}
+
 /**
  * deploy-cli's replacement in a code file it loads (an Action's code, a Rule's script): `@@KEY@@`,
  * also inside single or double quotes (which it replaces with the token), becomes the JSON-encoded
  * value, `##KEY##` the raw value. A token without a mapping stays as written, as deploy-cli leaves it.
  */
 export function replaceDeployKeywordsInCode(written: string, mappings: Record<string, unknown>): DeployedCode {
-  const replaced: CodeKeywordReplacement[] = [];
-  const unmapped = new Set<string>();
-  let shift = 0;
-  const text = replaceKeywordTokens(written, (token) => {
-    if (!Object.prototype.hasOwnProperty.call(mappings, token.name)) {
-      unmapped.add(token.quoted ? token.text.slice(1, -1) : token.text);
-      return token.text;
-    }
-    const value = mappedValue(mappings, token);
-    const start = token.offset + shift;
-    replaced.push({ token: token.text, name: token.name, from: { start: token.offset, end: token.offset + token.text.length }, to: { start, end: start + value.length } });
-    shift += value.length - token.text.length;
-    return value;
-  }, { includeQuotes: true });
-  return { text, written, replaced, unmapped: [...unmapped] };
+  return replaceTracked(written, (token, mapped) => (mapped ? mappedValue(mappings, token) : token.text), mappings);
+}
+
+/**
+ * deploy-cli's replacement in its own files (rules-configs, actions/*.json, tenant.yaml: the whole
+ * text, before parsing): `@@KEY@@` (with or without the quotes around it) becomes the JSON-encoded
+ * value, `##KEY##` the raw value. Unlike replaceKeywords, a token without a mapping does not stop
+ * anything: `@@KEY@@` becomes the string "@@KEY@@" (so the file still parses) and `##KEY##` stays,
+ * marked so that YAML does not read it as a comment (unmarkKeywordTokens takes the mark out of a
+ * parsed value), and listKeywordTokens then finds it in the parsed value. Every
+ * change is recorded, so {@link writtenOffset} maps an offset of the result back into the file.
+ */
+export function replaceDeployFileKeywords(written: string, mappings: Record<string, unknown> | undefined): DeployedCode {
+  const known = mappings ?? {};
+  return replaceTracked(written, (token, mapped) => {
+    if (mapped) return mappedValue(known, token);
+    return token.style === '@@' ? JSON.stringify(`@@${token.name}@@`) : markHashToken(token.text);
+  }, known);
+}
+
+/** The text of {@link replaceDeployFileKeywords}: what deploy-cli parses. */
+export function replaceDeployKeywords(text: string, mappings: Record<string, unknown> | undefined): string {
+  return replaceDeployFileKeywords(text, mappings).text;
 }
 
 /** The offset in the file as written of an offset in the deployed code (a token's start when inside its value). */

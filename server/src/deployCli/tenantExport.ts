@@ -1,12 +1,14 @@
 // What an auth0-deploy-cli export says about a tenant's login path, in its directory format
 // (rules/, actions/, triggers/, guardian/) or its YAML format (tenant.yaml): the Rules and their
 // scripts, the Actions and their code, the post-login trigger's bindings and the MFA factors, as
-// typed data with the file (and tenant.yaml line) of each. Only reads; the code is as written,
-// before deploy-cli's keyword replacement, which its users apply with their own mappings.
+// typed data with the file (and tenant.yaml line) of each. Only reads. tenant.yaml is read as
+// deploy-cli reads it, its keyword tokens replaced from the mappings in the whole text before
+// parsing; code files are as written (the doctor replaces their tokens as deploy-cli loads them).
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { unmarkKeywordTokens } from '../../../shared/keywordTokens';
 import { parseTenantYaml } from './configFiles';
-import type { ActionSecretsFile } from './deployValues';
+import { listKeywordTokens, replaceDeployFileKeywords, writtenOffset, type ActionSecretsFile, type DeployedCode } from './deployValues';
 import { DeployFileError, findDeployCliRoot, isDeployRepository, isDirectory, listJsonFiles, listTenantFiles, readDeployJson, readDeployText, readRuleFiles } from './repository';
 
 /** Where an entry is written: its file and, in a multi-entry file such as tenant.yaml, its zero-based line. */
@@ -61,6 +63,15 @@ export interface TenantExport {
   factors: ExportFactor[] | undefined;
   /** guardian/factors/duo.json, or tenant.yaml's `guardianFactors` line. */
   factorsLocation: ExportLocation | undefined;
+  /** tenant.yaml: its keyword replacement (what was replaced where, for hiding secret values). */
+  keywords?: DeployedCode;
+  /**
+   * tenant.yaml: tokens without a mapping in the fields read here (not in the Actions' secrets, whose
+   * values are read for verification, nor in inline code), each once, with its zero-based line.
+   */
+  unmapped?: { token: string; line: number }[];
+  /** tenant.yaml: the tokens without a mapping that a factor's `enabled` holds (`factors` is then undefined). */
+  factorsUnmapped?: string[];
 }
 
 /** Where an export is: a tenant.yaml (or any YAML file given directly), or a repository root in the directory format. */
@@ -77,9 +88,12 @@ export function findTenantExport(dir: string): TenantExportPlace | undefined {
   return yaml ? { format: 'yaml', file: yaml } : { format: 'directory', root };
 }
 
-/** Reads the export at `place`. Throws DeployFileError for a file that cannot be read or parsed. */
-export function readTenantExport(place: TenantExportPlace): TenantExport {
-  return place.format === 'yaml' ? readYamlExport(place.file) : readDirectoryExport(place.root);
+/**
+ * Reads the export at `place`; `mappings` are deploy-cli's keyword mappings for tenant.yaml (none:
+ * every token is unmapped). Throws DeployFileError for a file that cannot be read or parsed.
+ */
+export function readTenantExport(place: TenantExportPlace, mappings?: Record<string, unknown>): TenantExport {
+  return place.format === 'yaml' ? readYamlExport(place.file, mappings) : readDirectoryExport(place.root);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -127,22 +141,52 @@ function yamlLine(text: string, section: string, name: string): number | undefin
   const pattern = new RegExp(`^\\s*-?\\s*name\\s*:\\s*['"]?${escaped}['"]?\\s*$`);
   for (let i = start + 1; i < lines.length; i++) {
     if (/^\S/.test(lines[i]) && !lines[i].startsWith('-')) break;
-    if (pattern.test(lines[i])) return i;
+    if (pattern.test(unmarkKeywordTokens(lines[i]))) return i;
   }
   return start;
 }
 
-function readYamlExport(file: string): TenantExport {
+/** Every string of a parsed value with its tokens' YAML marks taken out. */
+function unmarkAll(value: unknown): unknown {
+  if (typeof value === 'string') return unmarkKeywordTokens(value);
+  if (Array.isArray(value)) return value.map(unmarkAll);
+  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [unmarkKeywordTokens(k), unmarkAll(v)]));
+  return value;
+}
+
+/** The tokens left in the strings of a value; `skip` leaves out a key's value (by key and value). */
+function tokensIn(value: unknown, skip: (key: string, value: unknown) => boolean, found: Set<string>): Set<string> {
+  if (typeof value === 'string') for (const t of listKeywordTokens(value)) found.add(t);
+  else if (Array.isArray(value)) for (const v of value) tokensIn(v, skip, found);
+  else if (isObject(value)) for (const [k, v] of Object.entries(value)) if (!skip(k, v)) tokensIn(v, skip, found);
+  return found;
+}
+
+/** Zero-based line of an offset. */
+function lineAt(text: string, offset: number): number {
+  let line = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+function readYamlExport(file: string, mappings: Record<string, unknown> | undefined): TenantExport {
   const root = dirname(file);
-  const text = readDeployText(file);
+  const written = readDeployText(file);
+  // deploy-cli replaces the tokens in the whole text, then parses it: `@@KEY@@` can be any YAML value.
+  const keywords = replaceDeployFileKeywords(written, mappings);
+  const text = keywords.text;
   let doc: unknown;
   try {
-    doc = parseTenantYaml(text);
+    doc = unmarkAll(parseTenantYaml(text));
   } catch (err) {
     throw new DeployFileError(`${file}: not valid YAML (${(err as Error).message.split('\n')[0]})`);
   }
+  // Lines are found in the replaced text; a replaced value may span lines, so each maps back through the offsets.
+  const lineStarts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const writtenLine = (line: number | undefined) => (line === undefined ? undefined : lineAt(written, writtenOffset(keywords, lineStarts[line] ?? 0)));
   const tenant = isObject(doc) ? doc : {};
-  const location = (section: string, name: string): ExportLocation => ({ file, line: yamlLine(text, section, name) });
+  const location = (section: string, name: string): ExportLocation => ({ file, line: writtenLine(yamlLine(text, section, name)) });
   // A reference to a file next to tenant.yaml, or (rarely) the code inline.
   const codeFrom = (ref: unknown): ExportCode | undefined => {
     const value = str(ref);
@@ -160,17 +204,30 @@ function readYamlExport(file: string): TenantExport {
     const name = str(a.name) ?? '(unnamed Action)';
     return { name, deployed: a.deployed !== false, postLogin: supportsPostLogin(a), location: location('actions', name), code: codeFrom(a.code), secretsFile: { kind: 'tenantYaml', file, action: name } };
   });
-  const factors = Array.isArray(tenant.guardianFactors)
-    ? tenant.guardianFactors.filter(isObject).filter((f) => typeof f.name === 'string').map((f) => ({ name: f.name as string, enabled: f.enabled === true }))
-    : undefined;
+  const factorEntries = Array.isArray(tenant.guardianFactors) ? tenant.guardianFactors.filter(isObject).filter((f) => typeof f.name === 'string') : undefined;
+  // An `enabled` still holding a token is neither true nor false: which factors are enabled is unknown.
+  const factorsUnmapped = [...tokensIn(factorEntries?.map((f) => f.enabled), () => false, new Set())];
+  const factors = factorEntries && factorsUnmapped.length === 0 ? factorEntries.map((f) => ({ name: f.name as string, enabled: f.enabled === true })) : undefined;
   const factorsLine = text.split(/\r?\n/).findIndex((l) => /^guardianFactors\s*:/.test(l));
+
+  // Unmapped tokens in what is read here; the secrets' are reported by whoever reads their values, inline code's with the code.
+  const reportedElsewhere = (key: string, value: unknown) => key === 'secrets' || ((key === 'code' || key === 'script') && typeof value === 'string' && value.includes('\n'));
+  const read = tokensIn({ rules: tenant.rules, actions: tenant.actions, triggers: tenant.triggers, guardianFactors: tenant.guardianFactors }, reportedElsewhere, new Set());
+  const unmapped: { token: string; line: number }[] = [];
+  for (const r of keywords.replaced) {
+    const token = /^["']/.test(r.token) ? r.token.slice(1, -1) : r.token;
+    if (r.unmapped && read.has(token) && !unmapped.some((u) => u.token === token)) unmapped.push({ token, line: lineAt(written, r.from.start) });
+  }
   return {
     format: 'yaml',
     rules,
     actions,
     postLoginBindings: readPostLoginBindings(tenant.triggers),
     factors,
-    factorsLocation: { file, line: factorsLine >= 0 ? factorsLine : undefined },
+    factorsLocation: { file, line: factorsLine >= 0 ? writtenLine(factorsLine) : undefined },
+    keywords,
+    unmapped,
+    factorsUnmapped,
   };
 }
 

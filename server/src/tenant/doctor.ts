@@ -175,7 +175,7 @@ export function diagnose(facts: TenantFacts, wording: DoctorWording = CLI_WORDIN
 function whereInFile(action: BoundAction, offsets: { start: number; end: number }): { offset: number; text: string; from?: string } {
   const keywords = action.keywords;
   if (!keywords) return { offset: offsets.start, text: action.code ?? '' };
-  const token = keywords.replaced.find((r) => r.to.start < Math.max(offsets.end, offsets.start + 1) && r.to.end > offsets.start);
+  const token = keywords.replaced.find((r) => !r.unmapped && r.to.start < Math.max(offsets.end, offsets.start + 1) && r.to.end > offsets.start);
   return { offset: writtenOffset(keywords, offsets.start), text: keywords.written, from: token?.token };
 }
 

@@ -63,4 +63,6 @@ export interface TenantFacts {
   notes: string[];
   /** Where guardian factors live (repository), for factor findings. */
   factorsLocation?: FactLocation;
+  /** tenant.yaml: its keyword replacement, and the tokens without a mapping in the fields the doctor reads (zero-based lines). */
+  exportKeywords?: { file: string; keywords: DeployedCode; unmapped: { token: string; line: number }[] };
 }

@@ -19,7 +19,8 @@ type Mappings = Record<string, unknown> | undefined;
 function deployedCode(code: ExportCode | undefined, mappings: Mappings): { text?: string; keywords?: DeployedCode; location?: FactLocation } {
   if (!code) return {};
   if (!mappings) return { text: code.written, location: code.location };
-  const keywords = replaceDeployKeywordsInCode(code.written, mappings);
+  // Code inline in tenant.yaml had its tokens replaced with the whole file: only the unmapped ones are left.
+  const keywords = replaceDeployKeywordsInCode(code.written, code.location ? mappings : {});
   return { text: keywords.text, keywords, location: code.location };
 }
 
@@ -55,7 +56,11 @@ function toFacts(exported: TenantExport, shown: string, mappings: Mappings): Ten
     const script = deployedCode(r.script, mappings);
     return { name: r.name, enabled: r.enabled, script: script.text, order: r.order, location: r.location, scriptLocation: script.location, keywords: script.keywords };
   });
-  if (!exported.factors) notes.push(NO_FACTORS_NOTE[exported.format]);
+  if (exported.factorsUnmapped?.length) {
+    notes.push(`The \`enabled\` of tenant.yaml's guardianFactors holds ${exported.factorsUnmapped.join(', ')}, which no keyword mapping maps, so which MFA factors are enabled was not checked.`);
+  } else if (!exported.factors) {
+    notes.push(NO_FACTORS_NOTE[exported.format]);
+  }
   return {
     source: 'repository',
     tenant: shown,
@@ -65,6 +70,9 @@ function toFacts(exported: TenantExport, shown: string, mappings: Mappings): Ten
     rules: rules.sort((a, b) => (a.order ?? 0) - (b.order ?? 0)),
     notes,
     factorsLocation: exported.factorsLocation,
+    exportKeywords: exported.keywords && exported.format === 'yaml' && exported.factorsLocation
+      ? { file: exported.factorsLocation.file, keywords: exported.keywords, unmapped: exported.unmapped ?? [] }
+      : undefined,
   };
 }
 
@@ -92,7 +100,7 @@ export function readRepositoryFacts(path: string, shown: string = path, localKey
   const place = placeOf(path, shown);
   let exported: TenantExport;
   try {
-    exported = readTenantExport(place);
+    exported = readTenantExport(place, mappings);
   } catch (err) {
     if (err instanceof DeployFileError) throw new RepositoryError(err.message);
     throw err;

@@ -39,8 +39,9 @@ const SEVERITY_ORDER = { error: 0, warning: 1 } as const;
 
 /** A secret-named mapping, or a value shaped like a Duo skey, that deploy-cli would write into code: never shown. */
 function hideReplacedSecrets(facts: TenantFacts, mappings: Record<string, unknown>, hide: (secret: string) => void): void {
-  for (const item of [...facts.postLoginActions, ...facts.rules]) {
-    for (const { name } of item.keywords?.replaced ?? []) {
+  for (const keywords of [...facts.postLoginActions, ...facts.rules].map((item) => item.keywords).concat(facts.exportKeywords?.keywords)) {
+    for (const { name, unmapped } of keywords?.replaced ?? []) {
+      if (unmapped) continue;
       const value = mappings[name];
       const text = typeof value === 'string' ? value : JSON.stringify(value) ?? '';
       if (isSecretKeyName(name) || looksLikeDuoSkey(text)) hide(text);
@@ -58,6 +59,14 @@ function unmappedCodeTokenNotes(facts: TenantFacts, show: (file: string) => stri
       const names = tokens.map((t) => t.slice(2, -2));
       return `The Action "${a.name}": ${tokens.join(', ')} in ${file} ${tokens.length === 1 ? 'has' : 'have'} no keyword mapping (--mappings, AUTH0_KEYWORD_REPLACE_MAPPINGS or an environment variable named ${names.join(', ')}), so the code was checked with ${tokens.length === 1 ? 'it' : 'them'} as written, as deploy-cli would deploy it.`;
     });
+}
+
+/** Tokens without a mapping in tenant.yaml's own fields (names, flags, code paths, bindings, factors): read as written. */
+function unmappedExportTokenNotes(facts: TenantFacts, show: (file: string) => string): string[] {
+  const yaml = facts.exportKeywords;
+  if (!yaml) return [];
+  return yaml.unmapped.map(({ token, line }) =>
+    `${show(yaml.file)}: ${token} (line ${line + 1}) has no keyword mapping (--mappings, AUTH0_KEYWORD_REPLACE_MAPPINGS or an environment variable named ${token.slice(2, -2)}), so it was read as written; deploy-cli would deploy it as written, or refuse the file.`);
 }
 
 export interface DoctorRun {
@@ -114,7 +123,8 @@ export async function runDoctor(options: DoctorOptions, io: { cwd: string; env: 
     hideReplacedSecrets(facts, mappings!, hide);
   }
   const findings = diagnose(facts, wording);
-  const notes = [...facts.notes, ...unmappedCodeTokenNotes(facts, (file) => showPath(io.cwd, file))];
+  const show = (file: string) => showPath(io.cwd, file);
+  const notes = [...facts.notes, ...unmappedExportTokenNotes(facts, show), ...unmappedCodeTokenNotes(facts, show)];
   let verified: DoctorVerified | null = null;
   if (options.verify) {
     const environment: Record<string, string> = {};
