@@ -71,8 +71,10 @@ export class AnalysisThreadClient {
         // Parsing a large file grew V8's young generation to 32 MB, kept for the thread's life beside the main
         // thread's own: a sixth of the server's memory with a 1 MB file open. The parse's nodes live on in the
         // model anyway, so a smaller one only moves them to the old generation sooner; it limits no file size
-        // (the old generation is not capped).
-        resourceLimits: { maxYoungGenerationSizeMb: 16 },
+        // (the old generation is not capped). 8 MB rather than 16: with collections single-threaded (see
+        // serverExecArgv) the server took 185-201 MB with the 1 MB file open at 16 MB and 166-170 MB at 8 MB,
+        // with the same time from a change to its diagnostics.
+        resourceLimits: { maxYoungGenerationSizeMb: 8 },
         stdout: true,
         stderr: true,
       });
