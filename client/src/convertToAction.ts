@@ -67,13 +67,17 @@ async function mayWrite(files: { uri: vscode.Uri }[], existing: ConvertCommandOp
 function describeCheck(check: ConvertCommandResult['check']): string | undefined {
   if (!check) return undefined;
   if ('error' in check) return `the differential check did not run (${check.error})`;
-  if (check.divergences.length === 0) return `the Rule and the Action decide alike on all ${check.logins} logins`;
-  return `${check.divergences.length} divergence${check.divergences.length === 1 ? '' : 's'} between Rule and Action in ${check.logins} logins`;
+  // Logins the matrix could not try are said in the verdict itself, never left to the log.
+  const untried = check.notes.filter((n) => n.kind !== 'stand-in').length;
+  const but = untried ? ` (but not every login was tried: ${untried} note${untried === 1 ? '' : 's'} in the log)` : '';
+  if (check.divergences.length === 0) return `the Rule and the Action decide alike on all ${check.logins} logins tried${but}`;
+  return `${check.divergences.length} divergence${check.divergences.length === 1 ? '' : 's'} between Rule and Action in ${check.logins} logins${but}`;
 }
 
 function logCheck(log: vscode.LogOutputChannel, check: ConvertCommandResult['check']): void {
   if (!check || 'error' in check) return;
   log.info(`Differential check: ${check.logins} logins, ${check.agreeing} agree, ${check.divergences.length} divergence(s).`);
+  for (const n of check.notes) log[n.kind === 'stand-in' ? 'info' : 'warn'](`  ${n.kind === 'stand-in' ? 'note' : n.kind === 'capped' ? 'CAPPED' : 'NOT TRIED'}: ${n.message}`);
   for (const d of check.divergences) {
     log.info(`  DIVERGES on ${d.fields.join(', ')} in ${d.logins} login(s); smallest: ${d.login}`);
     log.info(`    Rule:   ${JSON.stringify(d.rule)}`);

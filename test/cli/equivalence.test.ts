@@ -19,6 +19,7 @@ function cli(args: string[], cwd: string): CliResult {
 interface Report {
   logins: number;
   agreeing: number;
+  notes?: { kind: string; message: string }[];
   divergences: { fields: string[]; logins: number; login: string; rule: { outcome: string; message?: string }; action: { outcome: string; message?: string } }[];
 }
 
@@ -169,12 +170,21 @@ describe('duo-rules convert --check', () => {
     assert.deepEqual([second[0].rule.outcome, second[0].action.outcome], ['allowed', 'allowed']);
   });
 
-  test('--max-logins caps the matrix; it needs --check', () => {
+  test('--max-logins caps the matrix and the report says so; it needs --check', () => {
     const run = cli(['convert', join(fixtures, 'deny.js'), '--check', '--max-logins', '3', '--format', 'json'], work);
     assert.equal(checkOf(run).logins, 3);
+    assert.deepEqual(checkOf(run).notes?.map((n) => n.kind), ['capped']);
+    assert.match(checkOf(run).notes?.[0].message ?? '', /^the Rule's conditions make \d+ combinations of logins; only 3 were tried \(the default and 2 of the \d+ single changes: \d+ values were never tried\); raise --max-logins to try more\.$/);
+    const text = cli(['convert', join(fixtures, 'deny.js'), '--check', '--max-logins', '3'], work);
+    assert.match(text.stderr, /^Differential check: 3 logins, 3 agree, 0 divergences \(\d+ ms\); NOT every login the Rule's conditions allow was tried \(1 note below\)\.\n {2}CAPPED: the Rule's conditions make/m);
+    const uncapped = cli(['convert', join(fixtures, 'deny.js'), '--check', '--format', 'json'], work);
+    assert.deepEqual(checkOf(uncapped).notes, []);
     const alone = cli(['convert', join(fixtures, 'deny.js'), '--max-logins', '3'], work);
     assert.equal(alone.code, 2);
     assert.match(alone.stderr, /--max-logins goes with --check/);
+    const configuration = cli(['convert', join(fixtures, 'deny.js'), '--configuration', 'x.json'], work);
+    assert.equal(configuration.code, 2);
+    assert.match(configuration.stderr, /--configuration goes with --check/);
   });
 });
 
@@ -274,5 +284,48 @@ describe('the differential check tries the values of a Rule\'s policy tables', (
     assert.deepEqual(check.divergences, []);
     assert.equal(check.agreeing, check.logins);
     assert.ok(check.logins >= 18, `only ${check.logins} logins`);
+  });
+});
+
+describe('the differential check tries the lists a Rule reads from its configuration', () => {
+  const work = createWorkspace({ prefix: 'duo-config-lists-', packageName: 'duo-config-lists' });
+  const duo = `  context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };\n  callback(null, user, context);\n}\n`;
+  const enable = `  api.multifactor.enable('duo', { providerOptions: { ikey: event.secrets.DUO_IKEY, skey: event.secrets.DUO_SKEY, host: event.secrets.DUO_HOST } });\n};\n`;
+  const splitRule = work.write('rules/split.js', `function (user, context, callback) {\n  var list = configuration.MFA_CLIENTS.split(',');\n  if (!list.includes(context.clientID)) return callback(null, user, context);\n${duo}`);
+  const splitFaithful = work.write('split-faithful.js', `exports.onExecutePostLogin = async (event, api) => {\n  var list = event.secrets.MFA_CLIENTS.split(',');\n  if (!list.includes(event.client.client_id)) return;\n${enable}`);
+  const splitDropped = work.write('split-dropped.js', `exports.onExecutePostLogin = async (event, api) => {\n  var list = event.secrets.MFA_CLIENTS.split(',');\n  if (!list.includes(event.client.client_id) || event.client.client_id === 'payrollApp') return;\n${enable}`);
+  const jsonRule = work.write('rules/json.js', `function (user, context, callback) {\n  var policy = JSON.parse(configuration.DUO_POLICY);\n  if (!policy.clients[context.clientID]) return callback(null, user, context);\n${duo}`);
+  const jsonDropped = work.write('json-dropped.js', `exports.onExecutePostLogin = async (event, api) => {\n  var policy = JSON.parse(event.secrets.DUO_POLICY);\n  if (!policy.clients[event.client.client_id] || event.client.client_id === 'crmPortal') return;\n${enable}`);
+  const values = work.write('check-values.json', JSON.stringify({ MFA_CLIENTS: 'crmPortal,payrollApp', DUO_POLICY: JSON.stringify({ clients: { crmPortal: 'duo', payrollApp: 'duo' } }) }));
+
+  test('with --configuration, each item of configuration.X.split(sep) is tried: a dropped client diverges, the faithful Action agrees', () => {
+    const caught = cli(['equivalence', splitRule, splitDropped, '--configuration', values, '--format', 'json'], work.root);
+    assert.equal(caught.code, 1, caught.stderr + caught.stdout);
+    const report = JSON.parse(caught.stdout) as Report;
+    assert.deepEqual(report.divergences.map((d) => [d.fields, d.login]), [[['mfa'], 'context.clientID = "payrollApp"']]);
+    assert.deepEqual(report.notes, []);
+    const same = cli(['equivalence', splitRule, splitFaithful, '--configuration', values, '--format', 'json'], work.root);
+    assert.equal(same.code, 0, same.stderr + same.stdout);
+    assert.ok((JSON.parse(same.stdout) as Report).logins > 6);
+  });
+
+  test('without a value, the split list is tried with its stand-in item, and the report says only that was tried', () => {
+    const run = cli(['equivalence', splitRule, splitDropped], work.root);
+    assert.equal(run.code, 0, run.stderr + run.stdout);
+    assert.match(run.stdout, /^ {2}note: context\.clientID was tried only with the stand-in item of configuration\.MFA_CLIENTS\.split\(','\) \(configuration\.MFA_CLIENTS has no value in the check; on the command line, --configuration <file\.json> gives the real list\)\.$/m);
+  });
+
+  test('JSON.parse(configuration.X) without a value: the check says plainly those logins were not tried; with the value it catches the dropped client', () => {
+    const untried = cli(['equivalence', jsonRule, jsonDropped], work.root);
+    assert.match(untried.stdout, /^Differential check: \d+ logins, \d+ agree, 0 divergences \(\d+ ms\); NOT every login the Rule's conditions allow was tried \(1 note below\)\.\n {2}NOT TRIED: logins where context\.clientID is in JSON\.parse\(configuration\.DUO_POLICY\) were not tried: configuration\.DUO_POLICY has no value in the check/);
+    const converted = cli(['convert', jsonRule, '--check', '--format', 'json'], work.root);
+    assert.deepEqual(checkOf(converted).notes?.map((n) => n.kind), ['not-tried']);
+    const caught = cli(['convert', jsonRule, '--check', '--configuration', values, '--format', 'json'], work.root);
+    assert.equal(caught.code, 0, caught.stderr + caught.stdout);
+    assert.deepEqual(checkOf(caught).notes, []);
+    assert.ok(checkOf(caught).logins > 6);
+    const dropped = cli(['equivalence', jsonRule, jsonDropped, '--configuration', values, '--format', 'json'], work.root);
+    assert.equal(dropped.code, 1, dropped.stderr + dropped.stdout);
+    assert.deepEqual((JSON.parse(dropped.stdout) as Report).divergences.map((d) => d.login), ['context.clientID = "crmPortal"']);
   });
 });

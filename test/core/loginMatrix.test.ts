@@ -3,7 +3,7 @@
 // event is the same login in Action terms.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { applyLogin, buildLoginMatrix, describeLogin, findConditionDimensions, findConditionInputs, toActionEvent } from '../../server/src/analysis/loginMatrix';
+import { applyLogin, buildLoginMatrix, describeLogin, describeMatrixCap, findConditionDimensions, findConditionInputs, toActionEvent } from '../../server/src/analysis/loginMatrix';
 import { buildModel } from '../../server/src/analysis/model';
 
 const rule = `function (user, context, callback) {
@@ -108,8 +108,11 @@ describe('findConditionDimensions: inputs looked up in the Rule\'s own tables', 
 
     const unset = findConditionInputs([buildModel(json)], { values: {} });
     assert.equal(unset.dimensions.find((d) => d.path.join('.') === 'context.clientID'), undefined);
-    assert.deepEqual(unset.notes, [{ kind: 'not-tried', message: 'logins where context.clientID is in JSON.parse(POLICY) were not tried: configuration.POLICY has no value in the check (give it with --configuration <file.json>).' }]);
-    const invalid = findConditionInputs([buildModel(json)], { values: { POLICY: 'POLICY-value' }, standIns: ['POLICY'] });
+    assert.deepEqual(unset.notes, [{ kind: 'not-tried', message: 'logins where context.clientID is in JSON.parse(POLICY) were not tried: configuration.POLICY has no value in the check (on the command line: --configuration <file.json>).' }]);
+    // The check's stand-in is no JSON: that says the key had no value; a given value that is no JSON says so.
+    const standInJson = findConditionInputs([buildModel(json)], { values: { POLICY: 'POLICY-value' }, standIns: ['POLICY'] });
+    assert.deepEqual(standInJson.notes, unset.notes);
+    const invalid = findConditionInputs([buildModel(json)], { values: { POLICY: 'crm-app' } });
     assert.match(invalid.notes[0]?.message ?? '', /^logins where context\.clientID is in JSON\.parse\(POLICY\) were not tried: the value given for configuration\.POLICY cannot be read that way/);
     const standIn = findConditionInputs([buildModel(split)], { values: { MFA_CLIENTS: 'MFA_CLIENTS-value' }, standIns: ['MFA_CLIENTS'] });
     assert.deepEqual(standIn.dimensions.find((d) => d.path.join('.') === 'context.clientID')?.equals, ['MFA_CLIENTS-value']);
@@ -128,5 +131,19 @@ describe('findConditionDimensions: inputs looked up in the Rule\'s own tables', 
     const dims = findConditionDimensions([buildModel(rule(`  var MFA_CLIENTS = { 'crm-app': true, 'payroll-app': true };\n  if (!MFA_CLIENTS[context.clientID]) return callback(null, user, context);`))]);
     const clients = buildLoginMatrix(dims, 512).flatMap((c) => c.settings.filter((s) => s.path.join('.') === 'context.clientID').map((s) => s.value));
     assert.ok(clients.includes('crm-app') && clients.includes('payroll-app'), JSON.stringify(clients));
+  });
+});
+
+describe('buildLoginMatrix: a long table under the cap', () => {
+  test('every input gets its first single changes before a table\'s long tail, and the cap is described', () => {
+    const ids = Array.from({ length: 600 }, (_, i) => `app-${i}`);
+    const source = `function (user, context, callback) {\n  var APPS = ${JSON.stringify(ids)};\n  if (APPS.indexOf(context.clientID) < 0) return callback(null, user, context);\n  context.multifactor = { provider: 'duo' };\n  callback(null, user, context);\n}`;
+    const dims = findConditionDimensions([buildModel(source)]);
+    const matrix = buildLoginMatrix(dims, 50);
+    assert.equal(matrix.length, 50);
+    const changed = new Set(matrix.flatMap((c) => c.settings.map((s) => s.path.join('.'))));
+    assert.deepEqual([...changed].sort(), ['context.clientID', 'context.protocol', 'user.email_verified']);
+    assert.deepEqual(describeMatrixCap(dims, 50), { kind: 'capped', message: 'the Rule\'s conditions make 3606 combinations of logins; only 50 were tried (the default and 49 of the 603 single changes: 554 values were never tried); raise --max-logins to try more.' });
+    assert.equal(describeMatrixCap(dims, 5000), undefined);
   });
 });

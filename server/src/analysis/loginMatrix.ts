@@ -221,7 +221,8 @@ class ConditionScanner {
     try {
       return fromJson(parse(value), list);
     } catch {
-      return { kind: 'config', list, why: 'invalid' };
+      // A stand-in is no JSON: the key had no value, which is what the note must say.
+      return { kind: 'config', list, why: list.standIn ? 'unset' : 'invalid' };
     }
   }
 
@@ -366,7 +367,7 @@ class ConditionScanner {
   private noteConfig(input: Input, table: Extract<Static, { kind: 'config' }>): void {
     const what = input.value ? `the domain of ${input.path.join('.')}` : input.path.join('.');
     const why = table.why === 'unset'
-      ? `configuration.${table.list.key} has no value in the check (give it with --configuration <file.json>)`
+      ? `configuration.${table.list.key} has no value in the check (on the command line: --configuration <file.json>)`
       : table.why === 'secret'
         ? `configuration.${table.list.key} is named like a secret, so its value is never used as a login`
         : `the value given for configuration.${table.list.key} cannot be read that way`;
@@ -375,7 +376,7 @@ class ConditionScanner {
   }
 
   private noteStandIn(input: Input, list: ConfigList): void {
-    const message = `${input.value ? `the domain of ${input.path.join('.')}` : input.path.join('.')} was tried only with the stand-in item of ${list.read} (configuration.${list.key} has no value in the check; give it with --configuration <file.json> to try the real list).`;
+    const message = `${input.value ? `the domain of ${input.path.join('.')}` : input.path.join('.')} was tried only with the stand-in item of ${list.read} (configuration.${list.key} has no value in the check; on the command line, --configuration <file.json> gives the real list).`;
     this.notes.set(message, { kind: 'stand-in', message });
   }
 
@@ -586,9 +587,15 @@ function seededRandom(seed: number): () => number {
   };
 }
 
+/** How many logins every combination of the dimensions' values makes (the default login included). */
+export function countCombinations(dimensions: readonly Dimension[]): number {
+  return dimensions.map(choices).reduce((n, c) => n * (c.length + 1), 1);
+}
+
 /**
  * The logins to try: every combination when there are at most `maxLogins`; otherwise the default,
- * each single change, then random combinations (always the same ones) up to `maxLogins`.
+ * each single change (taking each input's values in turn, so a long table does not crowd the other
+ * inputs out), then random combinations (always the same ones) up to `maxLogins`.
  */
 export function buildLoginMatrix(dimensions: readonly Dimension[], maxLogins: number): LoginCase[] {
   const options = dimensions.map(choices).filter((c) => c.length > 0);
@@ -614,7 +621,8 @@ export function buildLoginMatrix(dimensions: readonly Dimension[], maxLogins: nu
     cases.push({ settings });
   };
   push([]);
-  for (const c of options) for (const choice of c) push([choice]);
+  const longest = Math.max(0, ...options.map((c) => c.length));
+  for (let i = 0; i < longest && cases.length < maxLogins; i++) for (const c of options) if (i < c.length) push([c[i]]);
   const random = seededRandom(0x5eed);
   for (let attempts = 0; cases.length < maxLogins && attempts < maxLogins * 20; attempts++) {
     const settings: LoginSetting[] = [];
@@ -625,6 +633,18 @@ export function buildLoginMatrix(dimensions: readonly Dimension[], maxLogins: nu
     push(settings);
   }
   return cases;
+}
+
+/** What a capped matrix left out, for the check's report (undefined: every combination was tried). */
+export function describeMatrixCap(dimensions: readonly Dimension[], maxLogins: number): MatrixNote | undefined {
+  const total = countCombinations(dimensions);
+  if (total <= maxLogins) return undefined;
+  const singles = dimensions.map(choices).reduce((n, c) => n + c.length, 0);
+  const combinations = Number.isSafeInteger(total) ? `${total} combinations` : 'more combinations than can be counted';
+  const left = 1 + singles > maxLogins
+    ? `the default and ${maxLogins - 1} of the ${singles} single changes: ${1 + singles - maxLogins} value${1 + singles - maxLogins === 1 ? ' was' : 's were'} never tried`
+    : `the default, every single change and a fixed sample of combinations`;
+  return { kind: 'capped', message: `the Rule's conditions make ${combinations} of logins; only ${maxLogins} were tried (${left}); raise --max-logins to try more.` };
 }
 
 /** `user.app_metadata.roles = ['admin']` as people read it. */

@@ -35,6 +35,7 @@ Converts an Auth0 Rule to a post-login Action (Auth0 Rules stopped executing on 
   --check             then run the Rule(s) and the Action(s) on a matrix of logins and compare
                       their decisions (see duo-rules equivalence --help); a divergence exits 1
   --max-logins <n>    at most n logins for --check (default 512)
+  --configuration <json>  configuration values for --check (see duo-rules equivalence --help)
   --format text|json  json prints { file, action, notes: [{ line, blocking, message }] } per rule
 Never less strict than the Rule: denials stay denials, and a path that cannot be converted with
 the same decision becomes api.access.deny with a TODO(duo-rules) comment.
@@ -125,6 +126,7 @@ export async function convertCommand(argv: string[], io: CliIO): Promise<number>
         check: { type: 'boolean' },
         merge: { type: 'boolean' },
         'max-logins': { type: 'string' },
+        configuration: { type: 'string' },
         format: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -142,9 +144,11 @@ export async function convertCommand(argv: string[], io: CliIO): Promise<number>
   const options: ConvertOptions = { keys: parseKeys(parsed.values.keys), unsafeAllow: parsed.values['unsafe-allow'] === true };
   const check = parsed.values.check === true;
   if (parsed.values['max-logins'] !== undefined && !check) throw new UsageError('--max-logins goes with --check');
+  if (parsed.values.configuration !== undefined && !check) throw new UsageError('--configuration goes with --check');
   // Loaded only for --check: converting alone never starts the runner.
   const checker = check ? await import('./equivalenceCommand') : undefined;
   const maxLogins = checker?.parseMaxLogins(parsed.values['max-logins']);
+  const configuration = await checker?.readCheckConfiguration(parsed.values.configuration, io.cwd);
   const input = resolve(io.cwd, parsed.positionals[0]);
   const out = parsed.values.out !== undefined ? resolve(io.cwd, parsed.values.out) : undefined;
   const force = parsed.values.force === true;
@@ -173,7 +177,7 @@ export async function convertCommand(argv: string[], io: CliIO): Promise<number>
       }
     }
     const report = checker
-      ? await checker.runCheck({ rules: [{ file: input, source: readText(input) }], actions: [{ file: written[0] ?? input.replace(/(\.js)?$/, '.action.js'), source: result.code }], actionSecrets: result.movedValues, maxLogins, keys: options.keys })
+      ? await checker.runCheck({ rules: [{ file: input, source: readText(input) }], actions: [{ file: written[0] ?? input.replace(/(\.js)?$/, '.action.js'), source: result.code }], actionSecrets: result.movedValues, maxLogins, keys: options.keys, configuration })
       : undefined;
     const checkFailed = (report?.divergences.length ?? 0) > 0;
     if (report && checker && !json) io.stderr(checker.formatEquivalence(report));
@@ -247,12 +251,14 @@ export async function convertCommand(argv: string[], io: CliIO): Promise<number>
       actionSecrets: converted[0]?.movedValues,
       maxLogins,
       keys: options.keys,
+      configuration,
     } : {
       rules: converted.map((c) => ({ file: c.rule, source: readText(c.rule) })),
       actions: converted.map((c) => ({ file: c.file, source: c.code })),
       actionSecrets: Object.assign({}, ...converted.map((c) => c.movedValues)),
       maxLogins,
       keys: options.keys,
+      configuration,
     })
     : undefined;
   const checkFailed = (report?.divergences.length ?? 0) > 0;

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { convertRule } from '../analysis/ruleConverter';
 import { disposeRunnerPool, findWorkspaceRoot, listDirectoryRules, RunInputError } from '../runner/index';
 import { checkEquivalence, DEFAULT_MAX_LOGINS, formatEquivalence, type EquivalenceReport } from '../runner/equivalence';
+import { checkConfiguration, readJsonObjectFile } from '../runner/inputs';
 import type { CliIO } from './io';
 
 export { formatEquivalence };
@@ -20,10 +21,16 @@ input the Rule's conditions read (client ids, connections, protocols including
 oauth2-refresh-token, email_verified, roles and metadata flags) with the values they compare
 against. Compares: denied (and the message), MFA provider, Duo host/ikey/username/
 allowRememberBrowser, redirect, custom claims, metadata writes.
-  --max-logins <n>    at most n logins (default ${DEFAULT_MAX_LOGINS})
+An input looked up in a table of the Rule's own (an object, array, Set or Map literal) is tried with
+each of its keys or elements.
+  --configuration <json>  flat object of configuration / event.secrets values for both sides; a list
+                      the Rule reads from one (configuration.X.split(','), JSON.parse(configuration.X))
+                      is tried with its items. Without a value such logins are reported as not tried
+  --max-logins <n>    at most n logins (default ${DEFAULT_MAX_LOGINS}); the report says when it caps
   --keys tenant       the Action takes the Duo keys from the tenant: host and ikey are not compared
-  --format text|json  json prints { logins, agreeing, divergences: [{ fields, logins, login, settings, rule, action }] }
-Keys the code reads get stand-in values (the check compares logic, not keys); deploy-cli tokens too.
+  --format text|json  json prints { logins, agreeing, divergences: [{ fields, logins, login, settings, rule, action }],
+                      notes: [{ kind, message }] }
+Other keys the code reads get stand-in values (the check compares logic, not keys); deploy-cli tokens too.
 Exit codes: 0 same decisions; 1 a divergence; 2 usage or I/O error.
 `;
 
@@ -35,6 +42,8 @@ export interface CheckInput {
   actionSecrets?: Record<string, string>;
   maxLogins?: number;
   keys?: 'secrets' | 'tenant';
+  /** `--configuration`: values for both sides (the Rule's configuration and the Action's secrets). */
+  configuration?: Record<string, string>;
 }
 
 /** Runs the check; the runner's children are stopped afterwards. */
@@ -44,6 +53,7 @@ export async function runCheck(input: CheckInput): Promise<EquivalenceReport> {
       rules: input.rules,
       actions: input.actions,
       actionSecrets: input.actionSecrets,
+      configuration: input.configuration,
       workspaceRoot: findWorkspaceRoot(dirname(input.rules[0]?.file ?? '.')),
       maxLogins: input.maxLogins,
       keys: input.keys,
@@ -63,6 +73,17 @@ export function parseMaxLogins(value: string | undefined): number | undefined {
   return n;
 }
 
+/** `--configuration <file.json>`: a flat object of strings, as for `duo-rules run`. */
+export async function readCheckConfiguration(path: string | undefined, cwd: string): Promise<Record<string, string> | undefined> {
+  if (path === undefined) return undefined;
+  try {
+    return checkConfiguration(await readJsonObjectFile(path, 'configuration file', cwd), `configuration file ${path}`);
+  } catch (err) {
+    if (err instanceof RunInputError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
 function readText(path: string): string {
   try {
     return readFileSync(path, 'utf8');
@@ -77,7 +98,7 @@ export async function equivalenceCommand(argv: string[], io: CliIO): Promise<num
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { 'max-logins': { type: 'string' }, keys: { type: 'string' }, format: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { 'max-logins': { type: 'string' }, keys: { type: 'string' }, configuration: { type: 'string' }, format: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     });
   } catch (err) {
     throw new UsageError(describeFlagError(err, 'equivalence'));
@@ -118,6 +139,7 @@ export async function equivalenceCommand(argv: string[], io: CliIO): Promise<num
     actionSecrets,
     maxLogins: parseMaxLogins(parsed.values['max-logins']),
     keys,
+    configuration: await readCheckConfiguration(parsed.values.configuration, io.cwd),
   });
   if (format === 'json') io.stdout(`${JSON.stringify({ rule: relative(io.cwd, rulePath) || '.', action: relative(io.cwd, actionPath), ...report }, null, 2)}\n`);
   else io.stdout(formatEquivalence(report));

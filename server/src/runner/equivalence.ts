@@ -2,7 +2,7 @@
 // flow) on the same matrix of logins and compares what each decided: denied (and the message), MFA
 // provider, Duo host/ikey/username/allowRememberBrowser, redirect, custom claims, metadata writes.
 // Each divergence is reported once, with the smallest login that shows it.
-import { applyLogin, buildLoginMatrix, describeLogin, findConditionDimensions, toActionEvent, type LoginCase, type LoginSetting } from '../analysis/loginMatrix';
+import { applyLogin, buildLoginMatrix, describeLogin, describeMatrixCap, findConditionInputs, toActionEvent, type LoginCase, type LoginSetting, type MatrixNote } from '../analysis/loginMatrix';
 import { buildModel } from '../analysis/model';
 import { findConfigurationKeys, replaceKeywords } from './inputs';
 import { runBatch, stepOutcome } from './index';
@@ -44,6 +44,11 @@ export interface EquivalenceReport {
   logins: number;
   agreeing: number;
   divergences: Divergence[];
+  /**
+   * What the matrix could not try: logins gated on a configuration list without a usable value
+   * (`not-tried`), tried only with the stand-in value (`stand-in`), or left out by the cap (`capped`).
+   */
+  notes: MatrixNote[];
   durationMs: number;
 }
 
@@ -77,6 +82,11 @@ function standIns(sources: readonly string[], given: Record<string, string>): Re
   const values: Record<string, string> = {};
   for (const key of sources.flatMap(findConfigurationKeys)) values[key] = given[key] ?? `${key}-value`;
   return { ...values, ...given };
+}
+
+/** The keys of `values` that got a stand-in rather than a given value. */
+function standInKeys(values: Record<string, string>, given: Record<string, string>): string[] {
+  return Object.keys(values).filter((key) => !(key in given));
 }
 
 type Json = Record<string, unknown>;
@@ -166,14 +176,17 @@ export async function checkEquivalence(options: EquivalenceOptions): Promise<Equ
   const started = performance.now();
   const maxLogins = options.maxLogins ?? DEFAULT_MAX_LOGINS;
   const ruleScripts = options.rules.map((r) => ({ file: r.file, source: standInTokens(r.source, r.file) }));
-  const dimensions = findConditionDimensions(ruleScripts.map((r) => buildModel(r.source)));
+  // Lists the Rule reads from its configuration are tried with the values it runs with here.
+  const ruleConfiguration = standIns(ruleScripts.map((r) => r.source), options.configuration ?? {});
+  const found = findConditionInputs(ruleScripts.map((r) => buildModel(r.source)), { values: ruleConfiguration, standIns: standInKeys(ruleConfiguration, options.configuration ?? {}) });
+  const dimensions = found.dimensions;
   const matrix: LoginCase[] = buildLoginMatrix(dimensions, maxLogins);
+  const cap = describeMatrixCap(dimensions, maxLogins);
   const user = createDefaultUser() as Json;
   const context = createDefaultContext() as Json;
   const event = createDefaultEvent() as Json;
   const inputs = matrix.map((login) => applyLogin(user, context, login));
   const timeoutMs = options.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
-  const ruleConfiguration = standIns(ruleScripts.map((r) => r.source), options.configuration ?? {});
   const actionConfiguration = standIns(options.actions.map((a) => a.source), { ...ruleConfiguration, ...options.actionSecrets });
   const [rules, actions] = await Promise.all([
     runBatch({ kind: 'rule', scripts: ruleScripts, logins: inputs.map((i) => ({ ...i, event: null })), configuration: ruleConfiguration, workspaceRoot: options.workspaceRoot, timeoutMs }),
@@ -205,6 +218,7 @@ export async function checkEquivalence(options: EquivalenceOptions): Promise<Equ
     logins: matrix.length,
     agreeing,
     divergences: redactValue([...groups.values()], secrets),
+    notes: redactValue([...found.notes, ...(cap ? [cap] : [])], secrets),
     durationMs: Math.round(performance.now() - started),
   };
 }
@@ -218,9 +232,11 @@ function describeDecision(d: Decision): string {
   return `allowed, ${parts.join(', ')}`;
 }
 
-/** The text report: a summary line, then each divergence with its smallest login. */
+/** The text report: a summary line, what the matrix could not try, then each divergence with its smallest login. */
 export function formatEquivalence(report: EquivalenceReport): string {
-  const lines = [`Differential check: ${report.logins} login${report.logins === 1 ? '' : 's'}, ${report.agreeing} agree, ${report.divergences.length} divergence${report.divergences.length === 1 ? '' : 's'} (${report.durationMs} ms).`];
+  const untried = report.notes.filter((n) => n.kind !== 'stand-in').length;
+  const lines = [`Differential check: ${report.logins} login${report.logins === 1 ? '' : 's'}, ${report.agreeing} agree, ${report.divergences.length} divergence${report.divergences.length === 1 ? '' : 's'} (${report.durationMs} ms)${untried ? `; NOT every login the Rule's conditions allow was tried (${untried} note${untried === 1 ? '' : 's'} below)` : ''}.`];
+  for (const n of report.notes) lines.push(`  ${n.kind === 'stand-in' ? 'note' : n.kind === 'capped' ? 'CAPPED' : 'NOT TRIED'}: ${n.message}`);
   for (const d of report.divergences) {
     lines.push(`  DIVERGES on ${d.fields.join(', ')} in ${d.logins} login${d.logins === 1 ? '' : 's'}; smallest: ${d.login}`);
     lines.push(`    Rule:   ${describeDecision(d.rule)}`);
