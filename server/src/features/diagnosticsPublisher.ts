@@ -106,6 +106,14 @@ export function register(ctx: ServerContextInternals): void {
     if (!state || state.generation !== generation) return;
     state.timer = undefined;
     state.immediate = undefined;
+    const again = () => inBackground(validate(uri, generation, since, settle, here), (err) => ctx.log(`duo-rules: analysis failed for ${uri}: ${describe(err)}`));
+    // A completion or hover arrived and waits in the connection's queue: let it be answered from the text and the
+    // last model first. Checked before anything else, as even reading the cached settings and declared keys is
+    // time the answer would wait (this run comes first when the request arrived with its keystroke's change).
+    if (ctx.editingRequestPending() && performance.now() - since < maxYieldMs) {
+      state.immediate = setImmediate(again);
+      return;
+    }
     try {
       const settings = await ctx.getSettings(uri);
       const declared = await ctx.getDeclaredKeys(uri);
@@ -117,10 +125,8 @@ export function register(ctx: ServerContextInternals): void {
       // hovers above later edits without asking the thread (which may be busy with the next analysis).
       const thread = !here && ctx.analysisThread?.available() ? ctx.analysisThread : undefined;
       if (analyse && (thread || ctx.getCurrentModel(uri) === undefined) && performance.now() - since < maxYieldMs) {
-        const again = () => inBackground(validate(uri, generation, since, settle, here), (err) => ctx.log(`duo-rules: analysis failed for ${uri}: ${describe(err)}`));
-        // A completion or hover arrived and waits in the connection's queue: let it be answered from the
-        // text and the last model first, then parse. With the thread too: its analysis would take the core
-        // the answer needs on a small machine.
+        // A completion or hover that arrived while the settings were read: answered first, then parse. With
+        // the thread too: its analysis would take the core the answer needs on a small machine.
         if (ctx.editingRequestPending()) {
           state.immediate = setImmediate(again);
           return;
