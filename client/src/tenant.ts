@@ -183,6 +183,9 @@ class RepositoryProblems implements vscode.Disposable {
     this.subscriptions.push(
       vscode.workspace.onDidSaveTextDocument((d) => { if (/\.(js|json|ya?ml)$/i.test(d.uri.path)) this.schedule(); }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.schedule()),
+      // The server reads the repositories with the mappings file's tokens, and only once the workspace is trusted.
+      vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('duoRules.mappingsFile')) this.schedule(); }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.schedule()),
     );
   }
 

@@ -71,6 +71,8 @@ export interface ServerContext {
   analysisThread?: AnalysisThreadClient;
   /** Settings for a document (cached until `workspace/didChangeConfiguration`). */
   getSettings(uri: string): Promise<DocumentSettings>;
+  /** The client said the workspace is trusted: restricted settings (files that may hold secrets) may be read. */
+  isWorkspaceTrusted(): boolean;
   /** Declared configuration keys for `unknown-configuration-key` (the deploy-cli key index registers here). */
   setDeclaredKeysProvider(provider: (uri: string) => string[] | Promise<string[]>): void;
   /** Declared keys for a document: the provider's plus `duoRules.configurationKeys`. */
@@ -129,7 +131,7 @@ export function createServerContext(
   const settingsListeners: Array<() => void> = [];
   let canPullConfiguration = false;
   let declaredKeysProvider: ((uri: string) => string[] | Promise<string[]>) | undefined;
-  // `duoRules.configurationFile` is a restricted setting: the file is read only once the client
+  // `duoRules.configurationFile` and `duoRules.mappingsFile` are restricted settings: their files are read only once the client
   // says the workspace is trusted (initializationOptions or a later trust notification).
   let workspaceTrusted = false;
   const configurationFileKeys = new ConfigurationFileKeys((message) => ctx.log(message));
@@ -177,6 +179,8 @@ export function createServerContext(
     dispose: () => analysisThread.stop(),
 
     getSettings: (uri) => settings.get(uri),
+
+    isWorkspaceTrusted: () => workspaceTrusted,
 
     setDeclaredKeysProvider(provider) {
       declaredKeysProvider = provider;

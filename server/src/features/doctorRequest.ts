@@ -1,8 +1,10 @@
 // `duoRules/doctor`: the doctor for the editor. `Duo: Check Tenant` reads the tenant with the
 // credentials stored in VS Code's SecretStorage; the open auth0-deploy-cli repository's findings
-// come back with their files and lines for the Problems panel. Read-only in both cases; the
-// tenant code loads with the runner's bundle, on the first request.
+// come back with their files and lines for the Problems panel, read with the deploy-cli keyword
+// mappings of the setting duoRules.mappingsFile in a trusted workspace. Read-only in both cases;
+// the tenant code loads with the runner's bundle, on the first request.
 import { readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LSPErrorCodes, ResponseError, type CancellationToken, type Range } from 'vscode-languageserver/node';
 import { redactText, redactValue } from '../../../shared/redact';
@@ -23,6 +25,26 @@ function lineRange(file: string, line: number | undefined, character: number | u
   return { start: { line: l, character: character ?? 0 }, end: { line: l, character: Math.max(length, character ?? 0) } };
 }
 
+type TenantCode = ReturnType<typeof loadRunAndVerify>;
+
+/**
+ * The keyword mappings of `duoRules.mappingsFile` for a repository (relative to its workspace folder),
+ * as `duo-rules doctor --mappings` reads them. A restricted setting: in an untrusted workspace the
+ * file is never read. A file that cannot be read is a `setting` failure naming it.
+ */
+async function editorMappings(ctx: ServerContext, tenant: TenantCode, params: DoctorParams): Promise<Record<string, unknown> | undefined> {
+  if (!ctx.isWorkspaceTrusted()) return undefined;
+  const setting = (await ctx.getSettings(pathToFileURL(params.folder).href)).mappingsFile.trim();
+  if (!setting) return undefined;
+  const file = isAbsolute(setting) ? setting : join(params.workspaceFolder ?? params.folder, setting);
+  try {
+    return (await tenant.loadRunInputs({ mappings: file })).mappings;
+  } catch (err) {
+    if (err instanceof tenant.RunInputError) throw new ResponseError<DoctorFailureData>(LSPErrorCodes.RequestFailed, `The setting duoRules.mappingsFile: ${err.message}`, { kind: 'setting' });
+    throw err;
+  }
+}
+
 export function register(ctx: ServerContext): void {
   // Files only, no tenant code loaded: cheap enough for every workspace folder on every save.
   ctx.connection.onRequest(DeployRepositoriesRequest, (params: DeployRepositoriesParams): DeployRepositoriesResponse => ({ roots: findDeployRepositories(params.folder) }));
@@ -39,6 +61,8 @@ export function register(ctx: ServerContext): void {
     const hide = (s: string) => { if (s) secrets.push(s); };
     for (const v of Object.values(params.secrets ?? {})) hide(v);
     if (params.auth0) hide(params.auth0.clientSecret);
+    // Only the setting's file maps tokens here: the editor's environment is not the deploy's.
+    const mappings = params.tenant ? undefined : await editorMappings(ctx, tenant, params);
     const env: NodeJS.ProcessEnv = params.auth0
       ? { AUTH0_DOMAIN: params.auth0.domain, AUTH0_CLIENT_ID: params.auth0.clientId, AUTH0_CLIENT_SECRET: params.auth0.clientSecret }
       : {};
@@ -48,6 +72,7 @@ export function register(ctx: ServerContext): void {
         tenant: params.tenant,
         verify: params.verify ?? false,
         configuration: params.secrets,
+        mappings,
         auth0Domain: params.auth0?.domain,
         auth0Url: params.auth0?.baseUrl || undefined,
         duoUrl: params.duo?.baseUrl || undefined,

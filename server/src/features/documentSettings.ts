@@ -17,6 +17,8 @@ export interface DocumentSettings {
   configurationKeys: SettingValue<'configurationKeys'>;
   /** `duoRules.configurationFile`: the JSON file of run values whose key names count as declared (trusted workspaces only). */
   configurationFile: SettingValue<'configurationFile'>;
+  /** `duoRules.mappingsFile`: deploy-cli keyword mappings for the doctor's repository findings (trusted workspaces only). */
+  mappingsFile: SettingValue<'mappingsFile'>;
   /** The `.duo-rules.json` that applies, if any. */
   projectConfig: ProjectConfig | null;
 }
@@ -49,6 +51,7 @@ export function createDocumentSettings(source: SettingsSource): DocumentSettings
       severities: mergeSeverities(projectConfig?.severities, readSeveritySettings(section)),
       configurationKeys: readSetting(section, 'configurationKeys').filter((k): k is string => typeof k === 'string'),
       configurationFile: readSetting(section, 'configurationFile'),
+      mappingsFile: readSetting(section, 'mappingsFile'),
       projectConfig,
     };
   }

@@ -10,6 +10,8 @@ export const EDITOR_DOCTOR_WORDING: DoctorWording = {
   localKeys: 'the secrets stored with "Duo: Store Secret"',
   refusedCredentials: 'store the client ID and secret of a Machine to Machine application again with "Duo: Store Auth0 Credentials"',
   auth0Url: 'The setting duoRules.auth0.baseUrl',
+  // The editor's doctor reads no environment variables for mappings: only this file.
+  keywordMappings: () => 'the file of the setting duoRules.mappingsFile, read in a trusted workspace',
 };
 
 /** Verify on an Action that uses the tenant's Duo settings: where its keys can come from. */

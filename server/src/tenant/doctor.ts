@@ -70,6 +70,8 @@ export interface DoctorWording {
   refusedCredentials: string;
   /** Where a stand-in Auth0 URL is given. */
   auth0Url: string;
+  /** Where deploy-cli keyword mappings for these tokens (`##KEY##`, `@@KEY@@`) are given. */
+  keywordMappings(tokens: string[]): string;
 }
 
 export const CLI_WORDING: DoctorWording = {
@@ -78,6 +80,7 @@ export const CLI_WORDING: DoctorWording = {
   localKeys: '--configuration',
   refusedCredentials: 'check AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET of a Machine to Machine application',
   auth0Url: '--auth0-url',
+  keywordMappings: (tokens) => `--mappings, AUTH0_KEYWORD_REPLACE_MAPPINGS or ${tokens.length ? `an environment variable named ${tokens.map((t) => t.slice(2, -2)).join(', ')}` : 'environment variables of their names'}`,
 };
 
 export function diagnose(facts: TenantFacts, wording: DoctorWording = CLI_WORDING): DoctorFinding[] {

@@ -50,23 +50,22 @@ function hideReplacedSecrets(facts: TenantFacts, mappings: Record<string, unknow
 }
 
 /** Keyword tokens in a bound Action's code that no mapping resolves: deploy-cli would deploy them as written. */
-function unmappedCodeTokenNotes(facts: TenantFacts, show: (file: string) => string): string[] {
+function unmappedCodeTokenNotes(facts: TenantFacts, show: (file: string) => string, wording: DoctorWording): string[] {
   return facts.postLoginActions
     .filter((a) => a.keywords && a.keywords.unmapped.length > 0)
     .map((a) => {
       const tokens = a.keywords!.unmapped;
       const file = a.codeLocation ? show(a.codeLocation.file) : 'its code';
-      const names = tokens.map((t) => t.slice(2, -2));
-      return `The Action "${a.name}": ${tokens.join(', ')} in ${file} ${tokens.length === 1 ? 'has' : 'have'} no keyword mapping (--mappings, AUTH0_KEYWORD_REPLACE_MAPPINGS or an environment variable named ${names.join(', ')}), so the code was checked with ${tokens.length === 1 ? 'it' : 'them'} as written, as deploy-cli would deploy it.`;
+      return `The Action "${a.name}": ${tokens.join(', ')} in ${file} ${tokens.length === 1 ? 'has' : 'have'} no keyword mapping (${wording.keywordMappings(tokens)}), so the code was checked with ${tokens.length === 1 ? 'it' : 'them'} as written, as deploy-cli would deploy it.`;
     });
 }
 
 /** Tokens without a mapping in tenant.yaml's own fields (names, flags, code paths, bindings, factors): read as written. */
-function unmappedExportTokenNotes(facts: TenantFacts, show: (file: string) => string): string[] {
+function unmappedExportTokenNotes(facts: TenantFacts, show: (file: string) => string, wording: DoctorWording): string[] {
   const yaml = facts.exportKeywords;
   if (!yaml) return [];
   return yaml.unmapped.map(({ token, line }) =>
-    `${show(yaml.file)}: ${token} (line ${line + 1}) has no keyword mapping (--mappings, AUTH0_KEYWORD_REPLACE_MAPPINGS or an environment variable named ${token.slice(2, -2)}), so it was read as written; deploy-cli would deploy it as written, or refuse the file.`);
+    `${show(yaml.file)}: ${token} (line ${line + 1}) has no keyword mapping (${wording.keywordMappings([token])}), so it was read as written; deploy-cli would deploy it as written, or refuse the file.`);
 }
 
 export interface DoctorRun {
@@ -82,7 +81,7 @@ export interface DoctorOptions {
   tenant: boolean;
   verify: boolean;
   configuration?: Record<string, string>;
-  /** Repository source: deploy-cli keyword mappings (--mappings) for the Actions' code and secrets and the Rules' scripts; the environment is added as deploy-cli adds it. */
+  /** Repository source: deploy-cli keyword mappings (--mappings, duoRules.mappingsFile) for tenant.yaml, the Actions' code and secrets and the Rules' scripts; the environment is added as deploy-cli adds it. */
   mappings?: Record<string, unknown>;
   auth0Domain?: string;
   auth0ClientId?: string;
@@ -124,7 +123,7 @@ export async function runDoctor(options: DoctorOptions, io: { cwd: string; env: 
   }
   const findings = diagnose(facts, wording);
   const show = (file: string) => showPath(io.cwd, file);
-  const notes = [...facts.notes, ...unmappedExportTokenNotes(facts, show), ...unmappedCodeTokenNotes(facts, show)];
+  const notes = [...facts.notes, ...unmappedExportTokenNotes(facts, show, wording), ...unmappedCodeTokenNotes(facts, show, wording)];
   let verified: DoctorVerified | null = null;
   if (options.verify) {
     const environment: Record<string, string> = {};

@@ -68,11 +68,11 @@ export interface LocalKeys {
  * Action's deploy-cli secrets hold after keyword replacement (as Auth0 would after an import), then
  * the environment. Says why when none has it.
  */
-function secretValue(name: string, local: LocalKeys, repository: DeployValues | undefined): { value?: string; why?: string } {
+function secretValue(name: string, local: LocalKeys, repository: DeployValues | undefined): { value?: string; why?: string; tokens?: string[] } {
   const value = local.configuration[name] ?? repository?.values[name] ?? local.environment[name];
   if (value) return { value };
   const unmapped = repository?.unmapped.find((u) => u.key === name);
-  if (unmapped) return { why: `event.secrets.${name} (${unmapped.tokens.join(', ')} in ${unmapped.file}, with no mapping)` };
+  if (unmapped) return { why: `event.secrets.${name} (${unmapped.tokens.join(', ')} in ${unmapped.file}, with no mapping)`, tokens: unmapped.tokens };
   return { why: `event.secrets.${name}` };
 }
 
@@ -113,14 +113,16 @@ export async function verifyDoctorKeys(
     }
     const resolved: Record<string, string | undefined> = {};
     const unresolved: string[] = [];
+    const unmappedTokens = new Set<string>();
     for (const key of ['ikey', 'skey', 'host'] as const) {
       const ref = source[key];
-      const found = ref?.literal !== undefined ? { value: ref.literal }
+      const found: { value?: string; why?: string; tokens?: string[] } = ref?.literal !== undefined ? { value: ref.literal }
         : ref?.secret ? secretValue(ref.secret, local, repository)
-        : ref?.tokens ? { why: `providerOptions.${key} (${ref.tokens.join(', ')} in ${source.codeFile ? local.show?.(source.codeFile) ?? source.codeFile : 'the code'}, with no mapping)` }
+        : ref?.tokens ? { why: `providerOptions.${key} (${ref.tokens.join(', ')} in ${source.codeFile ? local.show?.(source.codeFile) ?? source.codeFile : 'the code'}, with no mapping)`, tokens: ref.tokens }
         : { why: key };
       if (found.value) resolved[key] = found.value;
       else unresolved.push(found.why ?? key);
+      for (const t of found.value ? [] : found.tokens ?? []) unmappedTokens.add(t);
     }
     if (resolved.skey) local.hide?.(resolved.skey);
     const subject = `action:${source.action}`;
@@ -130,8 +132,8 @@ export async function verifyDoctorKeys(
       const fix = facts.source === 'tenant'
         ? `Auth0 never returns Action secret values: ${wording.giveSecrets} to verify`
         : onlyCodeTokens
-          ? 'map the keyword tokens with --mappings or environment variables of their names (as deploy-cli does) to verify'
-          : `${wording.giveSecrets}, or map the keyword tokens of the Action's code and secrets with --mappings or environment variables (as deploy-cli does), to verify`;
+          ? `map the keyword tokens (${wording.keywordMappings([...unmappedTokens])}) as deploy-cli does, to verify`
+          : `${wording.giveSecrets}, or map the keyword tokens of the Action's code and secrets (${wording.keywordMappings([...unmappedTokens])}) as deploy-cli does, to verify`;
       const message = `Not verified: ${unresolved.join(', ')} ${unresolved.length === 1 ? 'has' : 'have'} no value here; ${fix}.`;
       verified.actions.push({ subject, keys: 'action', host: resolved.host ?? null, ok: false, result: null, message });
       notes.push(`The Action "${source.action}": ${message}`);
