@@ -312,7 +312,7 @@ describe('the differential check tries the lists a Rule reads from its configura
   test('without a value, the split list is tried with its stand-in item, and the report says only that was tried', () => {
     const run = cli(['equivalence', splitRule, splitDropped], work.root);
     assert.equal(run.code, 0, run.stderr + run.stdout);
-    assert.match(run.stdout, /^ {2}note: context\.clientID was tried only with the stand-in item of configuration\.MFA_CLIENTS\.split\(','\) \(configuration\.MFA_CLIENTS has no value in the check; on the command line, --configuration <file\.json> gives the real list\)\.$/m);
+    assert.match(run.stdout, /^ {2}note: context\.clientID was tried only with the stand-in item of configuration\.MFA_CLIENTS\.split\(','\) \(configuration\.MFA_CLIENTS has no value in the check; --configuration <file\.json> or the deploy-cli repository's rules-configs\/ give the real list\)\.$/m);
   });
 
   test('JSON.parse(configuration.X) without a value: the check says plainly those logins were not tried; with the value it catches the dropped client', () => {
@@ -328,4 +328,26 @@ describe('the differential check tries the lists a Rule reads from its configura
     assert.equal(dropped.code, 1, dropped.stderr + dropped.stdout);
     assert.deepEqual((JSON.parse(dropped.stdout) as Report).divergences.map((d) => d.login), ['context.clientID = "crmPortal"']);
   });
+});
+
+test('convert --check in a deploy-cli repository tries the list from rules-configs/, and only that value is taken from it', () => {
+  const repo = createWorkspace({ prefix: 'duo-rules-configs-', files: {
+    'rules/listed.js': `function listedAppsGetDuo(user, context, callback) {\n  const { MFA_CLIENTS } = configuration;\n  if (MFA_CLIENTS.split(';').indexOf(context.clientID) === -1) return callback(null, user, context);\n  context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };\n  callback(null, user, context);\n}\n`,
+    'rules/listed.json': JSON.stringify({ name: 'listed', enabled: true, order: 1, stage: 'login_success', script: './listed.js' }),
+    'rules-configs/MFA_CLIENTS.json': JSON.stringify({ key: 'MFA_CLIENTS', value: 'crmPortal;payrollApp' }),
+    'rules-configs/DUO_HOST.json': JSON.stringify({ key: 'DUO_HOST', value: 'api-repo0001.duosecurity.com' }),
+  } });
+  const run = cli(['convert', repo.root, '--check', '--format', 'json'], repo.root);
+  assert.equal(run.code, 0, run.stderr + run.stdout);
+  const check = checkOf(run);
+  assert.deepEqual(check.notes, []);
+  assert.ok(check.logins >= 18, `only ${check.logins} logins`);
+  const action = repo.path('actions/1-listed/code.js');
+  writeFileSync(action, readFileSync(action, 'utf8').replace(/if \(([^\n]*)\) return;/, "if ($1 || event.client.client_id === 'payrollApp') return;"));
+  const caught = cli(['equivalence', repo.path('rules'), action, '--format', 'json'], repo.root);
+  assert.equal(caught.code, 1, caught.stderr + caught.stdout);
+  const report = JSON.parse(caught.stdout) as Report & { divergences: { rule: { mfa?: { host?: string } } }[] };
+  assert.deepEqual(report.divergences.map((d) => d.login), ['context.clientID = "payrollApp"']);
+  // The Duo host the check ran with is still its stand-in: only the list came from the repository.
+  assert.equal(report.divergences[0].rule.mfa?.host, 'DUO_HOST-value');
 });

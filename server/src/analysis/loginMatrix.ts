@@ -129,6 +129,8 @@ class ConditionScanner {
   private readonly aliases = new Map<string, Input>();
   /** Constants by name (every binding of the name, should there be several). */
   private readonly tables = new Map<string, Static[]>();
+  /** Configuration keys the Rule reads as lists. */
+  readonly listKeys = new Set<string>();
   /** Names bound to a configuration key: `const { MFA_CLIENTS } = configuration`. */
   private readonly configNames = new Map<string, string>();
 
@@ -214,6 +216,7 @@ class ConditionScanner {
   /** A list read from the configuration, with the run's value when it gives one. */
   private configList(key: string, read: Node, parse: (value: string) => unknown): Static {
     const list: ConfigList = { key, read: describeNode(this.text, read) };
+    this.listKeys.add(key);
     const value = this.configuration?.values[key];
     if (isSecretKeyName(key)) return { kind: 'config', list, why: 'secret' };
     if (value === undefined) return { kind: 'config', list, why: 'unset' };
@@ -367,7 +370,7 @@ class ConditionScanner {
   private noteConfig(input: Input, table: Extract<Static, { kind: 'config' }>): void {
     const what = input.value ? `the domain of ${input.path.join('.')}` : input.path.join('.');
     const why = table.why === 'unset'
-      ? `configuration.${table.list.key} has no value in the check (on the command line: --configuration <file.json>)`
+      ? `configuration.${table.list.key} has no value in the check (give it with --configuration <file.json>, or in the deploy-cli repository's rules-configs/)`
       : table.why === 'secret'
         ? `configuration.${table.list.key} is named like a secret, so its value is never used as a login`
         : `the value given for configuration.${table.list.key} cannot be read that way`;
@@ -376,7 +379,7 @@ class ConditionScanner {
   }
 
   private noteStandIn(input: Input, list: ConfigList): void {
-    const message = `${input.value ? `the domain of ${input.path.join('.')}` : input.path.join('.')} was tried only with the stand-in item of ${list.read} (configuration.${list.key} has no value in the check; on the command line, --configuration <file.json> gives the real list).`;
+    const message = `${input.value ? `the domain of ${input.path.join('.')}` : input.path.join('.')} was tried only with the stand-in item of ${list.read} (configuration.${list.key} has no value in the check; --configuration <file.json> or the deploy-cli repository's rules-configs/ give the real list).`;
     this.notes.set(message, { kind: 'stand-in', message });
   }
 
@@ -509,6 +512,8 @@ function isTestPosition(parent: Node, child: Node): boolean {
 export interface ConditionInputs {
   dimensions: Dimension[];
   notes: MatrixNote[];
+  /** Configuration keys the Rules read as lists (`configuration.X.split(',')`, `JSON.parse(configuration.X)`), secret-named ones left out. */
+  listKeys: string[];
 }
 
 /**
@@ -519,6 +524,7 @@ export interface ConditionInputs {
 export function findConditionInputs(models: readonly RuleModel[], configuration?: MatrixConfiguration): ConditionInputs {
   const all = new Map<string, Dimension>();
   const notes = new Map<string, MatrixNote>();
+  const listKeys = new Set<string>();
   const add = (d: Dimension): void => {
     const key = d.path.join('.');
     const found = all.get(key);
@@ -539,6 +545,7 @@ export function findConditionInputs(models: readonly RuleModel[], configuration?
     scanner.scan(model.parse.program);
     for (const d of scanner.dimensions.values()) add(d);
     for (const [key, note] of scanner.notes) notes.set(key, note);
+    for (const key of scanner.listKeys) if (!isSecretKeyName(key)) listKeys.add(key);
   }
   for (const { path, equals } of alwaysTried) add({ path, equals, contains: [], truthy: false });
   const dims = [...all.values()].map((d) => ({
@@ -546,7 +553,7 @@ export function findConditionInputs(models: readonly RuleModel[], configuration?
     equals: dedupe(d.equals),
     contains: dedupe(d.contains) as string[],
   }));
-  return { dimensions: dims.sort((a, b) => a.path.join('.').localeCompare(b.path.join('.'))), notes: [...notes.values()] };
+  return { dimensions: dims.sort((a, b) => a.path.join('.').localeCompare(b.path.join('.'))), notes: [...notes.values()], listKeys: [...listKeys] };
 }
 
 /** The inputs the Rules' conditions read, with the values to try (the always-tried ones included). */

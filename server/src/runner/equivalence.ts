@@ -5,6 +5,8 @@
 import { applyLogin, buildLoginMatrix, describeLogin, describeMatrixCap, findConditionInputs, toActionEvent, type LoginCase, type LoginSetting, type MatrixNote } from '../analysis/loginMatrix';
 import { buildModel } from '../analysis/model';
 import { findConfigurationKeys, replaceKeywords } from './inputs';
+import { dirname } from 'node:path';
+import { readDeployValues } from '../deployCli/deployValues';
 import { runBatch, stepOutcome } from './index';
 import { createDefaultContext, createDefaultEvent, createDefaultUser } from './mockInputs';
 import { redactValue } from '../../../shared/redact';
@@ -171,14 +173,32 @@ function compareDecisions(rule: Decision, action: Decision, keys: 'secrets' | 't
   return fields;
 }
 
+/**
+ * The deploy-cli repository's values (rules-configs/, tenant.yaml) of the keys the Rules read as
+ * lists and that were not given: only those, so the check never runs the code with the repository's
+ * Duo keys or other real secrets.
+ */
+async function readListValues(options: EquivalenceOptions, listKeys: readonly string[]): Promise<Record<string, string>> {
+  const wanted = listKeys.filter((key) => options.configuration?.[key] === undefined);
+  const first = options.rules[0]?.file;
+  if (wanted.length === 0 || first === undefined) return {};
+  // rules/<name>.js of a repository: the repository is the rules folder's parent, and no folder above it is looked at.
+  const repository = await readDeployValues(first, 'rule', undefined, dirname(dirname(first)));
+  const values: Record<string, string> = {};
+  for (const key of wanted) if (repository.values[key] !== undefined) values[key] = repository.values[key];
+  return values;
+}
+
 /** Runs both sides on the login matrix and reports where they decide differently. */
 export async function checkEquivalence(options: EquivalenceOptions): Promise<EquivalenceReport> {
   const started = performance.now();
   const maxLogins = options.maxLogins ?? DEFAULT_MAX_LOGINS;
   const ruleScripts = options.rules.map((r) => ({ file: r.file, source: standInTokens(r.source, r.file) }));
   // Lists the Rule reads from its configuration are tried with the values it runs with here.
-  const ruleConfiguration = standIns(ruleScripts.map((r) => r.source), options.configuration ?? {});
-  const found = findConditionInputs(ruleScripts.map((r) => buildModel(r.source)), { values: ruleConfiguration, standIns: standInKeys(ruleConfiguration, options.configuration ?? {}) });
+  const models = ruleScripts.map((r) => buildModel(r.source));
+  const given = { ...(await readListValues(options, findConditionInputs(models).listKeys)), ...options.configuration };
+  const ruleConfiguration = standIns(ruleScripts.map((r) => r.source), given);
+  const found = findConditionInputs(models, { values: ruleConfiguration, standIns: standInKeys(ruleConfiguration, given) });
   const dimensions = found.dimensions;
   const matrix: LoginCase[] = buildLoginMatrix(dimensions, maxLogins);
   const cap = describeMatrixCap(dimensions, maxLogins);
