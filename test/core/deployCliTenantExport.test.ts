@@ -96,14 +96,14 @@ test('YAML format: keyword tokens are replaced in the whole tenant.yaml before i
     assert.equal(action.secretsFile.action, 'Duo prod');
     assert.deepEqual(exported.factors, [{ name: 'duo', enabled: true }]);
     assert.equal(exported.factorsLocation?.line, 9);
-    assert.deepEqual(exported.unmapped, []);
+    assert.deepEqual(exported.keywordFiles.map((f) => f.unmapped), [[]]);
 
     // Without mappings every token is read as written (never as a value) and listed once with its line.
     const bare = readTenantExport(place);
     assert.deepEqual([bare.actions[0].name, bare.actions[0].code, bare.actions[0].location.line], ['Duo ##STAGE##', undefined, 6]);
     assert.equal(bare.factors, undefined, 'an `enabled` that is a token is neither true nor false');
     assert.deepEqual(bare.factorsUnmapped, ['@@DUO_ON@@']);
-    assert.deepEqual(bare.unmapped, [
+    assert.deepEqual(bare.keywordFiles[0].unmapped, [
       { token: '@@RULES_ON@@', line: 2 },
       { token: '##STAGE##', line: 6 },
       { token: '@@DEPLOYED@@', line: 8 },

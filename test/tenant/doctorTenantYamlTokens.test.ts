@@ -108,3 +108,36 @@ test('tokens in tenant.yaml without a mapping: named in a note with their line, 
   assert.match(entry.message, /event\.secrets\.DUO_SKEY \(##DUO_SKEY## in tenant\.yaml, with no mapping\)/);
   assertNoSkey(out, duo.keys.skey);
 });
+
+test('directory format: deploy-cli replaces the tokens of its JSON files too (rules/, actions/, triggers/, guardian/factors/); unmapped ones are named with their file and line', async () => {
+  const root = writeRepository({
+    'rules/require-duo.json': JSON.stringify({ name: 'Require Duo', script: './require-duo.js', enabled: '@@LEGACY_RULES_ENABLED@@', order: 1 }),
+    'rules/require-duo.js': DUO_RULE,
+    'actions/Duo MFA.json': `{
+  "name": "Duo MFA ##STAGE##",
+  "code": "./actions/##STAGE##/code.js",
+  "deployed": @@ACTION_DEPLOYED@@,
+  "secrets": [{ "name": "DUO_IKEY", "value": "##DUO_IKEY##" }, { "name": "DUO_SKEY", "value": "##DUO_SKEY##" }, { "name": "DUO_HOST", "value": @@DUO_HOST@@ }],
+  "supported_triggers": [{ "id": "post-login", "version": "v3" }]
+}
+`,
+    'actions/prod/code.js': ACTION,
+    'triggers/triggers.json': JSON.stringify({ 'post-login': [{ action_name: 'Duo MFA ##STAGE##' }] }),
+    'guardian/factors/duo.json': '{ "name": "duo", "enabled": @@DUO_FACTOR_ENABLED@@ }\n',
+  }, 'doctor-dir-tokens-');
+  writeFileSync(join(root, 'mappings.json'), JSON.stringify(mappingsFor(duo.keys)));
+  const out = await runDoctorCli(root, [...verify(), '--mappings', 'mappings.json', '--format', 'json']);
+  assert.equal(out.code, 0, out.stdout + out.stderr);
+  const report = JSON.parse(out.stdout);
+  assert.deepEqual(report.findings, []);
+  assert.equal(report.verified.actions[0].subject, 'action:Duo MFA prod');
+  assert.equal(report.verified.actions[0].ok, true, report.verified.actions[0].message);
+  assertNoSkey(out, duo.keys.skey);
+
+  const { STAGE: _stage, ...partial } = mappingsFor(duo.keys);
+  writeFileSync(join(root, 'mappings.json'), JSON.stringify(partial));
+  const unmapped = await runDoctorCli(root, ['--mappings', 'mappings.json']);
+  assert.match(unmapped.stdout, /^note: actions\/Duo MFA\.json: ##STAGE## \(line 2\) has no keyword mapping \(--mappings, AUTH0_KEYWORD_REPLACE_MAPPINGS or an environment variable named STAGE\)/m);
+  assert.match(unmapped.stdout, /^note: triggers\/triggers\.json: ##STAGE## \(line 1\) has no keyword mapping/m);
+  assertNoSkey(unmapped, duo.keys.skey);
+});

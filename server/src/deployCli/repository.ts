@@ -164,7 +164,11 @@ export function readDeployText(path: string): string {
 
 /** A deploy-cli JSON file, parsed; parse errors never quote the text (it may hold secrets). */
 export function readDeployJson(path: string): unknown {
-  const text = readDeployText(path);
+  return parseDeployJson(path, readDeployText(path));
+}
+
+/** The text of the deploy-cli JSON file at `path` (after keyword replacement, say), parsed; errors as readDeployJson's. */
+export function parseDeployJson(path: string, text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
@@ -197,8 +201,8 @@ export interface RuleFile {
 }
 
 /** What a rules/<name>.json says, or undefined when it holds no JSON object. Throws DeployFileError. */
-export function readRuleFile(path: string): RuleFile | undefined {
-  const json = readDeployJson(path);
+export function readRuleFile(path: string, readJson: (path: string) => unknown = readDeployJson): RuleFile | undefined {
+  const json = readJson(path);
   if (!json || typeof json !== 'object' || Array.isArray(json)) return undefined;
   const meta = json as Record<string, unknown>;
   const base = basename(path).replace(/\.json$/i, '');
@@ -215,7 +219,10 @@ export function readRuleFile(path: string): RuleFile | undefined {
   };
 }
 
-/** Every rules/*.json of a rules folder that holds an object, in file-name order. Throws DeployFileError. */
-export function readRuleFiles(rulesFolder: string): RuleFile[] {
-  return listJsonFiles(rulesFolder).map(readRuleFile).filter((r): r is RuleFile => r !== undefined);
+/**
+ * Every rules/*.json of a rules folder that holds an object, in file-name order; `readJson` reads
+ * each (the doctor's replaces keyword tokens first). Throws DeployFileError.
+ */
+export function readRuleFiles(rulesFolder: string, readJson: (path: string) => unknown = readDeployJson): RuleFile[] {
+  return listJsonFiles(rulesFolder).map((path) => readRuleFile(path, readJson)).filter((r): r is RuleFile => r !== undefined);
 }

@@ -9,7 +9,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { unmarkKeywordTokens } from '../../../shared/keywordTokens';
 import { parseTenantYaml } from './configFiles';
 import { listKeywordTokens, replaceDeployFileKeywords, writtenOffset, type ActionSecretsFile, type DeployedCode } from './deployValues';
-import { DeployFileError, findDeployCliRoot, isDeployRepository, isDirectory, listJsonFiles, listTenantFiles, readDeployJson, readDeployText, readRuleFiles } from './repository';
+import { DeployFileError, findDeployCliRoot, isDeployRepository, isDirectory, listJsonFiles, listTenantFiles, parseDeployJson, readDeployText, readRuleFiles } from './repository';
 
 /** Where an entry is written: its file and, in a multi-entry file such as tenant.yaml, its zero-based line. */
 export interface ExportLocation {
@@ -63,15 +63,21 @@ export interface TenantExport {
   factors: ExportFactor[] | undefined;
   /** guardian/factors/duo.json, or tenant.yaml's `guardianFactors` line. */
   factorsLocation: ExportLocation | undefined;
-  /** tenant.yaml: its keyword replacement (what was replaced where, for hiding secret values). */
-  keywords?: DeployedCode;
+  /** deploy-cli's own files read here (tenant.yaml, or the JSON files), each with its keyword replacement and its tokens without a mapping. */
+  keywordFiles: ExportKeywordFile[];
+  /** The tokens without a mapping that a factor's `enabled` holds (`factors` is then undefined). */
+  factorsUnmapped: string[];
+}
+
+/** One of deploy-cli's own files as read: what was replaced where (for hiding secret values) and what had no mapping. */
+export interface ExportKeywordFile {
+  file: string;
+  keywords: DeployedCode;
   /**
-   * tenant.yaml: tokens without a mapping in the fields read here (not in the Actions' secrets, whose
-   * values are read for verification, nor in inline code), each once, with its zero-based line.
+   * Tokens without a mapping in the fields read here (not in the Actions' secrets, whose values are
+   * read for verification, nor in inline code), each once, with its zero-based line.
    */
-  unmapped?: { token: string; line: number }[];
-  /** tenant.yaml: the tokens without a mapping that a factor's `enabled` holds (`factors` is then undefined). */
-  factorsUnmapped?: string[];
+  unmapped: { token: string; line: number }[];
 }
 
 /** Where an export is: a tenant.yaml (or any YAML file given directly), or a repository root in the directory format. */
@@ -93,7 +99,7 @@ export function findTenantExport(dir: string): TenantExportPlace | undefined {
  * every token is unmapped). Throws DeployFileError for a file that cannot be read or parsed.
  */
 export function readTenantExport(place: TenantExportPlace, mappings?: Record<string, unknown>): TenantExport {
-  return place.format === 'yaml' ? readYamlExport(place.file, mappings) : readDirectoryExport(place.root);
+  return place.format === 'yaml' ? readYamlExport(place.file, mappings) : readDirectoryExport(place.root, mappings);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -169,6 +175,27 @@ function lineAt(text: string, offset: number): number {
   return line;
 }
 
+/** The secrets' tokens are reported by whoever reads their values, inline code's with the code. */
+function reportedElsewhere(key: string, value: unknown): boolean {
+  return key === 'secrets' || ((key === 'code' || key === 'script') && typeof value === 'string' && value.includes('\n'));
+}
+
+/** A file's record of its keyword replacement, with the unmapped tokens left in `parsed` (what is read of it). */
+function keywordFile(file: string, keywords: DeployedCode, parsed: unknown): ExportKeywordFile {
+  const read = tokensIn(parsed, reportedElsewhere, new Set());
+  const unmapped: { token: string; line: number }[] = [];
+  for (const r of keywords.replaced) {
+    const token = /^["']/.test(r.token) ? r.token.slice(1, -1) : r.token;
+    if (r.unmapped && read.has(token) && !unmapped.some((u) => u.token === token)) unmapped.push({ token, line: lineAt(keywords.written, r.from.start) });
+  }
+  return { file, keywords, unmapped };
+}
+
+/** The factors' `enabled` tokens without a mapping: such an `enabled` is neither true nor false. */
+function unmappedFactorFlags(entries: Record<string, unknown>[] | undefined): string[] {
+  return [...tokensIn(entries?.map((f) => f.enabled), () => false, new Set())];
+}
+
 function readYamlExport(file: string, mappings: Record<string, unknown> | undefined): TenantExport {
   const root = dirname(file);
   const written = readDeployText(file);
@@ -205,19 +232,9 @@ function readYamlExport(file: string, mappings: Record<string, unknown> | undefi
     return { name, deployed: a.deployed !== false, postLogin: supportsPostLogin(a), location: location('actions', name), code: codeFrom(a.code), secretsFile: { kind: 'tenantYaml', file, action: name } };
   });
   const factorEntries = Array.isArray(tenant.guardianFactors) ? tenant.guardianFactors.filter(isObject).filter((f) => typeof f.name === 'string') : undefined;
-  // An `enabled` still holding a token is neither true nor false: which factors are enabled is unknown.
-  const factorsUnmapped = [...tokensIn(factorEntries?.map((f) => f.enabled), () => false, new Set())];
+  const factorsUnmapped = unmappedFactorFlags(factorEntries);
   const factors = factorEntries && factorsUnmapped.length === 0 ? factorEntries.map((f) => ({ name: f.name as string, enabled: f.enabled === true })) : undefined;
   const factorsLine = text.split(/\r?\n/).findIndex((l) => /^guardianFactors\s*:/.test(l));
-
-  // Unmapped tokens in what is read here; the secrets' are reported by whoever reads their values, inline code's with the code.
-  const reportedElsewhere = (key: string, value: unknown) => key === 'secrets' || ((key === 'code' || key === 'script') && typeof value === 'string' && value.includes('\n'));
-  const read = tokensIn({ rules: tenant.rules, actions: tenant.actions, triggers: tenant.triggers, guardianFactors: tenant.guardianFactors }, reportedElsewhere, new Set());
-  const unmapped: { token: string; line: number }[] = [];
-  for (const r of keywords.replaced) {
-    const token = /^["']/.test(r.token) ? r.token.slice(1, -1) : r.token;
-    if (r.unmapped && read.has(token) && !unmapped.some((u) => u.token === token)) unmapped.push({ token, line: lineAt(written, r.from.start) });
-  }
   return {
     format: 'yaml',
     rules,
@@ -225,15 +242,22 @@ function readYamlExport(file: string, mappings: Record<string, unknown> | undefi
     postLoginBindings: readPostLoginBindings(tenant.triggers),
     factors,
     factorsLocation: { file, line: factorsLine >= 0 ? writtenLine(factorsLine) : undefined },
-    keywords,
-    unmapped,
+    keywordFiles: [keywordFile(file, keywords, { rules: tenant.rules, actions: tenant.actions, triggers: tenant.triggers, guardianFactors: tenant.guardianFactors })],
     factorsUnmapped,
   };
 }
 
-function readDirectoryExport(root: string): TenantExport {
+function readDirectoryExport(root: string, mappings: Record<string, unknown> | undefined): TenantExport {
+  // deploy-cli replaces the tokens of each JSON file's text before parsing it, as in tenant.yaml.
+  const keywordFiles: ExportKeywordFile[] = [];
+  const readJson = (file: string): unknown => {
+    const keywords = replaceDeployFileKeywords(readDeployText(file), mappings);
+    const json = unmarkAll(parseDeployJson(file, keywords.text));
+    keywordFiles.push(keywordFile(file, keywords, json));
+    return json;
+  };
   const rulesDir = join(root, 'rules');
-  const rules = readRuleFiles(rulesDir).map((rule): ExportRule => ({
+  const rules = readRuleFiles(rulesDir, readJson).map((rule): ExportRule => ({
     name: rule.name,
     enabled: rule.enabled,
     order: rule.order,
@@ -244,7 +268,7 @@ function readDirectoryExport(root: string): TenantExport {
   const actionsDir = join(root, 'actions');
   const actions: ExportAction[] = [];
   for (const file of listJsonFiles(actionsDir)) {
-    const json = readDeployJson(file);
+    const json = readJson(file);
     if (!isObject(json)) continue;
     const name = str(json.name) ?? basename(file, '.json');
     const codePath = resolveCodePath(str(json.code) ?? `./actions/${name}/code.js`, root, actionsDir)
@@ -254,17 +278,16 @@ function readDirectoryExport(root: string): TenantExport {
   }
 
   const triggersFile = firstExisting([join(root, 'triggers', 'triggers.json')]);
-  const postLoginBindings = triggersFile ? readPostLoginBindings(readDeployJson(triggersFile)) ?? [] : undefined;
+  const postLoginBindings = triggersFile ? readPostLoginBindings(readJson(triggersFile)) ?? [] : undefined;
 
   const factorsDir = join(root, 'guardian', 'factors');
   let factors: ExportFactor[] | undefined;
+  let factorsUnmapped: string[] = [];
   if (isDirectory(factorsDir)) {
-    factors = [];
-    for (const file of listJsonFiles(factorsDir)) {
-      const json = readDeployJson(file);
-      if (isObject(json)) factors.push({ name: str(json.name) ?? basename(file, '.json'), enabled: json.enabled === true });
-    }
+    const entries = listJsonFiles(factorsDir).map((file) => ({ file, json: readJson(file) })).filter((e): e is { file: string; json: Record<string, unknown> } => isObject(e.json));
+    factorsUnmapped = unmappedFactorFlags(entries.map((e) => e.json));
+    factors = factorsUnmapped.length ? undefined : entries.map(({ file, json }) => ({ name: str(json.name) ?? basename(file, '.json'), enabled: json.enabled === true }));
   }
   const duoFactorFile = firstExisting([join(factorsDir, 'duo.json')]);
-  return { format: 'directory', rules, actions, postLoginBindings, factors, factorsLocation: duoFactorFile ? { file: duoFactorFile } : undefined };
+  return { format: 'directory', rules, actions, postLoginBindings, factors, factorsLocation: duoFactorFile ? { file: duoFactorFile } : undefined, keywordFiles, factorsUnmapped };
 }

@@ -1,7 +1,7 @@
 // What the doctor knows about a tenant's login path, whether read from the Management API or
 // from an auth0-deploy-cli repository. `undefined` always means "this source cannot tell".
 import type { ActionSecretsFile, DeployedCode } from '../deployCli/deployValues';
-import type { ExportLocation } from '../deployCli/tenantExport';
+import type { ExportKeywordFile, ExportLocation } from '../deployCli/tenantExport';
 
 export interface GuardianFactor {
   name: string;
@@ -63,6 +63,6 @@ export interface TenantFacts {
   notes: string[];
   /** Where guardian factors live (repository), for factor findings. */
   factorsLocation?: FactLocation;
-  /** tenant.yaml: its keyword replacement, and the tokens without a mapping in the fields the doctor reads (zero-based lines). */
-  exportKeywords?: { file: string; keywords: DeployedCode; unmapped: { token: string; line: number }[] };
+  /** Repository only: deploy-cli's own files read, each with its keyword replacement and the tokens without a mapping in the fields the doctor reads. */
+  exportKeywords?: ExportKeywordFile[];
 }

@@ -56,8 +56,9 @@ function toFacts(exported: TenantExport, shown: string, mappings: Mappings): Ten
     const script = deployedCode(r.script, mappings);
     return { name: r.name, enabled: r.enabled, script: script.text, order: r.order, location: r.location, scriptLocation: script.location, keywords: script.keywords };
   });
-  if (exported.factorsUnmapped?.length) {
-    notes.push(`The \`enabled\` of tenant.yaml's guardianFactors holds ${exported.factorsUnmapped.join(', ')}, which no keyword mapping maps, so which MFA factors are enabled was not checked.`);
+  if (exported.factorsUnmapped.length) {
+    const where = exported.format === 'yaml' ? 'tenant.yaml\'s guardianFactors' : 'guardian/factors/';
+    notes.push(`The \`enabled\` of ${where} holds ${exported.factorsUnmapped.join(', ')}, which no keyword mapping maps, so which MFA factors are enabled was not checked.`);
   } else if (!exported.factors) {
     notes.push(NO_FACTORS_NOTE[exported.format]);
   }
@@ -70,9 +71,7 @@ function toFacts(exported: TenantExport, shown: string, mappings: Mappings): Ten
     rules: rules.sort((a, b) => (a.order ?? 0) - (b.order ?? 0)),
     notes,
     factorsLocation: exported.factorsLocation,
-    exportKeywords: exported.keywords && exported.format === 'yaml' && exported.factorsLocation
-      ? { file: exported.factorsLocation.file, keywords: exported.keywords, unmapped: exported.unmapped ?? [] }
-      : undefined,
+    exportKeywords: exported.keywordFiles,
   };
 }
 

@@ -39,7 +39,7 @@ const SEVERITY_ORDER = { error: 0, warning: 1 } as const;
 
 /** A secret-named mapping, or a value shaped like a Duo skey, that deploy-cli would write into code: never shown. */
 function hideReplacedSecrets(facts: TenantFacts, mappings: Record<string, unknown>, hide: (secret: string) => void): void {
-  for (const keywords of [...facts.postLoginActions, ...facts.rules].map((item) => item.keywords).concat(facts.exportKeywords?.keywords)) {
+  for (const keywords of [...facts.postLoginActions, ...facts.rules].map((item) => item.keywords).concat((facts.exportKeywords ?? []).map((f) => f.keywords))) {
     for (const { name, unmapped } of keywords?.replaced ?? []) {
       if (unmapped) continue;
       const value = mappings[name];
@@ -60,12 +60,10 @@ function unmappedCodeTokenNotes(facts: TenantFacts, show: (file: string) => stri
     });
 }
 
-/** Tokens without a mapping in tenant.yaml's own fields (names, flags, code paths, bindings, factors): read as written. */
+/** Tokens without a mapping in deploy-cli's own files (names, flags, code paths, bindings, factors): read as written. */
 function unmappedExportTokenNotes(facts: TenantFacts, show: (file: string) => string, wording: DoctorWording): string[] {
-  const yaml = facts.exportKeywords;
-  if (!yaml) return [];
-  return yaml.unmapped.map(({ token, line }) =>
-    `${show(yaml.file)}: ${token} (line ${line + 1}) has no keyword mapping (${wording.keywordMappings([token])}), so it was read as written; deploy-cli would deploy it as written, or refuse the file.`);
+  return (facts.exportKeywords ?? []).flatMap((f) => f.unmapped.map(({ token, line }) =>
+    `${show(f.file)}: ${token} (line ${line + 1}) has no keyword mapping (${wording.keywordMappings([token])}), so it was read as written; deploy-cli would deploy it as written, or refuse the file.`));
 }
 
 export interface DoctorRun {
