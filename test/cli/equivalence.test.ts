@@ -312,12 +312,12 @@ describe('the differential check tries the lists a Rule reads from its configura
   test('without a value, the split list is tried with its stand-in item, and the report says only that was tried', () => {
     const run = cli(['equivalence', splitRule, splitDropped], work.root);
     assert.equal(run.code, 0, run.stderr + run.stdout);
-    assert.match(run.stdout, /^ {2}note: context\.clientID was tried only with the stand-in item of configuration\.MFA_CLIENTS\.split\(','\) \(configuration\.MFA_CLIENTS has no value in the check; --configuration <file\.json> or the deploy-cli repository's rules-configs\/ give the real list\)\.$/m);
+    assert.match(run.stdout, /^ {2}note: context\.clientID was tried only with the stand-in item of configuration\.MFA_CLIENTS\.split\(','\) \(configuration\.MFA_CLIENTS has no value in the check; give it with --configuration <file\.json> or in the deploy-cli repository's rules-configs\/ to try the real list\)\.$/m);
   });
 
   test('JSON.parse(configuration.X) without a value: the check says plainly those logins were not tried; with the value it catches the dropped client', () => {
     const untried = cli(['equivalence', jsonRule, jsonDropped], work.root);
-    assert.match(untried.stdout, /^Differential check: \d+ logins, \d+ agree, 0 divergences \(\d+ ms\); NOT every login the Rule's conditions allow was tried \(1 note below\)\.\n {2}NOT TRIED: logins where context\.clientID is in JSON\.parse\(configuration\.DUO_POLICY\) were not tried: configuration\.DUO_POLICY has no value in the check/);
+    assert.match(untried.stdout, /^Differential check: \d+ logins, \d+ agree, 0 divergences \(\d+ ms\); NOT every login the Rule's conditions allow was tried \(1 note below\)\.\n {2}NOT TRIED: logins where context\.clientID is in JSON\.parse\(configuration\.DUO_POLICY\) were not tried: configuration\.DUO_POLICY has no value in the check \(give it with --configuration <file\.json> or in the deploy-cli repository's rules-configs\/\)\.$/m);
     const converted = cli(['convert', jsonRule, '--check', '--format', 'json'], work.root);
     assert.deepEqual(checkOf(converted).notes?.map((n) => n.kind), ['not-tried']);
     const caught = cli(['convert', jsonRule, '--check', '--configuration', values, '--format', 'json'], work.root);

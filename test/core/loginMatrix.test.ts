@@ -108,7 +108,7 @@ describe('findConditionDimensions: inputs looked up in the Rule\'s own tables', 
 
     const unset = findConditionInputs([buildModel(json)], { values: {} });
     assert.equal(unset.dimensions.find((d) => d.path.join('.') === 'context.clientID'), undefined);
-    assert.deepEqual(unset.notes, [{ kind: 'not-tried', message: 'logins where context.clientID is in JSON.parse(POLICY) were not tried: configuration.POLICY has no value in the check (give it with --configuration <file.json>, or in the deploy-cli repository\'s rules-configs/).' }]);
+    assert.deepEqual(unset.notes, [{ kind: 'not-tried', message: 'logins where context.clientID is in JSON.parse(POLICY) were not tried: configuration.POLICY has no value in the check.' }]);
     // The check's stand-in is no JSON: that says the key had no value; a given value that is no JSON says so.
     const standInJson = findConditionInputs([buildModel(json)], { values: { POLICY: 'POLICY-value' }, standIns: ['POLICY'] });
     assert.deepEqual(standInJson.notes, unset.notes);

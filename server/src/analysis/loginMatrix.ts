@@ -91,6 +91,8 @@ export interface MatrixConfiguration {
   values: Readonly<Record<string, string>>;
   /** Keys whose value is the check's stand-in (no value was given). */
   standIns?: readonly string[];
+  /** Where the user gives a value, in the words of the command line or the editor, for the notes. */
+  howToGive?: string;
 }
 
 /** Something the matrix could not try, or tried only with a stand-in, said so in the check's report. */
@@ -370,7 +372,7 @@ class ConditionScanner {
   private noteConfig(input: Input, table: Extract<Static, { kind: 'config' }>): void {
     const what = input.value ? `the domain of ${input.path.join('.')}` : input.path.join('.');
     const why = table.why === 'unset'
-      ? `configuration.${table.list.key} has no value in the check (give it with --configuration <file.json>, or in the deploy-cli repository's rules-configs/)`
+      ? `configuration.${table.list.key} has no value in the check${this.configuration?.howToGive ? ` (${this.configuration.howToGive})` : ''}`
       : table.why === 'secret'
         ? `configuration.${table.list.key} is named like a secret, so its value is never used as a login`
         : `the value given for configuration.${table.list.key} cannot be read that way`;
@@ -379,7 +381,7 @@ class ConditionScanner {
   }
 
   private noteStandIn(input: Input, list: ConfigList): void {
-    const message = `${input.value ? `the domain of ${input.path.join('.')}` : input.path.join('.')} was tried only with the stand-in item of ${list.read} (configuration.${list.key} has no value in the check; --configuration <file.json> or the deploy-cli repository's rules-configs/ give the real list).`;
+    const message = `${input.value ? `the domain of ${input.path.join('.')}` : input.path.join('.')} was tried only with the stand-in item of ${list.read} (configuration.${list.key} has no value in the check${this.configuration?.howToGive ? `; ${this.configuration.howToGive} to try the real list` : ''}).`;
     this.notes.set(message, { kind: 'stand-in', message });
   }
 

@@ -177,6 +177,7 @@ export function register(ctx: ServerContext): void {
           actions: [{ file: deployCli?.codePath ?? actionPath ?? join(dirname(file), `${name}.action.js`), source: converted.code }],
           actionSecrets: converted.movedValues,
           workspaceRoot: runner.findWorkspaceRoot(dirname(file)),
+          audience: 'editor',
         });
       } catch (err) {
         check = { error: err instanceof Error ? err.message : String(err) };

@@ -69,7 +69,15 @@ export interface EquivalenceOptions {
   keys?: 'secrets' | 'tenant';
   /** Per login; default 2,000 ms. */
   timeoutMs?: number;
+  /** Who reads the report: its notes say how to give a missing value in that one's terms (default `cli`). */
+  audience?: 'cli' | 'editor';
 }
+
+/** How to give the check a configuration value, for the notes of logins it could not try. */
+const HOW_TO_GIVE = {
+  cli: "give it with --configuration <file.json> or in the deploy-cli repository's rules-configs/",
+  editor: "give it in the deploy-cli repository's rules-configs/",
+} as const;
 
 const TOKEN_NAMES = /@@([A-Za-z0-9_.-]+)@@|##([A-Za-z0-9_.-]+)##/g;
 
@@ -198,7 +206,7 @@ export async function checkEquivalence(options: EquivalenceOptions): Promise<Equ
   const models = ruleScripts.map((r) => buildModel(r.source));
   const given = { ...(await readListValues(options, findConditionInputs(models).listKeys)), ...options.configuration };
   const ruleConfiguration = standIns(ruleScripts.map((r) => r.source), given);
-  const found = findConditionInputs(models, { values: ruleConfiguration, standIns: standInKeys(ruleConfiguration, given) });
+  const found = findConditionInputs(models, { values: ruleConfiguration, standIns: standInKeys(ruleConfiguration, given), howToGive: HOW_TO_GIVE[options.audience ?? 'cli'] });
   const dimensions = found.dimensions;
   const matrix: LoginCase[] = buildLoginMatrix(dimensions, maxLogins);
   const cap = describeMatrixCap(dimensions, maxLogins);
