@@ -77,7 +77,7 @@ function describeCheck(check: ConvertCommandResult['check']): string | undefined
 function logCheck(log: vscode.LogOutputChannel, check: ConvertCommandResult['check']): void {
   if (!check || 'error' in check) return;
   log.info(`Differential check: ${check.logins} logins, ${check.agreeing} agree, ${check.divergences.length} divergence(s).`);
-  for (const n of check.notes) log[n.kind === 'stand-in' ? 'info' : 'warn'](`  ${n.kind === 'stand-in' ? 'note' : n.kind === 'capped' ? 'CAPPED' : 'NOT TRIED'}: ${n.message}`);
+  for (const n of check.notes) log[n.kind === 'stand-in' ? 'info' : 'warn'](`  ${n.kind === 'stand-in' ? 'note' : n.kind === 'capped' ? 'CAPPED' : n.kind === 'failed' ? 'FAILED' : 'NOT TRIED'}: ${n.message}`);
   for (const d of check.divergences) {
     log.info(`  DIVERGES on ${d.fields.join(', ')} in ${d.logins} login(s); smallest: ${d.login}`);
     log.info(`    Rule:   ${JSON.stringify(d.rule)}`);

@@ -317,9 +317,11 @@ describe('the differential check tries the lists a Rule reads from its configura
 
   test('JSON.parse(configuration.X) without a value: the check says plainly those logins were not tried; with the value it catches the dropped client', () => {
     const untried = cli(['equivalence', jsonRule, jsonDropped], work.root);
-    assert.match(untried.stdout, /^Differential check: \d+ logins, \d+ agree, 0 divergences \(\d+ ms\); NOT every login the Rule's conditions allow was tried \(1 note below\)\.\n {2}NOT TRIED: logins where context\.clientID is in JSON\.parse\(configuration\.DUO_POLICY\) were not tried: configuration\.DUO_POLICY has no value in the check \(give it with --configuration <file\.json> or in the deploy-cli repository's rules-configs\/\)\.$/m);
+    assert.match(untried.stdout, /^Differential check: \d+ logins, \d+ agree, 0 divergences \(\d+ ms\); NOT every login the Rule's conditions allow was tried \(2 notes below\)\.\n {2}NOT TRIED: logins where context\.clientID is in JSON\.parse\(configuration\.DUO_POLICY\) were not tried: configuration\.DUO_POLICY has no value in the check \(give it with --configuration <file\.json> or in the deploy-cli repository's rules-configs\/\)\.$/m);
+    // The Rule cannot parse the stand-in: both sides fail on every login, which is no agreement either.
+    assert.match(untried.stdout, /^ {2}FAILED: all \d+ logins ended in an error or a timeout on both sides, so no decision was compared on them/m);
     const converted = cli(['convert', jsonRule, '--check', '--format', 'json'], work.root);
-    assert.deepEqual(checkOf(converted).notes?.map((n) => n.kind), ['not-tried']);
+    assert.deepEqual(checkOf(converted).notes?.map((n) => n.kind), ['not-tried', 'failed']);
     const caught = cli(['convert', jsonRule, '--check', '--configuration', values, '--format', 'json'], work.root);
     assert.equal(caught.code, 0, caught.stderr + caught.stdout);
     assert.deepEqual(checkOf(caught).notes, []);

@@ -97,7 +97,7 @@ export interface MatrixConfiguration {
 
 /** Something the matrix could not try, or tried only with a stand-in, said so in the check's report. */
 export interface MatrixNote {
-  kind: 'not-tried' | 'stand-in' | 'capped';
+  kind: 'not-tried' | 'stand-in' | 'capped' | 'failed';
   message: string;
 }
 
@@ -135,6 +135,8 @@ class ConditionScanner {
   readonly listKeys = new Set<string>();
   /** Names bound to a configuration key: `const { MFA_CLIENTS } = configuration`. */
   private readonly configNames = new Map<string, string>();
+  /** Loop variables over a configuration list that could not be read: a comparison with them is noted. */
+  private readonly pendingConfig = new Map<string, Extract<Static, { kind: 'config' }>>();
 
   constructor(
     private readonly roots: Map<string, 'user' | 'context'>,
@@ -464,9 +466,6 @@ class ConditionScanner {
     }
     for (const child of children(node)) this.scan(child, isTestPosition(node, child) || (inTest && (node.type === 'LogicalExpression' || (node.type === 'UnaryExpression' && node.operator === '!'))));
   }
-
-  /** Loop variables over a configuration list that could not be read: a comparison with them is noted. */
-  private readonly pendingConfig = new Map<string, Extract<Static, { kind: 'config' }>>();
 
   private scanCall(node: acorn.CallExpression): void {
     const callee = node.callee;

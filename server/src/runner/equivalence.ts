@@ -48,7 +48,8 @@ export interface EquivalenceReport {
   divergences: Divergence[];
   /**
    * What the matrix could not try: logins gated on a configuration list without a usable value
-   * (`not-tried`), tried only with the stand-in value (`stand-in`), or left out by the cap (`capped`).
+   * (`not-tried`), tried only with the stand-in value (`stand-in`), left out by the cap (`capped`),
+   * or counted as agreeing although both sides failed (`failed`).
    */
   notes: MatrixNote[];
   durationMs: number;
@@ -197,6 +198,13 @@ async function readListValues(options: EquivalenceOptions, listKeys: readonly st
   return values;
 }
 
+/** Logins counted as agreeing because both sides failed: they compared no decision, which the report must not hide. */
+function describeFailures(bothFailed: number, logins: number): MatrixNote[] {
+  if (bothFailed === 0) return [];
+  const which = bothFailed === logins ? `all ${logins} logins` : `${bothFailed} of the ${logins} logins`;
+  return [{ kind: 'failed', message: `${which} ended in an error or a timeout on both sides, so no decision was compared on ${bothFailed === 1 ? 'it' : 'them'} (a configuration value the code needs may be missing).` }];
+}
+
 /** Runs both sides on the login matrix and reports where they decide differently. */
 export async function checkEquivalence(options: EquivalenceOptions): Promise<EquivalenceReport> {
   const started = performance.now();
@@ -222,12 +230,14 @@ export async function checkEquivalence(options: EquivalenceOptions): Promise<Equ
   ]);
   const groups = new Map<string, Divergence>();
   let agreeing = 0;
+  let bothFailed = 0;
   matrix.forEach((login, index) => {
     const rule = ruleDecision(rules.results[index] ?? [], inputs[index]);
     const action = actionDecision(actions.results[index] ?? [], inputs[index]);
     const fields = compareDecisions(rule, action, options.keys);
     if (fields.length === 0) {
       agreeing++;
+      if (rule.outcome === 'error' || rule.outcome === 'timeout') bothFailed++;
       return;
     }
     const key = fields[0] === 'outcome' ? `outcome:${rule.outcome}:${action.outcome}` : fields.join(',');
@@ -246,7 +256,7 @@ export async function checkEquivalence(options: EquivalenceOptions): Promise<Equ
     logins: matrix.length,
     agreeing,
     divergences: redactValue([...groups.values()], secrets),
-    notes: redactValue([...found.notes, ...(cap ? [cap] : [])], secrets),
+    notes: redactValue([...found.notes, ...(cap ? [cap] : []), ...describeFailures(bothFailed, matrix.length)], secrets),
     durationMs: Math.round(performance.now() - started),
   };
 }
@@ -260,11 +270,13 @@ function describeDecision(d: Decision): string {
   return `allowed, ${parts.join(', ')}`;
 }
 
+const NOTE_LABELS: Record<MatrixNote['kind'], string> = { 'not-tried': 'NOT TRIED', 'stand-in': 'note', capped: 'CAPPED', failed: 'FAILED' };
+
 /** The text report: a summary line, what the matrix could not try, then each divergence with its smallest login. */
 export function formatEquivalence(report: EquivalenceReport): string {
   const untried = report.notes.filter((n) => n.kind !== 'stand-in').length;
   const lines = [`Differential check: ${report.logins} login${report.logins === 1 ? '' : 's'}, ${report.agreeing} agree, ${report.divergences.length} divergence${report.divergences.length === 1 ? '' : 's'} (${report.durationMs} ms)${untried ? `; NOT every login the Rule's conditions allow was tried (${untried} note${untried === 1 ? '' : 's'} below)` : ''}.`];
-  for (const n of report.notes) lines.push(`  ${n.kind === 'stand-in' ? 'note' : n.kind === 'capped' ? 'CAPPED' : 'NOT TRIED'}: ${n.message}`);
+  for (const n of report.notes) lines.push(`  ${NOTE_LABELS[n.kind]}: ${n.message}`);
   for (const d of report.divergences) {
     lines.push(`  DIVERGES on ${d.fields.join(', ')} in ${d.logins} login${d.logins === 1 ? '' : 's'}; smallest: ${d.login}`);
     lines.push(`    Rule:   ${describeDecision(d.rule)}`);
