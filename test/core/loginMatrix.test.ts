@@ -120,6 +120,13 @@ describe('findConditionDimensions: inputs looked up in the Rule\'s own tables', 
     assert.match(standIn.notes[0]?.message ?? '', /context\.clientID was tried only with the stand-in item of configuration\.MFA_CLIENTS\.split\(','\)/);
   });
 
+  test('a lower-cased input is looked up as itself, but a method call on an input is not read as a flag', () => {
+    const source = rule(`  var APPS = { 'crm portal': true };\n  if (!APPS[context.clientName.toLowerCase()] || !user.app_metadata.plan.trim()) return callback(null, user, context);`);
+    const dims = findConditionDimensions([buildModel(source)]);
+    assert.deepEqual(dims.find((d) => d.path.join('.') === 'context.clientName')?.equals, ['crm portal']);
+    assert.equal(dims.find((d) => d.path.join('.') === 'user.app_metadata.plan'), undefined);
+  });
+
   test('a list under a secret-looking key is never turned into logins', () => {
     const source = rule(`  if (configuration.SECRET_APPS.split(',').indexOf(context.clientID) < 0) return callback(null, user, context);`);
     const found = findConditionInputs([buildModel(source)], { values: { SECRET_APPS: 'crm-app' } });

@@ -154,8 +154,9 @@ class ConditionScanner {
     return d;
   }
 
-  /** `context.clientID`, `user.app_metadata.roles`, or an alias of one; undefined for anything else. */
+  /** `context.clientID`, `user.app_metadata.roles`, or an alias of one; undefined for anything else (a call on one too: `x.trim()` is no flag). */
   pathOf(node: Node): string[] | undefined {
+    if (node.type === 'CallExpression') return undefined;
     const input = this.inputOf(node);
     return input && !input.value ? input.path : undefined;
   }
