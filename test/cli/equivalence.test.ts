@@ -174,9 +174,9 @@ describe('duo-rules convert --check', () => {
     const run = cli(['convert', join(fixtures, 'deny.js'), '--check', '--max-logins', '3', '--format', 'json'], work);
     assert.equal(checkOf(run).logins, 3);
     assert.deepEqual(checkOf(run).notes?.map((n) => n.kind), ['capped']);
-    assert.match(checkOf(run).notes?.[0].message ?? '', /^the Rule's conditions make \d+ combinations of logins; only 3 were tried \(the default and 2 of the \d+ single changes: \d+ values were never tried\); raise --max-logins to try more\.$/);
+    assert.match(checkOf(run).notes?.[0].message ?? '', /^the conditions make \d+ combinations of logins; only 3 were tried \(the default and 2 of the \d+ single changes: \d+ values were never tried\); raise --max-logins to try more\.$/);
     const text = cli(['convert', join(fixtures, 'deny.js'), '--check', '--max-logins', '3'], work);
-    assert.match(text.stderr, /^Differential check: 3 logins, 3 agree, 0 divergences \(\d+ ms\); NOT every login the Rule's conditions allow was tried \(1 note below\)\.\n {2}CAPPED: the Rule's conditions make/m);
+    assert.match(text.stderr, /^Differential check: 3 logins, 3 agree, 0 divergences \(\d+ ms\); NOT every login the conditions allow was tried \(1 note below\)\.\n {2}CAPPED: the conditions make/m);
     const uncapped = cli(['convert', join(fixtures, 'deny.js'), '--check', '--format', 'json'], work);
     assert.deepEqual(checkOf(uncapped).notes, []);
     const alone = cli(['convert', join(fixtures, 'deny.js'), '--max-logins', '3'], work);
@@ -317,7 +317,7 @@ describe('the differential check tries the lists a Rule reads from its configura
 
   test('JSON.parse(configuration.X) without a value: the check says plainly those logins were not tried; with the value it catches the dropped client', () => {
     const untried = cli(['equivalence', jsonRule, jsonDropped], work.root);
-    assert.match(untried.stdout, /^Differential check: \d+ logins, \d+ agree, 0 divergences \(\d+ ms\); NOT every login the Rule's conditions allow was tried \(2 notes below\)\.\n {2}NOT TRIED: logins where context\.clientID is in JSON\.parse\(configuration\.DUO_POLICY\) were not tried: configuration\.DUO_POLICY has no value in the check \(give it with --configuration <file\.json> or in the deploy-cli repository's rules-configs\/\)\.$/m);
+    assert.match(untried.stdout, /^Differential check: \d+ logins, \d+ agree, 0 divergences \(\d+ ms\); NOT every login the conditions allow was tried \(2 notes below\)\.\n {2}NOT TRIED: logins where context\.clientID is in JSON\.parse\(configuration\.DUO_POLICY\) were not tried: configuration\.DUO_POLICY has no value in the check \(give it with --configuration <file\.json> or in the deploy-cli repository's rules-configs\/\)\.$/m);
     // The Rule cannot parse the stand-in: both sides fail on every login, which is no agreement either.
     assert.match(untried.stdout, /^ {2}FAILED: all \d+ logins ended in an error or a timeout on both sides, so no decision was compared on them/m);
     const converted = cli(['convert', jsonRule, '--check', '--format', 'json'], work.root);
@@ -352,4 +352,14 @@ test('convert --check in a deploy-cli repository tries the list from rules-confi
   assert.deepEqual(report.divergences.map((d) => d.login), ['context.clientID = "payrollApp"']);
   // The Duo host the check ran with is still its stand-in: only the list came from the repository.
   assert.equal(report.divergences[0].rule.mfa?.host, 'DUO_HOST-value');
+});
+
+test('an Action that skips Duo for a client the Rule never names is caught: the Action\'s own conditions are tried too', () => {
+  const work = createWorkspace({ prefix: 'duo-action-literals-', packageName: 'duo-action-literals' });
+  const rule = work.write('rules/everyone.js', `function (user, context, callback) {\n  context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };\n  callback(null, user, context);\n}\n`);
+  const action = work.write('skips-kiosk.js', `exports.onExecutePostLogin = async (event, api) => {\n  const NO_DUO = new Set(['kioskApp']);\n  if (NO_DUO.has(event.client.client_id)) return;\n  api.multifactor.enable('duo', { providerOptions: { ikey: event.secrets.DUO_IKEY, skey: event.secrets.DUO_SKEY, host: event.secrets.DUO_HOST } });\n};\n`);
+  const run = cli(['equivalence', rule, action, '--format', 'json'], work.root);
+  assert.equal(run.code, 1, run.stderr + run.stdout);
+  const report = JSON.parse(run.stdout) as Report;
+  assert.deepEqual(report.divergences.map((d) => [d.fields, d.login]), [[['mfa'], 'context.clientID = "kioskApp"']]);
 });

@@ -127,6 +127,20 @@ describe('findConditionDimensions: inputs looked up in the Rule\'s own tables', 
     assert.equal(dims.find((d) => d.path.join('.') === 'user.app_metadata.plan'), undefined);
   });
 
+  test('an Action\'s conditions are read too, in Rule terms (event.client.client_id is context.clientID)', () => {
+    const action = buildModel(`exports.onExecutePostLogin = async (event, api) => {\n  const SKIP = { kioskApp: true };\n  if (SKIP[event.client.client_id] || event.connection.name === 'kiosk-db' || event.user.email.split('@')[1] === 'vendor.example') return;\n  if (event.secrets.EXTRA_APPS.split(',').includes(event.client.client_id)) return;\n  if (event.transaction.protocol === 'samlp' || event.user.app_metadata.skip_duo) return;\n  api.multifactor.enable('duo');\n};\n`);
+    const found = findConditionInputs([action], { values: { EXTRA_APPS: 'partnerApp' } });
+    const byPath = new Map(found.dimensions.map((d) => [d.path.join('.'), d]));
+    assert.deepEqual(byPath.get('context.clientID')?.equals, ['kioskApp', 'partnerApp']);
+    assert.deepEqual(byPath.get('context.connection')?.equals, ['kiosk-db']);
+    assert.deepEqual(byPath.get('user.email')?.equals, ['someone@vendor.example']);
+    assert.deepEqual(byPath.get('context.protocol')?.equals, ['samlp', 'oauth2-refresh-token']);
+    assert.equal(byPath.get('user.app_metadata.skip_duo')?.truthy, true);
+    assert.ok([...byPath.keys()].every((p) => p.startsWith('context.') || p.startsWith('user.')), [...byPath.keys()].join());
+    const unset = findConditionInputs([action]);
+    assert.match(unset.notes[0]?.message ?? '', /^logins where event\.client\.client_id is in event\.secrets\.EXTRA_APPS\.split\(','\) were not tried: event\.secrets\.EXTRA_APPS has no value in the check/);
+  });
+
   test('a list under a secret-looking key is never turned into logins', () => {
     const source = rule(`  if (configuration.SECRET_APPS.split(',').indexOf(context.clientID) < 0) return callback(null, user, context);`);
     const found = findConditionInputs([buildModel(source)], { values: { SECRET_APPS: 'crm-app' } });
@@ -150,7 +164,7 @@ describe('buildLoginMatrix: a long table under the cap', () => {
     assert.equal(matrix.length, 50);
     const changed = new Set(matrix.flatMap((c) => c.settings.map((s) => s.path.join('.'))));
     assert.deepEqual([...changed].sort(), ['context.clientID', 'context.protocol', 'user.email_verified']);
-    assert.deepEqual(describeMatrixCap(dims, 50), { kind: 'capped', message: 'the Rule\'s conditions make 3606 combinations of logins; only 50 were tried (the default and 49 of the 603 single changes: 554 values were never tried); raise --max-logins to try more.' });
+    assert.deepEqual(describeMatrixCap(dims, 50), { kind: 'capped', message: 'the conditions make 3606 combinations of logins; only 50 were tried (the default and 49 of the 603 single changes: 554 values were never tried); raise --max-logins to try more.' });
     assert.equal(describeMatrixCap(dims, 5000), undefined);
   });
 });

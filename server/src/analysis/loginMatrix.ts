@@ -80,6 +80,7 @@ type Static =
 /** A list the Rule reads from its configuration: `configuration.X.split(',')`, `JSON.parse(configuration.X)`. */
 interface ConfigList {
   key: string;
+  label: SettingsLabel;
   /** How the Rule reads it, as written: `configuration.MFA_CLIENTS.split(",")`. */
   read: string;
   /** The value came from the check's stand-in, not from a given configuration. */
@@ -125,6 +126,12 @@ function describeNode(text: string, node: Node): string {
   return text.slice(node.start, node.end).replace(/\s+/g, ' ');
 }
 
+/** What a parameter of the scanned code is: the Rule's user and context, or the Action's event. */
+type Root = 'user' | 'context' | 'event';
+
+/** Where a Rule reads its settings (`configuration.X`) and an Action its secrets (`event.secrets.X`). */
+type SettingsLabel = 'configuration' | 'event.secrets';
+
 class ConditionScanner {
   readonly dimensions = new Map<string, Dimension>();
   readonly notes = new Map<string, MatrixNote>();
@@ -139,12 +146,16 @@ class ConditionScanner {
   private readonly pendingConfig = new Map<string, Extract<Static, { kind: 'config' }>>();
 
   constructor(
-    private readonly roots: Map<string, 'user' | 'context'>,
+    private readonly roots: Map<string, Root>,
     private readonly text: string,
     private readonly configuration: MatrixConfiguration | undefined,
+    private readonly label: SettingsLabel = 'configuration',
   ) {}
 
-  dimension(path: string[]): Dimension {
+  /** The dimension of an input in Rule terms; an Action's input without a Rule equivalent gets one that is never kept. */
+  dimension(readPath: string[]): Dimension {
+    const path = toRulePath(readPath);
+    if (!path) return { path: readPath, equals: [], contains: [], truthy: false };
     const key = path.join('.');
     let d = this.dimensions.get(key);
     if (!d) {
@@ -189,7 +200,7 @@ class ConditionScanner {
     if (node.type !== 'CallExpression' || node.callee.type !== 'MemberExpression' || memberName(node.callee) !== 'split') return false;
     const separator = literalValue(node.arguments[0] as Node | undefined);
     const input = this.inputOf(node.callee.object);
-    return separator?.value === '@' && !!input && !input.value && input.path.join('.') === 'user.email';
+    return separator?.value === '@' && !!input && !input.value && toRulePath(input.path)?.join('.') === 'user.email';
   }
 
   private emailDomain(split: Node): Input | undefined {
@@ -213,14 +224,21 @@ class ConditionScanner {
   /** `configuration.X`, `configuration['X']`, or a name destructured from it: the key. */
   private configKeyOf(node: Node): string | undefined {
     if (node.type === 'Identifier') return this.configNames.get(node.name);
-    if (node.type === 'MemberExpression' && node.object.type === 'Identifier' && node.object.name === 'configuration') return memberName(node);
+    if (node.type === 'MemberExpression' && this.isSettings(node.object)) return memberName(node);
     if (node.type === 'ChainExpression') return this.configKeyOf(node.expression);
     return undefined;
   }
 
+  /** `configuration` in a Rule, `event.secrets` in an Action. */
+  private isSettings(node: Node): boolean {
+    if (this.label === 'configuration') return node.type === 'Identifier' && node.name === 'configuration';
+    const path = node.type === 'CallExpression' ? undefined : this.inputOf(node)?.path;
+    return path?.length === 2 && path[0] === 'event' && path[1] === 'secrets';
+  }
+
   /** A list read from the configuration, with the run's value when it gives one. */
   private configList(key: string, read: Node, parse: (value: string) => unknown): Static {
-    const list: ConfigList = { key, read: describeNode(this.text, read) };
+    const list: ConfigList = { key, label: this.label, read: describeNode(this.text, read) };
     this.listKeys.add(key);
     const value = this.configuration?.values[key];
     if (isSecretKeyName(key)) return { kind: 'config', list, why: 'secret' };
@@ -375,17 +393,18 @@ class ConditionScanner {
   private noteConfig(input: Input, table: Extract<Static, { kind: 'config' }>): void {
     const what = input.value ? `the domain of ${input.path.join('.')}` : input.path.join('.');
     const why = table.why === 'unset'
-      ? `configuration.${table.list.key} has no value in the check${this.configuration?.howToGive ? ` (${this.configuration.howToGive})` : ''}`
+      ? `${table.list.label}.${table.list.key} has no value in the check${this.configuration?.howToGive ? ` (${this.configuration.howToGive})` : ''}`
       : table.why === 'secret'
-        ? `configuration.${table.list.key} is named like a secret, so its value is never used as a login`
-        : `the value given for configuration.${table.list.key} cannot be read that way`;
+        ? `${table.list.label}.${table.list.key} is named like a secret, so its value is never used as a login`
+        : `the value given for ${table.list.label}.${table.list.key} cannot be read that way`;
     const message = `logins where ${what} is in ${table.list.read} were not tried: ${why}.`;
-    this.notes.set(message, { kind: 'not-tried', message });
+    // Once per input and key: the Rule and its Action reading the same list say the same thing.
+    this.notes.set(`not-tried:${toRulePath(input.path)?.join('.')}:${table.list.key}`, { kind: 'not-tried', message });
   }
 
   private noteStandIn(input: Input, list: ConfigList): void {
-    const message = `${input.value ? `the domain of ${input.path.join('.')}` : input.path.join('.')} was tried only with the stand-in item of ${list.read} (configuration.${list.key} has no value in the check${this.configuration?.howToGive ? `; ${this.configuration.howToGive} to try the real list` : ''}).`;
-    this.notes.set(message, { kind: 'stand-in', message });
+    const message = `${input.value ? `the domain of ${input.path.join('.')}` : input.path.join('.')} was tried only with the stand-in item of ${list.read} (${list.label}.${list.key} has no value in the check${this.configuration?.howToGive ? `; ${this.configuration.howToGive} to try the real list` : ''}).`;
+    this.notes.set(`stand-in:${toRulePath(input.path)?.join('.')}:${list.key}`, { kind: 'stand-in', message });
   }
 
   /** Constants, aliases and configuration names, everywhere in the Rule, before any condition is read. */
@@ -395,7 +414,7 @@ class ConditionScanner {
         const target = this.aliasTarget(node.init);
         if (target) this.aliases.set(node.id.name, target);
         else this.bind(node.id.name, this.valuesOf(node.init));
-      } else if (node.id.type === 'ObjectPattern' && node.init.type === 'Identifier' && node.init.name === 'configuration') {
+      } else if (node.id.type === 'ObjectPattern' && this.isSettings(node.init)) {
         for (const p of node.id.properties) {
           if (p.type !== 'Property' || p.computed || p.key.type !== 'Identifier') continue;
           const local = p.value.type === 'Identifier' ? p.value : p.value.type === 'AssignmentPattern' && p.value.left.type === 'Identifier' ? p.value.left : undefined;
@@ -462,8 +481,9 @@ class ConditionScanner {
         break;
     }
     if (inTest) {
-      const path = this.pathOf(node);
-      if (path && (path.length > 2 || flagLeaves.has(path[path.length - 1]))) this.dimension(path).truthy = true;
+      const read = this.pathOf(node);
+      const path = read && toRulePath(read);
+      if (read && path && (path.length > 2 || flagLeaves.has(path[path.length - 1]))) this.dimension(read).truthy = true;
     }
     for (const child of children(node)) this.scan(child, isTestPosition(node, child) || (inTest && (node.type === 'LogicalExpression' || (node.type === 'UnaryExpression' && node.operator === '!'))));
   }
@@ -538,15 +558,20 @@ export function findConditionInputs(models: readonly RuleModel[], configuration?
     }
   };
   for (const model of models) {
-    if (model.kind !== 'rule' || !model.ruleFunction) continue;
-    const roots = new Map<string, 'user' | 'context'>();
-    if (model.userName) roots.set(model.userName, 'user');
-    if (model.contextName) roots.set(model.contextName, 'context');
-    const scanner = new ConditionScanner(roots, model.text, configuration);
+    const roots = new Map<string, Root>();
+    if (model.kind === 'rule' && model.ruleFunction) {
+      if (model.userName) roots.set(model.userName, 'user');
+      if (model.contextName) roots.set(model.contextName, 'context');
+    } else if (model.kind === 'action' && model.eventName) {
+      roots.set(model.eventName, 'event');
+    } else {
+      continue;
+    }
+    const scanner = new ConditionScanner(roots, model.text, configuration, model.kind === 'action' ? 'event.secrets' : 'configuration');
     scanner.collect(model.parse.program);
     scanner.scan(model.parse.program);
     for (const d of scanner.dimensions.values()) add(d);
-    for (const [key, note] of scanner.notes) notes.set(key, note);
+    for (const [key, note] of scanner.notes) if (!notes.has(key)) notes.set(key, note);
     for (const key of scanner.listKeys) if (!isSecretKeyName(key)) listKeys.add(key);
   }
   for (const { path, equals } of alwaysTried) add({ path, equals, contains: [], truthy: false });
@@ -653,7 +678,7 @@ export function describeMatrixCap(dimensions: readonly Dimension[], maxLogins: n
   const left = 1 + singles > maxLogins
     ? `the default and ${maxLogins - 1} of the ${singles} single changes: ${1 + singles - maxLogins} value${1 + singles - maxLogins === 1 ? ' was' : 's were'} never tried`
     : `the default, every single change and a fixed sample of combinations`;
-  return { kind: 'capped', message: `the Rule's conditions make ${combinations} of logins; only ${maxLogins} were tried (${left}); raise --max-logins to try more.` };
+  return { kind: 'capped', message: `the conditions make ${combinations} of logins; only ${maxLogins} were tried (${left}); raise --max-logins to try more.` };
 }
 
 /** `user.app_metadata.roles = ['admin']` as people read it. */
@@ -698,6 +723,23 @@ export function applyLogin(user: unknown, context: unknown, login: LoginCase): {
 }
 
 let contextToEventPaths: { from: string[]; to: string[] }[] | null = null;
+
+/**
+ * An Action's input in Rule terms, through the same mapping table the Action's event is built with
+ * (`event.client.client_id` → `context.clientID`, `event.user.email` → `user.email`); undefined
+ * when the Rule has no such input. Rule paths are returned as they are.
+ */
+function toRulePath(path: readonly string[]): string[] | undefined {
+  if (path[0] !== 'event') return [...path];
+  const rest = path.slice(1);
+  if (rest[0] === 'user') return rest.length > 1 ? ['user', ...rest.slice(1)] : undefined;
+  // The longest mapped prefix: event.request.user_agent is context.request.userAgent, not context.request's user_agent.
+  let best: { from: string[]; to: string[] } | undefined;
+  for (const m of contextToEvent()) {
+    if (m.to.length <= rest.length && m.to.every((segment, i) => rest[i] === segment) && (!best || m.to.length > best.to.length)) best = m;
+  }
+  return best ? ['context', ...best.from, ...rest.slice(best.to.length)] : undefined;
+}
 
 /** The mechanical context → event copies of the mapping table; whole objects first (context.request), then the fields renamed inside them (request.userAgent → user_agent). */
 function contextToEvent(): { from: string[]; to: string[] }[] {

@@ -211,10 +211,16 @@ export async function checkEquivalence(options: EquivalenceOptions): Promise<Equ
   const maxLogins = options.maxLogins ?? DEFAULT_MAX_LOGINS;
   const ruleScripts = options.rules.map((r) => ({ file: r.file, source: standInTokens(r.source, r.file) }));
   // Lists the Rule reads from its configuration are tried with the values it runs with here.
-  const models = ruleScripts.map((r) => buildModel(r.source));
+  // The Action's own conditions count too: a value only a hand-edited Action compares with must be tried.
+  const models = [...ruleScripts, ...options.actions].map((r) => buildModel(r.source));
   const given = { ...(await readListValues(options, findConditionInputs(models).listKeys)), ...options.configuration };
   const ruleConfiguration = standIns(ruleScripts.map((r) => r.source), given);
-  const found = findConditionInputs(models, { values: ruleConfiguration, standIns: standInKeys(ruleConfiguration, given), howToGive: HOW_TO_GIVE[options.audience ?? 'cli'] });
+  const actionConfiguration = standIns(options.actions.map((a) => a.source), { ...ruleConfiguration, ...options.actionSecrets });
+  const found = findConditionInputs(models, {
+    values: { ...actionConfiguration, ...ruleConfiguration },
+    standIns: standInKeys({ ...actionConfiguration, ...ruleConfiguration }, { ...given, ...options.actionSecrets }),
+    howToGive: HOW_TO_GIVE[options.audience ?? 'cli'],
+  });
   const dimensions = found.dimensions;
   const matrix: LoginCase[] = buildLoginMatrix(dimensions, maxLogins);
   const cap = describeMatrixCap(dimensions, maxLogins);
@@ -223,7 +229,6 @@ export async function checkEquivalence(options: EquivalenceOptions): Promise<Equ
   const event = createDefaultEvent() as Json;
   const inputs = matrix.map((login) => applyLogin(user, context, login));
   const timeoutMs = options.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
-  const actionConfiguration = standIns(options.actions.map((a) => a.source), { ...ruleConfiguration, ...options.actionSecrets });
   const [rules, actions] = await Promise.all([
     runBatch({ kind: 'rule', scripts: ruleScripts, logins: inputs.map((i) => ({ ...i, event: null })), configuration: ruleConfiguration, workspaceRoot: options.workspaceRoot, timeoutMs }),
     runBatch({ kind: 'action', scripts: options.actions, logins: inputs.map((i) => ({ user: null, context: null, event: toActionEvent(i.user, i.context, event) })), configuration: actionConfiguration, workspaceRoot: options.workspaceRoot, timeoutMs }),
@@ -275,7 +280,7 @@ const NOTE_LABELS: Record<MatrixNote['kind'], string> = { 'not-tried': 'NOT TRIE
 /** The text report: a summary line, what the matrix could not try, then each divergence with its smallest login. */
 export function formatEquivalence(report: EquivalenceReport): string {
   const untried = report.notes.filter((n) => n.kind !== 'stand-in').length;
-  const lines = [`Differential check: ${report.logins} login${report.logins === 1 ? '' : 's'}, ${report.agreeing} agree, ${report.divergences.length} divergence${report.divergences.length === 1 ? '' : 's'} (${report.durationMs} ms)${untried ? `; NOT every login the Rule's conditions allow was tried (${untried} note${untried === 1 ? '' : 's'} below)` : ''}.`];
+  const lines = [`Differential check: ${report.logins} login${report.logins === 1 ? '' : 's'}, ${report.agreeing} agree, ${report.divergences.length} divergence${report.divergences.length === 1 ? '' : 's'} (${report.durationMs} ms)${untried ? `; NOT every login the conditions allow was tried (${untried} note${untried === 1 ? '' : 's'} below)` : ''}.`];
   for (const n of report.notes) lines.push(`  ${NOTE_LABELS[n.kind]}: ${n.message}`);
   for (const d of report.divergences) {
     lines.push(`  DIVERGES on ${d.fields.join(', ')} in ${d.logins} login${d.logins === 1 ? '' : 's'}; smallest: ${d.login}`);
