@@ -163,3 +163,24 @@ test('a finding on an Action\'s code after keyword replacement points at the tok
     assert.equal(finding.location?.character, line.indexOf("'##DUO_IKEY##'"), 'the column of the string holding the token in the file, not the column in the replaced code');
   });
 });
+
+test('a bound Action whose code file the export lacks is action-code-missing, not "never deployed"', async () => {
+  const repo: Record<string, string> = { ...directoryRepo(false) };
+  delete repo['actions/Duo MFA/code.js'];
+  await withRepo(repo, async (root) => {
+    const json = await doctor(['--format', 'json'], root);
+    const report = JSON.parse(json.stdout);
+    const ids = report.findings.map((f: { id: string }) => f.id);
+    assert.ok(ids.includes('action-code-missing'), JSON.stringify(report.findings));
+    assert.ok(!ids.includes('action-not-deployed'), JSON.stringify(report.findings));
+    const missing = report.findings.find((f: { id: string }) => f.id === 'action-code-missing');
+    assert.equal(missing.severity, 'warning');
+    assert.match(missing.message, /the export has no code for it/);
+    assert.doesNotMatch(missing.message, /never been deployed/);
+  });
+  // The same Action with its code is not reported.
+  await withRepo(directoryRepo(false), async (root) => {
+    const report = JSON.parse((await doctor(['--format', 'json'], root)).stdout);
+    assert.ok(!report.findings.some((f: { id: string }) => f.id === 'action-code-missing'));
+  });
+});

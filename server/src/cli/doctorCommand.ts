@@ -63,6 +63,7 @@ Findings (id [severity]):
                                has no Duo settings
   duo-keys-invalid [error]     (--verify) the Duo keys fail Duo's verification
   action-not-deployed [warning] a bound Action has undeployed changes
+  action-code-missing [warning] (repository) the export has no code file for a bound Action
   <lint code> [error]          every error of duo-rules lint on each bound Action's code
 
 Options:

@@ -148,7 +148,16 @@ export function diagnose(facts: TenantFacts, wording: DoctorWording = CLI_WORDIN
   }
 
   for (const action of facts.postLoginActions) {
-    if (!action.deployed) {
+    if (action.codeMissing) {
+      // Not "never deployed": the export cannot say, it only lacks the code.
+      findings.push({
+        id: 'action-code-missing',
+        severity: 'warning',
+        subject: actionSubject(action),
+        message: `The Action "${action.name}" is bound to post-login, but the export has no code for it: the code file it names does not exist, or its path holds a keyword token without a mapping. Nothing of it could be checked. Fix: export the Action again, or map the token.`,
+        location: action.location,
+      });
+    } else if (!action.deployed) {
       findings.push({
         id: 'action-not-deployed',
         severity: 'warning',

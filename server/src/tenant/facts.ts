@@ -25,6 +25,11 @@ export interface BoundAction {
   code: string | undefined;
   /** false: the Action was never deployed, so nothing runs. */
   deployed: boolean;
+  /**
+   * Repository only: the export names no code file that exists (a wrong path, or one written with a keyword
+   * token that has no mapping), so `code` is undefined without the Action being undeployed.
+   */
+  codeMissing?: boolean;
   /** false: there are saved changes that are not deployed (tenant), or `deployed: false` (repository). */
   allChangesDeployed: boolean;
   /** The file of the Action's code, for repository findings on the code. */

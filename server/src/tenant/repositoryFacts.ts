@@ -27,7 +27,7 @@ function deployedCode(code: ExportCode | undefined, mappings: Mappings): { text?
 function bindActions(actions: ExportAction[], bound: string[] | undefined, mappings: Mappings, notes: string[]): BoundAction[] {
   const toBound = (a: ExportAction): BoundAction => {
     const code = deployedCode(a.code, mappings);
-    return { name: a.name, code: code.text, deployed: code.text !== undefined, allChangesDeployed: a.deployed, location: a.location, codeLocation: code.location, secretsFile: a.secretsFile, keywords: code.keywords };
+    return { name: a.name, code: code.text, deployed: code.text !== undefined, ...(code.text === undefined ? { codeMissing: true } : {}), allChangesDeployed: a.deployed, location: a.location, codeLocation: code.location, secretsFile: a.secretsFile, keywords: code.keywords };
   };
   if (bound === undefined) {
     const postLogin = actions.filter((a) => a.postLogin);
