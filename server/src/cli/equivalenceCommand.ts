@@ -17,15 +17,16 @@ const help = `Usage: duo-rules equivalence <rule.js|rules-dir> <action.js> [opti
 
 Runs the Rule (or the enabled rules of a deploy-cli directory, in order, sharing global as in
 Auth0) and the post-login Action on a matrix of logins: the default mock login varied along every
-input the Rule's conditions read (client ids, connections, protocols including
+input the conditions of the Rule and the Action read (client ids, connections, protocols including
 oauth2-refresh-token, email_verified, roles and metadata flags) with the values they compare
 against. Compares: denied (and the message), MFA provider, Duo host/ikey/username/
 allowRememberBrowser, redirect, custom claims, metadata writes.
-An input looked up in a table of the Rule's own (an object, array, Set or Map literal) is tried with
-each of its keys or elements.
+An input looked up in a table written in the code (an object, array, Set or Map literal) is tried
+with each of its keys or elements.
   --configuration <json>  flat object of configuration / event.secrets values for both sides; a list
-                      the Rule reads from one (configuration.X.split(','), JSON.parse(configuration.X))
-                      is tried with its items. Without a value such logins are reported as not tried
+                      the code reads from one (configuration.X.split(','), JSON.parse(configuration.X))
+                      is tried with its items (in a deploy-cli repository, rules-configs/ gives them
+                      too). Without a value such logins are reported as not tried
   --max-logins <n>    at most n logins (default ${DEFAULT_MAX_LOGINS}); the report says when it caps
   --keys tenant       the Action takes the Duo keys from the tenant: host and ikey are not compared
   --format text|json  json prints { logins, agreeing, divergences: [{ fields, logins, login, settings, rule, action }],
