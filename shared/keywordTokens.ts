@@ -7,6 +7,15 @@ const KEY = '[A-Za-z0-9_$.-]+';
 
 export type KeywordTokenStyle = '@@' | '##';
 
+/**
+ * What deploy-cli writes in place of a token whose key has a mapping: for `@@KEY@@` the JSON-encoded value, for
+ * `##KEY##` the value as `String()` writes it (its replacement function hands the raw value to `String.replace`),
+ * so a list mapped to `##KEY##` becomes `a,b`, not `["a","b"]`. `$` sequences in a value stay as they are.
+ */
+export function keywordValueText(value: unknown, style: KeywordTokenStyle): string {
+  return style === '@@' ? (JSON.stringify(value) ?? 'undefined') : String(value);
+}
+
 /** A keyword token found in a text; offsets are into that text. */
 export interface KeywordToken {
   name: string;

@@ -8,6 +8,7 @@ import { convertRule } from '../../server/src/analysis/ruleConverter';
 import { analyze } from '../../server/src/analysis/diagnostics';
 import { buildModel } from '../../server/src/analysis/model';
 import { replaceKeywords } from '../../server/src/runner/inputs';
+import { replaceDeployKeywords } from '../../server/src/deployCli/deployValues';
 
 const rule = [
   'function duoMfa(user, context, callback) {',
@@ -61,5 +62,22 @@ describe('the shared token functions', () => {
     const seen: string[] = [];
     replaceKeywordTokens("host: '@@H@@', ikey: \"@@I@@\"", (t) => { seen.push(`${t.name}:${t.text}:${t.quoted}`); return t.text; }, { includeQuotes: true });
     assert.deepEqual(seen, ["H:'@@H@@':true", 'I:"@@I@@":true']);
+  });
+});
+
+describe('a mapping that is not a string, as deploy-cli writes it', () => {
+  const mappings = { CLIENTS: ['abc123', 'def456'], LIMIT: 5, FLAGS: { mfa: true }, PRICE: 'a$&b' };
+
+  test('`##KEY##` takes the value as String() writes it (a list becomes a,b); `@@KEY@@` its JSON', () => {
+    const source = "var clients = '##CLIENTS##'.split(','); var list = @@CLIENTS@@; var n = ##LIMIT##; var f = '##FLAGS##'; var p = '##PRICE##';";
+    assert.equal(
+      replaceKeywords(source, mappings, 'rule.js'),
+      `var clients = 'abc123,def456'.split(','); var list = ["abc123","def456"]; var n = 5; var f = '[object Object]'; var p = 'a$&b';`,
+    );
+  });
+
+  test('the doctor and the run read deploy files with the same replacement', () => {
+    const deployed = replaceDeployKeywords('{ "value": "##CLIENTS##", "list": @@CLIENTS@@ }', mappings);
+    assert.deepEqual(JSON.parse(deployed), { value: 'abc123,def456', list: ['abc123', 'def456'] });
   });
 });

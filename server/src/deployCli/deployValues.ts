@@ -4,7 +4,7 @@
 // Read only: nothing is ever written into the repository.
 import { readFile } from 'node:fs/promises';
 import { relative, sep } from 'node:path';
-import { findKeywordTokens, markHashToken, replaceKeywordTokens, type KeywordTokenMatch } from '../../../shared/keywordTokens';
+import { findKeywordTokens, keywordValueText, markHashToken, replaceKeywordTokens, type KeywordTokenMatch } from '../../../shared/keywordTokens';
 import { extractActionSecretValues, extractDeclaredValues } from './configFiles';
 import type { DeployConfigKind } from './layout';
 import { findActionJson, findDeployCliRoot, listDeployConfigFiles } from './repository';
@@ -43,9 +43,7 @@ export interface DeployedCode {
 }
 
 function mappedValue(mappings: Record<string, unknown>, token: { name: string; style: '@@' | '##' }): string {
-  const value = mappings[token.name];
-  if (token.style === '@@') return JSON.stringify(value) ?? 'null';
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  return keywordValueText(mappings[token.name], token.style);
 }
 
 /** Replaces every token by `replace`'s text, recording where each went (every unmapped one too, flagged). */

@@ -3,7 +3,7 @@
 // the same clear message for the same bad file.
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { replaceKeywordTokens } from '../../../shared/keywordTokens';
+import { keywordValueText, replaceKeywordTokens } from '../../../shared/keywordTokens';
 import { describeJsonError } from '../../../shared/redact';
 
 /** The run cannot start because an input is missing or malformed; the message says which and why. */
@@ -281,9 +281,7 @@ export function replaceKeywords(source: string, mappings: Record<string, unknown
       missing.add(token.quoted ? token.text.slice(1, -1) : token.text);
       return token.text;
     }
-    const value = mappings[token.name];
-    if (token.style === '@@') return JSON.stringify(value) ?? 'undefined';
-    return typeof value === 'string' ? value : JSON.stringify(value);
+    return keywordValueText(mappings[token.name], token.style);
   }, { includeQuotes: true });
   if (missing.size > 0) {
     const give = audience === 'editor' ? 'name a JSON file of them in the setting duoRules.mappingsFile' : 'pass --mappings with a JSON object';
