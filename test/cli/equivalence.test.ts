@@ -276,6 +276,20 @@ describe('the differential check tries the values of a Rule\'s policy tables', (
     });
   }
 
+  test('an email-domain gate (endsWith): an Action with the domain mistyped diverges on mfa (exit 1); the faithful one agrees', () => {
+    const rule = work.write('rules/domain.js', `function (user, context, callback) {\n  if (!user.email || !user.email.toLowerCase().endsWith('@corp.example')) return callback(null, user, context);\n${duo}`);
+    const faithful = work.write('domain-faithful.js', `exports.onExecutePostLogin = async (event, api) => {\n  if (!event.user.email || !event.user.email.toLowerCase().endsWith('@corp.example')) return;\n${enable}`);
+    const mistyped = work.write('domain-mistyped.js', `exports.onExecutePostLogin = async (event, api) => {\n  if (!event.user.email || !event.user.email.toLowerCase().endsWith('@corp.example.com')) return;\n${enable}`);
+    const caught = cli(['equivalence', rule, mistyped, '--format', 'json'], work.root);
+    assert.equal(caught.code, 1, caught.stderr + caught.stdout);
+    const report = JSON.parse(caught.stdout) as Report;
+    assert.ok(report.divergences.some((d) => d.fields.includes('mfa') && /user\.email contains "@corp\.example"/.test(d.login)), caught.stdout);
+    const same = cli(['equivalence', rule, faithful, '--format', 'json'], work.root);
+    assert.equal(same.code, 0, same.stderr + same.stdout);
+    const agreed = JSON.parse(same.stdout) as Report;
+    assert.equal(agreed.agreeing, agreed.logins);
+  });
+
   test('convert --check of a table-gated Rule compares the MFA path of each listed client and agrees', () => {
     const rule = work.write('rules/convert-table.js', cases[0].rule);
     const run = cli(['convert', rule, '--check', '--format', 'json'], work.root);

@@ -500,6 +500,12 @@ class ConditionScanner {
       if (method !== 'has' && inside && inside.length > 1 && literal && typeof literal.value === 'string') this.dimension(inside).contains.push(literal.value);
       // Set#has looks for an element; Map#has for a key (a Map is kept as an object of its keys).
       this.lookup(this.inputOf(arg), target, 'either');
+    } else if (method === 'endsWith' && arg) {
+      // user.email.endsWith('@corp.example'), lower-cased or not: the login whose input has the literal put at its
+      // end (as `contains` writes a string) is the one the condition picks.
+      const input = this.inputOf(target);
+      const literal = literalValue(arg);
+      if (input && !input.value && input.path.length > 1 && literal && typeof literal.value === 'string') this.dimension(input.path).contains.push(literal.value);
     } else if (method === 'hasOwnProperty' && arg) {
       this.lookup(this.inputOf(arg), target, 'key');
     } else if (target.type === 'Identifier' && target.name === 'Object' && method === 'hasOwn' && node.arguments.length === 2) {
