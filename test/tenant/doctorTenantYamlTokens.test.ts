@@ -141,3 +141,32 @@ test('directory format: deploy-cli replaces the tokens of its JSON files too (ru
   assert.match(unmapped.stdout, /^note: triggers\/triggers\.json: ##STAGE## \(line 1\) has no keyword mapping/m);
   assertNoSkey(unmapped, duo.keys.skey);
 });
+
+test('a secret-named mapping that is a list, written as ##KEY##, is hidden as deploy-cli writes it (a,b)', async () => {
+  const listed = 'partner-one';
+  const root = writeRepository({
+    'tenant.yaml': `actions:
+  - name: Duo ##PARTNER_SECRET##
+    code: ./actions/prod/code.js
+    deployed: false
+    supported_triggers:
+      - id: post-login
+        version: v3
+triggers:
+  post-login:
+    - action_name: Duo ##PARTNER_SECRET##
+guardianFactors:
+  - name: duo
+    enabled: true
+`,
+    'actions/prod/code.js': ACTION,
+  }, 'doctor-yaml-secret-list-');
+  writeFileSync(join(root, 'mappings.json'), JSON.stringify({ PARTNER_SECRET: [listed, 'second'] }));
+  const out = await runDoctorCli(root, ['--mappings', 'mappings.json', '--format', 'json']);
+  const report = JSON.parse(out.stdout);
+  // The Action's name (which holds the value) is in a finding, so the value would be shown if it were not hidden.
+  assert.ok(report.findings.some((f: { id: string }) => f.id === 'action-not-deployed'), out.stdout + out.stderr);
+  assert.ok(!(out.stdout + out.stderr).includes(listed), out.stdout + out.stderr);
+  // Every item of the list, not only the ones some other rule happens to hide.
+  assert.ok(!JSON.stringify(report.findings).includes('second'), JSON.stringify(report.findings));
+});

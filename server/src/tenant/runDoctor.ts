@@ -1,6 +1,7 @@
 // The doctor's whole check (read the source, diagnose, verify), shared by `duo-rules doctor`
 // and the language server's duoRules/doctor request.
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { keywordValueText } from '../../../shared/keywordTokens';
 import { looksLikeDuoSkey, isSecretKeyName } from '../../../shared/redact';
 import { deployKeywordMappings } from '../deployCli/deployValues';
 import { proxyFromEnvironment } from '../duo/transport';
@@ -40,10 +41,11 @@ const SEVERITY_ORDER = { error: 0, warning: 1 } as const;
 /** A secret-named mapping, or a value shaped like a Duo skey, that deploy-cli would write into code: never shown. */
 function hideReplacedSecrets(facts: TenantFacts, mappings: Record<string, unknown>, hide: (secret: string) => void): void {
   for (const keywords of [...facts.postLoginActions, ...facts.rules].map((item) => item.keywords).concat((facts.exportKeywords ?? []).map((f) => f.keywords))) {
-    for (const { name, unmapped } of keywords?.replaced ?? []) {
+    for (const { token, name, unmapped } of keywords?.replaced ?? []) {
       if (unmapped) continue;
       const value = mappings[name];
-      const text = typeof value === 'string' ? value : JSON.stringify(value) ?? '';
+      // What deploy-cli wrote in its place (a list as `a,b` for `##KEY##`); a string as itself, quotes or not.
+      const text = typeof value === 'string' ? value : keywordValueText(value, token.startsWith('##') ? '##' : '@@');
       if (isSecretKeyName(name) || looksLikeDuoSkey(text)) hide(text);
     }
   }
