@@ -114,6 +114,28 @@ describe('provider values', () => {
   });
 });
 
+describe('comments between the entry and the caret', () => {
+  // The entry before the caret is read without its comments; a comment can end in a `:` or hide the whole entry.
+  const providers = ['duo', 'guardian', 'google-authenticator', 'any'];
+  test('a line comment after the last entry, with or without a colon, still leaves a key position', () => {
+    const keys = ['skey', 'host', 'username', 'allowRememberBrowser', 'admin'];
+    assert.deepEqual(labels(`${ruleHead}  context.multifactor = {\n    provider: 'duo',\n    ikey: configuration.DUO_IKEY, // the client ID: from the configuration\n    |\n  };\n}`), keys);
+    assert.deepEqual(labels(`${ruleHead}  context.multifactor = {\n    provider: 'duo',\n    ikey: configuration.DUO_IKEY, // the client ID\n    |\n  };\n}`), keys);
+  });
+
+  test('a comment between a key and the caret keeps the value position', () => {
+    assert.deepEqual(labels(`${ruleHead}  context.multifactor = {\n    provider: /* the factor */ |\n  };\n}`), providers);
+    assert.deepEqual(labels(`${ruleHead}  context.multifactor = {\n    provider: // the factor\n      |\n  };\n}`), providers);
+    assert.deepEqual(labels(`${actionHead}  api.multifactor.enable(/* the factor */ |`), [...providers, 'none']);
+  });
+
+  test('after code in a long function body, no key or value is offered', () => {
+    const body = Array.from({ length: 3000 }, (_, i) => `  var u${i} = 'https://x${i}.example'; // see: docs`).join('\n');
+    assert.equal(labels(`${ruleHead}${body}\n  callback(null, user, context);\n  |\n}`), null);
+    assert.equal(labels(`${actionHead}${body}\n  api.multifactor.enable(user /* ? */ |`), null);
+  });
+});
+
 describe('admin and Action options', () => {
   test('inside admin: { } only ikey and skey', () => {
     assert.deepEqual(labels(`${ruleHead}  context.multifactor = {\n    provider: 'duo',\n    admin: {\n      |\n    },\n  };\n}`), ['ikey', 'skey']);

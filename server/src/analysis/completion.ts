@@ -87,6 +87,26 @@ function stripComments(s: string): string {
   return s.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\/\/[^\n]*/g, ' ');
 }
 
+/**
+ * The code from `from` to `at` (the start of the bracket's current entry to the caret) for the key and value
+ * patterns, which only match a stretch that is blank or ends in `:` once comments are removed. In a function
+ * body that stretch is the body so far, up to the whole file: when its last character is plainly code and not
+ * a `:`, no pattern can match, and that character alone stands for it instead of every comment being removed
+ * from a hundred kilobytes on each keystroke. Plainly code: not the end of a block comment, and no `//` on its
+ * line (a block comment cannot hold it, as its closing `*\/` would come after it).
+ */
+function entryBefore(text: string, from: number, at: number): string {
+  let last = at - 1;
+  while (last >= from && /\s/.test(text[last])) last--;
+  if (last < from) return text.slice(from, at);
+  const c = text[last];
+  if (c !== ':' && !(c === '/' && text[last - 1] === '*')) {
+    const lineStart = text.lastIndexOf('\n', last) + 1;
+    if (!text.slice(Math.max(lineStart, from), last + 1).includes('//')) return c;
+  }
+  return stripComments(text.slice(from, at));
+}
+
 const escapeSnippet = (s: string): string => s.replace(/[$}\\]/g, '\\$&');
 
 type ObjectRole = KeyPlace | undefined;
@@ -310,7 +330,7 @@ export function complete(input: CompletionInput): CompletionAnswer | null {
   const open = state.stack[top];
   const role = roleOf(ctx, top);
   if (!role) return null;
-  const segment = stripComments(text.slice(Math.max(open.offset, open.lastComma) + 1, word.start));
+  const segment = entryBefore(text, Math.max(open.offset, open.lastComma) + 1, word.start);
   if (/^\s*$/.test(segment)) return { items: completeKeys(ctx, top, role, word), replace: word };
   const valueOf = /^\s*([\w$]+)\s*:\s*$/.exec(segment);
   if (valueOf) {
@@ -332,7 +352,7 @@ export function complete(input: CompletionInput): CompletionAnswer | null {
  */
 function isProviderValueSlot(ctx: Ctx, top: number, at: number): boolean {
   const open = ctx.stack[top];
-  const segment = stripComments(ctx.text.slice(Math.max(open.offset, open.lastComma) + 1, at));
+  const segment = entryBefore(ctx.text, Math.max(open.offset, open.lastComma) + 1, at);
   if (open.ch === '(' && open.lastComma === -1 && /^\s*$/.test(segment)) return isEnableCall(ctx, top, ctx.shape.apiName ?? 'api');
   if (open.ch === '{' && /^\s*provider\s*:\s*$/.test(segment)) return roleOf(ctx, top) === 'ruleObject';
   return false;
