@@ -59,16 +59,20 @@ test('edits are analysed in a thread that ends at shutdown, with the same diagno
     const { diagnostics } = await client.waitForDiagnostics(uri, await client.edit(uri, { start: { line: 3, character: 4 }, end: { line: 3, character: 8 } }, 'ikye'));
     const codes = diagnostics.map((d) => `${d.code}@${d.range.start.line}`).sort();
     assert.deepEqual(codes, ['deprecated-field@6', 'missing-field@1', 'missing-refresh-token-guard@1', 'rules-eol@0', 'unknown-field@3']);
-    // The analysis gives way to the main thread, which answers completion: one thread of the server runs at a
-    // lower priority, and it is not the main thread.
-    // The thread lowers its priority as it starts serving, which the edits above need not have waited for.
+    // Everything else gives way to the main thread, which answers completion: the analysis thread runs at nice 10,
+    // Node's helper threads (V8's compilers) at 19, the main thread at the normal priority.
+    // The threads are lowered once the analysis thread serves, which the edits above need not have waited for.
     let nices = threadNices(pid);
-    for (let i = 0; i < 40 && [...nices.values()].every((nice) => nice === 0); i++) {
+    for (let i = 0; i < 40 && ![...nices.values()].includes(19); i++) {
       await client.waitForDiagnostics(uri, await client.edit(uri, { start: { line: 8, character: 0 }, end: { line: 8, character: i % 2 } }, i % 2 ? '' : ' '));
       nices = threadNices(pid);
     }
-    assert.equal(nices.get(pid), 0, 'the main thread must keep the normal priority');
-    assert.deepEqual([...nices.values()].filter((nice) => nice !== 0), [10], `thread priorities: ${JSON.stringify([...nices])}`);
+    const priorities = `thread priorities: ${JSON.stringify([...nices])}`;
+    assert.equal(nices.get(pid), 0, `the main thread must keep the normal priority; ${priorities}`);
+    assert.equal([...nices.values()].filter((nice) => nice === 10).length, 1, `one analysis thread at 10; ${priorities}`);
+    assert.ok([...nices.values()].filter((nice) => nice === 19).length >= 2, `V8's helper threads at 19; ${priorities}`);
+    // Threads libuv starts later keep the normal priority; no other value is set.
+    assert.deepEqual([...nices.values()].filter((nice) => ![0, 10, 19].includes(nice)), [], priorities);
     assert.equal(diagnostics.find((d) => d.code === 'rules-eol')?.message, 'Auth0 Rules reached end of life on 2026-11-18 and no longer run: migrate this rule to a post-login Action with the command "Duo: Convert Rule to Post-Login Action".');
     const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
       textDocument: { uri },

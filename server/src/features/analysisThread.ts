@@ -3,13 +3,12 @@
 // so that the server's main thread, which keeps the text in sync and answers completion, is never blocked by
 // a parse. It keeps the latest model of each document, so hover and code actions on the current text are
 // answered here too without parsing again.
-import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import type { MessagePort } from 'node:worker_threads';
 import { analyzeModel } from '../analysis/diagnostics';
 import { planCodeActions } from '../analysis/codeActionPlan';
 import { hoverFromModel } from '../analysis/hover';
 import { buildModel, type RuleModel } from '../analysis/model';
+import { analysisThreadNice, lowerOwnThreadPriority } from './threadPriority';
 import { summarizeModel } from '../analysis/modelSummary';
 import type { ThreadMessage, ThreadReply } from './analysisThreadClient';
 
@@ -57,37 +56,10 @@ function handle(message: ThreadMessage): unknown {
   }
 }
 
-/**
- * The thread's scheduling priority (a nice value) on Linux. The analysis of a keystroke runs while the main thread
- * answers that keystroke's completion and the editor reads the answer; on a machine with few cores all three want
- * a core at once, and the completion should win. A thread at 10 gets about a tenth of a busy core, so the analysis
- * still finishes on a loaded machine.
- */
-export const analysisThreadNice = 10;
-
-/**
- * Lowers this thread's priority. Linux schedules threads separately and lets a thread lower its own priority by
- * its thread id (which `/proc/thread-self` names); elsewhere there is no such link and the priority is left.
- */
-function lowerThreadPriority(): void {
-  let tid: number;
-  try {
-    tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-  } catch {
-    return;
-  }
-  // Never the main thread: its id is the process id, and lowering it would slow completion instead.
-  if (!Number.isInteger(tid) || tid <= 1 || tid === process.pid) return;
-  try {
-    setPriority(tid, analysisThreadNice);
-  } catch {
-    // A sandbox may forbid it: the analysis then runs at the normal priority, as on other systems.
-  }
-}
-
 /** Answers the main thread's jobs on `port` (the thread's parentPort). */
 export function serveAnalysisThread(port: MessagePort): void {
-  lowerThreadPriority();
+  // It gives way to the main thread, which answers completion.
+  lowerOwnThreadPriority(analysisThreadNice);
   port.on('message', (message: ThreadMessage) => {
     let reply: ThreadReply;
     try {

@@ -8,6 +8,7 @@ import type { CodeActionQuery, CodeActionsPlan } from '../analysis/codeActionPla
 import type { AnalyzeOptions, Finding } from '../analysis/diagnostics';
 import type { HoverAnswer } from '../analysis/hover';
 import type { ModelSummary } from '../analysis/modelSummary';
+import { lowerHelperThreadPriority } from './threadPriority';
 
 /** A job for the thread. `text` is sent only when the thread does not hold that version of the document yet. */
 export type ThreadMessage = { id: number; uri: string; text?: string } & (
@@ -71,10 +72,11 @@ export class AnalysisThreadClient {
         // Parsing a large file grew V8's young generation to 32 MB, kept for the thread's life beside the main
         // thread's own: a sixth of the server's memory with a 1 MB file open. The parse's nodes live on in the
         // model anyway, so a smaller one only moves them to the old generation sooner; it limits no file size
-        // (the old generation is not capped). 8 MB rather than 16: with collections single-threaded (see
-        // serverExecArgv) the server took 185-201 MB with the 1 MB file open at 16 MB and 166-170 MB at 8 MB,
-        // with the same time from a change to its diagnostics.
-        resourceLimits: { maxYoungGenerationSizeMb: 8 },
+        // (the old generation is not capped). 16 MB, not 8: at 8 MB a 100 kB file's analysis took 9.3 ms in the
+        // thread against 6.2 ms on a main thread, and its diagnostics came 11.9 ms after the change against
+        // 7.5 ms at 16 MB (the benchmark, every keystroke a real change); the server then took 181-186 MB with
+        // the 1 MB file open against 176 MB at 8 MB.
+        resourceLimits: { maxYoungGenerationSizeMb: 16 },
         stdout: true,
         stderr: true,
       });
@@ -90,6 +92,9 @@ export class AnalysisThreadClient {
     worker.on('message', (reply: ThreadReply) => {
       if ('ready' in reply) {
         this.ready = true;
+        // The thread has lowered its own priority; Node's helper threads follow, leaving the main thread the
+        // only one of the server that answers wait for.
+        lowerHelperThreadPriority();
         return;
       }
       const waiter = this.waiting.get(reply.id);

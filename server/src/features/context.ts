@@ -96,6 +96,8 @@ export interface ServerContext {
   editingRequestPending(): boolean;
   /** Milliseconds since the client last sent anything (Infinity when the transport is not watched). */
   clientQuietForMs(): number;
+  /** When a completion or hover was last answered (performance.now()); -Infinity before the first or unwatched. */
+  editingAnsweredAt(): number;
 }
 
 /** Internal hooks the diagnostics feature uses on top of ServerContext. */
@@ -120,7 +122,7 @@ export interface ServerContextInternals extends ServerContext {
 export function createServerContext(
   connection: Connection,
   documents: TextDocuments<TextDocument>,
-  requests?: { editingRequestPending(): boolean; quietForMs(): number },
+  requests?: { editingRequestPending(): boolean; quietForMs(): number; editingAnsweredAt(): number },
   /** The server's own file, run by the analysis thread; without it documents are analysed on the main thread only. */
   analysisThreadEntry?: string,
 ): ServerContextInternals {
@@ -221,6 +223,7 @@ export function createServerContext(
 
     editingRequestPending: () => requests?.editingRequestPending() ?? false,
     clientQuietForMs: () => requests?.quietForMs() ?? Infinity,
+    editingAnsweredAt: () => requests?.editingAnsweredAt() ?? -Infinity,
   };
 
   function settingsChanged(): void {

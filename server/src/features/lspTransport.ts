@@ -29,6 +29,7 @@ export interface WatchedTransport {
 export class RequestWatch {
   private readonly pending = new Set<string | number>();
   private lastReceivedAt = -Infinity;
+  private lastAnsweredAt = -Infinity;
 
   /** True while a completion or hover request has been received and not answered. */
   editingRequestPending(): boolean {
@@ -40,13 +41,18 @@ export class RequestWatch {
     return performance.now() - this.lastReceivedAt;
   }
 
+  /** When a completion or hover was last answered (performance.now()), or -Infinity. */
+  editingAnsweredAt(): number {
+    return this.lastAnsweredAt;
+  }
+
   received(message: Message): void {
     this.lastReceivedAt = performance.now();
     if (Message.isRequest(message) && message.id !== null && editingMethods.has(message.method)) this.pending.add(message.id);
   }
 
   sent(message: Message): void {
-    if (Message.isResponse(message) && message.id !== null) this.pending.delete(message.id);
+    if (Message.isResponse(message) && message.id !== null && this.pending.delete(message.id)) this.lastAnsweredAt = performance.now();
   }
 
   /** Wraps a reader so every message is seen before the connection queues it. */
