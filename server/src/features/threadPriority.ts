@@ -14,9 +14,10 @@ import { getPriority, setPriority } from 'node:os';
 export const analysisThreadNice = 10;
 
 /**
- * The helper threads' nice value. No answer waits for them: V8 compiles hot functions there to run faster
- * later. At the normal priority a compilation of several milliseconds took the core that the editor needed to
- * read a completion (seen in the scheduler's trace of the 100 kB benchmark).
+ * The helper threads' nice value. No keystroke's answer waits for them: V8 compiles hot functions there to run
+ * faster later, and libuv's pool reads files and looks up host names for requests that take far longer anyway
+ * (a Verify's call to Duo). At the normal priority a compilation of several milliseconds took the core that the
+ * editor needed to read a completion (seen in the scheduler's trace of the 100 kB benchmark).
  */
 export const helperThreadNice = 19;
 
