@@ -226,7 +226,9 @@ function completeKeys(ctx: Ctx, index: number, place: KeyPlace, word: { start: n
         ...(replacing ? { preselect: true } : {}),
       };
     })
-    .sort((a, b) => a.sortText.localeCompare(b.sortText));
+    // sortText is two digits: compared as code units, as the editor does. localeCompare went through the collator
+    // of the server's locale, a fifth of this function's time after a keystroke at 100 kB.
+    .sort((a, b) => (a.sortText < b.sortText ? -1 : a.sortText > b.sortText ? 1 : 0));
 }
 
 function detailOf(d: KeyDoc): string {
