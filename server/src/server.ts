@@ -3,7 +3,6 @@
 // analysis thread, serves that thread's jobs instead (one copy of the analysis code in the package).
 import type * as WorkerThreads from 'node:worker_threads';
 import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import { register as registerCodeActions, codeActionKinds } from './features/codeActionHandler';
 import { register as registerCompletion, completionTriggerCharacters } from './features/completionHandler';
 import { register as registerHover } from './features/hoverHandler';
@@ -12,6 +11,7 @@ import { register as registerCodeLens } from './features/codeLens';
 import { register as registerCommands } from './features/commands';
 import { register as registerDoctor } from './features/doctorRequest';
 import { createServerContext } from './features/context';
+import { DocumentEdits } from './features/documentEdits';
 import { register as registerDiagnostics } from './features/diagnosticsPublisher';
 import { register as registerStatus } from './features/status';
 import { createWatchedTransport, RequestWatch } from './features/lspTransport';
@@ -24,7 +24,8 @@ function startServer(): void {
   const requests = new RequestWatch();
   const transport = createWatchedTransport(process.argv.slice(2), requests);
   const connection = transport ? createConnection(ProposedFeatures.all, transport.reader, transport.writer) : createConnection(ProposedFeatures.all);
-  const documents = new TextDocuments(TextDocument);
+  const edits = new DocumentEdits();
+  const documents = new TextDocuments(edits.configuration);
   const ctx = createServerContext(connection, documents, requests, __filename);
 
   connection.onInitialize((params) => {
@@ -46,7 +47,7 @@ function startServer(): void {
 
   registerDiagnostics(ctx);
   registerDeclaredKeys(ctx);
-  registerCompletion(ctx);
+  registerCompletion(ctx, edits);
   registerHover(ctx);
   registerCodeActions(ctx);
   registerCommands(ctx);

@@ -49,6 +49,43 @@ test('a kept scan equals a scan from the start at every caret, across random edi
   }
 });
 
+test('a kept scan told where each edit began equals a scan from the start, several edits between scans too', () => {
+  const next = random(7);
+  let text = ruleText(60);
+  const checkpoints = new ScanCheckpoints();
+  let at = 0;
+  for (let round = 0; round < 300; round++) {
+    for (let probe = 0; probe < 3; probe++) {
+      const end = probe % 2 ? Math.min(text.length, at + Math.floor(next() * 3000)) : Math.floor(next() * (text.length + 1));
+      assert.deepEqual(checkpoints.scanTo(text, end), scanTo(text, end), `round ${round}, offset ${end}`);
+    }
+    // One to three edits before the next scan, each reported with where it began (as the server reports them).
+    const count = 1 + Math.floor(next() * 3);
+    for (let e = 0; e < count; e++) {
+      at = Math.floor(next() * text.length);
+      const removed = Math.floor(next() * 3);
+      text = text.slice(0, at) + snippets[Math.floor(next() * snippets.length)] + text.slice(at + removed);
+      checkpoints.edited(at);
+    }
+  }
+});
+
+test('an edit reported just before a checkpoint invalidates it: a quote typed there opens a string over it', () => {
+  // Brackets are scanned one character at a time, so the checkpoints fall every 2,048 characters of them.
+  const head = 'function requireDuo(user, context, callback) {\n  var x = ';
+  const text = `${head}${'()'.repeat(3000)};\n  context.multifactor = {\n    \n  };\n}\n`;
+  const caret = text.indexOf('{\n    \n') + 6;
+  for (const at of [2040, 2044, 2046, 2047, 4090, 4095]) {
+    const checkpoints = new ScanCheckpoints();
+    assert.deepEqual(checkpoints.scanTo(text, caret), scanTo(text, caret));
+    const edited = `${text.slice(0, at)}'${text.slice(at)}`;
+    checkpoints.edited(at);
+    const kept = checkpoints.scanTo(edited, at + 20);
+    assert.deepEqual(kept, scanTo(edited, at + 20), `quote at ${at}`);
+    assert.ok(kept.string, `the scan after the quote at ${at} is inside the string it opened`);
+  }
+});
+
 test('completion in a large Rule is the same with the kept scan, after edits far above the caret', () => {
   let text = ruleText(400);
   const checkpoints = new ScanCheckpoints();

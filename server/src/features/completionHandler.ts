@@ -4,14 +4,17 @@ import { type CompletionItem, type CompletionList } from 'vscode-languageserver/
 import { complete, type FileShape } from '../analysis/completion';
 import { ScanCheckpoints } from '../analysis/completionScan';
 import type { ServerContext } from './context';
+import type { DocumentEdits } from './documentEdits';
 
 /** Characters that open a completion context: member access, quotes, object and argument starts. */
 export const completionTriggerCharacters = ['.', "'", '"', '{', ',', '(', ':'];
 
-export function register(ctx: ServerContext): void {
+export function register(ctx: ServerContext, edits: DocumentEdits): void {
   // Each document's scan, kept so that a completion scans from near the caret rather than from the file's start.
+  // Every edit is reported to it, so it knows what changed without comparing the texts.
   const scans = new Map<string, ScanCheckpoints>();
   ctx.documents.onDidClose((e) => scans.delete(e.document.uri));
+  edits.onEdited((uri, unchangedBefore) => scans.get(uri)?.edited(unchangedBefore));
   ctx.connection.onCompletion(async (params, token): Promise<CompletionList | null> => {
     const document = ctx.documents.get(params.textDocument.uri);
     if (!document) return null;
