@@ -75,6 +75,12 @@ describe('inside the context.multifactor object', () => {
     assert.ok(labels(`${ruleHead}  var mfa = { provider: 'duo', | };\n  context.multifactor = mfa;\n}`)?.includes('host'));
   });
 
+  test('an object merged into context.multifactor with Object.assign, a comment before its brace too', () => {
+    assert.ok(labels(`${ruleHead}  context.multifactor = {};\n  Object.assign(context.multifactor, { provider: 'duo', | });\n}`)?.includes('host'));
+    assert.ok(labels(`${ruleHead}  context.multifactor = {};\n  Object.assign(context.multifactor, /* the keys */ {\n    |\n  });\n}`)?.includes('ikey'));
+    assert.equal(labels(`${ruleHead}  Object.assign(other.multifactor, { | });\n}`), null);
+  });
+
   test('a quoted key position or a nested unrelated object gets nothing', () => {
     assert.equal(labels(`${ruleHead}  context.multifactor = {\n    'ik|': 1\n  };\n}`), null);
     assert.equal(labels(`${ruleHead}  var other = { | };\n}`), null);

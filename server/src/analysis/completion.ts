@@ -3,7 +3,7 @@
 // broken and very large files. Pure: text in, LSP completion items out.
 import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem } from 'vscode-languageserver-types';
 import { listFieldDocs, listKeyDocs, listProviders, fieldRootLink, type FieldRoot, type FileForm, type KeyDoc, type KeyPlace } from './docs';
-import { collectObjectKeys, scanTo, type OpenBracket, type ScanCheckpoints } from './completionScan';
+import { collectObjectKeys, scanTo, type ObjectKey, type OpenBracket, type ScanCheckpoints } from './completionScan';
 import { formatKeyDoc, formatProviderDoc, formatFieldDoc } from './hover';
 
 /** What completion needs to know about the file; a cached model provides it, else it is read from the text. */
@@ -120,6 +120,8 @@ interface Ctx {
   declaredKeys: readonly string[];
   /** roleOf's answers for this completion, by stack index: several steps ask for the same object's role. */
   roles: Map<number, ObjectRole>;
+  /** objectKeysOf's answers for this completion, by stack index. */
+  objectKeys: Map<number, { word: { start: number; end: number }; keys: ObjectKey[] }>;
 }
 
 /** The configuration expression a Duo key reads in this form, e.g. `configuration.DUO_IKEY`. */
@@ -142,18 +144,25 @@ function readRole(ctx: Ctx, index: number): ObjectRole {
   const before = stripComments(ctx.text.slice(Math.max(0, open.offset - 300), open.offset));
   const contextName = ctx.shape.contextName ?? 'context';
   const apiName = ctx.shape.apiName ?? 'api';
+  // Each shape below ends with `=`, `,` or `:` before the brace: the others' expressions need not be tried (each
+  // is tried at every start of the 300 characters).
+  const last = before.trimEnd().slice(-1);
   if (ctx.form === 'rule') {
-    const assigned = /([\w$]+)\s*\.\s*multifactor\s*=\s*$/.exec(before);
-    if (assigned && assigned[1] === contextName) return 'ruleObject';
-    const assign = /Object\s*\.\s*assign\s*\(\s*([\w$]+)\s*\.\s*multifactor\s*,\s*$/.exec(before);
-    if (assign && assign[1] === contextName) return 'ruleObject';
-    const binding = /\b(?:var|let|const)\s+([\w$]+)\s*=\s*$/.exec(before);
-    if (binding && new RegExp(`\\b${contextName.replace(/\$/g, '\\$')}\\s*\\.\\s*multifactor\\s*=\\s*${binding[1].replace(/\$/g, '\\$')}\\b`).test(ctx.text)) return 'ruleObject';
-    if (/\badmin\s*:\s*$/.test(before) && index > 0 && roleOf(ctx, index - 1) === 'ruleObject') return 'admin';
+    if (last === '=') {
+      const assigned = /([\w$]+)\s*\.\s*multifactor\s*=\s*$/.exec(before);
+      if (assigned && assigned[1] === contextName) return 'ruleObject';
+      const binding = /\b(?:var|let|const)\s+([\w$]+)\s*=\s*$/.exec(before);
+      if (binding && new RegExp(`\\b${contextName.replace(/\$/g, '\\$')}\\s*\\.\\s*multifactor\\s*=\\s*${binding[1].replace(/\$/g, '\\$')}\\b`).test(ctx.text)) return 'ruleObject';
+    }
+    if (last === ',') {
+      const assign = /Object\s*\.\s*assign\s*\(\s*([\w$]+)\s*\.\s*multifactor\s*,\s*$/.exec(before);
+      if (assign && assign[1] === contextName) return 'ruleObject';
+    }
+    if (last === ':' && /\badmin\s*:\s*$/.test(before) && index > 0 && roleOf(ctx, index - 1) === 'ruleObject') return 'admin';
     return undefined;
   }
-  if (/\bproviderOptions\s*:\s*$/.test(before) && index > 0 && roleOf(ctx, index - 1) === 'actionOptions') return 'providerOptions';
-  if (/,\s*$/.test(before) && index > 0 && isEnableCall(ctx, index - 1, apiName)) return 'actionOptions';
+  if (last === ':' && /\bproviderOptions\s*:\s*$/.test(before) && index > 0 && roleOf(ctx, index - 1) === 'actionOptions') return 'providerOptions';
+  if (last === ',' && index > 0 && isEnableCall(ctx, index - 1, apiName)) return 'actionOptions';
   return undefined;
 }
 
@@ -166,10 +175,19 @@ function isEnableCall(ctx: Ctx, index: number, apiName: string): boolean {
   return !!m && m[1] === apiName;
 }
 
+/** The keys of the object at stack[index] other than the word being completed; read once per completion. */
+function objectKeysOf(ctx: Ctx, index: number, word: { start: number; end: number }): ObjectKey[] {
+  const kept = ctx.objectKeys.get(index);
+  if (kept && kept.word.start === word.start && kept.word.end === word.end) return kept.keys;
+  const keys = collectObjectKeys(ctx.text, ctx.stack[index].offset, word);
+  ctx.objectKeys.set(index, { word, keys });
+  return keys;
+}
+
 function providerOfObject(ctx: Ctx, index: number, skip: { start: number; end: number }): string | undefined {
   const role = roleOf(ctx, index);
   if (role === 'ruleObject') {
-    return collectObjectKeys(ctx.text, ctx.stack[index].offset, skip).find((k) => k.name === 'provider')?.stringValue;
+    return objectKeysOf(ctx, index, skip).find((k) => k.name === 'provider')?.stringValue;
   }
   if (role === 'actionOptions') {
     const call = ctx.stack[index - 1];
@@ -210,7 +228,7 @@ function keyInsertText(ctx: Ctx, doc: KeyDoc, place: KeyPlace): string {
 
 function completeKeys(ctx: Ctx, index: number, place: KeyPlace, word: { start: number; end: number }): CompletionItem[] {
   const provider = providerOfObject(ctx, index, word);
-  const present = new Set(collectObjectKeys(ctx.text, ctx.stack[index].offset, word).map((k) => k.name));
+  const present = new Set(objectKeysOf(ctx, index, word).map((k) => k.name));
   // ignoreCookie is the former, inverted name of allowRememberBrowser. The deprecated-field warning
   // and its fix recommend allowRememberBrowser, so completion offers it too, first, saying that
   // ignoreCookie then goes (both would set the option twice).
@@ -318,7 +336,7 @@ export function complete(input: CompletionInput): CompletionAnswer | null {
   if (shape.kind === 'other') return null;
   const state = input.checkpoints ? input.checkpoints.scanTo(text, offset) : scanTo(text, offset);
   if (state.comment) return null;
-  const ctx: Ctx = { text, offset, form: shape.kind, shape, stack: state.stack, declaredKeys: input.declaredKeys ?? [], roles: new Map() };
+  const ctx: Ctx = { text, offset, form: shape.kind, shape, stack: state.stack, declaredKeys: input.declaredKeys ?? [], roles: new Map(), objectKeys: new Map() };
   const top = state.stack.length - 1;
 
   if (state.string) {
