@@ -31,43 +31,38 @@ function random(seed: number): () => number {
 
 const snippets = ['{', '}', '(', ')', '[', ']', "'", '"', '`', '/*', '*/', '//', '/', '${', '\n', 'x', ',', ' ', 'return /a/'];
 
-test('a kept scan equals a scan from the start at every caret, across random edits', () => {
-  const next = random(42);
+/**
+ * Edits a Rule at random for 300 rounds and checks the kept scan against a scan from the start at `probes` carets
+ * per round; `editsPerRound` edits come between two scans, each reported to the kept scan when `report` is set.
+ */
+function checkRandomEdits(seed: number, probes: number, editsPerRound: (next: () => number) => number, report: boolean): void {
+  const next = random(seed);
   let text = ruleText(60);
   const checkpoints = new ScanCheckpoints();
   let at = 0;
   for (let round = 0; round < 300; round++) {
-    for (let probe = 0; probe < 4; probe++) {
+    for (let probe = 0; probe < probes; probe++) {
       // Half the carets just after the last edit, where a checkpoint it invalidated would be reused.
       const end = probe % 2 ? Math.min(text.length, at + Math.floor(next() * 3000)) : Math.floor(next() * (text.length + 1));
       assert.deepEqual(checkpoints.scanTo(text, end), scanTo(text, end), `round ${round}, offset ${end}`);
     }
-    // An edit anywhere: insert, delete or replace a few characters with a token that changes the scan.
-    at = Math.floor(next() * text.length);
-    const removed = Math.floor(next() * 3);
-    text = text.slice(0, at) + snippets[Math.floor(next() * snippets.length)] + text.slice(at + removed);
-  }
-});
-
-test('a kept scan told where each edit began equals a scan from the start, several edits between scans too', () => {
-  const next = random(7);
-  let text = ruleText(60);
-  const checkpoints = new ScanCheckpoints();
-  let at = 0;
-  for (let round = 0; round < 300; round++) {
-    for (let probe = 0; probe < 3; probe++) {
-      const end = probe % 2 ? Math.min(text.length, at + Math.floor(next() * 3000)) : Math.floor(next() * (text.length + 1));
-      assert.deepEqual(checkpoints.scanTo(text, end), scanTo(text, end), `round ${round}, offset ${end}`);
-    }
-    // One to three edits before the next scan, each reported with where it began (as the server reports them).
-    const count = 1 + Math.floor(next() * 3);
-    for (let e = 0; e < count; e++) {
+    for (let e = editsPerRound(next); e > 0; e--) {
+      // An edit anywhere: insert, delete or replace a few characters with a token that changes the scan.
       at = Math.floor(next() * text.length);
       const removed = Math.floor(next() * 3);
       text = text.slice(0, at) + snippets[Math.floor(next() * snippets.length)] + text.slice(at + removed);
-      checkpoints.edited(at);
+      if (report) checkpoints.edited(at);
     }
   }
+}
+
+test('a kept scan equals a scan from the start at every caret, across random edits', () => {
+  checkRandomEdits(42, 4, () => 1, false);
+});
+
+test('a kept scan told where each edit began equals a scan from the start, several edits between scans too', () => {
+  // One to three edits before the next scan, each reported with where it began (as the server reports them).
+  checkRandomEdits(7, 3, (next) => 1 + Math.floor(next() * 3), true);
 });
 
 test('an edit reported just before a checkpoint invalidates it: a quote typed there opens a string over it', () => {
