@@ -319,7 +319,7 @@ export function firstTooDeepBracket(text: string, limit: number): number | undef
 }
 
 /** How many leading characters two texts share. */
-function sharedPrefixLength(a: string, b: string): number {
+export function sharedPrefixLength(a: string, b: string): number {
   const n = Math.min(a.length, b.length);
   let i = 0;
   // Whole chunks first: comparing strings is far faster than comparing characters one by one.

@@ -2,6 +2,7 @@
 // value, and the documented fields of context, user, event and api. Pure: model in, markdown out.
 import { findFieldDoc, findKeyDoc, findProviderDoc, fieldRootLink, links, type FieldDoc, type FieldRoot, type FileForm, type KeyDoc, type KeyPlace, type ProviderDoc } from './docs';
 import type { MfaObject, OffsetRange, RuleModel } from './model';
+import { sharedPrefixLength } from './completionScan';
 
 export interface HoverAnswer {
   /** Markdown. */
@@ -152,14 +153,6 @@ export function hover(model: RuleModel, offset: number): HoverAnswer | undefined
     if (found) return found;
   }
   return hoverField(model, offset);
-}
-
-/** How many leading characters two texts share. */
-function sharedPrefixLength(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  let i = 0;
-  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
-  return i;
 }
 
 /**
