@@ -73,6 +73,20 @@ describe('inside the context.multifactor object', () => {
 
   test('an object bound to a variable that is assigned to context.multifactor', () => {
     assert.ok(labels(`${ruleHead}  var mfa = { provider: 'duo', | };\n  context.multifactor = mfa;\n}`)?.includes('host'));
+    // Spaces, line breaks and comments between the tokens, and const as well as var.
+    assert.ok(labels(`${ruleHead}  const  mfa\n    = /* Duo */ {\n    |\n  };\n  context\n    .multifactor =\n    mfa;\n}`)?.includes('ikey'));
+    // Only that variable: another one whose name starts the same, a comparison, or another object's multifactor is not it.
+    assert.equal(labels(`${ruleHead}  var mfa = { | };\n  context.multifactor = mfaOptions;\n}`), null);
+    assert.equal(labels(`${ruleHead}  var mfa = { | };\n  if (context.multifactor == mfa) {}\n}`), null);
+    assert.equal(labels(`${ruleHead}  var mfa = { | };\n  other.multifactor = mfa;\n}`), null);
+    assert.equal(labels(`${ruleHead}  mfa = { | };\n  context.multifactor = mfa;\n}`), null);
+  });
+
+  test('the object assigned to context.multifactor is found across spaces and comments, and only that one', () => {
+    assert.ok(labels(`${ruleHead}  context . multifactor /* Duo */ =\n  {\n    |\n  };\n}`)?.includes('ikey'));
+    assert.equal(labels(`${ruleHead}  foo.context.multifactor2 = { | };\n}`), null);
+    assert.equal(labels(`${ruleHead}  mycontext.multifactor = { | };\n}`), null);
+    assert.equal(labels(`${ruleHead}  context.multifactor == { | };\n}`), null);
   });
 
   test('an object merged into context.multifactor with Object.assign, a comment before its brace too', () => {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { complete } from '../../server/src/analysis/completion';
-import { ScanCheckpoints, scanTo } from '../../server/src/analysis/completionScan';
+import { checkpointSpacing, ScanCheckpoints, scanTo } from '../../server/src/analysis/completionScan';
 
 /** A Rule of `blocks` blocks mixing every token the scanner tracks, several checkpoints long. */
 function ruleText(blocks: number): string {
@@ -66,11 +66,12 @@ test('a kept scan told where each edit began equals a scan from the start, sever
 });
 
 test('an edit reported just before a checkpoint invalidates it: a quote typed there opens a string over it', () => {
-  // Brackets are scanned one character at a time, so the checkpoints fall every 2,048 characters of them.
+  // Brackets are scanned one character at a time, so the checkpoints fall every checkpointSpacing characters of them.
   const head = 'function requireDuo(user, context, callback) {\n  var x = ';
   const text = `${head}${'()'.repeat(3000)};\n  context.multifactor = {\n    \n  };\n}\n`;
   const caret = text.indexOf('{\n    \n') + 6;
-  for (const at of [2040, 2044, 2046, 2047, 4090, 4095]) {
+  const n = checkpointSpacing;
+  for (const at of [n - 8, n - 4, n - 2, n - 1, 2 * n - 6, 2 * n - 1]) {
     const checkpoints = new ScanCheckpoints();
     assert.deepEqual(checkpoints.scanTo(text, caret), scanTo(text, caret));
     const edited = `${text.slice(0, at)}'${text.slice(at)}`;
@@ -101,8 +102,8 @@ test('completion in a large Rule is the same with the kept scan, after edits far
 test('an edit right at a checkpoint, or a character before or after it, is followed', () => {
   const text = ruleText(16);
   for (const snippet of ['{', "'", '/*', '`', 'x', '/']) {
-    // The first checkpoint is at the first token boundary 2,048 characters in: edits at every offset around it.
-    for (let at = 2030; at < 2150; at++) {
+    // The first checkpoint is at the first token boundary checkpointSpacing characters in: edits at every offset around it.
+    for (let at = checkpointSpacing - 18; at < checkpointSpacing + 102; at++) {
       const checkpoints = new ScanCheckpoints();
       checkpoints.scanTo(text, text.length);
       const edited = text.slice(0, at) + snippet + text.slice(at);

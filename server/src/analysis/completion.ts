@@ -3,7 +3,7 @@
 // broken and very large files. Pure: text in, LSP completion items out.
 import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem } from 'vscode-languageserver-types';
 import { listFieldDocs, listKeyDocs, listProviders, fieldRootLink, type FieldRoot, type FileForm, type KeyDoc, type KeyPlace } from './docs';
-import { collectObjectKeys, scanTo, type ObjectKey, type OpenBracket, type ScanCheckpoints } from './completionScan';
+import { collectObjectKeys, isIdentChar, isSpace, scanTo, type ObjectKey, type OpenBracket, type ScanCheckpoints } from './completionScan';
 import { formatKeyDoc, formatProviderDoc, formatFieldDoc } from './hover';
 
 /** What completion needs to know about the file; a cached model provides it, else it is read from the text. */
@@ -137,32 +137,83 @@ function roleOf(ctx: Ctx, index: number): ObjectRole {
   return role;
 }
 
-/** What the bracket at stack[index] opens, read from the text before it. */
+/**
+ * The last `count` tokens of `code` (comments already removed), in order: names (`[\w$]+`) and single characters.
+ * Read backwards from the end, so a shape that ends at a bracket is found in as many steps as it has tokens;
+ * an expression anchored at the end of 300 characters was tried at each of their starts, a fifth of a
+ * completion's time after a keystroke at 100 kB.
+ */
+function lastTokens(code: string, count: number): string[] {
+  const tokens: string[] = [];
+  let i = code.length;
+  while (tokens.length < count) {
+    while (i > 0 && isSpace(code.charCodeAt(i - 1))) i--;
+    if (i === 0) break;
+    const end = i;
+    if (isIdentChar(code.charCodeAt(i - 1))) {
+      while (i > 0 && isIdentChar(code.charCodeAt(i - 1))) i--;
+    } else {
+      i--;
+    }
+    tokens.unshift(code.slice(i, end));
+  }
+  return tokens;
+}
+
+/** The names standing at each `*` when `tokens` end with `pattern` (`*`: any name), else undefined. */
+function endingWith(tokens: readonly string[], pattern: readonly string[]): string[] | undefined {
+  const from = tokens.length - pattern.length;
+  if (from < 0) return undefined;
+  const names: string[] = [];
+  for (let k = 0; k < pattern.length; k++) {
+    const token = tokens[from + k];
+    if (pattern[k] === '*') {
+      if (!isIdentChar(token.charCodeAt(0))) return undefined;
+      names.push(token);
+    } else if (token !== pattern[k]) {
+      return undefined;
+    }
+  }
+  return names;
+}
+
+/** Whether `text` sets `<contextName>.multifactor = <name>` somewhere (the Duo object built in a variable first). */
+function assignsMultifactor(text: string, contextName: string, name: string): boolean {
+  const word = 'multifactor';
+  for (let at = text.indexOf(word); at !== -1; at = text.indexOf(word, at + word.length)) {
+    if (endingWith(lastTokens(text.slice(Math.max(0, at - 100), at), 2), ['*', '.'])?.[0] !== contextName) continue;
+    let i = at + word.length;
+    while (isSpace(text.charCodeAt(i))) i++;
+    if (text.charCodeAt(i) !== 61 /* = */) continue;
+    i++;
+    while (isSpace(text.charCodeAt(i))) i++;
+    if (text.startsWith(name, i) && !isIdentChar(text.charCodeAt(i + name.length))) return true;
+  }
+  return false;
+}
+
+/** What the bracket at stack[index] opens, read from the tokens before it. */
 function readRole(ctx: Ctx, index: number): ObjectRole {
   const open = ctx.stack[index];
   if (open.ch !== '{') return undefined;
-  const before = stripComments(ctx.text.slice(Math.max(0, open.offset - 300), open.offset));
+  const tokens = lastTokens(stripComments(ctx.text.slice(Math.max(0, open.offset - 300), open.offset)), 8);
   const contextName = ctx.shape.contextName ?? 'context';
-  const apiName = ctx.shape.apiName ?? 'api';
-  // Each shape below ends with `=`, `,` or `:` before the brace: the others' expressions need not be tried (each
-  // is tried at every start of the 300 characters).
-  const last = before.trimEnd().slice(-1);
+  const last = tokens[tokens.length - 1];
   if (ctx.form === 'rule') {
     if (last === '=') {
-      const assigned = /([\w$]+)\s*\.\s*multifactor\s*=\s*$/.exec(before);
-      if (assigned && assigned[1] === contextName) return 'ruleObject';
-      const binding = /\b(?:var|let|const)\s+([\w$]+)\s*=\s*$/.exec(before);
-      if (binding && new RegExp(`\\b${contextName.replace(/\$/g, '\\$')}\\s*\\.\\s*multifactor\\s*=\\s*${binding[1].replace(/\$/g, '\\$')}\\b`).test(ctx.text)) return 'ruleObject';
+      // context.multifactor = {
+      if (endingWith(tokens, ['*', '.', 'multifactor', '='])?.[0] === contextName) return 'ruleObject';
+      // const mfa = { … }; … context.multifactor = mfa;
+      const binding = endingWith(tokens, ['*', '*', '=']);
+      if (binding && /^(?:var|let|const)$/.test(binding[0]) && assignsMultifactor(ctx.text, contextName, binding[1])) return 'ruleObject';
     }
-    if (last === ',') {
-      const assign = /Object\s*\.\s*assign\s*\(\s*([\w$]+)\s*\.\s*multifactor\s*,\s*$/.exec(before);
-      if (assign && assign[1] === contextName) return 'ruleObject';
-    }
-    if (last === ':' && /\badmin\s*:\s*$/.test(before) && index > 0 && roleOf(ctx, index - 1) === 'ruleObject') return 'admin';
+    // Object.assign(context.multifactor, {
+    if (last === ',' && endingWith(tokens, ['Object', '.', 'assign', '(', '*', '.', 'multifactor', ','])?.[0] === contextName) return 'ruleObject';
+    if (last === ':' && endingWith(tokens, ['admin', ':']) && index > 0 && roleOf(ctx, index - 1) === 'ruleObject') return 'admin';
     return undefined;
   }
-  if (last === ':' && /\bproviderOptions\s*:\s*$/.test(before) && index > 0 && roleOf(ctx, index - 1) === 'actionOptions') return 'providerOptions';
-  if (last === ',' && index > 0 && isEnableCall(ctx, index - 1, apiName)) return 'actionOptions';
+  if (last === ':' && endingWith(tokens, ['providerOptions', ':']) && index > 0 && roleOf(ctx, index - 1) === 'actionOptions') return 'providerOptions';
+  if (last === ',' && index > 0 && isEnableCall(ctx, index - 1, ctx.shape.apiName ?? 'api')) return 'actionOptions';
   return undefined;
 }
 
@@ -170,9 +221,8 @@ function readRole(ctx: Ctx, index: number): ObjectRole {
 function isEnableCall(ctx: Ctx, index: number, apiName: string): boolean {
   const open = ctx.stack[index];
   if (open.ch !== '(') return false;
-  const before = stripComments(ctx.text.slice(Math.max(0, open.offset - 200), open.offset));
-  const m = /([\w$]+)\s*\.\s*multifactor\s*\.\s*enable\s*$/.exec(before);
-  return !!m && m[1] === apiName;
+  const tokens = lastTokens(stripComments(ctx.text.slice(Math.max(0, open.offset - 200), open.offset)), 5);
+  return endingWith(tokens, ['*', '.', 'multifactor', '.', 'enable'])?.[0] === apiName;
 }
 
 /** The keys of the object at stack[index] other than the word being completed; read once per completion. */
@@ -247,7 +297,7 @@ function completeKeys(ctx: Ctx, index: number, place: KeyPlace, word: { start: n
         label: d.name,
         kind: CompletionItemKind.Property,
         detail: replacing ? `${detailOf(d)}: replaces ignoreCookie (inverted), delete ignoreCookie` : detailOf(d),
-        documentation: { kind: MarkupKind.Markdown, value: formatKeyDoc(d) },
+        documentation: { kind: MarkupKind.Markdown, value: keyDocumentation(d) },
         insertText: space + keyInsertText(ctx, d, place) + comma,
         insertTextFormat: InsertTextFormat.Snippet,
         sortText: replacing ? '00' : String(i + 1).padStart(2, '0'),
@@ -259,8 +309,24 @@ function completeKeys(ctx: Ctx, index: number, place: KeyPlace, word: { start: n
     .sort((a, b) => (a.sortText < b.sortText ? -1 : a.sortText > b.sortText ? 1 : 0));
 }
 
+/**
+ * Each key's documentation and detail, written once: they are the same in every completion, and building them
+ * again was half of the time a completion took after a keystroke (code that ran once per keystroke ran cold).
+ */
+const keyTexts = new WeakMap<KeyDoc, { documentation: string; detail: string }>();
+
+function textsOf(d: KeyDoc): { documentation: string; detail: string } {
+  let texts = keyTexts.get(d);
+  if (!texts) keyTexts.set(d, (texts = { documentation: formatKeyDoc(d), detail: `${d.type}${d.required ? ', required' : ''}${d.duoName ? ` (Duo: ${d.duoName})` : ''}` }));
+  return texts;
+}
+
+function keyDocumentation(d: KeyDoc): string {
+  return textsOf(d).documentation;
+}
+
 function detailOf(d: KeyDoc): string {
-  return `${d.type}${d.required ? ', required' : ''}${d.duoName ? ` (Duo: ${d.duoName})` : ''}`;
+  return textsOf(d).detail;
 }
 
 function completeProviders(ctx: Ctx, quoted: boolean, space = ''): CompletionItem[] {
@@ -372,10 +438,10 @@ export function complete(input: CompletionInput): CompletionAnswer | null {
     const doc = listKeyDocs(role, ctx.form, providerOfObject(ctx, top, word)).find((d) => d.name === valueOf[1]);
     if (doc?.secretName) {
       const expr = secretExpression(ctx, doc.secretName);
-      return { items: [{ label: expr, insertText: space + expr, kind: CompletionItemKind.Value, detail: `read ${doc.name} from the ${ctx.form === 'rule' ? 'rule configuration' : "Action's secrets"}`, documentation: { kind: MarkupKind.Markdown, value: formatKeyDoc(doc) } }], replace: word };
+      return { items: [{ label: expr, insertText: space + expr, kind: CompletionItemKind.Value, detail: `read ${doc.name} from the ${ctx.form === 'rule' ? 'rule configuration' : "Action's secrets"}`, documentation: { kind: MarkupKind.Markdown, value: keyDocumentation(doc) } }], replace: word };
     }
     if (doc?.type === 'boolean') {
-      return { items: ['false', 'true'].map((v) => ({ label: v, insertText: space + v, kind: CompletionItemKind.Value, documentation: { kind: MarkupKind.Markdown, value: formatKeyDoc(doc) } })), replace: word };
+      return { items: ['false', 'true'].map((v) => ({ label: v, insertText: space + v, kind: CompletionItemKind.Value, documentation: { kind: MarkupKind.Markdown, value: keyDocumentation(doc) } })), replace: word };
     }
   }
   return null;

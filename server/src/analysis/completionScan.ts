@@ -23,12 +23,12 @@ export interface ScanState {
 
 const regexAfterWords = new Set(['return', 'typeof', 'instanceof', 'in', 'of', 'new', 'delete', 'void', 'throw', 'case', 'do', 'else', 'yield', 'await']);
 
-function isIdentChar(c: number): boolean {
+export function isIdentChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 36 || c === 95 || c > 127;
 }
 
 /** Blanks and line breaks as JavaScript reads them (the ones real code uses). */
-function isSpace(c: number): boolean {
+export function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13 || c === 0xfeff || c === 0xa0 || c === 0x2028 || c === 0x2029 || c === 11 || c === 12;
 }
 
@@ -78,7 +78,11 @@ function regexLiteralEnd(text: string, slash: number, end: number): number {
   return i;
 }
 
-const checkpointSpacing = 2048;
+/**
+ * Characters between the kept scan's checkpoints. After a keystroke the scan starts again from the checkpoint
+ * before the edit, up to this many characters back: at 2,048 that rescan was a fifth of a completion's time.
+ */
+export const checkpointSpacing = 512;
 
 function copyStack(stack: readonly OpenBracket[]): OpenBracket[] {
   return stack.map((b) => ({ ...b }));

@@ -90,6 +90,13 @@ const allowRememberBrowser = (form: FileForm): KeyDoc => ({
   link: form === 'rule' ? links.rulesMfa : links.postLoginApi,
 });
 
+// One object per key and place, so callers may keep what they derive from a key (completion keeps its text).
+const duoIkey = ikey('DUO_IKEY', false);
+const duoSkey = skey('DUO_SKEY', false);
+const adminIkey = ikey('DUO_ADMIN_IKEY', true);
+const adminSkey = skey('DUO_ADMIN_SKEY', true);
+const allowRememberBrowserIn: Record<FileForm, KeyDoc> = { rule: allowRememberBrowser('rule'), action: allowRememberBrowser('action') };
+
 const provider: KeyDoc = {
   name: 'provider',
   summary: "Which MFA provider Auth0 prompts with: 'duo', 'guardian', 'google-authenticator' or 'any'.",
@@ -168,15 +175,15 @@ export function listKeyDocs(place: KeyPlace, form: FileForm, providerName?: stri
   const p = providerName ?? 'duo';
   switch (place) {
     case 'admin':
-      return [ikey('DUO_ADMIN_IKEY', true), skey('DUO_ADMIN_SKEY', true)];
+      return [adminIkey, adminSkey];
     case 'providerOptions':
-      return [ikey('DUO_IKEY', false), skey('DUO_SKEY', false), host, username];
+      return [duoIkey, duoSkey, host, username];
     case 'actionOptions':
-      return p === 'duo' ? [allowRememberBrowser('action'), providerOptions] : [allowRememberBrowser('action')];
+      return p === 'duo' ? [allowRememberBrowserIn.action, providerOptions] : [allowRememberBrowserIn.action];
     case 'ruleObject':
-      if (p === 'duo') return [provider, ikey('DUO_IKEY', false), skey('DUO_SKEY', false), host, username, allowRememberBrowser(form), admin];
-      if (p === 'google-authenticator') return [provider, allowRememberBrowser(form), issuer];
-      return [provider, allowRememberBrowser(form)];
+      if (p === 'duo') return [provider, duoIkey, duoSkey, host, username, allowRememberBrowserIn[form], admin];
+      if (p === 'google-authenticator') return [provider, allowRememberBrowserIn[form], issuer];
+      return [provider, allowRememberBrowserIn[form]];
   }
 }
 
