@@ -139,9 +139,8 @@ function roleOf(ctx: Ctx, index: number): ObjectRole {
 
 /**
  * The last `count` tokens of `code` (comments already removed), in order: names (`[\w$]+`) and single characters.
- * Read backwards from the end, so a shape that ends at a bracket is found in as many steps as it has tokens;
- * an expression anchored at the end of 300 characters was tried at each of their starts, a fifth of a
- * completion's time after a keystroke at 100 kB.
+ * Read backwards from the end, so a shape that ends at a bracket is found in as many steps as it has tokens,
+ * where an expression anchored at the end of the 300 characters was tried at each of their starts.
  */
 function lastTokens(code: string, count: number): string[] {
   const tokens: string[] = [];
@@ -310,8 +309,8 @@ function completeKeys(ctx: Ctx, index: number, place: KeyPlace, word: { start: n
 }
 
 /**
- * Each key's documentation and detail, written once: they are the same in every completion, and building them
- * again was half of the time a completion took after a keystroke (code that ran once per keystroke ran cold).
+ * Each key's documentation and detail, written once: they are the same in every completion, and a completion
+ * after a keystroke runs cold (about 100 µs at 100 kB, against 14 µs in a loop), so each step it skips counts.
  */
 const keyTexts = new WeakMap<KeyDoc, { documentation: string; detail: string }>();
 

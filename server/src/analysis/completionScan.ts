@@ -80,7 +80,7 @@ function regexLiteralEnd(text: string, slash: number, end: number): number {
 
 /**
  * Characters between the kept scan's checkpoints. After a keystroke the scan starts again from the checkpoint
- * before the edit, up to this many characters back: at 2,048 that rescan was a fifth of a completion's time.
+ * before the edit, up to this many characters back; a 1 MB file keeps about 2,000 checkpoints.
  */
 export const checkpointSpacing = 512;
 
