@@ -70,13 +70,17 @@ function describeCheck(check: ConvertCommandResult['check']): string | undefined
   // Logins the matrix could not try are said in the verdict itself, never left to the log.
   const untried = check.notes.filter((n) => n.kind !== 'stand-in').length;
   const but = untried ? ` (but not every login was tried: ${untried} note${untried === 1 ? '' : 's'} in the log)` : '';
+  // Both sides failing on every login is no agreement: nothing was compared.
+  if (check.divergences.length === 0 && check.logins > 0 && check.failed >= check.logins) {
+    return `the differential check compared no decision: all ${check.logins} logins ended in an error or a timeout on both sides (the reason is in the log)`;
+  }
   if (check.divergences.length === 0) return `the Rule and the Action decide alike on all ${check.logins} logins tried${but}`;
   return `${check.divergences.length} divergence${check.divergences.length === 1 ? '' : 's'} between Rule and Action in ${check.logins} logins${but}`;
 }
 
 function logCheck(log: vscode.LogOutputChannel, check: ConvertCommandResult['check']): void {
   if (!check || 'error' in check) return;
-  log.info(`Differential check: ${check.logins} logins, ${check.agreeing} agree, ${check.divergences.length} divergence(s).`);
+  log.info(`Differential check: ${check.logins} logins, ${check.agreeing - check.failed} agree, ${check.failed} failed on both sides, ${check.divergences.length} divergence(s).`);
   for (const n of check.notes) log[n.kind === 'stand-in' ? 'info' : 'warn'](`  ${n.kind === 'stand-in' ? 'note' : n.kind === 'capped' ? 'CAPPED' : n.kind === 'failed' ? 'FAILED' : 'NOT TRIED'}: ${n.message}`);
   for (const d of check.divergences) {
     log.info(`  DIVERGES on ${d.fields.join(', ')} in ${d.logins} login(s); smallest: ${d.login}`);
@@ -123,7 +127,9 @@ export async function convertToActionCommand(client: LanguageClient, log: vscode
   const blocking = response.notes.filter((n) => n.blocking).length;
   const todoText = blocking === 0 ? 'nothing left to do by hand' : `${blocking} TODO comment${blocking === 1 ? '' : 's'} to finish in the code`;
   const checkText = describeCheck(response.check);
-  const diverged = !!response.check && !('error' in response.check) && response.check.divergences.length > 0;
+  // A check that compared nothing warns like a divergence: it is no evidence the Action decides as the Rule.
+  const diverged = !!response.check && !('error' in response.check)
+    && (response.check.divergences.length > 0 || (response.check.logins > 0 && response.check.failed >= response.check.logins));
   const show = diverged || response.notes.length ? 'Show Details' : undefined;
   inBackground(vscode.window[diverged ? 'showWarningMessage' : 'showInformationMessage'](
     `Duo Rules: converted ${path.basename(uri.path)} to a post-login Action in ${where}; ${todoText}${checkText ? `; ${checkText}` : ''}.`,

@@ -331,7 +331,9 @@ describe('the differential check tries the lists a Rule reads from its configura
 
   test('JSON.parse(configuration.X) without a value: the check says plainly those logins were not tried; with the value it catches the dropped client', () => {
     const untried = cli(['equivalence', jsonRule, jsonDropped], work.root);
-    assert.match(untried.stdout, /^Differential check: \d+ logins, \d+ agree, 0 divergences \(\d+ ms\); NOT every login the conditions allow was tried \(2 notes below\)\.\n {2}NOT TRIED: logins where context\.clientID is in JSON\.parse\(configuration\.DUO_POLICY\) were not tried: configuration\.DUO_POLICY has no value in the check \(give it with --configuration <file\.json> or in the deploy-cli repository's rules-configs\/\)\.$/m);
+    // Nothing was compared, so the check cannot pass.
+    assert.equal(untried.code, 1, untried.stderr + untried.stdout);
+    assert.match(untried.stdout, /^Differential check: (\d+) logins, 0 agree, \1 failed on both sides, 0 divergences \(\d+ ms\); NO decision was compared, so this check does not show that they decide alike; NOT every login the conditions allow was tried \(2 notes below\)\.\n {2}NOT TRIED: logins where context\.clientID is in JSON\.parse\(configuration\.DUO_POLICY\) were not tried: configuration\.DUO_POLICY has no value in the check \(give it with --configuration <file\.json> or in the deploy-cli repository's rules-configs\/\)\.$/m);
     // The Rule cannot parse the stand-in: both sides fail on every login, which is no agreement either.
     assert.match(untried.stdout, /^ {2}FAILED: all \d+ logins ended in an error or a timeout on both sides, so no decision was compared on them/m);
     const converted = cli(['convert', jsonRule, '--check', '--format', 'json'], work.root);
@@ -376,4 +378,28 @@ test('an Action that skips Duo for a client the Rule never names is caught: the 
   assert.equal(run.code, 1, run.stderr + run.stdout);
   const report = JSON.parse(run.stdout) as Report;
   assert.deepEqual(report.divergences.map((d) => [d.fields, d.login]), [[['mfa'], 'context.clientID = "kioskApp"']]);
+});
+
+test('a check on which every login failed on both sides compared nothing: it says so, names the Rule\'s error and exits 1', () => {
+  // Auth0's IP-range MFA template requires a module Auth0 offers; here it is not installed, so the Rule
+  // and its Action both fail on every login and not one Duo decision is compared.
+  const work = createWorkspace({ prefix: 'duo-check-failed-', files: {
+    'rules/office-ip.js': `function duoOutsideOffice(user, context, callback) {\n  var cidr = require('office-cidr-matcher');\n  if (!cidr.contains('10.20.0.0/16', context.request.ip)) {\n    context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };\n  }\n  callback(null, user, context);\n}\n`,
+  } });
+  const rule = join(work.root, 'rules', 'office-ip.js');
+  const converted = cli(['convert', rule, '--check', '--format', 'json'], work.root);
+  assert.equal(converted.code, 1, converted.stderr + converted.stdout);
+  const check = checkOf(converted) as Report & { failed: number };
+  assert.deepEqual(check.divergences, []);
+  assert.ok(check.logins > 0);
+  assert.equal(check.failed, check.logins);
+  const failed = check.notes?.find((n) => n.kind === 'failed');
+  assert.match(failed?.message ?? '', /^all \d+ logins ended in an error or a timeout on both sides, so no decision was compared on them \(the Rule's first error: Cannot find module 'office-cidr-matcher'/);
+  const text = cli(['convert', rule, '--check'], work.root);
+  assert.equal(text.code, 1, text.stderr);
+  assert.match(text.stderr, /^Differential check: (\d+) logins, 0 agree, \1 failed on both sides, 0 divergences \(\d+ ms\); NO decision was compared, so this check does not show that they decide alike/m);
+  const action = work.write('office-ip.action.js', text.stdout);
+  const equivalence = cli(['equivalence', rule, action], work.root);
+  assert.equal(equivalence.code, 1, equivalence.stdout);
+  assert.doesNotMatch(equivalence.stdout, /\b[1-9]\d* agree\b/);
 });

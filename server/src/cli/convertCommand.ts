@@ -33,14 +33,15 @@ Converts an Auth0 Rule to a post-login Action (Auth0 Rules stopped executing on 
                       logic in order instead of one per rule: each rule sees the user as the rules
                       before it left it, and a denial stops the rules after it, as in Auth0
   --check             then run the Rule(s) and the Action(s) on a matrix of logins and compare
-                      their decisions (see duo-rules equivalence --help); a divergence exits 1
+                      their decisions (see duo-rules equivalence --help); a divergence exits 1, and so
+                      does a check that compared no decision (every login failed on both sides)
   --max-logins <n>    at most n logins for --check (default 512)
   --configuration <json>  configuration values for --check (see duo-rules equivalence --help)
   --format text|json  json prints { file, action, notes: [{ line, blocking, message }] } per rule
 Never less strict than the Rule: denials stay denials, and a path that cannot be converted with
 the same decision becomes api.access.deny with a TODO(duo-rules) comment.
 Exit codes: 0 converted, nothing left to do; 1 converted, but TODO(duo-rules) comments remain
-(or --check found a divergence); 2 could not convert (syntax error, usage, I/O).
+(or --check found a divergence or compared no decision); 2 could not convert (syntax error, usage, I/O).
 `;
 
 /** The Action `--merge` writes for a whole pipeline. */
@@ -179,7 +180,7 @@ export async function convertCommand(argv: string[], io: CliIO): Promise<number>
     const report = checker
       ? await checker.runCheck({ rules: [{ file: input, source: readText(input) }], actions: [{ file: written[0] ?? input.replace(/(\.js)?$/, '.action.js'), source: result.code }], actionSecrets: result.movedValues, maxLogins, keys: options.keys, configuration })
       : undefined;
-    const checkFailed = (report?.divergences.length ?? 0) > 0;
+    const checkFailed = !!report && !!checker && checker.checkFailed(report);
     if (report && checker && !json) io.stderr(checker.formatEquivalence(report));
     if (json) {
       const output: ConvertReport & { check?: unknown } = { file: show(input), action: result.code, notes: result.notes, secrets: result.secrets, ...(written.length ? { written: written.map(show) } : {}), ...(report ? { check: report } : {}) };
@@ -261,7 +262,7 @@ export async function convertCommand(argv: string[], io: CliIO): Promise<number>
       configuration,
     })
     : undefined;
-  const checkFailed = (report?.divergences.length ?? 0) > 0;
+  const checkFailed = !!report && !!checker && checker.checkFailed(report);
   if (report && checker && !json) io.stdout(checker.formatEquivalence(report));
   if (json) {
     io.stdout(`${JSON.stringify(report ? { files: reports, check: report } : reports, null, 2)}\n`);

@@ -6,11 +6,11 @@ import { dirname, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { convertRule } from '../analysis/ruleConverter';
 import { disposeRunnerPool, findWorkspaceRoot, listDirectoryRules, RunInputError } from '../runner/index';
-import { checkEquivalence, DEFAULT_MAX_LOGINS, formatEquivalence, type EquivalenceReport } from '../runner/equivalence';
+import { checkEquivalence, checkFailed, DEFAULT_MAX_LOGINS, formatEquivalence, type EquivalenceReport } from '../runner/equivalence';
 import { checkConfiguration, readJsonObjectFile } from '../runner/inputs';
 import type { CliIO } from './io';
 
-export { formatEquivalence };
+export { checkFailed, formatEquivalence };
 import { describeFlagError, UsageError } from './io';
 
 const help = `Usage: duo-rules equivalence <rule.js|rules-dir> <action.js> [options]
@@ -29,10 +29,11 @@ with each of its keys or elements.
                       too). Without a value such logins are reported as not tried
   --max-logins <n>    at most n logins (default ${DEFAULT_MAX_LOGINS}); the report says when it caps
   --keys tenant       the Action takes the Duo keys from the tenant: host and ikey are not compared
-  --format text|json  json prints { logins, agreeing, divergences: [{ fields, logins, login, settings, rule, action }],
-                      notes: [{ kind, message }] }
+  --format text|json  json prints { logins, agreeing, failed, divergences: [{ fields, logins, login, settings,
+                      rule, action }], notes: [{ kind, message }] }
 Other keys the code reads get stand-in values (the check compares logic, not keys); deploy-cli tokens too.
-Exit codes: 0 same decisions; 1 a divergence; 2 usage or I/O error.
+Exit codes: 0 same decisions; 1 a divergence, or no decision compared (every login ended in an error
+or a timeout on both sides); 2 usage or I/O error.
 `;
 
 export interface CheckInput {
@@ -144,5 +145,5 @@ export async function equivalenceCommand(argv: string[], io: CliIO): Promise<num
   });
   if (format === 'json') io.stdout(`${JSON.stringify({ rule: relative(io.cwd, rulePath) || '.', action: relative(io.cwd, actionPath), ...report }, null, 2)}\n`);
   else io.stdout(formatEquivalence(report));
-  return report.divergences.length ? 1 : 0;
+  return checkFailed(report) ? 1 : 0;
 }

@@ -45,6 +45,11 @@ export interface Divergence {
 export interface EquivalenceReport {
   logins: number;
   agreeing: number;
+  /**
+   * Of the agreeing logins, those on which both sides ended in an error or a timeout: no decision was
+   * compared on them. When it equals `logins` the check showed nothing about the two deciding alike.
+   */
+  failed: number;
   divergences: Divergence[];
   /**
    * What the matrix could not try: logins gated on a configuration list without a usable value
@@ -199,10 +204,13 @@ async function readListValues(options: EquivalenceOptions, listKeys: readonly st
 }
 
 /** Logins counted as agreeing because both sides failed: they compared no decision, which the report must not hide. */
-function describeFailures(bothFailed: number, logins: number): MatrixNote[] {
+function describeFailures(bothFailed: number, logins: number, firstError: string | undefined): MatrixNote[] {
   if (bothFailed === 0) return [];
   const which = bothFailed === logins ? `all ${logins} logins` : `${bothFailed} of the ${logins} logins`;
-  return [{ kind: 'failed', message: `${which} ended in an error or a timeout on both sides, so no decision was compared on ${bothFailed === 1 ? 'it' : 'them'} (a configuration value the code needs may be missing).` }];
+  // The Rule's own error says why (a module not installed here, a value the code needs); a guess would mislead.
+  const error = firstError?.trim().replace(/[.\s]+$/, '');
+  const why = error ? `the Rule's first error: ${error.length > 300 ? `${error.slice(0, 300)}…` : error}` : 'a configuration value the code needs may be missing';
+  return [{ kind: 'failed', message: `${which} ended in an error or a timeout on both sides, so no decision was compared on ${bothFailed === 1 ? 'it' : 'them'} (${why}).` }];
 }
 
 /** Runs both sides on the login matrix and reports where they decide differently. */
@@ -236,13 +244,17 @@ export async function checkEquivalence(options: EquivalenceOptions): Promise<Equ
   const groups = new Map<string, Divergence>();
   let agreeing = 0;
   let bothFailed = 0;
+  let firstError: string | undefined;
   matrix.forEach((login, index) => {
     const rule = ruleDecision(rules.results[index] ?? [], inputs[index]);
     const action = actionDecision(actions.results[index] ?? [], inputs[index]);
     const fields = compareDecisions(rule, action, options.keys);
     if (fields.length === 0) {
       agreeing++;
-      if (rule.outcome === 'error' || rule.outcome === 'timeout') bothFailed++;
+      if (rule.outcome === 'error' || rule.outcome === 'timeout') {
+        bothFailed++;
+        firstError ??= rule.message;
+      }
       return;
     }
     const key = fields[0] === 'outcome' ? `outcome:${rule.outcome}:${action.outcome}` : fields.join(',');
@@ -260,8 +272,9 @@ export async function checkEquivalence(options: EquivalenceOptions): Promise<Equ
   return {
     logins: matrix.length,
     agreeing,
+    failed: bothFailed,
     divergences: redactValue([...groups.values()], secrets),
-    notes: redactValue([...found.notes, ...(cap ? [cap] : []), ...describeFailures(bothFailed, matrix.length)], secrets),
+    notes: redactValue([...found.notes, ...(cap ? [cap] : []), ...describeFailures(bothFailed, matrix.length, firstError)], secrets),
     durationMs: Math.round(performance.now() - started),
   };
 }
@@ -275,12 +288,25 @@ function describeDecision(d: Decision): string {
   return `allowed, ${parts.join(', ')}`;
 }
 
+/** Every login ended in an error or a timeout on both sides: the check compared no decision at all. */
+function checkComparedNothing(report: EquivalenceReport): boolean {
+  return report.logins > 0 && report.failed >= report.logins;
+}
+
+/** A check that found a divergence, or compared nothing, is no evidence the Action decides as the Rule. */
+export function checkFailed(report: EquivalenceReport): boolean {
+  return report.divergences.length > 0 || checkComparedNothing(report);
+}
+
 const NOTE_LABELS: Record<MatrixNote['kind'], string> = { 'not-tried': 'NOT TRIED', 'stand-in': 'note', capped: 'CAPPED', failed: 'FAILED' };
 
 /** The text report: a summary line, what the matrix could not try, then each divergence with its smallest login. */
 export function formatEquivalence(report: EquivalenceReport): string {
   const untried = report.notes.filter((n) => n.kind !== 'stand-in').length;
-  const lines = [`Differential check: ${report.logins} login${report.logins === 1 ? '' : 's'}, ${report.agreeing} agree, ${report.divergences.length} divergence${report.divergences.length === 1 ? '' : 's'} (${report.durationMs} ms)${untried ? `; NOT every login the conditions allow was tried (${untried} note${untried === 1 ? '' : 's'} below)` : ''}.`];
+  // Logins both sides failed on are not counted as agreeing here: no decision was compared on them.
+  const failed = report.failed ? `, ${report.failed} failed on both sides` : '';
+  const nothing = checkComparedNothing(report) ? '; NO decision was compared, so this check does not show that they decide alike' : '';
+  const lines = [`Differential check: ${report.logins} login${report.logins === 1 ? '' : 's'}, ${report.agreeing - report.failed} agree${failed}, ${report.divergences.length} divergence${report.divergences.length === 1 ? '' : 's'} (${report.durationMs} ms)${nothing}${untried ? `; NOT every login the conditions allow was tried (${untried} note${untried === 1 ? '' : 's'} below)` : ''}.`];
   for (const n of report.notes) lines.push(`  ${NOTE_LABELS[n.kind]}: ${n.message}`);
   for (const d of report.divergences) {
     lines.push(`  DIVERGES on ${d.fields.join(', ')} in ${d.logins} login${d.logins === 1 ? '' : 's'}; smallest: ${d.login}`);
