@@ -66,6 +66,25 @@ describe('duo-rules run (real process)', () => {
     assert.ok(!stdout.includes(DUO_CONFIGURATION.DUO_SKEY));
   });
 
+  test('text: Duo keys the code passes but leaves unset are named, since Auth0 could not start Duo', async () => {
+    // A Duo object without host, and keys read from configuration values this run does not have.
+    ws.write('duo-no-host.js', `function (user, context, callback) {
+    context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY };
+    callback(null, user, context);
+  }`);
+    ws.write('duo-unset-keys.js', `function (user, context, callback) {
+    context.multifactor = { provider: 'duo', ikey: configuration.ACME_IKEY, skey: configuration.ACME_SKEY, host: configuration.ACME_HOST };
+    callback(null, user, context);
+  }`);
+    const noHost = await runCli(['duo-no-host.js', '--configuration', 'config.json']);
+    assert.equal(noHost.code, 0, noHost.stderr);
+    assert.match(noHost.stdout, /Requires MFA: duo\n {2}ikey: DIWJ8X6AEYOR5OMC6TQ1\n {2}skey: \[redacted\]\n {2}but host is not set: Auth0 cannot start Duo, so this login would fail\n/);
+    const badNames = await runCli(['duo-unset-keys.js', '--configuration', 'config.json']);
+    assert.match(badNames.stdout, /Requires MFA: duo\n {2}but ikey, skey and host are not set: Auth0 cannot start Duo, so this login would fail\n/);
+    const complete = await runCli(['duo-rule.js', '--configuration', 'config.json']);
+    assert.doesNotMatch(complete.stdout, /not set/);
+  });
+
   test('keys missing from --configuration come from the environment and stay redacted', async () => {
     const { code, stdout } = await runCli(['duo-rule.js', '--configuration', 'partial-config.json', '--format', 'json'], {
       DUO_SKEY: DUO_CONFIGURATION.DUO_SKEY, DUO_HOST: DUO_CONFIGURATION.DUO_HOST,

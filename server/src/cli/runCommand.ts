@@ -203,6 +203,11 @@ function formatRunText(report: RunReport, file: string): string {
       if (mfa[key] !== undefined) lines.push(`  ${key}: ${show(mfa[key])}`);
     }
     if (mfa.admin) lines.push(`  admin: ikey ${show(mfa.admin.ikey)}, skey ${show(mfa.admin.skey)}`);
+    // Keys the code passes but left unset: Auth0 cannot start Duo, which the bare key list would not say.
+    const unset = report.outcome === 'completed' && mfa.provider === 'duo' && report.keySource !== 'tenant'
+      ? (['ikey', 'skey', 'host'] as const).filter((k) => typeof mfa[k] !== 'string' || mfa[k] === '')
+      : [];
+    if (unset.length) lines.push(`  but ${listKeys(unset)} ${unset.length === 1 ? 'is' : 'are'} not set: Auth0 cannot start Duo, so this login would fail`);
   } else if (report.outcome === 'completed') {
     lines.push('Requires MFA: no');
   }
@@ -223,6 +228,11 @@ function formatRunText(report: RunReport, file: string): string {
     for (const line of report.warnings) lines.push(`  ${line}`);
   }
   return lines.join('\n') + '\n';
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function listKeys(keys: readonly string[]): string {
+  return keys.length <= 1 ? keys.join('') : `${keys.slice(0, -1).join(', ')} and ${keys[keys.length - 1]}`;
 }
 
 function printRunReport(report: RunReport, args: RunCommandArgs, io: CliIO): void {
