@@ -403,3 +403,25 @@ test('a check on which every login failed on both sides compared nothing: it say
   assert.equal(equivalence.code, 1, equivalence.stdout);
   assert.doesNotMatch(equivalence.stdout, /\b[1-9]\d* agree\b/);
 });
+
+test('a Rule that gives Duo to the client named in its configuration: an Action that drops Duo diverges, its conversion agrees', () => {
+  // The client id is a configuration value (the check's stand-in here), not a literal: the matrix must try it.
+  const work = createWorkspace({ prefix: 'duo-check-config-client-', files: {
+    'rules/configured-client.js': `function duoForConfiguredClient(user, context, callback) {\n  if (context.clientID === configuration.MFA_CLIENT_ID) {\n    context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };\n  }\n  callback(null, user, context);\n}\n`,
+    'rules/listed-client.js': `function duoForListedClient(user, context, callback) {\n  var MFA_APPS = [configuration['DUO_MFA:CLIENT_ID']];\n  if (MFA_APPS.indexOf(context.clientID) !== -1) {\n    context.multifactor = { provider: 'duo', ikey: configuration['DUO_MFA:IKEY'], skey: configuration['DUO_MFA:SKEY'], host: configuration['DUO_MFA:HOST'] };\n  }\n  callback(null, user, context);\n}\n`,
+    'no-duo.js': 'exports.onExecutePostLogin = async (event, api) => {\n};\n',
+  } });
+  for (const name of ['configured-client.js', 'listed-client.js']) {
+    const rule = join(work.root, 'rules', name);
+    const dropped = cli(['equivalence', rule, join(work.root, 'no-duo.js'), '--format', 'json'], work.root);
+    assert.equal(dropped.code, 1, `${name}: ${dropped.stdout}`);
+    const report = JSON.parse(dropped.stdout) as Report;
+    assert.deepEqual(report.divergences.map((d) => d.fields), [['mfa']], name);
+    assert.match(report.divergences[0].login, /^context\.clientID = "(MFA_CLIENT_ID|DUO_MFA:CLIENT_ID)-value"$/);
+    const converted = cli(['convert', rule, '--check', '--format', 'json'], work.root);
+    assert.equal(converted.code, 0, `${name}: ${converted.stdout}`);
+    const check = checkOf(converted);
+    assert.deepEqual(check.divergences, []);
+    assert.ok(check.logins > 6, `${name}: only ${check.logins} logins`);
+  }
+});

@@ -148,6 +148,20 @@ describe('findConditionDimensions: inputs looked up in the Rule\'s own tables', 
     assert.match(found.notes[0]?.message ?? '', /configuration\.SECRET_APPS is named like a secret/);
   });
 
+  test('an input compared with one configuration value is tried with the value the check runs with', () => {
+    // The client that gets Duo is set in the configuration, as in Auth0's Duo template with fields.
+    const values = { values: { MFA_CLIENT_ID: 'crm-app', 'DUO_MFA:CLIENT_ID': 'payroll-app', ADMIN_APP: 'admin-app', MFA_CONNECTION: 'corp-ad', DUO_SKEY: 'x' } };
+    assert.deepEqual(equalsOf(rule(`  if (context.clientID !== configuration.MFA_CLIENT_ID) return callback(null, user, context);`), 'context.clientID', values), ['crm-app']);
+    assert.deepEqual(equalsOf(rule(`  var APPS = [configuration['DUO_MFA:CLIENT_ID']];\n  if (APPS.indexOf(context.clientID) === -1) return callback(null, user, context);`), 'context.clientID', values), ['payroll-app']);
+    assert.deepEqual(equalsOf(rule(`  var admin = configuration.ADMIN_APP;\n  if (![admin, 'hr-app'].includes(context.clientID)) return callback(null, user, context);`), 'context.clientID', values), ['admin-app', 'hr-app']);
+    assert.deepEqual(equalsOf(rule(`  const { MFA_CONNECTION } = configuration;\n  if (context.connection !== MFA_CONNECTION) return callback(null, user, context);`), 'context.connection', values), ['corp-ad']);
+    const action = buildModel(`exports.onExecutePostLogin = async (event, api) => {\n  if (event.client.client_id === event.secrets.MFA_CLIENT_ID) api.multifactor.enable('duo');\n};`);
+    assert.deepEqual(findConditionInputs([action], values).dimensions.find((d) => d.path.join('.') === 'context.clientID')?.equals, ['crm-app']);
+    // A secret's value is never a login; without a value nothing is tried.
+    assert.deepEqual(equalsOf(rule(`  if (context.clientID !== configuration.DUO_SKEY) return callback(null, user, context);`), 'context.clientID', values) ?? [], []);
+    assert.deepEqual(equalsOf(rule(`  if (context.clientID !== configuration.OTHER) return callback(null, user, context);`), 'context.clientID', values) ?? [], []);
+  });
+
   test('the table values reach the matrix: a login for each listed client', () => {
     const dims = findConditionDimensions([buildModel(rule(`  var MFA_CLIENTS = { 'crm-app': true, 'payroll-app': true };\n  if (!MFA_CLIENTS[context.clientID]) return callback(null, user, context);`))]);
     const clients = buildLoginMatrix(dims, 512).flatMap((c) => c.settings.filter((s) => s.path.join('.') === 'context.clientID').map((s) => s.value));

@@ -252,14 +252,25 @@ class ConditionScanner {
     }
   }
 
+  /**
+   * A single configuration value compared with an input: the value both sides run with (given, or the
+   * same stand-in for both), so the logins it selects are tried. A secret's value is never a login.
+   */
+  private configValue(key: string): Static[] {
+    const value = this.configuration?.values[key];
+    return value === undefined || isSecretKeyName(key) ? [] : [{ kind: 'literal', value }];
+  }
+
   /** Every value an expression can have, as far as the Rule's constants tell (empty: not known). */
   valuesOf(node: Node | null | undefined): Static[] {
     if (!node) return [];
     const literal = literalValue(node);
     if (literal) return [{ kind: 'literal', value: literal.value }];
     switch (node.type) {
-      case 'Identifier':
-        return this.tables.get(node.name) ?? [];
+      case 'Identifier': {
+        const key = this.configNames.get(node.name);
+        return key !== undefined ? this.configValue(key) : this.tables.get(node.name) ?? [];
+      }
       case 'ChainExpression':
         return this.valuesOf(node.expression);
       case 'LogicalExpression':
@@ -303,6 +314,11 @@ class ConditionScanner {
         return [];
       }
       case 'MemberExpression': {
+        // context.clientID === configuration.MFA_CLIENT_ID, [configuration.ADMIN_APP]: the value the check runs with.
+        if (this.isSettings(node.object)) {
+          const key = memberName(node);
+          return key === undefined ? [] : this.configValue(key);
+        }
         const name = node.computed ? literalValue(node.property as Node)?.value : memberName(node);
         const out: Static[] = [];
         for (const v of this.valuesOf(node.object)) {

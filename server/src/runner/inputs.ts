@@ -206,7 +206,8 @@ export async function loadRunInputs(files: RunInputFiles, cwd = process.cwd()): 
  */
 export function findConfigurationKeys(source: string): string[] {
   const keys = new Set<string>();
-  const member = /\b(?:configuration|secrets)\s*(?:\.\s*([A-Za-z_$][\w$]*)|\[\s*(['"`])([A-Za-z0-9_-]+)\2\s*\])/g;
+  // Bracketed names take every character Auth0 allows in a key (`configuration['DUO_MFA:IKEY']`).
+  const member = /\b(?:configuration|secrets)\s*(?:\.\s*([A-Za-z_$][\w$]*)|\[\s*(['"`])([A-Za-z0-9_\-@*+:]+)\2\s*\])/g;
   for (const m of source.matchAll(member)) keys.add(m[1] ?? m[3]);
   const destructure = /\{([^{}]*)\}\s*=\s*(?:[\w$.]*\.)?(?:configuration|secrets)\b/g;
   for (const m of source.matchAll(destructure)) {
