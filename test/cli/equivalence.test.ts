@@ -425,3 +425,19 @@ test('a Rule that gives Duo to the client named in its configuration: an Action 
     assert.ok(check.logins > 6, `${name}: only ${check.logins} logins`);
   }
 });
+
+test('a Rule requiring Duo unless the login is what the mock already is: the other branch is tried, so an Action without Duo diverges', () => {
+  // The mock login uses the database connection: "every connection but the database one" needs another value.
+  const work = createWorkspace({ prefix: 'duo-check-unequal-', files: {
+    'rules/federated.js': `function duoForFederated(user, context, callback) {\n  if (context.connection !== 'Username-Password-Authentication') {\n    context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };\n  }\n  callback(null, user, context);\n}\n`,
+    'no-duo.js': 'exports.onExecutePostLogin = async (event, api) => {\n};\n',
+  } });
+  const rule = join(work.root, 'rules', 'federated.js');
+  const dropped = cli(['equivalence', rule, join(work.root, 'no-duo.js'), '--format', 'json'], work.root);
+  assert.equal(dropped.code, 1, dropped.stdout);
+  const report = JSON.parse(dropped.stdout) as Report;
+  assert.deepEqual(report.divergences.map((d) => [d.fields, d.login]), [[['mfa'], 'context.connection = "Username-Password-Authentication-other"']]);
+  const converted = cli(['convert', rule, '--check', '--format', 'json'], work.root);
+  assert.equal(converted.code, 0, converted.stdout);
+  assert.deepEqual(checkOf(converted).divergences, []);
+});

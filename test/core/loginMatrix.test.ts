@@ -3,7 +3,7 @@
 // event is the same login in Action terms.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { applyLogin, buildLoginMatrix, describeLogin, describeMatrixCap, findConditionDimensions, findConditionInputs, toActionEvent } from '../../server/src/analysis/loginMatrix';
+import { applyLogin, buildLoginMatrix, describeLogin, describeMatrixCap, findConditionDimensions, findConditionInputs, toActionEvent, withUnequalValues } from '../../server/src/analysis/loginMatrix';
 import { buildModel } from '../../server/src/analysis/model';
 
 const rule = `function (user, context, callback) {
@@ -180,5 +180,23 @@ describe('buildLoginMatrix: a long table under the cap', () => {
     assert.deepEqual([...changed].sort(), ['context.clientID', 'context.protocol', 'user.email_verified']);
     assert.deepEqual(describeMatrixCap(dims, 50), { kind: 'capped', message: 'the conditions make 3606 combinations of logins; only 50 were tried (the default and 49 of the 603 single changes: 554 values were never tried); raise --max-logins to try more.' });
     assert.equal(describeMatrixCap(dims, 5000), undefined);
+  });
+});
+
+describe('withUnequalValues: the other branch of a comparison the mock already satisfies', () => {
+  test('an input whose mock value is compared gets a value unlike every compared one; others are left alone', () => {
+    const dims = findConditionDimensions([buildModel(`function (user, context, callback) {
+  if (context.connection !== 'Username-Password-Authentication' || context.clientName === 'Kiosk') {
+    context.multifactor = { provider: 'duo', ikey: configuration.I, skey: configuration.S, host: configuration.H };
+  }
+  callback(null, user, context);
+}`)]);
+    const context = { connection: 'Username-Password-Authentication', clientName: 'Example Portal', protocol: 'oidc-basic-profile' };
+    const byPath = new Map(withUnequalValues(dims, { email_verified: true }, context).map((d) => [d.path.join('.'), d.equals]));
+    assert.deepEqual(byPath.get('context.connection'), ['Username-Password-Authentication', 'Username-Password-Authentication-other']);
+    assert.deepEqual(byPath.get('context.clientName'), ['Kiosk']);
+    // email_verified is tried true and false already; the protocol's mock value is not compared.
+    assert.deepEqual(byPath.get('user.email_verified'), [true, false]);
+    assert.deepEqual(byPath.get('context.protocol'), ['oauth2-refresh-token']);
   });
 });

@@ -730,6 +730,23 @@ function getPath(target: unknown, path: readonly string[]): unknown {
   return at;
 }
 
+/**
+ * An input whose mock value is one of the values it is compared with never takes the other branch
+ * (`riskAssessment.confidence !== 'high'` on a mock whose confidence is high): it also gets a value
+ * unlike every compared one.
+ */
+export function withUnequalValues(dimensions: readonly Dimension[], user: unknown, context: unknown): Dimension[] {
+  const mock = { user, context };
+  const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+  return dimensions.map((d) => {
+    const current = getPath(mock, d.path);
+    if (!d.equals.some((v) => same(v, current))) return d;
+    const other = typeof current === 'string' ? `${current}-other` : typeof current === 'number' ? current + 1 : typeof current === 'boolean' ? !current : undefined;
+    if (other === undefined || d.equals.some((v) => same(v, other))) return d;
+    return { ...d, equals: [...d.equals, other] };
+  });
+}
+
 /** The mock user and context with a login's settings applied (copies; the inputs are not changed). */
 export function applyLogin(user: unknown, context: unknown, login: LoginCase): { user: Json; context: Json } {
   const inputs: Json = structuredClone({ user, context }) as Json;

@@ -2,7 +2,7 @@
 // flow) on the same matrix of logins and compares what each decided: denied (and the message), MFA
 // provider, Duo host/ikey/username/allowRememberBrowser, redirect, custom claims, metadata writes.
 // Each divergence is reported once, with the smallest login that shows it.
-import { applyLogin, buildLoginMatrix, describeLogin, describeMatrixCap, findConditionInputs, toActionEvent, type LoginCase, type LoginSetting, type MatrixNote } from '../analysis/loginMatrix';
+import { applyLogin, buildLoginMatrix, describeLogin, describeMatrixCap, findConditionInputs, toActionEvent, withUnequalValues, type LoginCase, type LoginSetting, type MatrixNote } from '../analysis/loginMatrix';
 import { buildModel } from '../analysis/model';
 import { findConfigurationKeys, replaceKeywords } from './inputs';
 import { dirname } from 'node:path';
@@ -229,11 +229,11 @@ export async function checkEquivalence(options: EquivalenceOptions): Promise<Equ
     standIns: standInKeys({ ...actionConfiguration, ...ruleConfiguration }, { ...given, ...options.actionSecrets }),
     howToGive: HOW_TO_GIVE[options.audience ?? 'cli'],
   });
-  const dimensions = found.dimensions;
-  const matrix: LoginCase[] = buildLoginMatrix(dimensions, maxLogins);
-  const cap = describeMatrixCap(dimensions, maxLogins);
   const user = createDefaultUser() as Json;
   const context = createDefaultContext() as Json;
+  const dimensions = withUnequalValues(found.dimensions, user, context);
+  const matrix: LoginCase[] = buildLoginMatrix(dimensions, maxLogins);
+  const cap = describeMatrixCap(dimensions, maxLogins);
   const event = createDefaultEvent() as Json;
   const inputs = matrix.map((login) => applyLogin(user, context, login));
   const timeoutMs = options.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
