@@ -441,3 +441,19 @@ test('a Rule requiring Duo unless the login is what the mock already is: the oth
   assert.equal(converted.code, 0, converted.stdout);
   assert.deepEqual(checkOf(converted).divergences, []);
 });
+
+test('Duo only for users enrolled in a factor, or by an email prefix: an Action without Duo diverges on those logins', () => {
+  const work = createWorkspace({ prefix: 'duo-check-enrolled-', files: {
+    'rules/enrolled.js': `function duoWhenEnrolled(user, context, callback) {\n  if ((user.multifactor && user.multifactor.length > 0) || user.email.startsWith('admin')) {\n    context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };\n  }\n  callback(null, user, context);\n}\n`,
+    'no-duo.js': 'exports.onExecutePostLogin = async (event, api) => {\n};\n',
+  } });
+  const rule = join(work.root, 'rules', 'enrolled.js');
+  const dropped = cli(['equivalence', rule, join(work.root, 'no-duo.js'), '--format', 'json'], work.root);
+  assert.equal(dropped.code, 1, dropped.stdout);
+  const report = JSON.parse(dropped.stdout) as Report;
+  assert.deepEqual(report.divergences.map((d) => d.fields), [['mfa']]);
+  assert.match(report.divergences[0].login, /^(user\.multifactor contains "item"|user\.email = "admin")$/);
+  const converted = cli(['convert', rule, '--check', '--format', 'json'], work.root);
+  assert.equal(converted.code, 0, converted.stdout);
+  assert.deepEqual(checkOf(converted).divergences, []);
+});

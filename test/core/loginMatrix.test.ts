@@ -200,3 +200,20 @@ describe('withUnequalValues: the other branch of a comparison the mock already s
     assert.deepEqual(byPath.get('context.protocol'), ['oauth2-refresh-token']);
   });
 });
+
+describe('findConditionDimensions: prefixes and list lengths', () => {
+  test('startsWith tries the literal itself; the length of an input list tries a list with an item', () => {
+    const dims = findConditionDimensions([buildModel(`function (user, context, callback) {
+  var enrolled = user.multifactor && user.multifactor.length > 0;
+  if (enrolled || user.email.startsWith('admin')) {
+    context.multifactor = { provider: 'duo', ikey: configuration.I, skey: configuration.S, host: configuration.H };
+  }
+  callback(null, user, context);
+}`)]);
+    const byPath = new Map(dims.map((d) => [d.path.join('.'), d]));
+    assert.deepEqual(byPath.get('user.email')?.equals, ['admin']);
+    assert.deepEqual(byPath.get('user.multifactor')?.contains, ['item']);
+    const enrolledLogin = buildLoginMatrix(dims, 512).find((c) => c.settings.some((s) => s.path.join('.') === 'user.multifactor'));
+    assert.deepEqual(applyLogin({ multifactor: [] }, {}, enrolledLogin!).user.multifactor, ['item']);
+  });
+});

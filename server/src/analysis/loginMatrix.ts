@@ -484,6 +484,11 @@ class ConditionScanner {
       case 'MemberExpression':
         // TABLE[context.clientID], POLICY.apps[context.clientID].duo
         if (node.computed) this.lookup(this.inputOf(node.property as Node), node.object, 'key');
+        // user.multifactor.length > 0 (enrolled in a factor): the empty mock list never passes, so a list with an item is tried.
+        else if (memberName(node) === 'length') {
+          const list = this.pathOf(node.object);
+          if (list && list.length > 1) this.dimension(list).contains.push('item');
+        }
         break;
       case 'SwitchStatement': {
         const input = this.inputOf(node.discriminant);
@@ -522,6 +527,11 @@ class ConditionScanner {
       const input = this.inputOf(target);
       const literal = literalValue(arg);
       if (input && !input.value && input.path.length > 1 && literal && typeof literal.value === 'string') this.dimension(input.path).contains.push(literal.value);
+    } else if (method === 'startsWith' && arg) {
+      // user.email.startsWith('admin'): the literal itself is a value that starts with it.
+      const input = this.inputOf(target);
+      const literal = literalValue(arg);
+      if (input && !input.value && input.path.length > 1 && literal && typeof literal.value === 'string') this.dimension(input.path).equals.push(literal.value);
     } else if (method === 'hasOwnProperty' && arg) {
       this.lookup(this.inputOf(arg), target, 'key');
     } else if (target.type === 'Identifier' && target.name === 'Object' && method === 'hasOwn' && node.arguments.length === 2) {
