@@ -457,3 +457,17 @@ test('Duo only for users enrolled in a factor, or by an email prefix: an Action 
   assert.equal(converted.code, 0, converted.stdout);
   assert.deepEqual(checkOf(converted).divergences, []);
 });
+
+test('Duo for a user\'s first logins: the bound is tried, so an Action without Duo diverges', () => {
+  const work = createWorkspace({ prefix: 'duo-check-bound-', files: {
+    'rules/new-users.js': `function duoForNewUsers(user, context, callback) {\n  if (context.stats.loginsCount < 5) {\n    context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };\n  }\n  callback(null, user, context);\n}\n`,
+    'no-duo.js': 'exports.onExecutePostLogin = async (event, api) => {\n};\n',
+  } });
+  const rule = join(work.root, 'rules', 'new-users.js');
+  const dropped = cli(['equivalence', rule, join(work.root, 'no-duo.js'), '--format', 'json'], work.root);
+  assert.equal(dropped.code, 1, dropped.stdout);
+  assert.deepEqual((JSON.parse(dropped.stdout) as Report).divergences.map((d) => [d.fields, d.login]), [[['mfa'], 'context.stats.loginsCount = 4']]);
+  const converted = cli(['convert', rule, '--check', '--format', 'json'], work.root);
+  assert.equal(converted.code, 0, converted.stdout);
+  assert.deepEqual(checkOf(converted).divergences, []);
+});

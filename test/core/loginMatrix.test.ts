@@ -217,3 +217,19 @@ describe('findConditionDimensions: prefixes and list lengths', () => {
     assert.deepEqual(applyLogin({ multifactor: [] }, {}, enrolledLogin!).user.multifactor, ['item']);
   });
 });
+
+describe('findConditionDimensions: numeric bounds', () => {
+  test('an input compared with a number is tried just below, at and just above it; a length never gets a number', () => {
+    const dims = findConditionDimensions([buildModel(`function (user, context, callback) {
+  if (context.stats.loginsCount < 5 || 100 <= user.logins_count || user.groups.length > 0) {
+    context.multifactor = { provider: 'duo', ikey: configuration.I, skey: configuration.S, host: configuration.H };
+  }
+  callback(null, user, context);
+}`)]);
+    const byPath = new Map(dims.map((d) => [d.path.join('.'), d]));
+    assert.deepEqual(byPath.get('context.stats.loginsCount')?.equals, [4, 5, 6]);
+    assert.deepEqual(byPath.get('user.logins_count')?.equals, [99, 100, 101]);
+    assert.equal(byPath.get('user.groups.length'), undefined);
+    assert.deepEqual(byPath.get('user.groups')?.contains, ['item']);
+  });
+});

@@ -479,6 +479,14 @@ class ConditionScanner {
           }
         } else if (node.operator === 'in') {
           this.lookup(this.inputOf(node.left as Node), node.right, 'key');
+        } else if (['<', '<=', '>', '>='].includes(node.operator)) {
+          // context.stats.loginsCount < 5: the numbers either side of the bound, and the bound itself.
+          for (const [a, b] of [[node.left, node.right], [node.right, node.left]] as const) {
+            const input = this.inputOf(a as Node);
+            const bound = literalValue(b as Node)?.value;
+            // A list's length is tried as a list with an item (above), never written as a number.
+            if (input && !input.value && input.path.length > 1 && input.path[input.path.length - 1] !== 'length' && typeof bound === 'number' && Number.isFinite(bound)) this.equal(input, [bound - 1, bound, bound + 1]);
+          }
         }
         break;
       case 'MemberExpression':
