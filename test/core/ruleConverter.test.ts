@@ -499,3 +499,30 @@ describe('a TODO on the rule\'s last statement', () => {
     assert.equal(lines[note.line].trim(), 'return;');
   });
 });
+
+describe('a Duo skey left in a comment of the Rule', () => {
+  test('is not copied into the Action, a note says so, and a commit hash in a comment is kept', () => {
+    const oldSkey = 'Pq7rSt9UvWx1YzAb3CdEf5GhIj7KlMn9OpQr1StU';
+    const adminSkey = 'Zy8xWv6UtSr4QpOn2MlKj0IhGf8EdCb6AzYx4WvU';
+    const hash = '0c42cdd5b1e7f9a3c2d4e6f8a0b1c3d5e7f9a1b3';
+    const rule = `function duoWithHistory(user, context, callback) {
+  // Keys before the move to configuration (${hash}):
+  // skey: '${oldSkey}',
+  /* admin: { ikey: 'DIAAAAAAAAAAAAAAAAAA', skey: "${adminSkey}" } */
+  context.multifactor = {
+    provider: 'duo',
+    // was '${oldSkey}'
+    ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST,
+  };
+  callback(null, user, context);
+}`;
+    const result = convert(rule);
+    assert.ok(!result.code.includes(oldSkey) && !result.code.includes(adminSkey), result.code);
+    assert.match(result.code, /\/\/ skey: '\[skey removed by duo-rules\]',/);
+    assert.ok(result.code.includes(hash), 'a one-case hex commit hash is no skey');
+    const note = result.notes.find((n) => /shaped like a Duo skey/.test(n.message));
+    assert.ok(note && !note.blocking, JSON.stringify(result.notes));
+    assert.match(note.message, /^comments of the Rule held 3 strings shaped like a Duo skey/);
+    assert.ok(!JSON.stringify(result.notes).includes(oldSkey));
+  });
+});

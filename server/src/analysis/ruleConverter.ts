@@ -300,7 +300,8 @@ class RuleConverter {
    * TODOs, and prefixes the header (which lists every TODO with its final line).
    */
   private finish(action: string, functionName: string | undefined): Extract<ConvertResult, { ok: true }> {
-    let code = action;
+    const cleaned = withoutCommentSkeys(action);
+    let code = cleaned.code;
     const selfNotes: { message: string }[] = [];
     const model = buildModel(code);
     const findings = analyzeModel(model).filter((f) => blockingSelfCodes.has(f.code));
@@ -325,6 +326,7 @@ class RuleConverter {
       code = codeLines.join('\n');
     }
     const all = [
+      ...(cleaned.removed ? [{ blocking: false, message: `${cleaned.removed === 1 ? 'a comment of the Rule held a string' : `comments of the Rule held ${cleaned.removed} strings`} shaped like a Duo skey: the Action says ${COMMENT_SKEY_REMOVED} instead. If it is a real key, it was readable in the Rule's code: rotate it in the Duo Admin Panel.` }] : []),
       ...this.notes.map((n) => ({ blocking: n.blocking, message: n.message })),
       ...selfNotes.map((n) => ({ blocking: true, message: n.message })),
     ];
@@ -954,6 +956,29 @@ class RuleConverter {
     const text = options.length ? `api.multifactor.enable(${provider}, {\n${options.join('\n')}\n${indent}});` : `api.multifactor.enable(${provider});`;
     this.replace(statement, text);
   }
+}
+
+/** What a Duo skey in a comment becomes in the Action. */
+const COMMENT_SKEY_REMOVED = '[skey removed by duo-rules]';
+/** 40 letters and digits with both cases, as a Duo skey is (a git commit hash has one case only). */
+const COMMENT_SKEY = /(?<![A-Za-z0-9])(?=[A-Za-z0-9]*[a-z])(?=[A-Za-z0-9]*[A-Z])[A-Za-z0-9]{40}(?![A-Za-z0-9])/g;
+
+/**
+ * Comments are copied into the Action, and an old configuration left in one (`// skey: '…'`) would be
+ * printed by `duo-rules convert` and deployed with the Action: such strings are never copied.
+ */
+function withoutCommentSkeys(code: string): { code: string; removed: number } {
+  let out = code;
+  let removed = 0;
+  for (const c of [...buildModel(code).parse.comments].sort((a, b) => b.start - a.start)) {
+    const text = out.slice(c.start, c.end);
+    const clean = text.replace(COMMENT_SKEY, () => {
+      removed++;
+      return COMMENT_SKEY_REMOVED;
+    });
+    if (clean !== text) out = out.slice(0, c.start) + clean + out.slice(c.end);
+  }
+  return { code: out, removed };
 }
 
 /** The 1-based line of each note's comment in `code` (notes without a comment get line 1). */
