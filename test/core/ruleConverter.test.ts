@@ -526,3 +526,23 @@ describe('a Duo skey left in a comment of the Rule', () => {
     assert.ok(!JSON.stringify(result.notes).includes(oldSkey));
   });
 });
+
+describe('a provider the Action API does not accept', () => {
+  test('a Rule that "clears" MFA with provider \'\' converts with a blocking TODO on the enable call, not silently', () => {
+    // Seen in production rules: context.multifactor = { provider: '' } to reset MFA for users without Duo.
+    const rule = `function duoForGroup(user, context, callback) {
+  if (user.groups && user.groups.indexOf('duo-users') >= 0) {
+    context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };
+  } else {
+    context.multifactor = { provider: '' };
+  }
+  callback(null, user, context);
+}`;
+    const result = convert(rule);
+    const todo = result.notes.find((n) => n.blocking && /unknown-provider: Auth0 does not accept the MFA provider ''/.test(n.message));
+    assert.ok(todo, JSON.stringify(result.notes));
+    const lines = result.code.split('\n');
+    assert.match(lines[todo.line - 1], /\/\/ TODO\(duo-rules\): unknown-provider/);
+    assert.match(lines[todo.line], /api\.multifactor\.enable\(''\)/);
+  });
+});

@@ -63,7 +63,7 @@ export const todoTag = 'TODO(duo-rules)';
 export const noteTag = 'NOTE(duo-rules)';
 
 /** Findings in the output that mean the Action is broken or still reads Rule-only names. */
-const blockingSelfCodes = new Set(['rule-global-in-action', 'syntax-error', 'dotted-key']);
+const blockingSelfCodes = new Set(['rule-global-in-action', 'syntax-error', 'dotted-key', 'unknown-provider']);
 
 /** Documentation samples and placeholders from Auth0's and Duo's docs: never copied anywhere, since they are not real values. */
 const placeholderShape = /\{[^}]*\}|REPLACE_|YOUR_|\.\.\.|^Your |XXXX|^$/i;
