@@ -85,6 +85,17 @@ describe('duo-rules run (real process)', () => {
     assert.doesNotMatch(complete.stdout, /not set/);
   });
 
+  test('an Action of another trigger is named as such, not blamed for a syntax error (exit 2)', async () => {
+    ws.write('pre-registration.js', `const BLOCKED = ['kiosk-app'];
+exports.onExecutePreUserRegistration = async (event, api) => {
+  if (BLOCKED.includes(event.client.client_id)) api.access.deny('no_signups', 'Sign-ups are closed');
+};`);
+    const { code, stdout, stderr } = await runCli(['pre-registration.js']);
+    assert.equal(code, 2, stdout);
+    assert.match(stderr, /pre-registration\.js: not a Rule or a post-login Action: it exports onExecutePreUserRegistration, the handler of another Actions trigger/);
+    assert.doesNotMatch(stderr + stdout, /SyntaxError/);
+  });
+
   test('keys missing from --configuration come from the environment and stay redacted', async () => {
     const { code, stdout } = await runCli(['duo-rule.js', '--configuration', 'partial-config.json', '--format', 'json'], {
       DUO_SKEY: DUO_CONFIGURATION.DUO_SKEY, DUO_HOST: DUO_CONFIGURATION.DUO_HOST,

@@ -94,6 +94,18 @@ export function detectKind(source: string): 'rule' | 'action' {
   return object && HANDLER_NAME.test(code.slice(object.index)) ? 'action' : 'rule';
 }
 
+// exports.onExecutePreUserRegistration, exports.onExecuteCredentialsExchange…: another Actions trigger's handler.
+const OTHER_TRIGGER_HANDLER = /\bexports\s*(?:\.\s*|\[\s*['"`])(on(?:Execute|Continue)\w+)\b/;
+
+/**
+ * An Action of another trigger is no Rule: run as one, its code fails to compile and the run would
+ * blame a syntax error in valid code. Undefined for a Rule or a post-login Action.
+ */
+function otherTriggerHandler(source: string): string | undefined {
+  const name = OTHER_TRIGGER_HANDLER.exec(source.replace(COMMENT, '$1'))?.[1];
+  return name && !HANDLER_NAME.test(name) ? name : undefined;
+}
+
 /** The nearest folder above `start` with a package.json or node_modules: where `require` looks. */
 export function findWorkspaceRoot(start: string): string {
   for (let dir = resolve(start); ; dir = dirname(dir)) {
@@ -451,6 +463,8 @@ export async function runFile(options: RunOptions): Promise<RunOutcome> {
   if (options.text === undefined && isDirectory(file)) return runRulesDirectory(file, options);
   const original = options.text ?? (await readSource(file));
   const kind = detectKind(original);
+  const other = kind === 'rule' ? otherTriggerHandler(original) : undefined;
+  if (other) throw new RunInputError(`${file}: not a Rule or a post-login Action: it exports ${other}, the handler of another Actions trigger; duo-rules runs Rules and post-login Actions (exports.onExecutePostLogin)`);
   const source = replaceKeywords(original, deployMappings(options), file, options.mappings !== undefined, options.audience);
   const prepared = await prepare(options, file, [source], kind, { target: file, stopDir: options.workspaceRoot });
   const inputs = buildInputs(kind, options);
