@@ -535,3 +535,28 @@ describe('bad input ends quickly without throwing', () => {
     assert.ok(Date.now() - started < 20_000);
   });
 });
+
+describe('a misspelt multifactor, which Auth0 never reads', () => {
+  const keys = `{ provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST }`;
+  const secrets = `{ providerOptions: { ikey: event.secrets.DUO_IKEY, skey: event.secrets.DUO_SKEY, host: event.secrets.DUO_HOST } }`;
+
+  test('context.multiFactor / context.mulitfactor in a Rule: a warning on the name, since the login gets no MFA', () => {
+    for (const name of ['multiFactor', 'mulitfactor', 'MultiFactor']) {
+      const text = rule(`  context.${name} = ${keys};`);
+      const [finding] = only(text, 'unknown-field');
+      assert.equal(finding.severity, 'warning');
+      assert.match(finding.message, new RegExp(`^'${name}' is not a context field Auth0 reads: Auth0 reads only context\\.multifactor \\(all lower case\\), so this login gets no MFA\\. Did you mean 'multifactor'\\?$`));
+      assert.equal(text.split('\n')[1].slice(finding.range.start.character, finding.range.end.character), name);
+    }
+  });
+
+  test('api.multiFactor and api.multifactor.enabled in an Action: a warning, since the call throws at every login', () => {
+    assert.match(only(action(`  api.multiFactor.enable('duo', ${secrets});`), 'unknown-field')[0].message, /^'multiFactor' is not part of the Actions API: api\.multiFactor is undefined in an Action, so using it throws a TypeError at every login\. Did you mean 'multifactor'\?$/);
+    assert.match(only(action(`  api.multifactor.enabled('duo', ${secrets});`), 'unknown-field')[0].message, /^'enabled' is not a method of api\.multifactor: calling it throws a TypeError at every login\. Did you mean 'enable'\?$/);
+  });
+
+  test('the correct names and other context fields are left alone', () => {
+    assert.deepEqual(found(rule(`  context.multifactor = ${keys};\n  context.idToken.multifactor = true;\n  context.sso = context.sso || {};`)).filter((c) => c.startsWith('unknown-field')), []);
+    assert.deepEqual(found(action(`  api.multifactor.enable('duo', ${secrets});\n  api.accessToken.setCustomClaim('x', 1);`)).filter((c) => c.startsWith('unknown-field')), []);
+  });
+});

@@ -955,6 +955,32 @@ function checkRuleGlobals(model: RuleModel, out: Collector): void {
   }
 }
 
+/**
+ * `context.multiFactor = {…}` in a Rule, `api.multiFactor.enable(…)` or `api.multifactor.enabled(…)` in an
+ * Action: Auth0 reads none of them. The Rule's login gets no MFA at all; the Action throws a TypeError at
+ * every login. Nothing else reports them, since the misspelt name is no MFA configuration.
+ */
+function checkMisspeltMultifactor(model: RuleModel, out: Collector): void {
+  const owner = model.kind === 'rule' ? model.contextName : model.kind === 'action' ? model.apiName : undefined;
+  if (!owner) return;
+  walk(model.parse.program as AnyNode, {
+    enter(node) {
+      if (node.type !== 'MemberExpression' || node.computed || node.property.type !== 'Identifier') return;
+      const name = node.property.name;
+      const range = { start: node.property.start, end: node.property.end };
+      if (node.object.type === 'Identifier' && node.object.name === owner && name !== 'multifactor' && suggestNearest(name, ['multifactor']) === 'multifactor') {
+        const effect = model.kind === 'rule'
+          ? `Auth0 reads only ${owner}.multifactor (all lower case), so this login gets no MFA`
+          : `${owner}.${name} is undefined in an Action, so using it throws a TypeError at every login`;
+        out.add('unknown-field', range, `'${name}' is not ${model.kind === 'rule' ? 'a context field Auth0 reads' : 'part of the Actions API'}: ${effect}. Did you mean 'multifactor'?`, { suggestion: 'multifactor' });
+      } else if (model.kind === 'action' && node.object.type === 'MemberExpression' && !node.object.computed && node.object.object.type === 'Identifier' && node.object.object.name === owner
+        && node.object.property.type === 'Identifier' && node.object.property.name === 'multifactor' && name !== 'enable' && suggestNearest(name, ['enable']) === 'enable') {
+        out.add('unknown-field', range, `'${name}' is not a method of ${owner}.multifactor: calling it throws a TypeError at every login. Did you mean 'enable'?`, { suggestion: 'enable' });
+      }
+    },
+  });
+}
+
 function checkModel(model: RuleModel, options: AnalyzeOptions, out: Collector): void {
   if (model.syntaxError) {
     const at = Math.min(model.syntaxError.offset, model.text.length);
@@ -965,6 +991,7 @@ function checkModel(model: RuleModel, options: AnalyzeOptions, out: Collector): 
   checkSampleClientIds(model, sampleGates, out);
   model.configs.forEach((config, i) => checkConfig(model, config, i, out));
   checkRuleGlobals(model, out);
+  checkMisspeltMultifactor(model, out);
   checkDottedKeys(model, out);
   checkRefreshTokenGuard(model, sampleGates, out);
   checkIndexOfGates(model, out);
