@@ -560,3 +560,19 @@ describe('a misspelt multifactor, which Auth0 never reads', () => {
     assert.deepEqual(found(action(`  api.multifactor.enable('duo', ${secrets});\n  api.accessToken.setCustomClaim('x', 1);`)).filter((c) => c.startsWith('unknown-field')), []);
   });
 });
+
+describe('a near miss of a context or event field', () => {
+  test('context.clientId, event.client.clientId, event.secret: a warning naming the field Auth0 sets', () => {
+    const ruleText = rule(`  if (context.clientId === 'payroll-app') {\n    context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };\n  }`);
+    const [onRule] = only(ruleText, 'unknown-field');
+    assert.equal(onRule.message, "'clientId' is not a field of context: context.clientId is undefined at every login (a condition on it never holds; reading a property of it throws). Did you mean 'clientID'?");
+    assert.equal(onRule.data?.suggestion, 'clientID');
+    const actionText = action(`  if (event.client.clientId !== 'kiosk') api.multifactor.enable('duo', { providerOptions: { ikey: event.secret.DUO_IKEY, skey: event.secrets.DUO_SKEY, host: event.secrets.DUO_HOST } });`);
+    assert.deepEqual(only(actionText, 'unknown-field').map((f) => f.data?.suggestion), ['client_id', 'secrets']);
+  });
+
+  test('fields Auth0 sets, names the file assigns itself and the user\'s own attributes are left alone', () => {
+    const text = rule(`  context.clientIds = ['a'];\n  if (context.clientIds.indexOf(context.clientID) !== -1 && context.connectionID && user.nickName) {\n    context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };\n  }`);
+    assert.deepEqual(only(text, 'unknown-field'), []);
+  });
+});

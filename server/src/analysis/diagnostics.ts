@@ -14,6 +14,7 @@ import {
   type SeverityName,
 } from './codes';
 import { describeGlobal, isRuleGlobal, lookupCallPattern, lookupMember, ruleGlobals, type ActionNames, type RuleGlobal } from './ruleToAction';
+import { listFieldDocs } from './docs';
 import { findFreeReferences, type FreeReference } from './scope';
 import { walk, type AnyNode } from './walk';
 import { buildModel, findProperty, refreshProtocol, type DottedKey, type MfaConfig, type MfaObject, type MfaProperty, type MfaValue, type OffsetRange, type RuleModel } from './model';
@@ -981,6 +982,50 @@ function checkMisspeltMultifactor(model: RuleModel, out: Collector): void {
   });
 }
 
+/**
+ * `context.clientId` (for clientID) or `event.client.clientId` (for client_id): a near miss of a field Auth0
+ * sets is undefined at every login, so a condition on it never matches (Duo never asked for that
+ * application). Only the context and event themselves and event.client, whose fields Auth0 fixes, and
+ * never a name the file assigns itself.
+ */
+function checkMisspeltFields(model: RuleModel, out: Collector): void {
+  const root = model.kind === 'rule' ? model.contextName : model.kind === 'action' ? model.eventName : undefined;
+  if (!root) return;
+  const docRoot = model.kind === 'rule' ? 'context' : 'event';
+  const isRoot = (node: AnyNode): boolean => node.type === 'Identifier' && node.name === root;
+  const pathOf = (node: AnyNode): string[] | undefined => {
+    if (isRoot(node)) return [];
+    if (model.kind === 'action' && node.type === 'MemberExpression' && !node.computed && isRoot(node.object as AnyNode)
+      && node.property.type === 'Identifier' && node.property.name === 'client') return ['client'];
+    return undefined;
+  };
+  const assigned = new Set<string>();
+  walk(model.parse.program as AnyNode, {
+    enter(node) {
+      if (node.type === 'AssignmentExpression' && node.left.type === 'MemberExpression' && !node.left.computed && node.left.property.type === 'Identifier') {
+        const path = pathOf(node.left.object as AnyNode);
+        if (path) assigned.add([...path, node.left.property.name].join('.'));
+      }
+    },
+  });
+  walk(model.parse.program as AnyNode, {
+    enter(node) {
+      if (node.type !== 'MemberExpression' || node.computed || node.property.type !== 'Identifier') return;
+      const path = pathOf(node.object as AnyNode);
+      const name = node.property.name;
+      if (!path || assigned.has([...path, name].join('.'))) return;
+      const fields = listFieldDocs(docRoot, path)?.map((f) => f.name);
+      if (!fields || fields.includes(name)) return;
+      const suggestion = suggestNearest(name, fields);
+      // A misspelt multifactor has its own, more telling message.
+      if (!suggestion || suggestion === 'multifactor') return;
+      const where = [root, ...path].join('.');
+      out.add('unknown-field', { start: node.property.start, end: node.property.end },
+        `'${name}' is not a field of ${where}: ${where}.${name} is undefined at every login (a condition on it never holds; reading a property of it throws). Did you mean '${suggestion}'?`, { suggestion });
+    },
+  });
+}
+
 function checkModel(model: RuleModel, options: AnalyzeOptions, out: Collector): void {
   if (model.syntaxError) {
     const at = Math.min(model.syntaxError.offset, model.text.length);
@@ -992,6 +1037,7 @@ function checkModel(model: RuleModel, options: AnalyzeOptions, out: Collector): 
   model.configs.forEach((config, i) => checkConfig(model, config, i, out));
   checkRuleGlobals(model, out);
   checkMisspeltMultifactor(model, out);
+  checkMisspeltFields(model, out);
   checkDottedKeys(model, out);
   checkRefreshTokenGuard(model, sampleGates, out);
   checkIndexOfGates(model, out);
