@@ -83,6 +83,13 @@ describe('duo-rules run (real process)', () => {
     assert.match(badNames.stdout, /Requires MFA: duo\n {2}but ikey, skey and host are not set: Auth0 cannot start Duo, so this login would fail\n/);
     const complete = await runCli(['duo-rule.js', '--configuration', 'config.json']);
     assert.doesNotMatch(complete.stdout, /not set/);
+    // Auth0 allows ':' in a configuration key (a published Duo template reads DUO_MFA:IKEY): an unset one is named too.
+    ws.write('duo-colon-keys.js', `function (user, context, callback) {
+    context.multifactor = { provider: 'duo', ikey: configuration['DUO_MFA:IKEY'], skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };
+    callback(null, user, context);
+  }`);
+    const colon = await runCli(['duo-colon-keys.js', '--configuration', 'config.json']);
+    assert.match(colon.stdout, /\n {2}configuration\["DUO_MFA:IKEY"\] is not set: add it to the configuration file\n/);
   });
 
   test('an Action of another trigger is named as such, not blamed for a syntax error (exit 2)', async () => {

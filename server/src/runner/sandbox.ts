@@ -469,9 +469,12 @@ class ModuleStubs {
 function watchMissingKeys(values: Record<string, string>, run: Run, label: string): Record<string, string> {
   return new Proxy(values, {
     get(target, key, receiver) {
-      if (typeof key === 'string' && !(key in target) && /^[A-Za-z0-9_-]+$/.test(key) && !run.missingKeys.has(`${label}.${key}`)) {
+      // Every name Auth0 allows in a key (`configuration['DUO_MFA:IKEY']` too); only some can be environment variables.
+      if (typeof key === 'string' && !(key in target) && /^[A-Za-z0-9_\-@*+:]+$/.test(key) && !run.missingKeys.has(`${label}.${key}`)) {
         run.missingKeys.add(`${label}.${key}`);
-        run.warnings.push(`${label}.${key} is not set: add it to the configuration file or set the environment variable ${key}`);
+        run.warnings.push(/^[A-Za-z0-9_-]+$/.test(key)
+          ? `${label}.${key} is not set: add it to the configuration file or set the environment variable ${key}`
+          : `${label}[${JSON.stringify(key)}] is not set: add it to the configuration file`);
       }
       return Reflect.get(target, key, receiver);
     },
