@@ -17,7 +17,7 @@ import { describeGlobal, isRuleGlobal, lookupCallPattern, lookupMember, ruleGlob
 import { listFieldDocs } from './docs';
 import { findFreeReferences, type FreeReference } from './scope';
 import { walk, type AnyNode } from './walk';
-import { buildModel, findProperty, refreshProtocol, type DottedKey, type MfaConfig, type MfaObject, type MfaProperty, type MfaValue, type OffsetRange, type RuleModel } from './model';
+import { buildModel, findProperty, refreshProtocol, type DottedKey, type MfaConfig, type MfaObject, type MfaProperty, type MfaValue, type NamedMember, type OffsetRange, type RuleModel } from './model';
 
 /** Effective level per code after merging layers; codes not listed use their default. */
 export type SeverityMap = Partial<Record<DiagnosticCode, SeverityName | 'off'>>;
@@ -194,15 +194,25 @@ function editDistance(a: string, b: string): number {
 function suggestNearest(name: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
+  const limit = name.length <= 4 ? 1 : name.length <= 8 ? 2 : 3;
   for (const c of candidates) {
+    // The distance is at least the difference in length: most names (every member of the context is tried
+    // against 'multifactor') are skipped without the table.
+    if (Math.abs(c.length - name.length) > limit) continue;
     const d = editDistance(name, c);
     if (d < bestDistance) { best = c; bestDistance = d; }
   }
-  const limit = name.length <= 4 ? 1 : name.length <= 8 ? 2 : 3;
   if (best !== undefined && bestDistance <= limit) return best;
+  if (name.length < 2) return undefined;
+  // The one candidate that the name begins, if only one does.
   const lower = name.toLowerCase();
-  const completions = name.length >= 2 ? candidates.filter((c) => c.length > name.length && c.toLowerCase().startsWith(lower)) : [];
-  return completions.length === 1 ? completions[0] : undefined;
+  let completion: string | undefined;
+  for (const c of candidates) {
+    if (c.length <= name.length || !c.toLowerCase().startsWith(lower)) continue;
+    if (completion !== undefined) return undefined;
+    completion = c;
+  }
+  return completion;
 }
 
 /**
@@ -964,22 +974,20 @@ function checkRuleGlobals(model: RuleModel, out: Collector): void {
 function checkMisspeltMultifactor(model: RuleModel, out: Collector): void {
   const owner = model.kind === 'rule' ? model.contextName : model.kind === 'action' ? model.apiName : undefined;
   if (!owner) return;
-  walk(model.parse.program as AnyNode, {
-    enter(node) {
-      if (node.type !== 'MemberExpression' || node.computed || node.property.type !== 'Identifier') return;
-      const name = node.property.name;
-      const range = { start: node.property.start, end: node.property.end };
-      if (node.object.type === 'Identifier' && node.object.name === owner && name !== 'multifactor' && suggestNearest(name, ['multifactor']) === 'multifactor') {
-        const effect = model.kind === 'rule'
-          ? `Auth0 reads only ${owner}.multifactor (all lower case), so this login gets no MFA`
-          : `${owner}.${name} is undefined in an Action, so using it throws a TypeError at every login`;
-        out.add('unknown-field', range, `'${name}' is not ${model.kind === 'rule' ? 'a context field Auth0 reads' : 'part of the Actions API'}: ${effect}. Did you mean 'multifactor'?`, { suggestion: 'multifactor' });
-      } else if (model.kind === 'action' && node.object.type === 'MemberExpression' && !node.object.computed && node.object.object.type === 'Identifier' && node.object.object.name === owner
-        && node.object.property.type === 'Identifier' && node.object.property.name === 'multifactor' && name !== 'enable' && suggestNearest(name, ['enable']) === 'enable') {
-        out.add('unknown-field', range, `'${name}' is not a method of ${owner}.multifactor: calling it throws a TypeError at every login. Did you mean 'enable'?`, { suggestion: 'enable' });
-      }
-    },
-  });
+  for (const { node } of model.members) {
+    if (node.property.type !== 'Identifier') continue;
+    const name = node.property.name;
+    const range = { start: node.property.start, end: node.property.end };
+    if (node.object.type === 'Identifier' && node.object.name === owner && name !== 'multifactor' && suggestNearest(name, ['multifactor']) === 'multifactor') {
+      const effect = model.kind === 'rule'
+        ? `Auth0 reads only ${owner}.multifactor (all lower case), so this login gets no MFA`
+        : `${owner}.${name} is undefined in an Action, so using it throws a TypeError at every login`;
+      out.add('unknown-field', range, `'${name}' is not ${model.kind === 'rule' ? 'a context field Auth0 reads' : 'part of the Actions API'}: ${effect}. Did you mean 'multifactor'?`, { suggestion: 'multifactor' });
+    } else if (model.kind === 'action' && node.object.type === 'MemberExpression' && !node.object.computed && node.object.object.type === 'Identifier' && node.object.object.name === owner
+      && node.object.property.type === 'Identifier' && node.object.property.name === 'multifactor' && name !== 'enable' && suggestNearest(name, ['enable']) === 'enable') {
+      out.add('unknown-field', range, `'${name}' is not a method of ${owner}.multifactor: calling it throws a TypeError at every login. Did you mean 'enable'?`, { suggestion: 'enable' });
+    }
+  }
 }
 
 /**
@@ -999,31 +1007,31 @@ function checkMisspeltFields(model: RuleModel, out: Collector): void {
       && node.property.type === 'Identifier' && node.property.name === 'client') return ['client'];
     return undefined;
   };
+  // The fields at the context or event itself, and at event.client.
+  const fieldsAt = [[] as string[], ['client']].map((path) => new Set(listFieldDocs(docRoot, path)?.map((f) => f.name) ?? []));
+  const read: Array<{ node: NamedMember['node']; path: string[]; name: string; key: string }> = [];
   const assigned = new Set<string>();
-  walk(model.parse.program as AnyNode, {
-    enter(node) {
-      if (node.type === 'AssignmentExpression' && node.left.type === 'MemberExpression' && !node.left.computed && node.left.property.type === 'Identifier') {
-        const path = pathOf(node.left.object as AnyNode);
-        if (path) assigned.add([...path, node.left.property.name].join('.'));
-      }
-    },
-  });
-  walk(model.parse.program as AnyNode, {
-    enter(node) {
-      if (node.type !== 'MemberExpression' || node.computed || node.property.type !== 'Identifier') return;
-      const path = pathOf(node.object as AnyNode);
-      const name = node.property.name;
-      if (!path || assigned.has([...path, name].join('.'))) return;
-      const fields = listFieldDocs(docRoot, path)?.map((f) => f.name);
-      if (!fields || fields.includes(name)) return;
-      const suggestion = suggestNearest(name, fields);
-      // A misspelt multifactor has its own, more telling message.
-      if (!suggestion || suggestion === 'multifactor') return;
-      const where = [root, ...path].join('.');
-      out.add('unknown-field', { start: node.property.start, end: node.property.end },
-        `'${name}' is not a field of ${where}: ${where}.${name} is undefined at every login (a condition on it never holds; reading a property of it throws). Did you mean '${suggestion}'?`, { suggestion });
-    },
-  });
+  for (const { node, assigned: isTarget } of model.members) {
+    if (node.property.type !== 'Identifier') continue;
+    const path = pathOf(node.object as AnyNode);
+    if (!path) continue;
+    const name = node.property.name;
+    const fields = fieldsAt[path.length];
+    if (fields.has(name)) continue;
+    const key = path.length ? `client.${name}` : name;
+    if (isTarget) assigned.add(key);
+    read.push({ node, path, name, key });
+  }
+  for (const { node, path, name, key } of read) {
+    const fields = fieldsAt[path.length];
+    if (assigned.has(key) || fields.size === 0) continue;
+    const suggestion = suggestNearest(name, [...fields]);
+    // A misspelt multifactor has its own, more telling message.
+    if (!suggestion || suggestion === 'multifactor') continue;
+    const where = [root, ...path].join('.');
+    out.add('unknown-field', { start: node.property.start, end: node.property.end },
+      `'${name}' is not a field of ${where}: ${where}.${name} is undefined at every login (a condition on it never holds; reading a property of it throws). Did you mean '${suggestion}'?`, { suggestion });
+  }
 }
 
 function checkModel(model: RuleModel, options: AnalyzeOptions, out: Collector): void {
