@@ -574,5 +574,10 @@ describe('a near miss of a context or event field', () => {
   test('fields Auth0 sets, names the file assigns itself and the user\'s own attributes are left alone', () => {
     const text = rule(`  context.clientIds = ['a'];\n  if (context.clientIds.indexOf(context.clientID) !== -1 && context.connectionID && user.nickName) {\n    context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };\n  }`);
     assert.deepEqual(only(text, 'unknown-field'), []);
+    // A nested function's own parameter named context is not Auth0's context.
+    const shadowed = rule(`  [1].forEach(function (context) { if (context.clientId) { user.tagged = true; } });\n  context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };`);
+    assert.deepEqual(only(shadowed, 'unknown-field'), []);
+    // The same read on Auth0's context is reported.
+    assert.equal(only(shadowed.replace('function (context)', 'function (item)'), 'unknown-field').length, 1);
   });
 });
