@@ -290,6 +290,22 @@ describe('the differential check tries the values of a Rule\'s policy tables', (
     assert.equal(agreed.agreeing, agreed.logins);
   });
 
+  test('a regular-expression gate: an Action without it diverges on mfa (exit 1); one the check cannot build says NOT TRIED', () => {
+    const rule = work.write('rules/regex-domain.js', `function (user, context, callback) {\n  if (!/@corp\\.example$/i.test(user.email || '')) return callback(null, user, context);\n${duo}`);
+    const noDuo = work.write('regex-no-duo.js', `exports.onExecutePostLogin = async (event, api) => {\n  return;\n};`);
+    const faithful = work.write('regex-faithful.js', `exports.onExecutePostLogin = async (event, api) => {\n  if (!/@corp\\.example$/i.test(event.user.email || '')) return;\n${enable}`);
+    const caught = cli(['equivalence', rule, noDuo, '--format', 'json'], work.root);
+    assert.equal(caught.code, 1, caught.stderr + caught.stdout);
+    const report = JSON.parse(caught.stdout) as Report;
+    assert.ok(report.divergences.some((d) => d.fields.includes('mfa') && /user\.email contains "@corp\.example"/.test(d.login)), caught.stdout);
+    const same = cli(['equivalence', rule, faithful, '--format', 'json'], work.root);
+    assert.equal(same.code, 0, same.stderr + same.stdout);
+    // A pattern with a class and an alternative: no value is built, and the report says so instead of agreeing silently.
+    const complex = work.write('rules/regex-complex.js', `function (user, context, callback) {\n  if (!/^[a-z]+@corp\\.(com|net)$/.test(user.email || '')) return callback(null, user, context);\n${duo}`);
+    const untried = cli(['equivalence', complex, noDuo], work.root);
+    assert.match(untried.stdout, /NOT TRIED: logins where user\.email matches \/\^\[a-z\]\+@corp\\\.\(com\|net\)\$\/ were not tried: the check builds no value for such a regular expression\./, untried.stdout);
+  });
+
   test('convert --check of a table-gated Rule compares the MFA path of each listed client and agrees', () => {
     const rule = work.write('rules/convert-table.js', cases[0].rule);
     const run = cli(['convert', rule, '--check', '--format', 'json'], work.root);

@@ -233,3 +233,22 @@ describe('findConditionDimensions: numeric bounds', () => {
     assert.deepEqual(byPath.get('user.groups')?.contains, ['item']);
   });
 });
+
+describe('findConditionDimensions: regular expressions', () => {
+  test('a pattern of plain characters is tried with its text; any other is noted as not tried', () => {
+    const inputs = findConditionInputs([buildModel(`function (user, context, callback) {
+  const STAFF = /^staff-/;
+  if (/@corp\\.example$/i.test(user.email) || /^admin-/.test(context.clientName) || user.nickname.match(/^[a-z]+\\d$/) || STAFF.test(context.connection)) {
+    context.multifactor = { provider: 'duo', ikey: configuration.I, skey: configuration.S, host: configuration.H };
+  }
+  callback(null, user, context);
+}`)]);
+    const byPath = new Map(inputs.dimensions.map((d) => [d.path.join('.'), d]));
+    assert.deepEqual(byPath.get('user.email')?.contains, ['@corp.example']);
+    assert.deepEqual(byPath.get('context.clientName')?.equals, ['admin-']);
+    assert.deepEqual(inputs.notes.map((n) => n.message).sort(), [
+      'logins where context.connection matches STAFF were not tried: the check builds no value for such a regular expression.',
+      'logins where user.nickname matches /^[a-z]+\\d$/ were not tried: the check builds no value for such a regular expression.',
+    ]);
+  });
+});

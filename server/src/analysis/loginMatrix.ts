@@ -108,6 +108,39 @@ interface Input {
   value?: (compared: unknown) => unknown;
 }
 
+/** The pattern and flags of a regular expression literal (`/@corp\.example$/i`), else undefined. */
+function regexLiteral(node: Node | undefined): { pattern: string; flags: string } | undefined {
+  return node?.type === 'Literal' && 'regex' in node && node.regex ? node.regex : undefined;
+}
+
+/**
+ * The text a regular expression made only of plain characters asks for, and where: `^admin` at the start,
+ * `@corp\.example$` at the end. Undefined when it uses anything else (a class, a repeat, a group, an
+ * alternative), for which the check builds no value.
+ */
+function regexText(pattern: string): { text: string; start: boolean; end: boolean } | undefined {
+  const start = pattern.startsWith('^');
+  let body = start ? pattern.slice(1) : pattern;
+  const end = body.endsWith('$') && !body.endsWith('\\$');
+  if (end) body = body.slice(0, -1);
+  let text = '';
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (c === '\\') {
+      const next = body[i + 1];
+      // An escaped punctuation character stands for itself; \d, \w, \b and the like are classes or assertions.
+      if (next === undefined || /[A-Za-z0-9]/.test(next)) return undefined;
+      text += next;
+      i++;
+    } else if ('.*+?()[]{}|^$'.includes(c)) {
+      return undefined;
+    } else {
+      text += c;
+    }
+  }
+  return text ? { text, start, end } : undefined;
+}
+
 const LIST_METHODS = new Set(['some', 'find', 'filter', 'every', 'findIndex', 'findLast', 'forEach', 'map', 'reduce']);
 
 function fromJson(value: unknown, from?: ConfigList): Static {
@@ -418,6 +451,26 @@ class ConditionScanner {
     this.notes.set(`not-tried:${toRulePath(input.path)?.join('.')}:${table.list.key}`, { kind: 'not-tried', message });
   }
 
+  /**
+   * An input tested against a regular expression: a pattern of plain characters is tried with that text (at the
+   * end of the value, as `contains` writes it, unless anchored at the start); any other pattern, or one the text
+   * does not show, is noted as not tried, so an Action that drops Duo for those logins is not reported as agreeing.
+   */
+  private matchRegex(input: Input | undefined, regex: Node): void {
+    if (!input || input.value || input.path.length < 2) return;
+    const literal = regexLiteral(regex);
+    const plain = literal && regexText(literal.pattern);
+    if (plain) {
+      const d = this.dimension(input.path);
+      if (plain.start || literal.flags.includes('y')) d.equals.push(plain.text);
+      else d.contains.push(plain.text);
+      return;
+    }
+    const shown = literal ? `/${literal.pattern}/${literal.flags}` : describeNode(this.text, regex);
+    const message = `logins where ${input.path.join('.')} matches ${shown} were not tried: the check builds no value for such a regular expression.`;
+    this.notes.set(`not-tried:${toRulePath(input.path)?.join('.')}:${shown}`, { kind: 'not-tried', message });
+  }
+
   private noteStandIn(input: Input, list: ConfigList): void {
     const message = `${input.value ? `the domain of ${input.path.join('.')}` : input.path.join('.')} was tried only with the stand-in item of ${list.read} (${list.label}.${list.key} has no value in the check${this.configuration?.howToGive ? `; ${this.configuration.howToGive} to try the real list` : ''}).`;
     this.notes.set(`stand-in:${toRulePath(input.path)?.join('.')}:${list.key}`, { kind: 'stand-in', message });
@@ -540,6 +593,12 @@ class ConditionScanner {
       const input = this.inputOf(target);
       const literal = literalValue(arg);
       if (input && !input.value && input.path.length > 1 && literal && typeof literal.value === 'string') this.dimension(input.path).equals.push(literal.value);
+    } else if ((method === 'test' || method === 'exec') && arg && (regexLiteral(target) || target.type === 'Identifier')) {
+      // /@corp\.example$/i.test(user.email), `(user.email || '')` too, or a regular expression kept in a constant.
+      const tested = arg.type === 'LogicalExpression' && (arg.operator === '||' || arg.operator === '??') ? arg.left as Node : arg;
+      this.matchRegex(this.inputOf(tested), target);
+    } else if ((method === 'match' || method === 'search') && arg && (regexLiteral(arg) || arg.type === 'Identifier')) {
+      this.matchRegex(this.inputOf(target), arg);
     } else if (method === 'hasOwnProperty' && arg) {
       this.lookup(this.inputOf(arg), target, 'key');
     } else if (target.type === 'Identifier' && target.name === 'Object' && method === 'hasOwn' && node.arguments.length === 2) {
