@@ -64,14 +64,18 @@ async function mayWrite(files: { uri: vscode.Uri }[], existing: ConvertCommandOp
   return picked === 'Overwrite';
 }
 
+/** Every login ended in an error or a timeout on both sides: no decision was compared, which is no agreement. */
+function comparedNothing(check: { logins: number; failed: number }): boolean {
+  return check.logins > 0 && check.failed >= check.logins;
+}
+
 function describeCheck(check: ConvertCommandResult['check']): string | undefined {
   if (!check) return undefined;
   if ('error' in check) return `the differential check did not run (${check.error})`;
   // Logins the matrix could not try are said in the verdict itself, never left to the log.
   const untried = check.notes.filter((n) => n.kind !== 'stand-in').length;
   const but = untried ? ` (but not every login was tried: ${untried} note${untried === 1 ? '' : 's'} in the log)` : '';
-  // Both sides failing on every login is no agreement: nothing was compared.
-  if (check.divergences.length === 0 && check.logins > 0 && check.failed >= check.logins) {
+  if (check.divergences.length === 0 && comparedNothing(check)) {
     return `the differential check compared no decision: all ${check.logins} logins ended in an error or a timeout on both sides (the reason is in the log)`;
   }
   if (check.divergences.length === 0) return `the Rule and the Action decide alike on all ${check.logins} logins tried${but}`;
@@ -128,8 +132,7 @@ export async function convertToActionCommand(client: LanguageClient, log: vscode
   const todoText = blocking === 0 ? 'nothing left to do by hand' : `${blocking} TODO comment${blocking === 1 ? '' : 's'} to finish in the code`;
   const checkText = describeCheck(response.check);
   // A check that compared nothing warns like a divergence: it is no evidence the Action decides as the Rule.
-  const diverged = !!response.check && !('error' in response.check)
-    && (response.check.divergences.length > 0 || (response.check.logins > 0 && response.check.failed >= response.check.logins));
+  const diverged = !!response.check && !('error' in response.check) && (response.check.divergences.length > 0 || comparedNothing(response.check));
   const show = diverged || response.notes.length ? 'Show Details' : undefined;
   inBackground(vscode.window[diverged ? 'showWarningMessage' : 'showInformationMessage'](
     `Duo Rules: converted ${path.basename(uri.path)} to a post-login Action in ${where}; ${todoText}${checkText ? `; ${checkText}` : ''}.`,

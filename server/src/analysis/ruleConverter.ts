@@ -6,7 +6,7 @@
 // (unless the caller asks for the unsafe variant). Before returning, the output is analysed
 // by the same core as the editor, and what it finds there is reported as blocking too.
 import type * as acorn from 'acorn';
-import { looksLikeDuoSkey } from '../../../shared/redact';
+import { DUO_SKEY_CHARACTERS, looksLikeDuoSkey } from '../../../shared/redact';
 import { analyzeModel, LineIndex } from './diagnostics';
 import { buildModel, type RuleModel } from './model';
 import { lookupMember } from './ruleToAction';
@@ -300,10 +300,12 @@ class RuleConverter {
    * TODOs, and prefixes the header (which lists every TODO with its final line).
    */
   private finish(action: string, functionName: string | undefined): Extract<ConvertResult, { ok: true }> {
-    const cleaned = withoutCommentSkeys(action);
+    let model = buildModel(action);
+    const cleaned = withoutCommentSkeys(action, model.parse.comments);
+    // Parsed again only when a comment changed (the offsets after it moved).
+    if (cleaned.removed) model = buildModel(cleaned.code);
     let code = cleaned.code;
     const selfNotes: { message: string }[] = [];
-    const model = buildModel(code);
     const findings = analyzeModel(model).filter((f) => blockingSelfCodes.has(f.code));
     if (findings.length) {
       const codeLines = code.split('\n');
@@ -961,16 +963,16 @@ class RuleConverter {
 /** What a Duo skey in a comment becomes in the Action. */
 const COMMENT_SKEY_REMOVED = '[skey removed by duo-rules]';
 /** 40 letters and digits with both cases, as a Duo skey is (a git commit hash has one case only). */
-const COMMENT_SKEY = /(?<![A-Za-z0-9])(?=[A-Za-z0-9]*[a-z])(?=[A-Za-z0-9]*[A-Z])[A-Za-z0-9]{40}(?![A-Za-z0-9])/g;
+const COMMENT_SKEY = new RegExp(`(?<![A-Za-z0-9])(?=[A-Za-z0-9]*[a-z])(?=[A-Za-z0-9]*[A-Z])${DUO_SKEY_CHARACTERS}(?![A-Za-z0-9])`, 'g');
 
 /**
  * Comments are copied into the Action, and an old configuration left in one (`// skey: '…'`) would be
  * printed by `duo-rules convert` and deployed with the Action: such strings are never copied.
  */
-function withoutCommentSkeys(code: string): { code: string; removed: number } {
+function withoutCommentSkeys(code: string, comments: readonly { start: number; end: number }[]): { code: string; removed: number } {
   let out = code;
   let removed = 0;
-  for (const c of [...buildModel(code).parse.comments].sort((a, b) => b.start - a.start)) {
+  for (const c of [...comments].sort((a, b) => b.start - a.start)) {
     const text = out.slice(c.start, c.end);
     const clean = text.replace(COMMENT_SKEY, () => {
       removed++;

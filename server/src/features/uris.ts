@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 
-/** The paths of recent URIs: every completion asks for its document's (for the declared keys), and parsing the URI was a tenth of its time. */
+/** The paths of recent URIs: every completion asks for its document's (for the declared keys), and a URI's path never changes. */
 const recentPaths = new Map<string, string | null>();
 const maxRecentPaths = 256;
 
