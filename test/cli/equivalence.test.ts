@@ -298,15 +298,33 @@ describe('the differential check tries the values of a Rule\'s policy tables', (
     checksEmailDomainGate(rule, mistyped, faithful);
   });
 
-  test('a regular-expression gate: an Action without it diverges on mfa (exit 1); one the check cannot build says NOT TRIED', () => {
+  test('a regular-expression gate: an Action without it diverges on mfa (exit 1); the faithful one agrees', () => {
     const rule = work.write('rules/regex-domain.js', `function (user, context, callback) {\n  if (!/@corp\\.example$/i.test(user.email || '')) return callback(null, user, context);\n${duo}`);
     const noDuo = work.write('regex-no-duo.js', `exports.onExecutePostLogin = async (event, api) => {\n  return;\n};`);
     const faithful = work.write('regex-faithful.js', `exports.onExecutePostLogin = async (event, api) => {\n  if (!/@corp\\.example$/i.test(event.user.email || '')) return;\n${enable}`);
     checksEmailDomainGate(rule, noDuo, faithful);
-    // A pattern with a class and an alternative: no value is built, and the report says so instead of agreeing silently.
-    const complex = work.write('rules/regex-complex.js', `function (user, context, callback) {\n  if (!/^[a-z]+@corp\\.(com|net)$/.test(user.email || '')) return callback(null, user, context);\n${duo}`);
-    const untried = cli(['equivalence', complex, noDuo], work.root);
-    assert.match(untried.stdout, /NOT TRIED: logins where user\.email matches \/\^\[a-z\]\+@corp\\\.\(com\|net\)\$\/ were not tried: the check builds no value for such a regular expression\./, untried.stdout);
+  });
+
+  test('a gate with classes, a repeat and alternatives kept in a constant: each alternative is tried, so an Action that drops one diverges', () => {
+    const rule = work.write('rules/regex-staff.js', `function (user, context, callback) {\n  const STAFF = /^[a-z]+\\.[a-z]+@(corp|staff)\\.example$/i;\n  if (!STAFF.test(user.email || '')) return callback(null, user, context);\n${duo}`);
+    const oneDomain = work.write('regex-one-domain.js', `exports.onExecutePostLogin = async (event, api) => {\n  if (!/^[a-z]+\\.[a-z]+@corp\\.example$/i.test(event.user.email || '')) return;\n${enable}`);
+    const faithful = work.write('regex-staff-faithful.js', `const STAFF = /^[a-z]+\\.[a-z]+@(corp|staff)\\.example$/i;\nexports.onExecutePostLogin = async (event, api) => {\n  if (!STAFF.test(event.user.email || '')) return;\n${enable}`);
+    const caught = cli(['equivalence', rule, oneDomain, '--format', 'json'], work.root);
+    assert.equal(caught.code, 1, caught.stderr + caught.stdout);
+    const report = JSON.parse(caught.stdout) as Report;
+    assert.deepEqual(report.divergences.map((d) => [d.fields, d.login]), [[['mfa'], 'user.email = "a.a@staff.example"']], caught.stdout);
+    const same = cli(['equivalence', rule, faithful, '--format', 'json'], work.root);
+    assert.equal(same.code, 0, same.stderr + same.stdout);
+    const agreed = JSON.parse(same.stdout) as Report;
+    assert.equal(agreed.agreeing, agreed.logins);
+    assert.deepEqual(agreed.notes, []);
+  });
+
+  test('a regular expression no login can be built for (a look-ahead) is reported as NOT TRIED, naming it', () => {
+    const rule = work.write('rules/regex-lookahead.js', `function (user, context, callback) {\n  if (!/^(?!guest)\\w+@corp\\.example$/.test(user.email || '')) return callback(null, user, context);\n${duo}`);
+    const noDuo = work.write('regex-lookahead-no-duo.js', `exports.onExecutePostLogin = async (event, api) => {\n  return;\n};`);
+    const untried = cli(['equivalence', rule, noDuo], work.root);
+    assert.match(untried.stdout, /NOT TRIED: logins where user\.email matches \/\^\(\?!guest\)\\w\+@corp\\\.example\$\/ were not tried: the check builds no value for such a regular expression\./, untried.stdout);
   });
 
   test('convert --check of a table-gated Rule compares the MFA path of each listed client and agrees', () => {

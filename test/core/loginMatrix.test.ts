@@ -235,10 +235,11 @@ describe('findConditionDimensions: numeric bounds', () => {
 });
 
 describe('findConditionDimensions: regular expressions', () => {
-  test('a pattern of plain characters is tried with its text; any other is noted as not tried', () => {
+  test('the strings a pattern matches are tried, written in the code or kept in a constant; at the start when it is anchored there', () => {
     const inputs = findConditionInputs([buildModel(`function (user, context, callback) {
-  const STAFF = /^staff-/;
-  if (/@corp\\.example$/i.test(user.email) || /^admin-/.test(context.clientName) || user.nickname.match(/^[a-z]+\\d$/) || STAFF.test(context.connection)) {
+  const STAFF = /^staff-\\d{2}$/;
+  const PARTNER = new RegExp('@(acme|globex)\\\\.example$', 'i');
+  if (/@corp\\.example$/i.test(user.email) || /^admin-/.test(context.clientName) || user.nickname.match(/^[a-z]+\\d$/) || STAFF.test(context.connection) || PARTNER.test(user.name) || user.given_name.search('^Dr\\\\. ') === 0) {
     context.multifactor = { provider: 'duo', ikey: configuration.I, skey: configuration.S, host: configuration.H };
   }
   callback(null, user, context);
@@ -246,9 +247,27 @@ describe('findConditionDimensions: regular expressions', () => {
     const byPath = new Map(inputs.dimensions.map((d) => [d.path.join('.'), d]));
     assert.deepEqual(byPath.get('user.email')?.contains, ['@corp.example']);
     assert.deepEqual(byPath.get('context.clientName')?.equals, ['admin-']);
+    assert.deepEqual(byPath.get('user.nickname')?.equals, ['a0']);
+    assert.deepEqual(byPath.get('context.connection')?.equals, ['staff-00']);
+    // One login per alternative.
+    assert.deepEqual(byPath.get('user.name')?.contains, ['@acme.example', '@globex.example']);
+    // A string given to search() is a pattern.
+    assert.deepEqual(byPath.get('user.given_name')?.equals, ['Dr. ']);
+    assert.deepEqual(inputs.notes, []);
+  });
+
+  test('a pattern no string can be built for, or a name that holds no expression the code shows, is noted as not tried', () => {
+    const inputs = findConditionInputs([buildModel(`function (user, context, callback) {
+  if (/^(?!guest)\\w+@corp\\.example$/.test(user.email) || /\\badmin\\b/.test(context.clientName) || PATTERNS.admin.test(user.nickname) || pattern.test(context.connection)) {
+    context.multifactor = { provider: 'duo', ikey: configuration.I, skey: configuration.S, host: configuration.H };
+  }
+  callback(null, user, context);
+}`)]);
     assert.deepEqual(inputs.notes.map((n) => n.message).sort(), [
-      'logins where context.connection matches STAFF were not tried: the check builds no value for such a regular expression.',
-      'logins where user.nickname matches /^[a-z]+\\d$/ were not tried: the check builds no value for such a regular expression.',
+      'logins where context.clientName matches /\\badmin\\b/ were not tried: the check builds no value for such a regular expression.',
+      'logins where context.connection matches pattern were not tried: the check builds no value for such a regular expression.',
+      'logins where user.email matches /^(?!guest)\\w+@corp\\.example$/ were not tried: the check builds no value for such a regular expression.',
+      'logins where user.nickname matches PATTERNS.admin were not tried: the check builds no value for such a regular expression.',
     ]);
   });
 });

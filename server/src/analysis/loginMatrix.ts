@@ -6,6 +6,7 @@ import type * as acorn from 'acorn';
 import type { RuleModel } from './model';
 import { memberMappings } from './ruleToAction';
 import { isSecretKeyName } from '../../../shared/redact';
+import { regexExamples } from './regexExamples';
 
 type Node = acorn.AnyNode;
 
@@ -108,37 +109,14 @@ interface Input {
   value?: (compared: unknown) => unknown;
 }
 
-/** The pattern and flags of a regular expression literal (`/@corp\.example$/i`), else undefined. */
-function regexLiteral(node: Node | undefined): { pattern: string; flags: string } | undefined {
-  return node?.type === 'Literal' && 'regex' in node && node.regex ? node.regex : undefined;
-}
-
-/**
- * The text a regular expression made only of plain characters asks for, and where: `^admin` at the start,
- * `@corp\.example$` at the end. Undefined when it uses anything else (a class, a repeat, a group, an
- * alternative), for which the check builds no value.
- */
-function regexText(pattern: string): { text: string; start: boolean; end: boolean } | undefined {
-  const start = pattern.startsWith('^');
-  let body = start ? pattern.slice(1) : pattern;
-  const end = body.endsWith('$') && !body.endsWith('\\$');
-  if (end) body = body.slice(0, -1);
-  let text = '';
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i];
-    if (c === '\\') {
-      const next = body[i + 1];
-      // An escaped punctuation character stands for itself; \d, \w, \b and the like are classes or assertions.
-      if (next === undefined || /[A-Za-z0-9]/.test(next)) return undefined;
-      text += next;
-      i++;
-    } else if ('.*+?()[]{}|^$'.includes(c)) {
-      return undefined;
-    } else {
-      text += c;
-    }
+/** A regular expression written in the code: a literal (`/@corp\.example$/i`) or `new RegExp('^admin', 'i')` with literal strings. */
+function regexOf(node: Node | undefined): { pattern: string; flags: string } | undefined {
+  if (node?.type === 'Literal' && 'regex' in node && node.regex) return node.regex;
+  if ((node?.type === 'NewExpression' || node?.type === 'CallExpression') && node.callee.type === 'Identifier' && node.callee.name === 'RegExp') {
+    const [pattern, flags] = node.arguments.map((a) => literalValue(a as Node)?.value);
+    if (typeof pattern === 'string' && node.arguments.length <= 2 && (flags === undefined || typeof flags === 'string')) return { pattern, flags: flags ?? '' };
   }
-  return text ? { text, start, end } : undefined;
+  return undefined;
 }
 
 const LIST_METHODS = new Set(['some', 'find', 'filter', 'every', 'findIndex', 'findLast', 'forEach', 'map', 'reduce']);
@@ -173,6 +151,8 @@ class ConditionScanner {
   private readonly tables = new Map<string, Static[]>();
   /** Configuration keys the Rule reads as lists. */
   readonly listKeys = new Set<string>();
+  /** Regular expressions kept in constants, by name: `const STAFF = /^staff-/`. */
+  private readonly regexes = new Map<string, Array<{ pattern: string; flags: string }>>();
   /** Names bound to a configuration key: `const { MFA_CLIENTS } = configuration`. */
   private readonly configNames = new Map<string, string>();
   /** Loop variables over a configuration list that could not be read: a comparison with them is noted. */
@@ -452,23 +432,31 @@ class ConditionScanner {
   }
 
   /**
-   * An input tested against a regular expression: a pattern of plain characters is tried with that text (at the
-   * end of the value, as `contains` writes it, unless anchored at the start); any other pattern, or one the text
-   * does not show, is noted as not tried, so an Action that drops Duo for those logins is not reported as agreeing.
+   * An input tested against a regular expression, written there or kept in a constant: the strings it matches are
+   * tried (at the end of the value, as `contains` writes it, unless the expression must match at the start); a
+   * pattern no string can be built for, or one the text does not show, is noted as not tried, so an Action that
+   * drops Duo for those logins is not reported as agreeing.
    */
-  private matchRegex(input: Input | undefined, regex: Node): void {
+  private matchRegex(input: Input | undefined, regex: Node, given?: { pattern: string; flags: string }): void {
     if (!input || input.value || input.path.length < 2) return;
-    const literal = regexLiteral(regex);
-    const plain = literal && regexText(literal.pattern);
-    if (plain) {
+    const written = given ?? regexOf(regex);
+    const bound = regex.type === 'Identifier' ? this.regexes.get(regex.name) : undefined;
+    const expressions = written ? [written] : bound ?? [];
+    const untried: Array<{ pattern: string; flags: string } | undefined> = expressions.length === 0 ? [undefined] : [];
+    for (const expression of expressions) {
+      const examples = regexExamples(expression.pattern, expression.flags);
+      if (!examples) {
+        untried.push(expression);
+        continue;
+      }
       const d = this.dimension(input.path);
-      if (plain.start || literal.flags.includes('y')) d.equals.push(plain.text);
-      else d.contains.push(plain.text);
-      return;
+      for (const example of examples) (example.start ? d.equals : d.contains).push(example.text);
     }
-    const shown = literal ? `/${literal.pattern}/${literal.flags}` : describeNode(this.text, regex);
-    const message = `logins where ${input.path.join('.')} matches ${shown} were not tried: the check builds no value for such a regular expression.`;
-    this.notes.set(`not-tried:${toRulePath(input.path)?.join('.')}:${shown}`, { kind: 'not-tried', message });
+    for (const expression of untried) {
+      const shown = expression ? `/${expression.pattern}/${expression.flags}` : describeNode(this.text, regex);
+      const message = `logins where ${input.path.join('.')} matches ${shown} were not tried: the check builds no value for such a regular expression.`;
+      this.notes.set(`not-tried:${toRulePath(input.path)?.join('.')}:${shown}`, { kind: 'not-tried', message });
+    }
   }
 
   private noteStandIn(input: Input, list: ConfigList): void {
@@ -481,7 +469,9 @@ class ConditionScanner {
     if (node.type === 'VariableDeclarator' && node.init) {
       if (node.id.type === 'Identifier') {
         const target = this.aliasTarget(node.init);
-        if (target) this.aliases.set(node.id.name, target);
+        const regex = regexOf(node.init);
+        if (regex) this.regexes.set(node.id.name, [...(this.regexes.get(node.id.name) ?? []), regex]);
+        else if (target) this.aliases.set(node.id.name, target);
         else this.bind(node.id.name, this.valuesOf(node.init));
       } else if (node.id.type === 'ObjectPattern' && this.isSettings(node.init)) {
         for (const p of node.id.properties) {
@@ -593,12 +583,15 @@ class ConditionScanner {
       const input = this.inputOf(target);
       const literal = literalValue(arg);
       if (input && !input.value && input.path.length > 1 && literal && typeof literal.value === 'string') this.dimension(input.path).equals.push(literal.value);
-    } else if ((method === 'test' || method === 'exec') && arg && (regexLiteral(target) || target.type === 'Identifier')) {
-      // /@corp\.example$/i.test(user.email), `(user.email || '')` too, or a regular expression kept in a constant.
+    } else if ((method === 'test' || method === 'exec') && arg) {
+      // /@corp\.example$/i.test(user.email), `(user.email || '')` too, or a regular expression kept in a constant
+      // or a table (which the check cannot read: noted).
       const tested = arg.type === 'LogicalExpression' && (arg.operator === '||' || arg.operator === '??') ? arg.left as Node : arg;
       this.matchRegex(this.inputOf(tested), target);
-    } else if ((method === 'match' || method === 'search') && arg && (regexLiteral(arg) || arg.type === 'Identifier')) {
-      this.matchRegex(this.inputOf(target), arg);
+    } else if ((method === 'match' || method === 'search') && arg) {
+      // A string given to match() or search() is a pattern too.
+      const pattern = literalValue(arg)?.value;
+      this.matchRegex(this.inputOf(target), arg, typeof pattern === 'string' ? { pattern, flags: '' } : undefined);
     } else if (method === 'hasOwnProperty' && arg) {
       this.lookup(this.inputOf(arg), target, 'key');
     } else if (target.type === 'Identifier' && target.name === 'Object' && method === 'hasOwn' && node.arguments.length === 2) {
