@@ -237,11 +237,17 @@ export async function checkEquivalence(options: EquivalenceOptions): Promise<Equ
   const event = createDefaultEvent() as Json;
   const inputs = matrix.map((login) => applyLogin(user, context, login));
   const timeoutMs = options.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
+  // Both sides of a login with a clock setting start at the same instant.
+  const clockOf = (i: number): { now?: number } => (matrix[i].now === undefined ? {} : { now: matrix[i].now });
   const [rules, actions] = await Promise.all([
-    runBatch({ kind: 'rule', scripts: ruleScripts, logins: inputs.map((i) => ({ ...i, event: null })), configuration: ruleConfiguration, workspaceRoot: options.workspaceRoot, timeoutMs }),
-    runBatch({ kind: 'action', scripts: options.actions, logins: inputs.map((i) => ({ user: null, context: null, event: toActionEvent(i.user, i.context, event) })), configuration: actionConfiguration, workspaceRoot: options.workspaceRoot, timeoutMs }),
+    runBatch({ kind: 'rule', scripts: ruleScripts, logins: inputs.map((input, i) => ({ ...input, event: null, ...clockOf(i) })), configuration: ruleConfiguration, workspaceRoot: options.workspaceRoot, timeoutMs }),
+    runBatch({ kind: 'action', scripts: options.actions, logins: inputs.map((input, i) => ({ user: null, context: null, event: toActionEvent(input.user, input.context, event), ...clockOf(i) })), configuration: actionConfiguration, workspaceRoot: options.workspaceRoot, timeoutMs }),
   ]);
+  // When the conditions read the clock, a login run at the real time cannot be run again as it was: one at a set time is smaller.
+  const clocked = matrix.some((login) => login.now !== undefined);
+  const size = (login: LoginCase): number => login.settings.length + (clocked && login.now === undefined ? matrix.length + 1 : 0);
   const groups = new Map<string, Divergence>();
+  const smallest = new Map<string, number>();
   let agreeing = 0;
   let bothFailed = 0;
   let firstError: string | undefined;
@@ -262,9 +268,13 @@ export async function checkEquivalence(options: EquivalenceOptions): Promise<Equ
     if (found) {
       found.logins++;
       // The matrix lists smaller logins first, but random fill may not: keep the smallest.
-      if (login.settings.length < found.settings.length) Object.assign(found, { login: describeLogin(login.settings), settings: login.settings, rule, action });
+      if (size(login) < smallest.get(key)!) {
+        Object.assign(found, { login: describeLogin(login.settings), settings: login.settings, rule, action });
+        smallest.set(key, size(login));
+      }
     } else {
       groups.set(key, { fields, logins: 1, login: describeLogin(login.settings), settings: login.settings, rule, action });
+      smallest.set(key, size(login));
     }
   });
   // Denial messages and claims come from the code: what it read from the configuration is not printed.

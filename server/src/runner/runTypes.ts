@@ -167,6 +167,8 @@ export interface BatchLogin {
   user: unknown;
   context: unknown;
   event: unknown;
+  /** Epoch ms this login's clock starts at, over the batch's `now` (the check tries the hours a condition reads). */
+  now?: number;
 }
 
 /**

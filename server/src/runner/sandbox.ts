@@ -964,7 +964,7 @@ export async function executeBatch(
 }
 
 async function runLogin(job: BatchJob, login: BatchLogin, hooks: RunHooks, realms: RealmReuse): Promise<ChildResult[]> {
-  const realm = realms.take();
+  const realm = realms.take(login);
   if (realm) {
     let steps: ChildResult[] = [];
     try {
@@ -978,7 +978,7 @@ async function runLogin(job: BatchJob, login: BatchLogin, hooks: RunHooks, realm
   let restoreClock = () => undefined as void;
   try {
     return await runLoginScripts(job, login, hooks, (context) => {
-      restoreClock = installClock(job.now, context);
+      restoreClock = installClock(login.now ?? job.now, context);
     });
   } finally {
     restoreClock();
@@ -1002,8 +1002,9 @@ class RealmReuse {
     this.enabled = job.logins.length > 1 && job.now === undefined && !job.mocks && !job.scripts.some((s) => /\bimport\b/.test(s.source));
   }
 
-  take(): ReusableRealm | null {
-    if (!this.enabled || this.unclean >= MAX_UNCLEAN_LOGINS) return null;
+  /** A login with its own clock gets a fresh realm: a reused one keeps the realm's own `Date`. */
+  take(login: BatchLogin): ReusableRealm | null {
+    if (!this.enabled || login.now !== undefined || this.unclean >= MAX_UNCLEAN_LOGINS) return null;
     const realm = this.spare ?? new ReusableRealm(this.job.scripts[0]?.filename ?? 'batch');
     this.spare = null;
     return realm;
