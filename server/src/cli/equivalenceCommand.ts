@@ -22,7 +22,9 @@ oauth2-refresh-token, email_verified, roles and metadata flags) with the values 
 against. Compares: denied (and the message), MFA provider, Duo host/ikey/username/
 allowRememberBrowser, redirect, custom claims, metadata writes.
 An input looked up in a table written in the code (an object, array, Set or Map literal) is tried
-with each of its keys or elements.
+with each of its keys or elements. The hours and weekdays the code compares the clock with
+(new Date().getUTCHours() < 8, getHours, getDay, getUTCDay) are tried at each bound and either
+side of it: such a login runs, on both sides, at an instant that gives them.
   --configuration <json>  flat object of configuration / event.secrets values for both sides; a list
                       the code reads from one (configuration.X.split(','), JSON.parse(configuration.X))
                       is tried with its items (in a deploy-cli repository, rules-configs/ gives them
