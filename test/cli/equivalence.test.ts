@@ -320,11 +320,29 @@ describe('the differential check tries the values of a Rule\'s policy tables', (
     assert.deepEqual(agreed.notes, []);
   });
 
-  test('a regular expression no login can be built for (a look-ahead) is reported as NOT TRIED, naming it', () => {
+  test('a regular expression no login can be built for (a look-ahead) is reported as NOT TRIED, naming it; --strict makes that exit 1', () => {
     const rule = work.write('rules/regex-lookahead.js', `function (user, context, callback) {\n  if (!/^(?!guest)\\w+@corp\\.example$/.test(user.email || '')) return callback(null, user, context);\n${duo}`);
     const noDuo = work.write('regex-lookahead-no-duo.js', `exports.onExecutePostLogin = async (event, api) => {\n  return;\n};`);
     const untried = cli(['equivalence', rule, noDuo], work.root);
     assert.match(untried.stdout, /NOT TRIED: logins where user\.email matches \/\^\(\?!guest\)\\w\+@corp\\\.example\$\/ were not tried: the check builds no value for such a regular expression\./, untried.stdout);
+    // Not tried is not a divergence: exit 0 by default, and 1 under --strict, saying why.
+    assert.equal(untried.code, 0, untried.stderr + untried.stdout);
+    assert.doesNotMatch(untried.stdout, /--strict/);
+    const strict = cli(['equivalence', rule, noDuo, '--strict'], work.root);
+    assert.equal(strict.code, 1, strict.stderr + strict.stdout);
+    assert.match(strict.stdout, /\n--strict: exit 1, as the check did not try or compare every login its conditions allow \(1 note above\)\.\n$/);
+    // A faithful Action that tries everything passes --strict.
+    const gate = work.write('rules/regex-gate-strict.js', `function (user, context, callback) {\n  if (!/@corp\\.example$/i.test(user.email || '')) return callback(null, user, context);\n${duo}`);
+    const faithful = work.write('regex-gate-strict-faithful.js', `exports.onExecutePostLogin = async (event, api) => {\n  if (!/@corp\\.example$/i.test(event.user.email || '')) return;\n${enable}`);
+    const clean = cli(['equivalence', gate, faithful, '--strict'], work.root);
+    assert.equal(clean.code, 0, clean.stderr + clean.stdout);
+    // convert --check takes it too, and only with --check.
+    const converted = cli(['convert', rule, '--check', '--strict'], work.root);
+    assert.equal(converted.code, 1, converted.stderr + converted.stdout);
+    assert.match(converted.stderr, /NOT TRIED: logins where user\.email matches[^]*--strict: exit 1/);
+    const usage = cli(['convert', rule, '--strict'], work.root);
+    assert.equal(usage.code, 2);
+    assert.match(usage.stderr, /--strict goes with --check/);
   });
 
   test('convert --check of a table-gated Rule compares the MFA path of each listed client and agrees', () => {

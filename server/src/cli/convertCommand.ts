@@ -36,12 +36,14 @@ Converts an Auth0 Rule to a post-login Action (Auth0 Rules stopped executing on 
                       their decisions (see duo-rules equivalence --help); a divergence exits 1, and so
                       does a check that compared no decision (every login failed on both sides)
   --max-logins <n>    at most n logins for --check (default 512)
+  --strict            --check also exits 1 when a login was not tried or not compared (its notes)
   --configuration <json>  configuration values for --check (see duo-rules equivalence --help)
   --format text|json  json prints { file, action, notes: [{ line, blocking, message }] } per rule
 Never less strict than the Rule: denials stay denials, and a path that cannot be converted with
 the same decision becomes api.access.deny with a TODO(duo-rules) comment.
 Exit codes: 0 converted, nothing left to do; 1 converted, but TODO(duo-rules) comments remain
-(or --check found a divergence or compared no decision); 2 could not convert (syntax error, usage, I/O).
+(or --check found a divergence or compared no decision, or with --strict left a login untried);
+2 could not convert (syntax error, usage, I/O).
 `;
 
 /** The Action `--merge` writes for a whole pipeline. */
@@ -127,6 +129,7 @@ export async function convertCommand(argv: string[], io: CliIO): Promise<number>
         check: { type: 'boolean' },
         merge: { type: 'boolean' },
         'max-logins': { type: 'string' },
+        strict: { type: 'boolean' },
         configuration: { type: 'string' },
         format: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -146,6 +149,8 @@ export async function convertCommand(argv: string[], io: CliIO): Promise<number>
   const check = parsed.values.check === true;
   if (parsed.values['max-logins'] !== undefined && !check) throw new UsageError('--max-logins goes with --check');
   if (parsed.values.configuration !== undefined && !check) throw new UsageError('--configuration goes with --check');
+  if (parsed.values.strict && !check) throw new UsageError('--strict goes with --check');
+  const strict = parsed.values.strict === true;
   // Loaded only for --check: converting alone never starts the runner.
   const checker = check ? await import('./equivalenceCommand') : undefined;
   const maxLogins = checker?.parseMaxLogins(parsed.values['max-logins']);
@@ -180,8 +185,8 @@ export async function convertCommand(argv: string[], io: CliIO): Promise<number>
     const report = checker
       ? await checker.runCheck({ rules: [{ file: input, source: readText(input) }], actions: [{ file: written[0] ?? input.replace(/(\.js)?$/, '.action.js'), source: result.code }], actionSecrets: result.movedValues, maxLogins, keys: options.keys, configuration })
       : undefined;
-    const checkFailed = !!report && !!checker && checker.checkFailed(report);
     if (report && checker && !json) io.stderr(checker.formatEquivalence(report));
+    const checkFailed = !!report && !!checker && checker.checkExitCode(report, strict, json ? undefined : io.stderr) === 1;
     if (json) {
       const output: ConvertReport & { check?: unknown } = { file: show(input), action: result.code, notes: result.notes, secrets: result.secrets, ...(written.length ? { written: written.map(show) } : {}), ...(report ? { check: report } : {}) };
       io.stdout(`${JSON.stringify(output, null, 2)}\n`);
@@ -262,8 +267,8 @@ export async function convertCommand(argv: string[], io: CliIO): Promise<number>
       configuration,
     })
     : undefined;
-  const checkFailed = !!report && !!checker && checker.checkFailed(report);
   if (report && checker && !json) io.stdout(checker.formatEquivalence(report));
+  const checkFailed = !!report && !!checker && checker.checkExitCode(report, strict, json ? undefined : io.stdout) === 1;
   if (json) {
     io.stdout(`${JSON.stringify(report ? { files: reports, check: report } : reports, null, 2)}\n`);
   } else {

@@ -6,11 +6,22 @@ import { dirname, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { convertRule } from '../analysis/ruleConverter';
 import { disposeRunnerPool, findWorkspaceRoot, listDirectoryRules, RunInputError } from '../runner/index';
-import { checkEquivalence, checkFailed, DEFAULT_MAX_LOGINS, formatEquivalence, type EquivalenceReport } from '../runner/equivalence';
+import { checkEquivalence, checkFailed, checkIncomplete, DEFAULT_MAX_LOGINS, formatEquivalence, type EquivalenceReport } from '../runner/equivalence';
 import { checkConfiguration, readJsonObjectFile } from '../runner/inputs';
 import type { CliIO } from './io';
 
 export { checkFailed, formatEquivalence };
+
+/**
+ * The exit code of a check: 1 for a divergence or nothing compared, and with `strict` also for any note (a login
+ * not tried or not compared); `say` gets the line that explains a strict failure, for text output.
+ */
+export function checkExitCode(report: EquivalenceReport, strict: boolean, say?: (line: string) => void): 0 | 1 {
+  if (checkFailed(report)) return 1;
+  if (!strict || !checkIncomplete(report)) return 0;
+  say?.(`--strict: exit 1, as the check did not try or compare every login its conditions allow (${report.notes.length} note${report.notes.length === 1 ? '' : 's'} above).\n`);
+  return 1;
+}
 import { describeFlagError, UsageError } from './io';
 
 const help = `Usage: duo-rules equivalence <rule.js|rules-dir> <action.js> [options]
@@ -31,11 +42,13 @@ side of it: such a login runs, on both sides, at an instant that gives them.
                       too). Without a value such logins are reported as not tried
   --max-logins <n>    at most n logins (default ${DEFAULT_MAX_LOGINS}); the report says when it caps
   --keys tenant       the Action takes the Duo keys from the tenant: host and ikey are not compared
+  --strict            exit 1 also when a login was not tried or not compared (any NOT TRIED, note,
+                      CAPPED or FAILED line): for CI, where nobody reads the notes
   --format text|json  json prints { logins, agreeing, failed, divergences: [{ fields, logins, login, settings,
                       rule, action }], notes: [{ kind, message }] }
 Other keys the code reads get stand-in values (the check compares logic, not keys); deploy-cli tokens too.
 Exit codes: 0 same decisions; 1 a divergence, or no decision compared (every login ended in an error
-or a timeout on both sides); 2 usage or I/O error.
+or a timeout on both sides), or with --strict any login not tried or not compared; 2 usage or I/O error.
 `;
 
 export interface CheckInput {
@@ -102,7 +115,7 @@ export async function equivalenceCommand(argv: string[], io: CliIO): Promise<num
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { 'max-logins': { type: 'string' }, keys: { type: 'string' }, configuration: { type: 'string' }, format: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { 'max-logins': { type: 'string' }, keys: { type: 'string' }, configuration: { type: 'string' }, strict: { type: 'boolean' }, format: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     });
   } catch (err) {
     throw new UsageError(describeFlagError(err, 'equivalence'));
@@ -147,5 +160,5 @@ export async function equivalenceCommand(argv: string[], io: CliIO): Promise<num
   });
   if (format === 'json') io.stdout(`${JSON.stringify({ rule: relative(io.cwd, rulePath) || '.', action: relative(io.cwd, actionPath), ...report }, null, 2)}\n`);
   else io.stdout(formatEquivalence(report));
-  return checkFailed(report) ? 1 : 0;
+  return checkExitCode(report, parsed.values.strict === true, format === 'text' ? io.stdout : undefined);
 }

@@ -308,6 +308,14 @@ export function checkFailed(report: EquivalenceReport): boolean {
   return report.divergences.length > 0 || checkComparedNothing(report);
 }
 
+/**
+ * The check did not try or compare every login its conditions allow: a note of any kind (not tried, tried only
+ * with a stand-in value, left out by the cap, failed on both sides). `--strict` makes that exit 1, for CI.
+ */
+export function checkIncomplete(report: EquivalenceReport): boolean {
+  return report.notes.length > 0;
+}
+
 const NOTE_LABELS: Record<MatrixNote['kind'], string> = { 'not-tried': 'NOT TRIED', 'stand-in': 'note', capped: 'CAPPED', failed: 'FAILED' };
 
 /** The text report: a summary line, what the matrix could not try, then each divergence with its smallest login. */
