@@ -237,14 +237,16 @@ export async function checkEquivalence(options: EquivalenceOptions): Promise<Equ
   const event = createDefaultEvent() as Json;
   const inputs = matrix.map((login) => applyLogin(user, context, login));
   const timeoutMs = options.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
-  // Both sides of a login with a clock setting start at the same instant.
-  const clockOf = (i: number): { now?: number } => (matrix[i].now === undefined ? {} : { now: matrix[i].now });
+  // Both sides of a login start at the same instant when the conditions read the clock: its own, else the real time
+  // the check started at (two children reading the real clock apart could see different hours at 17:59:59.9).
+  const clocked = matrix.some((login) => login.now !== undefined);
+  const checkStart = Date.now();
+  const clockOf = (i: number): { now?: number } => (clocked ? { now: matrix[i].now ?? checkStart } : {});
   const [rules, actions] = await Promise.all([
     runBatch({ kind: 'rule', scripts: ruleScripts, logins: inputs.map((input, i) => ({ ...input, event: null, ...clockOf(i) })), configuration: ruleConfiguration, workspaceRoot: options.workspaceRoot, timeoutMs }),
     runBatch({ kind: 'action', scripts: options.actions, logins: inputs.map((input, i) => ({ user: null, context: null, event: toActionEvent(input.user, input.context, event), ...clockOf(i) })), configuration: actionConfiguration, workspaceRoot: options.workspaceRoot, timeoutMs }),
   ]);
   // When the conditions read the clock, a login run at the real time cannot be run again as it was: one at a set time is smaller.
-  const clocked = matrix.some((login) => login.now !== undefined);
   const size = (login: LoginCase): number => login.settings.length + (clocked && login.now === undefined ? matrix.length + 1 : 0);
   const groups = new Map<string, Divergence>();
   const smallest = new Map<string, number>();
