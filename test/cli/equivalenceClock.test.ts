@@ -54,6 +54,26 @@ ${enable}`);
     assert.equal(report.logins, 7 * 6);
   });
 
+  test('an Action whose office hours start an hour late diverges at the Rule\'s bound, 08:00 UTC', () => {
+    const late = work.write('late-action.js', `exports.onExecutePostLogin = async (event, api) => {
+  const hour = new Date().getUTCHours();
+  if (hour >= 9 && hour < 18) return;
+${enable}`);
+    const run = cli(['equivalence', officeHours, late, '--format', 'json']);
+    assert.equal(run.code, 1, run.stderr + run.stdout);
+    const report = JSON.parse(run.stdout) as Report;
+    assert.deepEqual(report.divergences.map((d) => d.login), ['at 2026-11-30T08:00:00Z (hour 8 UTC)']);
+  });
+
+  test('convert --check of the office-hours Rule compares the hours either side of both bounds and agrees', () => {
+    const run = cli(['convert', officeHours, '--check', '--format', 'json']);
+    assert.equal(run.code, 0, run.stderr + run.stdout);
+    const check = (JSON.parse(run.stdout) as { check: Report }).check;
+    assert.deepEqual(check.divergences, []);
+    assert.equal(check.agreeing, check.logins);
+    assert.equal(check.logins, 7 * 6);
+  });
+
   test('local hours (getHours) hold in any timezone the check runs in', () => {
     const rule = work.write('rules/local-hours.js', `function (user, context, callback) {
   const now = new Date();

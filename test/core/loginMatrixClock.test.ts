@@ -101,6 +101,14 @@ describe('a clock condition the matrix cannot read is noted as not tried', () =>
     assert.match(notes[2].message, /clock condition moment\(\)\.tz\('Europe\/Paris'\)\.hour\(\) < 8 picks/);
   });
 
+  test('a time zone read through luxon or toLocaleString', () => {
+    const notes = inputsOf(ruleWith(`  const { DateTime } = require('luxon');
+  if (DateTime.now().setZone('America/New_York').hour < 9) return callback(null, user, context);
+  const local = new Date().toLocaleString('en-US', { timeZone: 'Asia/Tokyo', hour: 'numeric', hour12: false });
+  if (parseInt(local, 10) >= 18) return callback(null, user, context);`)).notes;
+    assert.deepEqual(notes.map((n) => /clock condition (.*) picks/.exec(n.message)?.[1]), ["DateTime.now().setZone('America/New_York').hour < 9", 'parseInt(local, 10) >= 18']);
+  });
+
   test('a switch on the hour with a case that is no number', () => {
     const notes = inputsOf(ruleWith(`  switch (new Date().getUTCHours()) {
     case OPENING_HOUR: return callback(null, user, context);
