@@ -69,6 +69,11 @@ function comparedNothing(check: { logins: number; failed: number }): boolean {
   return check.logins > 0 && check.failed >= check.logins;
 }
 
+/** The Rule sets MFA, but asked for it on no login tried: the check showed nothing about Duo. */
+function neverAskedMfa(check: { notes: { kind: string }[] }): boolean {
+  return check.notes.some((n) => n.kind === 'unreached');
+}
+
 function describeCheck(check: ConvertCommandResult['check']): string | undefined {
   if (!check) return undefined;
   if ('error' in check) return `the differential check did not run (${check.error})`;
@@ -78,6 +83,9 @@ function describeCheck(check: ConvertCommandResult['check']): string | undefined
   if (check.divergences.length === 0 && comparedNothing(check)) {
     return `the differential check compared no decision: all ${check.logins} logins ended in an error or a timeout on both sides (the reason is in the log)`;
   }
+  if (check.divergences.length === 0 && neverAskedMfa(check)) {
+    return `the differential check found no login on which the Rule asks for MFA, so it does not show that the Action asks for Duo where the Rule did (details in the log)`;
+  }
   if (check.divergences.length === 0) return `the Rule and the Action decide alike on all ${check.logins} logins tried${but}`;
   return `${check.divergences.length} divergence${check.divergences.length === 1 ? '' : 's'} between Rule and Action in ${check.logins} logins${but}`;
 }
@@ -85,7 +93,7 @@ function describeCheck(check: ConvertCommandResult['check']): string | undefined
 function logCheck(log: vscode.LogOutputChannel, check: ConvertCommandResult['check']): void {
   if (!check || 'error' in check) return;
   log.info(`Differential check: ${check.logins} logins, ${check.agreeing - check.failed} agree, ${check.failed} failed on both sides, ${check.divergences.length} divergence(s).`);
-  for (const n of check.notes) log[n.kind === 'stand-in' ? 'info' : 'warn'](`  ${n.kind === 'stand-in' ? 'note' : n.kind === 'capped' ? 'CAPPED' : n.kind === 'failed' ? 'FAILED' : 'NOT TRIED'}: ${n.message}`);
+  for (const n of check.notes) log[n.kind === 'stand-in' ? 'info' : 'warn'](`  ${n.kind === 'stand-in' ? 'note' : n.kind === 'capped' ? 'CAPPED' : n.kind === 'failed' ? 'FAILED' : n.kind === 'unreached' ? 'NOT REACHED' : 'NOT TRIED'}: ${n.message}`);
   for (const d of check.divergences) {
     log.info(`  DIVERGES on ${d.fields.join(', ')} in ${d.logins} login(s); smallest: ${d.login}`);
     log.info(`    Rule:   ${JSON.stringify(d.rule)}`);
@@ -131,8 +139,9 @@ export async function convertToActionCommand(client: LanguageClient, log: vscode
   const blocking = response.notes.filter((n) => n.blocking).length;
   const todoText = blocking === 0 ? 'nothing left to do by hand' : `${blocking} TODO comment${blocking === 1 ? '' : 's'} to finish in the code`;
   const checkText = describeCheck(response.check);
-  // A check that compared nothing warns like a divergence: it is no evidence the Action decides as the Rule.
-  const diverged = !!response.check && !('error' in response.check) && (response.check.divergences.length > 0 || comparedNothing(response.check));
+  // A check that compared nothing, or never saw the Rule ask for MFA, warns like a divergence: it is no evidence the
+  // Action decides as the Rule.
+  const diverged = !!response.check && !('error' in response.check) && (response.check.divergences.length > 0 || comparedNothing(response.check) || neverAskedMfa(response.check));
   const show = diverged || response.notes.length ? 'Show Details' : undefined;
   inBackground(vscode.window[diverged ? 'showWarningMessage' : 'showInformationMessage'](
     `Duo Rules: converted ${path.basename(uri.path)} to a post-login Action in ${where}; ${todoText}${checkText ? `; ${checkText}` : ''}.`,

@@ -321,14 +321,15 @@ describe('the differential check tries the values of a Rule\'s policy tables', (
   });
 
   test('a regular expression no login can be built for (a look-ahead) is reported as NOT TRIED, naming it; --strict makes that exit 1', () => {
-    const rule = work.write('rules/regex-lookahead.js', `function (user, context, callback) {\n  if (!/^(?!guest)\\w+@corp\\.example$/.test(user.email || '')) return callback(null, user, context);\n${duo}`);
-    const noDuo = work.write('regex-lookahead-no-duo.js', `exports.onExecutePostLogin = async (event, api) => {\n  return;\n};`);
-    const untried = cli(['equivalence', rule, noDuo], work.root);
+    // The admin portal's logins reach Duo, so the check has something to compare; the look-ahead gate is not tried.
+    const rule = work.write('rules/regex-lookahead.js', `function (user, context, callback) {\n  if (context.clientID !== 'admin-portal' && !/^(?!guest)\\w+@corp\\.example$/.test(user.email || '')) return callback(null, user, context);\n${duo}`);
+    const adminOnly = work.write('regex-lookahead-admin-only.js', `exports.onExecutePostLogin = async (event, api) => {\n  if (event.client.client_id !== 'admin-portal') return;\n${enable}`);
+    const untried = cli(['equivalence', rule, adminOnly], work.root);
     assert.match(untried.stdout, /NOT TRIED: logins where user\.email matches \/\^\(\?!guest\)\\w\+@corp\\\.example\$\/ were not tried: the check builds no value for such a regular expression\./, untried.stdout);
     // Not tried is not a divergence: exit 0 by default, and 1 under --strict, saying why.
     assert.equal(untried.code, 0, untried.stderr + untried.stdout);
     assert.doesNotMatch(untried.stdout, /--strict/);
-    const strict = cli(['equivalence', rule, noDuo, '--strict'], work.root);
+    const strict = cli(['equivalence', rule, adminOnly, '--strict'], work.root);
     assert.equal(strict.code, 1, strict.stderr + strict.stdout);
     assert.match(strict.stdout, /\n--strict: exit 1, as the check did not try or compare every login its conditions allow \(1 note above\)\.\n$/);
     // A faithful Action that tries everything passes --strict.
@@ -343,6 +344,34 @@ describe('the differential check tries the values of a Rule\'s policy tables', (
     const usage = cli(['convert', rule, '--strict'], work.root);
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /--strict goes with --check/);
+  });
+
+  test('a Rule whose MFA no login tried reaches (a gate the matrix cannot read) fails the check: NOT REACHED, exit 1, also for convert --check', () => {
+    const gates = {
+      'reach-metadata-or': `  if (!(user.app_metadata || {}).mfa_enabled) return callback(null, user, context);\n`,
+      'reach-table-filled': `  const MFA_APPS = {};\n  MFA_APPS['app-123'] = true;\n  if (!MFA_APPS[context.clientID]) return callback(null, user, context);\n`,
+      'reach-modulo': `  if (context.stats.loginsCount % 10 !== 0) return callback(null, user, context);\n`,
+    };
+    const noDuo = work.write('reach-no-duo.js', `exports.onExecutePostLogin = async (event, api) => {\n  return;\n};`);
+    for (const [name, gate] of Object.entries(gates)) {
+      const rule = work.write(`rules/${name}.js`, `function (user, context, callback) {\n${gate}${duo}`);
+      const line = gate.split('\n').length + 1;
+      const text = cli(['equivalence', rule, noDuo], work.root);
+      assert.equal(text.code, 1, `${name}: ${text.stderr}${text.stdout}`);
+      assert.match(text.stdout, /^Differential check: (\d+) logins, \1 agree, 0 divergences \(\d+ ms\); the Rule asked for MFA on NO login tried, so this check does not show that the Action asks for it where the Rule did/, name);
+      assert.ok(text.stdout.includes(`  NOT REACHED: no login tried ended with the Rule asking for MFA, although it sets context.multifactor (${name}.js line ${line})`), `${name}: ${text.stdout}`);
+      const json = JSON.parse(cli(['equivalence', rule, noDuo, '--format', 'json'], work.root).stdout) as Report;
+      assert.deepEqual(json.notes?.map((n) => n.kind), ['unreached'], name);
+    }
+    // The converter's own Action agrees on every login, but that still shows nothing about Duo.
+    const converted = cli(['convert', join(work.root, 'rules/reach-modulo.js'), '--check'], work.root);
+    assert.equal(converted.code, 1, converted.stderr);
+    assert.match(converted.stderr, /NOT REACHED: no login tried ended with the Rule asking for MFA/);
+    // A Rule that never sets MFA has nothing to reach: the two agree, exit 0.
+    const plain = work.write('rules/reach-no-mfa.js', `function (user, context, callback) {\n  if (context.stats.loginsCount % 10 === 0) user.app_metadata.tenth = true;\n  callback(null, user, context);\n}\n`);
+    const clean = cli(['equivalence', plain, noDuo], work.root);
+    assert.equal(clean.code, 0, clean.stderr + clean.stdout);
+    assert.doesNotMatch(clean.stdout, /NOT REACHED/);
   });
 
   test('convert --check of a table-gated Rule compares the MFA path of each listed client and agrees', () => {

@@ -106,7 +106,7 @@ export interface MatrixConfiguration {
 
 /** Something the matrix could not try, or tried only with a stand-in, said so in the check's report. */
 export interface MatrixNote {
-  kind: 'not-tried' | 'stand-in' | 'capped' | 'failed';
+  kind: 'not-tried' | 'stand-in' | 'capped' | 'failed' | 'unreached';
   message: string;
 }
 

@@ -34,7 +34,8 @@ Converts an Auth0 Rule to a post-login Action (Auth0 Rules stopped executing on 
                       before it left it, and a denial stops the rules after it, as in Auth0
   --check             then run the Rule(s) and the Action(s) on a matrix of logins and compare
                       their decisions (see duo-rules equivalence --help); a divergence exits 1, and so
-                      does a check that compared no decision (every login failed on both sides)
+                      does a check that compared no decision (every login failed on both sides) or
+                      never saw the Rule ask for MFA
   --max-logins <n>    at most n logins for --check (default 512)
   --strict            --check also exits 1 when a login was not tried or not compared (its notes)
   --configuration <json>  configuration values for --check (see duo-rules equivalence --help)

@@ -47,8 +47,9 @@ side of it: such a login runs, on both sides, at an instant that gives them.
   --format text|json  json prints { logins, agreeing, failed, divergences: [{ fields, logins, login, settings,
                       rule, action }], notes: [{ kind, message }] }
 Other keys the code reads get stand-in values (the check compares logic, not keys); deploy-cli tokens too.
-Exit codes: 0 same decisions; 1 a divergence, or no decision compared (every login ended in an error
-or a timeout on both sides), or with --strict any login not tried or not compared; 2 usage or I/O error.
+Exit codes: 0 same decisions; 1 a divergence, no decision compared (every login ended in an error
+or a timeout on both sides), a Rule that sets MFA but asked for it on no login tried (NOT REACHED),
+or with --strict any login not tried or not compared; 2 usage or I/O error.
 `;
 
 export interface CheckInput {

@@ -3,9 +3,9 @@
 // provider, Duo host/ikey/username/allowRememberBrowser, redirect, custom claims, metadata writes.
 // Each divergence is reported once, with the smallest login that shows it.
 import { applyLogin, buildLoginMatrix, describeLogin, describeMatrixCap, findConditionInputs, toActionEvent, withUnequalValues, type LoginCase, type LoginSetting, type MatrixNote } from '../analysis/loginMatrix';
-import { buildModel } from '../analysis/model';
+import { buildModel, type RuleModel } from '../analysis/model';
 import { findConfigurationKeys, replaceKeywords } from './inputs';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { readDeployValues } from '../deployCli/deployValues';
 import { runBatch, stepOutcome } from './index';
 import { createDefaultContext, createDefaultEvent, createDefaultUser } from './mockInputs';
@@ -54,7 +54,8 @@ export interface EquivalenceReport {
   /**
    * What the matrix could not try: logins gated on a configuration list without a usable value
    * (`not-tried`), tried only with the stand-in value (`stand-in`), left out by the cap (`capped`),
-   * or counted as agreeing although both sides failed (`failed`).
+   * counted as agreeing although both sides failed (`failed`), or a Rule that sets MFA on no login
+   * tried (`unreached`: the check then shows nothing about Duo, and fails).
    */
   notes: MatrixNote[];
   durationMs: number;
@@ -213,6 +214,28 @@ function describeFailures(bothFailed: number, logins: number, firstError: string
   return [{ kind: 'failed', message: `${which} ended in an error or a timeout on both sides, so no decision was compared on ${bothFailed === 1 ? 'it' : 'them'} (${why}).` }];
 }
 
+/** `rules/duo.js line 12, line 20`: where the Rules set `context.multifactor` to something Auth0 reads. */
+function mfaSites(rules: readonly { file: string }[], models: readonly RuleModel[]): string | undefined {
+  const places: string[] = [];
+  rules.forEach((rule, i) => {
+    const model = models[i];
+    const lines = model.configs.filter((c) => c.form !== 'action-enable' && !c.nonObject).map((c) => model.text.slice(0, c.range.start).split('\n').length);
+    if (lines.length) places.push(`${basename(rule.file)} line${lines.length === 1 ? '' : 's'} ${lines.join(', ')}`);
+  });
+  return places.length ? places.join('; ') : undefined;
+}
+
+/**
+ * The Rule sets MFA in its code, but no login tried ended with it asking for MFA: the matrix found no login its
+ * conditions send to Duo (a gate it cannot read), so every login "agreeing" says nothing about Duo.
+ */
+function describeUnreached(sites: string): MatrixNote {
+  return {
+    kind: 'unreached',
+    message: `no login tried ended with the Rule asking for MFA, although it sets context.multifactor (${sites}): the check found no login its conditions send to MFA, so it does not show that the Action asks for Duo where the Rule did. Give the values those conditions read, or compare that path by hand.`,
+  };
+}
+
 /** Runs both sides on the login matrix and reports where they decide differently. */
 export async function checkEquivalence(options: EquivalenceOptions): Promise<EquivalenceReport> {
   const started = performance.now();
@@ -252,11 +275,13 @@ export async function checkEquivalence(options: EquivalenceOptions): Promise<Equ
   const smallest = new Map<string, number>();
   let agreeing = 0;
   let bothFailed = 0;
+  let mfaAsked = false;
   let firstError: string | undefined;
   matrix.forEach((login, index) => {
     const rule = ruleDecision(rules.results[index] ?? [], inputs[index]);
     const action = actionDecision(actions.results[index] ?? [], inputs[index]);
     const fields = compareDecisions(rule, action, options.keys);
+    mfaAsked ||= rule.mfa !== null || action.mfa !== null;
     if (fields.length === 0) {
       agreeing++;
       if (rule.outcome === 'error' || rule.outcome === 'timeout') {
@@ -279,6 +304,9 @@ export async function checkEquivalence(options: EquivalenceOptions): Promise<Equ
       smallest.set(key, size(login));
     }
   });
+  // A check where every login failed already says it compared nothing.
+  const sites = mfaSites(ruleScripts, models);
+  const unreached = sites !== undefined && !mfaAsked && bothFailed < matrix.length ? sites : undefined;
   // Denial messages and claims come from the code: what it read from the configuration is not printed.
   const secrets = collectSecrets([options.configuration, options.actionSecrets], []);
   return {
@@ -286,7 +314,7 @@ export async function checkEquivalence(options: EquivalenceOptions): Promise<Equ
     agreeing,
     failed: bothFailed,
     divergences: redactValue([...groups.values()], secrets),
-    notes: redactValue([...found.notes, ...(cap ? [cap] : []), ...describeFailures(bothFailed, matrix.length, firstError)], secrets),
+    notes: redactValue([...found.notes, ...(cap ? [cap] : []), ...describeFailures(bothFailed, matrix.length, firstError), ...(unreached ? [describeUnreached(unreached)] : [])], secrets),
     durationMs: Math.round(performance.now() - started),
   };
 }
@@ -305,9 +333,17 @@ function checkComparedNothing(report: EquivalenceReport): boolean {
   return report.logins > 0 && report.failed >= report.logins;
 }
 
-/** A check that found a divergence, or compared nothing, is no evidence the Action decides as the Rule. */
+/** The Rule sets MFA, but on no login tried did it ask for it. */
+function checkNeverAskedMfa(report: EquivalenceReport): boolean {
+  return report.notes.some((n) => n.kind === 'unreached');
+}
+
+/**
+ * A check that found a divergence, compared nothing, or never saw the Rule ask for MFA is no evidence the Action
+ * decides as the Rule.
+ */
 export function checkFailed(report: EquivalenceReport): boolean {
-  return report.divergences.length > 0 || checkComparedNothing(report);
+  return report.divergences.length > 0 || checkComparedNothing(report) || checkNeverAskedMfa(report);
 }
 
 /**
@@ -318,14 +354,15 @@ export function checkIncomplete(report: EquivalenceReport): boolean {
   return report.notes.length > 0;
 }
 
-const NOTE_LABELS: Record<MatrixNote['kind'], string> = { 'not-tried': 'NOT TRIED', 'stand-in': 'note', capped: 'CAPPED', failed: 'FAILED' };
+const NOTE_LABELS: Record<MatrixNote['kind'], string> = { 'not-tried': 'NOT TRIED', 'stand-in': 'note', capped: 'CAPPED', failed: 'FAILED', unreached: 'NOT REACHED' };
 
 /** The text report: a summary line, what the matrix could not try, then each divergence with its smallest login. */
 export function formatEquivalence(report: EquivalenceReport): string {
   const untried = report.notes.filter((n) => n.kind !== 'stand-in').length;
   // Logins both sides failed on are not counted as agreeing here: no decision was compared on them.
   const failed = report.failed ? `, ${report.failed} failed on both sides` : '';
-  const nothing = checkComparedNothing(report) ? '; NO decision was compared, so this check does not show that they decide alike' : '';
+  const nothing = checkComparedNothing(report) ? '; NO decision was compared, so this check does not show that they decide alike'
+    : checkNeverAskedMfa(report) ? '; the Rule asked for MFA on NO login tried, so this check does not show that the Action asks for it where the Rule did' : '';
   const lines = [`Differential check: ${report.logins} login${report.logins === 1 ? '' : 's'}, ${report.agreeing - report.failed} agree${failed}, ${report.divergences.length} divergence${report.divergences.length === 1 ? '' : 's'} (${report.durationMs} ms)${nothing}${untried ? `; NOT every login the conditions allow was tried (${untried} note${untried === 1 ? '' : 's'} below)` : ''}.`];
   for (const n of report.notes) lines.push(`  ${NOTE_LABELS[n.kind]}: ${n.message}`);
   for (const d of report.divergences) {
