@@ -374,6 +374,21 @@ describe('the differential check tries the values of a Rule\'s policy tables', (
     assert.doesNotMatch(clean.stdout, /NOT REACHED/);
   });
 
+  test('a Rule whose denial no login tried reaches is noted as NOT TRIED (exit 0), and --strict fails it', () => {
+    // A gate no matrix reads: the denial is never tried, and an Action without it agrees on every login tried.
+    const rule = work.write('rules/deny-unread.js', `function (user, context, callback) {\n  if (String(user.email).split('').reverse().join('') === 'elpmaxe.proc@dekcolb') {\n    return callback(new UnauthorizedError('blocked'));\n  }\n${duo}`);
+    const noDeny = work.write('deny-unread-action.js', `exports.onExecutePostLogin = async (event, api) => {\n${enable}`);
+    const text = cli(['equivalence', rule, noDeny], work.root);
+    assert.equal(text.code, 0, text.stderr + text.stdout);
+    assert.ok(text.stdout.includes('  NOT TRIED: logins the Rule denies (deny-unread.js line 3) were not tried: no login tried was denied, so an Action that lets them in would still agree.'), text.stdout);
+    assert.equal(cli(['equivalence', rule, noDeny, '--strict'], work.root).code, 1);
+    // A denial the matrix reaches is compared, not noted.
+    const read = work.write('rules/deny-read.js', `function (user, context, callback) {\n  if (context.connection === 'contractors') return callback(new UnauthorizedError('contractors use the portal'));\n${duo}`);
+    const caught = cli(['equivalence', read, noDeny], work.root);
+    assert.equal(caught.code, 1, caught.stdout);
+    assert.doesNotMatch(caught.stdout, /logins the Rule denies/);
+  });
+
   test('convert --check of a table-gated Rule compares the MFA path of each listed client and agrees', () => {
     const rule = work.write('rules/convert-table.js', cases[0].rule);
     const run = cli(['convert', rule, '--check', '--format', 'json'], work.root);

@@ -225,6 +225,30 @@ function mfaSites(rules: readonly { file: string }[], models: readonly RuleModel
   return places.length ? places.join('; ') : undefined;
 }
 
+/** `r.js line 12`: where the Rules deny a login by calling back with a new error (`callback(new UnauthorizedError('…'))`). */
+function denySites(rules: readonly { file: string }[], models: readonly RuleModel[]): string | undefined {
+  const places: string[] = [];
+  rules.forEach((rule, i) => {
+    const model = models[i];
+    const lines = model.callbackReferences
+      .filter((ref) => /^\s*\(\s*new\s+[A-Za-z_$][\w$]*\s*\(/.test(model.text.slice(ref.end, ref.end + 120)))
+      .map((ref) => model.text.slice(0, ref.start).split('\n').length);
+    if (lines.length) places.push(`${basename(rule.file)} line${lines.length === 1 ? '' : 's'} ${lines.join(', ')}`);
+  });
+  return places.length ? places.join('; ') : undefined;
+}
+
+/**
+ * The Rule denies logins in its code, but denied none of those tried: an Action that lets them in would agree. A
+ * note, not a failure (error paths such as a failed API call deny too and are rarely reachable here); --strict fails.
+ */
+function describeUndenied(sites: string): MatrixNote {
+  return {
+    kind: 'not-tried',
+    message: `logins the Rule denies (${sites}) were not tried: no login tried was denied, so an Action that lets them in would still agree. Give the values the conditions before those lines read, or compare that path by hand.`,
+  };
+}
+
 /**
  * The Rule sets MFA in its code, but no login tried ended with it asking for MFA: the matrix found no login its
  * conditions send to Duo (a gate it cannot read), so every login "agreeing" says nothing about Duo.
@@ -276,12 +300,14 @@ export async function checkEquivalence(options: EquivalenceOptions): Promise<Equ
   let agreeing = 0;
   let bothFailed = 0;
   let mfaAsked = false;
+  let denied = false;
   let firstError: string | undefined;
   matrix.forEach((login, index) => {
     const rule = ruleDecision(rules.results[index] ?? [], inputs[index]);
     const action = actionDecision(actions.results[index] ?? [], inputs[index]);
     const fields = compareDecisions(rule, action, options.keys);
     mfaAsked ||= rule.mfa !== null || action.mfa !== null;
+    denied ||= rule.outcome === 'denied';
     if (fields.length === 0) {
       agreeing++;
       if (rule.outcome === 'error' || rule.outcome === 'timeout') {
@@ -307,6 +333,7 @@ export async function checkEquivalence(options: EquivalenceOptions): Promise<Equ
   // A check where every login failed already says it compared nothing.
   const sites = mfaSites(ruleScripts, models);
   const unreached = sites !== undefined && !mfaAsked && bothFailed < matrix.length ? sites : undefined;
+  const denials = denied || bothFailed >= matrix.length ? undefined : denySites(ruleScripts, models);
   // Denial messages and claims come from the code: what it read from the configuration is not printed.
   const secrets = collectSecrets([options.configuration, options.actionSecrets], []);
   return {
@@ -314,7 +341,7 @@ export async function checkEquivalence(options: EquivalenceOptions): Promise<Equ
     agreeing,
     failed: bothFailed,
     divergences: redactValue([...groups.values()], secrets),
-    notes: redactValue([...found.notes, ...(cap ? [cap] : []), ...describeFailures(bothFailed, matrix.length, firstError), ...(unreached ? [describeUnreached(unreached)] : [])], secrets),
+    notes: redactValue([...found.notes, ...(cap ? [cap] : []), ...describeFailures(bothFailed, matrix.length, firstError), ...(unreached ? [describeUnreached(unreached)] : []), ...(denials ? [describeUndenied(denials)] : [])], secrets),
     durationMs: Math.round(performance.now() - started),
   };
 }
