@@ -347,10 +347,11 @@ describe('the differential check tries the values of a Rule\'s policy tables', (
   });
 
   test('a Rule whose MFA no login tried reaches (a gate the matrix cannot read) fails the check: NOT REACHED, exit 1, also for convert --check', () => {
+    // Gates the matrix does not read: arithmetic on an input, a character of it, a table filled with computed keys.
     const gates = {
-      'reach-metadata-or': `  if (!(user.app_metadata || {}).mfa_enabled) return callback(null, user, context);\n`,
-      'reach-table-filled': `  const MFA_APPS = {};\n  MFA_APPS['app-123'] = true;\n  if (!MFA_APPS[context.clientID]) return callback(null, user, context);\n`,
-      'reach-modulo': `  if (context.stats.loginsCount % 10 !== 0) return callback(null, user, context);\n`,
+      'reach-arithmetic': `  if (context.stats.loginsCount * 3 !== 300) return callback(null, user, context);\n`,
+      'reach-table-computed': `  const MFA_APPS = {};\n  for (const id of ['crm', 'hr']) MFA_APPS[id + '-app'] = true;\n  if (!MFA_APPS[context.clientID]) return callback(null, user, context);\n`,
+      'reach-char': `  if (user.email.charAt(0) !== 'z') return callback(null, user, context);\n`,
     };
     const noDuo = work.write('reach-no-duo.js', `exports.onExecutePostLogin = async (event, api) => {\n  return;\n};`);
     for (const [name, gate] of Object.entries(gates)) {
@@ -364,7 +365,7 @@ describe('the differential check tries the values of a Rule\'s policy tables', (
       assert.deepEqual(json.notes?.map((n) => n.kind), ['unreached'], name);
     }
     // The converter's own Action agrees on every login, but that still shows nothing about Duo.
-    const converted = cli(['convert', join(work.root, 'rules/reach-modulo.js'), '--check'], work.root);
+    const converted = cli(['convert', join(work.root, 'rules/reach-arithmetic.js'), '--check'], work.root);
     assert.equal(converted.code, 1, converted.stderr);
     assert.match(converted.stderr, /NOT REACHED: no login tried ended with the Rule asking for MFA/);
     // A Rule that never sets MFA has nothing to reach: the two agree, exit 0.
@@ -398,6 +399,50 @@ describe('the differential check tries the values of a Rule\'s policy tables', (
     assert.equal(check.agreeing, check.logins);
     assert.ok(check.logins >= 18, `only ${check.logins} logins`);
   });
+});
+
+describe('the differential check reaches Duo through more gate shapes', () => {
+  const work = createWorkspace({ prefix: 'duo-gate-shapes-', packageName: 'duo-gate-shapes' });
+  const duo = `  context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };\n  callback(null, user, context);\n}\n`;
+  const enable = `  api.multifactor.enable('duo', { providerOptions: { ikey: event.secrets.DUO_IKEY, skey: event.secrets.DUO_SKEY, host: event.secrets.DUO_HOST } });\n};\n`;
+  const noDuo = work.write('shapes-no-duo.js', `exports.onExecutePostLogin = async (event, api) => {\n  return;\n};\n`);
+  // Each Rule asks for Duo through the shape (alone, or beside the admin portal); the faithful Action says the same
+  // in event terms. An Action without Duo, and one that keeps only the admin-portal branch, must diverge on mfa.
+  const shapes: { name: string; setup?: string; gate: string; actionSetup?: string; actionGate: string }[] = [
+    { name: 'destructured inputs', setup: `  const { connection } = context;\n  const { request: { geoip } } = context;\n`, gate: `connection === 'corp-ad' || geoip.country_code === 'FR'`, actionSetup: `  const { connection, request: { geoip } } = event;\n`, actionGate: `connection.name === 'corp-ad' || geoip.country_code === 'FR'` },
+    { name: 'a helper function', setup: `  function needsMfa(u) { return !!u.email && u.email.endsWith('@corp.example'); }\n`, gate: 'needsMfa(user)', actionSetup: `  const needsMfa = (u) => !!u.email && u.email.endsWith('@corp.example');\n`, actionGate: 'needsMfa(event.user)' },
+    { name: 'an index into an input list', gate: `user.identities[0].provider === 'google-oauth2'`, actionGate: `event.user.identities[0].provider === 'google-oauth2'` },
+    { name: 'includes after toLowerCase', gate: `context.clientName.toLowerCase().includes('admin')`, actionGate: `event.client.name.toLowerCase().includes('admin')` },
+    { name: 'a default object around an input', gate: '(user.app_metadata || {}).mfa_enabled', actionGate: '(event.user.app_metadata || {}).mfa_enabled' },
+    { name: 'modulo', gate: 'context.stats.loginsCount % 10 === 0', actionGate: 'event.stats.logins_count % 10 === 0' },
+    { name: 'a callback over an input list', gate: `(context.authorization.roles || []).some((r) => r.startsWith('admin'))`, actionGate: `(event.authorization.roles || []).some((r) => r.startsWith('admin'))` },
+    { name: 'a table lookup from a callback over an input list', setup: `  const TIERS = { 'payroll-admins': 'duo' };\n`, gate: '(user.groups || []).find((g) => TIERS[g])', actionSetup: `  const TIERS = { 'payroll-admins': 'duo' };\n`, actionGate: '(event.user.groups || []).find((g) => TIERS[g])' },
+    { name: 'a table filled by assignments', setup: `  const MFA_APPS = {};\n  MFA_APPS['payroll-app'] = true;\n`, gate: 'MFA_APPS[context.clientID]', actionSetup: `  const MFA_APPS = new Set();\n  MFA_APPS.add('payroll-app');\n`, actionGate: 'MFA_APPS.has(event.client.client_id)' },
+    { name: 'indexOf read as a truth value', gate: `user.groups && user.groups.indexOf('okta_mfa')`, actionGate: `event.user.groups && event.user.groups.indexOf('okta_mfa')` },
+  ];
+  const adminOnly = work.write('shapes-admin-only.js', `exports.onExecutePostLogin = async (event, api) => {\n  if (event.client.client_id !== 'admin-portal') return;\n${enable}`);
+
+  for (const [index, shape] of shapes.entries()) {
+    test(`${shape.name}: an Action without Duo, or without that branch, diverges on mfa (exit 1); the faithful one agrees (exit 0)`, () => {
+      const rule = work.write(`rules/shape-${index}.js`, `function (user, context, callback) {\n${shape.setup ?? ''}  if (context.clientID !== 'admin-portal' && !(${shape.gate})) return callback(null, user, context);\n${duo}`);
+      const faithful = work.write(`shape-${index}-faithful.js`, `exports.onExecutePostLogin = async (event, api) => {\n${shape.actionSetup ?? ''}  if (event.client.client_id !== 'admin-portal' && !(${shape.actionGate})) return;\n${enable}`);
+      // The shape alone against no Duo at all; the shape beside the admin portal against an Action keeping only the portal.
+      const alone = work.write(`rules/shape-${index}-alone.js`, `function (user, context, callback) {\n${shape.setup ?? ''}  if (!(${shape.gate})) return callback(null, user, context);\n${duo}`);
+      for (const [checked, wrong] of [[alone, noDuo], [rule, adminOnly]]) {
+        const caught = cli(['equivalence', checked, wrong, '--format', 'json'], work.root);
+        assert.equal(caught.code, 1, caught.stderr + caught.stdout);
+        const report = JSON.parse(caught.stdout) as Report;
+        // A divergence on mfa on a login the shape sends to Duo (not only the admin portal), not merely NOT REACHED.
+        assert.ok(report.divergences.some((d) => d.fields.includes('mfa') && !d.login.includes('admin-portal')), caught.stdout);
+        assert.ok(!report.notes?.some((n) => n.kind === 'unreached'), caught.stdout);
+      }
+      const same = cli(['equivalence', rule, faithful, '--format', 'json'], work.root);
+      assert.equal(same.code, 0, same.stderr + same.stdout);
+      const agreed = JSON.parse(same.stdout) as Report;
+      assert.equal(agreed.agreeing, agreed.logins);
+      assert.deepEqual(agreed.divergences, []);
+    });
+  }
 });
 
 describe('the differential check tries the lists a Rule reads from its configuration', () => {

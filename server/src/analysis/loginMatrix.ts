@@ -114,6 +114,24 @@ export interface MatrixNote {
 interface Input {
   path: string[];
   value?: (compared: unknown) => unknown;
+  /**
+   * An element of the list at `path` (a callback's or a loop's variable over `user.groups`): a value compared with it
+   * is tried as an item of the list (`contains`).
+   */
+  element?: true;
+}
+
+/** `user.identities[0]`: a numeric index into an input list, as a path segment. */
+function indexName(node: acorn.MemberExpression): string | undefined {
+  if (!node.computed || node.property.type !== 'Literal') return undefined;
+  const index = node.property.value;
+  return typeof index === 'number' && Number.isInteger(index) && index >= 0 && index < 100 ? String(index) : undefined;
+}
+
+/** `{}`, `[]`, `''`, `0`, `false`: the default an input is read through (`(user.app_metadata || {}).mfa`). */
+function isEmptyDefault(node: Node): boolean {
+  if (node.type === 'ObjectExpression' || node.type === 'ArrayExpression') return true;
+  return !!literalValue(node);
 }
 
 /** A regular expression written in the code: a literal (`/@corp\.example$/i`) or `new RegExp('^admin', 'i')` with literal strings. */
@@ -164,6 +182,10 @@ class ConditionScanner {
   private readonly configNames = new Map<string, string>();
   /** Loop variables over a configuration list that could not be read: a comparison with them is noted. */
   private readonly pendingConfig = new Map<string, Extract<Static, { kind: 'config' }>>();
+  /** The Rule's helper functions by name, with their parameters: `function needsMfa(u)`, `const isCorp = (email) => …`. */
+  private readonly helpers = new Map<string, Node[]>();
+  /** Calls met before the helper they call was declared. */
+  private readonly pendingCalls: acorn.CallExpression[] = [];
 
   constructor(
     private readonly roots: Map<string, Root>,
@@ -189,7 +211,7 @@ class ConditionScanner {
   pathOf(node: Node): string[] | undefined {
     if (node.type === 'CallExpression') return undefined;
     const input = this.inputOf(node);
-    return input && !input.value ? input.path : undefined;
+    return input && !input.value && !input.element ? input.path : undefined;
   }
 
   /** An input as read, plain (`context.clientID`) or derived (`user.email.split('@')[1]`, lower-cased or not). */
@@ -202,10 +224,13 @@ class ConditionScanner {
     if (node.type === 'MemberExpression') {
       // user.email.split('@')[1]: the domain; a value compared with it is tried as someone@that-domain.
       if (node.computed && node.property.type === 'Literal' && node.property.value === 1 && this.isEmailSplit(node.object)) return this.emailDomain(node.object);
-      const name = memberName(node);
+      // user.identities[0].provider: the index is a segment of the path (the login's list gets an element there).
+      const name = memberName(node) ?? indexName(node);
       const base = this.inputOf(node.object);
-      return base && !base.value && name !== undefined ? { path: [...base.path, name] } : undefined;
+      return base && !base.value && !base.element && name !== undefined ? { path: [...base.path, name] } : undefined;
     }
+    // (user.app_metadata || {}).mfa_enabled: the default stands in only when the input is missing; the path goes on.
+    if (node.type === 'LogicalExpression' && (node.operator === '||' || node.operator === '??') && isEmptyDefault(node.right)) return this.inputOf(node.left);
     if (node.type === 'CallExpression' && node.callee.type === 'MemberExpression') {
       const method = memberName(node.callee);
       if ((method === 'pop' || (method === 'at' && node.arguments.length === 1 && node.arguments[0].type === 'UnaryExpression')) && this.isEmailSplit(node.callee.object)) return this.emailDomain(node.callee.object);
@@ -423,7 +448,12 @@ class ConditionScanner {
 
   private equal(input: Input, values: unknown[]): void {
     const d = this.dimension(input.path);
-    for (const v of values) if (isInputValue(v)) d.equals.push(input.value ? input.value(v) : v);
+    for (const v of values) {
+      // An element of an input list equal to v: the list holds v.
+      if (input.element) {
+        if (typeof v === 'string') d.contains.push(v);
+      } else if (isInputValue(v)) d.equals.push(input.value ? input.value(v) : v);
+    }
   }
 
   private noteConfig(input: Input, table: Extract<Static, { kind: 'config' }>): void {
@@ -457,7 +487,7 @@ class ConditionScanner {
         continue;
       }
       const d = this.dimension(input.path);
-      for (const example of examples) (example.start ? d.equals : d.contains).push(example.text);
+      for (const example of examples) (example.start && !input.element ? d.equals : d.contains).push(example.text);
     }
     for (const expression of untried) {
       const shown = expression ? `/${expression.pattern}/${expression.flags}` : describeNode(this.text, regex);
@@ -472,12 +502,20 @@ class ConditionScanner {
   }
 
   /** Constants, aliases and configuration names, everywhere in the Rule, before any condition is read. */
-  collect(node: Node): void {
+  collect(program: Node): void {
+    this.collectNode(program);
+    // A helper called before its declaration (hoisted): its parameters are bound once every helper is known.
+    for (const call of this.pendingCalls) this.bindCall(call);
+    this.pendingCalls.length = 0;
+  }
+
+  private collectNode(node: Node): void {
     if (node.type === 'VariableDeclarator' && node.init) {
       if (node.id.type === 'Identifier') {
         const target = this.aliasTarget(node.init);
         const regex = regexOf(node.init);
-        if (regex) this.regexes.set(node.id.name, [...(this.regexes.get(node.id.name) ?? []), regex]);
+        if (node.init.type === 'ArrowFunctionExpression' || node.init.type === 'FunctionExpression') this.helpers.set(node.id.name, node.init.params as Node[]);
+        else if (regex) this.regexes.set(node.id.name, [...(this.regexes.get(node.id.name) ?? []), regex]);
         else if (target) this.aliases.set(node.id.name, target);
         else this.bind(node.id.name, this.valuesOf(node.init));
       } else if (node.id.type === 'ObjectPattern' && this.isSettings(node.init)) {
@@ -486,16 +524,92 @@ class ConditionScanner {
           const local = p.value.type === 'Identifier' ? p.value : p.value.type === 'AssignmentPattern' && p.value.left.type === 'Identifier' ? p.value.left : undefined;
           if (local) this.configNames.set(local.name, p.key.name);
         }
+      } else if (node.id.type === 'ObjectPattern') {
+        // const { clientID } = context; const { request: { geoip } } = context: each name stands for its input.
+        const input = this.inputOf(node.init);
+        if (input && !input.value && !input.element) this.bindPattern(node.id, input);
       }
+    } else if (node.type === 'FunctionDeclaration' && node.id) {
+      this.helpers.set(node.id.name, node.params as Node[]);
+    } else if (node.type === 'CallExpression' && node.callee.type === 'Identifier' && node.arguments.length > 0) {
+      // needsMfa(user), isCorp(user.email): the helper's parameters stand for the inputs given to it.
+      if (this.helpers.has(node.callee.name)) this.bindCall(node);
+      else this.pendingCalls.push(node);
+    } else if (node.type === 'CallExpression' && node.callee.type === 'MemberExpression' && node.callee.object.type === 'Identifier') {
+      const method = memberName(node.callee);
+      const [first, second] = node.arguments as Node[];
+      if (method === 'set') this.fillTable(node.callee.object.name, literalValue(first)?.value, this.valuesOf(second));
+      else if (method === 'add' || method === 'push' || method === 'unshift') this.fillTable(node.callee.object.name, undefined, node.arguments.flatMap((a) => this.valuesOf(a as Node)));
     } else if (node.type === 'AssignmentExpression' && node.operator === '=' && node.left.type === 'Identifier') {
       this.bind(node.left.name, this.valuesOf(node.right));
+    } else if (node.type === 'AssignmentExpression' && node.operator === '=' && node.left.type === 'MemberExpression' && node.left.object.type === 'Identifier') {
+      // const MFA_APPS = {}; MFA_APPS['app-123'] = true: the table gains the key.
+      const key = node.left.computed ? literalValue(node.left.property as Node)?.value : memberName(node.left);
+      if (key !== undefined) this.fillTable(node.left.object.name, key, this.valuesOf(node.right));
     }
-    for (const child of children(node)) this.collect(child);
+    for (const child of children(node)) this.collectNode(child);
+  }
+
+  /**
+   * A table of the Rule filled after it was declared: `TABLE[k] = v` and `MAP.set(k, v)` add a key, `SET.add(x)` and
+   * `LIST.push(x)` an element (`key` undefined). Only a table bound to a literal (`{}`, `[]`, `new Set()`) gains them.
+   */
+  private fillTable(name: string, key: unknown, values: Static[]): void {
+    for (const table of this.tables.get(name) ?? []) {
+      if (table.kind === 'object' && key !== undefined) table.props.set(String(key), [...(table.props.get(String(key)) ?? []), ...values]);
+      else if (table.kind === 'list' && key === undefined) table.items.push(...values);
+    }
+  }
+
+  /** A helper's parameters, bound to the inputs a call gives (an input or one of its objects, never a derived value). */
+  private bindCall(call: acorn.CallExpression): void {
+    const params = call.callee.type === 'Identifier' ? this.helpers.get(call.callee.name) : undefined;
+    if (!params) return;
+    call.arguments.forEach((arg, i) => {
+      const param = params[i];
+      const input = param && arg.type !== 'SpreadElement' ? this.inputOf(arg as Node) : undefined;
+      if (input && !input.value && !input.element) this.bindPattern(param, input);
+    });
+  }
+
+  /** A name (or each name of a destructuring pattern) that stands for an input: `u` of `needsMfa(user)`, `{ clientID }` of `context`. */
+  private bindPattern(pattern: Node, input: Input): void {
+    if (pattern.type === 'Identifier') {
+      if (!this.roots.has(pattern.name) && !this.aliases.has(pattern.name)) this.aliases.set(pattern.name, input);
+    } else if (pattern.type === 'AssignmentPattern') {
+      this.bindPattern(pattern.left, input);
+    } else if (pattern.type === 'ObjectPattern') {
+      for (const p of pattern.properties) {
+        if (p.type !== 'Property') continue;
+        const key = p.computed ? literalValue(p.key as Node)?.value : p.key.type === 'Identifier' ? p.key.name : literalValue(p.key as Node)?.value;
+        if (typeof key === 'string') this.bindPattern(p.value as Node, { path: [...input.path, key] });
+      }
+    }
   }
 
   private bind(name: string, values: Static[]): void {
     if (values.length === 0) return;
     this.tables.set(name, [...(this.tables.get(name) ?? []), ...values]);
+  }
+
+  /**
+   * A loop or callback variable over an input list (`user.groups`, `(roles || [])`) stands for an item of it; a
+   * variable of the same name over anything else no longer does.
+   */
+  private bindElement(name: string, list: Node): void {
+    const input = this.inputOf(list);
+    if (input && !input.value && !input.element && input.path.length > 1) this.aliases.set(name, { path: input.path, element: true });
+    else if (this.aliases.get(name)?.element) this.aliases.delete(name);
+  }
+
+  /** `context.stats.loginsCount % 10 === 3`: the input and a number leaving that remainder. */
+  private remainderOf(node: Node, compared: Node): { input: Input; value: number } | undefined {
+    if (node.type !== 'BinaryExpression' || node.operator !== '%') return undefined;
+    const input = this.inputOf(node.left as Node);
+    const divisor = literalValue(node.right)?.value;
+    const remainder = literalValue(compared)?.value;
+    if (!input || input.value || input.element || input.path.length < 2 || typeof divisor !== 'number' || typeof remainder !== 'number') return undefined;
+    return Number.isInteger(remainder) && remainder > 0 && remainder < divisor ? { input, value: divisor + remainder } : undefined;
   }
 
   /** A loop or callback variable over a table takes each of its elements (or keys, for for…in). */
@@ -510,6 +624,7 @@ class ConditionScanner {
       case 'ForInStatement': {
         const declared = node.left.type === 'VariableDeclaration' ? node.left.declarations[0]?.id : node.left;
         if (declared?.type === 'Identifier') {
+          if (node.type === 'ForOfStatement') this.bindElement(declared.name, node.right);
           const right = this.valuesOf(node.right);
           if (node.type === 'ForOfStatement') this.bindElements(declared.name, right);
           else this.bindElements(declared.name, right.flatMap((v) => v.kind === 'object' ? [{ kind: 'list' as const, items: [...v.props.keys()].map((k) => ({ kind: 'literal' as const, value: k })) }] : []));
@@ -520,6 +635,8 @@ class ConditionScanner {
       case 'BinaryExpression':
         if (['===', '!==', '==', '!='].includes(node.operator)) {
           for (const [a, b] of [[node.left, node.right], [node.right, node.left]] as const) {
+            const remainder = this.remainderOf(a as Node, b as Node);
+            if (remainder) this.equal(remainder.input, [remainder.value]);
             const input = this.inputOf(a as Node);
             if (!input || (input.path.length < 2 && !input.value)) continue;
             const values = this.valuesOf(b as Node);
@@ -535,8 +652,13 @@ class ConditionScanner {
             const input = this.inputOf(a as Node);
             const bound = literalValue(b as Node)?.value;
             // A list's length is tried as a list with an item (above), never written as a number.
-            if (input && !input.value && input.path.length > 1 && input.path[input.path.length - 1] !== 'length' && typeof bound === 'number' && Number.isFinite(bound)) this.equal(input, [bound - 1, bound, bound + 1]);
+            if (input && !input.value && !input.element && input.path.length > 1 && input.path[input.path.length - 1] !== 'length' && typeof bound === 'number' && Number.isFinite(bound)) this.equal(input, [bound - 1, bound, bound + 1]);
           }
+        } else if (node.operator === '%') {
+          // context.stats.loginsCount % 10: a multiple of the divisor and a number that is not one.
+          const input = this.inputOf(node.left as Node);
+          const divisor = literalValue(node.right)?.value;
+          if (input && !input.value && !input.element && input.path.length > 1 && typeof divisor === 'number' && Number.isInteger(divisor) && divisor > 1) this.equal(input, [divisor, divisor + 1]);
         }
         break;
       case 'MemberExpression':
@@ -554,7 +676,7 @@ class ConditionScanner {
         break;
       }
       case 'CallExpression':
-        this.scanCall(node);
+        this.scanCall(node, inTest);
         break;
       default:
         break;
@@ -567,16 +689,23 @@ class ConditionScanner {
     for (const child of children(node)) this.scan(child, isTestPosition(node, child) || (inTest && (node.type === 'LogicalExpression' || (node.type === 'UnaryExpression' && node.operator === '!'))));
   }
 
-  private scanCall(node: acorn.CallExpression): void {
+  private scanCall(node: acorn.CallExpression, inTest: boolean): void {
     const callee = node.callee;
     if (callee.type !== 'MemberExpression') return;
     const method = memberName(callee) ?? '';
     const target = callee.object as Node;
     const arg = node.arguments[0] as Node | undefined;
     if ((method === 'indexOf' || method === 'includes' || method === 'has') && arg) {
-      const inside = this.pathOf(target);
+      // context.clientName.toLowerCase().includes('admin') too: the case change keeps the input.
+      const input = this.inputOf(target);
+      const inside = input && !input.value ? input.path : undefined;
       const literal = literalValue(arg);
-      if (method !== 'has' && inside && inside.length > 1 && literal && typeof literal.value === 'string') this.dimension(inside).contains.push(literal.value);
+      if (method !== 'has' && inside && inside.length > 1 && literal && typeof literal.value === 'string') {
+        const d = this.dimension(inside);
+        d.contains.push(literal.value);
+        // `if (user.groups.indexOf('x'))` is true when x is ABSENT (-1): a list with another item is tried too.
+        if (inTest && method === 'indexOf' && !input?.element) d.contains.push(literal.value === 'other' ? 'another' : 'other');
+      }
       // Set#has looks for an element; Map#has for a key (a Map is kept as an object of its keys).
       this.lookup(this.inputOf(arg), target, 'either');
     } else if (method === 'endsWith' && arg) {
@@ -589,7 +718,7 @@ class ConditionScanner {
       // user.email.startsWith('admin'): the literal itself is a value that starts with it.
       const input = this.inputOf(target);
       const literal = literalValue(arg);
-      if (input && !input.value && input.path.length > 1 && literal && typeof literal.value === 'string') this.dimension(input.path).equals.push(literal.value);
+      if (input && !input.value && input.path.length > 1 && literal && typeof literal.value === 'string') this.equal(input, [literal.value]);
     } else if ((method === 'test' || method === 'exec') && arg) {
       // /@corp\.example$/i.test(user.email), `(user.email || '')` too, or a regular expression kept in a constant
       // or a table (which the check cannot read: noted).
@@ -599,7 +728,8 @@ class ConditionScanner {
       // A string given to match() or search() is a pattern too.
       const pattern = literalValue(arg)?.value;
       this.matchRegex(this.inputOf(target), arg, typeof pattern === 'string' ? { pattern, flags: '' } : undefined);
-    } else if (method === 'hasOwnProperty' && arg) {
+    } else if ((method === 'hasOwnProperty' || method === 'get') && arg) {
+      // TABLE.hasOwnProperty(x), MAP.get(x): a key of the Rule's table (`get` on anything else finds no table).
       this.lookup(this.inputOf(arg), target, 'key');
     } else if (target.type === 'Identifier' && target.name === 'Object' && method === 'hasOwn' && node.arguments.length === 2) {
       this.lookup(this.inputOf(node.arguments[1] as Node), node.arguments[0] as Node, 'key');
@@ -610,6 +740,8 @@ class ConditionScanner {
       const fn = node.arguments[0];
       const param = fn && (fn.type === 'ArrowFunctionExpression' || fn.type === 'FunctionExpression') ? fn.params[method === 'reduce' ? 1 : 0] : undefined;
       if (param?.type === 'Identifier') {
+        // (context.authorization.roles || []).some((r) => r.startsWith('admin')): r is an item of the login's list.
+        this.bindElement(param.name, target);
         const values = this.valuesOf(target);
         this.bindElements(param.name, values);
         for (const v of values) if (v.kind === 'config') this.pendingConfig.set(param.name, v);
@@ -1033,7 +1165,8 @@ export function describeMatrixCap(dimensions: readonly Dimension[], maxLogins: n
 /** `user.app_metadata.roles = ['admin']` as people read it. */
 export function describeLogin(settings: readonly LoginSetting[]): string {
   if (settings.length === 0) return 'the default mock login';
-  const inputs = settings.filter((s) => !isClockSetting(s)).map((s) => s.contains ? `${s.path.join('.')} contains ${JSON.stringify(s.value)}` : `${s.path.join('.')} = ${JSON.stringify(s.value)}`);
+  const shown = (path: readonly string[]): string => path.map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+  const inputs = settings.filter((s) => !isClockSetting(s)).map((s) => s.contains ? `${shown(s.path)} contains ${JSON.stringify(s.value)}` : `${shown(s.path)} = ${JSON.stringify(s.value)}`);
   const clock = describeClock(settings);
   return [...inputs, ...(clock ? [clock] : [])].join(', ');
 }
@@ -1042,11 +1175,12 @@ type Json = Record<string, unknown>;
 
 function setPath(target: Json, path: readonly string[], value: unknown): void {
   let at = target;
-  for (const segment of path.slice(0, -1)) {
+  path.slice(0, -1).forEach((segment, i) => {
     const next = at[segment];
-    if (!next || typeof next !== 'object') at[segment] = {};
+    // user.identities[0].provider on a user without identities: a list with that element.
+    if (!next || typeof next !== 'object') at[segment] = /^\d+$/.test(path[i + 1]) ? [] : {};
     at = at[segment] as Json;
-  }
+  });
   at[path[path.length - 1]] = value;
 }
 
