@@ -3,7 +3,8 @@
 // and a clock condition the matrix cannot read is reported as not tried. Pure: no runner.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { applyLogin, buildLoginMatrix, clockInstantOf, describeLogin, findConditionInputs } from '../../server/src/analysis/loginMatrix';
+import { clockInstantOf } from '../../server/src/analysis/loginClock';
+import { applyLogin, buildLoginMatrix, describeLogin, findConditionInputs } from '../../server/src/analysis/loginMatrix';
 import { buildModel } from '../../server/src/analysis/model';
 
 const duo = `  context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };
