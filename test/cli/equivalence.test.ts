@@ -390,6 +390,19 @@ describe('the differential check tries the values of a Rule\'s policy tables', (
     assert.doesNotMatch(caught.stdout, /logins the Rule denies/);
   });
 
+  test('a claim set to undefined is left out on both sides: the faithful Action agrees, one that sets a value diverges', () => {
+    const rule = work.write('rules/claim-undefined.js', `function (user, context, callback) {\n  context.idToken['https://example.com/team'] = user.app_metadata.team;\n${duo}`);
+    const faithful = work.write('claim-undefined-faithful.js', `exports.onExecutePostLogin = async (event, api) => {\n  api.idToken.setCustomClaim('https://example.com/team', event.user.app_metadata.team);\n${enable}`);
+    const same = cli(['equivalence', rule, faithful, '--format', 'json'], work.root);
+    assert.equal(same.code, 0, same.stdout);
+    const report = JSON.parse(same.stdout) as Report;
+    assert.equal(report.agreeing, report.logins);
+    const other = work.write('claim-undefined-other.js', `exports.onExecutePostLogin = async (event, api) => {\n  api.idToken.setCustomClaim('https://example.com/team', event.user.app_metadata.team || 'none');\n${enable}`);
+    const caught = cli(['equivalence', rule, other], work.root);
+    assert.equal(caught.code, 1, caught.stdout);
+    assert.match(caught.stdout, /DIVERGES on idToken/);
+  });
+
   test('convert --check of a table-gated Rule compares the MFA path of each listed client and agrees', () => {
     const rule = work.write('rules/convert-table.js', cases[0].rule);
     const run = cli(['convert', rule, '--check', '--format', 'json'], work.root);

@@ -154,7 +154,11 @@ class Run {
   currentSkeys: () => string[] = () => [];
 
   record(name: string, args: unknown[]): void {
-    this.calls.push({ name, args: args.map((a) => toPlainJson(a) ?? null) });
+    // Trailing undefined arguments are left out rather than recorded as null: setCustomClaim(k, undefined) sets no
+    // claim (Auth0 serialises the token as JSON), where setCustomClaim(k, null) sets a null one.
+    let count = args.length;
+    while (count > 0 && args[count - 1] === undefined) count--;
+    this.calls.push({ name, args: args.slice(0, count).map((a) => toPlainJson(a) ?? null) });
   }
 
   /** Resolves when the outcome is decided or the code tried to exit. */
@@ -823,7 +827,10 @@ function collectChanges(calls: RecordedCall[]): ActionChanges {
   };
   for (const call of calls) {
     const target = targets[call.name];
-    if (target) target[String(call.args[0])] = call.args[1] ?? null;
+    // A claim or metadata property set to undefined (recorded without its value) is left out, as Auth0 serialises it
+    // and as a Rule's context.idToken[k] = undefined is: recording it as null made a faithful Action diverge.
+    if (target && call.args.length < 2) delete target[String(call.args[0])];
+    else if (target) target[String(call.args[0])] = call.args[1];
     if (call.name === 'api.redirect.sendUserTo') {
       const options = call.args[1] as { query?: unknown } | null | undefined;
       changes.redirect = options?.query === undefined ? { url: call.args[0] } : { url: call.args[0], query: options.query };
