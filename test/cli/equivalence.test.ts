@@ -403,6 +403,18 @@ describe('the differential check tries the values of a Rule\'s policy tables', (
     assert.match(caught.stdout, /DIVERGES on idToken/);
   });
 
+  test('MFA skipped once the session completed it (methods.find((m) => m.name === ...)): an Action that skips it for another method diverges', () => {
+    const rule = work.write('rules/once-per-session.js', `function (user, context, callback) {\n  const methods = (context.authentication && context.authentication.methods) || [];\n  if (methods.find((m) => m.name === 'mfa')) return callback(null, user, context);\n${duo}`);
+    const faithful = work.write('once-per-session-faithful.js', `exports.onExecutePostLogin = async (event, api) => {\n  const methods = (event.authentication && event.authentication.methods) || [];\n  if (methods.find((m) => m.name === 'mfa')) return;\n${enable}`);
+    const wrong = work.write('once-per-session-otp.js', `exports.onExecutePostLogin = async (event, api) => {\n  const methods = (event.authentication && event.authentication.methods) || [];\n  if (methods.find((m) => m.name === 'mfa' || m.name === 'otp')) return;\n${enable}`);
+    const same = cli(['equivalence', rule, faithful], work.root);
+    assert.equal(same.code, 0, same.stdout);
+    // The Action's own condition is read too: a login with a one-time code skips Duo there, never in the Rule.
+    const caught = cli(['equivalence', rule, wrong], work.root);
+    assert.equal(caught.code, 1, caught.stdout);
+    assert.match(caught.stdout, /DIVERGES on mfa in \d+ logins?; smallest: context\.authentication\.methods contains \{"name":"otp"\}/);
+  });
+
   test('convert --check of a table-gated Rule compares the MFA path of each listed client and agrees', () => {
     const rule = work.write('rules/convert-table.js', cases[0].rule);
     const run = cli(['convert', rule, '--check', '--format', 'json'], work.root);

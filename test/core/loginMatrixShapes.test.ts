@@ -91,3 +91,13 @@ describe('the login matrix reads more gate shapes', () => {
     assert.deepEqual(dimension(rule(`  if (user.groups.indexOf('okta_mfa') === -1) return callback(null, user, context);`), 'user.groups')?.contains, ['okta_mfa']);
   });
 });
+
+describe('lists of objects', () => {
+  test("a field of an input list's item compared in a callback is tried as an item holding it, also through a variable assigned in a branch", () => {
+    const session = rule(`  let methods = [];\n  if (context.authentication && Array.isArray(context.authentication.methods)) {\n    methods = context.authentication.methods;\n  }\n  if (methods.find((m) => m.name === 'mfa')) return callback(null, user, context);`);
+    assert.deepEqual(dimension(session, 'context.authentication.methods')?.contains, [{ name: 'mfa' }]);
+    const nested = rule(`  if ((user.identities || []).some((i) => i.profileData.tier === 'gold' || /^corp-/.test(i.connection))) return callback(null, user, context);`);
+    assert.deepEqual(dimension(nested, 'user.identities')?.contains, [{ profileData: { tier: 'gold' } }, { connection: 'corp-' }]);
+  });
+});
+

@@ -17,8 +17,11 @@ export interface Dimension {
   path: string[];
   /** Values compared with `===`, `switch`, `list.indexOf(path)`… */
   equals: unknown[];
-  /** Values looked for inside it (`path.indexOf(x)`, `path.includes(x)`): an array holding x, or a string containing it. */
-  contains: string[];
+  /**
+   * Values looked for inside it (`path.indexOf(x)`, `path.includes(x)`): an array holding x, or a string containing it;
+   * an item may be an object (`{ name: 'mfa' }`, for `methods.find((m) => m.name === 'mfa')`).
+   */
+  contains: unknown[];
   /** Read as a condition on its own (`if (user.app_metadata.mfa)`): true and false are tried. */
   truthy: boolean;
 }
@@ -96,6 +99,19 @@ interface Input {
    * is tried as an item of the list (`contains`).
    */
   element?: true;
+  /**
+   * With `element`: the field of the item read (`m.name` of `methods.find((m) => m.name === 'mfa')`): a value compared
+   * with it is tried as an item holding that field (`{ name: 'mfa' }`).
+   */
+  field?: string[];
+}
+
+/** The item of an input list a comparison asks for: the value itself, or an object holding it at the element's field. */
+function itemOf(input: Input, value: unknown): unknown {
+  if (!input.field) return value;
+  let item: unknown = value;
+  for (let i = input.field.length - 1; i >= 0; i--) item = { [input.field[i]]: item };
+  return item;
 }
 
 /** `user.identities[0]`: a numeric index into an input list, as a path segment. */
@@ -201,6 +217,8 @@ class ConditionScanner {
       // user.identities[0].provider: the index is a segment of the path (the login's list gets an element there).
       const name = memberName(node) ?? indexName(node);
       const base = this.inputOf(node.object);
+      // m.name of an item m of context.authentication.methods: the item's field.
+      if (base?.element && !base.value && name !== undefined && !/^\d+$/.test(name)) return { path: base.path, element: true, field: [...(base.field ?? []), name] };
       return base && !base.value && !base.element && name !== undefined ? { path: [...base.path, name] } : undefined;
     }
     // (user.app_metadata || {}).mfa_enabled: the default stands in only when the input is missing; the path goes on.
@@ -425,7 +443,7 @@ class ConditionScanner {
     for (const v of values) {
       // An element of an input list equal to v: the list holds v.
       if (input.element) {
-        if (typeof v === 'string') d.contains.push(v);
+        if (input.field ? isInputValue(v) : typeof v === 'string') d.contains.push(itemOf(input, v));
       } else if (isInputValue(v)) d.equals.push(input.value ? input.value(v) : v);
     }
   }
@@ -461,7 +479,10 @@ class ConditionScanner {
         continue;
       }
       const d = this.dimension(input.path);
-      for (const example of examples) (example.start && !input.element ? d.equals : d.contains).push(example.text);
+      for (const example of examples) {
+        if (input.element) d.contains.push(itemOf(input, example.text));
+        else (example.start ? d.equals : d.contains).push(example.text);
+      }
     }
     for (const expression of untried) {
       const shown = expression ? `/${expression.pattern}/${expression.flags}` : describeNode(this.text, regex);
@@ -515,6 +536,9 @@ class ConditionScanner {
       if (method === 'set') this.fillTable(node.callee.object.name, literalValue(first)?.value, this.valuesOf(second));
       else if (method === 'add' || method === 'push' || method === 'unshift') this.fillTable(node.callee.object.name, undefined, node.arguments.flatMap((a) => this.valuesOf(a as Node)));
     } else if (node.type === 'AssignmentExpression' && node.operator === '=' && node.left.type === 'Identifier') {
+      // let methods = []; if (…) methods = context.authentication.methods: the name stands for that input too.
+      const target = this.aliasTarget(node.right);
+      if (target && !this.roots.has(node.left.name)) this.aliases.set(node.left.name, target);
       this.bind(node.left.name, this.valuesOf(node.right));
     } else if (node.type === 'AssignmentExpression' && node.operator === '=' && node.left.type === 'MemberExpression' && node.left.object.type === 'Identifier') {
       // const MFA_APPS = {}; MFA_APPS['app-123'] = true: the table gains the key.
@@ -674,9 +698,9 @@ class ConditionScanner {
       const input = this.inputOf(target);
       const inside = input && !input.value ? input.path : undefined;
       const literal = literalValue(arg);
-      if (method !== 'has' && inside && inside.length > 1 && literal && typeof literal.value === 'string') {
+      if (method !== 'has' && input && inside && inside.length > 1 && literal && typeof literal.value === 'string') {
         const d = this.dimension(inside);
-        d.contains.push(literal.value);
+        d.contains.push(itemOf(input, literal.value));
         // `if (user.groups.indexOf('x'))` is true when x is ABSENT (-1): a list with another item is tried too.
         if (inTest && method === 'indexOf' && !input?.element) d.contains.push(literal.value === 'other' ? 'another' : 'other');
       }
@@ -687,7 +711,7 @@ class ConditionScanner {
       // end (as `contains` writes a string) is the one the condition picks.
       const input = this.inputOf(target);
       const literal = literalValue(arg);
-      if (input && !input.value && input.path.length > 1 && literal && typeof literal.value === 'string') this.dimension(input.path).contains.push(literal.value);
+      if (input && !input.value && input.path.length > 1 && literal && typeof literal.value === 'string') this.dimension(input.path).contains.push(itemOf(input, literal.value));
     } else if (method === 'startsWith' && arg) {
       // user.email.startsWith('admin'): the literal itself is a value that starts with it.
       const input = this.inputOf(target);
@@ -788,7 +812,7 @@ export function findConditionInputs(models: readonly RuleModel[], configuration?
   const dims = [...all.values()].map((d) => ({
     ...d,
     equals: dedupe(d.equals),
-    contains: dedupe(d.contains) as string[],
+    contains: dedupe(d.contains),
   }));
   return { dimensions: dims.sort((a, b) => a.path.join('.').localeCompare(b.path.join('.'))), notes: [...notes.values()], listKeys: [...listKeys] };
 }
