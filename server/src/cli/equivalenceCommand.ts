@@ -29,8 +29,8 @@ const help = `Usage: duo-rules equivalence <rule.js|rules-dir> <action.js> [opti
 Runs the Rule (or the enabled rules of a deploy-cli directory, in order, sharing global as in
 Auth0) and the post-login Action on a matrix of logins: the default mock login varied along every
 input the conditions of the Rule and the Action read (client ids, connections, protocols including
-oauth2-refresh-token, email_verified, roles and metadata flags) with the values they compare
-against. Compares: denied (and the message), MFA provider, Duo host/ikey/username/
+oauth2-refresh-token, email_verified, roles and metadata flags, strings a regular expression matches,
+the hours and weekdays of clock conditions) with the values they compare against. Compares: denied (and the message), MFA provider, Duo host/ikey/username/
 allowRememberBrowser, redirect, custom claims, metadata writes.
 An input looked up in a table written in the code (an object, array, Set or Map literal) is tried
 with each of its keys or elements. The hours and weekdays the code compares the clock with
