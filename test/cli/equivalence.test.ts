@@ -415,6 +415,15 @@ describe('the differential check tries the values of a Rule\'s policy tables', (
     assert.match(caught.stdout, /DIVERGES on mfa in \d+ logins?; smallest: context\.authentication\.methods contains \{"name":"otp"\}/);
   });
 
+  test("an email-domain allow-list's denial is tried with an address at another domain: an Action without it diverges", () => {
+    const rule = work.write('rules/domain-allow-list.js', `function (user, context, callback) {\n  const ALLOWED = ['example.com', 'partner.example'];\n  const ok = ALLOWED.some(function (domain) {\n    var parts = user.email.split('@');\n    return parts[parts.length - 1].toLowerCase() === domain;\n  });\n  if (!ok) return callback(new UnauthorizedError('Access denied.'));\n${duo}`);
+    const noDeny = work.write('domain-allow-list-action.js', `exports.onExecutePostLogin = async (event, api) => {\n${enable}`);
+    const caught = cli(['equivalence', rule, noDeny], work.root);
+    assert.equal(caught.code, 1, caught.stdout);
+    assert.match(caught.stdout, /DIVERGES on outcome in \d+ logins?; smallest: user\.email = "someone@other-example\.com"\n {4}Rule: {3}denied \("Access denied\."\)/);
+    assert.doesNotMatch(caught.stdout, /logins the Rule denies/);
+  });
+
   test('convert --check of a table-gated Rule compares the MFA path of each listed client and agrees', () => {
     const rule = work.write('rules/convert-table.js', cases[0].rule);
     const run = cli(['convert', rule, '--check', '--format', 'json'], work.root);

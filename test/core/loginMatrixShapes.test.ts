@@ -4,7 +4,7 @@
 // `indexOf` read as a truth value.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { applyLogin, describeLogin, findConditionInputs, type Dimension } from '../../server/src/analysis/loginMatrix';
+import { applyLogin, describeLogin, findConditionInputs, withUnequalValues, type Dimension } from '../../server/src/analysis/loginMatrix';
 import { buildModel } from '../../server/src/analysis/model';
 
 const rule = (body: string): string =>
@@ -100,4 +100,16 @@ describe('lists of objects', () => {
     assert.deepEqual(dimension(nested, 'user.identities')?.contains, [{ profileData: { tier: 'gold' } }, { connection: 'corp-' }]);
   });
 });
+
+describe('email domains', () => {
+  test("the last part of a variable holding user.email.split('@') is the domain; an allow-list holding the mock's domain also gets an address elsewhere", () => {
+    const source = `function (user, context, callback) {\n  const ALLOWED = ['example.com', 'partner.example'];\n  const ok = ALLOWED.some(function (domain) {\n    var parts = user.email.split('@');\n    return parts[parts.length - 1].toLowerCase() === domain;\n  });\n  if (!ok) return callback(new UnauthorizedError('Access denied.'));\n  callback(null, user, context);\n}`;
+    const inputs = findConditionInputs([buildModel(source)]);
+    const email = inputs.dimensions.find((d) => d.path.join('.') === 'user.email');
+    assert.deepEqual(email?.equals, ['someone@example.com', 'someone@partner.example']);
+    const [withOther] = withUnequalValues([email!], { email: 'jamie.rivera@example.com' } as unknown, {}).map((d) => d.equals);
+    assert.deepEqual(withOther, ['someone@example.com', 'someone@partner.example', 'someone@other-example.com']);
+  });
+});
+
 

@@ -121,6 +121,13 @@ function indexName(node: acorn.MemberExpression): string | undefined {
   return typeof index === 'number' && Number.isInteger(index) && index >= 0 && index < 100 ? String(index) : undefined;
 }
 
+/** `parts.length - 1` as the index into `parts`: its last element. */
+function isLastIndexOf(index: Node, list: Node): boolean {
+  return list.type === 'Identifier' && index.type === 'BinaryExpression' && index.operator === '-' && literalValue(index.right)?.value === 1
+    && index.left.type === 'MemberExpression' && !index.left.computed && memberName(index.left) === 'length'
+    && index.left.object.type === 'Identifier' && index.left.object.name === list.name;
+}
+
 /** `{}`, `[]`, `''`, `0`, `false`: the default an input is read through (`(user.app_metadata || {}).mfa`). */
 function isEmptyDefault(node: Node): boolean {
   if (node.type === 'ObjectExpression' || node.type === 'ArrayExpression') return true;
@@ -166,6 +173,8 @@ class ConditionScanner {
   private readonly tables = new Map<string, Static[]>();
   /** Configuration keys the Rule reads as lists. */
   readonly listKeys = new Set<string>();
+  /** Names bound to the parts of the user's email: `var parts = user.email.split('@')`. */
+  private readonly emailSplits = new Map<string, Node>();
   /** Regular expressions kept in constants, by name: `const STAFF = /^staff-/`. */
   private readonly regexes = new Map<string, Array<{ pattern: string; flags: string }>>();
   /** Names bound to a configuration key: `const { MFA_CLIENTS } = configuration`. */
@@ -214,6 +223,8 @@ class ConditionScanner {
     if (node.type === 'MemberExpression') {
       // user.email.split('@')[1]: the domain; a value compared with it is tried as someone@that-domain.
       if (node.computed && node.property.type === 'Literal' && node.property.value === 1 && this.isEmailSplit(node.object)) return this.emailDomain(node.object);
+      // parts[parts.length - 1] of parts = user.email.split('@'): the domain too.
+      if (node.computed && isLastIndexOf(node.property, node.object) && this.isEmailSplit(node.object)) return this.emailDomain(node.object);
       // user.identities[0].provider: the index is a segment of the path (the login's list gets an element there).
       const name = memberName(node) ?? indexName(node);
       const base = this.inputOf(node.object);
@@ -234,6 +245,7 @@ class ConditionScanner {
 
   private isEmailSplit(node: Node): boolean {
     if (node.type === 'ChainExpression') return this.isEmailSplit(node.expression);
+    if (node.type === 'Identifier') return this.emailSplits.has(node.name);
     if (node.type !== 'CallExpression' || node.callee.type !== 'MemberExpression' || memberName(node.callee) !== 'split') return false;
     const separator = literalValue(node.arguments[0] as Node | undefined);
     const input = this.inputOf(node.callee.object);
@@ -241,6 +253,10 @@ class ConditionScanner {
   }
 
   private emailDomain(split: Node): Input | undefined {
+    if (split.type === 'Identifier') {
+      const bound = this.emailSplits.get(split.name);
+      return bound && this.emailDomain(bound);
+    }
     const base = split.type === 'ChainExpression' ? split.expression : split;
     if (base.type !== 'CallExpression' || base.callee.type !== 'MemberExpression') return undefined;
     const input = this.inputOf(base.callee.object);
@@ -509,6 +525,7 @@ class ConditionScanner {
       if (node.id.type === 'Identifier') {
         const target = this.aliasTarget(node.init);
         const regex = regexOf(node.init);
+        if (this.isEmailSplit(node.init) && node.init.type !== 'Identifier') this.emailSplits.set(node.id.name, node.init);
         if (node.init.type === 'ArrowFunctionExpression' || node.init.type === 'FunctionExpression') this.helpers.set(node.id.name, node.init.params as Node[]);
         else if (regex) this.regexes.set(node.id.name, [...(this.regexes.get(node.id.name) ?? []), regex]);
         else if (target) this.aliases.set(node.id.name, target);
@@ -956,6 +973,13 @@ export function withUnequalValues(dimensions: readonly Dimension[], user: unknow
   const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
   return dimensions.map((d) => {
     const current = getPath(mock, d.path);
+    // The mock's own domain among the compared ones (an allow-list holding example.com for jamie.rivera@example.com):
+    // an address at another domain too, or the list's other branch is never taken.
+    const domain = typeof current === 'string' && current.includes('@') ? current.slice(current.lastIndexOf('@') + 1).toLowerCase() : undefined;
+    if (domain && d.equals.some((v) => typeof v === 'string' && v.toLowerCase() === `someone@${domain}`)) {
+      const elsewhere = `someone@other-${domain}`;
+      return d.equals.includes(elsewhere) ? d : { ...d, equals: [...d.equals, elsewhere] };
+    }
     if (!d.equals.some((v) => same(v, current))) return d;
     const other = typeof current === 'string' ? `${current}-other` : typeof current === 'number' ? current + 1 : typeof current === 'boolean' ? !current : undefined;
     if (other === undefined || d.equals.some((v) => same(v, other))) return d;
