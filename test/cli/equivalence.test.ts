@@ -23,6 +23,15 @@ interface Report {
   divergences: { fields: string[]; logins: number; login: string; rule: { outcome: string; message?: string }; action: { outcome: string; message?: string } }[];
 }
 
+/** `equivalence <rule> <action>` run as the CLI: exit 0, every login agreeing; the report, for more assertions. */
+function agreesOnEveryLogin(rule: string, action: string, cwd: string): Report {
+  const same = cli(['equivalence', rule, action, '--format', 'json'], cwd);
+  assert.equal(same.code, 0, same.stderr + same.stdout);
+  const agreed = JSON.parse(same.stdout) as Report;
+  assert.equal(agreed.agreeing, agreed.logins);
+  return agreed;
+}
+
 function checkOf(run: CliResult): Report {
   return (JSON.parse(run.stdout) as { check: Report }).check;
 }
@@ -267,10 +276,7 @@ describe('the differential check tries the values of a Rule\'s policy tables', (
       assert.equal(report.divergences.length, 1, caught.stdout);
       assert.deepEqual(report.divergences[0].fields, ['mfa']);
       assert.match(report.divergences[0].login, c.login);
-      const same = cli(['equivalence', rule, faithful, '--format', 'json'], work.root);
-      assert.equal(same.code, 0, same.stderr + same.stdout);
-      const agreed = JSON.parse(same.stdout) as Report;
-      assert.equal(agreed.agreeing, agreed.logins);
+      const agreed = agreesOnEveryLogin(rule, faithful, work.root);
       // The MFA path was among the logins compared: more than the defaults (6 without the table).
       assert.ok(agreed.logins > 6, `only ${agreed.logins} logins`);
     });
@@ -285,10 +291,7 @@ describe('the differential check tries the values of a Rule\'s policy tables', (
     assert.equal(caught.code, 1, caught.stderr + caught.stdout);
     const report = JSON.parse(caught.stdout) as Report;
     assert.ok(report.divergences.some((d) => d.fields.includes('mfa') && /user\.email contains "@corp\.example"/.test(d.login)), caught.stdout);
-    const same = cli(['equivalence', rule, faithful, '--format', 'json'], work.root);
-    assert.equal(same.code, 0, same.stderr + same.stdout);
-    const agreed = JSON.parse(same.stdout) as Report;
-    assert.equal(agreed.agreeing, agreed.logins);
+    agreesOnEveryLogin(rule, faithful, work.root);
   };
 
   test('an email-domain gate (endsWith): an Action with the domain mistyped diverges on mfa (exit 1); the faithful one agrees', () => {
@@ -313,10 +316,7 @@ describe('the differential check tries the values of a Rule\'s policy tables', (
     assert.equal(caught.code, 1, caught.stderr + caught.stdout);
     const report = JSON.parse(caught.stdout) as Report;
     assert.deepEqual(report.divergences.map((d) => [d.fields, d.login]), [[['mfa'], 'user.email = "a.a@staff.example"']], caught.stdout);
-    const same = cli(['equivalence', rule, faithful, '--format', 'json'], work.root);
-    assert.equal(same.code, 0, same.stderr + same.stdout);
-    const agreed = JSON.parse(same.stdout) as Report;
-    assert.equal(agreed.agreeing, agreed.logins);
+    const agreed = agreesOnEveryLogin(rule, faithful, work.root);
     assert.deepEqual(agreed.notes, []);
   });
 
@@ -470,10 +470,7 @@ describe('the differential check reaches Duo through more gate shapes', () => {
         assert.ok(report.divergences.some((d) => d.fields.includes('mfa') && !d.login.includes('admin-portal')), caught.stdout);
         assert.ok(!report.notes?.some((n) => n.kind === 'unreached'), caught.stdout);
       }
-      const same = cli(['equivalence', rule, faithful, '--format', 'json'], work.root);
-      assert.equal(same.code, 0, same.stderr + same.stdout);
-      const agreed = JSON.parse(same.stdout) as Report;
-      assert.equal(agreed.agreeing, agreed.logins);
+      const agreed = agreesOnEveryLogin(rule, faithful, work.root);
       assert.deepEqual(agreed.divergences, []);
     });
   }
