@@ -3,6 +3,7 @@
 // provider, Duo host/ikey/username/allowRememberBrowser, redirect, custom claims, metadata writes.
 // Each divergence is reported once, with the smallest login that shows it.
 import { applyLogin, buildLoginMatrix, describeLogin, describeMatrixCap, findConditionInputs, toActionEvent, withUnequalValues, type LoginCase, type LoginSetting, type MatrixNote } from '../analysis/loginMatrix';
+import { LineIndex } from '../analysis/diagnostics';
 import { buildModel, type RuleModel } from '../analysis/model';
 import { findConfigurationKeys, replaceKeywords } from './inputs';
 import { basename, dirname } from 'node:path';
@@ -214,29 +215,30 @@ function describeFailures(bothFailed: number, logins: number, firstError: string
   return [{ kind: 'failed', message: `${which} ended in an error or a timeout on both sides, so no decision was compared on ${bothFailed === 1 ? 'it' : 'them'} (${why}).` }];
 }
 
-/** `rules/duo.js line 12, line 20`: where the Rules set `context.multifactor` to something Auth0 reads. */
-function mfaSites(rules: readonly { file: string }[], models: readonly RuleModel[]): string | undefined {
+/**
+ * `duo.js line 12; other.js lines 3, 9`: where in the Rules `offsetsOf` points (1-based lines, through the analysis's
+ * LineIndex), or undefined when it points nowhere.
+ */
+function ruleLines(rules: readonly { file: string }[], models: readonly RuleModel[], offsetsOf: (model: RuleModel) => number[]): string | undefined {
   const places: string[] = [];
   rules.forEach((rule, i) => {
     const model = models[i];
-    const lines = model.configs.filter((c) => c.form !== 'action-enable' && !c.nonObject).map((c) => model.text.slice(0, c.range.start).split('\n').length);
-    if (lines.length) places.push(`${basename(rule.file)} line${lines.length === 1 ? '' : 's'} ${lines.join(', ')}`);
+    const offsets = offsetsOf(model);
+    if (offsets.length === 0) return;
+    const index = new LineIndex(model.text);
+    const lines = offsets.map((offset) => index.positionAt(offset).line + 1);
+    places.push(`${basename(rule.file)} line${lines.length === 1 ? '' : 's'} ${lines.join(', ')}`);
   });
   return places.length ? places.join('; ') : undefined;
 }
 
-/** `r.js line 12`: where the Rules deny a login by calling back with a new error (`callback(new UnauthorizedError('…'))`). */
-function denySites(rules: readonly { file: string }[], models: readonly RuleModel[]): string | undefined {
-  const places: string[] = [];
-  rules.forEach((rule, i) => {
-    const model = models[i];
-    const lines = model.callbackReferences
-      .filter((ref) => /^\s*\(\s*new\s+[A-Za-z_$][\w$]*\s*\(/.test(model.text.slice(ref.end, ref.end + 120)))
-      .map((ref) => model.text.slice(0, ref.start).split('\n').length);
-    if (lines.length) places.push(`${basename(rule.file)} line${lines.length === 1 ? '' : 's'} ${lines.join(', ')}`);
-  });
-  return places.length ? places.join('; ') : undefined;
-}
+/** Where the Rules set `context.multifactor` to something Auth0 reads. */
+const mfaOffsets = (model: RuleModel): number[] => model.configs.filter((c) => c.form !== 'action-enable' && !c.nonObject).map((c) => c.range.start);
+
+/** Where the Rules deny a login by calling back with a new error (`callback(new UnauthorizedError('…'))`). */
+const denyOffsets = (model: RuleModel): number[] => model.callbackReferences
+  .filter((ref) => /^\s*\(\s*new\s+[A-Za-z_$][\w$]*\s*\(/.test(model.text.slice(ref.end, ref.end + 120)))
+  .map((ref) => ref.start);
 
 /**
  * The Rule denies logins in its code, but denied none of those tried: an Action that lets them in would agree. A
@@ -331,9 +333,9 @@ export async function checkEquivalence(options: EquivalenceOptions): Promise<Equ
     }
   });
   // A check where every login failed already says it compared nothing.
-  const sites = mfaSites(ruleScripts, models);
+  const sites = ruleLines(ruleScripts, models, mfaOffsets);
   const unreached = sites !== undefined && !mfaAsked && bothFailed < matrix.length ? sites : undefined;
-  const denials = denied || bothFailed >= matrix.length ? undefined : denySites(ruleScripts, models);
+  const denials = denied || bothFailed >= matrix.length ? undefined : ruleLines(ruleScripts, models, denyOffsets);
   // Denial messages and claims come from the code: what it read from the configuration is not printed.
   const secrets = collectSecrets([options.configuration, options.actionSecrets], []);
   return {
