@@ -561,6 +561,34 @@ describe('a misspelt multifactor, which Auth0 never reads', () => {
   });
 });
 
+describe('a near miss of a user profile field', () => {
+  const duo = "context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };";
+
+  test('another case or moved underscores (user.appMetadata, event.user.emailVerified): a warning naming the profile field', () => {
+    // The Duo gate on a field that is never set: no login is ever asked for Duo.
+    const [onRule] = only(rule(`  if (user.appMetadata && user.app_metadata.use_mfa) {\n    ${duo}\n  }`), 'unknown-field');
+    assert.equal(onRule.message, "'appMetadata' is not a field of Auth0's user profile: user.appMetadata is undefined at every login unless a connection sets an attribute of that name (a condition on it never holds). Did you mean 'app_metadata'?");
+    assert.equal(onRule.data?.suggestion, 'app_metadata');
+    const onAction = only(action("  if (!event.user.emailVerified || event.user.LOGINS_COUNT > 3) api.multifactor.enable('duo');"), 'unknown-field');
+    assert.deepEqual(onAction.map((f) => f.data?.suggestion), ['email_verified', 'logins_count']);
+    assert.match(onAction[0].message, /^'emailVerified' is not a field of Auth0's user profile: event\.user\.emailVerified is undefined at every login/);
+  });
+
+  test('a long name a letter or two off (user.app_metdata) is reported; a short one may be the connection\'s own attribute', () => {
+    assert.deepEqual(only(rule(`  if (user.app_metdata && user.email_verfied) {\n    ${duo}\n  }`), 'unknown-field').map((f) => f.data?.suggestion), ['app_metadata', 'email_verified']);
+    // Attributes that connections add at the root of the profile, some a few letters from a field.
+    assert.deepEqual(only(rule(`  if (user.groups && user.myemail && user.emails && user.aal && user.last_name) {\n    ${duo}\n  }`), 'unknown-field'), []);
+  });
+
+  test('a user the file sets itself, and another object named user in a nested function, are left alone', () => {
+    assert.deepEqual(only(rule(`  user.appMetadata = user.app_metadata || {};\n  if (user.appMetadata.use_mfa) {\n    ${duo}\n  }`), 'unknown-field'), []);
+    const nested = rule(`  request.get('https://hr.example.com/u', function (err, response, body) {\n    var user = JSON.parse(body);\n    if (user.emailVerified) { context.idToken.hr = true; }\n  });\n  users.forEach((user) => user.userId);\n  ${duo}`);
+    assert.deepEqual(only(nested, 'unknown-field'), []);
+    // The same reads on the Rule's own user are reported.
+    assert.equal(only(nested.replace('var user = JSON.parse(body);', '').replace('(user) => user.userId', '(u) => user.userId'), 'unknown-field').length, 2);
+  });
+});
+
 describe('a near miss of a context or event field', () => {
   test('context.clientId, event.client.clientId, event.secret: a warning naming the field Auth0 sets', () => {
     const ruleText = rule(`  if (context.clientId === 'payroll-app') {\n    context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };\n  }`);
@@ -572,7 +600,7 @@ describe('a near miss of a context or event field', () => {
   });
 
   test('fields Auth0 sets, names the file assigns itself and the user\'s own attributes are left alone', () => {
-    const text = rule(`  context.clientIds = ['a'];\n  if (context.clientIds.indexOf(context.clientID) !== -1 && context.connectionID && user.nickName) {\n    context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };\n  }`);
+    const text = rule(`  context.clientIds = ['a'];\n  if (context.clientIds.indexOf(context.clientID) !== -1 && context.connectionID && user.department) {\n    context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };\n  }`);
     assert.deepEqual(only(text, 'unknown-field'), []);
     // A nested function's own parameter named context is not Auth0's context.
     const shadowed = rule(`  [1].forEach(function (context) { if (context.clientId) { user.tagged = true; } });\n  context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };`);

@@ -146,6 +146,16 @@ describe('unknown-field', () => {
     assert.match(applyFix(text, 'unknown-field').text, /\{ allowRememberBrowser: false, providerOptions/);
   });
 
+  test('a misspelt member is changed to the field Auth0 sets, one at a time (not in fix-all)', () => {
+    const text = rule("  if (user.appMetadata && context.clientId === 'payroll') {\n    context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };\n  }");
+    const { text: fixed, title } = applyFix(text, 'unknown-field');
+    assert.equal(title, "Change 'appMetadata' to 'app_metadata'");
+    assert.match(fixed, /if \(user\.app_metadata && context\.clientId ===/);
+    assert.equal(applyFix(fixed, 'unknown-field').title, "Change 'clientId' to 'clientID'");
+    // Reading the real field changes what the rule decides: each is the user's call, so fix-all leaves them.
+    assert.deepEqual(collectFixAllEdits(buildModel(text), analyze(text)), []);
+  });
+
   test('no fix without a near match', () => {
     const text = rule("  context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST, zzzzzzzz: 1 };");
     const findings = analyze(text);

@@ -104,6 +104,21 @@ describe('editing features over stdio', () => {
     assert.deepEqual(after.filter((d) => d.code === 'missing-field' || d.severity === 1), []);
   });
 
+  test('a misspelt user field in an Action is a warning whose quick fix reads the profile field', async () => {
+    const uri = pathToFileURL(join(repo, 'actions', 'step-up', 'code.js')).href;
+    const version = await session.open(uri, "exports.onExecutePostLogin = async (event, api) => {\n  if (event.transaction.protocol === 'oauth2-refresh-token') return;\n  if (event.user.appMetadata?.use_mfa) api.multifactor.enable('duo');\n};\n");
+    const [warning] = (await published(session, uri, () => true, version)).filter((d) => d.code === 'unknown-field');
+    assert.match(warning?.message ?? '', /^'appMetadata' is not a field of Auth0's user profile: .* Did you mean 'app_metadata'\?$/);
+    assert.deepEqual(warning.range, { start: { line: 2, character: 17 }, end: { line: 2, character: 28 } });
+    const actions = await session.connection.sendRequest<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: warning.range, context: { diagnostics: [warning], only: ['quickfix'] } });
+    const fix = actions.find((a) => a.title === "Change 'appMetadata' to 'app_metadata'");
+    assert.ok(fix?.edit?.changes?.[uri], JSON.stringify(actions));
+    const { text, version: fixed } = await session.apply(uri, fix.edit.changes[uri]);
+    assert.match(text, /if \(event\.user\.app_metadata\?\.use_mfa\)/);
+    assert.deepEqual((await published(session, uri, () => true, fixed)).filter((d) => d.code === 'unknown-field'), []);
+    await session.close(uri);
+  });
+
   test('source.fixAll.duoRules is offered only when asked for, and the Convert refactor on Rules', async () => {
     const uri = pathToFileURL(join(repo, 'rules', 'old.js')).href;
     const text = "function (user, context, callback) {\n  context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST, ignoreCookie: true };\n  callback(null, user, context);\n}\n";

@@ -201,6 +201,16 @@ function fixDeprecatedField(model: RuleModel, finding: Finding): QuickFix | unde
   };
 }
 
+/**
+ * `context.clientId` → `context.clientID`, `user.emailVerified` → `user.email_verified`. Not in fix-all: reading
+ * the real field changes what the code decides (that is the point), so each is the user's call.
+ */
+function fixMisspeltMember(model: RuleModel, finding: Finding, suggestion: string): QuickFix | undefined {
+  const name = model.text.slice(finding.offsets.start, finding.offsets.end);
+  if (!/^[A-Za-z_$][\w$]*$/.test(name) || !/^[A-Za-z_$][\w$]*$/.test(suggestion)) return undefined;
+  return { title: `Change '${name}' to '${suggestion}'`, finding, edits: [{ start: finding.offsets.start, end: finding.offsets.end, newText: suggestion }], safe: false };
+}
+
 /** Keeps the quotes of a quoted key or string. */
 function requote(original: string, name: string): string {
   const q = original[0];
@@ -210,7 +220,8 @@ function requote(original: string, name: string): string {
 function fixUnknownField(model: RuleModel, finding: Finding): QuickFix | undefined {
   const config = configOf(model, finding);
   const suggestion = finding.data?.suggestion;
-  if (!config || !suggestion) return undefined;
+  if (!suggestion) return undefined;
+  if (!config) return fixMisspeltMember(model, finding, suggestion);
   const found = findPropertyAt(config, finding.offsets.start, finding.offsets.end);
   if (!found || found.object.properties.some((p) => p.key === suggestion)) return undefined;
   const keyText = model.text.slice(found.prop.keyRange.start, found.prop.keyRange.end);
@@ -514,7 +525,7 @@ export function collectFixAllEdits(model: RuleModel, findings: Finding[]): TextE
   // A misspelled key that is renamed (hots -> host) also ends its missing-field: do not add it twice.
   const renamed = new Set<string>();
   for (const f of findings) {
-    if (f.code === 'unknown-field' && f.data?.suggestion && findQuickFix(model, f, findings)) renamed.add(`${f.data.configIndex}:${f.data.suggestion}`);
+    if (f.code === 'unknown-field' && f.data?.configIndex !== undefined && f.data.suggestion && findQuickFix(model, f, findings)) renamed.add(`${f.data.configIndex}:${f.data.suggestion}`);
   }
   const remaining = findings.filter((f) => !(f.code === 'missing-field' && renamed.has(`${f.data?.configIndex}:${f.data?.field}`)));
   const fixes = remaining.map((f) => findQuickFix(model, f, remaining)).filter((f): f is QuickFix => !!f && f.safe);

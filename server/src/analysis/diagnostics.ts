@@ -1034,6 +1034,61 @@ function checkMisspeltFields(model: RuleModel, out: Collector): void {
   }
 }
 
+/** A name with its case and underscores folded away: `emailVerified`, `EMAIL_VERIFIED` and `email_verified` agree. */
+const foldName = (name: string): string => name.replace(/_/g, '').toLowerCase();
+
+/**
+ * The profile field `name` is a near miss of, when no connection would plausibly name an attribute so: the same
+ * name in another case or with its underscores moved (`emailVerified`, `appMetadata`), or a long name one or two
+ * letters off (`app_metdata`). Connections add root attributes of their own (`groups`, `myemail`, `awsRole`), so a
+ * short name a few letters from a field is taken as one of those.
+ */
+function profileNearMiss(name: string, fields: readonly string[]): string | undefined {
+  const folded = foldName(name);
+  const same = fields.find((f) => foldName(f) === folded);
+  if (same !== undefined) return same;
+  if (name.length < 10) return undefined;
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const f of fields) {
+    if (f.length < 10 || Math.abs(f.length - name.length) >= bestDistance) continue;
+    const d = editDistance(name, f);
+    if (d < bestDistance) { best = f; bestDistance = d; }
+  }
+  return best;
+}
+
+/**
+ * `user.emailVerified` or `event.user.appMetadata`: undefined at every login, so a condition on it never holds
+ * (a Duo gate on it never asks; a bypass on it never skips), and the tests of both sides agree it is undefined.
+ * Not a name the file assigns itself, nor a `user` of a nested function's own.
+ */
+function checkMisspeltUserFields(model: RuleModel, out: Collector): void {
+  const isUser = (node: AnyNode): boolean => model.kind === 'rule'
+    ? node.type === 'Identifier' && node.name === model.userName
+    : model.kind === 'action' && node.type === 'MemberExpression' && !node.computed && node.object.type === 'Identifier' && node.object.name === model.eventName
+      && node.property.type === 'Identifier' && node.property.name === 'user';
+  if (model.kind === 'rule' ? !model.userName : model.kind !== 'action' || !model.eventName) return;
+  const fields = (model.kind === 'rule' ? listFieldDocs('user', []) : listFieldDocs('event', ['user']))?.map((f) => f.name) ?? [];
+  if (fields.length === 0) return;
+  const known = new Set(fields);
+  const reads: Array<{ node: NamedMember['node']; name: string }> = [];
+  const assigned = new Set<string>();
+  for (const { node, assigned: isTarget } of model.members) {
+    if (node.property.type !== 'Identifier' || !isUser(node.object as AnyNode) || known.has(node.property.name)) continue;
+    if (isTarget) assigned.add(node.property.name);
+    reads.push({ node, name: node.property.name });
+  }
+  for (const { node, name } of reads) {
+    if (assigned.has(name)) continue;
+    const suggestion = profileNearMiss(name, fields);
+    if (!suggestion) continue;
+    const where = model.kind === 'rule' ? model.userName : `${model.eventName}.user`;
+    out.add('unknown-field', { start: node.property.start, end: node.property.end },
+      `'${name}' is not a field of Auth0's user profile: ${where}.${name} is undefined at every login unless a connection sets an attribute of that name (a condition on it never holds). Did you mean '${suggestion}'?`, { suggestion });
+  }
+}
+
 function checkModel(model: RuleModel, options: AnalyzeOptions, out: Collector): void {
   if (model.syntaxError) {
     const at = Math.min(model.syntaxError.offset, model.text.length);
@@ -1046,6 +1101,7 @@ function checkModel(model: RuleModel, options: AnalyzeOptions, out: Collector): 
   checkRuleGlobals(model, out);
   checkMisspeltMultifactor(model, out);
   checkMisspeltFields(model, out);
+  checkMisspeltUserFields(model, out);
   checkDottedKeys(model, out);
   checkRefreshTokenGuard(model, sampleGates, out);
   checkIndexOfGates(model, out);

@@ -299,7 +299,7 @@ export interface RuleModel {
    */
   refreshProtocolLiterals: number[];
   /**
-   * Every `<name>.x` and `<name>.y.x` (not computed) on the context of a Rule or the event and api of an Action,
+   * Every `<name>.x` and `<name>.y.x` (not computed) on the user and context of a Rule or the event and api of an Action,
    * in the same part of the file as `conditions`: the misspelt-field checks read them from here, as a walk of
    * their own over the tree made the analysis of a 100 kB file half as slow again.
    */
@@ -691,8 +691,10 @@ class FunctionScanner {
   /** Where the scan records conditions and refresh-protocol literals (see RuleModel). */
   conditions: ConditionNode[] = [];
   refreshProtocolLiterals: number[] = [];
-  /** Where the scan records the members on its owner (see RuleModel), when it should. */
+  /** Where the scan records the members on its owner and on `userName` (see RuleModel), when it should. */
   members?: NamedMember[];
+  /** The Rule's user parameter, whose members are recorded with the owner's. */
+  userName?: string;
   /** Member expressions assigned to, seen before the scan reaches them. */
   private readonly assignedMembers = new Set<AnyNode>();
 
@@ -799,10 +801,11 @@ class FunctionScanner {
     const scope: Scope = new Map();
     // A nested function whose parameter reuses a tracked name shadows it inside.
     const shadowed = root ? [] : fn.params.filter((p) => p.type === 'Identifier').map((p) => (p as acorn.Identifier).name);
-    const saved = { owner: this.owner, callbackName: this.callbackName, eventName: this.eventName };
+    const saved = { owner: this.owner, callbackName: this.callbackName, eventName: this.eventName, userName: this.userName };
     if (this.owner && shadowed.includes(this.owner)) this.owner = undefined;
     if (this.callbackName && shadowed.includes(this.callbackName)) this.callbackName = undefined;
     if (this.eventName && shadowed.includes(this.eventName)) this.eventName = undefined;
+    if (this.userName && shadowed.includes(this.userName)) this.userName = undefined;
     for (const p of fn.params) {
       if (p.type === 'Identifier') scope.set(p.name, null);
       else this.visit(p);
@@ -811,13 +814,16 @@ class FunctionScanner {
     if (!root) this.nestedFunctions++;
     if (fn.body.type === 'BlockStatement') {
       this.declareIn(scope, fn.body.body);
+      // A `user` a nested function declares (a Management API result, a parsed response) is some other
+      // object, whose fields are not Auth0's profile; one it takes as a parameter is left above.
+      if (!root && this.userName && scope.has(this.userName)) this.userName = undefined;
       for (const s of fn.body.body) this.visit(s);
     } else {
       this.visit(fn.body);
     }
     if (!root) this.nestedFunctions--;
     this.scopes.pop();
-    ({ owner: this.owner, callbackName: this.callbackName, eventName: this.eventName } = saved);
+    ({ owner: this.owner, callbackName: this.callbackName, eventName: this.eventName, userName: this.userName } = saved);
   }
 
   /** Above zero inside a function nested in the rule function or handler. */
@@ -852,7 +858,10 @@ class FunctionScanner {
         return;
       case 'MemberExpression':
         this.noteSecretRef(node);
-        if (this.members && this.owner && !node.computed && rootName(node) === this.owner) this.members.push({ node, assigned: this.assignedMembers.has(node) });
+        if (this.members && !node.computed) {
+          const root = rootName(node);
+          if (root !== undefined && (root === this.owner || root === this.userName)) this.members.push({ node, assigned: this.assignedMembers.has(node) });
+        }
         this.visit(node.object);
         if (node.computed) this.visit(node.property);
         return;
@@ -1533,6 +1542,7 @@ function extractModel(text: string, parse: ParseResult): RuleModel {
     scanner.conditions = model.conditions;
     scanner.refreshProtocolLiterals = model.refreshProtocolLiterals;
     scanner.members = model.members;
+    scanner.userName = model.userName;
     scanner.scan(ruleFn);
     model.configs = scanner.configs;
     return model;
