@@ -108,7 +108,7 @@ describe('editing features over stdio', () => {
     const uri = pathToFileURL(join(repo, 'actions', 'step-up', 'code.js')).href;
     const version = await session.open(uri, "exports.onExecutePostLogin = async (event, api) => {\n  if (event.transaction.protocol === 'oauth2-refresh-token') return;\n  if (event.user.appMetadata?.use_mfa) api.multifactor.enable('duo');\n};\n");
     const [warning] = (await published(session, uri, () => true, version)).filter((d) => d.code === 'unknown-field');
-    assert.match(warning?.message ?? '', /^'appMetadata' is not a field of Auth0's user profile: .* Did you mean 'app_metadata'\?$/);
+    assert.match(String(warning?.message), /^'appMetadata' is not a field of Auth0's user profile: .* Did you mean 'app_metadata'\?$/);
     assert.deepEqual(warning.range, { start: { line: 2, character: 17 }, end: { line: 2, character: 28 } });
     const actions = await session.connection.sendRequest<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: warning.range, context: { diagnostics: [warning], only: ['quickfix'] } });
     const fix = actions.find((a) => a.title === "Change 'appMetadata' to 'app_metadata'");
