@@ -415,6 +415,20 @@ describe('the differential check tries the values of a Rule\'s policy tables', (
     assert.match(caught.stdout, /DIVERGES on mfa in \d+ logins?; smallest: context\.authentication\.methods contains \{"name":"otp"\}/);
   });
 
+  test("Adaptive MFA's context.riskAssessment converts to event.authentication?.riskAssessment with no TODO; an Action that skips Duo at another confidence diverges", () => {
+    const rule = work.write('rules/adaptive.js', `function (user, context, callback) {\n  const risk = context.riskAssessment;\n  if (risk && risk.confidence === 'high') return callback(null, user, context);\n${duo}`);
+    const converted = cli(['convert', rule, '--check', '--format', 'json'], work.root);
+    assert.equal(converted.code, 0, converted.stderr + converted.stdout);
+    const result = JSON.parse(converted.stdout) as { action: string; notes: unknown[]; check: Report };
+    assert.match(result.action, /const risk = event\.authentication\?\.riskAssessment;/);
+    assert.deepEqual(result.notes, []);
+    assert.equal(result.check.agreeing, result.check.logins);
+    const wrong = work.write('adaptive-medium.js', result.action.replace("risk.confidence === 'high'", "risk.confidence !== 'low'"));
+    const caught = cli(['equivalence', rule, wrong], work.root);
+    assert.equal(caught.code, 1, caught.stdout);
+    assert.match(caught.stdout, /DIVERGES on mfa in \d+ logins?; smallest: context\.riskAssessment\.confidence = /);
+  });
+
   test("an email-domain allow-list's denial is tried with an address at another domain: an Action without it diverges", () => {
     const rule = work.write('rules/domain-allow-list.js', `function (user, context, callback) {\n  const ALLOWED = ['example.com', 'partner.example'];\n  const ok = ALLOWED.some(function (domain) {\n    var parts = user.email.split('@');\n    return parts[parts.length - 1].toLowerCase() === domain;\n  });\n  if (!ok) return callback(new UnauthorizedError('Access denied.'));\n${duo}`);
     const noDeny = work.write('domain-allow-list-action.js', `exports.onExecutePostLogin = async (event, api) => {\n${enable}`);

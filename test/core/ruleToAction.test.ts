@@ -17,6 +17,7 @@ describe('lookupMember', () => {
     ['context.request.geoip.country_code', 'event.request.geoip', 3],
     ['context.stats.loginsCount', 'event.stats.logins_count', 3],
     ['context.authorization.roles', 'event.authorization.roles', 3],
+    ['context.riskAssessment.confidence', 'event.authentication?.riskAssessment', 2],
     ['user.email', 'event.user.email', 2],
     ['user.app_metadata.plan', 'event.user.app_metadata', 2],
     ['user', 'event.user', 1],
@@ -80,7 +81,7 @@ describe('table', () => {
 
   test('mechanical equivalents are JavaScript expressions', () => {
     for (const m of memberMappings.filter((x) => x.rewrite === 'mechanical')) {
-      assert.match(m.action, /^\{event\}(\.[A-Za-z_$][\w$]*|\.\$1)*$/, m.rule.join('.'));
+      assert.match(m.action, /^\{event\}(\??\.[A-Za-z_$][\w$]*|\.\$1)*$/, m.rule.join('.'));
     }
   });
 

@@ -334,7 +334,10 @@ const eventFieldDocs: FieldDoc[] = [
     open('body', 'object', 'Body of a POST request.'),
     f('geoip', 'object', 'Location of the client IP.', geoipFields),
   ]),
-  f('authentication', 'object', 'How the user authenticated in this session.', authenticationFields),
+  f('authentication', 'object', 'How the user authenticated in this session (may be undefined).', [
+    ...authenticationFields,
+    open('riskAssessment', 'object', 'Adaptive MFA\'s risk assessment of this login (Rules: context.riskAssessment): confidence low, medium, high or neutral, and assessments.'),
+  ]),
   f('authorization', 'object', 'Authorization data.', [f('roles', 'string[]', 'Names of the roles assigned to the user.')]),
   f('organization', 'object', 'The Organization of this login, if any.', organizationFields),
 ];

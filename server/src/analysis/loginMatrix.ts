@@ -1026,7 +1026,7 @@ function contextToEvent(): { from: string[]; to: string[] }[] {
   contextToEventPaths ??= [...memberMappings]
     .sort((a, b) => a.rule.length - b.rule.length)
     .filter((m) => m.rule[0] === 'context' && m.rewrite === 'mechanical' && !m.rule.includes('*') && m.rule.length >= 2)
-    .map((m) => ({ from: m.rule.slice(1), to: m.action.replace(/^\{event\}\./, '').split('.') }));
+    .map((m) => ({ from: m.rule.slice(1), to: m.action.replace(/^\{event\}\./, '').split('.').map((segment) => segment.replace(/\?$/, '')) }));
   return contextToEventPaths;
 }
 

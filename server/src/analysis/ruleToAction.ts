@@ -63,6 +63,8 @@ export const memberMappings: readonly MemberMapping[] = [
   { rule: ['context', 'stats', 'loginsCount'], action: '{event}.stats.logins_count', rewrite: 'mechanical' },
   { rule: ['context', 'stats'], action: '{event}.stats', rewrite: 'manual', note: 'Actions name the counter event.stats.logins_count.' },
   { rule: ['context', 'authentication'], action: '{event}.authentication', rewrite: 'mechanical' },
+  // Adaptive MFA's assessment. Actions may leave event.authentication out, where a Rule's riskAssessment was only undefined.
+  { rule: ['context', 'riskAssessment'], action: '{event}.authentication?.riskAssessment', rewrite: 'mechanical' },
   { rule: ['context', 'authorization', 'roles'], action: '{event}.authorization.roles', rewrite: 'mechanical' },
   { rule: ['context', 'authorization'], action: '{event}.authorization', rewrite: 'mechanical' },
   { rule: ['context', 'organization'], action: '{event}.organization', rewrite: 'mechanical' },
