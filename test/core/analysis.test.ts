@@ -426,6 +426,12 @@ describe('unknown-configuration-key', () => {
     assert.equal(text.split('\n')[1].slice(finding.range.start.character, finding.range.end.character), 'DUO_HSOT');
   });
 
+  test('configuration.hasOwnProperty(\'X\') and event.secrets.toString() read no key of that name', () => {
+    const text = rule(`  if (configuration.hasOwnProperty('MFA_CLIENTS') && String(configuration.toString())) {\n    context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };\n  }`);
+    assert.deepEqual(only(text, 'unknown-configuration-key', { declaredConfigurationKeys: declared }), []);
+    assert.deepEqual(only(action("  if (event.secrets.hasOwnProperty('X')) api.multifactor.enable('duo');"), 'unknown-configuration-key', { declaredConfigurationKeys: declared }), []);
+  });
+
   test('Actions check event.secrets; nothing is reported without declared keys', () => {
     const text = action(`  api.multifactor.enable('duo', { providerOptions: { ikey: event.secrets.DUO_IKEY, skey: event.secrets['DUO_SECRET'], host: event.secrets.DUO_HOST } });`);
     assert.deepEqual(found(text, { declaredConfigurationKeys: declared }), ['unknown-configuration-key@2']);

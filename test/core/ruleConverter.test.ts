@@ -74,6 +74,15 @@ describe('the seed rule', () => {
   });
 });
 
+describe('the secrets a converted Action reads', () => {
+  test("configuration.hasOwnProperty('X') lists the secret X, not hasOwnProperty; toString lists nothing", () => {
+    const result = convert(`function (user, context, callback) {\n  if (configuration.hasOwnProperty('MFA_GROUPS') && configuration.toString()) {\n    context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };\n  }\n  callback(null, user, context);\n}\n`);
+    assert.deepEqual(result.secrets, ['MFA_GROUPS', 'DUO_IKEY', 'DUO_SKEY', 'DUO_HOST']);
+    assert.match(result.code, /if \(event\.secrets\.hasOwnProperty\('MFA_GROUPS'\) && event\.secrets\.toString\(\)\)/);
+    assert.match(result.code, /Secrets it reads \(event\.secrets\): MFA_GROUPS, DUO_IKEY, DUO_SKEY, DUO_HOST\./);
+  });
+});
+
 describe('hard-coded secrets', () => {
   const SKEY = 'abcdefghij0123456789ABCDEFGHIJ0123456789';
   const ADMIN_SKEY = 'zyxwvutsrq9876543210ZYXWVUTSRQ9876543210';

@@ -82,7 +82,9 @@ describe('environment fallback', () => {
       const ikey = configuration.DUO_IKEY;
       const skey = configuration['DUO_SKEY'];
       const { DUO_HOST, DUO_ADMIN_IKEY: adminIkey } = configuration;
-      const s = event.secrets.API_TOKEN;`);
+      const s = event.secrets.API_TOKEN;
+      const listed = configuration.hasOwnProperty('DUO_GROUPS') && configuration.toString();`);
+    // hasOwnProperty and toString are methods every object has, no keys to give values to.
     assert.deepEqual(keys.sort(), ['API_TOKEN', 'DUO_ADMIN_IKEY', 'DUO_HOST', 'DUO_IKEY', 'DUO_SKEY']);
   });
 

@@ -6,6 +6,7 @@
 import * as acorn from 'acorn';
 import * as acornLoose from 'acorn-loose';
 import { neutraliseKeywordTokens, type KeywordToken } from '../../../shared/keywordTokens';
+import { isObjectMethodName } from '../../../shared/configurationKeys';
 import { firstTooDeepBracket } from './completionScan';
 import { walk } from './walk';
 
@@ -967,7 +968,7 @@ class FunctionScanner {
   private secretRefOf(node: AnyNode): SecretRef | undefined {
     if (node.type !== 'MemberExpression') return undefined;
     const key = memberName(node);
-    if (key === undefined || isDummy(node.property)) return undefined;
+    if (key === undefined || isDummy(node.property) || isObjectMethodName(key)) return undefined;
     if (this.kind === 'rule' && isIdentifier(node.object, 'configuration')) {
       return { source: 'configuration', key, keyRange: rangeOf(node.property), range: rangeOf(node) };
     }

@@ -7,6 +7,7 @@
 // by the same core as the editor, and what it finds there is reported as blocking too.
 import type * as acorn from 'acorn';
 import { DUO_SKEY_CHARACTERS, looksLikeDuoSkey } from '../../../shared/redact';
+import { isObjectMethodName } from '../../../shared/configurationKeys';
 import { analyzeModel, LineIndex } from './diagnostics';
 import { buildModel, type RuleModel } from './model';
 import { lookupMember } from './ruleToAction';
@@ -567,7 +568,7 @@ class RuleConverter {
     }
 
     if (this.rewriteStatement(node, statement, shadowed, nested, ancestors)) return;
-    if (this.rewriteExpression(node, parent, statement, shadowed)) return;
+    if (this.rewriteExpression(node, parent, statement, shadowed, ancestors[ancestors.length - 2])) return;
 
     for (const child of childNodes(node)) {
       if (child.key === 'property' && node.type === 'MemberExpression' && !node.computed) continue;
@@ -756,12 +757,16 @@ class RuleConverter {
   }
 
   /** Expression-level rewrites. Returns true when the node (and its children) are handled. */
-  private rewriteExpression(node: Node, parent: Node | undefined, statement: Node, shadowed: Set<string>): boolean {
+  private rewriteExpression(node: Node, parent: Node | undefined, statement: Node, shadowed: Set<string>, grandparent: Node | undefined): boolean {
     // configuration.X -> event.secrets.X
     if (this.isOwn(node, 'configuration', shadowed)) {
       if (parent?.type === 'MemberExpression' && parent.object === node) {
         const key = memberName(parent);
-        if (key) this.addSecret(key);
+        if (key && isObjectMethodName(key)) {
+          // configuration.hasOwnProperty('X') asks about the secret X.
+          const first = grandparent?.type === 'CallExpression' && grandparent.callee === parent ? grandparent.arguments[0] : undefined;
+          if (key === 'hasOwnProperty' && first?.type === 'Literal' && typeof first.value === 'string') this.addSecret(first.value);
+        } else if (key) this.addSecret(key);
         else this.todo(statement, 'configuration is read with a computed key: add every key it can take as a secret of the Action.');
       } else if (parent?.type === 'VariableDeclarator' && parent.init === node && parent.id.type === 'ObjectPattern') {
         const keys = parent.id.properties.map((p) => propertyName(p));

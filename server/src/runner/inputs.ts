@@ -5,6 +5,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { keywordValueText, replaceKeywordTokens } from '../../../shared/keywordTokens';
 import { describeJsonError } from '../../../shared/redact';
+import { isObjectMethodName, KEY_CHARACTER_CLASS } from '../../../shared/configurationKeys';
 
 /** The run cannot start because an input is missing or malformed; the message says which and why. */
 export class RunInputError extends Error {
@@ -207,8 +208,11 @@ export async function loadRunInputs(files: RunInputFiles, cwd = process.cwd()): 
 export function findConfigurationKeys(source: string): string[] {
   const keys = new Set<string>();
   // Bracketed names take every character Auth0 allows in a key (`configuration['DUO_MFA:IKEY']`).
-  const member = /\b(?:configuration|secrets)\s*(?:\.\s*([A-Za-z_$][\w$]*)|\[\s*(['"`])([A-Za-z0-9_\-@*+:]+)\2\s*\])/g;
-  for (const m of source.matchAll(member)) keys.add(m[1] ?? m[3]);
+  const member = new RegExp(`\\b(?:configuration|secrets)\\s*(?:\\.\\s*([A-Za-z_$][\\w$]*)|\\[\\s*(['"\`])([${KEY_CHARACTER_CLASS}]+)\\2\\s*\\])`, 'g');
+  for (const m of source.matchAll(member)) {
+    const key = m[1] ?? m[3];
+    if (!isObjectMethodName(key)) keys.add(key);
+  }
   const destructure = /\{([^{}]*)\}\s*=\s*(?:[\w$.]*\.)?(?:configuration|secrets)\b/g;
   for (const m of source.matchAll(destructure)) {
     for (const part of m[1].split(',')) {

@@ -8,6 +8,7 @@ import { format } from 'node:util';
 import * as vm from 'node:vm';
 import { normaliseActionMultifactor, normaliseRuleMultifactor } from './requestedMultifactor';
 import { cutText, redactText } from '../../../shared/redact';
+import { CONFIGURATION_KEY } from '../../../shared/configurationKeys';
 import { recordBuiltins, type Builtins } from './integrity';
 import { toPlainJson } from './plainJson';
 import { ReusableRealm, type LoginBridge, type LoginObjects } from './realm';
@@ -474,7 +475,7 @@ function watchMissingKeys(values: Record<string, string>, run: Run, label: strin
   return new Proxy(values, {
     get(target, key, receiver) {
       // Every name Auth0 allows in a key (`configuration['DUO_MFA:IKEY']` too); only some can be environment variables.
-      if (typeof key === 'string' && !(key in target) && /^[A-Za-z0-9_\-@*+:]+$/.test(key) && !run.missingKeys.has(`${label}.${key}`)) {
+      if (typeof key === 'string' && !(key in target) && CONFIGURATION_KEY.test(key) && !run.missingKeys.has(`${label}.${key}`)) {
         run.missingKeys.add(`${label}.${key}`);
         run.warnings.push(/^[A-Za-z0-9_-]+$/.test(key)
           ? `${label}.${key} is not set: add it to the configuration file or set the environment variable ${key}`
