@@ -61,6 +61,29 @@ test('directory layout: after the conversion (Rule disabled, Duo Action bound) i
   });
 });
 
+test('an export with no Duo at all (an MFA Rule for another factor, an Action that logs) is no-duo, not "no problems"', async () => {
+  const files = {
+    'rules/Any factor.json': JSON.stringify({ name: 'Any factor', enabled: true, order: 1, stage: 'login_success', script: './Any factor.js' }),
+    'rules/Any factor.js': "function anyFactor(user, context, callback) {\n  context.multifactor = { provider: 'any', allowRememberBrowser: false };\n  callback(null, user, context);\n}\n",
+    'actions/Log.json': JSON.stringify({ name: 'Log', code: './actions/Log/code.js', deployed: true, runtime: 'node22', supported_triggers: [{ id: 'post-login', version: 'v3' }] }),
+    'actions/Log/code.js': "exports.onExecutePostLogin = async (event) => {\n  console.log(event.user.user_id);\n};\n",
+  };
+  await withRepo(files, async (root) => {
+    const text = await doctor([], root);
+    // A warning: a tenant may rightly have no Duo, but the doctor must not say Duo runs.
+    assert.equal(text.code, 0, text.stdout);
+    assert.doesNotMatch(text.stdout, /No problems found|Duo is enabled/);
+    assert.match(text.stdout, /^warning\s+no-duo\s+post-login\s+Nothing here asks for Duo: no Rule configures it, no deployed post-login Action calls api\.multifactor\.enable\('duo', …\), and which MFA factors are enabled is not in this export\./m);
+    assert.match(text.stdout, /✖ 0 errors, 1 warning/);
+  });
+  // With the factors exported, the message says the Duo factor is off.
+  await withRepo({ ...files, 'guardian/factors/duo.json': JSON.stringify({ name: 'duo', enabled: false }) }, async (root) => {
+    const json = JSON.parse((await doctor(['--format', 'json'], root)).stdout);
+    assert.deepEqual(json.findings.map((f: { id: string }) => f.id), ['no-duo']);
+    assert.match(json.findings[0].message, /and the tenant's Duo factor is disabled\./);
+  });
+});
+
 test('run from a folder inside the repository (rules/), the doctor reads the repository it belongs to', async () => {
   await withRepo(directoryRepo(true), async (root) => {
     const out = await doctor([], join(root, 'rules'));

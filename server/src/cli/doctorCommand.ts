@@ -62,6 +62,8 @@ Findings (id [severity]):
   duo-keys-missing [error]     an Action enables Duo without providerOptions and the tenant
                                has no Duo settings
   duo-keys-invalid [error]     (--verify) the Duo keys fail Duo's verification
+  no-duo [warning]             nothing asks for Duo: no Duo Rule, no deployed Action enabling
+                               it, the Duo factor not enabled
   action-not-deployed [warning] a bound Action has undeployed changes
   action-code-missing [warning] (repository) the export has no code file for a bound Action
   <lint code> [error]          every error of duo-rules lint on each bound Action's code

@@ -112,6 +112,17 @@ export function diagnose(facts: TenantFacts, wording: DoctorWording = CLI_WORDIN
     });
   }
 
+  if (duoActions.length === 0 && duoRules.length === 0 && !duoFactor?.enabled) {
+    // Without this, an export with no Duo at all had no finding, and "no problems" read as Duo running.
+    const factor = facts.factors === undefined ? 'and which MFA factors are enabled is not in this export' : `and the tenant's Duo factor is ${duoFactor ? 'disabled' : 'not configured'}`;
+    findings.push({
+      id: 'no-duo',
+      severity: 'warning',
+      subject: 'post-login',
+      message: `Nothing here asks for Duo: no Rule configures it, no deployed post-login Action calls api.multifactor.enable('duo', …), ${factor}. No login is asked for Duo. Fix, if logins should require Duo: deploy a post-login Action that enables it and bind it to the post-login trigger.`,
+    });
+  }
+
   if (duoActions.length > 0 && facts.factors !== undefined && !duoFactor?.enabled) {
     findings.push({
       id: 'duo-factor-disabled',
