@@ -347,11 +347,11 @@ describe('the differential check tries the values of a Rule\'s policy tables', (
   });
 
   test('a Rule whose MFA no login tried reaches (a gate the matrix cannot read) fails the check: NOT REACHED, exit 1, also for convert --check', () => {
-    // Gates the matrix does not read: arithmetic on an input, a character of it, a table filled with computed keys.
+    // Gates the matrix does not read: how many keys an input has, a date built from one, a table filled with computed keys.
     const gates = {
-      'reach-arithmetic': `  if (context.stats.loginsCount * 3 !== 300) return callback(null, user, context);\n`,
+      'reach-keys': `  if (Object.keys(user.app_metadata).length !== 7) return callback(null, user, context);\n`,
       'reach-table-computed': `  const MFA_APPS = {};\n  for (const id of ['crm', 'hr']) MFA_APPS[id + '-app'] = true;\n  if (!MFA_APPS[context.clientID]) return callback(null, user, context);\n`,
-      'reach-char': `  if (user.email.charAt(0) !== 'z') return callback(null, user, context);\n`,
+      'reach-date': `  if (new Date(user.created_at).getFullYear() !== 2019) return callback(null, user, context);\n`,
     };
     const noDuo = work.write('reach-no-duo.js', `exports.onExecutePostLogin = async (event, api) => {\n  return;\n};`);
     for (const [name, gate] of Object.entries(gates)) {
@@ -362,10 +362,12 @@ describe('the differential check tries the values of a Rule\'s policy tables', (
       assert.match(text.stdout, /^Differential check: (\d+) logins, \1 agree, 0 divergences \(\d+ ms\); the Rule asked for MFA on NO login tried, so this check does not show that the Action asks for it where the Rule did/, name);
       assert.ok(text.stdout.includes(`  NOT REACHED: no login tried ended with the Rule asking for MFA, although it sets context.multifactor (${name}.js line ${line})`), `${name}: ${text.stdout}`);
       const json = JSON.parse(cli(['equivalence', rule, noDuo, '--format', 'json'], work.root).stdout) as Report;
-      assert.deepEqual(json.notes?.map((n) => n.kind), ['unreached'], name);
+      // The gate itself is named too, as not tried.
+      assert.deepEqual(json.notes?.map((n) => n.kind), ['not-tried', 'unreached'], name);
+      assert.match(json.notes?.[0].message ?? '', new RegExp(`^${name}\\.js line ${line - 1}: \``), name);
     }
     // The converter's own Action agrees on every login, but that still shows nothing about Duo.
-    const converted = cli(['convert', join(work.root, 'rules/reach-arithmetic.js'), '--check'], work.root);
+    const converted = cli(['convert', join(work.root, 'rules/reach-keys.js'), '--check'], work.root);
     assert.equal(converted.code, 1, converted.stderr);
     assert.match(converted.stderr, /NOT REACHED: no login tried ended with the Rule asking for MFA/);
     // A Rule that never sets MFA has nothing to reach: the two agree, exit 0.

@@ -16,6 +16,13 @@ function dimension(source: string, path: string): Omit<Dimension, 'path'> | unde
 }
 
 describe('the login matrix reads more gate shapes', () => {
+  test("lodash's _.get(input, 'a.b', default) reads the input at that path, written as a string or a list", () => {
+    assert.deepEqual(dimension(rule(`  const _ = require('lodash');\n  if (_.get(user, 'app_metadata.tier') !== 'gold') return callback(null, user, context);`), 'user.app_metadata.tier')?.equals, ['gold']);
+    assert.deepEqual(dimension(rule(`  const _ = require('lodash');\n  const query = _.get(context, ['request', 'query'], {});\n  if (query.acr_values !== 'mfa') return callback(null, user, context);`), 'context.request.query.acr_values')?.equals, ['mfa']);
+    // A path the code builds is not read.
+    assert.equal(dimension(rule(`  const _ = require('lodash');\n  if (_.get(user, 'app_metadata.' + context.clientID) !== 'gold') return callback(null, user, context);`), 'user.app_metadata'), undefined);
+  });
+
   test('a destructured input: the name stands for its input, nested patterns and defaults too', () => {
     assert.deepEqual(dimension(rule(`  const { clientID } = context;\n  if (clientID !== 'app-123') return callback(null, user, context);`), 'context.clientID')?.equals, ['app-123']);
     assert.equal(dimension(rule(`  const { app_metadata = {} } = user;\n  if (!app_metadata.mfa_enabled) return callback(null, user, context);`), 'user.app_metadata.mfa_enabled')?.truthy, true);

@@ -9,6 +9,7 @@ import { isSecretKeyName } from '../../../shared/redact';
 import { regexExamples } from './regexExamples';
 import { children, describeNode, literalValue, memberName } from './conditionSyntax';
 import { ClockScanner, describeClock, isClockSetting, withClock } from './loginClock';
+import { findUnreadOperands, type GateSite, type UnreadOperand } from './unreadOperands';
 
 type Node = acorn.AnyNode;
 
@@ -144,6 +145,43 @@ function regexOf(node: Node | undefined): { pattern: string; flags: string } | u
   return undefined;
 }
 
+/** `_.get(context, 'request.query', {})` (lodash, which Rules have as `_`): the object read and the path's segments. */
+function lodashGet(node: Node): { object: Node; segments: string[] } | undefined {
+  if (node.type !== 'CallExpression' || node.callee.type !== 'MemberExpression' || node.callee.object.type !== 'Identifier' || node.callee.object.name !== '_') return undefined;
+  if (memberName(node.callee) !== 'get' || node.arguments.length < 2 || node.arguments.length > 3) return undefined;
+  const [object, at] = node.arguments as Node[];
+  const written = at.type === 'ArrayExpression' ? at.elements.map((e) => literalValue(e as Node | null)?.value) : [literalValue(at)?.value];
+  const segments = written.length === 1 && typeof written[0] === 'string' ? written[0].split('.') : written;
+  if (segments.length === 0 || !segments.every((seg): seg is string => typeof seg === 'string' && /^[\w$-]+$/.test(seg))) return undefined;
+  return { object, segments };
+}
+
+/**
+ * The number an input must pass for `input * 2 > bound` (also `+`, `-`, `/`, the number on either side) to change: the
+ * input's value at which the arithmetic gives `bound`, which may fall between two integers.
+ */
+function inverseArithmetic(node: Node, bound: number): { operand: Node; at: number } | undefined {
+  if (node.type !== 'BinaryExpression' || !['+', '-', '*', '/'].includes(node.operator)) return undefined;
+  const right = literalValue(node.right)?.value;
+  const left = literalValue(node.left as Node)?.value;
+  if (typeof right === 'number' && Number.isFinite(right)) {
+    const at = node.operator === '+' ? bound - right : node.operator === '-' ? bound + right : node.operator === '*' ? (right === 0 ? NaN : bound / right) : bound * right;
+    return Number.isFinite(at) && right !== 0 ? { operand: node.left as Node, at } : undefined;
+  }
+  if (typeof left === 'number' && Number.isFinite(left) && (node.operator === '+' || node.operator === '-' || node.operator === '*')) {
+    const at = node.operator === '+' ? bound - left : node.operator === '-' ? left - bound : left === 0 ? NaN : bound / left;
+    return Number.isFinite(at) ? { operand: node.right as Node, at } : undefined;
+  }
+  return undefined;
+}
+
+/** Integers either side of `at` and `at` itself when it is one: a comparison with it turns between them. */
+function around(at: number): number[] {
+  const low = Math.floor(at);
+  const high = Math.ceil(at);
+  return [...new Set([low - 1, low, high, high + 1])];
+}
+
 const LIST_METHODS = new Set(['some', 'find', 'filter', 'every', 'findIndex', 'findLast', 'forEach', 'map', 'reduce']);
 
 function fromJson(value: unknown, from?: ConfigList): Static {
@@ -185,6 +223,12 @@ class ConditionScanner {
   private readonly helpers = new Map<string, Node[]>();
   /** Calls met before the helper they call was declared. */
   private readonly pendingCalls: acorn.CallExpression[] = [];
+  /** The helpers' functions by name, to tell whether a call of one is read. */
+  private readonly helperFunctions = new Map<string, Node>();
+  /** Nodes whose condition gave the matrix a value to try (or a note): what it reads. */
+  private readonly readNodes = new Set<Node>();
+  /** Notes made, counting one made again. */
+  private noted = 0;
 
   constructor(
     private readonly roots: Map<string, Root>,
@@ -208,7 +252,7 @@ class ConditionScanner {
 
   /** `context.clientID`, `user.app_metadata.roles`, or an alias of one; undefined for anything else (a call on one too: `x.trim()` is no flag). */
   pathOf(node: Node): string[] | undefined {
-    if (node.type === 'CallExpression') return undefined;
+    if (node.type === 'CallExpression' && !lodashGet(node)) return undefined;
     const input = this.inputOf(node);
     return input && !input.value && !input.element ? input.path : undefined;
   }
@@ -234,6 +278,11 @@ class ConditionScanner {
     }
     // (user.app_metadata || {}).mfa_enabled: the default stands in only when the input is missing; the path goes on.
     if (node.type === 'LogicalExpression' && (node.operator === '||' || node.operator === '??') && isEmptyDefault(node.right)) return this.inputOf(node.left);
+    const got = lodashGet(node);
+    if (got) {
+      const base = this.inputOf(got.object);
+      return base && !base.value && !base.element ? { path: [...base.path, ...got.segments] } : undefined;
+    }
     if (node.type === 'CallExpression' && node.callee.type === 'MemberExpression') {
       const method = memberName(node.callee);
       if ((method === 'pop' || (method === 'at' && node.arguments.length === 1 && node.arguments[0].type === 'UnaryExpression')) && this.isEmailSplit(node.callee.object)) return this.emailDomain(node.callee.object);
@@ -473,6 +522,7 @@ class ConditionScanner {
         : `the value given for ${table.list.label}.${table.list.key} cannot be read that way`;
     const message = `logins where ${what} is in ${table.list.read} were not tried: ${why}.`;
     // Once per input and key: the Rule and its Action reading the same list say the same thing.
+    this.noted++;
     this.notes.set(`not-tried:${toRulePath(input.path)?.join('.')}:${table.list.key}`, { kind: 'not-tried', message });
   }
 
@@ -503,12 +553,14 @@ class ConditionScanner {
     for (const expression of untried) {
       const shown = expression ? `/${expression.pattern}/${expression.flags}` : describeNode(this.text, regex);
       const message = `logins where ${input.path.join('.')} matches ${shown} were not tried: the check builds no value for such a regular expression.`;
+      this.noted++;
       this.notes.set(`not-tried:${toRulePath(input.path)?.join('.')}:${shown}`, { kind: 'not-tried', message });
     }
   }
 
   private noteStandIn(input: Input, list: ConfigList): void {
     const message = `${input.value ? `the domain of ${input.path.join('.')}` : input.path.join('.')} was tried only with the stand-in item of ${list.read} (${list.label}.${list.key} has no value in the check${this.configuration?.howToGive ? `; ${this.configuration.howToGive} to try the real list` : ''}).`;
+    this.noted++;
     this.notes.set(`stand-in:${toRulePath(input.path)?.join('.')}:${list.key}`, { kind: 'stand-in', message });
   }
 
@@ -526,7 +578,10 @@ class ConditionScanner {
         const target = this.aliasTarget(node.init);
         const regex = regexOf(node.init);
         if (this.isEmailSplit(node.init) && node.init.type !== 'Identifier') this.emailSplits.set(node.id.name, node.init);
-        if (node.init.type === 'ArrowFunctionExpression' || node.init.type === 'FunctionExpression') this.helpers.set(node.id.name, node.init.params as Node[]);
+        if (node.init.type === 'ArrowFunctionExpression' || node.init.type === 'FunctionExpression') {
+          this.helpers.set(node.id.name, node.init.params as Node[]);
+          this.helperFunctions.set(node.id.name, node.init);
+        }
         else if (regex) this.regexes.set(node.id.name, [...(this.regexes.get(node.id.name) ?? []), regex]);
         else if (target) this.aliases.set(node.id.name, target);
         else this.bind(node.id.name, this.valuesOf(node.init));
@@ -543,6 +598,7 @@ class ConditionScanner {
       }
     } else if (node.type === 'FunctionDeclaration' && node.id) {
       this.helpers.set(node.id.name, node.params as Node[]);
+      this.helperFunctions.set(node.id.name, node);
     } else if (node.type === 'CallExpression' && node.callee.type === 'Identifier' && node.arguments.length > 0) {
       // needsMfa(user), isCorp(user.email): the helper's parameters stand for the inputs given to it.
       if (this.helpers.has(node.callee.name)) this.bindCall(node);
@@ -627,13 +683,61 @@ class ConditionScanner {
     return Number.isInteger(remainder) && remainder > 0 && remainder < divisor ? { input, value: divisor + remainder } : undefined;
   }
 
+  /** `user.name.charAt(0) === 'Z'`: the input and a string with that character there. */
+  private characterOf(node: Node, compared: Node): { input: Input; value: string } | undefined {
+    if (node.type !== 'CallExpression' || node.callee.type !== 'MemberExpression' || memberName(node.callee) !== 'charAt' || node.arguments.length > 1) return undefined;
+    const index = node.arguments.length ? literalValue(node.arguments[0] as Node)?.value : 0;
+    const character = literalValue(compared)?.value;
+    const input = this.inputOf(node.callee.object as Node);
+    if (!input || input.value || input.element || input.path.length < 2 || typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index > 20) return undefined;
+    return typeof character === 'string' && character.length === 1 ? { input, value: `${'_'.repeat(index)}${character}` } : undefined;
+  }
+
   /** A loop or callback variable over a table takes each of its elements (or keys, for for…in). */
   private bindElements(name: string, values: Static[]): void {
     const items = this.itemsOf(values);
     if (items.length) this.tables.set(name, [...(this.tables.get(name) ?? []), ...items]);
   }
 
+  /** How much the scan has found so far: values to try, flags, notes (each one again too). */
+  private findings(): number {
+    let n = this.noted;
+    for (const d of this.dimensions.values()) n += d.equals.length + d.contains.length;
+    return n;
+  }
+
+  /** Whether the matrix reads the condition `node`: a value to try (or a note) came from it, or from the helper it calls. */
+  reads(node: Node): boolean {
+    return this.readsWithin(node) || this.readsHelperCall(node);
+  }
+
+  private readsWithin(node: Node): boolean {
+    if (this.readNodes.has(node)) return true;
+    for (const child of children(node)) if (this.readsWithin(child)) return true;
+    return false;
+  }
+
+  /**
+   * `isStaff(user.app_metadata.tier)`: read when the helper's parameters stand for the inputs this call gives (they
+   * are bound to those of the first call only) and its body gave values to try.
+   */
+  private readsHelperCall(node: Node): boolean {
+    if (node.type !== 'CallExpression' || node.callee.type !== 'Identifier') return false;
+    const fn = this.helperFunctions.get(node.callee.name);
+    const params = this.helpers.get(node.callee.name);
+    if (!fn || !params || !this.readsWithin(fn)) return false;
+    return node.arguments.every((arg, i) => {
+      const input = arg.type === 'SpreadElement' ? undefined : this.inputOf(arg as Node);
+      if (!input) return true;
+      const param = params[i];
+      const name = param?.type === 'Identifier' ? param.name : param?.type === 'AssignmentPattern' && param.left.type === 'Identifier' ? param.left.name : undefined;
+      const bound = name === undefined ? undefined : this.roots.has(name) ? { path: [this.roots.get(name)!] } : this.aliases.get(name);
+      return !!bound && !input.value && !bound.value && !bound.element && JSON.stringify(bound.path) === JSON.stringify(input.path);
+    });
+  }
+
   scan(node: Node, inTest = false): void {
+    const before = this.findings();
     switch (node.type) {
       case 'ForOfStatement':
       case 'ForInStatement': {
@@ -652,6 +756,12 @@ class ConditionScanner {
           for (const [a, b] of [[node.left, node.right], [node.right, node.left]] as const) {
             const remainder = this.remainderOf(a as Node, b as Node);
             if (remainder) this.equal(remainder.input, [remainder.value]);
+            const character = this.characterOf(a as Node, b as Node);
+            if (character) this.equal(character.input, [character.value]);
+            const compared = literalValue(b as Node)?.value;
+            const inverse = typeof compared === 'number' && Number.isFinite(compared) ? inverseArithmetic(a as Node, compared) : undefined;
+            const operand = inverse && this.inputOf(inverse.operand);
+            if (inverse && operand && !operand.value && !operand.element && operand.path.length > 1) this.equal(operand, around(inverse.at));
             const input = this.inputOf(a as Node);
             if (!input || (input.path.length < 2 && !input.value)) continue;
             const values = this.valuesOf(b as Node);
@@ -668,6 +778,10 @@ class ConditionScanner {
             const bound = literalValue(b as Node)?.value;
             // A list's length is tried as a list with an item (above), never written as a number.
             if (input && !input.value && !input.element && input.path.length > 1 && input.path[input.path.length - 1] !== 'length' && typeof bound === 'number' && Number.isFinite(bound)) this.equal(input, [bound - 1, bound, bound + 1]);
+            // user.logins_count * 2 > 100: the counts either side of 50.
+            const inverse = typeof bound === 'number' && Number.isFinite(bound) ? inverseArithmetic(a as Node, bound) : undefined;
+            const operand = inverse && this.inputOf(inverse.operand);
+            if (inverse && operand && !operand.value && !operand.element && operand.path.length > 1 && operand.path[operand.path.length - 1] !== 'length') this.equal(operand, around(inverse.at));
           }
         } else if (node.operator === '%') {
           // context.stats.loginsCount % 10: a multiple of the divisor and a number that is not one.
@@ -699,9 +813,19 @@ class ConditionScanner {
     if (inTest) {
       const read = this.pathOf(node);
       const path = read && toRulePath(read);
-      if (read && path && (path.length > 2 || flagLeaves.has(path[path.length - 1]))) this.dimension(read).truthy = true;
+      if (read && path && (path.length > 2 || flagLeaves.has(path[path.length - 1]))) {
+        this.dimension(read).truthy = true;
+        this.readNodes.add(node);
+      }
     }
+    if (this.findings() > before) this.readNodes.add(node);
     for (const child of children(node)) this.scan(child, isTestPosition(node, child) || (inTest && (node.type === 'LogicalExpression' || (node.type === 'UnaryExpression' && node.operator === '!'))));
+  }
+
+  /** The one string a name or a configuration read stands for (a constant, or the configuration value the check runs with). */
+  private constantString(node: Node): { value: string } | undefined {
+    const values = this.valuesOf(node);
+    return values.length === 1 && values[0].kind === 'literal' && typeof values[0].value === 'string' ? { value: values[0].value } : undefined;
   }
 
   private scanCall(node: acorn.CallExpression, inTest: boolean): void {
@@ -714,7 +838,8 @@ class ConditionScanner {
       // context.clientName.toLowerCase().includes('admin') too: the case change keeps the input.
       const input = this.inputOf(target);
       const inside = input && !input.value ? input.path : undefined;
-      const literal = literalValue(arg);
+      // roles.indexOf(requiredRole) with `const requiredRole = configuration.MFA_ROLE`: the value the check runs with.
+      const literal = literalValue(arg) ?? (arg.type === 'Identifier' || arg.type === 'MemberExpression' ? this.constantString(arg) : undefined);
       if (method !== 'has' && input && inside && inside.length > 1 && literal && typeof literal.value === 'string') {
         const d = this.dimension(inside);
         d.contains.push(itemOf(input, literal.value));
@@ -782,6 +907,11 @@ export interface ConditionInputs {
   notes: MatrixNote[];
   /** Configuration keys the Rules read as lists (`configuration.X.split(',')`, `JSON.parse(configuration.X)`), secret-named ones left out. */
   listKeys: string[];
+  /**
+   * By model (empty for an Action, or without `sitesOf`): the operands of the Rule's gates of those sites that read the
+   * login but gave the matrix nothing to try, so no login where only they decide was tried.
+   */
+  unread: UnreadOperand[][];
 }
 
 /**
@@ -789,10 +919,11 @@ export interface ConditionInputs {
  * literals they compare against, and the keys and elements of the tables they look inputs up in.
  * `configuration` is what the Rules run with in the check: lists read from it are tried with its values.
  */
-export function findConditionInputs(models: readonly RuleModel[], configuration?: MatrixConfiguration): ConditionInputs {
+export function findConditionInputs(models: readonly RuleModel[], configuration?: MatrixConfiguration, sitesOf?: (model: RuleModel) => GateSite[]): ConditionInputs {
   const all = new Map<string, Dimension>();
   const notes = new Map<string, MatrixNote>();
   const listKeys = new Set<string>();
+  const unread: UnreadOperand[][] = [];
   const add = (d: Dimension): void => {
     const key = d.path.join('.');
     const found = all.get(key);
@@ -804,6 +935,7 @@ export function findConditionInputs(models: readonly RuleModel[], configuration?
     }
   };
   for (const model of models) {
+    unread.push([]);
     const roots = new Map<string, Root>();
     if (model.kind === 'rule' && model.ruleFunction) {
       if (model.userName) roots.set(model.userName, 'user');
@@ -824,6 +956,8 @@ export function findConditionInputs(models: readonly RuleModel[], configuration?
     for (const [field, values] of clock.values) add({ path: ['clock', field], equals: values, contains: [], truthy: false });
     for (const [key, note] of clock.notes) if (!notes.has(key)) notes.set(key, note);
     for (const key of scanner.listKeys) if (!isSecretKeyName(key)) listKeys.add(key);
+    const sites = model.kind === 'rule' ? sitesOf?.(model) ?? [] : [];
+    if (sites.length) unread[unread.length - 1] = findUnreadOperands(model.parse.program, model.text, roots.keys(), sites, (node) => scanner.reads(node));
   }
   for (const { path, equals } of alwaysTried) add({ path, equals, contains: [], truthy: false });
   const dims = [...all.values()].map((d) => ({
@@ -831,7 +965,7 @@ export function findConditionInputs(models: readonly RuleModel[], configuration?
     equals: dedupe(d.equals),
     contains: dedupe(d.contains),
   }));
-  return { dimensions: dims.sort((a, b) => a.path.join('.').localeCompare(b.path.join('.'))), notes: [...notes.values()], listKeys: [...listKeys] };
+  return { dimensions: dims.sort((a, b) => a.path.join('.').localeCompare(b.path.join('.'))), notes: [...notes.values()], listKeys: [...listKeys], unread };
 }
 
 /** The inputs the Rules' conditions read, with the values to try (the always-tried ones included). */
@@ -973,6 +1107,12 @@ export function withUnequalValues(dimensions: readonly Dimension[], user: unknow
   const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
   return dimensions.map((d) => {
     const current = getPath(mock, d.path);
+    // `user.groups && user.groups.indexOf('okta_mfa') !== -1` on a mock without groups: a list holding only the
+    // compared items never shows a login whose list is there but lacks them, where `user.groups` alone would decide.
+    if (current === undefined && d.contains.length > 0 && d.contains.every((v) => typeof v === 'string')) {
+      const other = ['other', 'another', 'other-item'].find((v) => !d.contains.includes(v));
+      if (other && !d.contains.some((v) => v === 'other' || v === 'another')) return { ...d, contains: [...d.contains, other] };
+    }
     // The mock's own domain among the compared ones (an allow-list holding example.com for jamie.rivera@example.com):
     // an address at another domain too, or the list's other branch is never taken.
     const domain = typeof current === 'string' && current.includes('@') ? current.slice(current.lastIndexOf('@') + 1).toLowerCase() : undefined;

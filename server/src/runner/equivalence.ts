@@ -5,6 +5,7 @@
 import { applyLogin, buildLoginMatrix, describeLogin, describeMatrixCap, findConditionInputs, toActionEvent, withUnequalValues, type LoginCase, type LoginSetting, type MatrixNote } from '../analysis/loginMatrix';
 import { LineIndex } from '../analysis/diagnostics';
 import { buildModel, type RuleModel } from '../analysis/model';
+import type { GateSite, UnreadOperand } from '../analysis/unreadOperands';
 import { findConfigurationKeys, replaceKeywords } from './inputs';
 import { basename, dirname } from 'node:path';
 import { readDeployValues } from '../deployCli/deployValues';
@@ -240,6 +241,27 @@ const denyOffsets = (model: RuleModel): number[] => model.callbackReferences
   .filter((ref) => /^\s*\(\s*new\s+[A-Za-z_$][\w$]*\s*\(/.test(model.text.slice(ref.end, ref.end + 120)))
   .map((ref) => ref.start);
 
+/** Where the Rules ask for MFA or deny: the conditions before those sites decide what the check must try. */
+const gateSites = (model: RuleModel): GateSite[] => [
+  ...mfaOffsets(model).map((offset) => ({ offset, kind: 'mfa' as const })),
+  ...denyOffsets(model).map((offset) => ({ offset, kind: 'denial' as const })),
+];
+
+/**
+ * An operand of an MFA or denial gate that reads the login in a form the matrix builds no login from (arithmetic,
+ * `Object.keys(…).length`, a date…): in `if (A || B)` no login where only B decides was tried, so an Action that drops
+ * B agrees on every login. A note, which --strict fails.
+ */
+function describeUnreadOperand(file: string, text: string, operand: UnreadOperand): MatrixNote {
+  const line = new LineIndex(text).positionAt(operand.offset).line + 1;
+  const shown = operand.text.length > 160 ? `${operand.text.slice(0, 160)}…` : operand.text;
+  const guards = operand.guards.map((g) => (g === 'mfa' ? 'MFA' : 'a denial')).join(' and ');
+  return {
+    kind: 'not-tried',
+    message: `${basename(file)} line ${line}: \`${shown}\` decides ${guards}, but the check builds no login from that condition, so no login where only it decides was compared: an Action that drops it would still agree. Give it a form the check reads, or compare that path by hand.`,
+  };
+}
+
 /**
  * The Rule denies logins in its code, but denied none of those tried: an Action that lets them in would agree. A
  * note, not a failure (error paths such as a failed API call deny too and are rarely reachable here); --strict fails.
@@ -277,7 +299,8 @@ export async function checkEquivalence(options: EquivalenceOptions): Promise<Equ
     values: { ...actionConfiguration, ...ruleConfiguration },
     standIns: standInKeys({ ...actionConfiguration, ...ruleConfiguration }, { ...given, ...options.actionSecrets }),
     howToGive: HOW_TO_GIVE[options.audience ?? 'cli'],
-  });
+  }, gateSites);
+  const unreadOperands = ruleScripts.flatMap((rule, i) => found.unread[i].map((operand) => describeUnreadOperand(rule.file, models[i].text, operand)));
   const user = createDefaultUser() as Json;
   const context = createDefaultContext() as Json;
   const dimensions = withUnequalValues(found.dimensions, user, context);
@@ -343,7 +366,7 @@ export async function checkEquivalence(options: EquivalenceOptions): Promise<Equ
     agreeing,
     failed: bothFailed,
     divergences: redactValue([...groups.values()], secrets),
-    notes: redactValue([...found.notes, ...(cap ? [cap] : []), ...describeFailures(bothFailed, matrix.length, firstError), ...(unreached ? [describeUnreached(unreached)] : []), ...(denials ? [describeUndenied(denials)] : [])], secrets),
+    notes: redactValue([...found.notes, ...unreadOperands, ...(cap ? [cap] : []), ...describeFailures(bothFailed, matrix.length, firstError), ...(unreached ? [describeUnreached(unreached)] : []), ...(denials ? [describeUndenied(denials)] : [])], secrets),
     durationMs: Math.round(performance.now() - started),
   };
 }

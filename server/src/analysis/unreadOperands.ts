@@ -1,0 +1,242 @@
+// The operands of a Rule's MFA and denial gates that depend on the login but that the login matrix does
+// not read (`user.logins_count * 2 > 10`, `Object.keys(user.app_metadata).length > 3`…). In `if (A || B)`
+// with B unread, the matrix never tries a login where only B decides, so an Action that drops B agrees on
+// every login tried: the differential check must say so instead of reporting a silent "all clear".
+// Static and pure: which operands the matrix reads is told by the caller (loginMatrix.ts's scanner).
+import type * as acorn from 'acorn';
+import { children, describeNode } from './conditionSyntax';
+
+type Node = acorn.AnyNode;
+
+/** Where a Rule decides: it sets `context.multifactor` there, or denies the login. */
+export interface GateSite {
+  offset: number;
+  kind: 'mfa' | 'denial';
+}
+
+/** An operand of a gate that depends on the login and that no login of the matrix was built from. */
+export interface UnreadOperand {
+  /** Where the operand starts in the Rule's text. */
+  offset: number;
+  /** The operand as written, on one line. */
+  text: string;
+  /** What it guards. */
+  guards: Array<GateSite['kind']>;
+}
+
+type FunctionNode = acorn.FunctionDeclaration | acorn.FunctionExpression | acorn.ArrowFunctionExpression;
+
+const isFunction = (node: Node): node is FunctionNode =>
+  node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression';
+
+/** Names of the Rule: what each is assigned, its functions, and the calls of each. */
+class Bindings {
+  readonly values = new Map<string, Node[]>();
+  readonly functions = new Map<string, FunctionNode>();
+  readonly calls = new Map<string, acorn.CallExpression[]>();
+
+  constructor(program: Node) {
+    this.collect(program);
+  }
+
+  private add<T>(map: Map<string, T[]>, name: string, value: T): void {
+    map.set(name, [...(map.get(name) ?? []), value]);
+  }
+
+  private collect(node: Node): void {
+    if (node.type === 'VariableDeclarator' && node.id.type === 'Identifier' && node.init) {
+      if (node.init.type === 'FunctionExpression' || node.init.type === 'ArrowFunctionExpression') this.functions.set(node.id.name, node.init);
+      else this.add(this.values, node.id.name, node.init as Node);
+    } else if (node.type === 'AssignmentExpression' && node.left.type === 'Identifier') {
+      this.add(this.values, node.left.name, node.right as Node);
+    } else if (node.type === 'FunctionDeclaration' && node.id) {
+      this.functions.set(node.id.name, node);
+    } else if (node.type === 'CallExpression' && node.callee.type === 'Identifier') {
+      this.add(this.calls, node.callee.name, node);
+    }
+    for (const child of children(node)) this.collect(child);
+  }
+}
+
+/**
+ * Whether `node` reads one of `names` (a property name after a dot is no read). What an `await` gives is an answer
+ * from elsewhere (`await axios.post(url, { email: user.email })`), not the login.
+ */
+function mentions(node: Node, names: ReadonlySet<string>): boolean {
+  if (node.type === 'Identifier') return names.has(node.name);
+  if (node.type === 'AwaitExpression') return false;
+  if (node.type === 'MemberExpression') return mentions(node.object as Node, names) || (node.computed && mentions(node.property as Node, names));
+  if (node.type === 'Property') return (node.computed && mentions(node.key as Node, names)) || mentions(node.value as Node, names);
+  for (const child of children(node)) if (mentions(child, names)) return true;
+  return false;
+}
+
+/**
+ * The names whose value comes from the login: the Rule's `user` and `context`, variables assigned from them,
+ * parameters of functions called with them, and functions that read them from their closure.
+ */
+function loginNames(roots: Iterable<string>, bindings: Bindings): Set<string> {
+  const names = new Set(roots);
+  // A few rounds reach every chain a Rule writes (a = user.x; b = a.y; f(b)); the loop is bounded all the same.
+  for (let round = 0; round < 8; round++) {
+    const before = names.size;
+    for (const [name, values] of bindings.values) if (!names.has(name) && values.some((v) => mentions(v, names))) names.add(name);
+    for (const [name, fn] of bindings.functions) {
+      if (!names.has(name) && mentions(fn.body as Node, names)) names.add(name);
+      for (const call of bindings.calls.get(name) ?? []) {
+        call.arguments.forEach((arg, i) => {
+          const param = fn.params[i];
+          if (param?.type === 'Identifier' && mentions(arg as Node, names)) names.add(param.name);
+        });
+      }
+    }
+    if (names.size === before) break;
+  }
+  return names;
+}
+
+/** The nodes from `root` down to the innermost one holding `offset`. */
+function chainTo(root: Node, offset: number): Node[] {
+  const chain = [root];
+  for (let at: Node | undefined = root; at;) {
+    at = [...children(at)].find((c) => c.start <= offset && offset < c.end);
+    if (at) chain.push(at);
+  }
+  return chain;
+}
+
+/** A statement that leaves the function (a `return` or a `throw` outside nested functions). */
+function exits(node: Node): boolean {
+  if (node.type === 'ReturnStatement' || node.type === 'ThrowStatement') return true;
+  if (isFunction(node)) return false;
+  for (const child of children(node)) if (exits(child)) return true;
+  return false;
+}
+
+/**
+ * The conditions that decide whether the code at the end of `chain` runs: the tests of the `if`s and `?:`s around
+ * it, the left side of `&&`/`||` it is the right side of, and the tests of `if`s before it that return.
+ */
+function gatesOf(chain: readonly Node[]): Node[] {
+  const gates: Node[] = [];
+  chain.forEach((node, i) => {
+    const inner = chain[i + 1];
+    if (!inner) return;
+    if ((node.type === 'IfStatement' || node.type === 'ConditionalExpression') && inner !== node.test) gates.push(node.test as Node);
+    if (node.type === 'LogicalExpression' && node.operator !== '??' && inner === node.right) gates.push(node.left as Node);
+    const body = node.type === 'BlockStatement' || node.type === 'Program' ? node.body : node.type === 'SwitchCase' ? node.consequent : undefined;
+    for (const statement of body ?? []) {
+      if (statement === inner) break;
+      if (statement.type === 'IfStatement' && (exits(statement.consequent as Node) || (statement.alternate && exits(statement.alternate as Node)))) gates.push(statement.test as Node);
+    }
+  });
+  return gates;
+}
+
+/** The enclosing named function of the code at the end of `chain`, if any: its calls decide too. */
+function enclosingHelper(chain: readonly Node[], bindings: Bindings): string | undefined {
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const node = chain[i];
+    if (!isFunction(node)) continue;
+    for (const [name, fn] of bindings.functions) if (fn === node) return name;
+    return undefined;
+  }
+  return undefined;
+}
+
+/** The operands a condition combines with `&&`, `||` and `!`. */
+function operandsOf(test: Node): Node[] {
+  if (test.type === 'LogicalExpression' && test.operator !== '??') return [...operandsOf(test.left as Node), ...operandsOf(test.right as Node)];
+  if (test.type === 'UnaryExpression' && test.operator === '!') return operandsOf(test.argument as Node);
+  if (test.type === 'SequenceExpression') return operandsOf(test.expressions[test.expressions.length - 1] as Node);
+  return [test];
+}
+
+/** `user.app_metadata`, `context.request.geoip`: an input written as a plain path. */
+function isPlainPath(node: Node): boolean {
+  if (node.type === 'Identifier') return true;
+  if (node.type === 'ChainExpression') return isPlainPath(node.expression as Node);
+  return node.type === 'MemberExpression' && !node.computed && isPlainPath(node.object as Node);
+}
+
+const isNothing = (node: Node): boolean => (node.type === 'Identifier' && node.name === 'undefined') || (node.type === 'Literal' && node.value === null);
+
+/**
+ * The path an operand only checks the presence or type of: `P !== undefined`, `P == null`, `typeof P === 'object'`,
+ * `Array.isArray(P)`.
+ */
+function presenceChecked(node: Node): Node | undefined {
+  if (node.type === 'BinaryExpression' && ['===', '!==', '==', '!='].includes(node.operator)) {
+    for (const [a, b] of [[node.left, node.right], [node.right, node.left]] as const) {
+      if (isNothing(b as Node) && isPlainPath(a as Node)) return a as Node;
+      if (a.type === 'UnaryExpression' && a.operator === 'typeof' && b.type === 'Literal' && isPlainPath(a.argument as Node)) return a.argument as Node;
+    }
+  }
+  if (node.type === 'CallExpression' && node.callee.type === 'MemberExpression' && node.callee.object.type === 'Identifier' && node.callee.object.name === 'Array'
+    && !node.callee.computed && node.callee.property.type === 'Identifier' && node.callee.property.name === 'isArray' && node.arguments.length === 1 && isPlainPath(node.arguments[0] as Node)) return node.arguments[0] as Node;
+  return undefined;
+}
+
+/** Every input written as a plain path in the Rule (`user.app_metadata.roles`), with where it is. */
+function plainPaths(program: Node, text: string): Array<{ start: number; end: number; text: string }> {
+  const out: Array<{ start: number; end: number; text: string }> = [];
+  const walk = (node: Node): void => {
+    if (node.type === 'MemberExpression' && isPlainPath(node)) out.push({ start: node.start, end: node.end, text: describeNode(text, node) });
+    for (const child of children(node)) walk(child);
+  };
+  walk(program);
+  return out;
+}
+
+/**
+ * The operands of the gates of `sites` that read the login and that `reads` says the matrix did not read.
+ * `roots` are the names of the Rule's `user` and `context`. An operand that only checks that an input it reads in
+ * the same condition exists (`user.email && …user.email.endsWith(…)`) is not one the Rule decides on.
+ */
+export function findUnreadOperands(program: Node, text: string, roots: Iterable<string>, sites: readonly GateSite[], reads: (node: Node) => boolean): UnreadOperand[] {
+  const bindings = new Bindings(program);
+  const names = loginNames(roots, bindings);
+  const paths = plainPaths(program, text);
+  /**
+   * A check that an input is there before the Rule reads it (`!user.app_metadata || …user.app_metadata.roles`, or
+   * `Array.isArray(groups)` before reading the same path again): the reads that follow are the decision.
+   */
+  const guardsRead = (path: Node, operand: Node, same: boolean): boolean => {
+    const written = describeNode(text, path);
+    return paths.some((p) => (p.start < operand.start || p.start >= operand.end)
+      && ((same && p.text === written) || p.text.startsWith(`${written}.`) || p.text.startsWith(`${written}[`)));
+  };
+  const found = new Map<number, UnreadOperand>();
+  const seen = new Set<string>();
+  const visit = (offset: number, kind: GateSite['kind'], depth: number): void => {
+    const key = `${offset}:${kind}`;
+    if (seen.has(key) || depth > 3) return;
+    seen.add(key);
+    const chain = chainTo(program, offset);
+    for (const gate of gatesOf(chain)) for (const operand of unreadIn(gate, 0)) {
+      const entry = found.get(operand.start) ?? { offset: operand.start, text: describeNode(text, operand), guards: [] };
+      if (!entry.guards.includes(kind)) entry.guards.push(kind);
+      found.set(operand.start, entry);
+    }
+    // requireDuo() under `if (A || B)`: the gates of each call decide too.
+    const helper = enclosingHelper(chain, bindings);
+    for (const call of helper ? bindings.calls.get(helper) ?? [] : []) visit(call.start, kind, depth + 1);
+  };
+  const unreadIn = (gate: Node, depth: number): Node[] => {
+    return operandsOf(gate).flatMap((operand) => {
+      if (!mentions(operand, names) || reads(operand)) return [];
+      // `needsMfa || B` with `var needsMfa = A && C`: the operands of what it was assigned.
+      if (operand.type === 'Identifier' && depth < 3) {
+        const values = bindings.values.get(operand.name);
+        if (values?.length) return values.flatMap((v) => unreadIn(v, depth + 1));
+      }
+      if (operand.type === 'Identifier') return [];
+      if (isPlainPath(operand) && guardsRead(operand, operand, false)) return [];
+      const checked = presenceChecked(operand);
+      if (checked && guardsRead(checked, operand, true)) return [];
+      return [operand];
+    });
+  };
+  for (const site of sites) visit(site.offset, site.kind, 0);
+  return [...found.values()].sort((a, b) => a.offset - b.offset);
+}

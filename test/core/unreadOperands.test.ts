@@ -1,0 +1,35 @@
+// Which operands of a Rule's MFA gates the login matrix does not read: those the differential check names as NOT TRIED.
+// Quiet on what is not a login input (an error, an API answer) and on checks that an input is there before it is read.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { findConditionInputs } from '../../server/src/analysis/loginMatrix';
+import { buildModel, type RuleModel } from '../../server/src/analysis/model';
+
+/** Where the Rule sets context.multifactor, as the check passes its sites. */
+const mfaSites = (model: RuleModel) => model.configs.map((c) => ({ offset: c.range.start, kind: 'mfa' as const }));
+
+const unread = (body: string): string[] => {
+  const source = `function (user, context, callback) {\n${body}\n  callback(null, user, context);\n}`;
+  return findConditionInputs([buildModel(source)], undefined, mfaSites).unread[0].map((o) => o.text);
+};
+
+const duo = `context.multifactor = { provider: 'duo', ikey: configuration.I, skey: configuration.S, host: configuration.H };`;
+
+describe('the unread operands of MFA gates', () => {
+  test('an operand beside a read one is named, in an if around the site, an early return before it, or through a variable', () => {
+    assert.deepEqual(unread(`  if (context.clientID === 'admin' || Object.keys(user.app_metadata).length > 3) { ${duo} }`), ['Object.keys(user.app_metadata).length > 3']);
+    assert.deepEqual(unread(`  if (context.clientID !== 'admin' && !(new Date(user.created_at) < new Date('2020-01-01'))) return callback(null, user, context);\n  ${duo}`), ["new Date(user.created_at) < new Date('2020-01-01')"]);
+    assert.deepEqual(unread(`  const count = Object.keys(user.user_metadata).length;\n  const risky = context.clientID === 'admin' || count > 5;\n  if (risky) { ${duo} }`), ['count > 5']);
+  });
+
+  test('a helper that sets MFA: the conditions around its calls decide', () => {
+    assert.deepEqual(unread(`  function requireDuo() { ${duo} }\n  if (user.app_metadata.use_mfa || user.name.split(' ').length > 2) requireDuo();`), ["user.name.split(' ').length > 2"]);
+  });
+
+  test('nothing for operands the matrix reads, conditions on no login input, API answers and presence checks', () => {
+    assert.deepEqual(unread(`  if (context.clientID === 'admin' || user.app_metadata.use_mfa || user.logins_count * 2 > 10 || user.name.charAt(0) === 'Z') { ${duo} }`), []);
+    assert.deepEqual(unread(`  request.get('https://api.example.com/' + user.email, function (err, response, body) {\n    if (err) return callback(err);\n    if (body.risk > 5) { ${duo} }\n    callback(null, user, context);\n  });`), []);
+    assert.deepEqual(unread(`  (async () => {\n    const answer = await fetch('https://risk.example.com/?u=' + user.user_id);\n    if (answer.score > 50) { ${duo} }\n  })();`), []);
+    assert.deepEqual(unread(`  if (!user.app_metadata || !Array.isArray(user.app_metadata.groups) || typeof user.app_metadata.flags !== 'object') return callback(null, user, context);\n  if (user.app_metadata.groups.indexOf('admins') !== -1 || user.app_metadata.flags.mfa) { ${duo} }`), []);
+  });
+});
