@@ -70,17 +70,28 @@ test('an export with no Duo at all (an MFA Rule for another factor, an Action th
   };
   await withRepo(files, async (root) => {
     const text = await doctor([], root);
-    // A warning: a tenant may rightly have no Duo, but the doctor must not say Duo runs.
+    // Warnings: a tenant may rightly have no Duo, but the doctor must not say Duo runs.
     assert.equal(text.code, 0, text.stdout);
     assert.doesNotMatch(text.stdout, /No problems found|Duo is enabled/);
     assert.match(text.stdout, /^warning\s+no-duo\s+post-login\s+Nothing here asks for Duo: no Rule configures it, no deployed post-login Action calls api\.multifactor\.enable\('duo', …\), and which MFA factors are enabled is not in this export\./m);
-    assert.match(text.stdout, /✖ 0 errors, 1 warning/);
+    // The Rule's MFA stopped with Rules; whether 'any' meant Duo, the export cannot say.
+    assert.match(text.stdout, /^warning\s+mfa-in-rule\s+rule:Any factor\s+The enabled Rule "Any factor" asks for MFA \(provider 'any'\), but Rules stopped executing on 2026-11-18: this MFA is not running and users log in without it \(with provider 'any' this was Duo if Duo is the tenant's factor, which the export does not say\)\./m);
+    assert.match(text.stdout, /✖ 0 errors, 2 warnings/);
   });
-  // With the factors exported, the message says the Duo factor is off.
+  // The factors exported, Duo off: the messages say so, and 'any' is not Duo.
   await withRepo({ ...files, 'guardian/factors/duo.json': JSON.stringify({ name: 'duo', enabled: false }) }, async (root) => {
     const json = JSON.parse((await doctor(['--format', 'json'], root)).stdout);
-    assert.deepEqual(json.findings.map((f: { id: string }) => f.id), ['no-duo']);
-    assert.match(json.findings[0].message, /and the tenant's Duo factor is disabled\./);
+    assert.deepEqual(json.findings.map((f: { id: string }) => f.id).sort(), ['mfa-in-rule', 'no-duo']);
+    assert.match(json.findings.find((f: { id: string }) => f.id === 'no-duo').message, /and the tenant's Duo factor is disabled\./);
+    assert.doesNotMatch(json.findings.find((f: { id: string }) => f.id === 'mfa-in-rule').message, /this was Duo/);
+  });
+  // Duo the enabled factor: the Rule's provider 'any' asked for Duo, which no longer runs.
+  await withRepo({ ...files, 'guardian/factors/duo.json': JSON.stringify({ name: 'duo', enabled: true }) }, async (root) => {
+    const json = await doctor(['--format', 'json'], root);
+    assert.equal(json.code, 1, json.stdout);
+    const findings = JSON.parse(json.stdout).findings as { id: string; message: string }[];
+    assert.deepEqual(findings.map((f) => f.id).sort(), ['duo-in-rule', 'no-duo-action']);
+    assert.match(findings.find((f) => f.id === 'duo-in-rule')!.message, /^The enabled Rule "Any factor" asks for MFA with provider 'any', which is Duo on this tenant \(its Duo factor is enabled\), but Rules stopped executing/);
   });
 });
 

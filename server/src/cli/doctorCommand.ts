@@ -62,6 +62,8 @@ Findings (id [severity]):
   duo-keys-missing [error]     an Action enables Duo without providerOptions and the tenant
                                has no Duo settings
   duo-keys-invalid [error]     (--verify) the Duo keys fail Duo's verification
+  mfa-in-rule [warning]        an enabled Rule asks for MFA with another provider; it no
+                               longer runs ('any' where Duo is the enabled factor: duo-in-rule)
   no-duo [warning]             nothing asks for Duo: no Duo Rule, no deployed Action enabling
                                it, the Duo factor not enabled
   action-not-deployed [warning] a bound Action has undeployed changes

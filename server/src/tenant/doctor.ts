@@ -83,21 +83,50 @@ export const CLI_WORDING: DoctorWording = {
   keywordMappings: (tokens) => `--mappings, AUTH0_KEYWORD_REPLACE_MAPPINGS or ${tokens.length ? `an environment variable named ${tokens.map((t) => t.slice(2, -2)).join(', ')}` : 'environment variables of their names'}`,
 };
 
+/** The MFA providers other than Duo a Rule script asks for (`any`, `guardian`, `google-authenticator`). */
+function ruleOtherMfaProviders(script: string | undefined): string[] {
+  if (!script) return [];
+  const providers = buildModel(script).configs.map((c) => c.providerName).filter((p): p is string => p !== undefined && otherRuleProviders.has(p));
+  return [...new Set(providers)];
+}
+
+const otherRuleProviders = new Set(['any', 'guardian', 'google-authenticator']);
+
 export function diagnose(facts: TenantFacts, wording: DoctorWording = CLI_WORDING): DoctorFinding[] {
   const findings: DoctorFinding[] = [];
-  const duoRules = facts.rules.filter((r) => ruleConfiguresDuo(r.script));
+  const duoFactor = facts.factors?.find((f) => f.name === 'duo');
+  // provider 'any' asks for the tenant's enabled factor: Duo, when the Duo factor is on.
+  const anyIsDuo = duoFactor?.enabled === true;
+  const asksForDuoAsAny = (rule: TenantRule): boolean => anyIsDuo && ruleOtherMfaProviders(rule.script).includes('any');
+  const duoRules = facts.rules.filter((r) => ruleConfiguresDuo(r.script) || asksForDuoAsAny(r));
+  const end = `Rules stopped executing on ${RULES_END_OF_LIFE}`;
+  const fix = `Fix: convert it with ${wording.convert}, deploy the Action and bind it to the post-login trigger, then disable the Rule.`;
 
   for (const rule of duoRules.filter((r) => r.enabled)) {
+    const what = ruleConfiguresDuo(rule.script) ? 'configures Duo' : "asks for MFA with provider 'any', which is Duo on this tenant (its Duo factor is enabled)";
     findings.push({
       id: 'duo-in-rule',
       severity: 'error',
       subject: ruleSubject(rule),
-      message: `The enabled Rule "${rule.name}" configures Duo, but Rules stopped executing on ${RULES_END_OF_LIFE}: this MFA is not running and users log in without Duo. Fix: convert it with ${wording.convert}, deploy the Action and bind it to the post-login trigger, then disable the Rule.`,
+      message: `The enabled Rule "${rule.name}" ${what}, but ${end}: this MFA is not running and users log in without Duo. ${fix}`,
       location: rule.scriptLocation ?? rule.location,
     });
   }
 
-  const duoFactor = facts.factors?.find((f) => f.name === 'duo');
+  for (const rule of facts.rules.filter((r) => r.enabled && !duoRules.includes(r))) {
+    const providers = ruleOtherMfaProviders(rule.script);
+    if (providers.length === 0) continue;
+    // Not Duo as far as the facts tell; still MFA that silently stopped, and with 'any' possibly Duo.
+    const maybeDuo = providers.includes('any') && facts.factors === undefined ? ` (with provider 'any' this was Duo if Duo is the tenant's factor, which the export does not say)` : '';
+    findings.push({
+      id: 'mfa-in-rule',
+      severity: 'warning',
+      subject: ruleSubject(rule),
+      message: `The enabled Rule "${rule.name}" asks for MFA (provider ${providers.map((p) => `'${p}'`).join(', ')}), but ${end}: this MFA is not running and users log in without it${maybeDuo}. ${fix}`,
+      location: rule.scriptLocation ?? rule.location,
+    });
+  }
+
   const running = facts.postLoginActions.filter((a) => a.deployed);
   const duoActions = running.filter((a) => actionDuoCalls(a.code).length > 0);
 
