@@ -28,17 +28,21 @@ describe('a gate operand the matrix once could not read: an Action that drops it
   const report = (run: CliResult): Report => JSON.parse(run.stdout) as Report;
   const admin = { rule: `context.clientID === 'admin-portal'`, action: `event.client.client_id === 'admin-portal'` };
 
-  const read = [
+  const read: Array<{ name: string; rule: string; action: string; login: RegExp; before?: string; a?: { rule: string; action: string } }> = [
     { name: 'arithmetic on a number', rule: 'user.logins_count * 2 > 100', action: 'event.user.logins_count * 2 > 100', login: /user\.logins_count = 5[01]/ },
     { name: 'a number plus a constant, below a bound', rule: '10 + user.logins_count <= 12', action: '10 + event.user.logins_count <= 12', login: /user\.logins_count = [012]\b/ },
     { name: 'the first character of a string', rule: `user.name.charAt(0) === 'Z'`, action: `event.user.name.charAt(0) === 'Z'`, login: /user\.name = "Z"/ },
+    { name: 'a date built from an input', rule: `new Date(user.created_at) < new Date('2020-01-01')`, action: `new Date(event.user.created_at) < new Date('2020-01-01')`, login: /user\.created_at = "2019-12-31T23:59:59\.999Z"/ },
+    { name: 'a table looked up with a key built around an input', rule: `TABLE['app-' + context.connection]`, action: `TABLE['app-' + event.connection.name]`, before: `  const TABLE = { 'app-corp-ad': true };\n`, login: /context\.connection = "corp-ad"/ },
+    { name: 'a helper called with a second input', rule: `isGold(user.user_metadata.tier)`, action: `isGold(event.user.user_metadata.tier)`, before: `  function isGold(tier) { return tier === 'gold'; }\n`, a: { rule: 'isGold(user.app_metadata.tier)', action: 'isGold(event.user.app_metadata.tier)' }, login: /user\.user_metadata\.tier = "gold"/ },
   ];
   for (const [i, c] of read.entries()) {
     for (const op of ['||', '&& !'] as const) {
       test(`${c.name} (${op}): the Action without it diverges (exit 1); the faithful one agrees with no note`, () => {
-        const rule = work.write(`rules/read-${i}-${op.length}.js`, ruleWith(`${admin.rule} ${op}(${c.rule})`));
-        const dropped = work.write(`read-${i}-${op.length}-dropped.js`, actionWith(admin.action));
-        const faithful = work.write(`read-${i}-${op.length}-faithful.js`, actionWith(`${admin.action} ${op}(${c.action})`));
+        const a = c.a ?? admin;
+        const rule = work.write(`rules/read-${i}-${op.length}.js`, ruleWith(`${a.rule} ${op}(${c.rule})`, c.before));
+        const dropped = work.write(`read-${i}-${op.length}-dropped.js`, actionWith(a.action, c.before));
+        const faithful = work.write(`read-${i}-${op.length}-faithful.js`, actionWith(`${a.action} ${op}(${c.action})`, c.before));
         const caught = cli(['equivalence', rule, dropped, '--format', 'json']);
         assert.equal(caught.code, 1, caught.stderr + caught.stdout);
         const diverging = report(caught).divergences;
@@ -74,15 +78,14 @@ describe('a gate operand the matrix once could not read: an Action that drops it
     assert.equal(cli(['equivalence', rule, faithful, '--strict']).code, 0);
   });
 
-  const unread = [
+  const unread: Array<{ name: string; rule: string; action: string; before?: string }> = [
     { name: 'how many keys an input has', rule: 'Object.keys(user.app_metadata).length > 3', action: 'Object.keys(event.user.app_metadata).length > 3' },
-    { name: 'a date built from an input', rule: `new Date(user.created_at) < new Date('2020-01-01')`, action: `new Date(event.user.created_at) < new Date('2020-01-01')` },
-    { name: 'a table looked up with a computed key', rule: `TABLE['app-' + context.connection]`, action: `TABLE['app-' + event.connection.name]`, before: `  const TABLE = { 'app-corp-ad': true };\n` },
-    { name: 'a helper called with a second input', rule: `isGold(user.user_metadata.tier)`, action: `isGold(event.user.user_metadata.tier)`, before: `  function isGold(tier) { return tier === 'gold'; }\n`, a: { rule: 'isGold(user.app_metadata.tier)', action: 'isGold(event.user.app_metadata.tier)' } },
+    { name: 'how many words a name has', rule: `user.name.split(' ').length > 2`, action: `event.user.name.split(' ').length > 2` },
+    { name: 'a table filled with computed keys', rule: 'TABLE[context.connection]', action: 'TABLE[event.connection.name]', before: `  const TABLE = {};\n  for (const c of ['corp', 'hr']) TABLE[c + '-ad'] = true;\n` },
   ];
   for (const [i, c] of unread.entries()) {
     test(`${c.name}: NOT TRIED names the Rule line and the operand; --strict exits 1 for the Action that drops it`, () => {
-      const a = c.a ?? admin;
+      const a = admin;
       const rule = work.write(`rules/unread-${i}.js`, ruleWith(`${a.rule} || ${c.rule}`, c.before));
       const line = (c.before ?? '').split('\n').length + 1;
       const dropped = work.write(`unread-${i}-dropped.js`, actionWith(a.action, c.before));

@@ -224,7 +224,9 @@ class ConditionScanner {
   /** Calls met before the helper they call was declared. */
   private readonly pendingCalls: acorn.CallExpression[] = [];
   /** The helpers' functions by name, to tell whether a call of one is read. */
-  private readonly helperFunctions = new Map<string, Node>();
+  private readonly helperFunctions = new Map<string, acorn.Function>();
+  /** Every call of a name with arguments: a helper called with other inputs than its first call's is read again for them. */
+  private readonly namedCalls: acorn.CallExpression[] = [];
   /** Nodes whose condition gave the matrix a value to try (or a note): what it reads. */
   private readonly readNodes = new Set<Node>();
   /** Notes made, counting one made again. */
@@ -601,6 +603,7 @@ class ConditionScanner {
       this.helperFunctions.set(node.id.name, node);
     } else if (node.type === 'CallExpression' && node.callee.type === 'Identifier' && node.arguments.length > 0) {
       // needsMfa(user), isCorp(user.email): the helper's parameters stand for the inputs given to it.
+      this.namedCalls.push(node);
       if (this.helpers.has(node.callee.name)) this.bindCall(node);
       else this.pendingCalls.push(node);
     } else if (node.type === 'CallExpression' && node.callee.type === 'MemberExpression' && node.callee.object.type === 'Identifier') {
@@ -643,18 +646,46 @@ class ConditionScanner {
     });
   }
 
-  /** A name (or each name of a destructuring pattern) that stands for an input: `u` of `needsMfa(user)`, `{ clientID }` of `context`. */
-  private bindPattern(pattern: Node, input: Input): void {
+  /**
+   * A name (or each name of a destructuring pattern) that stands for an input: `u` of `needsMfa(user)`, `{ clientID }`
+   * of `context`. A name bound already keeps its input, unless `rebind` (a helper read again for another call).
+   */
+  private bindPattern(pattern: Node, input: Input, rebind = false): void {
     if (pattern.type === 'Identifier') {
-      if (!this.roots.has(pattern.name) && !this.aliases.has(pattern.name)) this.aliases.set(pattern.name, input);
+      if (!this.roots.has(pattern.name) && (rebind || !this.aliases.has(pattern.name))) this.aliases.set(pattern.name, input);
     } else if (pattern.type === 'AssignmentPattern') {
-      this.bindPattern(pattern.left, input);
+      this.bindPattern(pattern.left, input, rebind);
     } else if (pattern.type === 'ObjectPattern') {
       for (const p of pattern.properties) {
         if (p.type !== 'Property') continue;
         const key = p.computed ? literalValue(p.key as Node)?.value : p.key.type === 'Identifier' ? p.key.name : literalValue(p.key as Node)?.value;
-        if (typeof key === 'string') this.bindPattern(p.value as Node, { path: [...input.path, key] });
+        if (typeof key === 'string') this.bindPattern(p.value as Node, { path: [...input.path, key] }, rebind);
       }
+    }
+  }
+
+  /**
+   * `isGold(user.app_metadata.tier) || isGold(user.user_metadata.tier)`: the helper's parameters stand for the first
+   * call's inputs while the Rule is scanned; its body is read again for each call giving other inputs, so their values
+   * are tried too (and the call counts as read).
+   */
+  scanHelperCalls(): void {
+    for (const call of this.namedCalls) {
+      if (call.callee.type !== 'Identifier' || this.readsHelperCall(call)) continue;
+      const fn = this.helperFunctions.get(call.callee.name);
+      if (!fn) continue;
+      const inputs = call.arguments.map((arg) => (arg.type === 'SpreadElement' ? undefined : this.inputOf(arg as Node)));
+      if (!inputs.some((input) => input && !input.value && !input.element)) continue;
+      const saved = new Map(this.aliases);
+      inputs.forEach((input, i) => {
+        const param = fn.params[i] as Node | undefined;
+        if (param && input && !input.value && !input.element) this.bindPattern(param, input, true);
+      });
+      const before = this.findings();
+      this.scan(fn.body as Node);
+      if (this.findings() > before) this.readNodes.add(call);
+      this.aliases.clear();
+      for (const [name, input] of saved) this.aliases.set(name, input);
     }
   }
 
@@ -681,6 +712,51 @@ class ConditionScanner {
     const remainder = literalValue(compared)?.value;
     if (!input || input.value || input.element || input.path.length < 2 || typeof divisor !== 'number' || typeof remainder !== 'number') return undefined;
     return Number.isInteger(remainder) && remainder > 0 && remainder < divisor ? { input, value: divisor + remainder } : undefined;
+  }
+
+  /**
+   * `TABLE['app-' + context.connection]`, `TABLE[\`${context.clientID}:duo\`]`: a key built around an input. Each key
+   * of the table with that prefix and suffix gives the input the part between them.
+   */
+  private lookupAffixed(key: Node, table: Node): void {
+    let parts: Node[] | undefined;
+    if (key.type === 'BinaryExpression' && key.operator === '+') parts = [key.left as Node, key.right as Node];
+    else if (key.type === 'TemplateLiteral' && key.expressions.length === 1) parts = [{ type: 'Literal', value: key.quasis[0].value.cooked ?? '' } as Node, key.expressions[0] as Node, { type: 'Literal', value: key.quasis[1].value.cooked ?? '' } as Node];
+    if (!parts) return;
+    const at = parts.findIndex((p) => literalValue(p) === undefined);
+    const around = parts.filter((_, i) => i !== at).map((p) => literalValue(p)?.value);
+    if (at < 0 || around.length !== parts.length - 1 || !around.every((v) => typeof v === 'string')) return;
+    const input = this.inputOf(parts[at]);
+    if (!input || input.value || input.element || input.path.length < 2) return;
+    const prefix = parts.slice(0, at).map((p) => String(literalValue(p)?.value)).join('');
+    const suffix = parts.slice(at + 1).map((p) => String(literalValue(p)?.value)).join('');
+    const values: string[] = [];
+    for (const t of this.valuesOf(table)) {
+      if (t.kind !== 'object') continue;
+      for (const k of t.props.keys()) if (k.length >= prefix.length + suffix.length && k.startsWith(prefix) && k.endsWith(suffix)) values.push(k.slice(prefix.length, k.length - suffix.length));
+    }
+    this.equal(input, values);
+  }
+
+  /**
+   * `new Date(user.created_at) < new Date('2020-01-01')` (also `Date.parse(…)`, `.getTime()`, a number of milliseconds):
+   * the input and the instants just before, at and just after the bound, as ISO strings.
+   */
+  private dateOf(node: Node, compared: Node): { input: Input; values: string[] } | undefined {
+    const inner = (n: Node): Node | undefined => {
+      if (n.type === 'CallExpression' && n.callee.type === 'MemberExpression' && memberName(n.callee) === 'getTime' && n.arguments.length === 0) return inner(n.callee.object as Node);
+      const isDate = (n.type === 'NewExpression' && n.callee.type === 'Identifier' && n.callee.name === 'Date')
+        || (n.type === 'CallExpression' && n.callee.type === 'MemberExpression' && n.callee.object.type === 'Identifier' && n.callee.object.name === 'Date' && memberName(n.callee) === 'parse');
+      return isDate && n.arguments.length === 1 ? n.arguments[0] as Node : undefined;
+    };
+    const read = inner(node);
+    const input = read && this.inputOf(read);
+    if (!input || input.value || input.element || input.path.length < 2) return undefined;
+    const written = inner(compared);
+    const bound = written ? literalValue(written)?.value : literalValue(compared)?.value;
+    const ms = typeof bound === 'string' ? Date.parse(bound) : typeof bound === 'number' ? bound : NaN;
+    if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15 - 1) return undefined;
+    return { input, values: [ms - 1, ms, ms + 1].map((t) => new Date(t).toISOString()) };
   }
 
   /** `user.name.charAt(0) === 'Z'`: the input and a string with that character there. */
@@ -723,9 +799,10 @@ class ConditionScanner {
    */
   private readsHelperCall(node: Node): boolean {
     if (node.type !== 'CallExpression' || node.callee.type !== 'Identifier') return false;
+    if (this.readNodes.has(node)) return true;
     const fn = this.helperFunctions.get(node.callee.name);
     const params = this.helpers.get(node.callee.name);
-    if (!fn || !params || !this.readsWithin(fn)) return false;
+    if (!fn || !params || !this.readsWithin(fn as Node)) return false;
     return node.arguments.every((arg, i) => {
       const input = arg.type === 'SpreadElement' ? undefined : this.inputOf(arg as Node);
       if (!input) return true;
@@ -778,6 +855,8 @@ class ConditionScanner {
             const bound = literalValue(b as Node)?.value;
             // A list's length is tried as a list with an item (above), never written as a number.
             if (input && !input.value && !input.element && input.path.length > 1 && input.path[input.path.length - 1] !== 'length' && typeof bound === 'number' && Number.isFinite(bound)) this.equal(input, [bound - 1, bound, bound + 1]);
+            const date = this.dateOf(a as Node, b as Node);
+            if (date) this.equal(date.input, date.values);
             // user.logins_count * 2 > 100: the counts either side of 50.
             const inverse = typeof bound === 'number' && Number.isFinite(bound) ? inverseArithmetic(a as Node, bound) : undefined;
             const operand = inverse && this.inputOf(inverse.operand);
@@ -792,7 +871,10 @@ class ConditionScanner {
         break;
       case 'MemberExpression':
         // TABLE[context.clientID], POLICY.apps[context.clientID].duo
-        if (node.computed) this.lookup(this.inputOf(node.property as Node), node.object, 'key');
+        if (node.computed) {
+          this.lookup(this.inputOf(node.property as Node), node.object, 'key');
+          this.lookupAffixed(node.property as Node, node.object as Node);
+        }
         // user.multifactor.length > 0 (enrolled in a factor): the empty mock list never passes, so a list with an item is tried.
         else if (memberName(node) === 'length') {
           const list = this.pathOf(node.object);
@@ -948,6 +1030,7 @@ export function findConditionInputs(models: readonly RuleModel[], configuration?
     const scanner = new ConditionScanner(roots, model.text, configuration, model.kind === 'action' ? 'event.secrets' : 'configuration');
     scanner.collect(model.parse.program);
     scanner.scan(model.parse.program);
+    scanner.scanHelperCalls();
     for (const d of scanner.dimensions.values()) add(d);
     for (const [key, note] of scanner.notes) if (!notes.has(key)) notes.set(key, note);
     const clock = new ClockScanner(model.text);
