@@ -347,9 +347,9 @@ describe('the differential check tries the values of a Rule\'s policy tables', (
   });
 
   test('a Rule whose MFA no login tried reaches (a gate the matrix cannot read) fails the check: NOT REACHED, exit 1, also for convert --check', () => {
-    // Gates the matrix does not read: how many keys an input has, a date built from one, a table filled with computed keys.
+    // Gates the matrix does not read: how many words an input has, the year of a date built from one, a table filled with computed keys.
     const gates = {
-      'reach-keys': `  if (Object.keys(user.app_metadata).length !== 7) return callback(null, user, context);\n`,
+      'reach-words': `  if (user.name.split(' ').length !== 7) return callback(null, user, context);\n`,
       'reach-table-computed': `  const MFA_APPS = {};\n  for (const id of ['crm', 'hr']) MFA_APPS[id + '-app'] = true;\n  if (!MFA_APPS[context.clientID]) return callback(null, user, context);\n`,
       'reach-date': `  if (new Date(user.created_at).getFullYear() !== 2019) return callback(null, user, context);\n`,
     };
@@ -367,7 +367,7 @@ describe('the differential check tries the values of a Rule\'s policy tables', (
       assert.match(json.notes?.[0].message ?? '', new RegExp(`^${name}\\.js line ${line - 1}: \``), name);
     }
     // The converter's own Action agrees on every login, but that still shows nothing about Duo.
-    const converted = cli(['convert', join(work.root, 'rules/reach-keys.js'), '--check'], work.root);
+    const converted = cli(['convert', join(work.root, 'rules/reach-words.js'), '--check'], work.root);
     assert.equal(converted.code, 1, converted.stderr);
     assert.match(converted.stderr, /NOT REACHED: no login tried ended with the Rule asking for MFA/);
     // A Rule that never sets MFA has nothing to reach: the two agree, exit 0.

@@ -17,9 +17,11 @@ const duo = `context.multifactor = { provider: 'duo', ikey: configuration.I, ske
 
 describe('the unread operands of MFA gates', () => {
   test('an operand beside a read one is named, in an if around the site, an early return before it, or through a variable', () => {
-    assert.deepEqual(unread(`  if (context.clientID === 'admin' || Object.keys(user.app_metadata).length > 3) { ${duo} }`), ['Object.keys(user.app_metadata).length > 3']);
+    assert.deepEqual(unread(`  if (context.clientID === 'admin' || user.name.split(' ').length > 3) { ${duo} }`), ["user.name.split(' ').length > 3"]);
     assert.deepEqual(unread(`  if (context.clientID !== 'admin' && !(new Date(user.created_at).getFullYear() < 2020)) return callback(null, user, context);\n  ${duo}`), ['new Date(user.created_at).getFullYear() < 2020']);
     assert.deepEqual(unread(`  const count = Object.keys(user.user_metadata).length;\n  const risky = context.clientID === 'admin' || count > 5;\n  if (risky) { ${duo} }`), ['count > 5']);
+    // Written in the condition itself, how many keys an input has is read.
+    assert.deepEqual(unread(`  if (context.clientID === 'admin' || Object.keys(user.app_metadata).length > 3) { ${duo} }`), []);
   });
 
   test('a helper that sets MFA: the conditions around its calls decide', () => {

@@ -759,6 +759,21 @@ class ConditionScanner {
     return { input, values: [ms - 1, ms, ms + 1].map((t) => new Date(t).toISOString()) };
   }
 
+  /**
+   * `Object.keys(user.app_metadata).length > 3` (also `Object.values`, `Object.entries`): the input as an object with
+   * one key fewer than the bound, as many, and one more (`key1`, `key2`…; inputs set inside it are added to it).
+   */
+  private countKeys(node: Node, bound: number): void {
+    if (node.type !== 'MemberExpression' || memberName(node) !== 'length') return;
+    const call = node.object;
+    if (call.type !== 'CallExpression' || call.callee.type !== 'MemberExpression' || call.callee.object.type !== 'Identifier' || call.callee.object.name !== 'Object') return;
+    if (!['keys', 'values', 'entries'].includes(memberName(call.callee) ?? '') || call.arguments.length !== 1 || !Number.isInteger(bound) || bound < 0 || bound > 50) return;
+    const input = this.inputOf(call.arguments[0] as Node);
+    if (!input || input.value || input.element || input.path.length < 2) return;
+    const d = this.dimension(input.path);
+    for (const size of [bound - 1, bound, bound + 1]) if (size >= 0) d.equals.push(Object.fromEntries(Array.from({ length: size }, (_, i) => [`key${i + 1}`, true])));
+  }
+
   /** `user.name.charAt(0) === 'Z'`: the input and a string with that character there. */
   private characterOf(node: Node, compared: Node): { input: Input; value: string } | undefined {
     if (node.type !== 'CallExpression' || node.callee.type !== 'MemberExpression' || memberName(node.callee) !== 'charAt' || node.arguments.length > 1) return undefined;
@@ -836,6 +851,7 @@ class ConditionScanner {
             const character = this.characterOf(a as Node, b as Node);
             if (character) this.equal(character.input, [character.value]);
             const compared = literalValue(b as Node)?.value;
+            if (typeof compared === 'number') this.countKeys(a as Node, compared);
             const inverse = typeof compared === 'number' && Number.isFinite(compared) ? inverseArithmetic(a as Node, compared) : undefined;
             const operand = inverse && this.inputOf(inverse.operand);
             if (inverse && operand && !operand.value && !operand.element && operand.path.length > 1) this.equal(operand, around(inverse.at));
@@ -857,6 +873,7 @@ class ConditionScanner {
             if (input && !input.value && !input.element && input.path.length > 1 && input.path[input.path.length - 1] !== 'length' && typeof bound === 'number' && Number.isFinite(bound)) this.equal(input, [bound - 1, bound, bound + 1]);
             const date = this.dateOf(a as Node, b as Node);
             if (date) this.equal(date.input, date.values);
+            if (typeof bound === 'number') this.countKeys(a as Node, bound);
             // user.logins_count * 2 > 100: the counts either side of 50.
             const inverse = typeof bound === 'number' && Number.isFinite(bound) ? inverseArithmetic(a as Node, bound) : undefined;
             const operand = inverse && this.inputOf(inverse.operand);
