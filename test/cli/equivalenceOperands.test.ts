@@ -115,6 +115,38 @@ describe('a gate operand the matrix once could not read: an Action that drops it
     assert.equal(cli(['equivalence', rule, dropped, '--strict']).code, 1);
   });
 
+  test("an Action's own condition the matrix cannot read (one the Rule does not have) is named as NOT TRIED in the Action", () => {
+    const rule = work.write('rules/action-only.js', ruleWith(admin.rule));
+    const weakened = work.write('action-only-weakened.js', actionWith(`${admin.action} && event.user.name.split(' ').length < 3`));
+    const run = cli(['equivalence', rule, weakened]);
+    assert.equal(run.code, 0, run.stderr + run.stdout);
+    assert.ok(run.stdout.includes("  NOT TRIED: the Action action-only-weakened.js line 2: `event.user.name.split(' ').length < 3` decides MFA, but the check builds no login from that condition, so no login where only it decides was compared: the Rule may decide otherwise there."), run.stdout);
+    assert.equal(cli(['equivalence', rule, weakened, '--strict']).code, 1);
+    // The faithful Action, reading its secrets too, gets none.
+    const faithful = work.write('action-only-faithful.js', actionWith(`event.secrets.DUO_HOST && ${admin.action}`));
+    const clean = cli(['equivalence', rule, faithful, '--strict']);
+    assert.equal(clean.code, 0, clean.stderr + clean.stdout);
+  });
+
+  test('an API answer filtered by the login (account linking) decides a denial without a note: it is no login input', () => {
+    const rule = work.write('rules/linking.js', `function (user, context, callback) {
+  if (!user.email || !user.email_verified) return callback(null, user, context);
+  request.get({ url: 'https://login.example.com/api/v2/users-by-email', qs: { email: user.email } }, function (err, response, body) {
+    if (err) return callback(err);
+    var data = JSON.parse(body);
+    data = data.filter(function (u) { return u.user_id !== user.user_id; });
+    if (data.length > 1) return callback(new Error('[!] Rule: Multiple user profiles already exist - cannot select base profile to link with'));
+    if (context.clientID === 'admin-portal') {
+${duo}
+    }
+    callback(null, user, context);
+  });
+}
+`);
+    const run = cli(['equivalence', rule, work.write('linking-action.js', actionWith(admin.action)), '--format', 'json']);
+    assert.ok(!report(run).notes.some((n) => / decides /.test(n.message)), run.stdout);
+  });
+
   test('a plain Auth0-style gate (a client list, a metadata flag, `if (err) return callback(err)`) gets no new note', () => {
     const rule = work.write('rules/plain.js', `function (user, context, callback) {
   var CLIENTS_WITH_MFA = ['crm-app', 'hr-app'];

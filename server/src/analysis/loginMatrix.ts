@@ -923,6 +923,12 @@ class ConditionScanner {
 
   /** The one string a name or a configuration read stands for (a constant, or the configuration value the check runs with). */
   private constantString(node: Node): { value: string } | undefined {
+    // const role = event.secrets.MFA_ROLE: an Action's secret read through a name is kept as a path of the event.
+    const alias = node.type === 'Identifier' ? this.aliases.get(node.name) : undefined;
+    if (alias && this.label === 'event.secrets' && alias.path.length === 3 && alias.path[0] === 'event' && alias.path[1] === 'secrets') {
+      const [value] = this.configValue(alias.path[2]);
+      return value?.kind === 'literal' && typeof value.value === 'string' ? { value: value.value } : undefined;
+    }
     const values = this.valuesOf(node);
     return values.length === 1 && values[0].kind === 'literal' && typeof values[0].value === 'string' ? { value: values[0].value } : undefined;
   }
@@ -1007,7 +1013,7 @@ export interface ConditionInputs {
   /** Configuration keys the Rules read as lists (`configuration.X.split(',')`, `JSON.parse(configuration.X)`), secret-named ones left out. */
   listKeys: string[];
   /**
-   * By model (empty for an Action, or without `sitesOf`): the operands of the Rule's gates of those sites that read the
+   * By model (empty without `sitesOf`): the operands of the gates of those sites (a Rule's, or an Action's) that read the
    * login but gave the matrix nothing to try, so no login where only they decide was tried.
    */
   unread: UnreadOperand[][];
@@ -1056,8 +1062,8 @@ export function findConditionInputs(models: readonly RuleModel[], configuration?
     for (const [field, values] of clock.values) add({ path: ['clock', field], equals: values, contains: [], truthy: false });
     for (const [key, note] of clock.notes) if (!notes.has(key)) notes.set(key, note);
     for (const key of scanner.listKeys) if (!isSecretKeyName(key)) listKeys.add(key);
-    const sites = model.kind === 'rule' ? sitesOf?.(model) ?? [] : [];
-    if (sites.length) unread[unread.length - 1] = findUnreadOperands(model.parse.program, model.text, roots.keys(), sites, (node) => scanner.reads(node));
+    const sites = sitesOf?.(model) ?? [];
+    if (sites.length) unread[unread.length - 1] = findUnreadOperands(model.parse.program, model.text, roots.keys(), sites, (node) => scanner.reads(node), model.kind === 'action' ? model.eventName : undefined);
   }
   for (const { path, equals } of alwaysTried) add({ path, equals, contains: [], truthy: false });
   const dims = [...all.values()].map((d) => ({

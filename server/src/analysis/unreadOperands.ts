@@ -1,14 +1,14 @@
-// The operands of a Rule's MFA and denial gates that depend on the login but that the login matrix does
-// not read (`user.logins_count * 2 > 10`, `Object.keys(user.app_metadata).length > 3`…). In `if (A || B)`
-// with B unread, the matrix never tries a login where only B decides, so an Action that drops B agrees on
-// every login tried: the differential check must say so instead of reporting a silent "all clear".
+// The operands of a Rule's (or an Action's) MFA and denial gates that depend on the login but that the login
+// matrix does not read (`user.name.split(' ').length > 2`…). In `if (A || B)` with B unread, the matrix never
+// tries a login where only B decides, so an Action that drops B agrees on every login tried: the differential
+// check must say so instead of reporting a silent "all clear".
 // Static and pure: which operands the matrix reads is told by the caller (loginMatrix.ts's scanner).
 import type * as acorn from 'acorn';
-import { children, describeNode } from './conditionSyntax';
+import { children, describeNode, literalValue, memberName } from './conditionSyntax';
 
 type Node = acorn.AnyNode;
 
-/** Where a Rule decides: it sets `context.multifactor` there, or denies the login. */
+/** Where a Rule or an Action decides: it asks for MFA there, or denies the login. */
 export interface GateSite {
   offset: number;
   kind: 'mfa' | 'denial';
@@ -16,7 +16,7 @@ export interface GateSite {
 
 /** An operand of a gate that depends on the login and that no login of the matrix was built from. */
 export interface UnreadOperand {
-  /** Where the operand starts in the Rule's text. */
+  /** Where the operand starts in the code's text. */
   offset: number;
   /** The operand as written, on one line. */
   text: string;
@@ -29,7 +29,7 @@ type FunctionNode = acorn.FunctionDeclaration | acorn.FunctionExpression | acorn
 const isFunction = (node: Node): node is FunctionNode =>
   node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression';
 
-/** Names of the Rule: what each is assigned, its functions, and the calls of each. */
+/** Names of the code: what each is assigned, its functions, and the calls of each. */
 class Bindings {
   readonly values = new Map<string, Node[]>();
   readonly functions = new Map<string, FunctionNode>();
@@ -58,41 +58,95 @@ class Bindings {
   }
 }
 
+/** What is the login in a Rule or Action: the names that hold it, and what does not. */
+interface LoginReading {
+  /** Names whose value comes from the login. */
+  names: Set<string>;
+  /** Names holding an answer from elsewhere: a callback's parameters (`body` of `request.get(url, (err, res, body) => …)`) and what is made of them. */
+  foreign: Set<string>;
+  /** The Action's event name: its `secrets` are its settings, not the login. */
+  settings?: string;
+}
+
+/** The name a chain of members and calls starts from: `data` of `data.filter(…).length`. */
+function baseName(node: Node): string | undefined {
+  if (node.type === 'Identifier') return node.name;
+  if (node.type === 'MemberExpression') return baseName(node.object as Node);
+  if (node.type === 'CallExpression') return baseName(node.callee as Node);
+  if (node.type === 'ChainExpression') return baseName(node.expression as Node);
+  return undefined;
+}
+
 /**
- * Whether `node` reads one of `names` (a property name after a dot is no read). What an `await` gives is an answer
- * from elsewhere (`await axios.post(url, { email: user.email })`), not the login.
+ * Whether `node` reads the login (a property name after a dot is no read). What an `await` gives, and what a callback
+ * was given, is an answer from elsewhere (`await axios.post(url, { email: user.email })`, `data.filter((u) => u.user_id
+ * !== user.user_id)` of an API's answer), not the login; an Action's `event.secrets` are its settings.
  */
-function mentions(node: Node, names: ReadonlySet<string>): boolean {
-  if (node.type === 'Identifier') return names.has(node.name);
+function readsLogin(node: Node, reading: LoginReading): boolean {
+  if (node.type === 'Identifier') return reading.names.has(node.name);
   if (node.type === 'AwaitExpression') return false;
-  if (node.type === 'MemberExpression') return mentions(node.object as Node, names) || (node.computed && mentions(node.property as Node, names));
-  if (node.type === 'Property') return (node.computed && mentions(node.key as Node, names)) || mentions(node.value as Node, names);
-  for (const child of children(node)) if (mentions(child, names)) return true;
+  if (node.type === 'MemberExpression' && reading.settings !== undefined && node.object.type === 'Identifier' && node.object.name === reading.settings && memberName(node) === 'secrets') return false;
+  if (node.type === 'MemberExpression') return readsLogin(node.object as Node, reading) || (node.computed && readsLogin(node.property as Node, reading));
+  if (node.type === 'CallExpression' && node.callee.type === 'MemberExpression' && reading.foreign.has(baseName(node.callee) ?? '')) return false;
+  if (node.type === 'Property') return (node.computed && readsLogin(node.key as Node, reading)) || readsLogin(node.value as Node, reading);
+  for (const child of children(node)) if (readsLogin(child, reading)) return true;
   return false;
+}
+
+/** Whether `node` is made only of an answer from elsewhere: `JSON.parse(body)`, `body.split('\n')`, `await …`. */
+function isForeign(node: Node, foreign: ReadonlySet<string>): boolean {
+  if (node.type === 'AwaitExpression') return true;
+  if (node.type === 'CallExpression' && node.callee.type === 'MemberExpression' && node.callee.object.type === 'Identifier' && node.callee.object.name === 'JSON') return node.arguments.length > 0 && isForeign(node.arguments[0] as Node, foreign);
+  const base = baseName(node);
+  return base !== undefined && foreign.has(base);
 }
 
 /**
  * The names whose value comes from the login: the Rule's `user` and `context`, variables assigned from them,
  * parameters of functions called with them, and functions that read them from their closure.
  */
-function loginNames(roots: Iterable<string>, bindings: Bindings): Set<string> {
+function loginNames(roots: Iterable<string>, bindings: Bindings, program: Node, settings?: string): LoginReading {
   const names = new Set(roots);
+  const foreign = new Set<string>();
+  const reading: LoginReading = { names, foreign, settings };
+  // The parameters of functions given to calls (not the Rule's named helpers, whose calls bind them).
+  const collectCallbacks = (node: Node): void => {
+    if (node.type === 'CallExpression' || node.type === 'NewExpression') {
+      for (const arg of node.arguments) {
+        if (arg.type !== 'FunctionExpression' && arg.type !== 'ArrowFunctionExpression') continue;
+        for (const param of arg.params) if (param.type === 'Identifier' && !names.has(param.name)) foreign.add(param.name);
+      }
+    }
+    for (const child of children(node)) collectCallbacks(child);
+  };
+  collectCallbacks(program);
+  for (let round = 0; round < 8; round++) {
+    const before = foreign.size;
+    for (const [name, values] of bindings.values) {
+      if (foreign.has(name) || names.has(name)) continue;
+      // data = data.filter(…) keeps what data was: the name counts as foreign while its own values are looked at.
+      foreign.add(name);
+      if (!values.every((v) => isForeign(v, foreign))) foreign.delete(name);
+    }
+    if (foreign.size === before) break;
+  }
+  const mentions = (node: Node): boolean => readsLogin(node, reading);
   // A few rounds reach every chain a Rule writes (a = user.x; b = a.y; f(b)); the loop is bounded all the same.
   for (let round = 0; round < 8; round++) {
     const before = names.size;
-    for (const [name, values] of bindings.values) if (!names.has(name) && values.some((v) => mentions(v, names))) names.add(name);
+    for (const [name, values] of bindings.values) if (!names.has(name) && values.some((v) => mentions(v))) names.add(name);
     for (const [name, fn] of bindings.functions) {
-      if (!names.has(name) && mentions(fn.body as Node, names)) names.add(name);
+      if (!names.has(name) && mentions(fn.body as Node)) names.add(name);
       for (const call of bindings.calls.get(name) ?? []) {
         call.arguments.forEach((arg, i) => {
           const param = fn.params[i];
-          if (param?.type === 'Identifier' && mentions(arg as Node, names)) names.add(param.name);
+          if (param?.type === 'Identifier' && mentions(arg as Node)) names.add(param.name);
         });
       }
     }
     if (names.size === before) break;
   }
-  return names;
+  return reading;
 }
 
 /** The nodes from `root` down to the innermost one holding `offset`. */
@@ -174,6 +228,9 @@ function presenceChecked(node: Node): Node | undefined {
   }
   if (node.type === 'CallExpression' && node.callee.type === 'MemberExpression' && node.callee.object.type === 'Identifier' && node.callee.object.name === 'Array'
     && !node.callee.computed && node.callee.property.type === 'Identifier' && node.callee.property.name === 'isArray' && node.arguments.length === 1 && isPlainPath(node.arguments[0] as Node)) return node.arguments[0] as Node;
+  // context.hasOwnProperty('authorization'): the presence of context.authorization.
+  if (node.type === 'CallExpression' && node.callee.type === 'MemberExpression' && memberName(node.callee) === 'hasOwnProperty' && node.arguments.length === 1
+    && typeof literalValue(node.arguments[0] as Node)?.value === 'string' && isPlainPath(node.callee.object as Node)) return node;
   return undefined;
 }
 
@@ -190,19 +247,23 @@ function plainPaths(program: Node, text: string): Array<{ start: number; end: nu
 
 /**
  * The operands of the gates of `sites` that read the login and that `reads` says the matrix did not read.
- * `roots` are the names of the Rule's `user` and `context`. An operand that only checks that an input it reads in
- * the same condition exists (`user.email && …user.email.endsWith(…)`) is not one the Rule decides on.
+ * `roots` are the names of the Rule's `user` and `context` (or the Action's `event`, with `settings` its name too, as
+ * `event.secrets` is no login input). An operand that only checks that an input read elsewhere is there
+ * (`!user.email || …user.email.endsWith(…)`) is not one the code decides on.
  */
-export function findUnreadOperands(program: Node, text: string, roots: Iterable<string>, sites: readonly GateSite[], reads: (node: Node) => boolean): UnreadOperand[] {
+export function findUnreadOperands(program: Node, text: string, roots: Iterable<string>, sites: readonly GateSite[], reads: (node: Node) => boolean, settings?: string): UnreadOperand[] {
   const bindings = new Bindings(program);
-  const names = loginNames(roots, bindings);
+  const reading = loginNames(roots, bindings, program, settings);
+  const mentions = (node: Node): boolean => readsLogin(node, reading);
   const paths = plainPaths(program, text);
   /**
    * A check that an input is there before the Rule reads it (`!user.app_metadata || …user.app_metadata.roles`, or
    * `Array.isArray(groups)` before reading the same path again): the reads that follow are the decision.
    */
   const guardsRead = (path: Node, operand: Node, same: boolean): boolean => {
-    const written = describeNode(text, path);
+    const written = path.type === 'CallExpression' && path.callee.type === 'MemberExpression'
+      ? `${describeNode(text, path.callee.object as Node)}.${String(literalValue(path.arguments[0] as Node)?.value)}`
+      : describeNode(text, path);
     return paths.some((p) => (p.start < operand.start || p.start >= operand.end)
       && ((same && p.text === written) || p.text.startsWith(`${written}.`) || p.text.startsWith(`${written}[`)));
   };
@@ -224,14 +285,15 @@ export function findUnreadOperands(program: Node, text: string, roots: Iterable<
   };
   const unreadIn = (gate: Node, depth: number): Node[] => {
     return operandsOf(gate).flatMap((operand) => {
-      if (!mentions(operand, names) || reads(operand)) return [];
+      if (!mentions(operand) || reads(operand)) return [];
       // `needsMfa || B` with `var needsMfa = A && C`: the operands of what it was assigned.
       if (operand.type === 'Identifier' && depth < 3) {
         const values = bindings.values.get(operand.name);
         if (values?.length) return values.flatMap((v) => unreadIn(v, depth + 1));
       }
       if (operand.type === 'Identifier') return [];
-      if (isPlainPath(operand) && guardsRead(operand, operand, false)) return [];
+      // `!user.email || …` before the Rule reads user.email: a check that it is there.
+      if (isPlainPath(operand) && guardsRead(operand, operand, true)) return [];
       const checked = presenceChecked(operand);
       if (checked && guardsRead(checked, operand, true)) return [];
       return [operand];

@@ -241,24 +241,28 @@ const denyOffsets = (model: RuleModel): number[] => model.callbackReferences
   .filter((ref) => /^\s*\(\s*new\s+[A-Za-z_$][\w$]*\s*\(/.test(model.text.slice(ref.end, ref.end + 120)))
   .map((ref) => ref.start);
 
-/** Where the Rules ask for MFA or deny: the conditions before those sites decide what the check must try. */
-const gateSites = (model: RuleModel): GateSite[] => [
-  ...mfaOffsets(model).map((offset) => ({ offset, kind: 'mfa' as const })),
-  ...denyOffsets(model).map((offset) => ({ offset, kind: 'denial' as const })),
-];
+/**
+ * Where the Rules ask for MFA or deny, and where the Actions ask for MFA: the conditions before those sites decide what
+ * the check must try. An Action's denials are left out: the converter denies behind its TODOs wherever it could not
+ * convert, and a condition there only makes the Action stricter than the Rule.
+ */
+const gateSites = (model: RuleModel): GateSite[] => model.kind === 'rule'
+  ? [...mfaOffsets(model).map((offset) => ({ offset, kind: 'mfa' as const })), ...denyOffsets(model).map((offset) => ({ offset, kind: 'denial' as const }))]
+  : model.configs.filter((c) => c.form === 'action-enable').map((c) => ({ offset: c.range.start, kind: 'mfa' as const }));
 
 /**
  * An operand of an MFA or denial gate that reads the login in a form the matrix builds no login from (arithmetic,
  * `Object.keys(…).length`, a date…): in `if (A || B)` no login where only B decides was tried, so an Action that drops
  * B agrees on every login. A note, which --strict fails.
  */
-function describeUnreadOperand(file: string, text: string, operand: UnreadOperand): MatrixNote {
+function describeUnreadOperand(file: string, text: string, operand: UnreadOperand, side: 'rule' | 'action' = 'rule'): MatrixNote {
   const line = new LineIndex(text).positionAt(operand.offset).line + 1;
   const shown = operand.text.length > 160 ? `${operand.text.slice(0, 160)}…` : operand.text;
   const guards = operand.guards.map((g) => (g === 'mfa' ? 'MFA' : 'a denial')).join(' and ');
+  const consequence = side === 'rule' ? 'an Action that drops it would still agree' : 'the Rule may decide otherwise there';
   return {
     kind: 'not-tried',
-    message: `${basename(file)} line ${line}: \`${shown}\` decides ${guards}, but the check builds no login from that condition, so no login where only it decides was compared: an Action that drops it would still agree. Give it a form the check reads, or compare that path by hand.`,
+    message: `${side === 'action' ? 'the Action ' : ''}${basename(file)} line ${line}: \`${shown}\` decides ${guards}, but the check builds no login from that condition, so no login where only it decides was compared: ${consequence}. Give it a form the check reads, or compare that path by hand.`,
   };
 }
 
@@ -300,7 +304,11 @@ export async function checkEquivalence(options: EquivalenceOptions): Promise<Equ
     standIns: standInKeys({ ...actionConfiguration, ...ruleConfiguration }, { ...given, ...options.actionSecrets }),
     howToGive: HOW_TO_GIVE[options.audience ?? 'cli'],
   }, gateSites);
-  const unreadOperands = ruleScripts.flatMap((rule, i) => found.unread[i].map((operand) => describeUnreadOperand(rule.file, models[i].text, operand)));
+  const ruleOperands = ruleScripts.flatMap((rule, i) => found.unread[i].map((operand) => describeUnreadOperand(rule.file, models[i].text, operand)));
+  // An Action's own unread operand (a condition the Rule does not have) is named only when the Rule's are all read:
+  // a faithful conversion repeats the Rule's, which are named already.
+  const unreadOperands = ruleOperands.length ? ruleOperands
+    : options.actions.flatMap((action, i) => found.unread[ruleScripts.length + i].map((operand) => describeUnreadOperand(action.file, models[ruleScripts.length + i].text, operand, 'action')));
   const user = createDefaultUser() as Json;
   const context = createDefaultContext() as Json;
   const dimensions = withUnequalValues(found.dimensions, user, context);
