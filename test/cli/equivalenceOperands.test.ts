@@ -34,6 +34,7 @@ describe('a gate operand the matrix once could not read: an Action that drops it
     { name: 'the first character of a string', rule: `user.name.charAt(0) === 'Z'`, action: `event.user.name.charAt(0) === 'Z'`, login: /user\.name = "Z"/ },
     { name: 'a date built from an input', rule: `new Date(user.created_at) < new Date('2020-01-01')`, action: `new Date(event.user.created_at) < new Date('2020-01-01')`, login: /user\.created_at = "2019-12-31T23:59:59\.999Z"/ },
     { name: 'a table looked up with a key built around an input', rule: `TABLE['app-' + context.connection]`, action: `TABLE['app-' + event.connection.name]`, before: `  const TABLE = { 'app-corp-ad': true };\n`, login: /context\.connection = "corp-ad"/ },
+    { name: 'two inputs compared with each other', rule: 'context.connectionStrategy === context.connection', action: 'event.connection.strategy === event.connection.name', login: /context\.connectionStrategy = "Username-Password-Authentication"/ },
     { name: 'how many keys an input has', rule: 'Object.keys(user.app_metadata).length > 3', action: 'Object.keys(event.user.app_metadata).length > 3', login: /user\.app_metadata = \{"key1":true,"key2":true,"key3":true,"key4":true\}/ },
     { name: 'a helper called with a second input', rule: `isGold(user.user_metadata.tier)`, action: `isGold(event.user.user_metadata.tier)`, before: `  function isGold(tier) { return tier === 'gold'; }\n`, a: { rule: 'isGold(user.app_metadata.tier)', action: 'isGold(event.user.app_metadata.tier)' }, login: /user\.user_metadata\.tier = "gold"/ },
   ];

@@ -30,6 +30,7 @@ describe('the unread operands of MFA gates', () => {
 
   test('nothing for operands the matrix reads, conditions on no login input, API answers and presence checks', () => {
     assert.deepEqual(unread(`  if (context.clientID === 'admin' || user.app_metadata.use_mfa || user.logins_count * 2 > 10 || user.name.charAt(0) === 'Z') { ${duo} }`), []);
+    assert.deepEqual(unread(`  if (context.connectionStrategy === context.connection && context.stats.loginsCount === 1) { ${duo} }`), []);
     assert.deepEqual(unread(`  const T = { 'x-corp': 1 };\n  function gold(t) { return t === 'gold'; }\n  if (new Date(user.created_at) < new Date('2020-01-01') || T[context.connection + '-corp'] || gold(user.app_metadata.tier) || gold(user.user_metadata.tier)) { ${duo} }`), []);
     assert.deepEqual(unread(`  request.get('https://api.example.com/' + user.email, function (err, response, body) {\n    if (err) return callback(err);\n    if (body.risk > 5) { ${duo} }\n    callback(null, user, context);\n  });`), []);
     assert.deepEqual(unread(`  (async () => {\n    const answer = await fetch('https://risk.example.com/?u=' + user.user_id);\n    if (answer.score > 50) { ${duo} }\n  })();`), []);

@@ -25,6 +25,11 @@ export interface Dimension {
   contains: unknown[];
   /** Read as a condition on its own (`if (user.app_metadata.mfa)`): true and false are tried. */
   truthy: boolean;
+  /**
+   * Other inputs it is compared with (`context.connectionStrategy === context.connection`), in Rule terms: it is also
+   * tried with their mock values, so the two are equal on some login.
+   */
+  sameAs?: string[][];
 }
 
 /**
@@ -857,6 +862,14 @@ class ConditionScanner {
             if (inverse && operand && !operand.value && !operand.element && operand.path.length > 1) this.equal(operand, around(inverse.at));
             const input = this.inputOf(a as Node);
             if (!input || (input.path.length < 2 && !input.value)) continue;
+            const other = this.inputOf(b as Node);
+            const otherPath = other && !other.value && !other.element && other.path.length > 1 ? toRulePath(other.path) : undefined;
+            // One side taking the other's value is enough for them to be equal: the left one (fewer logins).
+            if (otherPath && !input.value && !input.element && a === node.left) {
+              const d = this.dimension(input.path);
+              (d.sameAs ??= []).push(otherPath);
+              this.readNodes.add(node);
+            }
             const values = this.valuesOf(b as Node);
             this.equal(input, values.flatMap((v) => v.kind === 'literal' ? [v.value] : []));
             for (const v of values) if (v.kind === 'config') this.noteConfig(input, v);
@@ -1037,6 +1050,7 @@ export function findConditionInputs(models: readonly RuleModel[], configuration?
       found.equals.push(...d.equals);
       found.contains.push(...d.contains);
       found.truthy ||= d.truthy;
+      if (d.sameAs) found.sameAs = [...(found.sameAs ?? []), ...d.sameAs];
     }
   };
   for (const model of models) {
@@ -1211,8 +1225,11 @@ function getPath(target: unknown, path: readonly string[]): unknown {
 export function withUnequalValues(dimensions: readonly Dimension[], user: unknown, context: unknown): Dimension[] {
   const mock = { user, context };
   const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
-  return dimensions.map((d) => {
-    const current = getPath(mock, d.path);
+  return dimensions.map((compared) => {
+    const current = getPath(mock, compared.path);
+    // context.connectionStrategy === context.connection: the other input's mock value, so the two are equal once.
+    const copies = (compared.sameAs ?? []).map((path) => getPath(mock, path)).filter((v) => isInputValue(v) && !compared.equals.some((e) => same(e, v)));
+    const d = copies.length ? { ...compared, equals: [...compared.equals, ...dedupe(copies)] } : compared;
     // `user.groups && user.groups.indexOf('okta_mfa') !== -1` on a mock without groups: a list holding only the
     // compared items never shows a login whose list is there but lacks them, where `user.groups` alone would decide.
     if (current === undefined && d.contains.length > 0 && d.contains.every((v) => typeof v === 'string')) {
