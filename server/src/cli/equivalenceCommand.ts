@@ -35,7 +35,10 @@ allowRememberBrowser, redirect, custom claims, metadata writes.
 An input looked up in a table written in the code (an object, array, Set or Map literal) is tried
 with each of its keys or elements. The hours and weekdays the code compares the clock with
 (new Date().getUTCHours() < 8, getHours, getDay, getUTCDay) are tried at each bound and either
-side of it: such a login runs, on both sides, at an instant that gives them.
+side of it: such a login runs, on both sides, at an instant that gives them. An operand of a
+condition before Duo or a denial that reads the login in a form no login is built from
+(user.name.split(' ').length > 2) gets a NOT TRIED line naming its line: an Action without it would
+still agree.
   --configuration <json>  flat object of configuration / event.secrets values for both sides; a list
                       the code reads from one (configuration.X.split(','), JSON.parse(configuration.X))
                       is tried with its items (in a deploy-cli repository, rules-configs/ gives them
