@@ -30,6 +30,8 @@ export interface Dimension {
    * tried with their mock values, so the two are equal on some login.
    */
   sameAs?: string[][];
+  /** Its presence is a condition of its own (`user.groups && …`): a login where it is there without the items searched for matters. */
+  tested?: boolean;
 }
 
 /**
@@ -928,6 +930,8 @@ class ConditionScanner {
       if (read && path && (path.length > 2 || flagLeaves.has(path[path.length - 1]))) {
         this.dimension(read).truthy = true;
         this.readNodes.add(node);
+      } else if (read && path && path.length === 2) {
+        this.dimension(read).tested = true;
       }
     }
     if (this.findings() > before) this.readNodes.add(node);
@@ -1051,6 +1055,7 @@ export function findConditionInputs(models: readonly RuleModel[], configuration?
       found.contains.push(...d.contains);
       found.truthy ||= d.truthy;
       if (d.sameAs) found.sameAs = [...(found.sameAs ?? []), ...d.sameAs];
+      if (d.tested) found.tested = true;
     }
   };
   for (const model of models) {
@@ -1232,7 +1237,7 @@ export function withUnequalValues(dimensions: readonly Dimension[], user: unknow
     const d = copies.length ? { ...compared, equals: [...compared.equals, ...dedupe(copies)] } : compared;
     // `user.groups && user.groups.indexOf('okta_mfa') !== -1` on a mock without groups: a list holding only the
     // compared items never shows a login whose list is there but lacks them, where `user.groups` alone would decide.
-    if (current === undefined && d.contains.length > 0 && d.contains.every((v) => typeof v === 'string')) {
+    if (d.tested && current === undefined && d.contains.length > 0 && d.contains.every((v) => typeof v === 'string')) {
       const other = ['other', 'another', 'other-item'].find((v) => !d.contains.includes(v));
       if (other && !d.contains.some((v) => v === 'other' || v === 'another')) return { ...d, contains: [...d.contains, other] };
     }
