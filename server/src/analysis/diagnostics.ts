@@ -1074,8 +1074,8 @@ function checkMisspeltUserFields(model: RuleModel, out: Collector): void {
   const known = new Set(fields);
   const reads: Array<{ node: NamedMember['node']; name: string }> = [];
   const assigned = new Set<string>();
-  for (const { node, assigned: isTarget } of model.members) {
-    if (node.property.type !== 'Identifier' || !isUser(node.object as AnyNode) || known.has(node.property.name)) continue;
+  for (const { node, assigned: isTarget } of model.kind === 'rule' ? model.userMembers : model.members) {
+    if (node.property.type !== 'Identifier' || known.has(node.property.name) || !isUser(node.object as AnyNode)) continue;
     if (isTarget) assigned.add(node.property.name);
     reads.push({ node, name: node.property.name });
   }

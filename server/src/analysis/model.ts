@@ -300,11 +300,13 @@ export interface RuleModel {
    */
   refreshProtocolLiterals: number[];
   /**
-   * Every `<name>.x` and `<name>.y.x` (not computed) on the user and context of a Rule or the event and api of an Action,
+   * Every `<name>.x` and `<name>.y.x` (not computed) on the context of a Rule or the event and api of an Action,
    * in the same part of the file as `conditions`: the misspelt-field checks read them from here, as a walk of
    * their own over the tree made the analysis of a 100 kB file half as slow again.
    */
   members: NamedMember[];
+  /** Every `<user>.x` (not computed) on a Rule's user parameter, for the profile-field check; apart, as the context's checks need none of them. */
+  userMembers: NamedMember[];
 }
 
 /** A member expression on one of the file's parameters, and whether it is the target of an assignment. */
@@ -692,9 +694,10 @@ class FunctionScanner {
   /** Where the scan records conditions and refresh-protocol literals (see RuleModel). */
   conditions: ConditionNode[] = [];
   refreshProtocolLiterals: number[] = [];
-  /** Where the scan records the members on its owner and on `userName` (see RuleModel), when it should. */
+  /** Where the scan records the members on its owner (see RuleModel), when it should. */
   members?: NamedMember[];
-  /** The Rule's user parameter, whose members are recorded with the owner's. */
+  /** Where the scan records the members on `userName`, the Rule's user parameter. */
+  userMembers?: NamedMember[];
   userName?: string;
   /** Member expressions assigned to, seen before the scan reaches them. */
   private readonly assignedMembers = new Set<AnyNode>();
@@ -859,9 +862,9 @@ class FunctionScanner {
         return;
       case 'MemberExpression':
         this.noteSecretRef(node);
-        if (this.members && !node.computed) {
-          const root = rootName(node);
-          if (root !== undefined && (root === this.owner || root === this.userName)) this.members.push({ node, assigned: this.assignedMembers.has(node) });
+        if (this.members && this.owner && !node.computed && rootName(node) === this.owner) this.members.push({ node, assigned: this.assignedMembers.has(node) });
+        else if (this.userMembers && this.userName && !node.computed && node.object.type === 'Identifier' && node.object.name === this.userName) {
+          this.userMembers.push({ node, assigned: this.assignedMembers.has(node) });
         }
         this.visit(node.object);
         if (node.computed) this.visit(node.property);
@@ -968,14 +971,12 @@ class FunctionScanner {
   private secretRefOf(node: AnyNode): SecretRef | undefined {
     if (node.type !== 'MemberExpression') return undefined;
     const key = memberName(node);
-    if (key === undefined || isDummy(node.property) || isObjectMethodName(key)) return undefined;
-    if (this.kind === 'rule' && isIdentifier(node.object, 'configuration')) {
-      return { source: 'configuration', key, keyRange: rangeOf(node.property), range: rangeOf(node) };
-    }
-    if (this.kind === 'action' && this.eventName && isMember(node.object, this.eventName, 'secrets')) {
-      return { source: 'event.secrets', key, keyRange: rangeOf(node.property), range: rangeOf(node) };
-    }
-    return undefined;
+    if (key === undefined || isDummy(node.property)) return undefined;
+    const source = this.kind === 'rule' && isIdentifier(node.object, 'configuration') ? 'configuration'
+      : this.kind === 'action' && this.eventName && isMember(node.object, this.eventName, 'secrets') ? 'event.secrets' : undefined;
+    // After the owner: this runs for every member expression of the file.
+    if (!source || isObjectMethodName(key)) return undefined;
+    return { source, key, keyRange: rangeOf(node.property), range: rangeOf(node) };
   }
 
   private noteSecretRef(node: acorn.MemberExpression): void {
@@ -1531,6 +1532,7 @@ function extractModel(text: string, parse: ParseResult): RuleModel {
     conditions: [],
     refreshProtocolLiterals: [],
     members: [],
+    userMembers: [],
   };
   const ruleFn = findRuleFunction(parse);
   if (ruleFn) {
@@ -1543,6 +1545,7 @@ function extractModel(text: string, parse: ParseResult): RuleModel {
     scanner.conditions = model.conditions;
     scanner.refreshProtocolLiterals = model.refreshProtocolLiterals;
     scanner.members = model.members;
+    scanner.userMembers = model.userMembers;
     scanner.userName = model.userName;
     scanner.scan(ruleFn);
     model.configs = scanner.configs;
