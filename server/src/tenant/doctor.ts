@@ -26,13 +26,19 @@ function duoConfigs(model: RuleModel): MfaConfig[] {
   return model.configs.filter((c) => c.providerName === 'duo');
 }
 
-/** Does this Rule script configure Duo (`context.multifactor = { provider: 'duo', … }`)? */
-function ruleConfiguresDuo(script: string | undefined): boolean {
-  if (!script) return false;
+const otherRuleProviders = new Set(['any', 'guardian', 'google-authenticator']);
+
+/**
+ * What MFA a Rule script asks for, from one parse: whether it configures Duo (`context.multifactor = { provider:
+ * 'duo', … }`), and the other providers it names (`any`, `guardian`, `google-authenticator`).
+ */
+function ruleMfa(script: string | undefined): { duo: boolean; others: string[] } {
+  if (!script) return { duo: false, others: [] };
   const model = buildModel(script);
-  if (duoConfigs(model).length > 0) return true;
   // A configuration assembled in steps or by a helper: the provider is still written down somewhere.
-  return model.configs.length > 0 && /provider\s*:\s*['"`]duo['"`]/.test(script);
+  const duo = duoConfigs(model).length > 0 || (model.configs.length > 0 && /provider\s*:\s*['"`]duo['"`]/.test(script));
+  const others = model.configs.map((c) => c.providerName).filter((p): p is string => p !== undefined && otherRuleProviders.has(p));
+  return { duo, others: [...new Set(others)] };
 }
 
 /** The `api.multifactor.enable('duo', …)` calls of an Action's code. */
@@ -83,27 +89,18 @@ export const CLI_WORDING: DoctorWording = {
   keywordMappings: (tokens) => `--mappings, AUTH0_KEYWORD_REPLACE_MAPPINGS or ${tokens.length ? `an environment variable named ${tokens.map((t) => t.slice(2, -2)).join(', ')}` : 'environment variables of their names'}`,
 };
 
-/** The MFA providers other than Duo a Rule script asks for (`any`, `guardian`, `google-authenticator`). */
-function ruleOtherMfaProviders(script: string | undefined): string[] {
-  if (!script) return [];
-  const providers = buildModel(script).configs.map((c) => c.providerName).filter((p): p is string => p !== undefined && otherRuleProviders.has(p));
-  return [...new Set(providers)];
-}
-
-const otherRuleProviders = new Set(['any', 'guardian', 'google-authenticator']);
-
 export function diagnose(facts: TenantFacts, wording: DoctorWording = CLI_WORDING): DoctorFinding[] {
   const findings: DoctorFinding[] = [];
   const duoFactor = facts.factors?.find((f) => f.name === 'duo');
   // provider 'any' asks for the tenant's enabled factor: Duo, when the Duo factor is on.
   const anyIsDuo = duoFactor?.enabled === true;
-  const asksForDuoAsAny = (rule: TenantRule): boolean => anyIsDuo && ruleOtherMfaProviders(rule.script).includes('any');
-  const duoRules = facts.rules.filter((r) => ruleConfiguresDuo(r.script) || asksForDuoAsAny(r));
+  const mfaOf = new Map(facts.rules.map((r) => [r, ruleMfa(r.script)]));
+  const duoRules = facts.rules.filter((r) => mfaOf.get(r)!.duo || (anyIsDuo && mfaOf.get(r)!.others.includes('any')));
   const end = `Rules stopped executing on ${RULES_END_OF_LIFE}`;
   const fix = `Fix: convert it with ${wording.convert}, deploy the Action and bind it to the post-login trigger, then disable the Rule.`;
 
   for (const rule of duoRules.filter((r) => r.enabled)) {
-    const what = ruleConfiguresDuo(rule.script) ? 'configures Duo' : "asks for MFA with provider 'any', which is Duo on this tenant (its Duo factor is enabled)";
+    const what = mfaOf.get(rule)!.duo ? 'configures Duo' : "asks for MFA with provider 'any', which is Duo on this tenant (its Duo factor is enabled)";
     findings.push({
       id: 'duo-in-rule',
       severity: 'error',
@@ -114,7 +111,7 @@ export function diagnose(facts: TenantFacts, wording: DoctorWording = CLI_WORDIN
   }
 
   for (const rule of facts.rules.filter((r) => r.enabled && !duoRules.includes(r))) {
-    const providers = ruleOtherMfaProviders(rule.script);
+    const providers = mfaOf.get(rule)!.others;
     if (providers.length === 0) continue;
     // Not Duo as far as the facts tell; still MFA that silently stopped, and with 'any' possibly Duo.
     const maybeDuo = providers.includes('any') && facts.factors === undefined ? ` (with provider 'any' this was Duo if Duo is the tenant's factor, which the export does not say)` : '';
