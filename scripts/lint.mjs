@@ -21,12 +21,12 @@ const nodeIo = new Set(['fs', 'fs/promises', 'child_process', 'net', 'http', 'ht
 const rules = [
   ['client/src/', (to) => to.startsWith('server/'), 'the extension talks to the server only through shared/protocol.ts'],
   ['shared/', (to) => to.startsWith('client/') || to.startsWith('server/'), 'shared/ depends on no layer', (file) => file !== 'shared/protocol.ts'],
-  ['shared/protocol.ts', (to, statement) => to.startsWith('client/') || (to.startsWith('server/') && to !== 'server/src/deployCli/layout' && !/^\s*(import|export) type\b/.test(statement)), 'the protocol takes only types from the server (and the pure deploy-cli layout), so the extension bundles no server code'],
+  ['shared/protocol.ts', (to, statement) => to.startsWith('client/') || (to.startsWith('server/') && to !== 'server/src/workspace/layout' && !/^\s*(import|export) type\b/.test(statement)), 'the protocol takes only types from the server (and the pure deploy-cli layout), so the extension bundles no server code'],
   ['server/src/analysis/', (to) => /^server\/src\/(runner|duo|features|cli|tenant|deployCli|config)\//.test(to) || to.startsWith('client/'), 'the analysis is the pure core'],
   ['server/src/analysis/', (to) => to === 'vscode-languageserver' || to.startsWith('vscode-languageserver/') || to === 'vscode' || nodeIo.has(to.replace(/^node:/, '')), 'the analysis has no LSP connection and no Node I/O'],
   ['server/src/duo/', (to) => /^server\/src\/(runner|features|cli|tenant)\//.test(to), 'the Duo client does not depend on the runner or the editor'],
   ['server/src/runner/', (to) => /^server\/src\/(features|cli|duo|tenant)\//.test(to), 'the runner knows no LSP, no command line and no Duo'],
-  ['server/src/deployCli/', (to) => /^server\/src\/(features|cli|runner|duo|tenant|config)\//.test(to), 'deploy-cli files are read below every user of them'],
+  ['server/src/workspace/', (to) => /^server\/src\/(features|cli|runner|duo|tenant|config)\//.test(to), 'deploy-cli files are read below every user of them'],
   ['server/src/config/', (to) => /^server\/src\/(features|cli|runner|duo|tenant)\//.test(to), 'the project configuration is read below its users'],
   ['server/src/tenant/', (to) => /^server\/src\/(features|cli|runner|config)\//.test(to), 'the doctor reads the tenant or the deploy-cli export, and runs no code'],
 ];

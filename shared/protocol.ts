@@ -2,10 +2,10 @@
 // the server: every custom request and notification with its parameters and result, the error
 // codes the extension interprets, and the files it watches on the server's behalf are here.
 import { LSPErrorCodes, NotificationType, RequestType, RequestType0, type Diagnostic, type Range } from 'vscode-languageserver-protocol';
-import { DEPLOY_CONFIG_GLOBS, deployActionNameOf } from '../server/src/deployCli/layout';
+import { DEPLOY_CONFIG_GLOBS, deployActionNameOf } from '../server/src/workspace/layout';
 import type { ConvertNote } from '../server/src/analysis/ruleConverter';
 import type { FileKind } from '../server/src/analysis/model';
-import type { DeployCliActionPlan } from '../server/src/deployCli/actionFiles';
+import type { DeployCliActionPlan } from '../server/src/workspace/actionFiles';
 import type { TransportOptions } from '../server/src/duo/transport';
 import type { VerifyResult } from '../server/src/duo/verifyTypes';
 import type { EquivalenceReport } from '../server/src/runner/equivalence';

@@ -7,11 +7,11 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { runCliSync } from '../helpers/cli';
-import { fixDeployConfigSecret, lintDeployConfig } from '../../server/src/deployCli/configLint';
-import { extractDeclaredKeys, findPlaintextSecrets } from '../../server/src/deployCli/configFiles';
-import { DeclaredKeysIndex } from '../../server/src/deployCli/declaredKeys';
-import { classifyDeployConfigPath } from '../../server/src/deployCli/layout';
-import { findDeployCliRoot } from '../../server/src/deployCli/repository';
+import { fixDeployConfigSecret, lintDeployConfig } from '../../server/src/workspace/configLint';
+import { extractDeclaredKeys, findPlaintextSecrets } from '../../server/src/workspace/configFiles';
+import { DeclaredKeysIndex } from '../../server/src/workspace/declaredKeys';
+import { classifyDeployConfigPath } from '../../server/src/workspace/layout';
+import { findDeployCliRoot } from '../../server/src/workspace/repository';
 import { createWorkspace } from '../helpers/workspace';
 
 const SKEY = 'abcdefghij0123456789ABCDEFGHIJ0123456789';

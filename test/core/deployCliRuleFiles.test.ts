@@ -1,8 +1,8 @@
-// rules/*.json as the runner, the converter and the doctor all read them (deployCli/repository.ts).
+// rules/*.json as the runner, the converter and the doctor all read them (workspace/repository.ts).
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { DeployFileError, readRuleFiles, rulesFolderOf } from '../../server/src/deployCli/repository';
+import { DeployFileError, readRuleFiles, rulesFolderOf } from '../../server/src/workspace/repository';
 import { withWorkspaceSync } from '../helpers/workspace';
 
 test("rules/*.json: deploy-cli's defaults, a byte-order mark, an Action's file flagged, non-objects skipped", () => {

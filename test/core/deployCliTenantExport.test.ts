@@ -1,10 +1,10 @@
 // An auth0-deploy-cli export as the deploy-cli module reads it for the doctor
-// (deployCli/tenantExport.ts): the same typed export from the directory format and from
+// (workspace/tenantExport.ts): the same typed export from the directory format and from
 // tenant.yaml, code as written with its file (or inline), trigger bindings and factors.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DeployFileError } from '../../server/src/deployCli/repository';
-import { findTenantExport, readTenantExport } from '../../server/src/deployCli/tenantExport';
+import { DeployFileError } from '../../server/src/workspace/repository';
+import { findTenantExport, readTenantExport } from '../../server/src/workspace/tenantExport';
 import { withWorkspaceSync } from '../helpers/workspace';
 
 const RULE = 'function duo(user, context, callback) { callback(null, user, context); }\n';

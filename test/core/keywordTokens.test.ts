@@ -8,7 +8,7 @@ import { convertRule } from '../../server/src/analysis/ruleConverter';
 import { analyze } from '../../server/src/analysis/diagnostics';
 import { buildModel } from '../../server/src/analysis/model';
 import { replaceKeywords } from '../../server/src/runner/inputs';
-import { replaceDeployKeywords } from '../../server/src/deployCli/deployValues';
+import { replaceDeployKeywords } from '../../server/src/workspace/deployValues';
 
 const rule = [
   'function duoMfa(user, context, callback) {',

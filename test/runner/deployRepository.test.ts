@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import { listKeywordTokens, replaceDeployKeywords } from '../../server/src/deployCli/deployValues';
+import { listKeywordTokens, replaceDeployKeywords } from '../../server/src/workspace/deployValues';
 import { createWorkspace, writeTree } from '../helpers/workspace';
 import { runCliProcess } from './runnerHelpers';
 

@@ -8,7 +8,7 @@ import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { convertRule, mergeConvertedRules, type ConvertNote, type ConvertOptions, type KeysMode } from '../analysis/ruleConverter';
 import { buildActionJson, actionFileName, orderedActionName, type RuleMeta } from '../analysis/convertDeploy';
-import { DeployFileError, readActionTemplate, readRuleFile, rulesFolderOf } from '../deployCli/repository';
+import { DeployFileError, readActionTemplate, readRuleFile, rulesFolderOf } from '../workspace/repository';
 import type { CliIO } from './io';
 import { describeFlagError, UsageError } from './io';
 

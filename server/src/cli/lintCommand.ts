@@ -7,8 +7,8 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import { analyze, mergeSeverities, toDiagnostic } from '../analysis/diagnostics';
 import { collectLintTargets, type LintFileKind, type LintTarget } from '../config/lintFiles';
 import { loadProjectConfig, type ProjectConfig } from '../config/projectConfig';
-import { lintDeployConfig } from '../deployCli/configLint';
-import { DeclaredKeysIndex } from '../deployCli/declaredKeys';
+import { lintDeployConfig } from '../workspace/configLint';
+import { DeclaredKeysIndex } from '../workspace/declaredKeys';
 import type { CliIO } from './io';
 import { describeFlagError, UsageError } from './io';
 

@@ -5,7 +5,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { toDiagnostic, type AnalyzeOptions, type Finding } from '../analysis/diagnostics';
 import type { TextEditOffsets } from '../analysis/codeActions';
 import { planCodeActions, type CodeActionQuery, type CodeActionsPlan } from '../analysis/codeActionPlan';
-import { fixDeployConfigSecret } from '../deployCli/configLint';
+import { fixDeployConfigSecret } from '../workspace/configLint';
 import type { ServerContext } from './context';
 
 const fixAllKind = `${CodeActionKind.SourceFixAll}.duoRules`;

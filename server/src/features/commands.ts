@@ -16,7 +16,7 @@ import {
 } from '../../../shared/protocol';
 import { inBackground } from '../../../shared/background';
 import type { ServerContext } from './context';
-import { planDeployCliAction } from '../deployCli/actionFiles';
+import { planDeployCliAction } from '../workspace/actionFiles';
 import type { LoadedRunInputs } from './runAndVerify';
 import { loadRunAndVerify } from './runAndVerifyLoader';
 import { EDITOR_DOCTOR_WORDING, EDITOR_TENANT_KEY_PLACES } from './editorWording';

@@ -20,7 +20,7 @@ import { createDocumentSettings, type DocumentSettings } from './documentSetting
 import { filePathOf, folderOf } from './uris';
 import { inBackground } from '../../../shared/background';
 import { WorkspaceTrustedNotification } from '../../../shared/protocol';
-import { ConfigurationFileKeys } from '../deployCli/configurationFileKeys';
+import { ConfigurationFileKeys } from '../workspace/configurationFileKeys';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 

@@ -1,9 +1,9 @@
 // Workspace configuration keys and deploy-cli config-file secrets in the language server:
 // declared keys feed `unknown-configuration-key` and completion; rules-configs/*.json,
 // actions/*.json and tenant.yaml get `hardcoded-secret` diagnostics when the client syncs them.
-import { lintDeployConfig } from '../deployCli/configLint';
-import { classifyDeployConfigPath } from '../deployCli/layout';
-import { DeclaredKeysIndex } from '../deployCli/declaredKeys';
+import { lintDeployConfig } from '../workspace/configLint';
+import { classifyDeployConfigPath } from '../workspace/layout';
+import { DeclaredKeysIndex } from '../workspace/declaredKeys';
 import type { ServerContext } from './context';
 import { filePathOf, folderOf } from './uris';
 

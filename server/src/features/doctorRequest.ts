@@ -8,7 +8,7 @@ import { isAbsolute, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LSPErrorCodes, ResponseError, type CancellationToken, type Range } from 'vscode-languageserver/node';
 import { redactText, redactValue } from '../../../shared/redact';
-import { findDeployRepositories, isDeployRepository } from '../deployCli/repository';
+import { findDeployRepositories, isDeployRepository } from '../workspace/repository';
 import { DeployRepositoriesRequest, DoctorRequest, type DeployRepositoriesParams, type DeployRepositoriesResponse, type DoctorFailureData, type DoctorParams, type DoctorProblem, type DoctorResponse } from '../../../shared/protocol';
 import type { ServerContext } from './context';
 import { loadRunAndVerify } from './runAndVerifyLoader';

@@ -8,7 +8,7 @@ import { buildModel, type RuleModel } from '../analysis/model';
 import type { GateSite, UnreadOperand } from '../analysis/unreadOperands';
 import { findConfigurationKeys, replaceKeywords } from './inputs';
 import { basename, dirname } from 'node:path';
-import { readDeployValues } from '../deployCli/deployValues';
+import { readDeployValues } from '../workspace/deployValues';
 import { runBatch, stepOutcome } from './index';
 import { createDefaultContext, createDefaultEvent, createDefaultUser } from './mockInputs';
 import { redactValue } from '../../../shared/redact';

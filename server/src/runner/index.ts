@@ -4,8 +4,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { deployKeywordMappings, describeUnmappedKeys, readDeployValues } from '../deployCli/deployValues';
-import { DeployFileError, isDirectory, readRuleFiles, rulesFolderOf, type RuleFile } from '../deployCli/repository';
+import { deployKeywordMappings, describeUnmappedKeys, readDeployValues } from '../workspace/deployValues';
+import { DeployFileError, isDirectory, readRuleFiles, rulesFolderOf, type RuleFile } from '../workspace/repository';
 import { findProjectConfigFile } from '../config/projectConfig';
 import { applyEnvironmentPolicy, readRegularFile, describeSkippedVariable, findConfigurationKeys, isEnvironmentKeyAllowed, replaceKeywords, RunInputError, type LoadedMocks } from './inputs';
 import { createDefaultContext, createDefaultEvent, createDefaultUser, mergeDeep } from './mockInputs';

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
-import { isDeployCliRoot, isDirectory } from '../deployCli/repository';
+import { isDeployCliRoot, isDirectory } from '../workspace/repository';
 
 function isInside(path: string, root: string): boolean {
   const rel = relative(root, path);

@@ -3,7 +3,7 @@
 // facts come from the Management API or a deploy-cli repository; verification is separate.
 import { analyze } from '../analysis/diagnostics';
 import { buildModel, findProperty, type MfaConfig, type RuleModel } from '../analysis/model';
-import { listKeywordTokens, writtenOffset } from '../deployCli/deployValues';
+import { listKeywordTokens, writtenOffset } from '../workspace/deployValues';
 import type { BoundAction, DuoSettings, FactLocation, TenantFacts, TenantRule } from './facts';
 
 export type DoctorSeverity = 'error' | 'warning';

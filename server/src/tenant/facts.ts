@@ -1,7 +1,7 @@
 // What the doctor knows about a tenant's login path, whether read from the Management API or
 // from an auth0-deploy-cli repository. `undefined` always means "this source cannot tell".
-import type { ActionSecretsFile, DeployedCode } from '../deployCli/deployValues';
-import type { ExportKeywordFile, ExportLocation } from '../deployCli/tenantExport';
+import type { ActionSecretsFile, DeployedCode } from '../workspace/deployValues';
+import type { ExportKeywordFile, ExportLocation } from '../workspace/tenantExport';
 
 export interface GuardianFactor {
   name: string;

@@ -1,12 +1,12 @@
 // The doctor's offline source: the same facts as the Management API gives, from an
-// auth0-deploy-cli export that the deploy-cli module reads (deployCli/tenantExport.ts). Here the
+// auth0-deploy-cli export that the deploy-cli module reads (workspace/tenantExport.ts). Here the
 // export becomes the doctor's facts: code as deploy-cli would deploy it, the Actions bound to the
 // login flow, and notes for what an export cannot tell.
 import { existsSync } from 'node:fs';
 import { relative, sep } from 'node:path';
-import { replaceDeployKeywordsInCode, type DeployedCode } from '../deployCli/deployValues';
-import { DeployFileError, findDeployRepositories, isDirectory } from '../deployCli/repository';
-import { findTenantExport, readTenantExport, type ExportAction, type ExportCode, type TenantExport, type TenantExportPlace } from '../deployCli/tenantExport';
+import { replaceDeployKeywordsInCode, type DeployedCode } from '../workspace/deployValues';
+import { DeployFileError, findDeployRepositories, isDirectory } from '../workspace/repository';
+import { findTenantExport, readTenantExport, type ExportAction, type ExportCode, type TenantExport, type TenantExportPlace } from '../workspace/tenantExport';
 import type { BoundAction, DuoSettings, FactLocation, TenantFacts, TenantRule } from './facts';
 
 /** The repository cannot be read: an I/O or usage problem (exit status 2). */

@@ -3,7 +3,7 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { keywordValueText } from '../../../shared/keywordTokens';
 import { looksLikeDuoSkey, isSecretKeyName } from '../../../shared/redact';
-import { deployKeywordMappings } from '../deployCli/deployValues';
+import { deployKeywordMappings } from '../workspace/deployValues';
 import { proxyFromEnvironment } from '../duo/transport';
 import { credentialsFromEnvironment, TenantAccessError, TenantClient } from './client';
 import { CLI_WORDING, diagnose, type DoctorFinding, type DoctorWording } from './doctor';

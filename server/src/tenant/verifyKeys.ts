@@ -2,7 +2,7 @@
 // and any keys an Action passes in providerOptions, its event.secrets resolved as a deploy-cli
 // import would) with the existing Duo verification, and turns failures into `duo-keys-invalid` findings.
 import { looksLikeDuoSkey, isSecretKeyName } from '../../../shared/redact';
-import { readActionSecrets, type DeployValues } from '../deployCli/deployValues';
+import { readActionSecrets, type DeployValues } from '../workspace/deployValues';
 import { isVerified, verifyMultifactor, type VerifyOptions } from '../duo/verify';
 import type { VerifyResult } from '../duo/verifyTypes';
 import { actionKeySources, CLI_WORDING, type DoctorFinding, type DoctorWording } from './doctor';
