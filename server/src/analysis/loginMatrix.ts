@@ -10,6 +10,7 @@ import { regexExamples } from './regexExamples';
 import { children, describeNode, literalValue, memberName } from './conditionSyntax';
 import { ClockScanner, describeClock, isClockSetting, withClock } from './loginClock';
 import { findUnreadOperands, type GateSite, type UnreadOperand } from './unreadOperands';
+import { isConditionSwitch } from './switchAndLoopGates';
 
 type Node = acorn.AnyNode;
 
@@ -238,6 +239,8 @@ class ConditionScanner {
   private readonly readNodes = new Set<Node>();
   /** Notes made, counting one made again. */
   private noted = 0;
+  /** The case tests of `switch (true)`: conditions in their own right. */
+  private readonly caseConditions = new Set<Node>();
 
   constructor(
     private readonly roots: Map<string, Root>,
@@ -914,8 +917,15 @@ class ConditionScanner {
         }
         break;
       case 'SwitchStatement': {
+        // switch (true) { case user.app_metadata.mfa: … }: each case test is a condition, read as an `if` reads it.
+        if (isConditionSwitch(node)) {
+          for (const c of node.cases) if (c.test) this.caseConditions.add(c.test as Node);
+          break;
+        }
         const input = this.inputOf(node.discriminant);
         if (input && (input.path.length > 1 || input.value)) for (const c of node.cases) this.equal(input, this.valuesOf(c.test).flatMap((v) => v.kind === 'literal' ? [v.value] : []));
+        // The discriminant is what the check names when it gave nothing to try: it is read when it did.
+        if (this.findings() > before) this.readNodes.add(node.discriminant as Node);
         break;
       }
       case 'CallExpression':
@@ -935,7 +945,7 @@ class ConditionScanner {
       }
     }
     if (this.findings() > before) this.readNodes.add(node);
-    for (const child of children(node)) this.scan(child, isTestPosition(node, child) || (inTest && (node.type === 'LogicalExpression' || (node.type === 'UnaryExpression' && node.operator === '!'))));
+    for (const child of children(node)) this.scan(child, isTestPosition(node, child) || this.caseConditions.has(child) || (inTest && (node.type === 'LogicalExpression' || (node.type === 'UnaryExpression' && node.operator === '!'))));
   }
 
   /** The one string a name or a configuration read stands for (a constant, or the configuration value the check runs with). */

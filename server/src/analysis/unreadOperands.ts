@@ -5,6 +5,7 @@
 // Static and pure: which operands the matrix reads is told by the caller (loginMatrix.ts's scanner).
 import type * as acorn from 'acorn';
 import { children, describeNode, literalValue, memberName } from './conditionSyntax';
+import { switchGates, switchLeaves } from './switchAndLoopGates';
 
 type Node = acorn.AnyNode;
 
@@ -169,7 +170,8 @@ function exits(node: Node): boolean {
 
 /**
  * The conditions that decide whether the code at the end of `chain` runs: the tests of the `if`s and `?:`s around
- * it, the left side of `&&`/`||` it is the right side of, and the tests of `if`s before it that return.
+ * it, the left side of `&&`/`||` it is the right side of, the `switch` whose case holds it, and the tests of `if`s
+ * (and `switch`es) before it that return.
  */
 function gatesOf(chain: readonly Node[]): Node[] {
   const gates: Node[] = [];
@@ -178,10 +180,12 @@ function gatesOf(chain: readonly Node[]): Node[] {
     if (!inner) return;
     if ((node.type === 'IfStatement' || node.type === 'ConditionalExpression') && inner !== node.test) gates.push(node.test as Node);
     if (node.type === 'LogicalExpression' && node.operator !== '??' && inner === node.right) gates.push(node.left as Node);
+    if (node.type === 'SwitchStatement' && inner.type === 'SwitchCase') gates.push(...switchGates(node, inner));
     const body = node.type === 'BlockStatement' || node.type === 'Program' ? node.body : node.type === 'SwitchCase' ? node.consequent : undefined;
     for (const statement of body ?? []) {
       if (statement === inner) break;
       if (statement.type === 'IfStatement' && (exits(statement.consequent as Node) || (statement.alternate && exits(statement.alternate as Node)))) gates.push(statement.test as Node);
+      if (statement.type === 'SwitchStatement' && switchLeaves(statement)) gates.push(...switchGates(statement));
     }
   });
   return gates;
@@ -245,6 +249,20 @@ function plainPaths(program: Node, text: string): Array<{ start: number; end: nu
   return out;
 }
 
+/** `switch (X)` and `case Y:` as written, for a discriminant or a `switch (true)` case test named on its own. */
+function switchPartLabels(program: Node, text: string): Map<Node, string> {
+  const labels = new Map<Node, string>();
+  const walk = (node: Node): void => {
+    if (node.type === 'SwitchStatement') {
+      labels.set(node.discriminant as Node, `switch (${describeNode(text, node.discriminant as Node)})`);
+      for (const c of node.cases) if (c.test) labels.set(c.test as Node, `case ${describeNode(text, c.test as Node)}:`);
+    }
+    for (const child of children(node)) walk(child);
+  };
+  walk(program);
+  return labels;
+}
+
 /**
  * The operands of the gates of `sites` that read the login and that `reads` says the matrix did not read.
  * `roots` are the names of the Rule's `user` and `context` (or the Action's `event`, with `settings` its name too, as
@@ -267,6 +285,7 @@ export function findUnreadOperands(program: Node, text: string, roots: Iterable<
     return paths.some((p) => (p.start < operand.start || p.start >= operand.end)
       && ((same && p.text === written) || p.text.startsWith(`${written}.`) || p.text.startsWith(`${written}[`)));
   };
+  const switchParts = switchPartLabels(program, text);
   const found = new Map<number, UnreadOperand>();
   const seen = new Set<string>();
   const visit = (offset: number, kind: GateSite['kind'], depth: number): void => {
@@ -275,7 +294,7 @@ export function findUnreadOperands(program: Node, text: string, roots: Iterable<
     seen.add(key);
     const chain = chainTo(program, offset);
     for (const gate of gatesOf(chain)) for (const operand of unreadIn(gate, 0)) {
-      const entry = found.get(operand.start) ?? { offset: operand.start, text: describeNode(text, operand), guards: [] };
+      const entry = found.get(operand.start) ?? { offset: operand.start, text: switchParts.get(operand) ?? describeNode(text, operand), guards: [] };
       if (!entry.guards.includes(kind)) entry.guards.push(kind);
       found.set(operand.start, entry);
     }
