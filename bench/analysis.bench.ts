@@ -1,6 +1,7 @@
 // Analysis and language-server cost, as ratios to baselines measured in the same run so machine
 // load affects both sides alike: bare acorn-loose parse, a minimal vscode-languageserver server
 // that publishes one diagnostic, and ESLint's Linter with one rule on the same text.
+import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
@@ -176,6 +177,8 @@ async function main(): Promise<void> {
     // Loaded by the server on its first Run/Verify request, as dist/serverRunAndVerify.js is.
     bundle('server/src/features/runAndVerify.ts', join(scratch, 'serverRunAndVerify.js'));
     bundle('bench/diagnosticsOnlyServer.ts', diagnosticsOnly);
+    const ipcEcho = join(scratch, 'ipcEcho.js');
+    bundle('bench/ipcEcho.ts', ipcEcho);
     const uri = 'file:///bench/duo-rule.js';
     const starts = { minimal: [] as number[], ours: [] as number[], firstStart: [] as number[], diagnosticsOnly: [] as number[] };
     // Every start but the first after an install or update finds the cache the previous one left.
@@ -240,6 +243,24 @@ async function main(): Promise<void> {
       return { completionTimes, changeTimes, version };
     };
     /**
+     * One keystroke's messages written to the echo process as a client writes them (the change, then the
+     * completion request behind it), until the request comes back; with `paceMs`, as typeMore paces.
+     */
+    const echoKeystrokes = async (echo: ChildProcess, uri: string, count: number, paceMs: () => number) => {
+      const times: number[] = [];
+      for (let i = 0; i < count; i++) {
+        const typed = performance.now();
+        const answered = new Promise<void>((resolve) => echo.once('message', () => resolve()));
+        echo.send({ jsonrpc: '2.0', method: 'textDocument/didChange', params: { textDocument: { uri, version: i }, contentChanges: [{ range: { start: { line: 1, character: 4 }, end: { line: 1, character: 4 } }, text: ' ' }] } });
+        echo.send({ jsonrpc: '2.0', id: i, method: 'textDocument/completion', params: { textDocument: { uri }, position: { line: 1, character: 5 } } });
+        await answered;
+        times.push(performance.now() - typed);
+        const rest = paceMs() - (performance.now() - typed);
+        if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
+      }
+      return times;
+    };
+    /**
      * Each server is warmed by typing in another file first, as the in-process baselines are measured on warm
      * code: the analysis thread starts on the first edit, and its code is optimised by V8's background compiler
      * over its first few dozen analyses, on the cores the answers need. Those first keystrokes are a row of their
@@ -264,6 +285,7 @@ async function main(): Promise<void> {
     const perBlock = 50;
     const client = await LspClient.start({ settings: {}, timeoutMs: 60_000, transport: 'ipc', execArgv: [...serverExecArgv] });
     const floorClient = await LspClient.start({ settings: {}, timeoutMs: 60_000, serverModule: minimal, transport: 'ipc' });
+    const echo = fork(ipcEcho, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     let floorDown = false;
     try {
       const coldP95 = await warmUp(client);
@@ -288,6 +310,7 @@ async function main(): Promise<void> {
           const opened = await typeIn(side.to, side.uri, text, 6, 6);
           side.version = opened.version;
         }
+        const echoTimes: number[] = [];
         for (let b = 0; b < blocks; b++) {
           for (const side of b % 2 === 0 ? sides : [...sides].reverse()) {
             const typed = await typeMore(side.to, side.uri, text, side.version, perBlock, 0, true, side.paceMs);
@@ -295,6 +318,7 @@ async function main(): Promise<void> {
             side.completionTimes.push(...typed.completionTimes);
             side.changeTimes.push(...typed.changeTimes);
           }
+          echoTimes.push(...(await echoKeystrokes(echo, uri, perBlock, oursChangeMedian)));
         }
         const [ours, floor, pacedFloor] = sides;
         const completionP95 = percentile(ours.completionTimes, 0.95);
@@ -303,6 +327,8 @@ async function main(): Promise<void> {
         rows.push([`  floor: the minimal server's constant completion, p95, ${name} / parse`, `${fmt(floorP95)} ms`, `${fmt(parseTimes[name])} ms`, (floorP95 / parseTimes[name]).toFixed(2), '(no target: the round trip)']);
         const pacedP95 = percentile(pacedFloor.completionTimes, 0.95);
         rows.push([`  floor paced as ours (each keystroke after our diagnostics' time), p95, ${name} / parse`, `${fmt(pacedP95)} ms`, `${fmt(parseTimes[name])} ms`, (pacedP95 / parseTimes[name]).toFixed(2), '(no target: the round trip after idle)']);
+        const echoP95 = percentile(echoTimes, 0.95);
+        rows.push([`  bare IPC echo paced as ours (no LSP library), p95, ${name} / parse`, `${fmt(echoP95)} ms`, `${fmt(parseTimes[name])} ms`, (echoP95 / parseTimes[name]).toFixed(2), '(no target: waking two processes)']);
         if (name === '1k lines') report('  the same, the first 60 keystrokes after the server started / parse', coldP95, parseTimes[name], '(no target)', true);
         const changeMedian = median(ours.changeTimes);
         const changeTarget = name === '100 kB' ? 2 : 2.5;
@@ -312,6 +338,7 @@ async function main(): Promise<void> {
         await floorClient.close(pacedFloor.uri);
       }
       await floorClient.shutdown();
+      echo.disconnect();
       floorDown = true;
 
       // 4. The 1 MB file while typing: keystrokes back to back, each followed by a completion; its analysis
@@ -326,7 +353,10 @@ async function main(): Promise<void> {
       const rss = rssMb(client.child.pid!);
       rows.push(['server RSS with the 20k-line file open', `${rss.toFixed(0)} MB`, '', '', `≤ 200 MB ${rss <= 200 ? 'met' : 'MISSED'}`]);
     } finally {
-      if (!floorDown) await floorClient.shutdown();
+      if (!floorDown) {
+        await floorClient.shutdown();
+        echo.disconnect();
+      }
       await client.shutdown();
     }
   } finally {
