@@ -98,6 +98,39 @@ const switches: Shape[] = [
   },
 ];
 
+const loops: Shape[] = [
+  {
+    name: 'a for…of over the roles setting a flag',
+    rule: `  let mfa = false;\n  for (const r of context.authorization.roles) {\n    if (r === 'admin' || r === 'owner') mfa = true;\n  }\n  if (mfa) { DUO }`,
+    action: `  let mfa = false;\n  for (const r of event.authorization.roles) {\n    if (r === 'admin' || r === 'owner') mfa = true;\n  }\n  if (mfa) { DUO }`,
+    mutants: [
+      { drops: "the 'owner' condition", action: `  let mfa = false;\n  for (const r of event.authorization.roles) {\n    if (r === 'admin') mfa = true;\n  }\n  if (mfa) { DUO }`, login: 'context.authorization.roles contains "owner"', field: 'mfa' },
+      { drops: 'the loop', action: '', login: 'context.authorization.roles contains "admin"', field: 'mfa' },
+    ],
+  },
+  {
+    name: 'an indexed for over a list kept in a variable',
+    rule: `${adminRule}\n  const groups = user.groups || [];\n  for (let i = 0; i < groups.length; i++) {\n    if (groups[i] === 'finance') { DUO }\n  }`,
+    action: `${adminAction}\n  const groups = event.user.groups || [];\n  for (let i = 0; i < groups.length; i++) {\n    if (groups[i] === 'finance') { DUO }\n  }`,
+    mutants: [{ drops: 'the loop', action: adminAction, login: 'user.groups contains "finance"', field: 'mfa' }],
+  },
+  {
+    name: 'a while loop with an index, and a for whose bound is kept in a name, reading a field of each item',
+    rule: `  var roles = context.authorization.roles;\n  var i = 0;\n  while (i < roles.length) {\n    if (roles[i] === 'admin') { DUO }\n    i++;\n  }\n  for (let x = 0, len = context.authentication.methods.length; x < len; x++) {\n    if (context.authentication.methods[x].name === 'federated') { DUO }\n  }`,
+    action: `  var roles = event.authorization.roles;\n  var i = 0;\n  while (i < roles.length) {\n    if (roles[i] === 'admin') { DUO }\n    i++;\n  }\n  for (let x = 0, len = event.authentication.methods.length; x < len; x++) {\n    if (event.authentication.methods[x].name === 'federated') { DUO }\n  }`,
+    mutants: [
+      { drops: 'the while loop', action: `  for (let x = 0, len = event.authentication.methods.length; x < len; x++) {\n    if (event.authentication.methods[x].name === 'federated') { DUO }\n  }`, login: 'context.authorization.roles contains "admin"', field: 'mfa' },
+      { drops: 'the for loop', action: `  var roles = event.authorization.roles;\n  for (var i = 0; i < roles.length; i++) if (roles[i] === 'admin') { DUO }`, login: 'context.authentication.methods contains {"name":"federated"}', field: 'mfa' },
+    ],
+  },
+  {
+    name: 'a forEach setting a denial flag',
+    rule: `${adminRule}\n  let blocked = false;\n  user.app_metadata.roles.forEach(function (role) {\n    if (role === 'suspended') blocked = true;\n  });\n  if (blocked) DENY('Suspended');`,
+    action: `${adminAction}\n  let blocked = false;\n  event.user.app_metadata.roles.forEach(function (role) {\n    if (role === 'suspended') blocked = true;\n  });\n  if (blocked) DENY('Suspended');`,
+    mutants: [{ drops: 'the loop', action: adminAction, login: 'user.app_metadata.roles contains "suspended"', field: 'outcome' }],
+  },
+];
+
 describe('a switch on a login input: each case is tried, and a value matching none', () => {
   const work = createWorkspace({ prefix: 'duo-switch-', packageName: 'duo-switch' });
   const cli = (args: string[]): CliResult => runCliSync(args, { cwd: work.root });
@@ -163,5 +196,67 @@ describe('a switch on a login input: each case is tried, and a value matching no
     const answer = work.write('rules/switch-answer.js', ruleOf(`${adminRule}\n  request.get('https://risk.example.com/', function (err, response, body) {\n    switch (JSON.parse(body).level) {\n      case 'high':\n        DUO\n    }\n    callback(null, user, context);\n  });\n  return;`));
     const quiet = cli(['equivalence', answer, work.write('switch-answer-action.js', actionOf(adminAction)), '--format', 'json']);
     assert.ok(!report(quiet).notes.some((n) => / decides /.test(n.message)), quiet.stdout);
+  });
+});
+
+describe('a loop over a login list: a list holding each value its items are compared with is tried', () => {
+  const work = createWorkspace({ prefix: 'duo-loops-', packageName: 'duo-loops' });
+  const cli = (args: string[]): CliResult => runCliSync(args, { cwd: work.root });
+  const report = (run: CliResult): Report => JSON.parse(run.stdout) as Report;
+
+  for (const [i, shape] of loops.entries()) {
+    test(`${shape.name}: the faithful Action agrees with no note; each mutant diverges (exit 1)`, () => {
+      const rule = work.write(`rules/loop-${i}.js`, ruleOf(shape.rule));
+      const agreed = cli(['equivalence', rule, work.write(`loop-${i}-faithful.js`, actionOf(shape.action)), '--strict', '--format', 'json']);
+      assert.equal(agreed.code, 0, agreed.stderr + agreed.stdout);
+      assert.deepEqual(report(agreed).notes, []);
+      assert.equal(report(agreed).agreeing, report(agreed).logins);
+      for (const [j, mutant] of shape.mutants.entries()) {
+        const run = cli(['equivalence', rule, work.write(`loop-${i}-mutant-${j}.js`, actionOf(mutant.action))]);
+        assert.equal(run.code, 1, `dropping ${mutant.drops}: ${run.stderr}${run.stdout}`);
+        assert.ok(run.stdout.includes(`  DIVERGES on ${mutant.field} in `) && run.stdout.includes(`smallest: ${mutant.login}\n`), `dropping ${mutant.drops}: ${run.stdout}`);
+      }
+    });
+  }
+
+  const unread: Array<{ name: string; rule: string; line: number; shown: string; decides: string }> = [
+    {
+      name: 'a flag set in a loop under a condition the matrix cannot read',
+      rule: `${adminRule}\n  let longWord = false;\n  for (const w of user.name.split(' ')) {\n    if (w.length > 12) longWord = true;\n  }\n  if (longWord) { DUO }`,
+      line: 5,
+      shown: 'w.length > 12',
+      decides: 'MFA',
+    },
+    {
+      name: 'a `continue` under a condition the matrix cannot read',
+      rule: `${adminRule}\n  for (const g of user.groups || []) {\n    if (g.split(':').length !== 2) continue;\n    DUO\n  }`,
+      line: 4,
+      shown: "g.split(':').length !== 2",
+      decides: 'MFA',
+    },
+    {
+      name: 'a denial flag set in a forEach under a condition the matrix cannot read',
+      rule: `${adminRule}\n  let deny = false;\n  (user.app_metadata.tags || []).forEach((t) => {\n    if (t.split('=')[0] === 'block') deny = true;\n  });\n  if (deny) DENY('Blocked');`,
+      line: 5,
+      shown: "t.split('=')[0] === 'block'",
+      decides: 'a denial',
+    },
+  ];
+  for (const [i, c] of unread.entries()) {
+    test(`${c.name}: NOT TRIED names the Rule line and the condition; --strict exits 1 for the Action that drops the loop`, () => {
+      const rule = work.write(`rules/unread-loop-${i}.js`, ruleOf(c.rule));
+      const dropped = work.write(`unread-loop-${i}-dropped.js`, actionOf(adminAction));
+      const run = cli(['equivalence', rule, dropped]);
+      assert.equal(run.code, 0, run.stderr + run.stdout);
+      assert.match(run.stdout, /^Differential check: \d+ logins, \d+ agree, 0 divergences .*NOT every login the conditions allow was tried/);
+      assert.ok(run.stdout.includes(`  NOT TRIED: unread-loop-${i}.js line ${c.line}: \`${c.shown}\` decides ${c.decides}, but the check builds no login from that condition`), run.stdout);
+      assert.equal(cli(['equivalence', rule, dropped, '--strict']).code, 1);
+    });
+  }
+
+  test('a loop over an API answer is no login input: no note for its condition', () => {
+    const rule = work.write('rules/loop-answer.js', ruleOf(`${adminRule}\n  request.get('https://risk.example.com/', function (err, response, body) {\n    let risky = false;\n    (JSON.parse(body || '[]')).forEach((signal) => {\n      if (signal.level.split(':').length > 3) risky = true;\n    });\n    if (risky) { DUO }\n    callback(null, user, context);\n  });\n  return;`));
+    const run = cli(['equivalence', rule, work.write('loop-answer-action.js', actionOf(adminAction)), '--format', 'json']);
+    assert.ok(!report(run).notes.some((n) => / decides /.test(n.message)), run.stdout);
   });
 });

@@ -24,6 +24,16 @@ describe('the unread operands of MFA gates', () => {
     assert.deepEqual(unread(`  if (context.clientID === 'admin' || Object.keys(user.app_metadata).length > 3) { ${duo} }`), []);
   });
 
+  test('switches and loops: an unread discriminant, case, flag condition or continue is named; a read one and a counting test are not', () => {
+    assert.deepEqual(unread(`  switch (user.name.split(' ').length) { case 3: ${duo} }`), ["switch (user.name.split(' ').length)"]);
+    assert.deepEqual(unread(`  switch (true) { case context.clientID === 'a': break; case user.name.split(' ').length > 2: ${duo} }`), ["case user.name.split(' ').length > 2:"]);
+    assert.deepEqual(unread(`  switch (context.connection) { case 'corp': ${duo} }`), []);
+    assert.deepEqual(unread(`  let mfa = false;\n  for (const w of user.name.split(' ')) { if (w.length > 12) mfa = true; }\n  if (mfa) { ${duo} }`), ['w.length > 12']);
+    assert.deepEqual(unread(`  let mfa = false;\n  for (const r of context.authorization.roles) { if (r === 'admin') mfa = true; }\n  if (mfa) { ${duo} }`), []);
+    assert.deepEqual(unread(`  for (let i = 0; i < user.groups.length; i++) {\n    if (user.groups[i].split(':').length !== 2) continue;\n    ${duo}\n  }`), ["user.groups[i].split(':').length !== 2"]);
+    assert.deepEqual(unread(`  const g = user.groups || [];\n  for (let i = 0, n = g.length; i < n; i++) if (g[i] === 'x') { ${duo} }`), []);
+  });
+
   test('a helper that sets MFA: the conditions around its calls decide', () => {
     assert.deepEqual(unread(`  function requireDuo() { ${duo} }\n  if (user.app_metadata.use_mfa || user.name.split(' ').length > 2) requireDuo();`), ["user.name.split(' ').length > 2"]);
   });

@@ -10,7 +10,7 @@ import { regexExamples } from './regexExamples';
 import { children, describeNode, literalValue, memberName } from './conditionSyntax';
 import { ClockScanner, describeClock, isClockSetting, withClock } from './loginClock';
 import { findUnreadOperands, type GateSite, type UnreadOperand } from './unreadOperands';
-import { isConditionSwitch } from './switchAndLoopGates';
+import { isConditionSwitch, loopIndexes } from './switchAndLoopGates';
 
 type Node = acorn.AnyNode;
 
@@ -241,6 +241,8 @@ class ConditionScanner {
   private noted = 0;
   /** The case tests of `switch (true)`: conditions in their own right. */
   private readonly caseConditions = new Set<Node>();
+  /** Counting loops' index names, with the lists (as written) they index. */
+  private loopIndexes = new Map<string, Set<string>>();
 
   constructor(
     private readonly roots: Map<string, Root>,
@@ -284,6 +286,9 @@ class ConditionScanner {
       // user.identities[0].provider: the index is a segment of the path (the login's list gets an element there).
       const name = memberName(node) ?? indexName(node);
       const base = this.inputOf(node.object);
+      // groups[i] in `for (let i = 0; i < groups.length; i++)`: an item of the list, as a `for…of` variable is.
+      if (node.computed && node.property.type === 'Identifier' && this.loopIndexes.get(node.property.name)?.has(describeNode(this.text, node.object))
+        && base && !base.value && !base.element && base.path.length > 1) return { path: base.path, element: true };
       // m.name of an item m of context.authentication.methods: the item's field.
       if (base?.element && !base.value && name !== undefined && !/^\d+$/.test(name)) return { path: base.path, element: true, field: [...(base.field ?? []), name] };
       return base && !base.value && !base.element && name !== undefined ? { path: [...base.path, name] } : undefined;
@@ -578,6 +583,7 @@ class ConditionScanner {
 
   /** Constants, aliases and configuration names, everywhere in the Rule, before any condition is read. */
   collect(program: Node): void {
+    this.loopIndexes = loopIndexes(program, this.text);
     this.collectNode(program);
     // A helper called before its declaration (hoisted): its parameters are bound once every helper is known.
     for (const call of this.pendingCalls) this.bindCall(call);

@@ -5,7 +5,7 @@
 // Static and pure: which operands the matrix reads is told by the caller (loginMatrix.ts's scanner).
 import type * as acorn from 'acorn';
 import { children, describeNode, literalValue, memberName } from './conditionSyntax';
-import { switchGates, switchLeaves } from './switchAndLoopGates';
+import { countingLoopTests, leavesLoopBody, loopTest, switchGates, switchLeaves } from './switchAndLoopGates';
 
 type Node = acorn.AnyNode;
 
@@ -27,14 +27,21 @@ export interface UnreadOperand {
 
 type FunctionNode = acorn.FunctionDeclaration | acorn.FunctionExpression | acorn.ArrowFunctionExpression;
 
+/** List methods whose callback is given each item of the list. */
+const ITEM_METHODS = new Set(['some', 'find', 'filter', 'every', 'findIndex', 'findLast', 'forEach', 'map', 'reduce']);
+
 const isFunction = (node: Node): node is FunctionNode =>
   node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression';
 
 /** Names of the code: what each is assigned, its functions, and the calls of each. */
 class Bindings {
   readonly values = new Map<string, Node[]>();
+  /** Where each name is given a value: `mfa = true` under `if (r === 'admin')` decides what `if (mfa)` sees. */
+  readonly assignments = new Map<string, Node[]>();
   readonly functions = new Map<string, FunctionNode>();
   readonly calls = new Map<string, acorn.CallExpression[]>();
+  /** A `for…of`/`for…in` variable, or the item parameter of a list method's callback, with the list it goes over. */
+  readonly items: Array<{ name: string; list: Node }> = [];
 
   constructor(program: Node) {
     this.collect(program);
@@ -47,13 +54,25 @@ class Bindings {
   private collect(node: Node): void {
     if (node.type === 'VariableDeclarator' && node.id.type === 'Identifier' && node.init) {
       if (node.init.type === 'FunctionExpression' || node.init.type === 'ArrowFunctionExpression') this.functions.set(node.id.name, node.init);
-      else this.add(this.values, node.id.name, node.init as Node);
+      else {
+        this.add(this.values, node.id.name, node.init as Node);
+        this.add(this.assignments, node.id.name, node);
+      }
     } else if (node.type === 'AssignmentExpression' && node.left.type === 'Identifier') {
       this.add(this.values, node.left.name, node.right as Node);
+      this.add(this.assignments, node.left.name, node);
+    } else if ((node.type === 'ForOfStatement' || node.type === 'ForInStatement')) {
+      const declared = node.left.type === 'VariableDeclaration' ? node.left.declarations[0]?.id : node.left;
+      if (declared?.type === 'Identifier') this.items.push({ name: declared.name, list: node.right as Node });
     } else if (node.type === 'FunctionDeclaration' && node.id) {
       this.functions.set(node.id.name, node);
     } else if (node.type === 'CallExpression' && node.callee.type === 'Identifier') {
       this.add(this.calls, node.callee.name, node);
+    } else if (node.type === 'CallExpression' && node.callee.type === 'MemberExpression' && ITEM_METHODS.has(memberName(node.callee) ?? '')) {
+      // roles.forEach((r) => …): r is an item of roles (the accumulator of reduce comes first).
+      const fn = node.arguments[0];
+      const param = fn && isFunction(fn as Node) ? (fn as FunctionNode).params[memberName(node.callee) === 'reduce' ? 1 : 0] : undefined;
+      if (param?.type === 'Identifier') this.items.push({ name: param.name, list: node.callee.object as Node });
     }
     for (const child of children(node)) this.collect(child);
   }
@@ -136,6 +155,13 @@ function loginNames(roots: Iterable<string>, bindings: Bindings, program: Node, 
   for (let round = 0; round < 8; round++) {
     const before = names.size;
     for (const [name, values] of bindings.values) if (!names.has(name) && values.some((v) => mentions(v))) names.add(name);
+    // An item of a login list (`for (const r of context.authorization.roles)`, `groups.forEach((g) => …)`) is the login
+    // too, not an answer from elsewhere, though it is a callback's parameter.
+    for (const { name, list } of bindings.items) {
+      if (names.has(name) || !mentions(list)) continue;
+      names.add(name);
+      foreign.delete(name);
+    }
     for (const [name, fn] of bindings.functions) {
       if (!names.has(name) && mentions(fn.body as Node)) names.add(name);
       for (const call of bindings.calls.get(name) ?? []) {
@@ -170,10 +196,11 @@ function exits(node: Node): boolean {
 
 /**
  * The conditions that decide whether the code at the end of `chain` runs: the tests of the `if`s and `?:`s around
- * it, the left side of `&&`/`||` it is the right side of, the `switch` whose case holds it, and the tests of `if`s
- * (and `switch`es) before it that return.
+ * it, the left side of `&&`/`||` it is the right side of, the `switch` whose case holds it, the test of a `while` or
+ * `for` loop holding it (a loop counting over a list's items only walks them), and the tests of `if`s (and
+ * `switch`es) before it that return, or that `continue` or `break` out of the loop body holding it.
  */
-function gatesOf(chain: readonly Node[]): Node[] {
+function gatesOf(chain: readonly Node[], countingTests: ReadonlySet<Node>): Node[] {
   const gates: Node[] = [];
   chain.forEach((node, i) => {
     const inner = chain[i + 1];
@@ -181,10 +208,14 @@ function gatesOf(chain: readonly Node[]): Node[] {
     if ((node.type === 'IfStatement' || node.type === 'ConditionalExpression') && inner !== node.test) gates.push(node.test as Node);
     if (node.type === 'LogicalExpression' && node.operator !== '??' && inner === node.right) gates.push(node.left as Node);
     if (node.type === 'SwitchStatement' && inner.type === 'SwitchCase') gates.push(...switchGates(node, inner));
+    const test = loopTest(node);
+    if (test && inner !== test && !countingTests.has(test)) gates.push(test);
     const body = node.type === 'BlockStatement' || node.type === 'Program' ? node.body : node.type === 'SwitchCase' ? node.consequent : undefined;
     for (const statement of body ?? []) {
       if (statement === inner) break;
       if (statement.type === 'IfStatement' && (exits(statement.consequent as Node) || (statement.alternate && exits(statement.alternate as Node)))) gates.push(statement.test as Node);
+      // for (const g of groups) { if (!g.startsWith('vpn-')) continue; … }: the `if` decides for the rest of the body.
+      else if (statement.type === 'IfStatement' && (leavesLoopBody(statement.consequent as Node) || (statement.alternate && leavesLoopBody(statement.alternate as Node)))) gates.push(statement.test as Node);
       if (statement.type === 'SwitchStatement' && switchLeaves(statement)) gates.push(...switchGates(statement));
     }
   });
@@ -286,6 +317,7 @@ export function findUnreadOperands(program: Node, text: string, roots: Iterable<
       && ((same && p.text === written) || p.text.startsWith(`${written}.`) || p.text.startsWith(`${written}[`)));
   };
   const switchParts = switchPartLabels(program, text);
+  const countingTests = countingLoopTests(program, text);
   const found = new Map<number, UnreadOperand>();
   const seen = new Set<string>();
   const visit = (offset: number, kind: GateSite['kind'], depth: number): void => {
@@ -293,7 +325,7 @@ export function findUnreadOperands(program: Node, text: string, roots: Iterable<
     if (seen.has(key) || depth > 3) return;
     seen.add(key);
     const chain = chainTo(program, offset);
-    for (const gate of gatesOf(chain)) for (const operand of unreadIn(gate, 0)) {
+    for (const gate of gatesOf(chain, countingTests)) for (const operand of unreadIn(gate, 0, kind, depth)) {
       const entry = found.get(operand.start) ?? { offset: operand.start, text: switchParts.get(operand) ?? describeNode(text, operand), guards: [] };
       if (!entry.guards.includes(kind)) entry.guards.push(kind);
       found.set(operand.start, entry);
@@ -302,13 +334,16 @@ export function findUnreadOperands(program: Node, text: string, roots: Iterable<
     const helper = enclosingHelper(chain, bindings);
     for (const call of helper ? bindings.calls.get(helper) ?? [] : []) visit(call.start, kind, depth + 1);
   };
-  const unreadIn = (gate: Node, depth: number): Node[] => {
+  const unreadIn = (gate: Node, depth: number, kind: GateSite['kind'], siteDepth: number): Node[] => {
     return operandsOf(gate).flatMap((operand) => {
+      // `let mfa = false; for (const r of roles) { if (r === 'admin') mfa = true; }`, then `if (mfa)`: the conditions
+      // each value was given under decide too, though the values themselves (true, false) are no login input.
+      if (operand.type === 'Identifier') for (const assigned of bindings.assignments.get(operand.name) ?? []) visit(assigned.start, kind, siteDepth + 1);
       if (!mentions(operand) || reads(operand)) return [];
       // `needsMfa || B` with `var needsMfa = A && C`: the operands of what it was assigned.
       if (operand.type === 'Identifier' && depth < 3) {
         const values = bindings.values.get(operand.name);
-        if (values?.length) return values.flatMap((v) => unreadIn(v, depth + 1));
+        if (values?.length) return values.flatMap((v) => unreadIn(v, depth + 1, kind, siteDepth));
       }
       if (operand.type === 'Identifier') return [];
       // `!user.email || …` before the Rule reads user.email: a check that it is there.
