@@ -124,6 +124,15 @@ const loops: Shape[] = [
     ],
   },
   {
+    name: 'a for…of and a some() callback destructuring a field of each item',
+    rule: `  for (const { name } of context.authentication.methods) {\n    if (name === 'federated') { DUO }\n  }\n  if (user.identities.some(({ provider }) => provider === 'waad')) { DUO }`,
+    action: `  for (const { name } of event.authentication.methods) {\n    if (name === 'federated') { DUO }\n  }\n  if (event.user.identities.some(({ provider }) => provider === 'waad')) { DUO }`,
+    mutants: [
+      { drops: 'the for…of', action: `  if (event.user.identities.some(({ provider }) => provider === 'waad')) { DUO }`, login: 'context.authentication.methods contains {"name":"federated"}', field: 'mfa' },
+      { drops: 'the some()', action: `  for (const { name } of event.authentication.methods) {\n    if (name === 'federated') { DUO }\n  }`, login: 'user.identities contains {"provider":"waad"}', field: 'mfa' },
+    ],
+  },
+  {
     name: 'a forEach setting a denial flag',
     rule: `${adminRule}\n  let blocked = false;\n  user.app_metadata.roles.forEach(function (role) {\n    if (role === 'suspended') blocked = true;\n  });\n  if (blocked) DENY('Suspended');`,
     action: `${adminAction}\n  let blocked = false;\n  event.user.app_metadata.roles.forEach(function (role) {\n    if (role === 'suspended') blocked = true;\n  });\n  if (blocked) DENY('Suspended');`,
@@ -232,6 +241,13 @@ describe('a loop over a login list: a list holding each value its items are comp
       rule: `${adminRule}\n  for (const g of user.groups || []) {\n    if (g.split(':').length !== 2) continue;\n    DUO\n  }`,
       line: 4,
       shown: "g.split(':').length !== 2",
+      decides: 'MFA',
+    },
+    {
+      name: "a value destructured from each entry of a login object's entries",
+      rule: `${adminRule}\n  for (const [key, value] of Object.entries(user.app_metadata)) {\n    if (value === 'gold') { DUO }\n  }`,
+      line: 4,
+      shown: "value === 'gold'",
       decides: 'MFA',
     },
     {

@@ -720,6 +720,23 @@ class ConditionScanner {
     else if (this.aliases.get(name)?.element) this.aliases.delete(name);
   }
 
+  /**
+   * `for (const { name } of context.authentication.methods)`, `methods.some(({ name }) => …)`: each name stands for that
+   * field of an item, as `m.name` of `m` would.
+   */
+  private bindItemFields(pattern: acorn.ObjectPattern, list: Node): void {
+    const input = this.inputOf(list);
+    const over = input && !input.value && !input.element && input.path.length > 1 ? input : undefined;
+    for (const p of pattern.properties) {
+      if (p.type !== 'Property') continue;
+      const key = p.computed ? literalValue(p.key as Node)?.value : p.key.type === 'Identifier' ? p.key.name : literalValue(p.key as Node)?.value;
+      const local = p.value.type === 'Identifier' ? p.value : p.value.type === 'AssignmentPattern' && p.value.left.type === 'Identifier' ? p.value.left : undefined;
+      if (!local || this.roots.has(local.name)) continue;
+      if (over && typeof key === 'string') this.aliases.set(local.name, { path: over.path, element: true, field: [key] });
+      else if (this.aliases.get(local.name)?.element) this.aliases.delete(local.name);
+    }
+  }
+
   /** `context.stats.loginsCount % 10 === 3`: the input and a number leaving that remainder. */
   private remainderOf(node: Node, compared: Node): { input: Input; value: number } | undefined {
     if (node.type !== 'BinaryExpression' || node.operator !== '%') return undefined;
@@ -850,6 +867,7 @@ class ConditionScanner {
       case 'ForOfStatement':
       case 'ForInStatement': {
         const declared = node.left.type === 'VariableDeclaration' ? node.left.declarations[0]?.id : node.left;
+        if (declared?.type === 'ObjectPattern' && node.type === 'ForOfStatement') this.bindItemFields(declared, node.right);
         if (declared?.type === 'Identifier') {
           if (node.type === 'ForOfStatement') this.bindElement(declared.name, node.right);
           const right = this.valuesOf(node.right);
@@ -1017,6 +1035,7 @@ class ConditionScanner {
       // APPS.some((app) => app.id === context.clientID): the parameter takes each element.
       const fn = node.arguments[0];
       const param = fn && (fn.type === 'ArrowFunctionExpression' || fn.type === 'FunctionExpression') ? fn.params[method === 'reduce' ? 1 : 0] : undefined;
+      if (param?.type === 'ObjectPattern') this.bindItemFields(param, target);
       if (param?.type === 'Identifier') {
         // (context.authorization.roles || []).some((r) => r.startsWith('admin')): r is an item of the login's list.
         this.bindElement(param.name, target);

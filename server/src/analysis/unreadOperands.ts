@@ -27,6 +27,16 @@ export interface UnreadOperand {
 
 type FunctionNode = acorn.FunctionDeclaration | acorn.FunctionExpression | acorn.ArrowFunctionExpression;
 
+/** The names a binding pattern declares: `r`, `{ name }`, `[key, value]`, `{ a: { b } = {} }`. */
+function patternNames(pattern: Node): string[] {
+  if (pattern.type === 'Identifier') return [pattern.name];
+  if (pattern.type === 'AssignmentPattern') return patternNames(pattern.left as Node);
+  if (pattern.type === 'RestElement') return patternNames(pattern.argument as Node);
+  if (pattern.type === 'ArrayPattern') return pattern.elements.flatMap((e) => (e ? patternNames(e as Node) : []));
+  if (pattern.type === 'ObjectPattern') return pattern.properties.flatMap((p) => patternNames((p.type === 'Property' ? p.value : p) as Node));
+  return [];
+}
+
 /** List methods whose callback is given each item of the list. */
 const ITEM_METHODS = new Set(['some', 'find', 'filter', 'every', 'findIndex', 'findLast', 'forEach', 'map', 'reduce']);
 
@@ -63,7 +73,7 @@ class Bindings {
       this.add(this.assignments, node.left.name, node);
     } else if ((node.type === 'ForOfStatement' || node.type === 'ForInStatement')) {
       const declared = node.left.type === 'VariableDeclaration' ? node.left.declarations[0]?.id : node.left;
-      if (declared?.type === 'Identifier') this.items.push({ name: declared.name, list: node.right as Node });
+      for (const name of declared ? patternNames(declared as Node) : []) this.items.push({ name, list: node.right as Node });
     } else if (node.type === 'FunctionDeclaration' && node.id) {
       this.functions.set(node.id.name, node);
     } else if (node.type === 'CallExpression' && node.callee.type === 'Identifier') {
@@ -72,7 +82,7 @@ class Bindings {
       // roles.forEach((r) => …): r is an item of roles (the accumulator of reduce comes first).
       const fn = node.arguments[0];
       const param = fn && isFunction(fn as Node) ? (fn as FunctionNode).params[memberName(node.callee) === 'reduce' ? 1 : 0] : undefined;
-      if (param?.type === 'Identifier') this.items.push({ name: param.name, list: node.callee.object as Node });
+      for (const name of param ? patternNames(param as Node) : []) this.items.push({ name, list: node.callee.object as Node });
     }
     for (const child of children(node)) this.collect(child);
   }
