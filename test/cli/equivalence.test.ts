@@ -431,6 +431,34 @@ describe('the differential check tries the values of a Rule\'s policy tables', (
     assert.match(caught.stdout, /DIVERGES on mfa in \d+ logins?; smallest: context\.riskAssessment\.confidence = /);
   });
 
+  test("context.request.geoip's fields convert to the Action's camelCase names; an Action reading the Rule's snake_case names diverges", () => {
+    // US logins skip Duo. In an Action, geoip.country_code is undefined: every US login would be asked for Duo.
+    const rule = work.write('rules/geo.js', `function (user, context, callback) {\n  if (context.request.geoip && context.request.geoip.country_code === 'US') return callback(null, user, context);\n  context.idToken['https://example.com/tz'] = context.request.geoip.time_zone;\n${duo}`);
+    const converted = cli(['convert', rule, '--check', '--format', 'json'], work.root);
+    assert.equal(converted.code, 0, converted.stderr + converted.stdout);
+    const result = JSON.parse(converted.stdout) as { action: string; notes: unknown[]; check: Report };
+    assert.match(result.action, /if \(event\.request\.geoip && event\.request\.geoip\.countryCode === 'US'\) return;/);
+    assert.match(result.action, /setCustomClaim\('https:\/\/example\.com\/tz', event\.request\.geoip\.timeZone\)/);
+    // A presence test of the whole object needs no note.
+    assert.deepEqual(result.notes, []);
+    assert.equal(result.check.agreeing, result.check.logins);
+    const snake = work.write('geo-snake-case.js', result.action.replace('geoip.countryCode', 'geoip.country_code'));
+    const caught = cli(['equivalence', rule, snake], work.root);
+    assert.equal(caught.code, 1, caught.stdout);
+    assert.match(caught.stdout, /DIVERGES on mfa, idToken in \d+ logins?; smallest: the default mock login\n {4}Rule: {3}allowed, no MFA\n {4}Action: allowed, MFA duo/);
+  });
+
+  test('context.request.geoip used whole (kept in a variable or stored) gets a TODO naming the renamed fields', () => {
+    const rule = work.write('rules/geo-whole.js', `function (user, context, callback) {\n  var geo = user.user_metadata.geoip || context.request.geoip;\n  if (geo && geo.country_code === 'US') return callback(null, user, context);\n${duo}`);
+    const converted = cli(['convert', rule, '--format', 'json'], work.root);
+    // Written, with a TODO left.
+    assert.equal(converted.code, 1, converted.stderr + converted.stdout);
+    const result = JSON.parse(converted.stdout) as { action: string; notes: Array<{ message: string }> };
+    assert.match(result.action, /\/\/ TODO\(duo-rules\): context\.request\.geoip: event\.request\.geoip names its fields in camelCase \(countryCode, cityName, timeZone…\)/);
+    assert.match(result.action, /var geo = event\.user\.user_metadata\.geoip \|\| event\.request\.geoip;/);
+    assert.equal(result.notes.filter((n) => /camelCase/.test(n.message)).length, 1);
+  });
+
   test("an email-domain allow-list's denial is tried with an address at another domain: an Action without it diverges", () => {
     const rule = work.write('rules/domain-allow-list.js', `function (user, context, callback) {\n  const ALLOWED = ['example.com', 'partner.example'];\n  const ok = ALLOWED.some(function (domain) {\n    var parts = user.email.split('@');\n    return parts[parts.length - 1].toLowerCase() === domain;\n  });\n  if (!ok) return callback(new UnauthorizedError('Access denied.'));\n${duo}`);
     const noDeny = work.write('domain-allow-list-action.js', `exports.onExecutePostLogin = async (event, api) => {\n${enable}`);
@@ -459,7 +487,7 @@ describe('the differential check reaches Duo through more gate shapes', () => {
   // Each Rule asks for Duo through the shape (alone, or beside the admin portal); the faithful Action says the same
   // in event terms. An Action without Duo, and one that keeps only the admin-portal branch, must diverge on mfa.
   const shapes: { name: string; setup?: string; gate: string; actionSetup?: string; actionGate: string }[] = [
-    { name: 'destructured inputs', setup: `  const { connection } = context;\n  const { request: { geoip } } = context;\n`, gate: `connection === 'corp-ad' || geoip.country_code === 'FR'`, actionSetup: `  const { connection, request: { geoip } } = event;\n`, actionGate: `connection.name === 'corp-ad' || geoip.country_code === 'FR'` },
+    { name: 'destructured inputs', setup: `  const { connection } = context;\n  const { request: { geoip } } = context;\n`, gate: `connection === 'corp-ad' || geoip.country_code === 'FR'`, actionSetup: `  const { connection, request: { geoip } } = event;\n`, actionGate: `connection.name === 'corp-ad' || geoip.countryCode === 'FR'` },
     { name: 'a helper function', setup: `  function needsMfa(u) { return !!u.email && u.email.endsWith('@corp.example'); }\n`, gate: 'needsMfa(user)', actionSetup: `  const needsMfa = (u) => !!u.email && u.email.endsWith('@corp.example');\n`, actionGate: 'needsMfa(event.user)' },
     { name: 'an index into an input list', gate: `user.identities[0].provider === 'google-oauth2'`, actionGate: `event.user.identities[0].provider === 'google-oauth2'` },
     { name: 'includes after toLowerCase', gate: `context.clientName.toLowerCase().includes('admin')`, actionGate: `event.client.name.toLowerCase().includes('admin')` },

@@ -605,6 +605,17 @@ describe('a near miss of a context or event field', () => {
     assert.deepEqual(only(actionText, 'unknown-field').map((f) => f.data?.suggestion), ['client_id', 'secrets']);
   });
 
+  test("request.geoip: a Rule's snake_case name in an Action, and an Action's camelCase name in a Rule, are undefined there", () => {
+    // The gate that skips Duo in the US never holds in the Action: every US login is asked for Duo.
+    const actionText = action("  if (event.request.geoip.country_code !== 'US' || event.request.geoip.timeZone === 'UTC') api.multifactor.enable('duo');");
+    const [onAction] = only(actionText, 'unknown-field');
+    assert.equal(onAction.message, "'country_code' is not a field of event.request.geoip: event.request.geoip.country_code is undefined at every login (a condition on it never holds; reading a property of it throws). Did you mean 'countryCode'?");
+    assert.equal(onAction.data?.suggestion, 'countryCode');
+    assert.equal(only(actionText, 'unknown-field').length, 1);
+    const ruleText = rule(`  if (context.request.geoip.countryCode !== 'US' && context.request.geoip.city_name) {\n    context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };\n  }`);
+    assert.deepEqual(only(ruleText, 'unknown-field').map((f) => f.data?.suggestion), ['country_code']);
+  });
+
   test('fields Auth0 sets, names the file assigns itself and the user\'s own attributes are left alone', () => {
     const text = rule(`  context.clientIds = ['a'];\n  if (context.clientIds.indexOf(context.clientID) !== -1 && context.connectionID && user.department) {\n    context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };\n  }`);
     assert.deepEqual(only(text, 'unknown-field'), []);

@@ -156,6 +156,13 @@ describe('unknown-field', () => {
     assert.deepEqual(collectFixAllEdits(buildModel(text), analyze(text)), []);
   });
 
+  test("a Rule's snake_case location field in an Action becomes the Action's camelCase name", () => {
+    const text = action("  if (event.request.geoip.country_code !== 'US') api.multifactor.enable('duo');");
+    const { text: fixed, title } = applyFix(text, 'unknown-field');
+    assert.equal(title, "Change 'country_code' to 'countryCode'");
+    assert.match(fixed, /if \(event\.request\.geoip\.countryCode !== 'US'\)/);
+  });
+
   test('no fix without a near match', () => {
     const text = rule("  context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST, zzzzzzzz: 1 };");
     const findings = analyze(text);

@@ -193,6 +193,9 @@ describe('member completion', () => {
     assert.ok(labels(`${actionHead}  if (event.|`)?.includes('transaction'));
     assert.ok(labels(`${actionHead}  const email = event.user.em|`)?.includes('email'));
     assert.deepEqual(labels(`${actionHead}  if (event.client.|`), ['client_id', 'name', 'metadata']);
+    // An Action's location fields are camelCase, a Rule's snake_case.
+    assert.ok(labels(`${actionHead}  if (event.request.geoip.|`)?.includes('countryCode'));
+    assert.ok(!labels(`${actionHead}  if (event.request.geoip.|`)?.includes('country_code'));
   });
 
   test('configuration. and event.secrets. offer the declared keys', () => {

@@ -1000,15 +1000,20 @@ function checkMisspeltFields(model: RuleModel, out: Collector): void {
   const root = model.kind === 'rule' ? model.contextName : model.kind === 'action' ? model.eventName : undefined;
   if (!root) return;
   const docRoot = model.kind === 'rule' ? 'context' : 'event';
-  const isRoot = (node: AnyNode): boolean => node.type === 'Identifier' && node.name === root;
+  // The objects whose fields are checked: the context or event itself, event.client, and request.geoip, whose
+  // fields a Rule names in snake_case and an Action in camelCase (a Rule's `country_code` is undefined in an Action).
+  const checked = model.kind === 'action' ? [[], ['client'], ['request', 'geoip']] : [[], ['request', 'geoip']];
+  const fieldsAt = new Map(checked.map((path) => [path.join('.'), new Set(listFieldDocs(docRoot, path)?.map((f) => f.name) ?? [])]));
+  /** The checked path `node` stands for (`event.request.geoip` → ['request', 'geoip']), else undefined. */
   const pathOf = (node: AnyNode): string[] | undefined => {
-    if (isRoot(node)) return [];
-    if (model.kind === 'action' && node.type === 'MemberExpression' && !node.computed && isRoot(node.object as AnyNode)
-      && node.property.type === 'Identifier' && node.property.name === 'client') return ['client'];
-    return undefined;
+    const path: string[] = [];
+    let at = node;
+    while (at.type === 'MemberExpression' && !at.computed && at.property.type === 'Identifier') {
+      path.unshift(at.property.name);
+      at = at.object as AnyNode;
+    }
+    return at.type === 'Identifier' && at.name === root && fieldsAt.has(path.join('.')) ? path : undefined;
   };
-  // The fields at the context or event itself, and at event.client.
-  const fieldsAt = [[] as string[], ['client']].map((path) => new Set(listFieldDocs(docRoot, path)?.map((f) => f.name) ?? []));
   const read: Array<{ node: NamedMember['node']; path: string[]; name: string; key: string }> = [];
   const assigned = new Set<string>();
   for (const { node, assigned: isTarget } of model.members) {
@@ -1016,16 +1021,15 @@ function checkMisspeltFields(model: RuleModel, out: Collector): void {
     const path = pathOf(node.object as AnyNode);
     if (!path) continue;
     const name = node.property.name;
-    const fields = fieldsAt[path.length];
-    if (fields.has(name)) continue;
-    const key = path.length ? `client.${name}` : name;
+    if (fieldsAt.get(path.join('.'))?.has(name)) continue;
+    const key = [...path, name].join('.');
     if (isTarget) assigned.add(key);
     read.push({ node, path, name, key });
   }
   for (const { node, path, name, key } of read) {
-    const fields = fieldsAt[path.length];
-    if (assigned.has(key) || fields.size === 0) continue;
-    const suggestion = suggestNearest(name, [...fields]);
+    const fields = [...(fieldsAt.get(path.join('.')) ?? [])];
+    if (assigned.has(key) || fields.length === 0) continue;
+    const suggestion = fields.find((f) => foldName(f) === foldName(name)) ?? suggestNearest(name, fields);
     // A misspelt multifactor has its own, more telling message.
     if (!suggestion || suggestion === 'multifactor') continue;
     const where = [root, ...path].join('.');

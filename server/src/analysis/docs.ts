@@ -224,6 +224,23 @@ const geoipFields = [
   f('subdivision_name', 'string', 'Region/state name.'),
 ];
 
+/**
+ * The same location in an Action's event.request.geoip, whose fields are camelCase: a Rule's `country_code` read
+ * there is undefined (ruleToAction.ts renames them when converting).
+ */
+const actionGeoipFields = [
+  f('countryCode', 'string', 'Two-letter ISO country code of the request IP (Rules: country_code).'),
+  f('countryCode3', 'string', 'Three-letter ISO country code (Rules: country_code3).'),
+  f('countryName', 'string', 'Country name (Rules: country_name).'),
+  f('cityName', 'string', 'City name (Rules: city_name).'),
+  f('latitude', 'number', 'Latitude.'),
+  f('longitude', 'number', 'Longitude.'),
+  f('timeZone', 'string', 'Time zone, e.g. Europe/Berlin (Rules: time_zone).'),
+  f('continentCode', 'string', 'Continent code (Rules: continent_code).'),
+  f('subdivisionCode', 'string', 'Region/state code (Rules: subdivision_code).'),
+  f('subdivisionName', 'string', 'Region/state name (Rules: subdivision_name).'),
+];
+
 const authenticationFields = [
   f('methods', 'Array<{ name, timestamp }>', 'Authentication methods completed in this session: federated, pwd, sms, email, mfa.'),
 ];
@@ -332,7 +349,7 @@ const eventFieldDocs: FieldDoc[] = [
     f('method', 'string', 'HTTP method.'),
     open('query', 'object', 'Query string parameters.'),
     open('body', 'object', 'Body of a POST request.'),
-    f('geoip', 'object', 'Location of the client IP.', geoipFields),
+    f('geoip', 'object', 'Location of the client IP, its fields camelCase (Rules: snake_case).', actionGeoipFields),
   ]),
   f('authentication', 'object', 'How the user authenticated in this session (may be undefined).', [
     ...authenticationFields,

@@ -1344,8 +1344,14 @@ export function toActionEvent(user: Json, context: Json, defaultEvent: Json): Js
     const value = getPath(context, from);
     if (value !== undefined) setPath(event, to, structuredClone(value));
   }
-  // Rules name these camelCase inside objects the table copies whole.
-  const request = event.request as Json | undefined;
-  if (request && 'userAgent' in request) delete request.userAgent;
+  // A field renamed inside an object the table copies whole (request.userAgent → user_agent, the snake_case
+  // request.geoip.country_code → countryCode) is there under the Action's name only, as at Auth0: an Action
+  // that reads the Rule's name gets undefined here too.
+  for (const { from, to } of contextToEvent()) {
+    const [name, place] = [from[from.length - 1], from.slice(0, -1)];
+    if (name === to[to.length - 1] || place.join('.') !== to.slice(0, -1).join('.')) continue;
+    const holder = getPath(event, place);
+    if (holder && typeof holder === 'object' && !Array.isArray(holder)) delete (holder as Json)[name];
+  }
   return event;
 }

@@ -657,11 +657,14 @@ function conditionalLeaves(expr: AnyNode): AnyNode[] {
   return leaves;
 }
 
-/** The name `x` of `x.y` or `x.z.y` (members not computed), else undefined. */
+/**
+ * The name `x` of `x.y`, `x.z.y` or `x.w.z.y` (members not computed), else undefined. Three levels reach
+ * `event.request.geoip.countryCode`, whose field names differ between Rules and Actions.
+ */
 function rootName(node: acorn.MemberExpression): string | undefined {
-  const object = node.object;
-  if (object.type === 'Identifier') return object.name;
-  return object.type === 'MemberExpression' && !object.computed && object.object.type === 'Identifier' ? object.object.name : undefined;
+  let object = node.object;
+  for (let depth = 0; depth < 2 && object.type === 'MemberExpression' && !object.computed; depth++) object = object.object;
+  return object.type === 'Identifier' ? object.name : undefined;
 }
 
 /** Calls that read the objects passed to them and never add keys (any other call may fill them). */

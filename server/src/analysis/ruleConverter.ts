@@ -568,7 +568,7 @@ class RuleConverter {
     }
 
     if (this.rewriteStatement(node, statement, shadowed, nested, ancestors)) return;
-    if (this.rewriteExpression(node, parent, statement, shadowed, ancestors[ancestors.length - 2])) return;
+    if (this.rewriteExpression(node, parent, statement, shadowed, ancestors)) return;
 
     for (const child of childNodes(node)) {
       if (child.key === 'property' && node.type === 'MemberExpression' && !node.computed) continue;
@@ -757,7 +757,8 @@ class RuleConverter {
   }
 
   /** Expression-level rewrites. Returns true when the node (and its children) are handled. */
-  private rewriteExpression(node: Node, parent: Node | undefined, statement: Node, shadowed: Set<string>, grandparent: Node | undefined): boolean {
+  private rewriteExpression(node: Node, parent: Node | undefined, statement: Node, shadowed: Set<string>, ancestors: readonly Node[]): boolean {
+    const grandparent = ancestors[ancestors.length - 2];
     // configuration.X -> event.secrets.X
     if (this.isOwn(node, 'configuration', shadowed)) {
       if (parent?.type === 'MemberExpression' && parent.object === node) {
@@ -806,10 +807,22 @@ class RuleConverter {
     // context.X
     if (node.type === 'MemberExpression' && this.isOwn(node.object, this.contextName, shadowed)) {
       const field = memberName(node);
-      const sub = parent?.type === 'MemberExpression' && parent.object === node ? memberName(parent) : undefined;
-      const equivalent = field === undefined ? undefined : lookupMember(sub === undefined ? ['context', field] : ['context', field, sub]);
+      // The members read off it, up to `context.request.geoip.country_code`, each node with the path it ends.
+      const chain: Array<{ node: Node; name: string }> = field === undefined ? [] : [{ node, name: field }];
+      for (let i = ancestors.length - 1; chain.length > 0 && chain.length < 3 && i >= 0; i--) {
+        const above = ancestors[i];
+        const name = above.type === 'MemberExpression' && above.object === chain[chain.length - 1].node ? memberName(above) : undefined;
+        if (name === undefined) break;
+        chain.push({ node: above, name });
+      }
+      const equivalent = chain.length ? lookupMember(['context', ...chain.map((c) => c.name)]) : undefined;
       if (equivalent?.rewrite === 'mechanical') {
-        this.replace(equivalent.consumed === 3 && parent ? parent : node, equivalent.action);
+        const replaced = chain[equivalent.consumed - 2].node;
+        this.replace(replaced, equivalent.action);
+        const user = ancestors[ancestors.length - (equivalent.consumed - 1)];
+        if (equivalent.mapping.usedWhole && equivalent.consumed - 1 === chain.length && !isPresenceTest(replaced, user)) {
+          this.todo(statement, `${this.contextName}.${chain.map((c) => c.name).join('.')}: ${equivalent.mapping.usedWhole}`);
+        }
         return true;
       }
       const hint = field === 'multifactor' ? 'set MFA with api.multifactor.enable(...) where the rule assigns context.multifactor.'
@@ -974,6 +987,14 @@ const COMMENT_SKEY = new RegExp(`(?<![A-Za-z0-9])(?=[A-Za-z0-9]*[a-z])(?=[A-Za-z
  * Comments are copied into the Action, and an old configuration left in one (`// skey: '…'`) would be
  * printed by `duo-rules convert` and deployed with the Action: such strings are never copied.
  */
+/** `node` only tested for being there (`if (x)`, `!x`, `x && …`): its fields' names do not matter there. */
+function isPresenceTest(node: Node, user: Node | undefined): boolean {
+  if (!user) return false;
+  if ((user.type === 'IfStatement' || user.type === 'ConditionalExpression') && user.test === node) return true;
+  if (user.type === 'UnaryExpression' && user.operator === '!') return true;
+  return user.type === 'LogicalExpression' && user.operator === '&&' && user.left === node;
+}
+
 function withoutCommentSkeys(code: string, comments: readonly { start: number; end: number }[]): { code: string; removed: number } {
   let out = code;
   let removed = 0;

@@ -36,6 +36,20 @@ export interface MemberMapping {
   write?: { action: string; rewrite: Rewrite };
   /** Shown with manual rewrites: what the user must do. */
   note?: string;
+  /**
+   * For a mechanical rewrite of an object whose fields the Action names differently: what to check where the
+   * object is used whole (aliased, stored, sent) rather than one of its fields read, which the table renames.
+   */
+  usedWhole?: string;
+}
+
+/** The fields of `context.request.geoip` and their names in an Action's `event.request.geoip`. */
+export function geoipRenames(): ReadonlyArray<readonly [string, string]> {
+  return [
+    ['country_code', 'countryCode'], ['country_code3', 'countryCode3'], ['country_name', 'countryName'], ['city_name', 'cityName'],
+    ['latitude', 'latitude'], ['longitude', 'longitude'], ['time_zone', 'timeZone'], ['continent_code', 'continentCode'],
+    ['subdivision_code', 'subdivisionCode'], ['subdivision_name', 'subdivisionName'],
+  ];
 }
 
 /**
@@ -58,6 +72,12 @@ export const memberMappings: readonly MemberMapping[] = [
   { rule: ['context', 'protocol'], action: '{event}.transaction.protocol', rewrite: 'mechanical' },
   { rule: ['context', 'tenant'], action: '{event}.tenant.id', rewrite: 'mechanical' },
   { rule: ['context', 'request', 'userAgent'], action: '{event}.request.user_agent', rewrite: 'mechanical' },
+  // The location: an Action names its fields in camelCase, where a Rule's `country_code` is undefined.
+  ...geoipRenames().map(([ruleName, actionName]): MemberMapping => ({ rule: ['context', 'request', 'geoip', ruleName], action: `{event}.request.geoip.${actionName}`, rewrite: 'mechanical' })),
+  {
+    rule: ['context', 'request', 'geoip'], action: '{event}.request.geoip', rewrite: 'mechanical',
+    usedWhole: 'event.request.geoip names its fields in camelCase (countryCode, cityName, timeZone…) where the Rule\'s had snake_case (country_code, city_name, time_zone…): code that reads this object\'s fields, and whatever keeps it (a claim, metadata), now see the new names.',
+  },
   { rule: ['context', 'request', '*'], action: '{event}.request.$1', rewrite: 'mechanical' },
   { rule: ['context', 'request'], action: '{event}.request', rewrite: 'mechanical' },
   { rule: ['context', 'stats', 'loginsCount'], action: '{event}.stats.logins_count', rewrite: 'mechanical' },
