@@ -133,6 +133,15 @@ const loops: Shape[] = [
     ],
   },
   {
+    name: 'a for…of and a forEach whose body asks for Duo whatever the item',
+    rule: `  for (const factor of user.multifactor || []) { DUO }\n  let device = false;\n  (user.app_metadata.devices || []).forEach(function () { device = true; });\n  if (device) { DUO }`,
+    action: `  for (const factor of event.user.multifactor || []) { DUO }\n  let device = false;\n  (event.user.app_metadata.devices || []).forEach(function () { device = true; });\n  if (device) { DUO }`,
+    mutants: [
+      { drops: 'the for…of', action: `  let device = false;\n  (event.user.app_metadata.devices || []).forEach(function () { device = true; });\n  if (device) { DUO }`, login: 'user.multifactor contains "item"', field: 'mfa' },
+      { drops: 'the forEach', action: `  for (const factor of event.user.multifactor || []) { DUO }`, login: 'user.app_metadata.devices contains "item"', field: 'mfa' },
+    ],
+  },
+  {
     name: 'a forEach setting a denial flag',
     rule: `${adminRule}\n  let blocked = false;\n  user.app_metadata.roles.forEach(function (role) {\n    if (role === 'suspended') blocked = true;\n  });\n  if (blocked) DENY('Suspended');`,
     action: `${adminAction}\n  let blocked = false;\n  event.user.app_metadata.roles.forEach(function (role) {\n    if (role === 'suspended') blocked = true;\n  });\n  if (blocked) DENY('Suspended');`,

@@ -10,7 +10,7 @@ import { regexExamples } from './regexExamples';
 import { children, describeNode, literalValue, memberName } from './conditionSyntax';
 import { ClockScanner, describeClock, isClockSetting, withClock } from './loginClock';
 import { findUnreadOperands, type GateSite, type UnreadOperand } from './unreadOperands';
-import { isConditionSwitch, loopIndexes } from './switchAndLoopGates';
+import { isConditionSwitch, loopIndexes, walkedList } from './switchAndLoopGates';
 
 type Node = acorn.AnyNode;
 
@@ -970,6 +970,24 @@ class ConditionScanner {
     }
     if (this.findings() > before) this.readNodes.add(node);
     for (const child of children(node)) this.scan(child, isTestPosition(node, child) || this.caseConditions.has(child) || (inTest && (node.type === 'LogicalExpression' || (node.type === 'UnaryExpression' && node.operator === '!'))));
+    const walked = walkedList(node);
+    if (walked) this.walkItems(walked);
+  }
+
+  /**
+   * `for (const f of user.multifactor || [])`, `groups.forEach(…)` over an input list: the body runs only when the list
+   * has an item, so a login with one is tried when nothing the items were compared with gave one already (the body
+   * may ask for Duo whatever the item), and the list is read.
+   */
+  private walkItems(list: Node): void {
+    const input = this.inputOf(list);
+    if (!input || input.value || input.element || input.path.length < 2) return;
+    const d = this.dimension(input.path);
+    if (d.contains.length === 0) d.contains.push('item');
+    for (let at: Node | undefined = list; at;) {
+      this.readNodes.add(at);
+      at = at.type === 'ChainExpression' ? at.expression : at.type === 'LogicalExpression' && isEmptyDefault(at.right) ? at.left : undefined;
+    }
   }
 
   /** The one string a name or a configuration read stands for (a constant, or the configuration value the check runs with). */

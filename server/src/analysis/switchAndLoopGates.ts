@@ -125,3 +125,20 @@ function readCountingLoops(program: Node, text: string): { indexes: Map<string, 
   collectTests(program);
   return { indexes, tests };
 }
+
+/**
+ * The list whose items a `for…of` or `forEach` runs its body for (`user.multifactor || []`): the body runs only when
+ * it has an item, so it is a gate of the code in the body.
+ */
+export function walkedList(node: Node): Node | undefined {
+  if (node.type === 'ForOfStatement') return node.right as Node;
+  if (node.type === 'CallExpression' && node.callee.type === 'MemberExpression' && !node.callee.computed && node.callee.property.type === 'Identifier' && node.callee.property.name === 'forEach') return node.callee.object as Node;
+  return undefined;
+}
+
+/** The list (or object, for `for…in`) a loop or `forEach` whose body or callback is `inner` walks, if `node` is one. */
+export function walkedListAround(node: Node, inner: Node): Node | undefined {
+  if ((node.type === 'ForOfStatement' || node.type === 'ForInStatement') && inner === node.body) return node.right as Node;
+  if (node.type === 'CallExpression' && node.arguments.includes(inner as acorn.Expression)) return walkedList(node);
+  return undefined;
+}

@@ -5,7 +5,7 @@
 // Static and pure: which operands the matrix reads is told by the caller (loginMatrix.ts's scanner).
 import type * as acorn from 'acorn';
 import { children, describeNode, literalValue, memberName } from './conditionSyntax';
-import { countingLoopTests, leavesLoopBody, loopTest, switchGates, switchLeaves } from './switchAndLoopGates';
+import { countingLoopTests, leavesLoopBody, loopTest, switchGates, switchLeaves, walkedListAround } from './switchAndLoopGates';
 
 type Node = acorn.AnyNode;
 
@@ -207,7 +207,8 @@ function exits(node: Node): boolean {
 /**
  * The conditions that decide whether the code at the end of `chain` runs: the tests of the `if`s and `?:`s around
  * it, the left side of `&&`/`||` it is the right side of, the `switch` whose case holds it, the test of a `while` or
- * `for` loop holding it (a loop counting over a list's items only walks them), and the tests of `if`s (and
+ * `for` loop holding it (a loop counting over a list's items only walks them), the list a `for…of`, `for…in` or
+ * `forEach` holding it walks, and the tests of `if`s (and
  * `switch`es) before it that return, or that `continue` or `break` out of the loop body holding it.
  */
 function gatesOf(chain: readonly Node[], countingTests: ReadonlySet<Node>): Node[] {
@@ -220,6 +221,10 @@ function gatesOf(chain: readonly Node[], countingTests: ReadonlySet<Node>): Node
     if (node.type === 'SwitchStatement' && inner.type === 'SwitchCase') gates.push(...switchGates(node, inner));
     const test = loopTest(node);
     if (test && inner !== test && !countingTests.has(test)) gates.push(test);
+    // for (const f of user.multifactor || []) { … }: the body runs only when the list has an item. A list made by a
+    // call (`user.name.split(' ')`, `Object.keys(…)`) is left to the conditions on its items, which are named.
+    const walked = walkedListAround(node, inner);
+    if (walked && !isCallResult(walked)) gates.push(walked);
     const body = node.type === 'BlockStatement' || node.type === 'Program' ? node.body : node.type === 'SwitchCase' ? node.consequent : undefined;
     for (const statement of body ?? []) {
       if (statement === inner) break;
@@ -230,6 +235,13 @@ function gatesOf(chain: readonly Node[], countingTests: ReadonlySet<Node>): Node
     }
   });
   return gates;
+}
+
+/** `user.name.split(' ')`, `(user.name || '').split(' ')`, also behind a default: `Object.keys(x) || []`. */
+function isCallResult(node: Node): boolean {
+  if (node.type === 'ChainExpression') return isCallResult(node.expression as Node);
+  if (node.type === 'LogicalExpression') return isCallResult(node.left as Node);
+  return node.type === 'CallExpression';
 }
 
 /** The enclosing named function of the code at the end of `chain`, if any: its calls decide too. */
