@@ -459,6 +459,23 @@ describe('the differential check tries the values of a Rule\'s policy tables', (
     assert.equal(result.notes.filter((n) => /camelCase/.test(n.message)).length, 1);
   });
 
+  test("an authentication method's timestamp (milliseconds in a Rule, ISO 8601 in an Action): convert leaves a TODO, and the check shows the claim it breaks", () => {
+    const rule = work.write('rules/auth-time.js', `function (user, context, callback) {\n  const pwd = context.authentication.methods.find((m) => m.name === 'pwd');\n  if (pwd) context.accessToken['https://example.com/auth_time'] = Math.trunc(pwd.timestamp / 1000);\n  const info = { timestamp: 5 };\n  context.idToken['https://example.com/n'] = info.timestamp;\n${duo}`);
+    const converted = cli(['convert', rule, '--check', '--format', 'json'], work.root);
+    assert.equal(converted.code, 1, converted.stderr + converted.stdout);
+    const result = JSON.parse(converted.stdout) as { action: string; notes: Array<{ message: string }>; check: Report };
+    // One TODO, on the method's timestamp and not on another object's.
+    assert.deepEqual(result.notes.map((n) => n.message), ["an authentication method's timestamp is an ISO 8601 string in an Action (the Rule's was milliseconds): use Date.parse(…timestamp) where the Rule computed with the number, and check any claim that carries it."]);
+    const asConverted = work.write('auth-time-as-converted.js', result.action);
+    const caught = cli(['equivalence', rule, asConverted], work.root);
+    assert.equal(caught.code, 1, caught.stdout);
+    assert.match(caught.stdout, /DIVERGES on accessToken in \d+ logins?; smallest: the default mock login\n {4}Rule: {3}.*"https:\/\/example\.com\/auth_time":\d+\}\n {4}Action: .*"https:\/\/example\.com\/auth_time":null\}/);
+    const fixed = work.write('auth-time-fixed.js', result.action.replace('Math.trunc(pwd.timestamp / 1000)', 'Math.trunc(Date.parse(pwd.timestamp) / 1000)'));
+    const agreed = cli(['equivalence', rule, fixed], work.root);
+    assert.equal(agreed.code, 0, agreed.stdout);
+    assert.match(agreed.stdout, /0 divergences/);
+  });
+
   test("an email-domain allow-list's denial is tried with an address at another domain: an Action without it diverges", () => {
     const rule = work.write('rules/domain-allow-list.js', `function (user, context, callback) {\n  const ALLOWED = ['example.com', 'partner.example'];\n  const ok = ALLOWED.some(function (domain) {\n    var parts = user.email.split('@');\n    return parts[parts.length - 1].toLowerCase() === domain;\n  });\n  if (!ok) return callback(new UnauthorizedError('Access denied.'));\n${duo}`);
     const noDeny = work.write('domain-allow-list-action.js', `exports.onExecutePostLogin = async (event, api) => {\n${enable}`);

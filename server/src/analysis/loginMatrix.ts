@@ -1371,5 +1371,11 @@ export function toActionEvent(user: Json, context: Json, defaultEvent: Json): Js
     const holder = getPath(event, place);
     if (holder && typeof holder === 'object' && !Array.isArray(holder)) delete (holder as Json)[name];
   }
+  // A method's timestamp is milliseconds in a Rule and an ISO 8601 string in an Action.
+  const methods = getPath(event, ['authentication', 'methods']);
+  for (const method of Array.isArray(methods) ? methods : []) {
+    const stamp = method && typeof method === 'object' ? (method as Json).timestamp : undefined;
+    if (typeof stamp === 'number' && Number.isFinite(stamp) && Math.abs(stamp) <= 8.64e15) (method as Json).timestamp = new Date(stamp).toISOString();
+  }
   return event;
 }

@@ -11,6 +11,7 @@ import { isObjectMethodName } from '../../../shared/configurationKeys';
 import { analyzeModel, LineIndex } from './diagnostics';
 import { buildModel, type RuleModel } from './model';
 import { lookupMember } from './ruleToAction';
+import { methodTimestampReads } from './authenticationTimestamps';
 
 /** Something the user must look at. `line` is 1-based in the Action; `blocking` ones are TODO comments there. */
 export interface ConvertNote {
@@ -196,6 +197,8 @@ class RuleConverter {
   private nestedDecisions = 0;
   /** Literal Duo key values already given a secret name (value -> name). */
   private readonly keySecretNames = new Map<string, string>();
+  /** `.timestamp` reads of an authentication method: a number in the Rule, an ISO 8601 string in the Action. */
+  private timestampReads: ReadonlySet<Node> = new Set();
   /** Bindings initialised with a string literal: name -> the literal node (when declared once). */
   private readonly stringBindings = new Map<string, NodeOf<'Literal'> | null>();
 
@@ -218,6 +221,7 @@ class RuleConverter {
   convert(): Extract<ConvertResult, { ok: true }> {
     const body = this.fn.body as NodeOf<'BlockStatement'>;
     this.collectStringBindings(body);
+    this.timestampReads = methodTimestampReads(body, this.text, this.contextName);
     this.plan = this.planMultifactor(body);
     if (this.plan.mode === 'variable' && /\bmultifactor\b/.test(this.text.replace(/\.\s*multifactor\b/g, ''))) this.multifactorVar = 'ruleMultifactor';
     this.moveSecretLiterals(body);
@@ -759,6 +763,10 @@ class RuleConverter {
   /** Expression-level rewrites. Returns true when the node (and its children) are handled. */
   private rewriteExpression(node: Node, parent: Node | undefined, statement: Node, shadowed: Set<string>, ancestors: readonly Node[]): boolean {
     const grandparent = ancestors[ancestors.length - 2];
+    // Noted, and its parts still rewritten below (context.authentication → event.authentication).
+    if (this.timestampReads.has(node)) {
+      this.todo(statement, 'an authentication method\'s timestamp is an ISO 8601 string in an Action (the Rule\'s was milliseconds): use Date.parse(…timestamp) where the Rule computed with the number, and check any claim that carries it.');
+    }
     // configuration.X -> event.secrets.X
     if (this.isOwn(node, 'configuration', shadowed)) {
       if (parent?.type === 'MemberExpression' && parent.object === node) {
