@@ -32,6 +32,9 @@ describe('the unread operands of MFA gates', () => {
     assert.deepEqual(unread(`  let mfa = false;\n  for (const r of context.authorization.roles) { if (r === 'admin') mfa = true; }\n  if (mfa) { ${duo} }`), []);
     assert.deepEqual(unread(`  for (let i = 0; i < user.groups.length; i++) {\n    if (user.groups[i].split(':').length !== 2) continue;\n    ${duo}\n  }`), ["user.groups[i].split(':').length !== 2"]);
     assert.deepEqual(unread(`  const g = user.groups || [];\n  for (let i = 0, n = g.length; i < n; i++) if (g[i] === 'x') { ${duo} }`), []);
+    // A labeled continue leaves the body too; an unlabeled one inside a nested loop leaves only that loop's.
+    assert.deepEqual(unread(`  outer: for (const g of user.groups || []) {\n    if (g.split(':').length > 2) continue outer;\n    ${duo}\n  }`), ["g.split(':').length > 2"]);
+    assert.deepEqual(unread(`  for (const g of user.groups || []) {\n    if (g.split(':').length > 2) { for (const p of g.split(':')) { if (p) continue; } }\n    ${duo}\n  }`), []);
   });
 
   test('a helper that sets MFA: the conditions around its calls decide', () => {

@@ -51,14 +51,15 @@ export function loopTest(node: Node): Node | undefined {
 }
 
 /**
- * A `continue` or `break` in `node` that leaves the loop body holding `node` (not one of a loop or switch nested in
- * it): an `if` holding one decides whether the statements after it in that body run.
+ * A `continue` or `break` in `node` that leaves the loop body holding `node` (an unlabeled one of a loop or switch
+ * nested in it leaves only that one; a labeled one, `continue outer`, leaves at least ours): an `if` holding one
+ * decides whether the statements after it in that body run.
  */
-export function leavesLoopBody(node: Node): boolean {
-  if (node.type === 'ContinueStatement' || node.type === 'BreakStatement') return !node.label;
-  if (isLoop(node) || node.type === 'ForOfStatement' || node.type === 'ForInStatement' || node.type === 'SwitchStatement') return false;
+export function leavesLoopBody(node: Node, nested = false): boolean {
+  if (node.type === 'ContinueStatement' || node.type === 'BreakStatement') return !!node.label || !nested;
   if (node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression') return false;
-  for (const child of children(node)) if (leavesLoopBody(child)) return true;
+  const inner = nested || isLoop(node) || node.type === 'ForOfStatement' || node.type === 'ForInStatement' || node.type === 'SwitchStatement';
+  for (const child of children(node)) if (leavesLoopBody(child, inner)) return true;
   return false;
 }
 
