@@ -2,6 +2,7 @@
 // multifactor configuration (Rules and Actions forms), the provider values, and the
 // documented fields of `context`, `user` and `event`. Facts follow Auth0's and Duo's documentation; keeping
 // them in one table means completion and hover can never disagree.
+import { geoipRenames } from './ruleToAction';
 
 export type FileForm = 'rule' | 'action';
 
@@ -226,20 +227,12 @@ const geoipFields = [
 
 /**
  * The same location in an Action's event.request.geoip, whose fields are camelCase: a Rule's `country_code` read
- * there is undefined (ruleToAction.ts renames them when converting).
+ * there is undefined (the converter renames them with the same table).
  */
-const actionGeoipFields = [
-  f('countryCode', 'string', 'Two-letter ISO country code of the request IP (Rules: country_code).'),
-  f('countryCode3', 'string', 'Three-letter ISO country code (Rules: country_code3).'),
-  f('countryName', 'string', 'Country name (Rules: country_name).'),
-  f('cityName', 'string', 'City name (Rules: city_name).'),
-  f('latitude', 'number', 'Latitude.'),
-  f('longitude', 'number', 'Longitude.'),
-  f('timeZone', 'string', 'Time zone, e.g. Europe/Berlin (Rules: time_zone).'),
-  f('continentCode', 'string', 'Continent code (Rules: continent_code).'),
-  f('subdivisionCode', 'string', 'Region/state code (Rules: subdivision_code).'),
-  f('subdivisionName', 'string', 'Region/state name (Rules: subdivision_name).'),
-];
+const actionGeoipFields = geoipFields.map((field): FieldDoc => {
+  const renamed = geoipRenames().find(([ruleName]) => ruleName === field.name)?.[1] ?? field.name;
+  return renamed === field.name ? field : { ...field, name: renamed, summary: `${field.summary.replace(/\.$/, '')} (Rules: ${field.name}).` };
+});
 
 const authenticationFields = [
   f('methods', 'Array<{ name, timestamp }>', 'Authentication methods completed in this session: federated, pwd, sms, email, mfa.'),
