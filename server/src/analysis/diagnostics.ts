@@ -1000,39 +1000,37 @@ function checkMisspeltFields(model: RuleModel, out: Collector): void {
   const root = model.kind === 'rule' ? model.contextName : model.kind === 'action' ? model.eventName : undefined;
   if (!root) return;
   const docRoot = model.kind === 'rule' ? 'context' : 'event';
-  // The objects whose fields are checked: the context or event itself, event.client, and request.geoip, whose
-  // fields a Rule names in snake_case and an Action in camelCase (a Rule's `country_code` is undefined in an Action).
-  const checked = model.kind === 'action' ? [[], ['client'], ['request', 'geoip']] : [[], ['request', 'geoip']];
-  const fieldsAt = new Map(checked.map((path) => [path.join('.'), new Set(listFieldDocs(docRoot, path)?.map((f) => f.name) ?? [])]));
-  /** The checked path `node` stands for (`event.request.geoip` → ['request', 'geoip']), else undefined. */
-  const pathOf = (node: AnyNode): string[] | undefined => {
-    const path: string[] = [];
-    let at = node;
-    while (at.type === 'MemberExpression' && !at.computed && at.property.type === 'Identifier') {
-      path.unshift(at.property.name);
-      at = at.object as AnyNode;
-    }
-    return at.type === 'Identifier' && at.name === root && fieldsAt.has(path.join('.')) ? path : undefined;
+  // The objects whose fields are checked: the context or event itself, event.client (Actions), and request.geoip,
+  // whose fields a Rule names in snake_case and an Action in camelCase (a Rule's `country_code` is undefined in an Action).
+  const isRoot = (node: AnyNode): boolean => node.type === 'Identifier' && node.name === root;
+  const place = (path: string[]) => ({ path, fields: listFieldDocs(docRoot, path)?.map((f) => f.name) ?? [] });
+  const [atRoot, atClient, atGeoip] = [place([]), place(['client']), place(['request', 'geoip'])];
+  const isMember = (node: AnyNode, name: string): node is Extract<AnyNode, { type: 'MemberExpression' }> =>
+    node.type === 'MemberExpression' && !node.computed && node.property.type === 'Identifier' && node.property.name === name;
+  /** Which checked object `node` is, matched shape by shape: this runs for every member on the root, thousands in a large file. */
+  const placeOf = (node: AnyNode): typeof atRoot | undefined => {
+    if (isRoot(node)) return atRoot;
+    if (model.kind === 'action' && isMember(node, 'client') && isRoot(node.object as AnyNode)) return atClient;
+    if (isMember(node, 'geoip') && isMember(node.object as AnyNode, 'request') && isRoot((node.object as Extract<AnyNode, { type: 'MemberExpression' }>).object as AnyNode)) return atGeoip;
+    return undefined;
   };
-  const read: Array<{ node: NamedMember['node']; path: string[]; name: string; key: string }> = [];
+  const read: Array<{ node: NamedMember['node']; at: typeof atRoot; name: string; key: string }> = [];
   const assigned = new Set<string>();
   for (const { node, assigned: isTarget } of model.members) {
     if (node.property.type !== 'Identifier') continue;
-    const path = pathOf(node.object as AnyNode);
-    if (!path) continue;
+    const at = placeOf(node.object as AnyNode);
+    if (!at || at.fields.includes(node.property.name)) continue;
     const name = node.property.name;
-    if (fieldsAt.get(path.join('.'))?.has(name)) continue;
-    const key = [...path, name].join('.');
+    const key = [...at.path, name].join('.');
     if (isTarget) assigned.add(key);
-    read.push({ node, path, name, key });
+    read.push({ node, at, name, key });
   }
-  for (const { node, path, name, key } of read) {
-    const fields = [...(fieldsAt.get(path.join('.')) ?? [])];
-    if (assigned.has(key) || fields.length === 0) continue;
-    const suggestion = fields.find((f) => foldName(f) === foldName(name)) ?? suggestNearest(name, fields);
+  for (const { node, at, name, key } of read) {
+    if (assigned.has(key) || at.fields.length === 0) continue;
+    const suggestion = at.fields.find((f) => foldName(f) === foldName(name)) ?? suggestNearest(name, at.fields);
     // A misspelt multifactor has its own, more telling message.
     if (!suggestion || suggestion === 'multifactor') continue;
-    const where = [root, ...path].join('.');
+    const where = [root, ...at.path].join('.');
     out.add('unknown-field', { start: node.property.start, end: node.property.end },
       `'${name}' is not a field of ${where}: ${where}.${name} is undefined at every login (a condition on it never holds; reading a property of it throws). Did you mean '${suggestion}'?`, { suggestion });
   }
