@@ -573,7 +573,7 @@ describe('a near miss of a user profile field', () => {
   test('another case or moved underscores (user.appMetadata, event.user.emailVerified): a warning naming the profile field', () => {
     // The Duo gate on a field that is never set: no login is ever asked for Duo.
     const [onRule] = only(rule(`  if (user.appMetadata && user.app_metadata.use_mfa) {\n    ${duo}\n  }`), 'unknown-field');
-    assert.equal(onRule.message, "'appMetadata' is not a field of Auth0's user profile: user.appMetadata is undefined at every login unless a connection sets an attribute of that name (a condition on it never holds). Did you mean 'app_metadata'?");
+    assert.equal(onRule.message, "'appMetadata' is not a field of Auth0's user profile: user.appMetadata is undefined at every login unless a connection sets an attribute of that name (a condition on it never sees the login's value). Did you mean 'app_metadata'?");
     assert.equal(onRule.data?.suggestion, 'app_metadata');
     const onAction = only(action("  if (!event.user.emailVerified || event.user.LOGINS_COUNT > 3) api.multifactor.enable('duo');"), 'unknown-field');
     assert.deepEqual(onAction.map((f) => f.data?.suggestion), ['email_verified', 'logins_count']);
@@ -599,7 +599,7 @@ describe('a near miss of a context or event field', () => {
   test('context.clientId, event.client.clientId, event.secret: a warning naming the field Auth0 sets', () => {
     const ruleText = rule(`  if (context.clientId === 'payroll-app') {\n    context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };\n  }`);
     const [onRule] = only(ruleText, 'unknown-field');
-    assert.equal(onRule.message, "'clientId' is not a field of context: context.clientId is undefined at every login (a condition on it never holds; reading a property of it throws). Did you mean 'clientID'?");
+    assert.equal(onRule.message, "'clientId' is not a field of context: context.clientId is undefined at every login (a condition on it never sees the login's value; reading a property of it throws). Did you mean 'clientID'?");
     assert.equal(onRule.data?.suggestion, 'clientID');
     const actionText = action(`  if (event.client.clientId !== 'kiosk') api.multifactor.enable('duo', { providerOptions: { ikey: event.secret.DUO_IKEY, skey: event.secrets.DUO_SKEY, host: event.secrets.DUO_HOST } });`);
     assert.deepEqual(only(actionText, 'unknown-field').map((f) => f.data?.suggestion), ['client_id', 'secrets']);
@@ -609,7 +609,7 @@ describe('a near miss of a context or event field', () => {
     // The gate that skips Duo in the US never holds in the Action: every US login is asked for Duo.
     const actionText = action("  if (event.request.geoip.country_code !== 'US' || event.request.geoip.timeZone === 'UTC') api.multifactor.enable('duo');");
     const [onAction] = only(actionText, 'unknown-field');
-    assert.equal(onAction.message, "'country_code' is not a field of event.request.geoip: event.request.geoip.country_code is undefined at every login (a condition on it never holds; reading a property of it throws). Did you mean 'countryCode'?");
+    assert.equal(onAction.message, "'country_code' is not a field of event.request.geoip: event.request.geoip.country_code is undefined at every login (a condition on it never sees the login's value; reading a property of it throws). Did you mean 'countryCode'?");
     assert.equal(onAction.data?.suggestion, 'countryCode');
     assert.equal(only(actionText, 'unknown-field').length, 1);
     const ruleText = rule(`  if (context.request.geoip.countryCode !== 'US' && context.request.geoip.city_name) {\n    context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };\n  }`);

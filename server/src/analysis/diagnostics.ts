@@ -1032,7 +1032,7 @@ function checkMisspeltFields(model: RuleModel, out: Collector): void {
     if (!suggestion || suggestion === 'multifactor') continue;
     const where = [root, ...at.path].join('.');
     out.add('unknown-field', { start: node.property.start, end: node.property.end },
-      `'${name}' is not a field of ${where}: ${where}.${name} is undefined at every login (a condition on it never holds; reading a property of it throws). Did you mean '${suggestion}'?`, { suggestion });
+      `'${name}' is not a field of ${where}: ${where}.${name} is undefined at every login (a condition on it never sees the login's value; reading a property of it throws). Did you mean '${suggestion}'?`, { suggestion });
   }
 }
 
@@ -1061,7 +1061,7 @@ function profileNearMiss(name: string, fields: readonly string[]): string | unde
 }
 
 /**
- * `user.emailVerified` or `event.user.appMetadata`: undefined at every login, so a condition on it never holds
+ * `user.emailVerified` or `event.user.appMetadata`: undefined at every login, so a condition on it never sees the login's value
  * (a Duo gate on it never asks; a bypass on it never skips), and the tests of both sides agree it is undefined.
  * Not a name the file assigns itself, nor a `user` of a nested function's own.
  */
@@ -1087,7 +1087,7 @@ function checkMisspeltUserFields(model: RuleModel, out: Collector): void {
     if (!suggestion) continue;
     const where = model.kind === 'rule' ? model.userName : `${model.eventName}.user`;
     out.add('unknown-field', { start: node.property.start, end: node.property.end },
-      `'${name}' is not a field of Auth0's user profile: ${where}.${name} is undefined at every login unless a connection sets an attribute of that name (a condition on it never holds). Did you mean '${suggestion}'?`, { suggestion });
+      `'${name}' is not a field of Auth0's user profile: ${where}.${name} is undefined at every login unless a connection sets an attribute of that name (a condition on it never sees the login's value). Did you mean '${suggestion}'?`, { suggestion });
   }
 }
 
