@@ -3,10 +3,9 @@
 // (`event.authentication.methods[i].timestamp`). Arithmetic that worked in the Rule (`timestamp / 1000`,
 // `Date.now() - timestamp`) gives NaN in the Action, so the converter marks each read for a person to check.
 // Pure: which reads those are, from the syntax tree.
-import type * as acorn from 'acorn';
-import { children, describeNode } from './conditionSyntax';
+import { walk, type AnyNode as Node } from './walk';
 
-type Node = acorn.AnyNode;
+const isFunction = (node: Node): boolean => node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression';
 
 /** Methods whose callback is given one method of the list, or that return one. */
 const ITEM_METHODS = new Set(['find', 'findLast', 'filter', 'some', 'every', 'forEach', 'map', 'reduce', 'sort', 'at', 'pop', 'shift', 'slice']);
@@ -20,41 +19,46 @@ const ITEM_METHODS = new Set(['find', 'findLast', 'filter', 'some', 'every', 'fo
 export function methodTimestampReads(body: Node, text: string, contextName: string | undefined): Set<Node> {
   const reads = new Set<Node>();
   if (!contextName) return reads;
-  const path = new RegExp(`\\b${contextName.replace(/\$/g, '\\$')}\\s*\\.\\s*authentication\\s*\\.\\s*methods\\b`);
-  // Names bound to the list or to one of its methods, found again until no new one appears (an alias of an alias).
-  const related = new Set<string>();
+  // `event.authentication?.methods` too: an Action's event may lack authentication.
+  const path = new RegExp(`\\b${contextName.replace(/\$/g, '\\$')}\\s*\\??\\.\\s*authentication\\s*\\??\\.\\s*methods\\b`);
+  const names: RegExp[] = [];
   const mentions = (node: Node): boolean => {
-    const written = describeNode(text, node);
-    if (path.test(written)) return true;
-    for (const name of related) if (new RegExp(`(^|[^\\w$.])${name.replace(/\$/g, '\\$')}\\b`).test(written)) return true;
-    return false;
+    const written = text.slice(node.start, node.end);
+    return path.test(written) || names.some((name) => name.test(written));
   };
   const bindings: Array<{ name: string; value: Node }> = [];
-  const collect = (node: Node): void => {
-    if (node.type === 'VariableDeclarator' && node.id.type === 'Identifier' && node.init) bindings.push({ name: node.id.name, value: node.init as Node });
-    else if (node.type === 'AssignmentExpression' && node.left.type === 'Identifier') bindings.push({ name: node.left.name, value: node.right as Node });
-    else if (node.type === 'CallExpression' && node.callee.type === 'MemberExpression' && !node.callee.computed
-      && node.callee.property.type === 'Identifier' && ITEM_METHODS.has(node.callee.property.name)) {
-      const fn = node.arguments[0];
-      if (fn && (fn.type === 'ArrowFunctionExpression' || fn.type === 'FunctionExpression')) {
-        const param = fn.params[node.callee.property.name === 'reduce' ? 1 : 0];
-        if (param?.type === 'Identifier') bindings.push({ name: param.name, value: node.callee.object as Node });
+  const timestamps: Node[] = [];
+  // One walk with an explicit stack (hostile nesting must not overflow the call stack).
+  walk(body, {
+    enter(node) {
+      if (node.type === 'VariableDeclarator' && node.id.type === 'Identifier' && node.init && !isFunction(node.init as Node)) {
+        bindings.push({ name: node.id.name, value: node.init as Node });
+      } else if (node.type === 'AssignmentExpression' && node.left.type === 'Identifier' && !isFunction(node.right as Node)) {
+        bindings.push({ name: node.left.name, value: node.right as Node });
+      } else if (node.type === 'CallExpression' && node.callee.type === 'MemberExpression' && !node.callee.computed
+        && node.callee.property.type === 'Identifier' && ITEM_METHODS.has(node.callee.property.name)) {
+        const fn = node.arguments[0] as Node | undefined;
+        if (fn && (fn.type === 'ArrowFunctionExpression' || fn.type === 'FunctionExpression')) {
+          const param = fn.params[node.callee.property.name === 'reduce' ? 1 : 0];
+          if (param?.type === 'Identifier') bindings.push({ name: param.name, value: node.callee.object as Node });
+        }
+      } else if (node.type === 'MemberExpression' && !node.computed && node.property.type === 'Identifier' && node.property.name === 'timestamp') {
+        timestamps.push(node);
       }
-    }
-    for (const child of children(node)) collect(child);
-  };
-  collect(body);
+    },
+  });
+  if (timestamps.length === 0) return reads;
+  // Names bound to the list or to one of its methods, found again until no new one appears (an alias of an alias).
+  const related = new Set<string>();
   for (let round = 0; round < 4; round++) {
     const before = related.size;
-    for (const { name, value } of bindings) if (!related.has(name) && mentions(value)) related.add(name);
+    for (const { name, value } of bindings) {
+      if (related.has(name) || !mentions(value)) continue;
+      related.add(name);
+      names.push(new RegExp(`(^|[^\\w$.])${name.replace(/\$/g, '\\$')}\\b`));
+    }
     if (related.size === before) break;
   }
-  const find = (node: Node): void => {
-    if (node.type === 'MemberExpression' && !node.computed && node.property.type === 'Identifier' && node.property.name === 'timestamp' && mentions(node.object as Node)) {
-      reads.add(node);
-    }
-    for (const child of children(node)) find(child);
-  };
-  find(body);
+  for (const node of timestamps) if (node.type === 'MemberExpression' && mentions(node.object as Node)) reads.add(node);
   return reads;
 }

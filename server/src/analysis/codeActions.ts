@@ -476,6 +476,7 @@ export function findQuickFix(model: RuleModel, finding: Finding, all: Finding[])
     case 'dotted-key': return finding.data?.rewrite ? { title: finding.data.rewrite.title, finding, edits: finding.data.rewrite.edits, safe: true } : undefined;
     // Not in fix-all: skipping MFA for an exchange, or changing who gets MFA, is a decision about the application's security.
     case 'mfa-gate-indexof':
+    case 'timestamp-as-number':
     case 'missing-refresh-token-guard': return finding.data?.rewrite ? { title: finding.data.rewrite.title, finding, edits: finding.data.rewrite.edits, safe: false } : undefined;
     default: return undefined;
   }

@@ -30,6 +30,7 @@ export const defaultSeverities = {
   'dotted-key': 'error',
   'missing-refresh-token-guard': 'warning',
   'mfa-gate-indexof': 'warning',
+  'timestamp-as-number': 'warning',
 } as const satisfies Record<string, SeverityName>;
 
 export type DiagnosticCode = keyof typeof defaultSeverities;

@@ -17,6 +17,7 @@ import { describeGlobal, isRuleGlobal, lookupCallPattern, lookupMember, ruleGlob
 import { listFieldDocs } from './docs';
 import { findFreeReferences, type FreeReference } from './scope';
 import { walk, type AnyNode } from './walk';
+import { methodTimestampReads } from './authenticationTimestamps';
 import { buildModel, findProperty, refreshProtocol, type DottedKey, type MfaConfig, type MfaObject, type MfaProperty, type MfaValue, type NamedMember, type OffsetRange, type RuleModel } from './model';
 
 /** Effective level per code after merging layers; codes not listed use their default. */
@@ -902,6 +903,36 @@ function checkIndexOfGates(model: RuleModel, out: Collector): void {
   }
 }
 
+/** Operators that read their operands as numbers: on an ISO string they give NaN, or false for a comparison. */
+const numericOperators = new Set(['-', '/', '*', '%', '**', '<', '>', '<=', '>=']);
+
+/**
+ * timestamp-as-number: in an Action, an authentication method's `timestamp` used as a number (`Date.now() -
+ * m.timestamp > DAY`, `m.timestamp / 1000`, `Math.floor(m.timestamp)`). It is an ISO 8601 string there (a Rule's
+ * was milliseconds), so the arithmetic is NaN and a comparison on it false at every login: a "Duo again after a
+ * day" gate never asks again.
+ */
+function checkTimestampArithmetic(model: RuleModel, out: Collector): void {
+  // Cheap tests first: most Actions never read a method's timestamp.
+  if (model.kind !== 'action' || !model.eventName || !model.text.includes('timestamp') || !model.text.includes('authentication')) return;
+  const reads = methodTimestampReads(model.parse.program as AnyNode, model.text, model.eventName);
+  if (reads.size === 0) return;
+  walk(model.parse.program as AnyNode, {
+    enter(node, parent) {
+      if (!reads.has(node) || !parent) return;
+      const numeric = (parent.type === 'BinaryExpression' && numericOperators.has(parent.operator))
+        || (parent.type === 'UnaryExpression' && (parent.operator === '-' || parent.operator === '+'))
+        || (parent.type === 'CallExpression' && parent.arguments.includes(node as never) && parent.callee.type === 'MemberExpression'
+          && parent.callee.object.type === 'Identifier' && parent.callee.object.name === 'Math');
+      if (!numeric) return;
+      const written = model.text.slice(node.start, node.end);
+      out.add('timestamp-as-number', { start: node.start, end: node.end },
+        `${written.length > 50 ? `…${written.slice(-47)}` : written} is an ISO 8601 string in an Action (a Rule's was milliseconds since 1970): used as a number it is NaN, and a comparison on it is false at every login. Use Date.parse(…) on it.`,
+        { rewrite: { title: 'Read it with Date.parse(…)', edits: [{ start: node.start, end: node.end, newText: `Date.parse(${written})` }] } });
+    },
+  });
+}
+
 /** How messages name the MFA of some configurations: `Duo MFA`, `Guardian MFA`, or plain `MFA`. */
 function mfaLabelOf(configs: MfaConfig[]): string {
   const names = new Set(configs.map((c) => c.providerName));
@@ -1107,6 +1138,7 @@ function checkModel(model: RuleModel, options: AnalyzeOptions, out: Collector): 
   checkDottedKeys(model, out);
   checkRefreshTokenGuard(model, sampleGates, out);
   checkIndexOfGates(model, out);
+  checkTimestampArithmetic(model, out);
   if (model.kind === 'rule' && model.ruleFunction) {
     const callbackParam = model.ruleFunction.params[2];
     if (model.callbackName && callbackParam && model.callbackReferences.length === 0) {
