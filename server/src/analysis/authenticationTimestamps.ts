@@ -27,7 +27,7 @@ export function methodTimestampReads(body: Node, text: string, contextName: stri
     return path.test(written) || names.some((name) => name.test(written));
   };
   const bindings: Array<{ name: string; value: Node }> = [];
-  const timestamps: Node[] = [];
+  const timestamps: Array<Extract<Node, { type: 'MemberExpression' }>> = [];
   // One walk with an explicit stack (hostile nesting must not overflow the call stack).
   walk(body, {
     enter(node) {
@@ -59,6 +59,6 @@ export function methodTimestampReads(body: Node, text: string, contextName: stri
     }
     if (related.size === before) break;
   }
-  for (const node of timestamps) if (node.type === 'MemberExpression' && mentions(node.object as Node)) reads.add(node);
+  for (const node of timestamps) if (mentions(node.object as Node)) reads.add(node);
   return reads;
 }

@@ -230,7 +230,7 @@ const geoipFields = [
  * there is undefined (the converter renames them with the same table).
  */
 const actionGeoipFields = geoipFields.map((field): FieldDoc => {
-  const renamed = geoipRenames().find(([ruleName]) => ruleName === field.name)?.[1] ?? field.name;
+  const renamed = geoipRenames.get(field.name) ?? field.name;
   return renamed === field.name ? field : { ...field, name: renamed, summary: `${field.summary.replace(/\.$/, '')} (Rules: ${field.name}).` };
 });
 

@@ -43,14 +43,12 @@ export interface MemberMapping {
   usedWhole?: string;
 }
 
-/** The fields of `context.request.geoip` and their names in an Action's `event.request.geoip`. */
-export function geoipRenames(): ReadonlyArray<readonly [string, string]> {
-  return [
-    ['country_code', 'countryCode'], ['country_code3', 'countryCode3'], ['country_name', 'countryName'], ['city_name', 'cityName'],
-    ['latitude', 'latitude'], ['longitude', 'longitude'], ['time_zone', 'timeZone'], ['continent_code', 'continentCode'],
-    ['subdivision_code', 'subdivisionCode'], ['subdivision_name', 'subdivisionName'],
-  ];
-}
+/** The fields of `context.request.geoip` and their names in an Action's `event.request.geoip` (Rule name → Action name). */
+export const geoipRenames: ReadonlyMap<string, string> = new Map([
+  ['country_code', 'countryCode'], ['country_code3', 'countryCode3'], ['country_name', 'countryName'], ['city_name', 'cityName'],
+  ['latitude', 'latitude'], ['longitude', 'longitude'], ['time_zone', 'timeZone'], ['continent_code', 'continentCode'],
+  ['subdivision_code', 'subdivisionCode'], ['subdivision_name', 'subdivisionName'],
+]);
 
 /**
  * Member paths, most specific first within each global (lookup takes the longest match anyway).
@@ -73,7 +71,7 @@ export const memberMappings: readonly MemberMapping[] = [
   { rule: ['context', 'tenant'], action: '{event}.tenant.id', rewrite: 'mechanical' },
   { rule: ['context', 'request', 'userAgent'], action: '{event}.request.user_agent', rewrite: 'mechanical' },
   // The location: an Action names its fields in camelCase, where a Rule's `country_code` is undefined.
-  ...geoipRenames().map(([ruleName, actionName]): MemberMapping => ({ rule: ['context', 'request', 'geoip', ruleName], action: `{event}.request.geoip.${actionName}`, rewrite: 'mechanical' })),
+  ...[...geoipRenames].map(([ruleName, actionName]): MemberMapping => ({ rule: ['context', 'request', 'geoip', ruleName], action: `{event}.request.geoip.${actionName}`, rewrite: 'mechanical' })),
   {
     rule: ['context', 'request', 'geoip'], action: '{event}.request.geoip', rewrite: 'mechanical',
     usedWhole: 'event.request.geoip names its fields in camelCase (countryCode, cityName, timeZone…) where the Rule\'s had snake_case (country_code, city_name, time_zone…): code that reads this object\'s fields, and whatever keeps it (a claim, metadata), now see the new names.',
