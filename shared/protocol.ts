@@ -3,17 +3,14 @@
 // codes the extension interprets, and the files it watches on the server's behalf are here.
 import { LSPErrorCodes, NotificationType, RequestType, RequestType0, type Diagnostic, type Range } from 'vscode-languageserver-protocol';
 import { DEPLOY_CONFIG_GLOBS, deployActionNameOf } from '../server/src/workspace/layout';
-import type { ConvertNote } from '../server/src/analysis/ruleConverter';
-import type { FileKind } from '../server/src/analysis/model';
-import type { DeployCliActionPlan } from '../server/src/workspace/actionFiles';
 import type { TransportOptions } from '../server/src/duo/transport';
 import type { VerifyResult } from '../server/src/duo/verifyTypes';
-import type { EquivalenceReport } from '../server/src/runner/equivalence';
-import type { RunInputFiles } from '../server/src/runner/inputs';
-import type { RunResult } from '../server/src/runner/runTypes';
 import type { DoctorReport } from '../server/src/tenant/runDoctor';
-
-export type { ConvertNote };
+import type { ConvertNote, DeployCliActionPlan } from './convertResult';
+import type { EquivalenceReport } from './equivalenceReport';
+import type { FileKind } from './fileKind';
+import type { RunInputFiles } from './runInputFiles';
+import type { RunResult } from './runResult';
 
 /** `duoRules/run` params. Paths are absolute (the client resolves settings against the workspace folder). */
 export interface RunParams {

@@ -6,7 +6,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { ConvertRequest, type ConvertNote, type ConvertResponse } from '../../shared/protocol';
+import type { ConvertNote } from '../../shared/convertResult';
+import { ConvertRequest, type ConvertResponse } from '../../shared/protocol';
 import { inBackground } from '../../shared/background';
 
 /** The notification's button that opens the diff Rule ↔ Action. */

@@ -3,7 +3,8 @@
 // naming fix. The language server only turns these plans into LSP CodeActions.
 import { collectFixAllEdits, findNameRuleFunctionFix, findQuickFixes, type TextEditOffsets } from './codeActions';
 import { analyzeModel, type AnalyzeOptions, type Finding } from './diagnostics';
-import type { FileKind, OffsetRange, RuleModel } from './model';
+import type { FileKind } from '../../../shared/fileKind';
+import type { OffsetRange, RuleModel } from './model';
 
 export interface PlannedQuickFix {
   title: string;

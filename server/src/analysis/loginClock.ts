@@ -3,7 +3,8 @@
 // shows them. Pure: the runner sets each login's clock from `LoginCase.now`.
 import type * as acorn from 'acorn';
 import { children, describeNode, literalValue, memberName } from './conditionSyntax';
-import type { LoginCase, LoginSetting, MatrixNote } from './loginMatrix';
+import type { LoginCase } from './loginMatrix';
+import type { LoginSetting, MatrixNote } from '../../../shared/equivalenceReport';
 
 type Node = acorn.AnyNode;
 

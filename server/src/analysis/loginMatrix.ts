@@ -4,6 +4,7 @@
 // the runner merges the settings over its mock inputs.
 import type * as acorn from 'acorn';
 import type { RuleModel } from './model';
+import type { LoginSetting, MatrixNote } from '../../../shared/equivalenceReport';
 import { memberMappings } from './ruleToAction';
 import { isSecretKeyName } from '../../../shared/redact';
 import { regexExamples } from './regexExamples';
@@ -33,18 +34,6 @@ export interface Dimension {
   sameAs?: string[][];
   /** Its presence is a condition of its own (`user.groups && …`): a login where it is there without the items searched for matters. */
   tested?: boolean;
-}
-
-/**
- * One input of a login: `value` replaces the mock's at `path`; `contains` puts the value in a list (or a string).
- * A clock setting (`['clock', 'utcHour']`, also `hour`, `day`, `utcDay`, `epoch`) is not an input but the time the
- * login runs at; `at` is that instant (ISO 8601).
- */
-export interface LoginSetting {
-  path: string[];
-  value: unknown;
-  contains?: boolean;
-  at?: string;
 }
 
 export interface LoginCase {
@@ -91,12 +80,6 @@ export interface MatrixConfiguration {
   standIns?: readonly string[];
   /** Where the user gives a value, in the words of the command line or the editor, for the notes. */
   howToGive?: string;
-}
-
-/** Something the matrix could not try, or tried only with a stand-in, said so in the check's report. */
-export interface MatrixNote {
-  kind: 'not-tried' | 'stand-in' | 'capped' | 'failed' | 'unreached';
-  message: string;
 }
 
 /** An input of the login as a condition reads it: `context.clientID`, or the domain of `user.email` (`value` turns a compared value into the input's). */

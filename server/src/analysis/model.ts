@@ -7,6 +7,7 @@ import * as acorn from 'acorn';
 import * as acornLoose from 'acorn-loose';
 import { neutraliseKeywordTokens, type KeywordToken } from '../../../shared/keywordTokens';
 import { isObjectMethodName } from '../../../shared/configurationKeys';
+import type { FileKind } from '../../../shared/fileKind';
 import { firstTooDeepBracket } from './completionScan';
 import { walk } from './walk';
 
@@ -15,9 +16,6 @@ export interface OffsetRange {
   start: number;
   end: number;
 }
-
-/** `rule`: exactly one top-level function. `action`: assigns exports.onExecutePostLogin/onContinuePostLogin. */
-export type FileKind = 'rule' | 'action' | 'other';
 
 export type { KeywordToken };
 

@@ -1,7 +1,8 @@
 // What the features that run on every keystroke need from a rule model, as plain data: the file
 // kind, the parameter names completion uses, and where the Run / Verify lenses go. Unlike the
 // model (which holds the syntax tree) it is cheap to copy between threads.
-import type { FileKind, OffsetRange, RuleModel } from './model';
+import type { FileKind } from '../../../shared/fileKind';
+import type { OffsetRange, RuleModel } from './model';
 
 export interface ModelSummary {
   kind: FileKind;

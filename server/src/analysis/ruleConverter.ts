@@ -8,17 +8,11 @@
 import type * as acorn from 'acorn';
 import { DUO_SKEY_CHARACTERS, looksLikeDuoSkey } from '../../../shared/redact';
 import { isObjectMethodName } from '../../../shared/configurationKeys';
+import type { ConvertNote } from '../../../shared/convertResult';
 import { analyzeModel, LineIndex } from './diagnostics';
 import { buildModel, type RuleModel } from './model';
 import { lookupMember } from './ruleToAction';
 import { methodTimestampReads } from './authenticationTimestamps';
-
-/** Something the user must look at. `line` is 1-based in the Action; `blocking` ones are TODO comments there. */
-export interface ConvertNote {
-  line: number;
-  blocking: boolean;
-  message: string;
-}
 
 /** Where the Action takes the Duo keys from. */
 export type KeysMode = 'secrets' | 'tenant';

@@ -6,7 +6,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { convertRule, mergeConvertedRules, type ConvertNote, type ConvertOptions, type KeysMode } from '../analysis/ruleConverter';
+import { convertRule, mergeConvertedRules, type ConvertOptions, type KeysMode } from '../analysis/ruleConverter';
+import type { ConvertNote } from '../../../shared/convertResult';
 import { buildActionJson, actionFileName, orderedActionName, type RuleMeta } from '../analysis/convertDeploy';
 import { DeployFileError, readActionTemplate, readRuleFile, rulesFolderOf } from '../workspace/repository';
 import type { CliIO } from './io';

@@ -6,7 +6,8 @@ import { dirname, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { convertRule } from '../analysis/ruleConverter';
 import { disposeRunnerPool, findWorkspaceRoot, listDirectoryRules, RunInputError } from '../runner/index';
-import { checkEquivalence, checkFailed, checkIncomplete, DEFAULT_MAX_LOGINS, formatEquivalence, type EquivalenceReport } from '../runner/equivalence';
+import { checkEquivalence, checkFailed, checkIncomplete, DEFAULT_MAX_LOGINS, formatEquivalence } from '../runner/equivalence';
+import type { EquivalenceReport } from '../../../shared/equivalenceReport';
 import { checkConfiguration, readJsonObjectFile } from '../runner/inputs';
 import type { CliIO } from './io';
 

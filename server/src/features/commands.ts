@@ -8,8 +8,9 @@ import { type CancellationToken, type Diagnostic, LSPErrorCodes, ResponseError }
 import { convertRule } from '../analysis/ruleConverter';
 import type { VerifyResult } from '../duo/verifyTypes';
 import { createDefaultContext, createDefaultEvent, createDefaultUser } from '../runner/mockInputs';
-import type { RunOutcome, RunResult } from '../runner/runTypes';
-import type { EquivalenceReport } from '../runner/equivalence';
+import type { RunOutcome } from '../runner/runTypes';
+import type { RunResult } from '../../../shared/runResult';
+import type { EquivalenceReport } from '../../../shared/equivalenceReport';
 import {
   ConvertRequest, inputErrorCode, MockInputsRequest, RunRequest, UnsetSecretsRequest, VerifyDiagnosticsNotification, VerifyRequest,
   type MockInputsResponse, type RunParams, type UnsetSecretsParams, type UnsetSecretsResponse, type VerifyDiagnosticsParams, type VerifyParams, type VerifyResponse,

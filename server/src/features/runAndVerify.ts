@@ -2,7 +2,7 @@
 // as its own bundle (dist/serverRunAndVerify.js) and loaded on the first such request, so the
 // language server does not compile the runner, undici and Duo's CA certificates at start-up
 // (about half of the server's code) just to publish diagnostics.
-export { findConfigurationKeys, loadRunInputs, RunInputError, type LoadedRunInputs, type RunInputFiles } from '../runner/inputs';
+export { findConfigurationKeys, loadRunInputs, RunInputError, type LoadedRunInputs } from '../runner/inputs';
 export { findWorkspaceRoot, parseNow, runFile } from '../runner/index';
 export { checkEquivalence } from '../runner/equivalence';
 export { verifyMultifactor } from '../duo/verify';

@@ -1,7 +1,7 @@
 // `duoRules/status`: tells the client what kind of file each analysed document is, so the
 // status bar and the `duoRules.fileKind` context key (menus) follow the server's recognition.
 // The client counts the problems itself from the published diagnostics.
-import type { FileKind } from '../analysis/model';
+import type { FileKind } from '../../../shared/fileKind';
 import { StatusNotification, type FileStatus } from '../../../shared/protocol';
 import { inBackground } from '../../../shared/background';
 import type { ServerContext } from './context';

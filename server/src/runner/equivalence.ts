@@ -2,7 +2,8 @@
 // flow) on the same matrix of logins and compares what each decided: denied (and the message), MFA
 // provider, Duo host/ikey/username/allowRememberBrowser, redirect, custom claims, metadata writes.
 // Each divergence is reported once, with the smallest login that shows it.
-import { applyLogin, buildLoginMatrix, describeLogin, describeMatrixCap, findConditionInputs, toActionEvent, withUnequalValues, type LoginCase, type LoginSetting, type MatrixNote } from '../analysis/loginMatrix';
+import { applyLogin, buildLoginMatrix, describeLogin, describeMatrixCap, findConditionInputs, toActionEvent, withUnequalValues, type LoginCase } from '../analysis/loginMatrix';
+import type { Decision, Divergence, EquivalenceReport, MatrixNote } from '../../../shared/equivalenceReport';
 import { LineIndex } from '../analysis/diagnostics';
 import { buildModel, type RuleModel } from '../analysis/model';
 import type { GateSite, UnreadOperand } from '../analysis/unreadOperands';
@@ -18,50 +19,6 @@ import type { ChildResult, Multifactor } from './runTypes';
 export const DEFAULT_MAX_LOGINS = 512;
 /** Per login: a path that never decides (a Rule that never calls back) must not hold hundreds of logins for 5 s each. */
 const DEFAULT_CHECK_TIMEOUT_MS = 2000;
-
-/** What a login ended with, in terms both a Rule and an Action have. */
-export interface Decision {
-  outcome: 'allowed' | 'denied' | 'error' | 'timeout';
-  /** The denial's message (or the error's, which is not compared: Rule and Action fail differently). */
-  message?: string;
-  mfa: { provider: unknown; host?: unknown; ikey?: unknown; username?: unknown; allowRememberBrowser?: unknown } | null;
-  redirect: unknown;
-  idToken: Record<string, unknown>;
-  accessToken: Record<string, unknown>;
-  appMetadata: Record<string, unknown>;
-  userMetadata: Record<string, unknown>;
-}
-
-export interface Divergence {
-  /** What differs: `outcome`, `message`, `mfa`, `mfa.host`, `idToken`… */
-  fields: string[];
-  /** How many logins show it. */
-  logins: number;
-  /** The smallest such login, as text and as its settings over the default mock. */
-  login: string;
-  settings: LoginSetting[];
-  rule: Decision;
-  action: Decision;
-}
-
-export interface EquivalenceReport {
-  logins: number;
-  agreeing: number;
-  /**
-   * Of the agreeing logins, those on which both sides ended in an error or a timeout: no decision was
-   * compared on them. When it equals `logins` the check showed nothing about the two deciding alike.
-   */
-  failed: number;
-  divergences: Divergence[];
-  /**
-   * What the matrix could not try: logins gated on a configuration list without a usable value
-   * (`not-tried`), tried only with the stand-in value (`stand-in`), left out by the cap (`capped`),
-   * counted as agreeing although both sides failed (`failed`), or a Rule that sets MFA on no login
-   * tried (`unreached`: the check then shows nothing about Duo, and fails).
-   */
-  notes: MatrixNote[];
-  durationMs: number;
-}
 
 export interface EquivalenceOptions {
   /** The Rule, or the rules of a pipeline in order (deploy-cli keyword tokens get stand-in values). */

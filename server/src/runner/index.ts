@@ -14,9 +14,10 @@ import { findReadBoundary } from './readBoundary';
 import { redactValue } from '../../../shared/redact';
 import { collectSecrets, findAttemptedMultifactors, findLiteralSecrets, redactMultifactor } from './runSecrets';
 import { findDuoKeySource } from './requestedMultifactor';
-import type { BatchLogin, ChildMocks, ChildResult, Connection, Multifactor, NetworkMode, RunOptions, RunOutcome, RunResult } from './runTypes';
+import type { BatchLogin, ChildMocks, ChildResult, Multifactor, NetworkMode, RunOptions, RunOutcome } from './runTypes';
+import type { Connection, RunResult } from '../../../shared/runResult';
 
-export type { ActionChanges, BatchLogin, ChildResult, Connection, Multifactor, NetworkMode, RecordedCall, RunOptions, RunOutcome, RunOutcomeKind, RunResult } from './runTypes';
+export type { BatchLogin, ChildResult, Multifactor, NetworkMode, RunOptions, RunOutcome } from './runTypes';
 export { OUTPUT_LIMIT_MIB, RunnerPool, RunnerSession, RunnerUnavailableError, type RunnerPoolOptions } from './pool';
 export { findReadBoundary } from './readBoundary';
 export {
@@ -32,7 +33,6 @@ export {
   RunInputError,
   type LoadedMocks,
   type LoadedRunInputs,
-  type RunInputFiles,
 } from './inputs';
 export { createDefaultContext, createDefaultEvent, createDefaultUser } from './mockInputs';
 export { REDACTED } from '../../../shared/redact';

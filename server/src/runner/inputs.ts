@@ -6,21 +6,11 @@ import { dirname, resolve } from 'node:path';
 import { keywordValueText, replaceKeywordTokens } from '../../../shared/keywordTokens';
 import { describeJsonError } from '../../../shared/redact';
 import { isObjectMethodName, KEY_CHARACTER_CLASS } from '../../../shared/configurationKeys';
+import type { RunInputFiles } from '../../../shared/runInputFiles';
 
 /** The run cannot start because an input is missing or malformed; the message says which and why. */
 export class RunInputError extends Error {
   override name = 'RunInputError';
-}
-
-/** Paths of the optional input files, as given on the command line or in the editor's settings. */
-export interface RunInputFiles {
-  user?: string;
-  context?: string;
-  event?: string;
-  configuration?: string;
-  mappings?: string;
-  /** `--mocks` / `duoRules.mock.mocksFile`. */
-  mocks?: string;
 }
 
 export interface LoadedRunInputs {

@@ -11,7 +11,7 @@ import * as tls from 'node:tls';
 
 // The module object itself, which net and user code share: a namespace import would be a bundler's copy.
 const dns = require('node:dns') as typeof DnsModule;
-import type { Connection } from './runTypes';
+import type { Connection } from '../../../shared/runResult';
 
 /** Reports one attempt; throws when the attempt must not happen. */
 export type NetworkCheck = (connection: Connection) => void;

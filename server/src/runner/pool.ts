@@ -14,7 +14,8 @@ import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { RunInputError } from './inputs';
 import { encodeJobLine } from './jobLine';
-import type { BatchJob, ChildJob, ChildMessage, ChildResult, Connection, NetworkMode, WireMessage } from './runTypes';
+import type { BatchJob, ChildJob, ChildMessage, ChildResult, NetworkMode, WireMessage } from './runTypes';
+import type { Connection } from '../../../shared/runResult';
 
 /** A job as callers hand it over: the pool numbers it and sets the backstop. */
 export type JobRequest = Omit<ChildJob, 'id' | 'backstopMs'> | Omit<BatchJob, 'id' | 'backstopMs'>;

@@ -1,6 +1,7 @@
 // Normalises the MFA a Rule (context.multifactor) or an Action (api.multifactor.enable)
 // asked for into one shape, so the verifier and the reports need not know which it was.
-import type { DuoKeySource, Multifactor, RecordedCall } from './runTypes';
+import type { Multifactor } from './runTypes';
+import type { DuoKeySource, RecordedCall } from '../../../shared/runResult';
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -14,7 +14,8 @@ import { toPlainJson } from './plainJson';
 import { ReusableRealm, type LoginBridge, type LoginObjects } from './realm';
 import { collectSecrets, findAttemptedMultifactors } from './runSecrets';
 import { parseRunInputs, type RunJobHead } from './jobLine';
-import type { ActionChanges, BatchJob, BatchLogin, ChildMocks, ChildJob, ChildResult, Connection, Multifactor, NetworkMode, RecordedCall } from './runTypes';
+import type { BatchJob, BatchLogin, ChildMocks, ChildJob, ChildResult, Multifactor, NetworkMode } from './runTypes';
+import type { ActionChanges, Connection, RecordedCall } from '../../../shared/runResult';
 
 /** How long pending timers may keep running after the decision, to catch a second callback or a late error. */
 const SETTLE_MS = 50;

@@ -2,19 +2,9 @@
 // actions/<name>.json shaped like the repository's existing actions. The JSON
 // itself comes from the converter's pure buildActionJson, shared with `duo-rules convert`.
 import { dirname, join, resolve } from 'node:path';
+import type { DeployCliActionPlan } from '../../../shared/convertResult';
 import { actionFileName, buildActionJson } from '../analysis/convertDeploy';
 import { findDeployCliRoot, isDirectory, readActionTemplate } from './repository';
-
-export interface DeployCliActionPlan {
-  /** Absolute path of actions/<name>/code.js. */
-  codePath: string;
-  /** Absolute path of actions/<name>.json. */
-  jsonPath: string;
-  /** The JSON text to write (secrets as deploy-cli keyword tokens, never values). */
-  json: string;
-  /** The Action's code (identical to the conversion result). */
-  code: string;
-}
 
 /** Null unless the rule sits in `rules/` next to `actions/` or `rules-configs/`. */
 export function planDeployCliAction(ruleFile: string, name: string, code: string, secrets: string[]): DeployCliActionPlan | null {
