@@ -3,14 +3,14 @@
 // codes the extension interprets, and the files it watches on the server's behalf are here.
 import { LSPErrorCodes, NotificationType, RequestType, RequestType0, type Diagnostic, type Range } from 'vscode-languageserver-protocol';
 import { DEPLOY_CONFIG_GLOBS, deployActionNameOf } from '../server/src/workspace/layout';
-import type { TransportOptions } from '../server/src/duo/transport';
-import type { VerifyResult } from '../server/src/duo/verifyTypes';
-import type { DoctorReport } from '../server/src/tenant/runDoctor';
 import type { ConvertNote, DeployCliActionPlan } from './convertResult';
+import type { DoctorReport } from './doctorReport';
+import type { DuoTransportSettings } from './duoTransportSettings';
 import type { EquivalenceReport } from './equivalenceReport';
 import type { FileKind } from './fileKind';
 import type { RunInputFiles } from './runInputFiles';
 import type { RunResult } from './runResult';
+import type { VerifyResult } from './verifyResult';
 
 /** `duoRules/run` params. Paths are absolute (the client resolves settings against the workspace folder). */
 export interface RunParams {
@@ -30,9 +30,6 @@ export interface RunParams {
   workspaceRoot?: string;
 }
 
-/** Duo transport options (setting `duoRules.duo.*`, proxy from VS Code's `http.*`). */
-export type DuoOptions = Pick<TransportOptions, 'baseUrl' | 'timeoutMs' | 'proxy' | 'noProxy' | 'strictSSL' | 'pinCertificates'>;
-
 /** Tenant access from the editor's SecretStorage (`Duo: Store Auth0 Credentials`); `baseUrl` only to loopback. */
 export interface Auth0Access {
   domain: string;
@@ -42,7 +39,7 @@ export interface Auth0Access {
 }
 
 export interface VerifyParams extends RunParams {
-  duo: DuoOptions;
+  duo: DuoTransportSettings;
   /** When set, an Action enabling Duo without providerOptions verifies the tenant's Duo settings. */
   auth0?: Auth0Access;
 }
@@ -93,7 +90,7 @@ export interface DoctorParams {
   tenant: boolean;
   auth0?: Auth0Access;
   verify?: boolean;
-  duo?: DuoOptions;
+  duo?: DuoTransportSettings;
   /** Values stored with Store Secret (DUO_IKEY, DUO_SKEY, DUO_HOST stand in for the tenant's Duo settings). */
   secrets?: Record<string, string>;
 }

@@ -2,7 +2,8 @@
 // settings (resolved against the document's workspace folder), stored secrets, and Duo options.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { DuoOptions, RunParams } from '../../shared/protocol';
+import type { DuoTransportSettings } from '../../shared/duoTransportSettings';
+import type { RunParams } from '../../shared/protocol';
 import type { SecretStore } from './secrets';
 import { getSetting } from './editorSettings';
 import type { SettingKey } from '../../shared/settings';
@@ -52,12 +53,12 @@ export async function collectRunParams(document: vscode.TextDocument, secrets: S
 }
 
 /** Duo transport options: base URL, timeout and pinning from `duoRules.duo.*`, the proxy from VS Code's own settings. */
-export function collectDuoOptions(document: vscode.TextDocument): DuoOptions {
+export function collectDuoOptions(document: vscode.TextDocument): DuoTransportSettings {
   return collectDuoOptionsFor(document.uri);
 }
 
 /** The same for a resource (undefined: the window's settings, as for the tenant check). */
-export function collectDuoOptionsFor(resource: vscode.Uri | undefined): DuoOptions {
+export function collectDuoOptionsFor(resource: vscode.Uri | undefined): DuoTransportSettings {
   const config = vscode.workspace.getConfiguration('duoRules', resource);
   const http = vscode.workspace.getConfiguration('http');
   return {

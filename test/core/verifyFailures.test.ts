@@ -1,7 +1,7 @@
 // Which line a failed Duo verification points at (the duo-verify-failed diagnostic).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Step, VerifyResult } from '../../server/src/duo/verifyTypes';
+import type { Step, VerifyResult } from '../../shared/verifyResult';
 import { findVerifyFailureFindings, findVerifyFailures } from '../../server/src/analysis/verifyFailures';
 
 const rule = [

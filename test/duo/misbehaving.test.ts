@@ -1,4 +1,4 @@
-// Every failure reason of the verify result (StepReason in duo/verifyTypes.ts), produced by small misbehaving HTTP servers on 127.0.0.1,
+// Every failure reason of the verify result (StepReason in shared/verifyResult.ts), produced by small misbehaving HTTP servers on 127.0.0.1,
 // and the promise that secrets never come back out, even from a server that echoes them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,6 +1,6 @@
 // verifyMultifactor against the emulator over real HTTP on 127.0.0.1: each kind of Duo
 // application is recognised and told apart, enrolment is checked under the name Auth0 would
-// send, and failures carry the reason and plain-language message the verify contract (duo/verifyTypes.ts) promises.
+// send, and failures carry the reason and plain-language message the verify contract (shared/verifyResult.ts) promises.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, request } from 'node:http';

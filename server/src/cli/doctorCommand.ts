@@ -9,7 +9,8 @@ import { redactText } from '../../../shared/redact';
 import { extractMappings, readJsonObjectFile, RunInputError } from '../runner/inputs';
 import { TenantAccessError, REQUIRED_SCOPES } from '../tenant/client';
 import { RepositoryError } from '../tenant/repositoryFacts';
-import { runDoctor, type DoctorOptions, type DoctorReport, type DoctorRun } from '../tenant/runDoctor';
+import { runDoctor, type DoctorOptions, type DoctorRun } from '../tenant/runDoctor';
+import type { DoctorReport } from '../../../shared/doctorReport';
 
 export { runDoctor } from '../tenant/runDoctor';
 import type { CliIO } from './io';

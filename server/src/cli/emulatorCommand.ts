@@ -9,7 +9,7 @@ import { generateEmulatorConfig, parseEmulatorConfig, startEmulator, type Emulat
 import { isLoopbackHost } from '../duo/transport';
 import { generateEmulatedTenant, parseEmulatedTenant, startAuth0Emulator, type EmulatedTenant, type RunningAuth0Emulator, type SimulatedFailure } from '../tenant/auth0Emulator';
 import { describeJsonError } from '../../../shared/redact';
-import type { ApplicationKind } from '../duo/verifyTypes';
+import type { ApplicationKind } from '../../../shared/verifyResult';
 import type { CliIO } from './io';
 import { describeFlagError, UsageError } from './io';
 

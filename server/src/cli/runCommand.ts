@@ -10,7 +10,7 @@ import type { RunResult } from '../../../shared/runResult';
 import type { CliIO } from './io';
 import { describeFlagError, UsageError } from './io';
 import { formatVerifyText, isVerified, parseVerifyArgs, verifyTarget, verifyRunOutcome, VERIFY_FLAGS, VERIFY_USAGE, type VerifyArgs } from './runVerify';
-import type { VerifyResult } from '../duo/verifyTypes';
+import type { VerifyResult } from '../../../shared/verifyResult';
 
 const RUN_FLAGS = {
   user: { type: 'string' },

@@ -6,7 +6,7 @@ import { credentialsFromEnvironment } from '../tenant/client';
 import { verifyRunKeys } from '../tenant/documentedForm';
 import { unsetKeysAdvice, unsetReadKeys } from '../duo/unsetKeys';
 import { findConfigurationKeys } from '../runner/inputs';
-import type { Step, VerifyResult } from '../duo/verifyTypes';
+import type { Step, VerifyResult } from '../../../shared/verifyResult';
 import type { CliIO } from './io';
 import { UsageError } from './io';
 

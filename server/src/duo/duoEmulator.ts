@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { checkClientAssertion, healthCheckAudience, HEALTH_CHECK_PATH } from './clientAssertion';
 import { canonicalizeRequest, type CanonicalRequest, type DuoParams } from './signing';
 import { isDuoApiHost } from './transport';
-import type { ApplicationKind } from './verifyTypes';
+import type { ApplicationKind } from '../../../shared/verifyResult';
 import { inBackground } from '../../../shared/background';
 
 export type EmulatorUserStatus = 'active' | 'bypass' | 'disabled';

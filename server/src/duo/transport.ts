@@ -6,26 +6,16 @@ import { cutText, redactText } from '../../../shared/redact';
 import { DUO_CA_CERTIFICATES } from './duoCaCerts';
 import type { PreparedRequest } from './signing';
 import { describeRateLimited, requestRetrying429 } from './retryingRequest';
-import type { StepReason } from './verifyTypes';
+import type { StepReason } from '../../../shared/verifyResult';
+import type { DuoTransportSettings } from '../../../shared/duoTransportSettings';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 const MAX_BODY_BYTES = 1024 * 1024;
 /** Duo's messages are one short sentence; a server sending pages of text gets them cut. */
 const MAX_DUO_TEXT = 300;
 
-export interface TransportOptions {
-  /** Send requests here instead of https://<host> (e.g. the emulator); signing still uses the host. */
-  baseUrl?: string;
-  /** Bound for each request including its 429 retries (default 10 s). */
-  timeoutMs?: number;
-  /** Explicit proxy URL (VS Code's `http.proxy`, or HTTPS_PROXY in the CLI). */
-  proxy?: string;
-  /** NO_PROXY-style list of hosts that bypass the proxy. */
-  noProxy?: string;
-  /** false accepts any certificate when pinning is off (VS Code's `http.proxyStrictSSL`). */
-  strictSSL?: boolean;
-  /** Trust only Duo's CA certificates for Duo hosts (default true). */
-  pinCertificates?: boolean;
+/** The settings the user chooses (shared/duoTransportSettings.ts), and what only the calling code gives: cancellation, test timings. */
+export interface TransportOptions extends DuoTransportSettings {
   signal?: AbortSignal;
   /** First 429 back-off delay; Duo's clients use 1000 ms. Tests make it small. */
   retryBaseDelayMs?: number;

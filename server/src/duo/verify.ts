@@ -7,9 +7,8 @@ import { formatRfc2822Date, prepareSignedRequest, type PreparedRequest, type Sig
 import { redactValue } from '../../../shared/redact';
 import { describeInvalidHost, DuoTransport, type DuoCallResult, type TransportOptions } from './transport';
 import type { Multifactor } from '../../../shared/multifactor';
-import type { ApplicationKind, PreauthResult, PreauthStep, Step, VerifyResult } from './verifyTypes';
+import type { ApplicationKind, PreauthResult, PreauthStep, Step, VerifyResult } from '../../../shared/verifyResult';
 
-export type { ApplicationKind, PreauthStep, Step, StepReason, VerifyResult } from './verifyTypes';
 export type { Multifactor } from '../../../shared/multifactor';
 
 export interface VerifyOptions extends TransportOptions {

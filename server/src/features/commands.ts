@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type CancellationToken, type Diagnostic, LSPErrorCodes, ResponseError } from 'vscode-languageserver/node';
 import { convertRule } from '../analysis/ruleConverter';
-import type { VerifyResult } from '../duo/verifyTypes';
+import type { VerifyResult } from '../../../shared/verifyResult';
 import { createDefaultContext, createDefaultEvent, createDefaultUser } from '../runner/mockInputs';
 import type { RunOutcome } from '../runner/runTypes';
 import type { RunResult } from '../../../shared/runResult';

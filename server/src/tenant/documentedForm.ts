@@ -3,7 +3,7 @@
 // to verify. They come from the tenant (when tenant access is configured), else from keys given
 // locally (configuration, environment, the editor's SecretStorage); else we say what is needed.
 import type { Multifactor } from '../../../shared/multifactor';
-import type { Step, VerifyResult } from '../duo/verifyTypes';
+import type { Step, VerifyResult } from '../../../shared/verifyResult';
 import { redactText } from '../../../shared/redact';
 import { verifyMultifactor, type VerifyOptions } from '../duo/verify';
 import { TenantAccessError, TenantClient, type TenantCredentials } from './client';

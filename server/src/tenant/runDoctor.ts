@@ -9,14 +9,8 @@ import { credentialsFromEnvironment, TenantAccessError, TenantClient } from './c
 import { CLI_WORDING, diagnose, type DoctorFinding, type DoctorWording } from './doctor';
 import type { DuoSettings, TenantFacts } from './facts';
 import { readRepositoryFacts } from './repositoryFacts';
-import { verifyDoctorKeys, type DoctorVerified, type LocalKeys } from './verifyKeys';
-
-export interface DoctorReport {
-  source: 'tenant' | 'repository';
-  tenant: string;
-  findings: { id: string; severity: 'error' | 'warning'; message: string; subject: string }[];
-  verified: DoctorVerified | null;
-}
+import { verifyDoctorKeys, type LocalKeys } from './verifyKeys';
+import type { DoctorReport, DoctorVerified } from '../../../shared/doctorReport';
 
 /** Duo keys given locally: --configuration (the editor's stored secrets) first, then the environment. */
 function localDuoKeys(configuration: Record<string, string> | undefined, env: NodeJS.ProcessEnv, wording: DoctorWording): { settings: DuoSettings; from: string } | undefined {

@@ -4,27 +4,10 @@
 import { looksLikeDuoSkey, isSecretKeyName } from '../../../shared/redact';
 import { readActionSecrets, type DeployValues } from '../workspace/deployValues';
 import { isVerified, verifyMultifactor, type VerifyOptions } from '../duo/verify';
-import type { VerifyResult } from '../duo/verifyTypes';
+import type { VerifyResult } from '../../../shared/verifyResult';
+import type { DoctorVerified, VerifyEntry } from '../../../shared/doctorReport';
 import { actionKeySources, CLI_WORDING, type DoctorFinding, type DoctorWording } from './doctor';
 import type { DuoSettings, TenantFacts } from './facts';
-
-export interface VerifyEntry {
-  /** `duo-settings` or `action:<name>`. */
-  subject: string;
-  /** Where the keys came from. */
-  keys: 'tenant' | 'local' | 'action';
-  host: string | null;
-  /** Verified as Auth API or Web SDK keys. */
-  ok: boolean;
-  /** null when the keys could not be verified at all (see message). */
-  result: VerifyResult | null;
-  message: string;
-}
-
-export interface DoctorVerified {
-  duoSettings: VerifyEntry | null;
-  actions: VerifyEntry[];
-}
 
 const APPLICATION: Record<string, string> = {
   'auth-api': 'an Auth API application',
