@@ -2,7 +2,7 @@
 // the server: every custom request and notification with its parameters and result, the error
 // codes the extension interprets, and the files it watches on the server's behalf are here.
 import { LSPErrorCodes, NotificationType, RequestType, RequestType0, type Diagnostic, type Range } from 'vscode-languageserver-protocol';
-import { DEPLOY_CONFIG_GLOBS, deployActionNameOf } from '../server/src/workspace/layout';
+import { DEPLOY_CONFIG_GLOBS, deployActionNameOf } from './deployCliLayout';
 import type { ConvertNote, DeployCliActionPlan } from './convertResult';
 import type { DoctorReport } from './doctorReport';
 import type { DuoTransportSettings } from './duoTransportSettings';

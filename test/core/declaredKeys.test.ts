@@ -10,7 +10,7 @@ import { runCliSync } from '../helpers/cli';
 import { fixDeployConfigSecret, lintDeployConfig } from '../../server/src/workspace/configLint';
 import { extractDeclaredKeys, findPlaintextSecrets } from '../../server/src/workspace/configFiles';
 import { DeclaredKeysIndex } from '../../server/src/workspace/declaredKeys';
-import { classifyDeployConfigPath } from '../../server/src/workspace/layout';
+import { classifyDeployConfigPath } from '../../shared/deployCliLayout';
 import { findDeployCliRoot } from '../../server/src/workspace/repository';
 import { createWorkspace } from '../helpers/workspace';
 

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import Module from 'node:module';
 import { test } from 'node:test';
-import { classifyDeployConfigPath } from '../../server/src/workspace/layout';
+import { classifyDeployConfigPath } from '../../shared/deployCliLayout';
 
 const watched: string[] = [];
 let clientOptions: { documentSelector: Array<{ pattern?: string }> } | undefined;

@@ -3,7 +3,7 @@
 // arguments) may not expand them.
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
-import { classifyDeployConfigPath } from '../workspace/layout';
+import { classifyDeployConfigPath } from '../../../shared/deployCliLayout';
 
 /** What a file is linted as. `script`: a Rule or Action (.js). `deployConfig`: an auth0-deploy-cli config file (plaintext secrets). */
 export type LintFileKind = 'script' | 'deployConfig';

@@ -1,6 +1,6 @@
 // Where to give the values of Duo keys a run left unset, in the words of the place that asks:
 // VS Code commands and settings in the editor, flags in the CLI. Pure: names only, never values.
-import { deployActionNameOf } from '../workspace/layout';
+import { deployActionNameOf } from '../../../shared/deployCliLayout';
 
 export type AdviceAudience = 'editor' | 'cli';
 

@@ -2,7 +2,7 @@
 // declared keys feed `unknown-configuration-key` and completion; rules-configs/*.json,
 // actions/*.json and tenant.yaml get `hardcoded-secret` diagnostics when the client syncs them.
 import { lintDeployConfig } from '../workspace/configLint';
-import { classifyDeployConfigPath } from '../workspace/layout';
+import { classifyDeployConfigPath } from '../../../shared/deployCliLayout';
 import { DeclaredKeysIndex } from '../workspace/declaredKeys';
 import type { ServerContext } from './context';
 import { filePathOf, folderOf } from './uris';

@@ -4,7 +4,7 @@
 // extractDeclaredValues, for the runner's `configuration` / `event.secrets`; never in a message.
 import type { Node as YamlNode } from 'yaml';
 import type { OffsetRange } from '../analysis/model';
-import type { DeployConfigKind } from './layout';
+import type { DeployConfigKind } from '../../../shared/deployCliLayout';
 import { looksLikeDuoSkey } from '../../../shared/redact';
 import { unmarkKeywordTokens } from '../../../shared/keywordTokens';
 

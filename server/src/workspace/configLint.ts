@@ -5,7 +5,7 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import { defaultSeverities } from '../analysis/codes';
 import { LineIndex, toDiagnostic, type SeverityMap } from '../analysis/diagnostics';
 import { findPlaintextSecrets } from './configFiles';
-import { classifyDeployConfigPath } from './layout';
+import { classifyDeployConfigPath } from '../../../shared/deployCliLayout';
 
 /** Diagnostics for a deploy-cli config file, or [] when `path` is not one (or the code is off). */
 export function lintDeployConfig(path: string, text: string, severities: SeverityMap = {}): Diagnostic[] {

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { relative, sep } from 'node:path';
 import { findKeywordTokens, keywordValueText, markHashToken, replaceKeywordTokens, type KeywordTokenMatch } from '../../../shared/keywordTokens';
 import { extractActionSecretValues, extractDeclaredValues } from './configFiles';
-import type { DeployConfigKind } from './layout';
+import type { DeployConfigKind } from '../../../shared/deployCliLayout';
 import { findActionJson, findDeployCliRoot, listDeployConfigFiles } from './repository';
 
 export interface DeployValues {

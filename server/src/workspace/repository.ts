@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { describeJsonError } from '../../../shared/redact';
-import { EXPORT_ONLY_FOLDERS, REPOSITORY_FOLDERS, TENANT_FILE_NAMES, type DeployConfigKind } from './layout';
+import { EXPORT_ONLY_FOLDERS, REPOSITORY_FOLDERS, TENANT_FILE_NAMES, type DeployConfigKind } from '../../../shared/deployCliLayout';
 
 export function isDirectory(path: string): boolean {
   try {
