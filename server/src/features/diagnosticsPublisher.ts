@@ -15,6 +15,7 @@ import { summarizeModel } from '../analysis/modelSummary';
 import type { Finding } from '../analysis/diagnostics';
 import type { AnalysedText, ServerContextInternals } from './context';
 import { inBackground } from '../../../shared/background';
+import { collectYoungGenerationIfFilling } from './idleCollection';
 
 /**
  * In the editor, advice names the editor's command; the shared analysis words it for the command
@@ -164,6 +165,8 @@ export function register(ctx: ServerContextInternals): void {
           const job = thread.analyze(uri, document.version, text, options);
           const inThread = job.then(() => undefined, () => undefined);
           state.inThread = inThread;
+          // The keystroke is answered and the thread analyses: collect now rather than in the next keystroke.
+          if (!ctx.editingRequestPending()) collectYoungGenerationIfFilling();
           try {
             const result = await job;
             ({ findings, durationMs: duration } = result);
