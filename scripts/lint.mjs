@@ -21,7 +21,7 @@ const nodeIo = new Set(['fs', 'fs/promises', 'child_process', 'net', 'http', 'ht
 const rules = [
   ['client/src/', (to) => to.startsWith('server/'), 'the extension talks to the server only through shared/protocol.ts'],
   ['shared/', (to) => to.startsWith('client/') || to.startsWith('server/'), 'shared/ depends on no layer (the extension, through shared/protocol.ts, then depends on no server module)'],
-  ['server/src/analysis/', (to) => /^server\/src\/(runner|duo|features|cli|tenant|deployCli|config)\//.test(to) || to.startsWith('client/'), 'the analysis is the pure core'],
+  ['server/src/analysis/', (to) => /^server\/src\/(runner|duo|features|cli|tenant|workspace|config)\//.test(to) || to.startsWith('client/'), 'the analysis is the pure core'],
   ['server/src/analysis/', (to) => to === 'vscode-languageserver' || to.startsWith('vscode-languageserver/') || to === 'vscode' || nodeIo.has(to.replace(/^node:/, '')), 'the analysis has no LSP connection and no Node I/O'],
   ['server/src/duo/', (to) => /^server\/src\/(runner|features|cli|tenant)\//.test(to), 'the Duo client does not depend on the runner or the editor'],
   ['server/src/runner/', (to) => /^server\/src\/(features|cli|duo|tenant)\//.test(to), 'the runner knows no LSP, no command line and no Duo'],
