@@ -555,3 +555,76 @@ describe('a provider the Action API does not accept', () => {
     assert.match(lines[todo.line], /api\.multifactor\.enable\(''\)/);
   });
 });
+
+describe('context.request.geoip kept in a local variable', () => {
+  const duo = "  context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };\n  callback(null, user, context);\n}\n";
+  const camelCase = /event\.request\.geoip names its fields in camelCase/;
+
+  test('an alias read only for fields and its presence: the reads get the Action\'s names and no TODO is left', () => {
+    const rule = `function (user, context, callback) {
+  var geo = context.request.geoip;
+  if (geo && geo.country_code === 'US') {
+    return callback(null, user, context);
+  }
+  context.idToken['https://example.com/country'] = geo.country_name;
+  context.idToken['https://example.com/tz'] = !geo ? null : geo['time_zone'];
+  context.idToken['https://example.com/where'] = \`\${geo.city_name}, \${geo.latitude}\`;
+${duo}`;
+    const result = convert(rule);
+    assert.match(result.code, /var geo = event\.request\.geoip;\n/);
+    assert.match(result.code, /if \(geo && geo\.countryCode === 'US'\) \{\n\s*return;/);
+    assert.match(result.code, /setCustomClaim\('https:\/\/example\.com\/country', geo\.countryName\)/);
+    assert.match(result.code, /setCustomClaim\('https:\/\/example\.com\/tz', !geo \? null : geo\['timeZone'\]\)/);
+    assert.match(result.code, /setCustomClaim\('https:\/\/example\.com\/where', `\$\{geo\.cityName\}, \$\{geo\.latitude\}`\)/);
+    assert.doesNotMatch(result.code, /country_code|country_name|time_zone|city_name/);
+    assert.doesNotMatch(result.code, /TODO\(duo-rules\)/);
+    assert.deepEqual(result.notes, []);
+  });
+
+  test('`const geo = context.request.geoip || {}` read in a nested function, with the context parameter named ctx: renamed, no TODO', () => {
+    const rule = `function (u, ctx, cb) {
+  const geo = ctx.request.geoip || {};
+  const blocked = ['KP', 'IR'].some((c) => c === geo.country_code);
+  if (blocked) return cb(new UnauthorizedError('Not from ' + geo.country_name));
+  ctx.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };
+  cb(null, u, ctx);
+}`;
+    const result = convert(rule);
+    assert.match(result.code, /const geo = event\.request\.geoip \|\| \{\};/);
+    assert.match(result.code, /\.some\(\(c\) => c === geo\.countryCode\)/);
+    assert.match(result.code, /api\.access\.deny\('Not from ' \+ geo\.countryName\)/);
+    assert.doesNotMatch(result.code, /geo\.country_code|geo\.country_name|TODO\(duo-rules\)/);
+    assert.deepEqual(result.notes, []);
+  });
+
+  test('an alias that escapes (stored whole, a field the table lacks, a computed key) keeps its TODO, which names the renamed reads, and its plain reads are still renamed', () => {
+    for (const [escape, what] of [
+      ["  context.idToken['https://example.com/geo'] = geo;\n", 'stored as a claim'],
+      ["  context.idToken['https://example.com/geo'] = JSON.stringify(geo);\n", 'passed to a function'],
+      ["  context.idToken['https://example.com/zip'] = geo.postal_code;\n", 'a field the table lacks'],
+      ["  var field = 'city_name';\n  context.idToken['https://example.com/f'] = geo[field];\n", 'a computed key'],
+      ["  var copy = { ...geo };\n  context.idToken['https://example.com/c'] = copy.country_name;\n", 'spread'],
+    ]) {
+      const rule = `function (user, context, callback) {\n  var geo = context.request.geoip;\n  if (geo && geo.country_code === 'US') return callback(null, user, context);\n${escape}${duo}`;
+      const result = convert(rule);
+      assert.match(result.code, /if \(geo && geo\.countryCode === 'US'\) return;/, what);
+      const todos = result.notes.filter((n) => camelCase.test(n.message));
+      assert.equal(todos.length, 1, `${what}: ${JSON.stringify(result.notes)}`);
+      assert.ok(todos[0].blocking, what);
+      assert.match(todos[0].message, /Its field reads through geo were renamed \(geo\.country_code → geo\.countryCode\); its other uses were not\.$/, what);
+      const lines = result.code.split('\n');
+      assert.match(lines[todos[0].line - 1], /\/\/ TODO\(duo-rules\): context\.request\.geoip: event\.request\.geoip names its fields in camelCase/, what);
+      assert.match(lines[todos[0].line], /var geo = event\.request\.geoip;/, what);
+    }
+  });
+
+  test('a name that is assigned again, or bound again in a nested function, is no alias: its reads are left as they were, with the TODO', () => {
+    const reassigned = convert(`function (user, context, callback) {\n  var geo = context.request.geoip;\n  if (user.app_metadata.home) geo = user.app_metadata.home;\n  if (geo && geo.country_code === 'US') return callback(null, user, context);\n${duo}`);
+    assert.match(reassigned.code, /if \(geo && geo\.country_code === 'US'\) return;/);
+    assert.equal(reassigned.notes.filter((n) => camelCase.test(n.message) && !/were renamed/.test(n.message)).length, 1);
+    const rebound = convert(`function (user, context, callback) {\n  var geo = context.request.geoip;\n  (user.app_metadata.places || []).forEach(function (geo) { console.log(geo.country_code); });\n  if (geo && geo.country_code === 'US') return callback(null, user, context);\n${duo}`);
+    assert.match(rebound.code, /console\.log\(geo\.country_code\)/);
+    assert.match(rebound.code, /if \(geo && geo\.country_code === 'US'\) return;/);
+    assert.equal(rebound.notes.filter((n) => camelCase.test(n.message)).length, 1);
+  });
+});

@@ -13,6 +13,7 @@ import { analyzeModel, LineIndex } from './diagnostics';
 import { buildModel, type RuleModel } from './model';
 import { lookupMember } from './ruleToAction';
 import { methodTimestampReads } from './authenticationTimestamps';
+import { geoipAliases, isPresenceTest, type GeoipAlias } from './geoipAliases';
 
 /** Where the Action takes the Duo keys from. */
 export type KeysMode = 'secrets' | 'tenant';
@@ -193,6 +194,8 @@ class RuleConverter {
   private readonly keySecretNames = new Map<string, string>();
   /** `.timestamp` reads of an authentication method: a number in the Rule, an ISO 8601 string in the Action. */
   private timestampReads: ReadonlySet<Node> = new Set();
+  /** Local names of context.request.geoip (`var geo = context.request.geoip;`), by the member their declaration reads. */
+  private geoipAliases: ReadonlyMap<Node, GeoipAlias> = new Map();
   /** Bindings initialised with a string literal: name -> the literal node (when declared once). */
   private readonly stringBindings = new Map<string, NodeOf<'Literal'> | null>();
 
@@ -216,6 +219,9 @@ class RuleConverter {
     const body = this.fn.body as NodeOf<'BlockStatement'>;
     this.collectStringBindings(body);
     this.timestampReads = methodTimestampReads(body, this.text, this.contextName);
+    // Before the walk, so the statements it rewrites (a claim's value) render the Action's field names.
+    this.geoipAliases = geoipAliases(this.fn, this.contextName);
+    for (const alias of this.geoipAliases.values()) for (const rename of alias.renames) this.replace(rename.property, rename.text);
     this.plan = this.planMultifactor(body);
     if (this.plan.mode === 'variable' && /\bmultifactor\b/.test(this.text.replace(/\.\s*multifactor\b/g, ''))) this.multifactorVar = 'ruleMultifactor';
     this.moveSecretLiterals(body);
@@ -823,7 +829,13 @@ class RuleConverter {
         this.replace(replaced, equivalent.action);
         const user = ancestors[ancestors.length - (equivalent.consumed - 1)];
         if (equivalent.mapping.usedWhole && equivalent.consumed - 1 === chain.length && !isPresenceTest(replaced, user)) {
-          this.todo(statement, `${this.contextName}.${chain.map((c) => c.name).join('.')}: ${equivalent.mapping.usedWhole}`);
+          // A local name whose every use is a field the table renames (renamed above) or a presence test needs no TODO.
+          const alias = this.geoipAliases.get(replaced);
+          if (!alias || alias.escapes) {
+            const renamed = [...new Set(alias?.renames.map((r) => `${alias.name}.${r.ruleName} → ${alias.name}.${r.actionName}`))];
+            const done = renamed.length ? ` Its field reads through ${alias?.name} were renamed (${renamed.join(', ')}); its other uses were not.` : '';
+            this.todo(statement, `${this.contextName}.${chain.map((c) => c.name).join('.')}: ${equivalent.mapping.usedWhole}${done}`);
+          }
         }
         return true;
       }
@@ -990,13 +1002,6 @@ const COMMENT_SKEY = new RegExp(`(?<![A-Za-z0-9])(?=[A-Za-z0-9]*[a-z])(?=[A-Za-z
  * printed by `duo-rules convert` and deployed with the Action: such strings are never copied.
  */
 /** `node` only tested for being there (`if (x)`, `!x`, `x && …`): its fields' names do not matter there. */
-function isPresenceTest(node: Node, user: Node | undefined): boolean {
-  if (!user) return false;
-  if ((user.type === 'IfStatement' || user.type === 'ConditionalExpression') && user.test === node) return true;
-  if (user.type === 'UnaryExpression' && user.operator === '!') return true;
-  return user.type === 'LogicalExpression' && user.operator === '&&' && user.left === node;
-}
-
 function withoutCommentSkeys(code: string, comments: readonly { start: number; end: number }[]): { code: string; removed: number } {
   let out = code;
   let removed = 0;

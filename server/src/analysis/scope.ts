@@ -33,7 +33,7 @@ function isFunction(node: AnyNode): node is acorn.FunctionDeclaration | acorn.Fu
 }
 
 /** Names bound by a pattern (`a`, `{ a, b: [c] }`, `...rest`, `a = 1`), without recursion. */
-function patternNames(pattern: AnyNode | null | undefined): string[] {
+export function patternNames(pattern: AnyNode | null | undefined): string[] {
   const names: string[] = [];
   const stack: Array<AnyNode | null | undefined> = [pattern];
   while (stack.length) {
@@ -80,7 +80,7 @@ function collectScopes(program: acorn.Program): Map<AnyNode, Scope> {
 }
 
 /** Whether an identifier with this parent is a name being referenced (not a key, label or binding). */
-function isReference(node: acorn.Identifier, parent: AnyNode | undefined): boolean {
+export function isReference(node: acorn.Identifier, parent: AnyNode | undefined): boolean {
   if (!parent) return true;
   switch (parent.type) {
     case 'MemberExpression': return parent.object === node || parent.computed;

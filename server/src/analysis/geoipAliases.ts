@@ -1,0 +1,169 @@
+// A Rule's `context.request.geoip` names its fields in snake_case (`country_code`), an Action's
+// `event.request.geoip` in camelCase (`countryCode`). The converter renames direct reads from the
+// member table; this finds the Rule's local names for the object (`var geo = context.request.geoip;`,
+// optionally `|| {}`) so the converter can rename the reads made through them too (`geo.country_code`),
+// and tells whether the name is used in any other way, which still needs a person's look.
+// Pure: from the syntax tree of the rule function.
+import type * as acorn from 'acorn';
+import { geoipRenames } from './ruleToAction';
+import { isReference, patternNames } from './scope';
+import { walk, type AnyNode as Node } from './walk';
+
+type NodeOf<T extends Node['type']> = Extract<Node, { type: T }>;
+
+export interface GeoipFieldRename {
+  /** The member's property node: an identifier, or a string literal of a computed member (`geo['country_code']`). */
+  property: Node;
+  /** Its text in the Action (`countryCode`, or `'countryCode'` with the literal's own quotes). */
+  text: string;
+  ruleName: string;
+  actionName: string;
+}
+
+export interface GeoipAlias {
+  /** The local name. */
+  name: string;
+  /** The `<context>.request.geoip` member its declaration reads. */
+  init: Node;
+  /** The reads (and writes) of a field of the table through the name, whose names differ in an Action. */
+  renames: GeoipFieldRename[];
+  /**
+   * Whether the name is used other than as a field of the table (`geo.country_code`) or a presence test
+   * (`if (geo)`, `geo && …`, `!geo`, `geo ? … : …`): passed on, stored, spread, read with a computed key,
+   * read for a field the table lacks, or a field written.
+   */
+  escapes: boolean;
+}
+
+const isFunction = (node: Node): node is NodeOf<'FunctionExpression' | 'FunctionDeclaration' | 'ArrowFunctionExpression'> =>
+  node.type === 'FunctionExpression' || node.type === 'FunctionDeclaration' || node.type === 'ArrowFunctionExpression';
+
+/** Nodes whose body holds a `let`/`const` declared directly inside. */
+const isBlockScope = (node: Node): boolean => isFunction(node) || node.type === 'BlockStatement' || node.type === 'Program'
+  || node.type === 'ForStatement' || node.type === 'ForInStatement' || node.type === 'ForOfStatement' || node.type === 'SwitchStatement'
+  || node.type === 'StaticBlock';
+
+function staticMemberName(node: NodeOf<'MemberExpression'>): string | undefined {
+  if (!node.computed && node.property.type === 'Identifier') return node.property.name;
+  if (node.computed && node.property.type === 'Literal' && typeof node.property.value === 'string') return node.property.value;
+  return undefined;
+}
+
+/** A test of the object's presence only: `if (x)`, `x ? … : …`, `!x`, `x && …`. */
+export function isPresenceTest(node: Node, user: Node | undefined): boolean {
+  if (!user) return false;
+  if ((user.type === 'IfStatement' || user.type === 'ConditionalExpression') && user.test === node) return true;
+  if (user.type === 'UnaryExpression' && user.operator === '!') return true;
+  return user.type === 'LogicalExpression' && user.operator === '&&' && user.left === node;
+}
+
+/** `<context>.request.geoip` itself, or that `|| {}`: the member read, else undefined. */
+function geoipRead(init: Node | null | undefined, contextName: string): Node | undefined {
+  if (!init) return undefined;
+  if (init.type === 'LogicalExpression' && init.operator === '||' && init.right.type === 'ObjectExpression' && init.right.properties.length === 0) {
+    return geoipRead(init.left, contextName);
+  }
+  if (init.type !== 'MemberExpression' || staticMemberName(init) !== 'geoip' || init.optional) return undefined;
+  const request = init.object;
+  if (request.type !== 'MemberExpression' || staticMemberName(request) !== 'request' || request.optional) return undefined;
+  return request.object.type === 'Identifier' && request.object.name === contextName ? init : undefined;
+}
+
+interface Candidate {
+  name: string;
+  declarator: NodeOf<'VariableDeclarator'>;
+  init: Node;
+  /** Where the name is visible: the function of a `var`, the block of a `let`/`const`. */
+  scope: Node;
+}
+
+/**
+ * The names in the rule function `fn` that hold `<contextName>.request.geoip` and nothing else: declared once in
+ * the whole function (no other binding of the name anywhere in it, nested functions included), never assigned,
+ * with the context parameter bound nowhere else either, so every use of the name in its scope is the object.
+ * Keyed by the `<context>.request.geoip` member of the declaration.
+ */
+export function geoipAliases(fn: Node, contextName: string | undefined): Map<Node, GeoipAlias> {
+  const aliases = new Map<Node, GeoipAlias>();
+  if (!contextName) return aliases;
+  const bindings = new Map<string, number>();
+  const written = new Set<string>();
+  const candidates: Candidate[] = [];
+  const bind = (names: readonly string[]): void => { for (const n of names) bindings.set(n, (bindings.get(n) ?? 0) + 1); };
+  const ancestors: Node[] = [];
+  walk(fn, {
+    enter(node, parent) {
+      if (isFunction(node)) {
+        bind(node.params.flatMap((p) => patternNames(p)));
+        if (node.id) bind([node.id.name]);
+      } else if (node.type === 'VariableDeclarator') {
+        bind(patternNames(node.id));
+        const init = node.id.type === 'Identifier' ? geoipRead(node.init, contextName) : undefined;
+        const declaration = parent?.type === 'VariableDeclaration' ? parent : undefined;
+        if (init && declaration && node.id.type === 'Identifier') {
+          const scopes = ancestors.slice(0, -1).reverse();
+          const scope = declaration.kind === 'var' ? scopes.find((n) => isFunction(n)) : scopes.find(isBlockScope);
+          if (scope) candidates.push({ name: node.id.name, declarator: node, init, scope });
+        }
+      } else if (node.type === 'CatchClause') {
+        bind(patternNames(node.param));
+      } else if ((node.type === 'ClassDeclaration' || node.type === 'ClassExpression') && node.id) {
+        bind([node.id.name]);
+      } else if (node.type === 'AssignmentExpression') {
+        for (const n of patternNames(node.left)) written.add(n);
+      } else if (node.type === 'UpdateExpression' && node.argument.type === 'Identifier') {
+        written.add(node.argument.name);
+      } else if ((node.type === 'ForInStatement' || node.type === 'ForOfStatement') && node.left.type !== 'VariableDeclaration') {
+        for (const n of patternNames(node.left)) written.add(n);
+      }
+      ancestors.push(node);
+    },
+    leave() {
+      ancestors.pop();
+    },
+  });
+  if (bindings.get(contextName) !== 1 || written.has(contextName)) return aliases;
+  const chosen = new Map<string, Candidate>();
+  for (const c of candidates) if (bindings.get(c.name) === 1 && !written.has(c.name) && c.name !== contextName) chosen.set(c.name, c);
+  if (chosen.size === 0) return aliases;
+  for (const c of chosen.values()) aliases.set(c.init, { name: c.name, init: c.init, renames: [], escapes: false });
+
+  // Every use of a chosen name inside its scope: a field read the table renames, a presence test, or an escape.
+  const parents: Array<Node | undefined> = [];
+  walk(fn, {
+    enter(node, parent) {
+      const grandparent = parents[parents.length - 1];
+      parents.push(parent);
+      if (node.type !== 'Identifier') return;
+      const candidate = chosen.get(node.name);
+      if (!candidate || node === candidate.declarator.id || node.start < candidate.scope.start || node.end > candidate.scope.end) return;
+      if (!isReference(node as acorn.Identifier, parent)) return;
+      const alias = aliases.get(candidate.init)!;
+      if (parent?.type === 'MemberExpression' && parent.object === node) {
+        const field = staticMemberName(parent);
+        const actionName = field === undefined ? undefined : geoipRenames.get(field);
+        if (field === undefined || actionName === undefined) {
+          alias.escapes = true;
+          return;
+        }
+        // A field written (or deleted) through the name changes the event: renamed the same, and left to a person.
+        if ((grandparent?.type === 'AssignmentExpression' && grandparent.left === parent)
+          || (grandparent?.type === 'UpdateExpression' && grandparent.argument === parent)
+          || (grandparent?.type === 'UnaryExpression' && grandparent.operator === 'delete')) {
+          alias.escapes = true;
+        }
+        if (actionName !== field) {
+          const property = parent.property;
+          const quote = property.type === 'Literal' ? (property.raw ?? "'").charAt(0) : '';
+          alias.renames.push({ property, text: `${quote}${actionName}${quote}`, ruleName: field, actionName });
+        }
+        return;
+      }
+      if (!isPresenceTest(node, parent)) alias.escapes = true;
+    },
+    leave() {
+      parents.pop();
+    },
+  });
+  return aliases;
+}
