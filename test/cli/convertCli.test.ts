@@ -143,6 +143,33 @@ describe('duo-rules convert', () => {
     assert.ok(existsSync(join(repo, 'actions', 'good', 'code.js')));
   });
 
+  test('a Rule that skips Duo for US logins through `var geo = context.request.geoip`: the Action reads geo.countryCode, no TODO, and --check finds 0 divergences (exit 0)', () => {
+    writeFileSync(join(work, 'geo-alias.js'), `function skipDuoAtHome(user, context, callback) {
+  var geo = context.request.geoip;
+  if (geo && geo.country_code === 'US') {
+    return callback(null, user, context);
+  }
+  context.idToken['https://example.com/country'] = geo.country_name;
+  context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };
+  callback(null, user, context);
+}
+`);
+    const run = cli(['geo-alias.js', '--check'], work);
+    assert.equal(run.code, 0, run.stderr + run.stdout);
+    assert.match(run.stdout, /var geo = event\.request\.geoip;\n {2}if \(geo && geo\.countryCode === 'US'\) \{\n {4}return;/);
+    assert.match(run.stdout, /api\.idToken\.setCustomClaim\('https:\/\/example\.com\/country', geo\.countryName\);/);
+    assert.doesNotMatch(run.stdout, /country_code|country_name|TODO\(duo-rules\)/);
+    assert.doesNotMatch(run.stderr, /TODO/);
+    // An Action left reading geo.country_code (undefined there) asks the US logins the matrix builds for Duo: DIVERGES on mfa.
+    assert.match(run.stderr, /^Differential check: (\d+) logins, \1 agree, 0 divergences/m);
+    assert.doesNotMatch(run.stderr + run.stdout, /DIVERGES/);
+    const json = cli(['geo-alias.js', '--check', '--format', 'json'], work);
+    const report = JSON.parse(json.stdout) as { notes: unknown[]; check: { logins: number; agreeing: number; divergences: unknown[] } };
+    assert.deepEqual(report.notes, []);
+    assert.deepEqual(report.check.divergences, []);
+    assert.equal(report.check.agreeing, report.check.logins);
+  });
+
   test('usage and I/O errors exit 2 with one clear line', () => {
     const missing = cli(['nope.js'], work);
     assert.equal(missing.code, 2);
