@@ -174,18 +174,23 @@ const fieldLabels: Record<string, string> = {
 function editDistance(a: string, b: string): number {
   a = a.toLowerCase();
   b = b.toLowerCase();
-  const rows: number[][] = [];
-  for (let i = 0; i <= a.length; i++) {
-    rows.push([i]);
-    for (let j = 1; j <= b.length; j++) {
-      if (i === 0) { rows[i][j] = j; continue; }
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2][j - 2] + 1);
-      rows[i][j] = d;
+  const n = b.length;
+  // Three rows of the table, reused: a transposition looks two rows back. Every member of the context is tried
+  // against 'multifactor', thousands in a large file, and a table of arrays per name showed in its profile.
+  let twoBack = new Array<number>(n + 1).fill(0);
+  let previous = Array.from({ length: n + 1 }, (_, j) => j);
+  let current = new Array<number>(n + 1).fill(0);
+  for (let i = 1; i <= a.length; i++) {
+    current[0] = i;
+    for (let j = 1; j <= n; j++) {
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      let d = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+      if (i > 1 && j > 1 && a.charCodeAt(i - 1) === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) d = Math.min(d, twoBack[j - 2] + 1);
+      current[j] = d;
     }
+    [twoBack, previous, current] = [previous, current, twoBack];
   }
-  return rows[a.length][b.length];
+  return previous[n];
 }
 
 /**
@@ -1005,18 +1010,24 @@ function checkRuleGlobals(model: RuleModel, out: Collector): void {
 function checkMisspeltMultifactor(model: RuleModel, out: Collector): void {
   const owner = model.kind === 'rule' ? model.contextName : model.kind === 'action' ? model.apiName : undefined;
   if (!owner) return;
+  // Whether a name is a near miss of 'multifactor', once per name: a large file reads the same few context fields thousands of times.
+  const nearMultifactor = new Map<string, boolean>();
+  const isNearMultifactor = (name: string): boolean => {
+    let near = nearMultifactor.get(name);
+    if (near === undefined) nearMultifactor.set(name, (near = name !== 'multifactor' && suggestNearest(name, ['multifactor']) === 'multifactor'));
+    return near;
+  };
   for (const { node } of model.members) {
     if (node.property.type !== 'Identifier') continue;
     const name = node.property.name;
-    const range = { start: node.property.start, end: node.property.end };
-    if (node.object.type === 'Identifier' && node.object.name === owner && name !== 'multifactor' && suggestNearest(name, ['multifactor']) === 'multifactor') {
+    if (node.object.type === 'Identifier' && node.object.name === owner && isNearMultifactor(name)) {
       const effect = model.kind === 'rule'
         ? `Auth0 reads only ${owner}.multifactor (all lower case), so this login gets no MFA`
         : `${owner}.${name} is undefined in an Action, so using it throws a TypeError at every login`;
-      out.add('unknown-field', range, `'${name}' is not ${model.kind === 'rule' ? 'a context field Auth0 reads' : 'part of the Actions API'}: ${effect}. Did you mean 'multifactor'?`, { suggestion: 'multifactor' });
+      out.add('unknown-field', { start: node.property.start, end: node.property.end }, `'${name}' is not ${model.kind === 'rule' ? 'a context field Auth0 reads' : 'part of the Actions API'}: ${effect}. Did you mean 'multifactor'?`, { suggestion: 'multifactor' });
     } else if (model.kind === 'action' && node.object.type === 'MemberExpression' && !node.object.computed && node.object.object.type === 'Identifier' && node.object.object.name === owner
       && node.object.property.type === 'Identifier' && node.object.property.name === 'multifactor' && name !== 'enable' && suggestNearest(name, ['enable']) === 'enable') {
-      out.add('unknown-field', range, `'${name}' is not a method of ${owner}.multifactor: calling it throws a TypeError at every login. Did you mean 'enable'?`, { suggestion: 'enable' });
+      out.add('unknown-field', { start: node.property.start, end: node.property.end }, `'${name}' is not a method of ${owner}.multifactor: calling it throws a TypeError at every login. Did you mean 'enable'?`, { suggestion: 'enable' });
     }
   }
 }
