@@ -1001,7 +1001,6 @@ const COMMENT_SKEY = new RegExp(`(?<![A-Za-z0-9])(?=[A-Za-z0-9]*[a-z])(?=[A-Za-z
  * Comments are copied into the Action, and an old configuration left in one (`// skey: '…'`) would be
  * printed by `duo-rules convert` and deployed with the Action: such strings are never copied.
  */
-/** `node` only tested for being there (`if (x)`, `!x`, `x && …`): its fields' names do not matter there. */
 function withoutCommentSkeys(code: string, comments: readonly { start: number; end: number }[]): { code: string; removed: number } {
   let out = code;
   let removed = 0;
