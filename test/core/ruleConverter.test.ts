@@ -628,3 +628,16 @@ ${duo}`;
     assert.equal(rebound.notes.filter((n) => camelCase.test(n.message)).length, 1);
   });
 });
+
+describe('context.request.geoip kept with `?? {}`', () => {
+  const duo = "  context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };\n  callback(null, user, context);\n}\n";
+
+  test('`var geo = context.request.geoip ?? {}` is an alias like `|| {}`: its reads are renamed, no TODO', () => {
+    const result = convert(`function (user, context, callback) {\n  var geo = context.request.geoip ?? {};\n  if (geo.country_code === 'US') return callback(null, user, context);\n  context.idToken['https://example.com/c'] = geo.country_name;\n${duo}`);
+    assert.match(result.code, /var geo = event\.request\.geoip \?\? \{\};/);
+    assert.match(result.code, /if \(geo\.countryCode === 'US'\) return;/);
+    assert.match(result.code, /setCustomClaim\('https:\/\/example\.com\/c', geo\.countryName\)/);
+    assert.doesNotMatch(result.code, /country_code|country_name|TODO\(duo-rules\)/);
+    assert.deepEqual(result.notes, []);
+  });
+});

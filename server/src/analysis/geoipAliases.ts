@@ -1,7 +1,7 @@
 // A Rule's `context.request.geoip` names its fields in snake_case (`country_code`), an Action's
 // `event.request.geoip` in camelCase (`countryCode`). The converter renames direct reads from the
 // member table; this finds the Rule's local names for the object (`var geo = context.request.geoip;`,
-// optionally `|| {}`) so the converter can rename the reads made through them too (`geo.country_code`),
+// optionally `|| {}` or `?? {}`) so the converter can rename the reads made through them too (`geo.country_code`),
 // and tells whether the name is used in any other way, which still needs a person's look.
 // Pure: from the syntax tree of the rule function.
 import type * as acorn from 'acorn';
@@ -57,10 +57,10 @@ export function isPresenceTest(node: Node, user: Node | undefined): boolean {
   return user.type === 'LogicalExpression' && user.operator === '&&' && user.left === node;
 }
 
-/** `<context>.request.geoip` itself, or that `|| {}`: the member read, else undefined. */
+/** `<context>.request.geoip` itself, or that `|| {}` or `?? {}`: the member read, else undefined. */
 function geoipRead(init: Node | null | undefined, contextName: string): Node | undefined {
   if (!init) return undefined;
-  if (init.type === 'LogicalExpression' && init.operator === '||' && init.right.type === 'ObjectExpression' && init.right.properties.length === 0) {
+  if (init.type === 'LogicalExpression' && (init.operator === '||' || init.operator === '??') && init.right.type === 'ObjectExpression' && init.right.properties.length === 0) {
     return geoipRead(init.left, contextName);
   }
   if (init.type !== 'MemberExpression' || staticMemberName(init) !== 'geoip' || init.optional) return undefined;
