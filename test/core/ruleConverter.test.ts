@@ -629,8 +629,62 @@ ${duo}`;
   });
 });
 
-describe('context.request.geoip kept with `?? {}`', () => {
+describe('context.request.geoip destructured, or kept with `?? {}`', () => {
   const duo = "  context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };\n  callback(null, user, context);\n}\n";
+  const camelCase = /event\.request\.geoip names its fields in camelCase/;
+
+  test('a destructuring whose keys are all in the table: the keys get the Action\'s names, the local names stay, no TODO', () => {
+    for (const [kind, tail] of [['const', ''], ['let', ' || {}'], ['var', ' ?? {}']]) {
+      const rule = `function (user, context, callback) {
+  ${kind} { country_code, city_name: town, 'time_zone': zone, latitude } = context.request.geoip${tail};
+  if (country_code === 'NZ') return callback(null, user, context);
+  context.idToken['https://example.com/where'] = town + ' ' + zone + ' ' + latitude;
+${duo}`;
+      const result = convert(rule);
+      const declared = `${kind} { countryCode: country_code, cityName: town, 'timeZone': zone, latitude } = event.request.geoip${tail};`;
+      assert.ok(result.code.includes(declared), `${kind}${tail}: ${result.code}`);
+      assert.match(result.code, /if \(country_code === 'NZ'\) return;/, kind);
+      assert.match(result.code, /setCustomClaim\('https:\/\/example\.com\/where', town \+ ' ' \+ zone \+ ' ' \+ latitude\)/, kind);
+      assert.doesNotMatch(result.code, /TODO\(duo-rules\)/, kind);
+      assert.deepEqual(result.notes, [], kind);
+    }
+  });
+
+  test('shorthand keys with a default keep it: `{ country_code = \'US\' }` becomes `{ countryCode: country_code = \'US\' }`', () => {
+    const result = convert(`function (user, context, callback) {\n  const { country_code = 'US', subdivision_code: region = '' } = context.request.geoip || {};\n  if (country_code === 'US' && region === 'CA') return callback(null, user, context);\n${duo}`);
+    assert.match(result.code, /const \{ countryCode: country_code = 'US', subdivisionCode: region = '' \} = event\.request\.geoip \|\| \{\};/);
+    assert.deepEqual(result.notes, []);
+  });
+
+  test('a rest element, a key the table lacks, a computed key, or a local name assigned again: the table\'s keys are renamed and the TODO stays, naming them', () => {
+    for (const [pattern, after, what] of [
+      ['{ country_code, ...rest }', "  context.idToken['https://example.com/geo'] = rest;\n", 'a rest element'],
+      ['{ country_code, postal_code: zip }', "  context.idToken['https://example.com/zip'] = zip;\n", 'a key the table lacks'],
+      ["{ country_code, ['city' + '_name']: city }", "  context.idToken['https://example.com/city'] = city;\n", 'a computed key'],
+      ['{ country_code }', "  if (user.app_metadata.home) country_code = user.app_metadata.home;\n", 'a local name assigned again'],
+    ]) {
+      const rule = `function (user, context, callback) {\n  let ${pattern} = context.request.geoip;\n${after}  if (country_code === 'US') return callback(null, user, context);\n${duo}`;
+      const result = convert(rule);
+      assert.ok(result.code.includes(`let ${pattern.replace('{ country_code', '{ countryCode: country_code')} = event.request.geoip;`), `${what}: ${result.code}`);
+      const todos = result.notes.filter((n) => camelCase.test(n.message));
+      assert.equal(todos.length, 1, `${what}: ${JSON.stringify(result.notes)}`);
+      assert.ok(todos[0].blocking, what);
+      assert.match(todos[0].message, /The destructuring's keys were renamed \(country_code → countryCode\), keeping its local names; its other keys, computed keys and rest element were not\.$/, what);
+      const lines = result.code.split('\n');
+      assert.match(lines[todos[0].line - 1], /\/\/ TODO\(duo-rules\): context\.request\.geoip: /, what);
+      assert.match(lines[todos[0].line], /let \{ countryCode: country_code/, what);
+    }
+  });
+
+  test('a pattern over several lines with a rest element: the TODO names only the keys, on one comment line, and the Action still parses', () => {
+    const result = convert(`function (user, context, callback) {\n  const {\n    country_code,\n    ...others\n  } = context.request.geoip;\n  if (country_code === 'US' && others.metro_code) return callback(null, user, context);\n${duo}`);
+    assert.match(result.code, /const \{\n\s+countryCode: country_code,\n\s+\.\.\.others\n\s+\} = event\.request\.geoip;/);
+    const todos = result.notes.filter((n) => camelCase.test(n.message));
+    assert.equal(todos.length, 1, JSON.stringify(result.notes));
+    assert.doesNotMatch(todos[0].message, /\n/);
+    assert.match(result.code.split('\n')[todos[0].line - 1], /\/\/ TODO\(duo-rules\): .*\(country_code → countryCode\)/);
+    assert.doesNotThrow(() => new Function('exports', 'require', result.code));
+  });
 
   test('`var geo = context.request.geoip ?? {}` is an alias like `|| {}`: its reads are renamed, no TODO', () => {
     const result = convert(`function (user, context, callback) {\n  var geo = context.request.geoip ?? {};\n  if (geo.country_code === 'US') return callback(null, user, context);\n  context.idToken['https://example.com/c'] = geo.country_name;\n${duo}`);

@@ -13,7 +13,7 @@ import { analyzeModel, LineIndex } from './diagnostics';
 import { buildModel, type RuleModel } from './model';
 import { lookupMember } from './ruleToAction';
 import { methodTimestampReads } from './authenticationTimestamps';
-import { geoipAliases, isPresenceTest, type GeoipAlias } from './geoipAliases';
+import { geoipAliases, isPresenceTest, renamedNote, type GeoipAlias } from './geoipAliases';
 
 /** Where the Action takes the Duo keys from. */
 export type KeysMode = 'secrets' | 'tenant';
@@ -194,7 +194,7 @@ class RuleConverter {
   private readonly keySecretNames = new Map<string, string>();
   /** `.timestamp` reads of an authentication method: a number in the Rule, an ISO 8601 string in the Action. */
   private timestampReads: ReadonlySet<Node> = new Set();
-  /** Local names of context.request.geoip (`var geo = context.request.geoip;`), by the member their declaration reads. */
+  /** Local names of context.request.geoip (`var geo = context.request.geoip;`) and destructurings of it, by the member their declaration reads. */
   private geoipAliases: ReadonlyMap<Node, GeoipAlias> = new Map();
   /** Bindings initialised with a string literal: name -> the literal node (when declared once). */
   private readonly stringBindings = new Map<string, NodeOf<'Literal'> | null>();
@@ -220,7 +220,7 @@ class RuleConverter {
     this.collectStringBindings(body);
     this.timestampReads = methodTimestampReads(body, this.text, this.contextName);
     // Before the walk, so the statements it rewrites (a claim's value) render the Action's field names.
-    this.geoipAliases = geoipAliases(this.fn, this.contextName);
+    this.geoipAliases = geoipAliases(this.fn, this.contextName, this.text);
     for (const alias of this.geoipAliases.values()) for (const rename of alias.renames) this.replace(rename.property, rename.text);
     this.plan = this.planMultifactor(body);
     if (this.plan.mode === 'variable' && /\bmultifactor\b/.test(this.text.replace(/\.\s*multifactor\b/g, ''))) this.multifactorVar = 'ruleMultifactor';
@@ -829,11 +829,11 @@ class RuleConverter {
         this.replace(replaced, equivalent.action);
         const user = ancestors[ancestors.length - (equivalent.consumed - 1)];
         if (equivalent.mapping.usedWhole && equivalent.consumed - 1 === chain.length && !isPresenceTest(replaced, user)) {
-          // A local name whose every use is a field the table renames (renamed above) or a presence test needs no TODO.
+          // A local name whose every use is a field the table renames (renamed above) or a presence test needs no TODO,
+          // nor a destructuring whose every key is in the table (its keys renamed above).
           const alias = this.geoipAliases.get(replaced);
           if (!alias || alias.escapes) {
-            const renamed = [...new Set(alias?.renames.map((r) => `${alias.name}.${r.ruleName} → ${alias.name}.${r.actionName}`))];
-            const done = renamed.length ? ` Its field reads through ${alias?.name} were renamed (${renamed.join(', ')}); its other uses were not.` : '';
+            const done = alias ? renamedNote(alias) : '';
             this.todo(statement, `${this.contextName}.${chain.map((c) => c.name).join('.')}: ${equivalent.mapping.usedWhole}${done}`);
           }
         }
