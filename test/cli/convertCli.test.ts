@@ -170,6 +170,28 @@ describe('duo-rules convert', () => {
     assert.equal(report.check.agreeing, report.check.logins);
   });
 
+  test('a Rule that skips Duo for US logins after `const { country_code, city_name: city } = context.request.geoip || {}`: the keys get the Action\'s names, no TODO, and --check finds 0 divergences (exit 0)', () => {
+    writeFileSync(join(work, 'geo-destructure.js'), `function skipDuoInTheUS(user, context, callback) {
+  const { country_code, city_name: city = 'somewhere' } = context.request.geoip || {};
+  if (country_code === 'US') {
+    return callback(null, user, context);
+  }
+  context.idToken['https://example.com/city'] = city;
+  context.multifactor = { provider: 'duo', ikey: configuration.DUO_IKEY, skey: configuration.DUO_SKEY, host: configuration.DUO_HOST };
+  callback(null, user, context);
+}
+`);
+    const run = cli(['geo-destructure.js', '--check'], work);
+    assert.equal(run.code, 0, run.stderr + run.stdout);
+    assert.match(run.stdout, /const \{ countryCode: country_code, cityName: city = 'somewhere' \} = event\.request\.geoip \|\| \{\};\n {2}if \(country_code === 'US'\) \{\n {4}return;/);
+    assert.match(run.stdout, /api\.idToken\.setCustomClaim\('https:\/\/example\.com\/city', city\);/);
+    assert.doesNotMatch(run.stdout, /TODO\(duo-rules\)|\{ country_code|city_name/);
+    assert.doesNotMatch(run.stderr, /TODO/);
+    // An Action destructuring country_code from event.request.geoip gets undefined, and asks the US logins for Duo: DIVERGES on mfa.
+    assert.match(run.stderr, /^Differential check: (\d+) logins, \1 agree, 0 divergences/m);
+    assert.doesNotMatch(run.stderr + run.stdout, /DIVERGES/);
+  });
+
   test('usage and I/O errors exit 2 with one clear line', () => {
     const missing = cli(['nope.js'], work);
     assert.equal(missing.code, 2);
