@@ -7,6 +7,7 @@
 // renamed instead (`{ countryCode: country_code, cityName: city }`): the local names, and so the rest of the code, stay.
 // Pure: from the syntax tree of the rule function.
 import type * as acorn from 'acorn';
+import { memberName } from './conditionSyntax';
 import { geoipRenames } from './ruleToAction';
 import { isReference, patternNames } from './scope';
 import { walk, type AnyNode as Node } from './walk';
@@ -48,12 +49,6 @@ const isBlockScope = (node: Node): boolean => isFunction(node) || node.type === 
   || node.type === 'ForStatement' || node.type === 'ForInStatement' || node.type === 'ForOfStatement' || node.type === 'SwitchStatement'
   || node.type === 'StaticBlock';
 
-function staticMemberName(node: NodeOf<'MemberExpression'>): string | undefined {
-  if (!node.computed && node.property.type === 'Identifier') return node.property.name;
-  if (node.computed && node.property.type === 'Literal' && typeof node.property.value === 'string') return node.property.value;
-  return undefined;
-}
-
 /** A test of the object's presence only: `if (x)`, `x ? … : …`, `!x`, `x && …`. */
 export function isPresenceTest(node: Node, user: Node | undefined): boolean {
   if (!user) return false;
@@ -68,9 +63,9 @@ function geoipRead(init: Node | null | undefined, contextName: string): Node | u
   if (init.type === 'LogicalExpression' && (init.operator === '||' || init.operator === '??') && init.right.type === 'ObjectExpression' && init.right.properties.length === 0) {
     return geoipRead(init.left, contextName);
   }
-  if (init.type !== 'MemberExpression' || staticMemberName(init) !== 'geoip' || init.optional) return undefined;
+  if (init.type !== 'MemberExpression' || memberName(init) !== 'geoip' || init.optional) return undefined;
   const request = init.object;
-  if (request.type !== 'MemberExpression' || staticMemberName(request) !== 'request' || request.optional) return undefined;
+  if (request.type !== 'MemberExpression' || memberName(request) !== 'request' || request.optional) return undefined;
   return request.object.type === 'Identifier' && request.object.name === contextName ? init : undefined;
 }
 
@@ -196,7 +191,7 @@ export function geoipAliases(fn: Node, contextName: string | undefined, text: st
       if (!isReference(node as acorn.Identifier, parent)) return;
       const alias = aliases.get(candidate.init)!;
       if (parent?.type === 'MemberExpression' && parent.object === node) {
-        const field = staticMemberName(parent);
+        const field = memberName(parent);
         const actionName = field === undefined ? undefined : geoipRenames.get(field);
         if (field === undefined || actionName === undefined) {
           alias.escapes = true;
